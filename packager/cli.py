@@ -1,0 +1,78 @@
+"""Command line: argparse → the package.  No logic of its own."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from packager import __version__, recipes
+from packager.errors import PackagerError
+from packager.progress import Progress
+
+EPILOG = """examples:
+  packager run photo.jpg                       faces, keypoints and emotions of one photo
+  packager run photo.jpg --annotate out.png    ... and draw them
+  packager run photo.jpg --emotion-recipe emotion-ferplus --emotion-model emotion-ferplus-8.onnx
+  packager build --target all                  Android and iOS bundles into dist/
+"""
+
+
+def _add_emotion_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--emotion-recipe", default=recipes.DEFAULT_EMOTION, metavar="R",
+        help=f"emotion model recipe: {', '.join(recipes.EMOTIONS)} (default: %(default)s, whose weights ship with the install)",
+    )
+    p.add_argument(
+        "--emotion-model", metavar="PATH",
+        help="the recipe's model file (.tflite, .onnx, or a PyTorch state_dict/TorchScript .pt); "
+        "required for emotion-ferplus and emo-affectnet, whose weights are not redistributed",
+    )
+
+
+def parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="packager",
+        description="Package a face detection → crop → emotion recognition pipeline for phones: "
+        "verified ONNX Runtime mobile models for NNAPI (Android) and CoreML (iOS), generated Kotlin "
+        "and Swift wrappers, and the Python reference pipeline they are checked against.",
+        epilog=EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("--version", action="version", version=f"packager {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
+
+    run = sub.add_parser(
+        "run", help="run the reference pipeline on images",
+        description="Detect faces (BlazeFace short range) and classify each face's emotion with the "
+        "reference pipeline. Prints, per face: box in pixels, score, six keypoints, emotion "
+        "probabilities and the top label. The first run converts the models (a few seconds); later runs "
+        "use the cache ($PACKAGER_CACHE, default ~/.cache/packager).",
+    )
+    run.add_argument("images", nargs="+", metavar="IMAGE", help="image files (anything Pillow reads)")
+    run.add_argument("--json", action="store_true", help="print JSON instead of text")
+    run.add_argument("--annotate", metavar="OUT.png", help="write the image with faces drawn on it (one image only)")
+    run.add_argument("--threads", type=int, default=0, metavar="N", help="onnxruntime threads per model (0: its default)")
+    run.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    _add_emotion_options(run)
+    return p
+
+
+def dispatch(args: argparse.Namespace) -> int:
+    progress = Progress(quiet=getattr(args, "quiet", False) or getattr(args, "json", False))
+    if args.command == "run":
+        from packager.run import run_images
+
+        return run_images(args.images, args.emotion_recipe, args.emotion_model, args.json, args.annotate,
+                          args.threads, progress)
+    raise AssertionError(args.command)
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parser().parse_args(argv)
+    try:
+        return dispatch(args)
+    except PackagerError as e:
+        print(f"packager: error: {e}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("packager: interrupted; nothing was written", file=sys.stderr)
+        return 130

@@ -1,0 +1,67 @@
+"""PyTorch front end: an EMO-AffectNet state_dict (loaded into the architecture in
+``affectnet.py``) or a TorchScript file, exported with torch's ONNX exporter and checked
+against torch."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import os
+import tempfile
+import warnings
+
+import numpy as np
+import onnx
+
+from packager.convert import Conversion, check_signature, compare, output_names, register, run_onnx
+from packager.errors import PackagerError
+
+
+def load_module(path: str, recipe):
+    """A state_dict for the recipe's architecture, or a TorchScript module."""
+    import torch
+
+    try:
+        obj = torch.load(path, map_location="cpu", weights_only=True)
+    except Exception:
+        try:
+            return torch.jit.load(path, map_location="cpu").eval()
+        except Exception:
+            raise PackagerError(
+                f"{path} is neither a PyTorch state_dict nor a TorchScript file; is the file truncated?"
+            ) from None
+    if not isinstance(obj, dict) or not all(isinstance(v, torch.Tensor) for v in obj.values()):
+        raise PackagerError(f"{path} holds a {type(obj).__name__}, not a state_dict of tensors")
+    from packager.convert.affectnet import ResNet50
+
+    model = ResNet50(num_classes=len(recipe.labels))
+    try:
+        model.load_state_dict(obj, strict=True)
+    except RuntimeError as e:
+        detail = " ".join(str(e).split())[:300]
+        raise PackagerError(f"{path} does not fit recipe {recipe.name}: {detail}") from None
+    return model.eval()
+
+
+@register("pytorch")
+def convert(path: str, recipe, check_input: np.ndarray) -> Conversion:
+    """PyTorch file → ONNX (opset ``recipe.opset``, static shape), verified on ``check_input``."""
+    import torch
+
+    module = load_module(path, recipe)
+    x = torch.from_numpy(check_input)
+    with torch.no_grad():
+        expected = module(x)
+    with tempfile.TemporaryDirectory() as tmp, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        out = os.path.join(tmp, "model.onnx")
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            torch.onnx.export(
+                module, (x,), out, dynamo=False, opset_version=recipe.opset,
+                input_names=[recipe.input_name], output_names=output_names(recipe),
+            )
+        model = onnx.load(out)
+    check_signature(model, recipe, output_names(recipe), path)
+    ours = run_onnx(model, {recipe.input_name: check_input})
+    diff = compare(recipe.name, ours, [expected.numpy()], "torch")
+    return Conversion(model, diff, "torch")

