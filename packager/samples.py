@@ -24,8 +24,50 @@ def lfw(faces: bool = True) -> np.ndarray:
 
 
 def upscale(rgb: np.ndarray, size: int) -> np.ndarray:
-    """Nearest-neighbour upscale of a small image to size×size (pixel replication)."""
-    h, w = rgb.shape[:2]
-    ys = (np.arange(size) * h) // size
-    xs = (np.arange(size) * w) // size
-    return rgb[ys][:, xs]
+    """Smooth (bicubic, Pillow) upscale of a small image to size×size."""
+    from PIL import Image
+
+    return np.asarray(Image.fromarray(rgb).resize((size, size), Image.Resampling.BICUBIC))
+
+
+def face_patch() -> np.ndarray:
+    """The astronaut's head and shoulders, 200×200 (the face fills about half of it)."""
+    return astronaut()[40:240, 125:325]
+
+
+def two_faces() -> np.ndarray:
+    """A composed 400×200 image: the astronaut's face patch and its mirror image side by side."""
+    patch = face_patch()
+    return np.concatenate([patch, patch[:, ::-1]], axis=1)
+
+
+def no_face() -> np.ndarray:
+    """A real photo without a face: scikit-image's coffee cup (400×600)."""
+    from skimage import data
+
+    return data.coffee()
+
+
+def portrait() -> np.ndarray:
+    """A non-square portrait (512×300 h×w) cut from the astronaut photo around her face."""
+    return astronaut()[:, 80:380]
+
+
+def landscape() -> np.ndarray:
+    """A non-square landscape (240×420 h×w) cut from the astronaut photo around her face."""
+    return astronaut()[20:260, 20:440]
+
+
+def parity_images() -> dict[str, np.ndarray]:
+    """The real images every language's parity suite runs on."""
+    lfw_faces = lfw(True)
+    return {
+        "astronaut": astronaut(),
+        "lfw0": upscale(lfw_faces[0], 128),
+        "lfw1": upscale(lfw_faces[1], 128),
+        "lfw7": upscale(lfw_faces[7], 160),
+        "two_faces": two_faces(),
+        "no_face": no_face(),
+        "portrait": portrait(),
+        "landscape": landscape(),
+    }

@@ -1,0 +1,29 @@
+"""Parity between the Python reference and the generated Kotlin / Swift cores.
+
+The contract, shared by every language (STYLE.md: parity cases are written once):
+
+Python writes one folder per case (``cases.write_case``)::
+
+    <case>/case.json          {"name", "detector_recipe", "emotion_recipe", "width", "height",
+                               "num_faces", "crop_boxes": [[xmin, ymin, xmax, ymax] px, ...]}
+    <case>/pixels.rgb         height·width·3 uint8, RGB, row-major
+    <case>/regressors.f32     raw detector outputs (onnxruntime), little-endian float32
+    <case>/classificators.f32
+    <case>/emotion_output_<i>.f32   raw emotion output of face i (crop of crop_boxes[i])
+    <case>/expected/...       the reference's own results (read by Python only)
+
+A language harness reads every case folder under a root and writes, into ``<out>/<case>/``::
+
+    detector_input.f32        its preprocess of pixels.rgb (float32 LE, NHWC [1,128,128,3])
+    faces.json                {"faces": [{"box": [xmin, ymin, xmax, ymax] normalized,
+                                          "keypoints": [[x, y], ...] normalized,
+                                          "score": s,
+                                          "box_px": [...], "keypoints_px": [[x, y], ...]}]}
+                              decoded from regressors.f32 / classificators.f32
+    emotion_input_<i>.f32     its preprocess of pixels.rgb for crop_boxes[i] (float32 LE, the
+                              recipe's layout and shape)
+    emotion.json              {"faces": [{"probabilities": [...], "top_label": "..."}]} from
+                              emotion_output_<i>.f32
+
+``compare.compare_case`` then checks them against the reference with DESIGN.md's tolerances.
+"""

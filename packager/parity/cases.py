@@ -1,0 +1,58 @@
+"""Write parity cases: a real image through the reference pipeline, every stage saved."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+
+from packager.reference.pipeline import ReferencePipeline, to_pixels
+
+
+def _f32(path: Path, a) -> None:
+    np.asarray(a, dtype="<f4").tofile(path)
+
+
+def write_case(root: Path, name: str, pipe: ReferencePipeline, rgb: np.ndarray) -> Path:
+    """Run ``pipe`` on ``rgb`` and write case folder ``root/name``; returns it."""
+    rgb = np.ascontiguousarray(rgb, dtype=np.uint8)
+    t = pipe.trace(rgb)
+    case = Path(root) / name
+    (case / "expected").mkdir(parents=True, exist_ok=True)
+    boxes = [list(f.box) for f in t.faces]
+    meta = {
+        "name": name,
+        "detector_recipe": pipe.detector.name,
+        "emotion_recipe": pipe.emotion.name,
+        "width": int(rgb.shape[1]),
+        "height": int(rgb.shape[0]),
+        "num_faces": len(t.faces),
+        "crop_boxes": boxes,
+    }
+    (case / "case.json").write_text(json.dumps(meta, indent=1))
+    rgb.tofile(case / "pixels.rgb")
+    _f32(case / "regressors.f32", t.regressors)
+    _f32(case / "classificators.f32", t.classificators)
+    for i, out in enumerate(t.emotion_outputs):
+        _f32(case / f"emotion_output_{i}.f32", out)
+    exp = case / "expected"
+    _f32(exp / "detector_input.f32", t.detector_input)
+    for i, x in enumerate(t.emotion_inputs):
+        _f32(exp / f"emotion_input_{i}.f32", x)
+    faces = []
+    for det in t.detections:
+        px, kps = to_pixels(det, t.letterbox)
+        faces.append({
+            "box": list(det.box), "keypoints": det.keypoints.tolist(), "score": det.score,
+            "box_px": list(px), "keypoints_px": [list(k) for k in kps],
+        })
+    (exp / "faces.json").write_text(json.dumps({"faces": faces}))
+    emotions = [{"probabilities": list(f.emotion.probabilities), "top_label": f.emotion.top_label} for f in t.faces]
+    (exp / "emotion.json").write_text(json.dumps({"faces": emotions}))
+    return case
+
+
+def write_cases(root: Path, pipe: ReferencePipeline, images: dict[str, np.ndarray], suffix: str = "") -> list[Path]:
+    """One case per image, named ``<image><suffix>``."""
+    return [write_case(root, name + suffix, pipe, rgb) for name, rgb in images.items()]

@@ -1,0 +1,97 @@
+"""Compare a language harness's outputs with the reference, stage by stage.
+
+Tolerances (DESIGN.md, Parity): input tensors 1e-5 (max abs, float32), boxes and keypoints 1e-4
+in normalized coordinates, the same number of faces, probabilities 1e-5, the same top label.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+TENSOR_TOL = 1e-5
+COORD_TOL = 1e-4
+PROB_TOL = 1e-5
+
+
+@dataclass
+class CaseResult:
+    """Largest difference per stage, and what failed.
+
+    Attributes:
+        diffs: stage → largest absolute difference (``detector_input``, ``boxes``,
+            ``keypoints``, ``scores``, ``emotion_input``, ``probabilities``).
+        failures: human-readable lines, empty when the case passes.
+    """
+
+    name: str
+    diffs: dict[str, float] = field(default_factory=dict)
+    failures: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return not self.failures
+
+
+def _read_f32(path: Path) -> np.ndarray:
+    if not path.is_file():
+        raise FileNotFoundError(path)
+    return np.fromfile(path, dtype="<f4")
+
+
+def _check(res: CaseResult, stage: str, ours, theirs, tol: float) -> None:
+    ours, theirs = np.asarray(ours, np.float64).reshape(-1), np.asarray(theirs, np.float64).reshape(-1)
+    if ours.shape != theirs.shape:
+        res.failures.append(f"{res.name}: {stage} has {ours.size} values, the reference {theirs.size}")
+        res.diffs[stage] = float("inf")
+        return
+    d = float(np.max(np.abs(ours - theirs))) if ours.size else 0.0
+    if np.isnan(ours).any():
+        d = float("inf")
+    res.diffs[stage] = max(res.diffs.get(stage, 0.0), d)
+    if not d <= tol:
+        res.failures.append(f"{res.name}: {stage} differs by {d:.3g} (tolerance {tol:g})")
+
+
+def compare_case(case: Path, out: Path) -> CaseResult:
+    """Check the harness output folder ``out`` for parity case ``case``."""
+    res = CaseResult(case.name)
+    exp = case / "expected"
+    try:
+        _check(res, "detector_input", _read_f32(out / "detector_input.f32"), _read_f32(exp / "detector_input.f32"), TENSOR_TOL)
+        want = json.loads((exp / "faces.json").read_text())["faces"]
+        got = json.loads((out / "faces.json").read_text())["faces"]
+        if len(got) != len(want):
+            res.failures.append(f"{res.name}: {len(got)} faces, the reference finds {len(want)}")
+        else:
+            for g, w in zip(got, want):
+                _check(res, "boxes", g["box"], w["box"], COORD_TOL)
+                _check(res, "keypoints", g["keypoints"], w["keypoints"], COORD_TOL)
+                _check(res, "scores", [g["score"]], [w["score"]], PROB_TOL)
+        meta = json.loads((case / "case.json").read_text())
+        want_e = json.loads((exp / "emotion.json").read_text())["faces"]
+        got_e = json.loads((out / "emotion.json").read_text())["faces"]
+        for i in range(meta["num_faces"]):
+            _check(res, "emotion_input", _read_f32(out / f"emotion_input_{i}.f32"), _read_f32(exp / f"emotion_input_{i}.f32"), TENSOR_TOL)
+        if len(got_e) != len(want_e):
+            res.failures.append(f"{res.name}: {len(got_e)} emotion results, the reference has {len(want_e)}")
+        else:
+            for g, w in zip(got_e, want_e):
+                _check(res, "probabilities", g["probabilities"], w["probabilities"], PROB_TOL)
+                if g["top_label"] != w["top_label"]:
+                    res.failures.append(f"{res.name}: top label {g['top_label']!r}, the reference says {w['top_label']!r}")
+    except (FileNotFoundError, KeyError, ValueError) as e:
+        res.failures.append(f"{res.name}: harness output missing or malformed: {e}")
+    return res
+
+
+def summarize(results: list[CaseResult]) -> dict[str, float]:
+    """Largest difference per stage over all cases."""
+    out: dict[str, float] = {}
+    for r in results:
+        for k, v in r.diffs.items():
+            out[k] = max(out.get(k, 0.0), v)
+    return out
