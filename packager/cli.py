@@ -53,6 +53,18 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--threads", type=int, default=0, metavar="N", help="onnxruntime threads per model (0: its default)")
     run.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     _add_emotion_options(run)
+
+    par = sub.add_parser(
+        "parity", help="check the generated Kotlin/Swift code against the reference on your images",
+        description="Run the reference pipeline on each image, then compile the generated Kotlin and/or "
+        "Swift core with its harness, feed it the same pixels and model outputs, and print the largest "
+        "difference per stage (input tensor, boxes, keypoints, scores, crop tensor, probabilities). "
+        "Exit code 1 when any stage is outside DESIGN.md's tolerances.",
+    )
+    par.add_argument("images", nargs="+", metavar="IMAGE", help="image files (anything Pillow reads)")
+    par.add_argument("--lang", choices=["kotlin", "swift", "all"], default="all", help="which generated core to check (default: %(default)s)")
+    par.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    _add_emotion_options(par)
     return p
 
 
@@ -63,6 +75,11 @@ def dispatch(args: argparse.Namespace) -> int:
 
         return run_images(args.images, args.emotion_recipe, args.emotion_model, args.json, args.annotate,
                           args.threads, progress)
+    if args.command == "parity":
+        from packager.parity.run import parity_command
+
+        langs = ["kotlin", "swift"] if args.lang == "all" else [args.lang]
+        return parity_command(args.images, langs, args.emotion_recipe, args.emotion_model, progress)
     raise AssertionError(args.command)
 
 
