@@ -19,6 +19,7 @@ class Conv2dSame(nn.Conv2d):
     pad = max((ceil(i/s) − 1)·s + k − i, 0), split pad//2 before and the rest after."""
 
     def forward(self, x):
+        # Static shapes are intended: the exported graph gets constant pads (tracing warns).
         ih, iw = (int(v) for v in x.shape[-2:])
         pads = []
         for size, k, s in ((iw, self.kernel_size[1], self.stride[1]), (ih, self.kernel_size[0], self.stride[0])):

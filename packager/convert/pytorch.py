@@ -22,7 +22,9 @@ def load_module(path: str, recipe):
     import torch
 
     try:
-        obj = torch.load(path, map_location="cpu", weights_only=True)
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # TorchScript archives are handled below
+            obj = torch.load(path, map_location="cpu", weights_only=True)
     except Exception:
         try:
             return torch.jit.load(path, map_location="cpu").eval()
