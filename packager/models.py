@@ -109,7 +109,12 @@ class ConvertedModel:
 
 
 def convert(recipe, user_path: str | None, check_input, cache: Path | None = None) -> ConvertedModel:
-    """The recipe's model as verified ONNX, from the cache when an intact entry exists."""
+    """The recipe's model as verified ONNX, from the cache when an intact entry exists.
+
+    ``check_input`` is the real input the conversion is verified on: an array, or a callable
+    returning one (computed only when a conversion actually runs, so that a cache hit costs
+    neither the sample image nor a detector run).
+    """
     from packager import convert as front_ends
 
     src = source_path(recipe, user_path)
@@ -124,7 +129,8 @@ def convert(recipe, user_path: str | None, check_input, cache: Path | None = Non
     meta = _read_meta(meta_path)
     if meta and model_path.is_file() and sha256_file(model_path) == meta.get("onnx_sha256"):
         return ConvertedModel(recipe, src, digest, model_path, meta["max_abs_diff"], meta["source_runtime"], True)
-    conv = front_ends.front_end(source_format(recipe, src))(src, recipe, check_input)
+    x = check_input() if callable(check_input) else check_input
+    conv = front_ends.front_end(source_format(recipe, src))(src, recipe, x)
     data = conv.model.SerializeToString(deterministic=True)
     write_atomic(model_path, data)
     meta = {

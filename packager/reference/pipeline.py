@@ -145,8 +145,10 @@ def prepare(
     emo_recipe = recipes.emotion_recipe(emotion_name)
     # Check the user's file before the (slow) detector conversion.
     models.source_path(emo_recipe, emotion_path)
-    det = models.convert(det_recipe, None, detector_check_input(det_recipe), cache)
-    emo = models.convert(emo_recipe, emotion_path, emotion_check_input(emo_recipe, det_recipe, det.onnx_path), cache)
+    det = models.convert(det_recipe, None, lambda: detector_check_input(det_recipe), cache)
+    emo = models.convert(
+        emo_recipe, emotion_path, lambda: emotion_check_input(emo_recipe, det_recipe, det.onnx_path), cache
+    )
     return PreparedModels(det, emo)
 
 
