@@ -1,0 +1,27 @@
+// Hand-written test code (not generated): entry point of the JVM harness that
+// packager/parity/kotlin.py compiles together with the generated core.
+package dev.packager.face.harness
+
+import java.io.File
+import kotlin.system.exitProcess
+
+private const val USAGE = """usage:
+  parity CASES_ROOT OUT_ROOT         run every parity case folder (exit 1 when a case threw)
+  fuzz SEED ITERATIONS OUT.json      random images and model outputs through the core (exit 1 on
+                                     an exception other than IllegalArgumentException)
+  bench CASES_ROOT REPEATS OUT.json  median time of pre- plus post-processing per case"""
+
+private val ARITY = mapOf("parity" to 3, "fuzz" to 4, "bench" to 4)
+
+fun main(args: Array<String>) {
+    if (args.isEmpty() || ARITY[args[0]] != args.size) {
+        System.err.println(USAGE)
+        exitProcess(2)
+    }
+    val code = when (args[0]) {
+        "parity" -> if (runParity(File(args[1]), File(args[2])) == 0) 0 else 1
+        "fuzz" -> runFuzz(args[1].toLong(), args[2].toInt(), File(args[3]))
+        else -> runBench(File(args[1]), args[2].toInt(), File(args[3]))
+    }
+    exitProcess(code)
+}

@@ -1,0 +1,91 @@
+// Hand-written test code (not generated): runs the generated core on every parity case folder
+// and writes what packager/parity/compare.py reads (format in packager/parity/__init__.py).
+package dev.packager.face.harness
+
+import dev.packager.face.Box
+import dev.packager.face.DetectorOutputs
+import dev.packager.face.Face
+import dev.packager.face.FaceDetectionWrapper
+import dev.packager.face.FaceEmotionRecognitionWrapper
+import dev.packager.face.FaceEmotionSteps
+import dev.packager.face.Recipes
+import java.io.File
+
+/** One parity case folder, read. */
+class Case(val dir: File) {
+    val meta = parseJson(File(dir, "case.json").readText()) as Map<*, *>
+    val width = (meta["width"] as Double).toInt()
+    val height = (meta["height"] as Double).toInt()
+    val pixels = readArgb(File(dir, "pixels.rgb"), width, height)
+    val regressors = readF32(File(dir, "regressors.f32"))
+    val classificators = readF32(File(dir, "classificators.f32"))
+    val detection = FaceDetectionWrapper(
+        Recipes.detector(meta["detector_recipe"] as String) ?: error("unknown detector ${meta["detector_recipe"]}"),
+    )
+    val recognition = FaceEmotionRecognitionWrapper(
+        Recipes.emotion(meta["emotion_recipe"] as String) ?: error("unknown emotion model ${meta["emotion_recipe"]}"),
+    )
+    val cropBoxes: List<Box> = (meta["crop_boxes"] as List<*>).map { b ->
+        val v = (b as List<*>).map { it as Double }
+        Box(v[0], v[1], v[2], v[3])
+    }
+
+    val emotionOutputs: List<FloatArray> = cropBoxes.indices.map { readF32(File(dir, "emotion_output_$it.f32")) }
+
+    companion object {
+        /** Every case folder under [root], by name. */
+        fun all(root: File): List<File> =
+            (root.listFiles() ?: emptyArray()).filter { File(it, "case.json").isFile }.sortedBy { it.name }
+    }
+}
+
+/** Runs every case under [casesRoot] into [outRoot]/<case>; returns how many cases threw. */
+fun runParity(casesRoot: File, outRoot: File): Int {
+    val dirs = Case.all(casesRoot)
+    var failed = 0
+    for (dir in dirs) {
+        val out = File(outRoot, dir.name).apply { mkdirs() }
+        try {
+            runCase(Case(dir), out)
+        } catch (e: Exception) {
+            failed++
+            File(out, "error.txt").writeText(e.stackTraceToString())
+            System.err.println("${dir.name}: ${e.stackTraceToString()}")
+        }
+    }
+    println("parity: ${dirs.size} case(s), $failed failed")
+    return failed
+}
+
+private fun runCase(case: Case, out: File) {
+    val input = case.detection.preprocess(case.pixels, case.width, case.height)
+    writeF32(File(out, "detector_input.f32"), input.tensor)
+    val faces = case.detection.postprocess(case.regressors, case.classificators, input)
+    File(out, "faces.json").writeText(toJson(mapOf("faces" to faces.map(::faceJson))))
+    val emotions = case.cropBoxes.mapIndexed { i, box ->
+        val x = case.recognition.preprocess(case.pixels, case.width, case.height, box)
+        writeF32(File(out, "emotion_input_$i.f32"), x.tensor)
+        val result = case.recognition.postprocess(case.emotionOutputs[i])
+        mapOf("probabilities" to result.probabilities, "top_label" to result.topLabel)
+    }
+    File(out, "emotion.json").writeText(toJson(mapOf("faces" to emotions)))
+    // The whole chain, with the reference's model outputs standing in for the runtime (in call order).
+    var next = 0
+    val chain = FaceEmotionSteps(case.detection, case.recognition).run(
+        case.pixels, case.width, case.height,
+        { DetectorOutputs(case.regressors, case.classificators) },
+        { if (next < case.cropBoxes.size) case.emotionOutputs[next++] else FloatArray(0) },
+    )
+    val chainJson = chain.map { mapOf("box_px" to boxList(it.face.box), "top_label" to it.emotion?.topLabel) }
+    File(out, "pipeline.json").writeText(toJson(mapOf("faces" to chainJson)))
+}
+
+private fun boxList(b: Box) = listOf(b.xmin, b.ymin, b.xmax, b.ymax)
+
+private fun faceJson(f: Face) = mapOf(
+    "box" to boxList(f.normalizedBox),
+    "keypoints" to f.normalizedKeypoints.map { listOf(it.x, it.y) },
+    "score" to f.score,
+    "box_px" to boxList(f.box),
+    "keypoints_px" to f.keypoints.map { listOf(it.x, it.y) },
+)

@@ -1,0 +1,74 @@
+"""Kotlin settings for ``packager.codegen``: where each rendered file goes in the Android library
+module (``android_wrapper/``), and how numbers and strings are written.
+
+Layout of the module (what ``codegen.write("kotlin", root)`` produces under ``root``)::
+
+    build.gradle.kts, consumer-rules.pro      Gradle Kotlin DSL library module
+    src/main/AndroidManifest.xml
+    src/main/kotlin/dev/packager/face/*.kt    the core (pure Kotlin) + two Android-only files
+    src/main/assets/                          models, copied there by ``packager build``
+
+The core compiles on a plain JVM (the parity harness); ``ANDROID_ONLY`` files need the Android
+SDK and onnxruntime-android and are left out of that compile.
+"""
+
+from __future__ import annotations
+
+import json
+
+from packager.codegen import LanguageSettings, camel, register, shortest
+
+#: Kotlin package of the generated code, and its source folder in the module.
+PACKAGE = "dev.packager.face"
+SOURCE_DIR = "src/main/kotlin/" + PACKAGE.replace(".", "/")
+
+#: Where ``packager build`` puts the bundle's models inside the module; the pipeline loads
+#: ``face_detection.ort`` and ``face_emotion_recognition.ort`` from there.
+ASSETS_DIR = "src/main/assets"
+MODEL_FILES = ("face_detection.ort", "face_emotion_recognition.ort")
+
+#: Generated files that import android.* or ai.onnxruntime.* (not compiled by the JVM harness).
+ANDROID_ONLY = ("BitmapExtensions.kt", "FaceEmotionPipeline.kt")
+
+_PLACES = {"AndroidManifest.xml": "src/main/AndroidManifest.xml"}
+
+
+def output_path(name: str) -> str:
+    """Template name (without ``.j2``) → path in the module: ``X.kt`` → ``SOURCE_DIR/X.kt``,
+    the manifest under ``src/main``, everything else (Gradle files) at the module root."""
+    if name.endswith(".kt"):
+        return f"{SOURCE_DIR}/{name}"
+    return _PLACES.get(name, name)
+
+
+def double(x: float) -> str:
+    """Shortest round-tripping Double literal (``0.5``, ``1e-05``, ``128.0``)."""
+    return shortest(x)
+
+
+def float_literal(x: float) -> str:
+    """Float literal: the shortest double text with an ``f`` suffix (Kotlin rounds it)."""
+    return shortest(x) + "f"
+
+
+def string(s: str) -> str:
+    """Kotlin string literal: JSON escapes are valid Kotlin escapes; ``$`` must be escaped too."""
+    return json.dumps(s, ensure_ascii=False).replace("$", "\\$")
+
+
+SETTINGS = register(
+    LanguageSettings(
+        name="kotlin",
+        output_path=output_path,
+        double=double,
+        float=float_literal,
+        string=string,
+        ident=camel,
+    )
+)
+
+
+def is_core(path: str) -> bool:
+    """True for a rendered Kotlin file of the pure core (compiled on the JVM)."""
+    name = path.rsplit("/", 1)[-1]
+    return path.endswith(".kt") and name not in ANDROID_ONLY

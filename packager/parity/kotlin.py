@@ -1,0 +1,116 @@
+"""The Kotlin side of parity: compile the generated core with the JVM harness, run it.
+
+The core (``codegen.render("kotlin")`` minus the Android-only files) and the hand-written
+harness (``android_wrapper/harness/*.kt``) are compiled in one K2JVMCompiler run with the Kotlin
+compiler that the PyPI package ``kotlin-jupyter-kernel`` ships.  Compiled classes are cached
+under ``<packager cache>/kotlin/<sha256 of the sources and compiler>``, so a second
+``packager parity`` starts at once.
+
+Harness modes (``android_wrapper/harness/Main.kt``): ``parity`` (case folders, see
+``packager.parity``), ``fuzz`` and ``bench``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.util
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from packager import codegen, models
+from packager.codegen import kotlin as kotlin_settings
+from packager.errors import PackagerError
+
+HARNESS_DIR = Path(__file__).resolve().parents[2] / "android_wrapper" / "harness"
+MAIN_CLASS = "dev.packager.face.harness.MainKt"
+#: The compiler runs for about a minute on 2 cores; a run past this is stuck.
+COMPILE_TIMEOUT = 900
+
+
+def toolchain() -> tuple[str, Path, Path]:
+    """(java executable, Kotlin compiler jar, Kotlin stdlib jar); PackagerError when missing."""
+    java = shutil.which("java")
+    if java is None:
+        raise PackagerError("java not found; install a JDK (17 or newer) to compile the Kotlin core")
+    spec = importlib.util.find_spec("run_kotlin_kernel")
+    if spec is None or not spec.submodule_search_locations:
+        raise PackagerError("the Kotlin compiler is missing: pip install kotlin-jupyter-kernel==0.19.0.944")
+    jars = Path(list(spec.submodule_search_locations)[0]) / "jars"
+    compiler = sorted(jars.glob("kotlin-jupyter-kernel-*-all.jar"))
+    stdlib = sorted(jars.glob("kotlin-stdlib-*.jar"))
+    if not compiler or not stdlib:
+        raise PackagerError(f"no Kotlin compiler or stdlib jar in {jars}; reinstall kotlin-jupyter-kernel")
+    return java, compiler[-1], stdlib[-1]
+
+
+def sources() -> dict[str, str]:
+    """Every file of the JVM compile: ``core/<name>.kt`` (fresh render) and ``harness/<name>.kt``."""
+    out = {}
+    for path, text in codegen.render("kotlin").items():
+        if kotlin_settings.is_core(path):
+            out["core/" + path.rsplit("/", 1)[-1]] = text
+    for f in sorted(HARNESS_DIR.glob("*.kt")):
+        out["harness/" + f.name] = f.read_text()
+    return out
+
+
+def _digest(files: dict[str, str], compiler: Path) -> str:
+    h = hashlib.sha256(compiler.name.encode())
+    for name, text in sorted(files.items()):
+        h.update(f"\0{name}\0{len(text)}\0".encode())
+        h.update(text.encode())
+    return h.hexdigest()[:20]
+
+
+def compile_harness(cache: Path | None = None) -> Path:
+    """Compile core + harness (or take them from the cache); returns the classes folder."""
+    java, compiler, stdlib = toolchain()
+    files = sources()
+    root = Path(cache or models.cache_dir()) / "kotlin" / _digest(files, compiler)
+    classes = root / "classes"
+    if (root / "complete").is_file():
+        return classes
+    root.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(dir=root, prefix="build-") as tmp:
+        src = Path(tmp) / "src"
+        for name, text in files.items():
+            (src / name).parent.mkdir(parents=True, exist_ok=True)
+            (src / name).write_text(text)
+        out = Path(tmp) / "classes"
+        cmd = [java, "-Xss8m", "-cp", str(compiler), "org.jetbrains.kotlin.cli.jvm.K2JVMCompiler",
+               "-no-stdlib", "-no-reflect", "-classpath", str(stdlib), "-jvm-target", "17",
+               *sorted(str(src / n) for n in files), "-d", str(out)]
+        done = subprocess.run(cmd, capture_output=True, text=True, timeout=COMPILE_TIMEOUT)
+        if done.returncode != 0:
+            raise PackagerError(f"the Kotlin core does not compile:\n{done.stdout}{done.stderr}")
+        if classes.exists():  # compiled concurrently by another process: same sources, same classes
+            return classes
+        os.replace(out, classes)
+        (root / "complete").write_text(done.stderr)
+    return classes
+
+
+def run(mode: str, *args: str, cache: Path | None = None, timeout: float = 1800) -> subprocess.CompletedProcess:
+    """Run the harness in ``mode`` (``parity``, ``fuzz``, ``bench``) with ``args``."""
+    java, _, stdlib = toolchain()
+    classes = compile_harness(cache)
+    cmd = [java, "-cp", f"{classes}{os.pathsep}{stdlib}", MAIN_CLASS, mode, *args]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+
+
+def run_harness(cases_root: Path, out_root: Path) -> None:
+    """Run the compiled core over every case folder under ``cases_root`` into
+    ``out_root/<case>/`` (``packager.parity`` format).  A case the core throws on gets an
+    ``error.txt`` (and is reported by ``compare.compare_case`` as missing output); the messages
+    go to stderr.  PackagerError when the harness cannot run at all."""
+    Path(out_root).mkdir(parents=True, exist_ok=True)
+    done = run("parity", str(cases_root), str(out_root))
+    if done.returncode not in (0, 1):
+        raise PackagerError(f"the Kotlin harness failed (exit {done.returncode}):\n{done.stdout}{done.stderr}")
+    if done.stderr:
+        sys.stderr.write(done.stderr)
