@@ -1,0 +1,29 @@
+"""Session fixtures of the Kotlin suite: the core compiled once, the parity cases of every
+emotion recipe written once and run through the harness once."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import kotlin_cases
+from packager.parity import kotlin
+
+
+@pytest.fixture(scope="session")
+def kotlin_classes() -> Path:
+    """Core + harness compiled (cached by source hash in the session's packager cache)."""
+    return kotlin.compile_harness()
+
+
+@pytest.fixture(scope="session")
+def kotlin_parity(tmp_path_factory, prepared_all, kotlin_classes) -> dict[str, tuple[Path, Path]]:
+    """case name → (case folder, harness output folder), for every recipe and image."""
+    root = tmp_path_factory.mktemp("kotlin-cases")
+    out = tmp_path_factory.mktemp("kotlin-out")
+    written = []
+    for prepared in prepared_all.values():
+        written += kotlin_cases.write_all(root, prepared)
+    kotlin.run_harness(root, out)
+    return {c.name: (c, out / c.name) for c in written}
