@@ -1,0 +1,131 @@
+// Reading parity case folders and writing harness outputs (packager/parity/__init__.py).
+// Hand-written: the harness is test infrastructure, not generated code.
+
+import FaceEmotion
+import Foundation
+
+/// A harness failure: printed, then the process exits with status 1.
+struct HarnessError: Error, CustomStringConvertible {
+  let description: String
+}
+
+/// One parity case folder as Python wrote it.
+struct ParityCase {
+  let name: String
+  let folder: URL
+  let detector: DetectorConfig
+  let emotion: EmotionConfig
+  let image: RGBAImage
+  let cropBoxes: [Box]
+
+  /// Reads `case.json` and `pixels.rgb` (height · width · 3 bytes) of `folder`.
+  init(folder: URL) throws {
+    self.folder = folder
+    let data = try Data(contentsOf: folder.appendingPathComponent("case.json"))
+    guard let meta = try JSONSerialization.jsonObject(with: data) as? [String: Any],
+      let name = meta["name"] as? String,
+      let detectorName = meta["detector_recipe"] as? String,
+      let emotionName = meta["emotion_recipe"] as? String,
+      let width = meta["width"] as? Int,
+      let height = meta["height"] as? Int,
+      let boxes = meta["crop_boxes"] as? [[Double]]
+    else {
+      throw HarnessError(description: "\(folder.path): case.json is malformed")
+    }
+    guard let detector = Recipes.detector(detectorName) else {
+      throw HarnessError(description: "\(name): unknown detector recipe \(detectorName)")
+    }
+    guard let emotion = Recipes.emotion(emotionName) else {
+      throw HarnessError(description: "\(name): unknown emotion recipe \(emotionName)")
+    }
+    let rgb = try [UInt8](Data(contentsOf: folder.appendingPathComponent("pixels.rgb")))
+    guard rgb.count == width * height * 3 else {
+      throw HarnessError(description: "\(name): pixels.rgb has \(rgb.count) bytes")
+    }
+    var rgba = [UInt8](repeating: 255, count: width * height * 4)
+    for i in 0..<(width * height) {
+      rgba[i * 4] = rgb[i * 3]
+      rgba[i * 4 + 1] = rgb[i * 3 + 1]
+      rgba[i * 4 + 2] = rgb[i * 3 + 2]
+    }
+    self.name = name
+    self.detector = detector
+    self.emotion = emotion
+    self.image = try RGBAImage(pixels: rgba, width: width, height: height)
+    self.cropBoxes = try boxes.map { b in
+      guard b.count == 4 else {
+        throw HarnessError(description: "\(name): a crop box has \(b.count) values")
+      }
+      return Box(xmin: b[0], ymin: b[1], xmax: b[2], ymax: b[3])
+    }
+  }
+
+  /// A little-endian float32 file of the case folder.
+  func floats(_ file: String) throws -> [Float] {
+    try readFloats(folder.appendingPathComponent(file))
+  }
+}
+
+/// Every case folder (one holding case.json) directly under `root`, sorted by name.
+func caseFolders(_ root: URL) throws -> [URL] {
+  let names = try FileManager.default.contentsOfDirectory(atPath: root.path).sorted()
+  return names.map { root.appendingPathComponent($0) }.filter {
+    FileManager.default.fileExists(atPath: $0.appendingPathComponent("case.json").path)
+  }
+}
+
+/// Little-endian float32 values of a file.
+func readFloats(_ url: URL) throws -> [Float] {
+  let data = try Data(contentsOf: url)
+  guard data.count % 4 == 0 else {
+    throw HarnessError(description: "\(url.path): \(data.count) bytes is not whole float32s")
+  }
+  return stride(from: 0, to: data.count, by: 4).map { i in
+    let bits =
+      UInt32(data[i]) | UInt32(data[i + 1]) << 8 | UInt32(data[i + 2]) << 16
+      | UInt32(data[i + 3]) << 24
+    return Float(bitPattern: bits)
+  }
+}
+
+/// Writes little-endian float32 values.
+func writeFloats(_ values: [Float], to url: URL) throws {
+  var bytes = [UInt8]()
+  bytes.reserveCapacity(values.count * 4)
+  for v in values {
+    let bits = v.bitPattern
+    bytes += [UInt8(bits & 0xFF), UInt8(bits >> 8 & 0xFF), UInt8(bits >> 16 & 0xFF), UInt8(bits >> 24)]
+  }
+  try Data(bytes).write(to: url)
+}
+
+/// A minimal JSON writer: Doubles as Swift's shortest round-trip text (JSONSerialization on
+/// Linux may shorten them), non-finite values as Python's NaN / Infinity tokens.
+enum JSON {
+  static func number(_ x: Double) -> String {
+    if x.isNaN {
+      return "NaN"
+    }
+    if x.isInfinite {
+      return x > 0 ? "Infinity" : "-Infinity"
+    }
+    return "\(x)"
+  }
+
+  static func array(_ xs: [Double]) -> String {
+    "[" + xs.map(number).joined(separator: ", ") + "]"
+  }
+
+  static func string(_ s: String) -> String {
+    var out = "\""
+    for u in s.unicodeScalars {
+      switch u {
+      case "\"": out += "\\\""
+      case "\\": out += "\\\\"
+      case _ where u.value < 0x20: out += String(format: "\\u%04x", u.value)
+      default: out.unicodeScalars.append(u)
+      }
+    }
+    return out + "\""
+  }
+}

@@ -1,0 +1,75 @@
+// The parity harness: runs the generated FaceEmotion core over parity case folders and writes
+// its results for packager/parity/compare.py; in bench mode, times pre- plus post-processing.
+//
+//   ParityHarness CASES_ROOT OUT_ROOT
+//   ParityHarness --bench REPEATS CASE_FOLDER...
+
+import FaceEmotion
+import Foundation
+
+/// Runs one case and writes detector_input.f32, faces.json, emotion_input_<i>.f32 and
+/// emotion.json into `out`.
+func runCase(_ c: ParityCase, into out: URL) throws {
+  try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
+  let detection = FaceDetectionWrapper(config: c.detector)
+  let image = c.image
+  let input = try detection.preprocess(pixels: image.pixels, width: image.width, height: image.height)
+  try writeFloats(input.tensor, to: out.appendingPathComponent("detector_input.f32"))
+  let faces = try detection.postprocess(
+    regressors: c.floats("regressors.f32"), classificators: c.floats("classificators.f32"),
+    input: input)
+  let faceLines = faces.map { f in
+    "{\"box\": \(JSON.array(corners(f.normalizedBox))), "
+      + "\"keypoints\": [\(f.normalizedKeypoints.map { JSON.array([$0.x, $0.y]) }.joined(separator: ", "))], "
+      + "\"score\": \(JSON.number(f.score)), "
+      + "\"box_px\": \(JSON.array(corners(f.box))), "
+      + "\"keypoints_px\": [\(f.keypoints.map { JSON.array([$0.x, $0.y]) }.joined(separator: ", "))]}"
+  }
+  try ("{\"faces\": [" + faceLines.joined(separator: ", ") + "]}").write(
+    to: out.appendingPathComponent("faces.json"), atomically: true, encoding: .utf8)
+  let recognition = FaceEmotionRecognitionWrapper(config: c.emotion)
+  var emotionLines: [String] = []
+  for (i, box) in c.cropBoxes.enumerated() {
+    let x = try recognition.preprocess(
+      pixels: image.pixels, width: image.width, height: image.height, box: box)
+    try writeFloats(x.tensor, to: out.appendingPathComponent("emotion_input_\(i).f32"))
+    let result = try recognition.postprocess(output: c.floats("emotion_output_\(i).f32"))
+    emotionLines.append(
+      "{\"probabilities\": \(JSON.array(result.probabilities)), "
+        + "\"top_label\": \(JSON.string(result.topLabel))}")
+  }
+  try ("{\"faces\": [" + emotionLines.joined(separator: ", ") + "]}").write(
+    to: out.appendingPathComponent("emotion.json"), atomically: true, encoding: .utf8)
+}
+
+func corners(_ b: Box) -> [Double] {
+  [b.xmin, b.ymin, b.xmax, b.ymax]
+}
+
+func parity(casesRoot: URL, outRoot: URL) throws {
+  let folders = try caseFolders(casesRoot)
+  guard !folders.isEmpty else {
+    throw HarnessError(description: "no case folders under \(casesRoot.path)")
+  }
+  for folder in folders {
+    let c = try ParityCase(folder: folder)
+    try runCase(c, into: outRoot.appendingPathComponent(folder.lastPathComponent))
+  }
+  print("ran \(folders.count) case(s)")
+}
+
+let arguments = Array(CommandLine.arguments.dropFirst())
+do {
+  if arguments.first == "--bench", arguments.count >= 3, let repeats = Int(arguments[1]) {
+    try bench(repeats: repeats, folders: arguments.dropFirst(2).map { URL(fileURLWithPath: $0) })
+  } else if arguments.count == 2 {
+    try parity(
+      casesRoot: URL(fileURLWithPath: arguments[0]), outRoot: URL(fileURLWithPath: arguments[1]))
+  } else {
+    throw HarnessError(
+      description: "usage: ParityHarness CASES_ROOT OUT_ROOT | --bench REPEATS CASE_FOLDER...")
+  }
+} catch {
+  FileHandle.standardError.write("ParityHarness: \(error)\n".data(using: .utf8) ?? Data())
+  exit(1)
+}

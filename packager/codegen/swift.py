@@ -1,0 +1,71 @@
+"""Swift settings for ``packager.codegen``: where generated files go and how literals are written.
+
+Every template ``templates/swift/X.swift.j2`` renders ``Sources/FaceEmotion/X.swift`` inside the
+Swift package ``ios_wrapper/`` (module ``FaceEmotion``).
+"""
+
+from __future__ import annotations
+
+from packager.codegen import LanguageSettings, camel, register, shortest
+
+#: The generated library target inside the Swift package.
+SOURCE_DIR = "Sources/FaceEmotion"
+
+#: Swift keywords that need backticks when a recipe name camel-cases into one.
+RESERVED = frozenset(
+    "associatedtype class deinit enum extension fileprivate func import init inout internal let "
+    "open operator private precedencegroup protocol public rethrows static struct subscript "
+    "typealias var break case catch continue default defer do else fallthrough for guard if in "
+    "repeat return throw switch where while Any as await false is nil self Self super throws "
+    "true try".split()
+)
+
+
+def output_path(template_name: str) -> str:
+    """``FaceDetectionWrapper.swift`` → ``Sources/FaceEmotion/FaceDetectionWrapper.swift``."""
+    return f"{SOURCE_DIR}/{template_name}"
+
+
+def double(x: float) -> str:
+    """A Double literal: the shortest decimal that round-trips (``0.5``, ``1e-05``)."""
+    return shortest(x)
+
+
+def string(s: str) -> str:
+    """A Swift string literal; quotes, backslashes and control characters escaped."""
+    out = []
+    for ch in s:
+        if ch in '"\\':
+            out.append("\\" + ch)
+        elif ch == "\n":
+            out.append("\\n")
+        elif ch == "\t":
+            out.append("\\t")
+        elif ch == "\r":
+            out.append("\\r")
+        elif ord(ch) < 0x20 or ord(ch) == 0x7F:
+            out.append(f"\\u{{{ord(ch):X}}}")
+        else:
+            out.append(ch)
+    return '"' + "".join(out) + '"'
+
+
+def ident(name: str) -> str:
+    """Recipe name → Swift identifier (``fer-minixception`` → ``ferMinixception``)."""
+    out = camel(name)
+    if not out.isidentifier():
+        raise ValueError(f"recipe name {name!r} does not make a Swift identifier")
+    return f"`{out}`" if out in RESERVED else out
+
+
+SWIFT = register(
+    LanguageSettings(
+        name="swift",
+        output_path=output_path,
+        double=double,
+        # Swift infers Float from context for the same decimal text.
+        float=double,
+        string=string,
+        ident=ident,
+    )
+)

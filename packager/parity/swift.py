@@ -1,0 +1,223 @@
+"""Compile the generated Swift core with its parity harness and run it (``packager parity
+--lang swift``), and time it (``benchmark``, ``python -m packager.parity.swift --bench``).
+
+The Swift package ``ios_wrapper/`` is staged into the cache with freshly rendered generated
+sources (so a template change is always what gets checked, and nothing is written into the
+source tree), under ``<cache>/swift/<content hash>/``: ``package/`` holds the sources,
+``build/`` is SwiftPM's scratch path.  A second run with the same sources reuses the build.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+
+from packager import codegen, models
+from packager.errors import PackagerError
+
+PACKAGE = Path(__file__).resolve().parents[2] / "ios_wrapper"
+HARNESS = "ParityHarness"
+#: Staged packages kept in the cache (older ones are removed).
+KEEP_STAGED = 3
+#: Frame sizes the benchmark times (width, height).
+BENCH_SIZES = ((640, 480), (1920, 1080))
+_SKIP_DIRS = {".build", ".swiftpm"}
+
+
+def swift() -> str:
+    """The ``swift`` driver: on PATH, else the toolchain at /opt/swift."""
+    found = shutil.which("swift") or ("/opt/swift/usr/bin/swift" if os.path.exists("/opt/swift/usr/bin/swift") else None)
+    if found is None:
+        raise PackagerError("the Swift toolchain is not installed (no `swift` on PATH); install Swift 6 to check the Swift core")
+    return found
+
+
+def package_files() -> dict[str, bytes]:
+    """Every file of the Swift package as it should be built: ``ios_wrapper/`` minus build
+    folders, with the generated sources replaced by a fresh render."""
+    files = {}
+    for path in sorted(PACKAGE.rglob("*")):
+        rel = path.relative_to(PACKAGE)
+        if path.is_file() and not (_SKIP_DIRS & set(rel.parts)):
+            files[rel.as_posix()] = path.read_bytes()
+    for rel, text in codegen.render("swift").items():
+        files[rel] = text.encode()
+    return dict(sorted(files.items()))
+
+
+def staged_package() -> Path:
+    """The cache folder holding ``package/`` (the staged sources) and ``build/``."""
+    files = package_files()
+    h = hashlib.sha256()
+    for rel, data in files.items():
+        h.update(rel.encode() + b"\0" + hashlib.sha256(data).digest())
+    root = models.cache_dir() / "swift" / h.hexdigest()[:20]
+    with _locked(root):
+        marker = root / "staged"
+        if not marker.is_file():
+            pkg = root / "package"
+            if pkg.exists():
+                shutil.rmtree(pkg)
+            for rel, data in files.items():
+                (pkg / rel).parent.mkdir(parents=True, exist_ok=True)
+                (pkg / rel).write_bytes(data)
+            marker.write_text("ok\n")
+        os.utime(root)
+    _prune(root.parent, keep=KEEP_STAGED)
+    return root
+
+
+@contextlib.contextmanager
+def _locked(root: Path):
+    """An exclusive lock on one staged folder (two test sessions may build at once)."""
+    root.mkdir(parents=True, exist_ok=True)
+    with open(root / "lock", "w") as f:
+        fcntl.flock(f, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def _prune(parent: Path, keep: int) -> None:
+    entries = sorted((p for p in parent.iterdir() if p.is_dir()), key=lambda p: p.stat().st_mtime, reverse=True)
+    for old in entries[keep:]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def swift_command(root: Path, *args: str, timeout: float = 1800) -> subprocess.CompletedProcess:
+    """``swift <args> --package-path <root>/package --scratch-path <root>/build``; a failure
+    raises PackagerError with the compiler's output."""
+    cmd = [swift(), *args, "--package-path", str(root / "package"), "--scratch-path", str(root / "build")]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
+    if proc.returncode != 0:
+        raise PackagerError(f"`swift {' '.join(args)}` failed:\n{proc.stdout[-6000:]}\n{proc.stderr[-6000:]}")
+    return proc
+
+
+def build(configuration: str = "debug") -> Path:
+    """Build the parity harness (``debug`` or ``release``); returns the executable."""
+    root = staged_package()
+    with _locked(root):
+        swift_command(root, "build", "-c", configuration, "--product", HARNESS)
+        bin_dir = swift_command(root, "build", "-c", configuration, "--show-bin-path").stdout.strip()
+    exe = Path(bin_dir) / HARNESS
+    if not exe.is_file():
+        raise PackagerError(f"swift build did not produce {exe}")
+    return exe
+
+
+def run_harness(cases_root: Path, out_root: Path) -> None:
+    """Run the compiled Swift core over every case folder under ``cases_root``; write its
+    results into ``out_root/<case>/`` (format: packager.parity)."""
+    exe = build("debug")
+    Path(out_root).mkdir(parents=True, exist_ok=True)
+    proc = subprocess.run([str(exe), str(cases_root), str(out_root)], capture_output=True, text=True, timeout=1800)
+    if proc.returncode != 0:
+        raise PackagerError(f"the Swift parity harness failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}")
+
+
+def bench_frame(width: int, height: int) -> np.ndarray:
+    """A real width×height RGB frame: the coffee photo stretched as background, the astronaut
+    photo scaled to the frame height and centred (one face)."""
+    from PIL import Image
+
+    from packager import samples
+
+    frame = Image.fromarray(samples.no_face()).resize((width, height), Image.Resampling.BILINEAR)
+    side = min(width, height)
+    face = Image.fromarray(samples.astronaut()).resize((side, side), Image.Resampling.BILINEAR)
+    frame.paste(face, ((width - side) // 2, (height - side) // 2))
+    return np.asarray(frame)
+
+
+def _inference_ms(pipe, rgb: np.ndarray, repeats: int) -> float:
+    """Median ms of the reference's model inference for one frame: detector + emotion model
+    once per face (inputs as the reference preprocesses them)."""
+    t = pipe.trace(rgb)
+    times = []
+    for _ in range(repeats + 1):
+        start = time.perf_counter()
+        pipe.run_detector(t.detector_input)
+        for x in t.emotion_inputs:
+            pipe.run_emotion(x)
+        times.append((time.perf_counter() - start) * 1e3)
+    return float(np.median(times[1:]))
+
+
+def benchmark(repeats: int = 30) -> dict:
+    """Swift pre- plus post-processing per frame (release build) against the reference
+    pipeline's model inference on the same machine, at each of ``BENCH_SIZES``.
+
+    Returns ``{"repeats": n, "sizes": {"640x480": {"width", "height", "faces",
+    "swift_pre_post_ms", "reference_inference_ms", "ratio"}, ...}}`` with medians over
+    ``repeats`` frames; ratio = swift_pre_post_ms / reference_inference_ms.
+    """
+    from packager.parity import cases
+    from packager.reference import pipeline
+
+    if repeats < 1:
+        raise PackagerError("repeats must be at least 1")
+    pipe = pipeline.build_pipeline(pipeline.prepare())
+    exe = build("release")
+    images = {f"{w}x{h}": bench_frame(w, h) for w, h in BENCH_SIZES}
+    out = {"repeats": repeats, "sizes": {}}
+    with tempfile.TemporaryDirectory(prefix="packager-swift-bench-") as tmp:
+        written = cases.write_cases(Path(tmp), pipe, images)
+        proc = subprocess.run([str(exe), "--bench", str(repeats), *map(str, written)], capture_output=True, text=True, timeout=1800)
+        if proc.returncode != 0:
+            raise PackagerError(f"the Swift benchmark failed:\n{proc.stderr[-4000:]}")
+        rows = {r["name"]: r for r in map(json.loads, proc.stdout.splitlines())}
+    for name, rgb in images.items():
+        row = rows[name]
+        inference = _inference_ms(pipe, rgb, repeats)
+        out["sizes"][name] = {
+            "width": row["width"], "height": row["height"], "faces": row["faces"],
+            "swift_pre_post_ms": row["median_ms"], "reference_inference_ms": inference,
+            "ratio": row["median_ms"] / inference,
+        }
+    return out
+
+
+def bench_table(result: dict) -> str:
+    lines = [
+        f"Swift pre+post per frame (release) vs reference model inference, median of {result['repeats']}",
+        "| frame | faces | swift pre+post ms | reference inference ms | ratio |",
+        "|---|---|---|---|---|",
+    ]
+    for name, r in result["sizes"].items():
+        lines.append(f"| {name} | {r['faces']} | {r['swift_pre_post_ms']:.2f} | {r['reference_inference_ms']:.2f} | {r['ratio']:.2f} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    p = argparse.ArgumentParser(prog="python -m packager.parity.swift", description="Swift core benchmark.")
+    p.add_argument("--bench", action="store_true", help="time Swift pre+post processing against model inference")
+    p.add_argument("--repeats", type=int, default=30, metavar="N")
+    args = p.parse_args(argv)
+    if not args.bench:
+        p.print_help()
+        return 2
+    try:
+        print(bench_table(benchmark(args.repeats)))
+    except PackagerError as e:
+        print(f"packager: error: {e}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
