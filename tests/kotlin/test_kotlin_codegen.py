@@ -1,0 +1,167 @@
+"""The rendered Kotlin: golden files, the committed android_wrapper/ module equal to a fresh
+render, and model constants coming only from the recipes.
+
+Update the golden files and the committed module after an intended change with
+``PACKAGER_UPDATE_GOLDEN=1 pytest tests/kotlin/test_kotlin_codegen.py``, then review the diff.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import difflib
+import os
+import re
+from pathlib import Path
+
+import pytest
+
+from packager import codegen, recipes
+from packager.codegen import kotlin as settings
+
+ROOT = Path(__file__).resolve().parents[2]
+GOLDEN = Path(__file__).parent / "golden"
+MODULE = ROOT / "android_wrapper"
+TEMPLATES = ROOT / "templates" / "kotlin"
+UPDATE = os.environ.get("PACKAGER_UPDATE_GOLDEN") == "1"
+
+
+def _diff(want: str, got: str, name: str) -> str:
+    lines = difflib.unified_diff(want.splitlines(True), got.splitlines(True), f"committed/{name}", f"rendered/{name}")
+    return "".join(lines)
+
+
+def _check_tree(folder: Path, rendered: dict[str, str], managed) -> None:
+    """``folder`` holds exactly ``rendered`` among the files ``managed`` selects."""
+    if UPDATE:
+        for rel, text in rendered.items():
+            (folder / rel).parent.mkdir(parents=True, exist_ok=True)
+            (folder / rel).write_text(text)
+    present = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() and managed(p.relative_to(folder).as_posix())}
+    stale = sorted(present - set(rendered))
+    if UPDATE:
+        for rel in stale:
+            (folder / rel).unlink()
+        stale = []
+    problems = [f"{rel}: not rendered any more (stale)" for rel in stale]
+    for rel, text in rendered.items():
+        path = folder / rel
+        if not path.is_file():
+            problems.append(f"{rel}: missing")
+        elif path.read_text() != text:
+            problems.append(_diff(path.read_text(), text, rel))
+    hint = "\nrun PACKAGER_UPDATE_GOLDEN=1 pytest tests/kotlin/test_kotlin_codegen.py and review the diff"
+    if problems:
+        pytest.fail("\n".join(problems) + hint, pytrace=False)
+
+
+def test_golden_files():
+    """Every rendered file equals its golden copy (a diff is shown otherwise)."""
+    _check_tree(GOLDEN, codegen.render("kotlin"), lambda rel: True)
+
+
+def test_committed_module_is_a_fresh_render():
+    """android_wrapper/ holds exactly what the templates render for the default recipes."""
+    generated = {settings.SOURCE_DIR, "src/main/AndroidManifest.xml", "build.gradle.kts", "consumer-rules.pro"}
+    _check_tree(MODULE, codegen.render("kotlin"), lambda rel: any(rel == g or rel.startswith(g + "/") for g in generated))
+
+
+def test_render_is_deterministic():
+    assert codegen.render("kotlin") == codegen.render("kotlin")
+
+
+def test_output_paths():
+    files = codegen.render("kotlin")
+    assert "src/main/kotlin/dev/packager/face/FaceDetectionWrapper.kt" in files
+    assert "src/main/AndroidManifest.xml" in files and "build.gradle.kts" in files
+    names = {p.rsplit("/", 1)[-1] for p in files}
+    assert {"FaceDetectionWrapper.kt", "FaceEmotionRecognitionWrapper.kt", "FaceEmotionPipeline.kt"} <= names
+    # one template per generated file; partials render nothing of their own
+    templates = {p.name[: -len(".j2")] for p in TEMPLATES.glob("*.j2") if not p.name.startswith("_")}
+    assert names == templates
+
+
+def test_core_has_no_platform_imports():
+    for path, text in codegen.render("kotlin").items():
+        platform = re.search(r"^import (android|ai\.onnxruntime)\.", text, re.M) is not None
+        assert platform == (path.endswith(".kt") and not settings.is_core(path)), path
+
+
+@pytest.mark.parametrize("default", list(recipes.EMOTIONS))
+def test_any_default_emotion(tmp_path, default):
+    """``packager build`` renders the wrapper slot for whichever emotion model it ships."""
+    written = codegen.write("kotlin", tmp_path, default_emotion=default)
+    assert {p.relative_to(tmp_path).as_posix() for p in written} == set(codegen.render("kotlin"))
+    text = (tmp_path / settings.SOURCE_DIR / "Recipes.kt").read_text()
+    assert f"val defaultEmotion: EmotionConfig get() = {codegen.camel(default)}\n" in text
+    base = codegen.render("kotlin")
+    changed = [p for p, t in codegen.render("kotlin", default_emotion=default).items() if t != base[p]]
+    assert changed == ([] if default == recipes.DEFAULT_EMOTION else [f"{settings.SOURCE_DIR}/Recipes.kt"])
+
+
+def _numbers(obj) -> set[float]:
+    """Every number in a recipe (recursively)."""
+    if isinstance(obj, bool):
+        return set()
+    if isinstance(obj, (int, float)):
+        return {float(obj)}
+    if isinstance(obj, dict):
+        return set().union(*(_numbers(v) for v in obj.values()))
+    if isinstance(obj, (list, tuple)):
+        return set().union(*(_numbers(v) for v in obj)) if obj else set()
+    return set()
+
+
+def _strings(obj) -> set[str]:
+    if isinstance(obj, str):
+        return {obj}
+    if isinstance(obj, dict):
+        return set().union(*(_strings(v) for v in obj.values()))
+    if isinstance(obj, (list, tuple)):
+        return set().union(*(_strings(v) for v in obj)) if obj else set()
+    return set()
+
+
+#: Numbers that belong to the algorithm, not to a model, where they collide with recipe values.
+ALGORITHM_NUMBERS = {"Resample.kt.j2": {8.0, 16.0}}  # ARGB channel bit shifts (p shr 16, p shr 8)
+
+
+def test_templates_hold_no_model_constants():
+    """No recipe number or name is written into a template by hand. Small integers (0-4) and
+    0.5 are excluded: they are also the algorithm's own (box size 4, pixel centre k + 0.5)."""
+    all_recipes = [recipes.as_dict(r) for r in (*recipes.DETECTORS.values(), *recipes.EMOTIONS.values())]
+    numbers = set().union(*map(_numbers, all_recipes)) - {0.0, 1.0, 2.0, 3.0, 4.0, 0.5, -1.0}
+    words = {s for s in set().union(*map(_strings, all_recipes)) if len(s) > 2}
+    words -= {"NHWC", "NCHW", "GRAY", "RGB", "BGR", "bilinear", "nearest"}  # enum names of the core
+    kotlin_templates = [*TEMPLATES.glob("*.kt.j2"), *TEMPLATES.glob("_*.j2")]  # not the Gradle/XML files
+    assert len(kotlin_templates) > 5
+    for path in kotlin_templates:
+        text = path.read_text()
+        literals = {float(m) for m in re.findall(r"(?<![\w.])(\d+\.\d*|\d+)(?:[eE][-+]?\d+)?(?![\w.])", text)}
+        literals -= ALGORITHM_NUMBERS.get(path.name, set())
+        assert not literals & numbers, f"{path.name} hard-codes {sorted(literals & numbers)}"
+        quoted = set(re.findall(r'"([^"\n]*)"', text))
+        assert not quoted & words, f"{path.name} hard-codes {sorted(quoted & words)}"
+
+
+def test_every_recipe_constant_reaches_the_code():
+    """Change every number of every recipe: the rendered Recipes.kt changes with it."""
+    det = dataclasses.replace(
+        recipes.BLAZEFACE_SHORT_RANGE, scale=130.5, norm_scale=0.25, norm_offset=-2.5, fill=12.0,
+        score_clip=50.5, min_score=0.625, iou_threshold=0.375,
+        anchors=dataclasses.replace(recipes.BLAZEFACE_SHORT_RANGE.anchors, strides=(8, 16, 32), offset=0.375),
+    )
+    emo = dataclasses.replace(recipes.EMO_AFFECTNET, mean=(1.25, 2.25, 3.25), scale=(0.125, 0.25, 0.375),
+                              crop_scale=1.375, fill=7.5, labels=("a", "b", "c", "d", "e", "f", "g"))
+    text = codegen.render("kotlin", detector=det, emotions=(emo,), default_emotion=emo.name)[f"{settings.SOURCE_DIR}/Recipes.kt"]
+    for expected in ["scale = 130.5", "normScale = 0.25", "normOffset = -2.5", "fill = 12.0", "scoreClip = 50.5",
+                     "minScore = 0.625", "iouThreshold = 0.375", "strides = listOf(8, 16, 32)", "offset = 0.375",
+                     "mean = listOf(1.25, 2.25, 3.25)", "scale = listOf(0.125, 0.25, 0.375)", "cropScale = 1.375",
+                     "fill = 7.5", 'labels = listOf("a", "b", "c", "d", "e", "f", "g")']:
+        assert expected in text
+    assert "ferMinixception" not in text
+
+
+def test_literals():
+    assert settings.double(1 / 127.5) == "0.00784313725490196"
+    assert settings.double(1e-5) == "1e-05"  # a valid Kotlin Double literal
+    assert settings.string('a"b$c\\') == '"a\\"b\\$c\\\\"'
