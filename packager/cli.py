@@ -65,7 +65,31 @@ def parser() -> argparse.ArgumentParser:
     par.add_argument("--lang", choices=["kotlin", "swift", "all"], default="all", help="which generated core to check (default: %(default)s)")
     par.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     _add_emotion_options(par)
+    _add_bench(sub)
     return p
+
+
+def _add_bench(sub) -> None:
+    b = sub.add_parser(
+        "bench", help="time the reference pipeline against its floor and the tools you would pick instead",
+        description="In one process and one run, on the same images: the reference pipeline end to end and "
+        "stage by stage, the floor (the bare onnxruntime session.run calls on the same tensors), the fer "
+        "package's detect_emotions and mediapipe's FaceDetector (optional peers: pip install -e '.[bench]'; "
+        "a peer that is not installed is reported as missing), cold start to the first result, fp32 vs "
+        "int8 artifacts, packager build cold vs warm, and the generated Kotlin/Swift pre/post. Prints "
+        "medians, p90 and ratios as markdown tables, then the targets and what stands in the way of a "
+        "missed one.",
+    )
+    b.add_argument("images", nargs="*", metavar="IMAGE", help="images to time (default: the astronaut photo from scikit-image)")
+    b.add_argument("--repeats", type=int, default=100, metavar="N", help="timed warm runs per contender (default: %(default)s)")
+    b.add_argument("--cold-repeats", type=int, default=3, metavar="N", help="fresh processes per cold-start row (default: %(default)s)")
+    b.add_argument("--threads", type=int, default=1, metavar="N",
+                   help="onnxruntime intra-op threads per model (default: %(default)s, chosen by measurement: "
+                   "the bench shows the other setting next to it)")
+    b.add_argument("--skip", action="append", default=[], choices=["peers", "cold", "artifacts", "build", "mobile"],
+                   help="leave a section out (its rows then say so); repeatable")
+    b.add_argument("--json", action="store_true", help="print JSON instead of markdown")
+    b.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
 
 
 def dispatch(args: argparse.Namespace) -> int:
@@ -80,6 +104,10 @@ def dispatch(args: argparse.Namespace) -> int:
 
         langs = ["kotlin", "swift"] if args.lang == "all" else [args.lang]
         return parity_command(args.images, langs, args.emotion_recipe, args.emotion_model, progress)
+    if args.command == "bench":
+        from packager.bench.command import bench_command
+
+        return bench_command(args.images, args.repeats, args.cold_repeats, args.threads, args.json, args.skip, progress)
     raise AssertionError(args.command)
 
 

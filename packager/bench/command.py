@@ -1,0 +1,152 @@
+"""``packager bench``: the reference pipeline, its floor and the peers, side by side, one run.
+
+Sections (each a table): warm latency per image, cold start to first result, model artifacts
+(fp32 vs int8), ``packager build`` cold vs warm, generated Kotlin/Swift pre/post.  Targets are
+judged on ratios from this run only.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from packager.bench import contenders as C
+from packager.bench import extras, notes, peers, targets
+from packager.bench.table import MEASURED, Report, Row, link_ratios
+from packager.bench.timing import ColdStartError, cold_start, interleaved
+from packager.errors import PackagerError
+from packager.progress import Progress
+from packager.reference import pipeline
+from packager.reference.image import load_image
+
+WARM, COLD = "warm", "cold"
+SECTIONS = ("peers", "cold", "artifacts", "build", "mobile")
+
+
+def titles(repeats: int, n_images: int, cold_repeats: int, threads: int) -> dict[str, str]:
+    return {
+        WARM: f"Warm latency per image ({n_images} image{'s' * (n_images != 1)}, median of {repeats} "
+              f"interleaved runs; onnxruntime intra-op threads {threads or 'default'})",
+        COLD: f"Cold start to first result (fresh process, models cached; median of {cold_repeats})",
+        **extras.TITLES,
+    }
+
+
+def bench_images(paths: list[str], workdir: Path) -> tuple[list[str], list[np.ndarray]]:
+    """The user's images, or the astronaut photo (written to a file for the cold starts)."""
+    if not paths:
+        from PIL import Image
+
+        from packager import samples
+
+        p = workdir / "astronaut.png"
+        Image.fromarray(samples.astronaut()).save(p)
+        paths = [str(p)]
+    return paths, [load_image(p) for p in paths]
+
+
+PEERS = (("fer", peers.FER), ("mediapipe", peers.MEDIAPIPE))
+
+
+def warm_rows(prepared_models, images, threads: int, repeats: int, with_peers: bool, progress: Progress,
+              peer_list=PEERS):
+    """Time the floor, the reference, its stages and the peers round-robin.  Returns (rows,
+    loaded peers by key)."""
+    pipe = pipeline.build_pipeline(prepared_models, threads)
+    other_threads = 0 if threads != 0 else 1
+    other = pipeline.build_pipeline(prepared_models, other_threads)
+    prepared = C.prepare_images(pipe, images)
+    cs = [
+        C.Contender("floor", "floor: session.run detector + emotion", C.floor(pipe, prepared),
+                    "the bare onnxruntime calls on the reference's own tensors"),
+        C.Contender("reference", "reference: end to end", C.end_to_end(pipe, prepared),
+                    "numpy pre/post + the same session.run calls; image already decoded"),
+        *C.stages(pipe, prepared),
+        C.Contender("floor-other-threads", f"floor with {other_threads or 'default'} onnxruntime threads",
+                    C.floor(other, prepared), "the thread setting not chosen, for comparison"),
+    ]
+    rows, loaded = [], {}
+    for key, peer in peer_list:
+        if not with_peers:
+            rows.append(Row.unavailable(WARM, key, peer.name, "not available", "skipped (--skip peers)"))
+            continue
+        try:
+            with progress.stage(f"loading {key}"):
+                loaded[key] = peers.load(peer)
+            cs.append(C.peer(key, peer, loaded[key], images))
+        except peers.PeerUnavailable as e:
+            rows.append(Row.unavailable(WARM, key, peer.name, e.status, str(e), baseline="floor"))
+    faces = {c.key: c.fn() for c in cs}
+    with progress.stage(f"timing {len(cs)} contenders × {repeats} runs"):
+        stats = interleaved({c.key: c.fn for c in cs}, repeats)
+    per_image = 1.0 / len(images)
+    measured = [Row(WARM, c.key, c.name, MEASURED, stats[c.key].scaled(per_image),
+                    None if c.key == "floor" else "floor", faces=faces[c.key] if faces[c.key] else None,
+                    note=c.note) for c in cs]
+    return measured + rows, loaded
+
+
+def cold_rows(image: str, repeats: int, loaded: dict, with_peers: bool, progress: Progress) -> list[Row]:
+    runs = [
+        ("cold-reference", "packager run IMAGE", ["-m", "packager", "run", image, "--quiet"], True),
+        ("cold-python", "  of which: interpreter start", ["-c", "print(1)"], True),
+        ("cold-imports", "  of which: import numpy, onnxruntime, PIL",
+         ["-c", "import numpy, onnxruntime, PIL.Image; print(1)"], True),
+    ]
+    for key, peer in PEERS:
+        model = None
+        if key == "mediapipe" and key in loaded:
+            from packager.bench import mediapipe_model
+
+            model = str(mediapipe_model.task_model())
+        runs.append((f"cold-{key}", peer.name.split(":")[0] + ": import, load, first image",
+                     peers.cold_args(key, image, model), key in loaded))
+    rows = []
+    for key, name, args, available in runs:
+        if not available:
+            why = "skipped (--skip peers)" if not with_peers else "peer not available (see above)"
+            rows.append(Row.unavailable(COLD, key, name, "not available", why))
+            continue
+        try:
+            with progress.stage(f"cold start: {name}"):
+                stats = cold_start(args, repeats)
+            rows.append(Row(COLD, key, name, MEASURED, stats, None if key == "cold-reference" else "cold-reference",
+                            note="to the first line on stdout"))
+        except ColdStartError as e:
+            rows.append(Row.unavailable(COLD, key, name, "not available", f"not available: failed: {e}"))
+    return rows
+
+
+def bench_command(images: list[str], repeats: int, cold_repeats: int, threads: int, as_json: bool,
+                  skip: list[str], progress: Progress, print_fn=print) -> int:
+    if repeats < 1 or cold_repeats < 1 or threads < 0:
+        raise PackagerError("--repeats and --cold-repeats must be at least 1, --threads at least 0")
+    with tempfile.TemporaryDirectory(prefix="packager-bench-") as tmp:
+        paths, pixels = bench_images(images, Path(tmp))
+        with progress.stage("preparing models (converted once, then cached)"):
+            prepared = pipeline.prepare()
+        rows, loaded = warm_rows(prepared, pixels, threads, repeats, "peers" not in skip, progress)
+        for peer in loaded.values():
+            peer.close()
+        if "cold" not in skip:
+            rows += cold_rows(paths[0], cold_repeats, loaded, "peers" not in skip, progress)
+        rows += extras.rows(prepared, pixels, skip, progress)
+    link_ratios(rows)
+    report = Report(rows, targets.evaluate(rows), notes.closing(rows), settings(paths, repeats, cold_repeats, threads),
+                    titles(repeats, len(paths), cold_repeats, threads))
+    print_fn(json.dumps(report.as_dict(), indent=2) if as_json else report.markdown())
+    return 0
+
+
+def settings(paths, repeats, cold_repeats, threads) -> dict:
+    import platform
+
+    import onnxruntime
+
+    return {"images": paths, "repeats": repeats, "cold_repeats": cold_repeats, "threads": threads,
+            "cpu_count": os.cpu_count(), "python": platform.python_version(),
+            "numpy": np.__version__, "onnxruntime": onnxruntime.__version__}

@@ -1,0 +1,86 @@
+"""`packager bench` runs as a user runs it and every row is measured in that run or says why
+not (not how fast anything is: CI machines vary)."""
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+from packager.bench import peers
+
+INSTALL_HINT = "missing: install with pip install -e '.[bench]'"
+
+
+def packager(*args):
+    return subprocess.run([sys.executable, "-m", "packager", *map(str, args)], capture_output=True, text=True,
+                          env=os.environ.copy(), timeout=900)
+
+
+@pytest.fixture(scope="module")
+def bench_json(prepared_default):
+    r = packager("bench", "--repeats", 3, "--cold-repeats", 1, "--skip", "artifacts", "--skip", "build",
+                 "--skip", "mobile", "--json")
+    assert r.returncode == 0, r.stderr
+    return json.loads(r.stdout)
+
+
+def rows(doc):
+    return {r["key"]: r for r in doc["rows"]}
+
+
+def test_reference_floor_and_stages_are_measured_in_the_run(bench_json):
+    by = rows(bench_json)
+    for key in ("floor", "reference", "stage-detect-pre", "stage-detect-post", "stage-emotion-pre",
+                "stage-emotion-post", "floor-other-threads", "cold-reference", "cold-python", "cold-imports"):
+        assert by[key]["status"] == "measured", by[key]
+        assert by[key]["median_ms"] > 0 and by[key]["p90_ms"] >= by[key]["median_ms"], by[key]
+    assert by["floor"]["n"] == 3 and by["cold-reference"]["n"] == 1
+    assert by["floor"]["faces"] == 1 and by["reference"]["faces"] == 1  # the astronaut
+    assert by["reference"]["ratio"] == pytest.approx(by["reference"]["median_ms"] / by["floor"]["median_ms"])
+
+
+@pytest.mark.parametrize("key", ["fer", "mediapipe"])
+def test_peers_are_measured_or_plainly_missing(bench_json, key):
+    """Where the peers are installed (the bench extra) they run and find the astronaut's face;
+    where they are not, the row says how to install them."""
+    row = rows(bench_json)[key]
+    installed = all(importlib_spec(m) for m in peers.LOADERS[key].requires)
+    if installed:
+        assert row["status"] == "measured" and row["faces"] == 1, row
+        assert rows(bench_json)[f"cold-{key}"]["status"] == "measured"
+    else:
+        assert row["status"] == "missing" and row["note"].startswith(INSTALL_HINT), row
+
+
+def importlib_spec(name):
+    import importlib.util
+
+    return importlib.util.find_spec(name) is not None
+
+
+def test_targets_are_judged_on_this_run(bench_json):
+    targets = {t["key"]: t for t in bench_json["targets"]}
+    assert set(targets) == {"overhead", "vs-mediapipe", "vs-fer", "cold-start"}
+    by = rows(bench_json)
+    assert targets["overhead"]["value"] == pytest.approx(by["reference"]["median_ms"] / by["floor"]["median_ms"])
+    for t in targets.values():
+        assert (t["met"] is None) == (t["value"] is None), t
+        if t["met"] is False:  # a missed target is explained in the closing note
+            assert any(t["text"] in n for n in bench_json["notes"]), bench_json["notes"]
+    skipped = {r["key"]: r for r in bench_json["rows"] if r["note"].startswith("skipped (--skip")}
+    assert set(skipped) == {"artifacts-skipped", "build-skipped", "mobile-skipped"}
+
+
+def test_markdown_table_and_bad_options():
+    r = packager("bench", "--repeats", 2, "--skip", "peers", "--skip", "cold", "--skip", "artifacts",
+                 "--skip", "build", "--skip", "mobile", "--quiet")
+    assert r.returncode == 0, r.stderr
+    lines = r.stdout.splitlines()
+    assert "| | median | p90 | ratio | size | faces | note |" in lines
+    assert any(l.startswith("| reference: end to end |") and "× floor" in l for l in lines)
+    assert any(l.startswith("| fer:") and "skipped (--skip peers)" in l for l in lines)
+    assert "### Targets (ratios from this run)" in lines
+    bad = packager("bench", "--repeats", 0)
+    assert bad.returncode == 2 and "at least 1" in bad.stderr
