@@ -114,3 +114,15 @@ def run_harness(cases_root: Path, out_root: Path) -> None:
         raise PackagerError(f"the Kotlin harness failed (exit {done.returncode}):\n{done.stdout}{done.stderr}")
     if done.stderr:
         sys.stderr.write(done.stderr)
+
+
+def fuzz(seed: int = 20240601, iterations: int = 5000) -> dict:
+    """Random images, boxes and model outputs through the compiled core (harness ``fuzz`` mode);
+    returns its summary: ``calls`` and ``rejected`` (IllegalArgumentException) per stage,
+    ``faces`` decoded, ``unexpected`` (any other exception or a broken invariant)."""
+    with tempfile.TemporaryDirectory(prefix="packager-fuzz-") as tmp:
+        out = Path(tmp) / "fuzz.json"
+        done = run("fuzz", str(seed), str(iterations), str(out))
+        if done.returncode not in (0, 1) or not out.is_file():
+            raise PackagerError(f"the Kotlin fuzz run failed (exit {done.returncode}):\n{done.stdout}{done.stderr}")
+        return json.loads(out.read_text())

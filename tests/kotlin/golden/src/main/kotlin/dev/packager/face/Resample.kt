@@ -24,7 +24,7 @@ import kotlin.math.min
  * Largest resampling step in source pixels per output pixel. A longer step would make the tap
  * loops run for seconds, so such rectangles are refused with IllegalArgumentException.
  */
-const val MAX_RESAMPLE_STEP: Double = 1.0e6
+const val MAX_RESAMPLE_STEP: Double = 65536.0
 
 /**
  * Taps of one axis: output sample o reads source indices lo[o] until lo[o] + count[o] with the

@@ -1,0 +1,66 @@
+// Hand-written test code (not generated): named bad inputs and their outcome, so that the Python
+// tests can hold the core to its documented behaviour (and the reference's) case by case.
+package dev.packager.face.harness
+
+import dev.packager.face.Box
+import dev.packager.face.FaceDetectionWrapper
+import dev.packager.face.FaceEmotionRecognitionWrapper
+import dev.packager.face.Letterbox
+
+/**
+ * Scenario name → outcome: "rejected" (IllegalArgumentException), "faces=N" (detector),
+ * "values=a..b" (range of a tensor) or "top=I" (emotion), or "unexpected: …" for anything else.
+ */
+fun edgeOutcomes(): Map<String, String> {
+    val det = FaceDetectionWrapper()
+    val emo = FaceEmotionRecognitionWrapper()
+    val n = det.numAnchors
+    val row = det.config.rowLength
+    val labels = emo.config.labels.size
+    val image = IntArray(40 * 30) { 0xFF808080.toInt() }
+    val box = Letterbox.fit(40, 30, det.config.inputSize)
+    fun reg(v: Float) = FloatArray(n * row) { v }
+    fun cls(v: Float) = FloatArray(n) { v }
+    val scenarios: Map<String, () -> String> = linkedMapOf(
+        "detector_zero_width" to { tensorRange(det.preprocess(IntArray(0), 0, 30).tensor) },
+        "detector_zero_height" to { tensorRange(det.preprocess(IntArray(0), 40, 0).tensor) },
+        "detector_negative_size" to { tensorRange(det.preprocess(IntArray(0), -4, -3).tensor) },
+        "detector_short_pixels" to { tensorRange(det.preprocess(image.copyOf(40 * 30 - 1), 40, 30).tensor) },
+        "detector_long_pixels" to { tensorRange(det.preprocess(image.copyOf(40 * 30 + 1), 40, 30).tensor) },
+        "regressors_short" to { faces(det.postprocess(reg(0f).copyOf(n * row - 1), cls(0f), box)) },
+        "classificators_long" to { faces(det.postprocess(reg(0f), cls(0f).copyOf(n + 1), box)) },
+        "outputs_empty" to { faces(det.postprocess(FloatArray(0), FloatArray(0), box)) },
+        "outputs_nan" to { faces(det.postprocess(reg(Float.NaN), cls(Float.NaN), box)) },
+        "scores_nan" to { faces(det.postprocess(reg(0f), cls(Float.NaN), box)) },
+        "regressors_nan" to { faces(det.postprocess(reg(Float.NaN), cls(10f), box)) },
+        "regressors_inf" to { faces(det.postprocess(reg(Float.POSITIVE_INFINITY), cls(10f), box)) },
+        "scores_plus_inf" to { faces(det.postprocess(reg(0f), cls(Float.POSITIVE_INFINITY), box)) },
+        "scores_minus_inf" to { faces(det.postprocess(reg(0f), cls(Float.NEGATIVE_INFINITY), box)) },
+        "crop_zero_size_image" to { tensorRange(emo.preprocess(IntArray(0), 0, 0, Box(0.0, 0.0, 10.0, 10.0)).tensor) },
+        "crop_box_nan" to { tensorRange(emo.preprocess(image, 40, 30, Box(Double.NaN, 0.0, 10.0, 10.0)).tensor) },
+        "crop_box_inf" to { tensorRange(emo.preprocess(image, 40, 30, Box(0.0, 0.0, Double.POSITIVE_INFINITY, 10.0)).tensor) },
+        "crop_box_empty" to { tensorRange(emo.preprocess(image, 40, 30, Box(5.0, 5.0, 5.0, 5.0)).tensor) },
+        "crop_box_inverted" to { tensorRange(emo.preprocess(image, 40, 30, Box(20.0, 20.0, 10.0, 10.0)).tensor) },
+        "crop_box_outside" to { tensorRange(emo.preprocess(image, 40, 30, Box(-500.0, -500.0, -400.0, -400.0)).tensor) },
+        "crop_box_huge" to { tensorRange(emo.preprocess(image, 40, 30, Box(0.0, 0.0, 1e12, 1e12)).tensor) },
+        "emotion_output_short" to { top(emo.postprocess(FloatArray(labels - 1))) },
+        "emotion_output_nan" to { top(emo.postprocess(FloatArray(labels) { if (it == 1) Float.NaN else 0f })) },
+        "emotion_output_inf" to { top(emo.postprocess(FloatArray(labels) { if (it == 1) Float.POSITIVE_INFINITY else 0f })) },
+        "emotion_output_ties" to { top(emo.postprocess(FloatArray(labels) { if (it >= 2) 0.5f else 0.1f })) },
+    )
+    return scenarios.mapValues { (_, run) ->
+        try {
+            run()
+        } catch (e: IllegalArgumentException) {
+            "rejected"
+        } catch (e: Throwable) {
+            "unexpected: $e"
+        }
+    }
+}
+
+private fun faces(list: List<*>) = "faces=${list.size}"
+
+private fun top(r: dev.packager.face.EmotionResult) = "top=${r.topIndex}"
+
+private fun tensorRange(t: FloatArray) = "values=${t.minOrNull()}..${t.maxOrNull()}"
