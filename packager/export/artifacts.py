@@ -1,0 +1,176 @@
+"""One model → its verified mobile artifacts (in memory): provider rewrites with proof and
+coverage, the fp32 .ort with parity, the optional int8 .ort with agreement, sample tensors.
+
+Nothing here touches the bundle folder; ``bundle`` writes what this module returns.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import onnx
+
+from packager.errors import PackagerError
+from packager.export import coverage, quantize, rewrite
+from packager.export import ort as ort_export
+from packager.export.cache import Cache
+
+#: A rewrite must leave every output bit-identical (graph run as written, no ORT fusions).
+REWRITE_TOLERANCE = 0.0
+#: How many held-out inputs the fp32 parity check runs besides the sample input.
+PARITY_EXTRA_INPUTS = 8
+
+
+@dataclass
+class Artifacts:
+    """Everything the bundle ships for one model.
+
+    Attributes:
+        role: ``face_detection`` or ``face_emotion_recognition`` (the bundle file stem).
+        converted: the verified source conversion (``models.ConvertedModel``).
+        onnx_bytes: the rewritten fp32 ONNX the .ort was made from.
+        rewrites: one record per applied rewrite (name, nodes, proof, candidates measured).
+        coverage_before / coverage_after: ``coverage.measure`` of the source / rewritten model.
+        ort / ort_fixed: runtime-style .ort (shipped) and fixed-style .ort (operator list only).
+        parity: the fp32 .ort against the source ONNX.
+        sample_input: the real sample input (astronaut); sample_outputs: the source ONNX's outputs.
+        int8: ``{"ort", "ort_fixed", "agreement", "coverage"}`` when quantized.
+    """
+
+    role: str
+    converted: object
+    onnx_bytes: bytes
+    rewrites: list
+    coverage_before: dict
+    coverage_after: dict
+    ort: bytes
+    ort_fixed: bytes
+    parity: dict
+    sample_input: np.ndarray
+    sample_outputs: dict
+    int8: dict | None = field(default=None)
+
+    @property
+    def recipe(self):
+        return self.converted.recipe
+
+    @property
+    def input_name(self) -> str:
+        return self.recipe.input_name
+
+
+def _rank(cov: dict) -> tuple:
+    """Higher is better: providers taking the whole model, fewer partitions, more nodes."""
+    ps = coverage.PROVIDERS
+    return (sum(cov[p]["partitions"] == 1 and cov[p]["supported_nodes"] == cov[p]["nodes"] for p in ps),
+            -sum(cov[p]["partitions"] for p in ps),
+            sum(cov[p]["supported_nodes"] / max(1, cov[p]["nodes"]) for p in ps))
+
+
+def prove(original: bytes, rewritten: bytes, input_name: str, feeds: list[np.ndarray]) -> float:
+    """Largest output difference of two graphs run as written (no ORT graph optimizations) on
+    real inputs."""
+    import onnxruntime as ort
+
+    def sess(data):
+        so = ort.SessionOptions()
+        so.log_severity_level = 3
+        so.intra_op_num_threads = 1
+        so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
+        return ort.InferenceSession(data, so, providers=["CPUExecutionProvider"])
+
+    a, b = sess(original), sess(rewritten)
+    return max(ort_export.max_abs_diff(ort_export.run(a, {input_name: x}), ort_export.run(b, {input_name: x})) for x in feeds)
+
+
+def _try_rewrites(current: bytes, candidates: list, input_name: str, feeds, cache: Cache):
+    """The best-ranking candidate (ties: the first) that improves coverage and is proven
+    output-preserving, as (bytes, record); None when no candidate qualifies."""
+    measured = [(c, c.model.SerializeToString(deterministic=True)) for c in candidates if c.nodes]
+    if not measured:
+        return None
+    covs = {c.name: coverage.measure(data, cache) for c, data in measured}
+    base = _rank(coverage.measure(current, cache))
+    record = {"candidates": {n: coverage.brief(v) for n, v in covs.items()}, "proof_inputs": len(feeds)}
+    rejected = {}
+    # sort(reverse=True) is stable: equal ranks keep the candidates' order
+    for c, data in sorted(measured, key=lambda t: _rank(covs[t[0].name]), reverse=True):
+        if _rank(covs[c.name]) <= base:
+            rejected[c.name] = "does not improve coverage"
+            continue
+        diff = prove(current, data, input_name, feeds)
+        if diff > REWRITE_TOLERANCE:
+            rejected[c.name] = f"outputs changed by {diff:.3g}"
+            continue
+        record.update({"rewrite": c.name, "nodes": c.nodes, "max_abs_diff": diff, "not_chosen": rejected})
+        return data, record
+    return None
+
+
+def optimize_for_providers(source: bytes, input_name: str, feeds, cache: Cache) -> tuple[bytes, list, dict, dict]:
+    """Apply the rewrites that improve provider coverage, each proven on ``feeds``.
+    Returns (model bytes, rewrite records, coverage before, coverage after)."""
+    before = coverage.measure(source, cache)
+    current, records = source, []
+    for make in ((rewrite.pad_to_concat, rewrite.pad_to_conv1x1), (rewrite.fold_dequantize,)):
+        model = onnx.load_from_string(current)
+        got = _try_rewrites(current, [m(model) for m in make], input_name, feeds, cache)
+        if got is not None:
+            current, rec = got
+            records.append(rec)
+    return current, records, before, coverage.measure(current, cache)
+
+
+def fp32_parity(name: str, ort_bytes: bytes, source: bytes, input_name: str, inputs: list[np.ndarray]) -> dict:
+    """The fp32 .ort against its source ONNX (onnxruntime with all optimizations, as the
+    reference pipeline runs it), run as stored and with its saved runtime optimizations
+    replayed (a phone's CPU fallback); fails when ``ort.scaled_diff`` exceeds
+    ``ort.FP32_TOLERANCE``.  The plain absolute difference is recorded too."""
+    ref = ort_export.session(source, ort_format=False)
+    expected = [ort_export.run(ref, {input_name: x}) for x in inputs]
+    out = {"inputs": len(inputs), "limit": ort_export.FP32_TOLERANCE, "measure": "max |ort - onnx| / max(1, max |onnx|) per output"}
+    for replay, suffix in ((False, ""), (True, "_replayed")):
+        sess = ort_export.session(ort_bytes, ort_format=True, replay=replay)
+        got = [ort_export.run(sess, {input_name: x}) for x in inputs]
+        out["max_scaled_diff" + suffix] = max(ort_export.scaled_diff(g, e) for g, e in zip(got, expected))
+        out["max_abs_diff" + suffix] = max(ort_export.max_abs_diff(g, e) for g, e in zip(got, expected))
+        if not out["max_scaled_diff" + suffix] <= ort_export.FP32_TOLERANCE:
+            raise PackagerError(
+                f"{name}: the .ort differs from its ONNX model by {out['max_scaled_diff' + suffix]:.3g} "
+                f"(limit {ort_export.FP32_TOLERANCE:g}); not writing a wrong model"
+            )
+    return out
+
+
+def int8_variant(a: Artifacts, calibration, held_out, held_out_faces: int, minimum: float, cache: Cache) -> dict:
+    """Quantize, convert, measure agreement on held-out inputs (fails below ``minimum``)."""
+    q = quantize.quantize(a.onnx_bytes, a.input_name, calibration, cache)
+    q_ort, q_fixed, _ = ort_export.convert(q, cache)
+    fp32 = ort_export.session(a.ort, ort_format=True)
+    # Replayed: the saved QDQ fusions run integer kernels, the closest thing here to a phone.
+    int8 = ort_export.session(q_ort, ort_format=True, replay=True)
+    if hasattr(a.recipe, "regressors_name"):
+        agreement = quantize.detector_agreement(a.recipe, fp32, int8, held_out, held_out_faces)
+    else:
+        agreement = quantize.emotion_agreement(fp32, int8, a.input_name, held_out)
+    agreement["minimum"] = minimum
+    quantize.check(a.role, agreement, minimum)
+    return {"ort": q_ort, "ort_fixed": q_fixed, "agreement": agreement,
+            "coverage": coverage.measure(q, cache), "settings": quantize.SETTINGS,
+            "calibration_inputs": len(calibration)}
+
+
+def build(role: str, converted, sample_input: np.ndarray, proof_inputs: list[np.ndarray], cache: Cache) -> Artifacts:
+    """fp32 artifacts of one model: canonical names, rewrites (proven on ``proof_inputs``),
+    .ort, parity against the source ONNX on the sample input and the first
+    ``PARITY_EXTRA_INPUTS`` proof inputs."""
+    recipe = converted.recipe
+    source = converted.onnx_path.read_bytes()
+    feeds = [sample_input] + list(proof_inputs)
+    named = rewrite.canonical_names(onnx.load_from_string(source)).SerializeToString(deterministic=True)
+    model, records, before, after = optimize_for_providers(named, recipe.input_name, feeds, cache)
+    ort_bytes, fixed, _ = ort_export.convert(model, cache)
+    parity = fp32_parity(role, ort_bytes, source, recipe.input_name, feeds[: 1 + PARITY_EXTRA_INPUTS])
+    expected = ort_export.run(ort_export.session(source, ort_format=False), {recipe.input_name: sample_input})
+    return Artifacts(role, converted, model, records, before, after, ort_bytes, fixed, parity, sample_input, expected)

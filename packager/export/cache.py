@@ -1,0 +1,102 @@
+"""Content-addressed cache for export steps (.ort conversion, coverage, int8 quantization).
+
+An entry is ``<kind>/<key>.<name>`` files plus ``<kind>/<key>.json`` recording each file's
+sha256.  A key is the sha256 of everything the step's output depends on (input bytes, options,
+library versions, ``EXPORT_REVISION``).  An entry whose files are missing or do not match their
+recorded hashes, or whose record does not parse or match its own hash, is rebuilt, never
+trusted.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import importlib.metadata
+import json
+from pathlib import Path
+from typing import Callable
+
+from packager.models import cache_dir, write_atomic
+
+#: Bumped whenever an export step changes what it writes.
+EXPORT_REVISION = 1
+
+
+def versions() -> dict[str, str]:
+    """Library versions an export step's output depends on."""
+    out = {}
+    for dist in ("onnx", "onnxruntime", "numpy", "flatbuffers"):
+        try:
+            out[dist] = importlib.metadata.version(dist)
+        except importlib.metadata.PackageNotFoundError:
+            out[dist] = "absent"
+    return out
+
+
+def key(*parts) -> str:
+    """sha256 (hex, 32 chars) of the JSON of ``parts`` plus the library versions and revision."""
+    blob = json.dumps({"parts": parts, "versions": versions(), "rev": EXPORT_REVISION}, sort_keys=True, default=str)
+    return hashlib.sha256(blob.encode()).hexdigest()[:32]
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+class Cache:
+    """The export cache under ``root`` (default: ``<packager cache>/export``)."""
+
+    def __init__(self, root: Path | None = None):
+        self.root = Path(root) if root is not None else cache_dir() / "export"
+        self.hits: list[str] = []
+        self.misses: list[str] = []
+
+    def files(self, kind: str, k: str, build: Callable[[], tuple[dict[str, bytes], dict]]) -> tuple[dict[str, bytes], dict]:
+        """``build()`` → ({name: bytes}, info), from the cache when an intact entry exists."""
+        meta_path = self.root / kind / f"{k}.json"
+        meta = _read_json(meta_path)
+        if meta is not None:
+            got = self._load(kind, k, meta)
+            if got is not None:
+                self.hits.append(kind)
+                return got, meta["info"]
+        self.misses.append(kind)
+        files, info = build()
+        for name, data in files.items():
+            write_atomic(self.root / kind / f"{k}.{name}", data)
+        record = {"files": {n: sha256(d) for n, d in files.items()}, "info": info, "info_sha256": _info_hash(info)}
+        write_atomic(meta_path, json.dumps(record, sort_keys=True).encode())
+        # What a later run reads back (sorted keys, lists for tuples): a fresh result and a
+        # cached one must be the same value, or the bundle would depend on the cache state.
+        return files, json.loads(json.dumps(info, sort_keys=True))
+
+    def value(self, kind: str, k: str, build: Callable[[], dict]) -> dict:
+        """A JSON-ready dict from ``build()``, cached."""
+        _, info = self.files(kind, k, lambda: ({}, build()))
+        return info
+
+    def _load(self, kind: str, k: str, meta: dict) -> dict[str, bytes] | None:
+        files, info = meta.get("files"), meta.get("info")
+        if not isinstance(files, dict) or not isinstance(info, dict) or meta.get("info_sha256") != _info_hash(info):
+            return None
+        out = {}
+        for name, digest in files.items():
+            try:
+                data = (self.root / kind / f"{k}.{name}").read_bytes()
+            except OSError:
+                return None
+            if sha256(data) != digest:
+                return None
+            out[name] = data
+        return out
+
+
+def _info_hash(info: dict) -> str:
+    return sha256(json.dumps(info, sort_keys=True).encode())
+
+
+def _read_json(path: Path) -> dict | None:
+    try:
+        value = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    return value if isinstance(value, dict) else None

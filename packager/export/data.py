@@ -1,0 +1,79 @@
+"""Real model inputs for proofs, calibration and held-out checks, from packaged photos only.
+
+The LFW subset (scikit-image) has 100 face crops of 25×25 pixels; each is upscaled to 128×128
+(``samples.upscale``), the size BlazeFace expects a selfie-distance face at, and used with its
+mirror image.  Faces 0–49 (and their mirrors) plus the astronaut photo calibrate int8 models;
+faces 50–99 (and mirrors) plus non-face patches 50–99 are held out to measure int8 agreement.
+Emotion inputs are face crops: the reference pipeline (fp32 detector) finds the face on each
+image and ``emotion.preprocess`` cuts and converts it, exactly as on a phone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from packager import samples
+from packager.reference import detect, emotion
+from packager.reference.pipeline import ReferencePipeline, to_pixels
+
+#: LFW indices used for calibration; the rest are held out.
+CALIBRATION = range(0, 50)
+HELD_OUT = range(50, 100)
+LFW_SIZE = 128
+
+
+@dataclass(frozen=True)
+class RealInputs:
+    """Input tensors, each one model input (batch 1).
+
+    Attributes:
+        detector_calibration / detector_held_out: letterboxed detector inputs.
+        emotion_calibration / emotion_held_out: face crops found by the fp32 detector on the
+            same images (images without a found face contribute no crop).
+        held_out_faces: how many of ``detector_held_out`` (the first ones) show a face; the
+            rest are non-face patches.
+    """
+
+    detector_calibration: list[np.ndarray]
+    detector_held_out: list[np.ndarray]
+    emotion_calibration: list[np.ndarray]
+    emotion_held_out: list[np.ndarray]
+    held_out_faces: int
+
+
+def _with_mirrors(images: list[np.ndarray]) -> list[np.ndarray]:
+    out = []
+    for im in images:
+        out.extend([im, np.ascontiguousarray(im[:, ::-1])])
+    return out
+
+
+def _images(indices, faces: bool) -> list[np.ndarray]:
+    lfw = samples.lfw(faces)
+    return _with_mirrors([samples.upscale(lfw[i], LFW_SIZE) for i in indices])
+
+
+def _crop(ref: ReferencePipeline, rgb: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    """(detector input, emotion input of the best face or None)."""
+    x, box = detect.preprocess(ref.detector, rgb)
+    dets = detect.postprocess(ref.detector, *ref.run_detector(x))
+    if not dets:
+        return x, None
+    px, _ = to_pixels(dets[0], box)
+    return x, emotion.preprocess(ref.emotion, rgb, px)
+
+
+def real_inputs(ref: ReferencePipeline) -> RealInputs:
+    """Calibration and held-out inputs for both models of ``ref``'s pipeline."""
+    calib = [samples.astronaut()] + _images(CALIBRATION, True)
+    faces = _images(HELD_OUT, True)
+    held = faces + _images(HELD_OUT, False)
+    det_c, emo_c = zip(*(_crop(ref, im) for im in calib))
+    det_h, emo_h = zip(*(_crop(ref, im) for im in faces))
+    det_n = [detect.preprocess(ref.detector, im)[0] for im in held[len(faces):]]
+    return RealInputs(
+        list(det_c), list(det_h) + det_n,
+        [e for e in emo_c if e is not None], [e for e in emo_h if e is not None], len(faces),
+    )

@@ -1,0 +1,136 @@
+"""Atomic bundle installation: build in a staging folder next to the output, then swap.
+
+A bundle is written into ``<out>/.<name>.packager-tmp-<pid>-<random>`` (same file system, so
+renames are atomic).  Installing swaps it with ``<out>/<name>``: one ``renameat2(RENAME_EXCHANGE)``
+on Linux (the old and new folders trade places in one step), else two renames (old aside, new in).
+Several bundles (``--target all``) are installed together: if one swap fails, those already
+swapped are swapped back, so either every bundle is new or every bundle is as before.  Staging
+folders are removed on any failure or interrupt; a build killed outright leaves its staging
+folder behind, and the next build removes it (its process id is no longer alive).
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import os
+import re
+import secrets
+import shutil
+from pathlib import Path
+
+from packager.errors import PackagerError
+
+_STAGING = re.compile(r"^\.(?P<name>.+)\.packager-(tmp|old)-(?P<pid>\d+)-[0-9a-f]+(-new)?$")
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _libc():
+    try:
+        return ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    except OSError:
+        return None
+
+
+def exchange(a: Path, b: Path) -> bool:
+    """Atomically swap two paths (Linux renameat2); False when the system cannot."""
+    libc = _libc()
+    fn = getattr(libc, "renameat2", None) if libc else None
+    if fn is None:
+        return False
+    rc = fn(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    if rc == 0:
+        return True
+    err = ctypes.get_errno()
+    if err in (22, 38, 95):  # EINVAL, ENOSYS, EOPNOTSUPP: file system or kernel without exchange
+        return False
+    raise OSError(err, os.strerror(err), str(a))
+
+
+def staging_dir(out: Path, name: str, kind: str = "tmp") -> Path:
+    """A fresh hidden folder in ``out`` for bundle ``name``."""
+    path = out / f".{name}.packager-{kind}-{os.getpid()}-{secrets.token_hex(4)}"
+    path.mkdir()
+    return path
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def remove_stale(out: Path) -> list[Path]:
+    """Delete staging folders of builds whose process is gone; returns them."""
+    removed = []
+    if not out.is_dir():
+        return removed
+    for p in sorted(out.iterdir()):
+        m = _STAGING.match(p.name)
+        if m and p.is_dir() and int(m["pid"]) != os.getpid() and not _alive(int(m["pid"])):
+            shutil.rmtree(p, ignore_errors=True)
+            removed.append(p)
+    return removed
+
+
+def check_target(path: Path, is_bundle) -> None:
+    """Refuse to replace anything but a previous bundle (or nothing)."""
+    if not path.exists() and not path.is_symlink():
+        return
+    if path.is_symlink() or not path.is_dir():
+        raise PackagerError(f"{path} exists and is not a folder; move it away or choose another --out")
+    if any(path.iterdir()) and not is_bundle(path):
+        raise PackagerError(f"{path} exists and is not a packager bundle; refusing to replace it (choose another --out)")
+
+
+def _swap_in(staged: Path, final: Path) -> Path | None:
+    """Put ``staged`` at ``final``; returns where the previous ``final`` now is (or None)."""
+    if not final.exists():
+        os.rename(staged, final)
+        return None
+    if exchange(staged, final):
+        return staged
+    old = final.parent / f".{final.name}.packager-old-{os.getpid()}-{secrets.token_hex(4)}"
+    os.rename(final, old)
+    try:
+        os.rename(staged, final)
+    except BaseException:
+        os.rename(old, final)
+        raise
+    return old
+
+
+def _swap_back(final: Path, old: Path | None, staged: Path) -> None:
+    if old is None:
+        os.rename(final, staged)
+    elif not exchange(old, final):
+        os.rename(final, staged if old != staged else staged.with_name(staged.name + "-new"))
+        os.rename(old, final)
+
+
+def install(staged: dict[str, Path], out: Path) -> None:
+    """Swap every staged bundle into ``out/<name>`` together (all or none), then delete the
+    previous bundles."""
+    done: list[tuple[Path, Path | None, Path]] = []
+    try:
+        for name, path in staged.items():
+            final = out / name
+            done.append((final, _swap_in(path, final), path))
+    except BaseException:
+        for final, old, path in reversed(done):
+            _swap_back(final, old, path)
+        raise
+    for _, old, _ in done:
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+
+
+def discard(paths) -> None:
+    """Remove staging folders (after a failure)."""
+    for p in paths:
+        shutil.rmtree(p, ignore_errors=True)

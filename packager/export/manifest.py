@@ -1,0 +1,144 @@
+"""``manifest.json``: what a bundle holds and the proof that it is right.
+
+Layout (``FORMAT`` 1)::
+
+    {"format": 1, "target": "android", "packager_version", "onnxruntime_version",
+     "ort_format_version",
+     "models": {"face_detection": {
+         "recipe": {...every recipe field...}, "source": {"file", "sha256", "package"?,
+         "format", "conversion": {"checked_against", "max_diff"}},
+         "opset", "inputs": [{"name", "shape", "dtype", "layout"}], "outputs": [{"name", "shape",
+         "dtype"}], "preprocessing": {...}, "labels" | "keypoint_names",
+         "rewrites": [...], "coverage": {"before": {...}, "after": {...}},
+         "artifacts": {"fp32": {"file", "parity", "coverage", "operators"},
+                       "int8": {"file", "agreement", "coverage", "settings"}},
+         "samples": {"input": path, "outputs": {output name: path}, "produced_by"}},
+       "face_emotion_recognition": {...}},
+     "required_operators": "required_operators.config",
+     "wrapper": {"language", "status", "files" | "reason"},
+     "files": {relative path: {"sha256", "bytes"}}}
+
+Every path is relative to the bundle root and uses ``/``.  ``files`` lists every file of the
+bundle except ``manifest.json`` itself.  No timestamps and no absolute paths: two builds of the
+same inputs give the same bytes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+import onnx
+
+from packager import __version__, recipes
+from packager.export import coverage
+from packager.export.ort import ort_summary
+
+FORMAT = 1
+NAME = "manifest.json"
+
+
+def _value_infos(values) -> list[dict]:
+    out = []
+    for v in values:
+        t = v.type.tensor_type
+        out.append({
+            "name": v.name,
+            "shape": [d.dim_value if d.HasField("dim_value") else d.dim_param for d in t.shape.dim],
+            "dtype": onnx.helper.tensor_dtype_to_np_dtype(t.elem_type).name,
+        })
+    return out
+
+
+def _source(converted) -> dict:
+    w = converted.recipe.weights
+    src = Path(converted.source)
+    out = {"file": src.name, "sha256": converted.source_sha256}
+    if w.package and src.as_posix().endswith(w.path):
+        out["package"] = w.package
+        out["path"] = w.path
+    out["format"] = converted.source_runtime if converted.source_runtime != "torch" else "pytorch"
+    out["conversion"] = {"checked_against": converted.source_runtime, "max_diff": converted.max_abs_diff}
+    return out
+
+
+def _processing(recipe) -> dict:
+    if isinstance(recipe, recipes.DetectorRecipe):
+        return {
+            "preprocessing": {
+                "letterbox": f"aspect kept, centred in {recipe.input_size}x{recipe.input_size}, padding {recipe.fill:g}",
+                "resize": recipe.resize, "color": recipe.color, "layout": recipe.layout,
+                "formula": "x * norm_scale + norm_offset", "norm_scale": recipe.norm_scale,
+                "norm_offset": recipe.norm_offset,
+            },
+            "keypoint_names": list(recipe.keypoint_names),
+        }
+    return {
+        "preprocessing": {
+            "crop": f"square, side max(w, h) * {recipe.crop_scale:g}, centred on the face box, fill {recipe.fill:g}",
+            "resize": recipe.resize, "color": recipe.color, "layout": recipe.layout,
+            "formula": "(x - mean) * scale", "mean": list(recipe.mean), "scale": list(recipe.scale),
+            "size": recipe.size,
+        },
+        "labels": list(recipe.labels),
+        "outputs_are_logits": recipe.outputs_are_logits,
+    }
+
+
+def model_entry(a, paths: dict) -> dict:
+    """Manifest entry of one model's ``artifacts.Artifacts``; ``paths`` gives its bundle files:
+    ``fp32``, ``int8`` (optional), ``sample_input``, ``sample_outputs`` {name: path}."""
+    model = onnx.load_from_string(a.onnx_bytes)
+    entry = {
+        "recipe": recipes.as_dict(a.recipe),
+        "source": _source(a.converted),
+        "opset": next(o.version for o in model.opset_import if o.domain in ("", "ai.onnx")),
+        "inputs": [dict(v, layout=a.recipe.layout) for v in _value_infos(model.graph.input)],
+        "outputs": _value_infos(model.graph.output),
+        **_processing(a.recipe),
+        "rewrites": a.rewrites,
+        "coverage": {"before": a.coverage_before, "after": a.coverage_after,
+                     "complete": coverage.complete(a.coverage_after)},
+        "artifacts": {"fp32": {"file": paths["fp32"], "parity": a.parity, "coverage": "coverage.after",
+                               "operators": ort_summary(a.ort)}},
+        "samples": {"input": paths["sample_input"], "outputs": paths["sample_outputs"],
+                    "produced_by": "the source ONNX model on onnxruntime (the reference pipeline)",
+                    "image": "skimage.data.astronaut()"},
+    }
+    if a.int8 is not None:
+        entry["artifacts"]["int8"] = {
+            "file": paths["int8"], "agreement": a.int8["agreement"], "coverage": a.int8["coverage"],
+            "settings": a.int8["settings"], "calibration_inputs": a.int8["calibration_inputs"],
+            "operators": ort_summary(a.int8["ort"]),
+        }
+    return entry
+
+
+def file_hashes(root: Path) -> dict:
+    """{relative path: {"sha256", "bytes"}} of every file under ``root`` but the manifest, sorted."""
+    out = {}
+    for p in sorted(root.rglob("*")):
+        rel = p.relative_to(root).as_posix()
+        if p.is_file() and rel != NAME:
+            data = p.read_bytes()
+            out[rel] = {"sha256": hashlib.sha256(data).hexdigest(), "bytes": len(data)}
+    return out
+
+
+def dumps(manifest: dict) -> bytes:
+    """Stable JSON bytes (insertion order as built, 2-space indent, trailing newline)."""
+    return (json.dumps(manifest, indent=2, allow_nan=False) + "\n").encode()
+
+
+def problems(root: Path) -> list[str]:
+    """Differences between a bundle folder and its manifest (empty when they agree)."""
+    try:
+        manifest = json.loads((Path(root) / NAME).read_text())
+    except (OSError, ValueError) as e:
+        return [f"{NAME} unreadable: {e}"]
+    listed, actual = manifest.get("files", {}), file_hashes(Path(root))
+    out = [f"missing: {p}" for p in sorted(set(listed) - set(actual))]
+    out += [f"not in manifest: {p}" for p in sorted(set(actual) - set(listed))]
+    out += [f"changed: {p}" for p in sorted(set(listed) & set(actual)) if listed[p] != actual[p]]
+    return out

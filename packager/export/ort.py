@@ -1,0 +1,169 @@
+"""ONNX → ORT format (``.ort``), the way ``onnxruntime.tools.convert_onnx_models_to_ort`` does it
+with ``--optimization_style Runtime``, made byte-reproducible, and checked by running it.
+
+Runtime style keeps the graph at basic optimizations (constant folding, redundant node removal)
+and records the CPU-only fusions (e.g. Conv+Relu → FusedConv, QDQ → QLinearConv) as *saved
+runtime optimizations*, replayed only for nodes NNAPI / CoreML leave to the CPU.  Fixed style
+would bake those fused operators into the graph, where the NPU providers cannot take them
+(DESIGN.md, "Conversion to mobile artifacts").
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from pathlib import Path
+
+import numpy as np
+
+from packager.errors import PackagerError
+from packager.export import ortformat
+from packager.export.cache import Cache, key, sha256
+
+#: A fp32 .ort may differ from its ONNX by at most this, per output value, in the output's own
+#: scale (``scaled_diff``).
+FP32_TOLERANCE = 1e-4
+
+
+def _convert_file(onnx_path: Path, out_path: Path, runtime_style: bool) -> None:
+    import onnxruntime as ort
+
+    so = ort.SessionOptions()
+    so.optimized_model_filepath = str(out_path)
+    so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    so.log_severity_level = 3
+    so.add_session_config_entry("session.save_model_format", "ORT")
+    # The bundles run on ARM phones, where int8 QDQ kernels are allowed (the tool's --target_platform arm).
+    so.add_session_config_entry("session.qdqisint8allowed", "1")
+    so.add_session_config_entry("optimization.minimal_build_optimizations", "save" if runtime_style else "apply")
+    # NCHWc is an x86 layout; the tool excludes it for anything but amd64 targets.
+    ort.InferenceSession(str(onnx_path), so, providers=["CPUExecutionProvider"], disabled_optimizers=["NchwcTransformer"])
+
+
+def convert(onnx_bytes: bytes, cache: Cache) -> tuple[bytes, bytes, bool]:
+    """ONNX model bytes → (runtime-style .ort, fixed-style .ort used only to list operators,
+    cached?).  Both canonical (``ortformat.canonical``)."""
+
+    def build():
+        with tempfile.TemporaryDirectory(prefix="packager-ort-") as tmp:
+            src = Path(tmp) / "model.onnx"
+            src.write_bytes(onnx_bytes)
+            out = {}
+            for name, runtime in (("ort", True), ("apply.ort", False)):
+                path = Path(tmp) / f"model.{name}"
+                try:
+                    _convert_file(src, path, runtime)
+                except Exception as e:  # onnxruntime raises its own exception types
+                    raise PackagerError(f"onnxruntime cannot convert the model to ORT format: {e}") from None
+                out[name] = ortformat.canonical(path.read_bytes())
+        return out, {}
+
+    n_hits = len(cache.hits)
+    files, _ = cache.files("ort", key("ort", sha256(onnx_bytes)), build)
+    return files["ort"], files["apply.ort"], len(cache.hits) > n_hits
+
+
+def session(model: bytes | str | Path, ort_format: bool, replay: bool = False):
+    """A single-threaded CPU session (single thread: bit-identical results run to run).
+
+    ``replay`` applies the saved runtime optimizations of an .ort, as a phone's CPU fallback
+    does; without it the graph runs as stored."""
+    import onnxruntime as ort
+
+    so = ort.SessionOptions()
+    so.log_severity_level = 3
+    so.intra_op_num_threads = 1
+    so.inter_op_num_threads = 1
+    if ort_format:
+        so.add_session_config_entry("session.load_model_format", "ORT")
+        so.add_session_config_entry("session.enable_saved_runtime_optimizations", "1" if replay else "0")
+    if isinstance(model, Path):
+        model = str(model)
+    return ort.InferenceSession(model, so, providers=["CPUExecutionProvider"])
+
+
+def run(sess, feeds: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
+    """Outputs by name."""
+    names = [o.name for o in sess.get_outputs()]
+    return dict(zip(names, sess.run(names, feeds)))
+
+
+def max_abs_diff(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> float:
+    """Largest |a − b| over every output (same names and shapes required)."""
+    if a.keys() != b.keys():
+        raise PackagerError(f"outputs differ: {sorted(a)} vs {sorted(b)}")
+    worst = 0.0
+    for name in a:
+        x, y = np.asarray(a[name], np.float64), np.asarray(b[name], np.float64)
+        if x.shape != y.shape:
+            raise PackagerError(f"output {name}: shape {x.shape} vs {y.shape}")
+        if x.size:
+            d = float(np.max(np.abs(x - y)))
+            worst = d if np.isnan(d) else max(worst, d)
+    return worst
+
+
+def scaled_diff(ours: dict[str, np.ndarray], theirs: dict[str, np.ndarray]) -> float:
+    """Largest |ours − theirs| / max(1, max |theirs|) per output, as the ONNX conversion check
+    measures it (``packager.convert.compare``): plain absolute difference for outputs within ±1
+    (probabilities), relative for raw outputs in pixels (BlazeFace regressors reach ±150, where
+    one float32 step is 1.5e-5)."""
+    worst = 0.0
+    for name, b in theirs.items():
+        b64 = np.asarray(b, np.float64)
+        scale = max(1.0, float(np.max(np.abs(b64)))) if b64.size else 1.0
+        worst = max(worst, max_abs_diff({name: ours[name]}, {name: b}) / scale)
+    return worst
+
+
+def required_operators(models: dict[str, tuple[bytes, bytes]]) -> str:
+    """``required_operators.config`` text (input of ORT's ``--include_ops_by_config`` reduced
+    build) for bundle file name → (runtime-style, fixed-style) .ort bytes.  As the ORT tool does,
+    both styles are read: the runtime-style file lists the fused operators its saved
+    optimizations may create, the fixed-style file those of a session that applies them.  The
+    header names the bundle files, not temporary paths, so the text is reproducible."""
+    import logging
+
+    from onnxruntime.tools.ort_format_model import create_config_from_models
+
+    logging.getLogger("ort_format_model.utils").setLevel(logging.WARNING)  # "Created config in /tmp/…"
+    with tempfile.TemporaryDirectory(prefix="packager-config-") as tmp:
+        paths = []
+        for name, (runtime, fixed) in models.items():
+            for sub, data in (("runtime", runtime), ("fixed", fixed)):
+                p = Path(tmp) / sub / name
+                p.parent.mkdir(exist_ok=True)
+                p.write_bytes(data)
+                paths.append(p)
+        config = Path(tmp) / "required_operators.config"
+        create_config_from_models(paths, config, enable_type_reduction=False)
+        text = config.read_text()
+    body = [line for line in text.splitlines() if not line.startswith("#")]
+    head = ["# Operators the bundle's models need; pass to an ONNX Runtime reduced build:",
+            "#   build.sh --minimal_build extended --include_ops_by_config required_operators.config",
+            "# Generated from model/s:"]
+    head += [f"# - {name}" for name in sorted(models)]
+    return "\n".join(head + body) + "\n"
+
+
+def ort_summary(ort_bytes: bytes) -> dict:
+    """What a phone needs to know about an .ort: opsets, operator count by type."""
+    from onnxruntime.tools.ort_format_model.ort_flatbuffers_py import fbs
+
+    sess = fbs.InferenceSession.InferenceSession.GetRootAs(ort_bytes, 0)
+    model = sess.Model()
+    graph = model.Graph()
+    ops: dict[str, int] = {}
+    for i in range(graph.NodesLength()):
+        node = graph.Nodes(i)
+        op = (node.Domain() or b"").decode() + ":" + node.OpType().decode() if node.Domain() else node.OpType().decode()
+        ops[op] = ops.get(op, 0) + 1
+    return {"format_version": sess.OrtVersion().decode(), "nodes": graph.NodesLength(), "operators": dict(sorted(ops.items()))}
+
+
+_SAFE = re.compile(r"[^A-Za-z0-9_.-]")
+
+
+def file_safe(name: str) -> str:
+    """A tensor name as a file name part."""
+    return _SAFE.sub("_", name) or "_"

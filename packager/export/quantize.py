@@ -1,0 +1,166 @@
+"""int8 (QDQ) variants, statically quantized on real face data, and their measured agreement.
+
+Quantization: ``onnxruntime.quantization.quantize_static`` in QDQ format (QuantizeLinear /
+DequantizeLinear pairs around float operators, the form NNAPI's EP maps onto its quantized
+kernels); weights int8 symmetric per output channel, activations uint8 with MinMax ranges
+calibrated on ``data.RealInputs`` calibration tensors (real photos, never noise); the output
+heads stay float (``output_heads``).
+
+Agreement with fp32, on held-out inputs only:
+- emotion: the share of held-out face crops whose top-1 label is the same.
+- detector: the share of held-out images (faces and non-faces) on which the int8 model finds
+  the same faces: after the reference decode and weighted NMS, the same number of faces, and
+  each fp32 face paired one-to-one (greedily, best IoU first) with an int8 face of IoU ≥
+  ``MIN_IOU`` whose box corners lie within ``MAX_CORNER_SHIFT`` of the fp32 face's size.  The
+  mean IoU and the largest corner shift of paired faces are recorded too.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import onnx
+
+from packager.errors import PackagerError
+from packager.export import ort as ort_export
+from packager.export.cache import Cache, key, sha256
+from packager.reference import detect
+
+MIN_IOU = 0.5
+#: Largest corner shift of a paired face, as a fraction of the fp32 face's larger side.
+MAX_CORNER_SHIFT = 0.2
+#: Default minimum agreement (percent) below which the build fails.
+DEFAULT_MIN_AGREEMENT = 95.0
+SETTINGS = {"format": "QDQ", "weights": "int8 symmetric per channel", "activations": "uint8 MinMax",
+            "float": "output heads"}
+
+
+def _reader(input_name: str, tensors: list[np.ndarray]):
+    from onnxruntime.quantization import CalibrationDataReader
+
+    class Reader(CalibrationDataReader):
+        def __init__(self):
+            self._it = iter(tensors)
+
+        def get_next(self):
+            x = next(self._it, None)
+            return None if x is None else {input_name: x}
+
+    return Reader()
+
+
+#: Operators that only move or normalize values at the end of a network.
+TAIL_OPS = {"Reshape", "Transpose", "Concat", "Squeeze", "Unsqueeze", "Flatten", "Softmax", "Identity"}
+
+
+def output_heads(model: onnx.ModelProto) -> list[str]:
+    """Names of the nodes that form the output heads, kept in float: walking back from each graph
+    output through ``TAIL_OPS`` up to and including the first node that computes (any other
+    operator: BlazeFace's head convolutions, fer-minixception's global average pool).
+
+    Why: a head's output range can be huge where nothing depends on it (BlazeFace's raw scores
+    reach −30000 on empty anchors), and one uint8 step over that range rounds every score near
+    the 0.5 threshold to a logit of exactly 0, i.e. a detection on every image."""
+    producer = {o: n for n in model.graph.node for o in n.output}
+    inits = {i.name for i in model.graph.initializer}
+    out, todo = set(), [o.name for o in model.graph.output]
+    while todo:
+        node = producer.get(todo.pop())
+        if node is None or node.name in out:
+            continue
+        if node.name:  # the quantizer excludes nodes by name
+            out.add(node.name)
+        if node.op_type in TAIL_OPS:
+            todo.extend(i for i in node.input if i and i not in inits)
+    return sorted(out)
+
+
+def quantize(onnx_bytes: bytes, input_name: str, calibration: list[np.ndarray], cache: Cache) -> bytes:
+    """fp32 ONNX → int8 QDQ ONNX (output heads kept float), cached by model, calibration data
+    and settings."""
+    if not calibration:
+        raise PackagerError("no calibration inputs: the detector found no face on the calibration photos")
+    digest = sha256(b"".join(np.ascontiguousarray(x, np.float32).tobytes() for x in calibration))
+
+    def build():
+        from onnxruntime.quantization import CalibrationMethod, QuantFormat, QuantType, quantize_static
+
+        with tempfile.TemporaryDirectory(prefix="packager-quant-") as tmp:
+            src, out = Path(tmp) / "model.onnx", Path(tmp) / "model.int8.onnx"
+            src.write_bytes(onnx_bytes)
+            heads = output_heads(onnx.load_from_string(onnx_bytes))
+            quantize_static(
+                str(src), str(out), _reader(input_name, calibration), quant_format=QuantFormat.QDQ,
+                per_channel=True, activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8,
+                calibrate_method=CalibrationMethod.MinMax, nodes_to_exclude=heads,
+                extra_options={"WeightSymmetric": True, "ActivationSymmetric": False},
+            )
+            model = onnx.load(str(out))
+        return {"onnx": model.SerializeToString(deterministic=True)}, {}
+
+    files, _ = cache.files("int8", key("int8", sha256(onnx_bytes), digest, SETTINGS), build)
+    return files["onnx"]
+
+
+def emotion_agreement(fp32_sess, int8_sess, input_name: str, inputs: list[np.ndarray]) -> dict:
+    """Top-1 agreement on held-out face crops (percent) and the largest output difference."""
+    if not inputs:
+        raise PackagerError("no held-out face crops: the detector found no face on the held-out photos")
+    same, worst = 0, 0.0
+    for x in inputs:
+        a = ort_export.run(fp32_sess, {input_name: x})
+        b = ort_export.run(int8_sess, {input_name: x})
+        (ya,), (yb,) = a.values(), b.values()
+        same += int(np.argmax(ya) == np.argmax(yb))
+        worst = max(worst, ort_export.max_abs_diff(a, b))
+    return {"metric": "top-1 label agreement", "inputs": len(inputs), "agreeing": same,
+            "percent": 100.0 * same / len(inputs), "max_abs_output_diff": worst}
+
+
+def _pair(fa: list[detect.Detection], fb: list[detect.Detection]) -> list[tuple[float, float]]:
+    """Greedy one-to-one pairing by IoU: [(iou, corner shift / face size)] of paired faces."""
+    cand = sorted(((detect.iou(a.box, b.box), i, j) for i, a in enumerate(fa) for j, b in enumerate(fb)), key=lambda t: (-t[0], t[1], t[2]))
+    used_a, used_b, out = set(), set(), []
+    for v, i, j in cand:
+        if i in used_a or j in used_b or v < MIN_IOU:
+            continue
+        used_a.add(i)
+        used_b.add(j)
+        a, b = fa[i].box, fb[j].box
+        size = max(a[2] - a[0], a[3] - a[1])
+        out.append((v, max(abs(p - q) for p, q in zip(a, b)) / size if size > 0 else float("inf")))
+    return out
+
+
+def detector_agreement(recipe, fp32_sess, int8_sess, inputs: list[np.ndarray], faces: int) -> dict:
+    """Same-faces agreement on held-out images (percent, see the module docstring)."""
+    same, ious, shifts, found32, found8 = 0, [], [], 0, 0
+    for x in inputs:
+        outs = [ort_export.run(s, {recipe.input_name: x}) for s in (fp32_sess, int8_sess)]
+        fa, fb = (detect.postprocess(recipe, o[recipe.regressors_name], o[recipe.classificators_name]) for o in outs)
+        found32, found8 = found32 + len(fa), found8 + len(fb)
+        pairs = _pair(fa, fb)
+        ious += [p[0] for p in pairs]
+        shifts += [p[1] for p in pairs]
+        if len(fa) == len(fb) == len(pairs) and all(s <= MAX_CORNER_SHIFT for _, s in pairs):
+            same += 1
+    return {
+        "metric": f"same faces (count equal, each paired with IoU >= {MIN_IOU} and corners within "
+                  f"{MAX_CORNER_SHIFT:g} of the face size)",
+        "inputs": len(inputs), "face_images": faces, "agreeing": same, "percent": 100.0 * same / len(inputs),
+        "faces_fp32": found32, "faces_int8": found8,
+        "mean_iou": float(np.mean(ious)) if ious else None,
+        "max_corner_shift": float(max(shifts)) if shifts else None,
+    }
+
+
+def check(name: str, agreement: dict, minimum: float) -> None:
+    """Fail the build when an int8 artifact agrees less than ``minimum`` percent."""
+    if agreement["percent"] < minimum:
+        raise PackagerError(
+            f"{name} int8 agrees with fp32 on {agreement['percent']:.1f}% of held-out inputs "
+            f"({agreement['agreeing']}/{agreement['inputs']}), below the required {minimum:g}%; "
+            "ship fp32 only, or lower the bar with --min-int8-agreement"
+        )
