@@ -8,13 +8,14 @@ scores, kept with score 1, exactly as the reference does).
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import numpy as np
 
 from packager import recipes, samples
 from packager.parity import cases
-from packager.reference import pipeline
+from packager.reference import emotion, pipeline
 
 
 def edge_images() -> dict[str, np.ndarray]:
@@ -28,7 +29,19 @@ def edge_images() -> dict[str, np.ndarray]:
     }
 
 
-IMAGE_NAMES = list(samples.parity_images()) + list(edge_images()) + ["corrupted_outputs"]
+#: Face boxes (image pixels) on the 512×512 astronaut photo, at and beyond its edges.
+EDGE_BOXES = [
+    (-500.0, -400.0, -300.0, -200.0),  # fully outside: the crop is all fill
+    (400.0, 450.0, 700.0, 650.0),  # partly outside (right, bottom)
+    (-20.5, 100.25, 60.0, 160.0),  # partly outside (left), wider than tall
+    (255.3, 255.7, 255.4, 255.9),  # a fraction of a pixel: upscaling by ~300
+    (-512.0, -512.0, 1024.0, 1024.0),  # three times the image: downscaling by ~20
+    (10.0, 10.0, 10.0, 40.0),  # zero width: still a square crop of side 30
+]
+
+#: Cases whose emotion stage runs on EDGE_BOXES instead of the detected faces.
+BOX_CASES = ["edge_boxes"]
+IMAGE_NAMES = list(samples.parity_images()) + list(edge_images()) + ["corrupted_outputs"] + BOX_CASES
 CASE_NAMES = [f"{image}-{recipe}" for recipe in recipes.EMOTIONS for image in IMAGE_NAMES]
 
 
@@ -57,4 +70,30 @@ def write_all(root: Path, prepared) -> list[Path]:
     written = cases.write_cases(root, pipe, {**samples.parity_images(), **edge_images()}, suffix)
     pipe.det_session = CorruptedDetector(pipe.det_session)
     written.append(cases.write_case(root, "corrupted_outputs" + suffix, pipe, samples.astronaut()))
+    written.append(write_box_case(root, "edge_boxes" + suffix, pipeline.build_pipeline(prepared)))
     return written
+
+
+def _f32(path: Path, a) -> None:
+    np.asarray(a, dtype="<f4").tofile(path)
+
+
+def write_box_case(root: Path, name: str, pipe) -> Path:
+    """A parity case of the astronaut photo whose crop boxes are EDGE_BOXES: the reference's
+    crops of them, the emotion model's real outputs for those crops, and its results."""
+    rgb = samples.astronaut()
+    case = cases.write_case(root, name, pipe, rgb)
+    meta = json.loads((case / "case.json").read_text())
+    meta["crop_boxes"] = [list(b) for b in EDGE_BOXES]
+    meta["num_faces"] = len(EDGE_BOXES)  # compare.py reads one emotion input per crop box
+    results = []
+    for i, box in enumerate(EDGE_BOXES):
+        x = emotion.preprocess(pipe.emotion, rgb, box)
+        out = pipe.run_emotion(x)
+        _f32(case / "expected" / f"emotion_input_{i}.f32", x)
+        _f32(case / f"emotion_output_{i}.f32", out)
+        r = emotion.postprocess(pipe.emotion, out)
+        results.append({"probabilities": list(r.probabilities), "top_label": r.top_label})
+    (case / "expected" / "emotion.json").write_text(json.dumps({"faces": results}))
+    (case / "case.json").write_text(json.dumps(meta, indent=1))
+    return case
