@@ -13,7 +13,7 @@ let package = Package(
     .library(name: "FaceEmotion", targets: ["FaceEmotion"])
   ],
   targets: [
-    .target(name: "FaceEmotion"),
+    .target(name: "FaceEmotion", resources: [.copy("Resources")]),
     .executableTarget(name: "ParityHarness", dependencies: ["FaceEmotion"]),
     .testTarget(name: "FaceEmotionTests", dependencies: ["FaceEmotion"]),
   ]

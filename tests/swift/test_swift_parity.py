@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 import numpy as np
 import pytest
@@ -35,9 +36,9 @@ def test_cases_have_faces_and_the_no_face_image_has_none(parity_cases):
 def test_a_wrong_result_is_caught(parity_cases, tmp_path):
     """The comparison is not vacuous: the harness's own output, perturbed by one tolerance step
     in one tensor value, fails."""
-    case = parity_cases[recipes.DEFAULT_EMOTION][0]
-    swift.run_harness(case.parent, tmp_path)
-    out = tmp_path / case.name
+    case = shutil.copytree(parity_cases[recipes.DEFAULT_EMOTION][0], tmp_path / "cases" / "astronaut")
+    swift.run_harness(case.parent, tmp_path / "out")
+    out = tmp_path / "out" / case.name
     assert compare.compare_case(case, out).ok
     x = np.fromfile(out / "detector_input.f32", dtype="<f4")
     x[len(x) // 2] += 2 * compare.TENSOR_TOL
@@ -46,12 +47,7 @@ def test_a_wrong_result_is_caught(parity_cases, tmp_path):
 
 
 def test_harness_refuses_an_unknown_recipe(parity_cases, tmp_path):
-    case = parity_cases[recipes.DEFAULT_EMOTION][0]
-    bad = tmp_path / "cases" / "bad"
-    bad.mkdir(parents=True)
-    for f in case.iterdir():
-        if f.is_file():
-            (bad / f.name).write_bytes(f.read_bytes())
+    bad = shutil.copytree(parity_cases[recipes.DEFAULT_EMOTION][0], tmp_path / "cases" / "bad")
     meta = json.loads((bad / "case.json").read_text())
     meta["emotion_recipe"] = "no-such-recipe"
     (bad / "case.json").write_text(json.dumps(meta))

@@ -76,14 +76,23 @@
       classifier = try Self.session(env: env, model: emotionModel, options: options)
     }
 
-    /// Sessions for `face_detection.ort` and `face_emotion_recognition.ort` found in `bundle`
-    /// (default: the app's main bundle).
-    public convenience init(bundle: Bundle = .main, options: PipelineOptions = PipelineOptions())
+    /// Sessions for `face_detection.ort` and `face_emotion_recognition.ort` found in `bundle`,
+    /// or by default in the app's main bundle and then (when built as the Swift package) in the
+    /// package's own resources.
+    public convenience init(bundle: Bundle? = nil, options: PipelineOptions = PipelineOptions())
       throws
     {
-      guard
-        let detectorModel = bundle.url(forResource: Self.detectorModelFile, withExtension: nil),
-        let emotionModel = bundle.url(forResource: Self.emotionModelFile, withExtension: nil)
+      var bundles = [bundle ?? Bundle.main]
+      #if SWIFT_PACKAGE
+        if bundle == nil {
+          bundles.append(Bundle.module)
+        }
+      #endif
+      func find(_ file: String) -> URL? {
+        bundles.lazy.compactMap { $0.url(forResource: file, withExtension: nil) }.first
+      }
+      guard let detectorModel = find(Self.detectorModelFile),
+        let emotionModel = find(Self.emotionModelFile)
       else {
         throw FaceWrapperError.runtime(
           "\(Self.detectorModelFile) or \(Self.emotionModelFile) is not in the bundle")
@@ -133,7 +142,8 @@
           }
         }
       }
-      return try ORTSession(env: env, modelPath: model.path, sessionOptions: sessionOptions(options))
+      return try ORTSession(
+        env: env, modelPath: model.path, sessionOptions: sessionOptions(options))
     }
 
     private static func sessionOptions(_ options: PipelineOptions) throws -> ORTSessionOptions {

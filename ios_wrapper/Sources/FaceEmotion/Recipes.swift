@@ -22,14 +22,21 @@ public enum Recipes {
       offset: 0.5
     ),
     numKeypoints: 6,
-    keypointNames: ["right_eye", "left_eye", "nose_tip", "mouth_center", "right_ear_tragion", "left_ear_tragion"],
+    keypointNames: [
+      "right_eye",
+      "left_eye",
+      "nose_tip",
+      "mouth_center",
+      "right_ear_tragion",
+      "left_ear_tragion",
+    ],
     scoreClip: 100.0,
     minScore: 0.5,
     iouThreshold: 0.3,
     resize: .bilinear
   )
 
-  /// Emotion recipe `fer-minixception`: labels angry, disgust, fear, happy, sad, surprise, neutral.
+  /// Emotion recipe `fer-minixception`.
   public static let ferMinixception = EmotionConfig(
     name: "fer-minixception",
     inputName: "x",
@@ -43,10 +50,18 @@ public enum Recipes {
     cropScale: 1.0,
     fill: 0.0,
     outputsAreLogits: false,
-    labels: ["angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"]
+    labels: [
+      "angry",
+      "disgust",
+      "fear",
+      "happy",
+      "sad",
+      "surprise",
+      "neutral",
+    ]
   )
 
-  /// Emotion recipe `emotion-ferplus`: labels neutral, happiness, surprise, sadness, anger, disgust, fear, contempt.
+  /// Emotion recipe `emotion-ferplus`.
   public static let emotionFerplus = EmotionConfig(
     name: "emotion-ferplus",
     inputName: "Input3",
@@ -60,10 +75,19 @@ public enum Recipes {
     cropScale: 1.0,
     fill: 0.0,
     outputsAreLogits: true,
-    labels: ["neutral", "happiness", "surprise", "sadness", "anger", "disgust", "fear", "contempt"]
+    labels: [
+      "neutral",
+      "happiness",
+      "surprise",
+      "sadness",
+      "anger",
+      "disgust",
+      "fear",
+      "contempt",
+    ]
   )
 
-  /// Emotion recipe `emo-affectnet`: labels neutral, happiness, sadness, surprise, fear, disgust, anger.
+  /// Emotion recipe `emo-affectnet`.
   public static let emoAffectnet = EmotionConfig(
     name: "emo-affectnet",
     inputName: "input",
@@ -77,7 +101,15 @@ public enum Recipes {
     cropScale: 1.0,
     fill: 0.0,
     outputsAreLogits: true,
-    labels: ["neutral", "happiness", "sadness", "surprise", "fear", "disgust", "anger"]
+    labels: [
+      "neutral",
+      "happiness",
+      "sadness",
+      "surprise",
+      "fear",
+      "disgust",
+      "anger",
+    ]
   )
 
   /// The emotion recipe this build chose (`fer-minixception`).

@@ -36,7 +36,8 @@ enum Resampler {
     -> Taps
   {
     guard lo.isFinite, hi.isFinite, abs(lo) <= maxCoordinate, abs(hi) <= maxCoordinate else {
-      throw FaceWrapperError.invalidBox("source rectangle [\(lo), \(hi)) is not finite or too large")
+      throw FaceWrapperError.invalidBox(
+        "source rectangle [\(lo), \(hi)) is not finite or too large")
     }
     guard hi > lo, out > 0 else {
       throw FaceWrapperError.invalidBox("source rectangle [\(lo), \(hi)) is empty")
@@ -95,8 +96,10 @@ enum Resampler {
     _ image: RGBAImage, rect: Box, outWidth: Int, outHeight: Int, method: Interpolation,
     fill: Double
   ) throws -> [Double] {
-    let xt = try taps(lo: rect.xmin, hi: rect.xmax, out: outWidth, size: image.width, method: method)
-    let yt = try taps(lo: rect.ymin, hi: rect.ymax, out: outHeight, size: image.height, method: method)
+    let xt = try taps(
+      lo: rect.xmin, hi: rect.xmax, out: outWidth, size: image.width, method: method)
+    let yt = try taps(
+      lo: rect.ymin, hi: rect.ymax, out: outHeight, size: image.height, method: method)
     // Only the source rows some output row reads are filtered horizontally.
     var slotOfRow = [Int](repeating: -1, count: image.height)
     var rows: [Int] = []

@@ -96,7 +96,9 @@ public struct Letterbox: Sendable, Equatable {
   public func toImage(_ b: Box) -> Box {
     let sx = x1 - x0
     let sy = y1 - y0
-    return Box(xmin: x0 + b.xmin * sx, ymin: y0 + b.ymin * sy, xmax: x0 + b.xmax * sx, ymax: y0 + b.ymax * sy)
+    return Box(
+      xmin: x0 + b.xmin * sx, ymin: y0 + b.ymin * sy, xmax: x0 + b.xmax * sx,
+      ymax: y0 + b.ymax * sy)
   }
 }
 
@@ -114,7 +116,10 @@ public struct Face: Sendable, Equatable {
   public var normalizedKeypoints: [Point]
 
   /// A face from its parts.
-  public init(box: Box, keypoints: [Point], score: Double, normalizedBox: Box, normalizedKeypoints: [Point]) {
+  public init(
+    box: Box, keypoints: [Point], score: Double, normalizedBox: Box,
+    normalizedKeypoints: [Point]
+  ) {
     self.box = box
     self.keypoints = keypoints
     self.score = score

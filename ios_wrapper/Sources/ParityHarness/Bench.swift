@@ -25,7 +25,8 @@ func bench(repeats: Int, folders: [URL]) throws {
       var emotionIndex = 0
       let results = try steps.run(
         pixels: c.image.pixels, width: c.image.width, height: c.image.height,
-        runDetector: { _ in DetectorOutputs(regressors: regressors, classificators: classificators) },
+        runDetector: { _ in DetectorOutputs(regressors: regressors, classificators: classificators)
+        },
         runEmotion: { _ in
           defer { emotionIndex += 1 }
           return outputs.isEmpty ? [] : outputs[min(emotionIndex, outputs.count - 1)]

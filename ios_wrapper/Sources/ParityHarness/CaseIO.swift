@@ -94,7 +94,9 @@ func writeFloats(_ values: [Float], to url: URL) throws {
   bytes.reserveCapacity(values.count * 4)
   for v in values {
     let bits = v.bitPattern
-    bytes += [UInt8(bits & 0xFF), UInt8(bits >> 8 & 0xFF), UInt8(bits >> 16 & 0xFF), UInt8(bits >> 24)]
+    bytes += [
+      UInt8(bits & 0xFF), UInt8(bits >> 8 & 0xFF), UInt8(bits >> 16 & 0xFF), UInt8(bits >> 24),
+    ]
   }
   try Data(bytes).write(to: url)
 }

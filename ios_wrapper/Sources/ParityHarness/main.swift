@@ -13,7 +13,8 @@ func runCase(_ c: ParityCase, into out: URL) throws {
   try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
   let detection = FaceDetectionWrapper(config: c.detector)
   let image = c.image
-  let input = try detection.preprocess(pixels: image.pixels, width: image.width, height: image.height)
+  let input = try detection.preprocess(
+    pixels: image.pixels, width: image.width, height: image.height)
   try writeFloats(input.tensor, to: out.appendingPathComponent("detector_input.f32"))
   let faces = try detection.postprocess(
     regressors: c.floats("regressors.f32"), classificators: c.floats("classificators.f32"),

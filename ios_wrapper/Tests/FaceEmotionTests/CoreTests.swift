@@ -107,14 +107,18 @@ final class DetectionTests: XCTestCase {
     regressors[3 * wrapper.config.rowLength + 2] = .nan
     scores[7] = .infinity  // clipped, then kept
     let faces = try wrapper.postprocess(
-      regressors: regressors, classificators: scores, letterbox: Letterbox(x0: 0, y0: 0, x1: 1, y1: 1))
+      regressors: regressors, classificators: scores,
+      letterbox: Letterbox(x0: 0, y0: 0, x1: 1, y1: 1))
     XCTAssertEqual(faces.count, 1)
-    XCTAssertEqual(faces[0].normalizedBox.xmin, wrapper.anchors[7].x + (10 - 5) / 128, accuracy: 1e-12)
+    XCTAssertEqual(
+      faces[0].normalizedBox.xmin, wrapper.anchors[7].x + (10 - 5) / 128, accuracy: 1e-12)
   }
 
   func testBadImagesThrow() {
     let wrapper = FaceDetectionWrapper()
-    for (w, h, count) in [(0, 0, 0), (0, 5, 0), (-1, 4, 16), (4, 4, 63), (4, 4, 65), (Int.max, 2, 8)] {
+    for (w, h, count) in [
+      (0, 0, 0), (0, 5, 0), (-1, 4, 16), (4, 4, 63), (4, 4, 65), (Int.max, 2, 8),
+    ] {
       XCTAssertThrowsError(
         try wrapper.preprocess(pixels: [UInt8](repeating: 0, count: count), width: w, height: h)
       ) { error in
@@ -131,7 +135,8 @@ final class EmotionTests: XCTestCase {
     let wrapper = FaceEmotionRecognitionWrapper()
     let rect = wrapper.cropRect(for: Box(xmin: 10, ymin: 20, xmax: 30, ymax: 60))
     let side = 40 * wrapper.config.cropScale
-    XCTAssertEqual(rect, Box(xmin: 20 - side / 2, ymin: 40 - side / 2, xmax: 20 + side / 2, ymax: 40 + side / 2))
+    XCTAssertEqual(
+      rect, Box(xmin: 20 - side / 2, ymin: 40 - side / 2, xmax: 20 + side / 2, ymax: 40 + side / 2))
   }
 
   func testIdentityResampleAndLayout() throws {

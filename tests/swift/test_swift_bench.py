@@ -1,0 +1,20 @@
+"""The Swift benchmark runs (release build) and reports numbers for every frame size; how fast
+it is is reported, not asserted."""
+
+from __future__ import annotations
+
+import math
+
+from packager.parity import swift
+
+
+def test_benchmark_runs_and_reports_every_size(prepared_default):
+    result = swift.benchmark(repeats=2)
+    assert result["repeats"] == 2
+    assert list(result["sizes"]) == [f"{w}x{h}" for w, h in swift.BENCH_SIZES]
+    for name, row in result["sizes"].items():
+        assert (row["width"], row["height"]) in swift.BENCH_SIZES
+        assert row["faces"] == 1, f"{name}: the astronaut should be found once"
+        for key in ("swift_pre_post_ms", "reference_inference_ms", "ratio"):
+            assert math.isfinite(row[key]) and row[key] > 0, (name, key, row[key])
+    assert "| 1920x1080 |" in swift.bench_table(result)

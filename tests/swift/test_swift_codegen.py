@@ -1,0 +1,102 @@
+"""The rendered Swift: golden files, the committed ios_wrapper sources, constants from the
+recipes, literals, and a render for other recipes that still compiles and lints clean."""
+
+from __future__ import annotations
+
+import dataclasses
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from packager import codegen, recipes
+from packager.codegen import swift as swift_settings
+from packager.parity import swift
+
+from golden import UPDATE_FLAG, check_tree, updating, write_tree
+
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def _flat(rendered: dict[str, str]) -> dict[str, str]:
+    """Golden files are stored by file name (all Swift outputs share one folder)."""
+    return {Path(rel).name: text for rel, text in rendered.items()}
+
+
+def test_rendered_swift_matches_golden_files():
+    rendered = _flat(codegen.render("swift"))
+    if updating():
+        GOLDEN.mkdir(exist_ok=True)
+        write_tree(GOLDEN, rendered)
+    problems = check_tree(GOLDEN, rendered, f"if the change is intended: {UPDATE_FLAG}=1 python -m pytest tests/swift")
+    assert not problems, "\n".join(problems)
+
+
+def test_committed_ios_wrapper_sources_equal_a_fresh_render():
+    rendered = _flat(codegen.render("swift"))
+    target = swift.PACKAGE / swift_settings.SOURCE_DIR
+    if updating():
+        write_tree(target, rendered)
+    hint = (f"regenerate: {UPDATE_FLAG}=1 python -m pytest tests/swift, or "
+            "python -c \"from packager import codegen; codegen.write('swift', 'ios_wrapper')\"")
+    problems = check_tree(target, rendered, hint)
+    assert not problems, "\n".join(problems)
+
+
+def test_rendering_is_deterministic():
+    assert codegen.render("swift") == codegen.render("swift")
+
+
+def test_every_template_renders_one_file_into_the_library_target():
+    templates = sorted(p.name[: -len(".j2")] for p in (codegen.TEMPLATES / "swift").glob("*.j2") if not p.name.startswith("_"))
+    assert sorted(_flat(codegen.render("swift"))) == templates
+    assert all(rel.startswith(swift_settings.SOURCE_DIR + "/") for rel in codegen.render("swift"))
+    assert {"FaceDetectionWrapper.swift", "FaceEmotionRecognitionWrapper.swift", "FaceEmotionPipeline.swift"} <= set(templates)
+
+
+def _variant_recipes():
+    """Recipes unlike the packaged ones: other constants, RGB/BGR, nearest, a reserved-word
+    name, labels needing escapes."""
+    det = dataclasses.replace(recipes.BLAZEFACE_SHORT_RANGE, name="blazeface-variant", min_score=0.625, iou_threshold=0.4375, fill=7.5)
+    rgb = dataclasses.replace(
+        recipes.FER_MINIXCEPTION, name="default", color="RGB", input_shape=(1, 48, 48, 3), resize="nearest",
+        mean=(1.25, 2.5, 3.75), scale=(0.5, 0.25, 0.125), labels=('say "cheese"', "back\\slash"), crop_scale=1.375,
+    )
+    return det, (rgb, recipes.EMO_AFFECTNET)
+
+
+def test_model_constants_come_from_the_recipe():
+    det, emos = _variant_recipes()
+    text = codegen.render("swift", detector=det, emotions=emos, default_emotion="default")[f"{swift_settings.SOURCE_DIR}/Recipes.swift"]
+    for literal in ("minScore: 0.625", "iouThreshold: 0.4375", "fill: 7.5", "mean: [1.25, 2.5, 3.75]",
+                    "scale: [0.5, 0.25, 0.125]", "cropScale: 1.375", "inputShape: [1, 48, 48, 3]", "resize: .nearest",
+                    "color: .rgb", r'"say \"cheese\""', r'"back\\slash"', "static let `default` = EmotionConfig(",
+                    "public static let defaultEmotion = `default`", "static let blazefaceVariant = DetectorConfig("):
+        assert literal in text
+    assert "ferMinixception" not in text and "minScore: 0.5," not in text
+
+
+@pytest.mark.parametrize("value, literal", [(0.5, "0.5"), (1e-05, "1e-05"), (1 / 127.5, "0.00784313725490196"), (-1.0, "-1.0"), (128.0, "128.0")])
+def test_double_literals_round_trip(value, literal):
+    assert swift_settings.double(value) == literal
+    assert float(literal) == value
+
+
+def test_string_and_identifier_literals():
+    assert swift_settings.string('a"b\\c\nd\x01') == '"a\\"b\\\\c\\nd\\u{1}"'
+    assert swift_settings.ident("fer-minixception") == "ferMinixception"
+    assert swift_settings.ident("default") == "`default`"
+    with pytest.raises(ValueError):
+        swift_settings.ident("1-bad")
+
+
+def test_a_render_for_other_recipes_compiles_and_lints_clean(tmp_path):
+    det, emos = _variant_recipes()
+    files = codegen.write("swift", tmp_path, detector=det, emotions=emos, default_emotion="default")
+    swiftc = str(Path(swift.swift()).with_name("swiftc"))
+    proc = subprocess.run([swiftc, "-typecheck", "-swift-version", "6", "-module-name", "FaceEmotion", *map(str, files)],
+                          capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-4000:]
+    lint = subprocess.run([swift.swift(), "format", "lint", "--strict", "--configuration", str(swift.PACKAGE / ".swift-format"), *map(str, files)],
+                          capture_output=True, text=True, timeout=600)
+    assert lint.returncode == 0 and not lint.stderr.strip(), lint.stderr[-4000:]
