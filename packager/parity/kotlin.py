@@ -20,7 +20,10 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import time
 from pathlib import Path
+
+import numpy as np
 
 from packager import codegen, models
 from packager.codegen import kotlin as kotlin_settings
@@ -30,6 +33,8 @@ HARNESS_DIR = Path(__file__).resolve().parents[2] / "android_wrapper" / "harness
 MAIN_CLASS = "dev.packager.face.harness.MainKt"
 #: The compiler runs for about a minute on 2 cores; a run past this is stuck.
 COMPILE_TIMEOUT = 900
+#: Frame sizes the benchmark times (width, height).
+BENCH_SIZES = ((640, 480), (1920, 1080))
 
 
 def toolchain() -> tuple[str, Path, Path]:
@@ -126,3 +131,124 @@ def fuzz(seed: int = 20240601, iterations: int = 5000) -> dict:
         if done.returncode not in (0, 1) or not out.is_file():
             raise PackagerError(f"the Kotlin fuzz run failed (exit {done.returncode}):\n{done.stdout}{done.stderr}")
         return json.loads(out.read_text())
+
+
+def bench_frame(width: int, height: int) -> np.ndarray:
+    """A real width×height RGB frame: the coffee photo stretched as background, the astronaut
+    photo scaled to the frame height and centred (one face).  (The Swift benchmark uses the same
+    frames, so the two tables compare.)"""
+    from PIL import Image
+
+    from packager import samples
+
+    frame = Image.fromarray(samples.no_face()).resize((width, height), Image.Resampling.BILINEAR)
+    side = min(width, height)
+    face = Image.fromarray(samples.astronaut()).resize((side, side), Image.Resampling.BILINEAR)
+    frame.paste(face, ((width - side) // 2, (height - side) // 2))
+    return np.asarray(frame)
+
+
+def _median_ms(fn, repeats: int) -> float:
+    """Median wall time of ``fn()`` over ``repeats`` calls after one warm-up call."""
+    fn()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1e3)
+    return float(np.median(times))
+
+
+def _reference_times(pipe, rgb: np.ndarray, repeats: int) -> tuple[float, float]:
+    """(model inference ms, numpy pre+post ms) of the reference on one frame, medians: the
+    detector once, the emotion model once per face."""
+    from packager.reference import detect, emotion
+    from packager.reference.pipeline import to_pixels
+
+    t = pipe.trace(rgb)
+
+    def inference():
+        pipe.run_detector(t.detector_input)
+        for x in t.emotion_inputs:
+            pipe.run_emotion(x)
+
+    def pre_post():
+        x, box = detect.preprocess(pipe.detector, rgb)
+        for det, out in zip(detect.postprocess(pipe.detector, t.regressors, t.classificators), t.emotion_outputs):
+            emotion.preprocess(pipe.emotion, rgb, to_pixels(det, box)[0])
+            emotion.postprocess(pipe.emotion, out)
+
+    return _median_ms(inference, repeats), _median_ms(pre_post, repeats)
+
+
+def benchmark(repeats: int = 30) -> dict:
+    """Kotlin pre- plus post-processing per frame (JIT-warm JVM) against the reference
+    pipeline's model inference on the same machine, at each of ``BENCH_SIZES``.
+
+    Returns ``{"repeats": n, "sizes": {"640x480": {"width", "height", "faces",
+    "kotlin_pre_post_ms", "reference_inference_ms", "ratio", "reference_pre_post_ms",
+    "kotlin_detector_pre_ms", "kotlin_detector_post_ms", "kotlin_emotion_pre_ms",
+    "kotlin_emotion_post_ms"}, ...}}``: medians over ``repeats`` frames;
+    ratio = kotlin_pre_post_ms / reference_inference_ms (below 1: pre+post costs less than the
+    models it surrounds).
+    """
+    from packager.parity import cases
+    from packager.reference import pipeline
+
+    if repeats < 1:
+        raise PackagerError("repeats must be at least 1")
+    pipe = pipeline.build_pipeline(pipeline.prepare())
+    images = {f"{w}x{h}": bench_frame(w, h) for w, h in BENCH_SIZES}
+    with tempfile.TemporaryDirectory(prefix="packager-kotlin-bench-") as tmp:
+        cases.write_cases(Path(tmp) / "cases", pipe, images)
+        out = Path(tmp) / "bench.json"
+        done = run("bench", str(Path(tmp) / "cases"), str(repeats), str(out))
+        if done.returncode != 0 or not out.is_file():
+            raise PackagerError(f"the Kotlin benchmark failed (exit {done.returncode}):\n{done.stdout}{done.stderr}")
+        rows = json.loads(out.read_text())
+    result = {"repeats": repeats, "sizes": {}}
+    for name, rgb in images.items():
+        row = rows[name]
+        inference, ref_pre_post = _reference_times(pipe, rgb, repeats)
+        result["sizes"][name] = {
+            "width": row["width"], "height": row["height"], "faces": row["faces"],
+            "kotlin_pre_post_ms": row["total"], "reference_inference_ms": inference,
+            "ratio": row["total"] / inference, "reference_pre_post_ms": ref_pre_post,
+            **{f"kotlin_{k}_ms": row[k] for k in ("detector_pre", "detector_post", "emotion_pre", "emotion_post")},
+        }
+    return result
+
+
+def bench_table(result: dict) -> str:
+    """Markdown table of ``benchmark()``'s result."""
+    lines = [
+        f"Kotlin pre+post per frame (JVM, JIT-warm) vs reference model inference, median of {result['repeats']}",
+        "| frame | faces | kotlin pre+post ms | reference inference ms | ratio | reference numpy pre+post ms |",
+        "|---|---|---|---|---|---|",
+    ]
+    for name, r in result["sizes"].items():
+        lines.append(f"| {name} | {r['faces']} | {r['kotlin_pre_post_ms']:.2f} | {r['reference_inference_ms']:.2f} "
+                     f"| {r['ratio']:.2f} | {r['reference_pre_post_ms']:.2f} |")
+    return "\n".join(lines)
+
+
+def main(argv: list[str] | None = None) -> int:
+    import argparse
+
+    p = argparse.ArgumentParser(prog="python -m packager.parity.kotlin", description="Kotlin core benchmark.")
+    p.add_argument("--bench", action="store_true", help="time Kotlin pre+post processing against model inference")
+    p.add_argument("--repeats", type=int, default=30, metavar="N")
+    args = p.parse_args(argv)
+    if not args.bench:
+        p.print_help()
+        return 2
+    try:
+        print(bench_table(benchmark(args.repeats)))
+    except PackagerError as e:
+        print(f"packager: error: {e}", file=sys.stderr)
+        return 2
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
