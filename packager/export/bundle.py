@@ -291,7 +291,8 @@ def summary_text(s: dict) -> str:
             before = m["coverage_before"][p]
             lines.append(f"  {p:<22} {after}" + ("" if before == after else f"   (was {before})"))
         if "int8_agreement_percent" in m:
-            lines.append(f"  int8 agrees with fp32 on {m['int8_agreement_percent']:.1f}% of held-out inputs")
+            lines.append(f"  int8 agrees with fp32 on {m['int8_agreement_percent']:.1f}% of held-out inputs; coverage: "
+                         + "; ".join(f"{p} {v}" for p, v in m["int8_coverage"].items()))
     c = s["cache"]
     lines.append(f"cache: {c['hits']} steps reused, {c['misses']} computed")
     return "\n".join(lines)

