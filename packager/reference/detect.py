@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -56,6 +57,12 @@ def anchors(a: Anchors) -> np.ndarray:
     Layers with equal strides share one grid; per cell, anchors of all those layers follow each
     other (MediaPipe's SsdAnchorsCalculator with fixed anchor size).
     """
+    return _anchor_table(a)
+
+
+@functools.lru_cache(maxsize=16)
+def _anchor_table(a: Anchors) -> np.ndarray:
+    # Keyed by the (frozen) anchor description; read-only, so sharing it is safe.
     out = []
     i = 0
     while i < len(a.strides):
@@ -69,7 +76,9 @@ def anchors(a: Anchors) -> np.ndarray:
                 c = ((x + a.offset) / cells, (y + a.offset) / cells)
                 out.extend([c] * per_cell)
         i = j
-    return np.asarray(out, dtype=np.float64)
+    table = np.asarray(out, dtype=np.float64)
+    table.setflags(write=False)
+    return table
 
 
 @dataclass(frozen=True)

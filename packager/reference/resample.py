@@ -51,18 +51,77 @@ def taps(start: float, end: float, out: int, size: int, method: str):
     return np.where((k >= 0) & (k < size), k, size), w
 
 
+#: Output rows (or columns) per matrix product.  Small blocks keep the product's band of source
+#: pixels narrow (little work on zero weights); measured fastest for 4× letterbox downscales
+#: and face-crop upscales alike.
+BLOCK = 8
+
+
+def _band(index: np.ndarray, weight: np.ndarray, lo: int, hi: int, size: int):
+    """Taps as a dense matrix [out, hi − lo] over source positions ``lo..hi−1`` (every tap in
+    the image lies there), and the summed weight of each output's ``fill`` taps [out]."""
+    out = index.shape[0]
+    inside = index < size
+    rows = np.broadcast_to(np.arange(out)[:, None], index.shape)
+    m = np.zeros((out, hi - lo))
+    m[rows[inside], index[inside] - lo] = weight[inside]
+    return m, np.where(inside, 0.0, weight).sum(axis=1)
+
+
+def _blocks(m: np.ndarray):
+    """Per block of ``BLOCK`` outputs (rows of ``m``): (b0, b1, a, b) with every non-zero weight of
+    those outputs in source positions ``a..b−1``; (b0, b1, 0, 0) when they read only the fill."""
+    for b0 in range(0, m.shape[0], BLOCK):
+        used = np.flatnonzero(m[b0:b0 + BLOCK].any(axis=0))
+        b1 = min(b0 + BLOCK, m.shape[0])
+        yield (b0, b1, used[0], used[-1] + 1) if used.size else (b0, b1, 0, 0)
+
+
+def _filter_lead(src: np.ndarray, index, weight, lo: int, size: int, fill: float) -> np.ndarray:
+    """Filter axis 1 of ``src`` [C, n, M] (source positions ``lo..lo+n−1``) → [C, out, M]:
+    out[:, j] = Σ_t weight[j, t] · (src at index[j, t], or ``fill``)."""
+    m, fill_w = _band(index, weight, lo, lo + src.shape[1], size)
+    out = np.zeros((src.shape[0], m.shape[0], src.shape[2]))
+    for b0, b1, a, b in _blocks(m):
+        if b > a:  # one product over this block's band of contiguous source rows
+            np.matmul(m[b0:b1, a:b], src[:, a:b], out=out[:, b0:b1])
+    if fill != 0.0:
+        out += fill * fill_w[:, None]
+    return out
+
+
+def _filter_last(src: np.ndarray, index, weight, lo: int, size: int, fill: float) -> np.ndarray:
+    """Filter the last axis of ``src`` [C, M, n] (source positions ``lo..lo+n−1``) → [C, M, out],
+    same sums as ``_filter_lead`` (no transposed copy of ``src`` needed)."""
+    m, fill_w = _band(index, weight, lo, lo + src.shape[2], size)
+    out = np.zeros((src.shape[0], src.shape[1], m.shape[0]))
+    for b0, b1, a, b in _blocks(m):
+        if b > a:
+            np.matmul(src[:, :, a:b], m[b0:b1, a:b].T, out=out[:, :, b0:b1])
+    if fill != 0.0:
+        out += fill * fill_w
+    return out
+
+
+def _window(index: np.ndarray, size: int) -> tuple[int, int] | None:
+    """The source range ``[lo, hi)`` every in-image tap lies in; None when no tap is inside."""
+    inside = index[index < size]
+    return (int(inside.min()), int(inside.max()) + 1) if inside.size else None
+
+
 def resample(image: np.ndarray, rect, out_w: int, out_h: int, method: str, fill: float) -> np.ndarray:
     """Resample ``rect`` of ``image`` (H×W×C, any numeric dtype) to out_h×out_w×C float64."""
     h, w = image.shape[:2]
     x0, y0, x1, y1 = rect
     xi, xw = taps(x0, x1, out_w, w, method)
     yi, yw = taps(y0, y1, out_h, h, method)
-    # Only the rows some output row reads are filtered horizontally.
-    rows = np.unique(yi[yi < h])
-    src = image[rows].astype(np.float64)
-    padded = np.concatenate([src, np.full((len(rows), 1, src.shape[2]), fill)], axis=1)
-    horiz = np.einsum("rotc,ot->roc", padded[:, xi], xw)  # [rows, out_w, C]
-    lookup = np.full(h + 1, len(rows), dtype=np.int64)
-    lookup[rows] = np.arange(len(rows))
-    horiz = np.concatenate([horiz, np.full((1, out_w, src.shape[2]), fill)], axis=0)
-    return np.einsum("ptoc,pt->poc", horiz[lookup[yi]], yw)
+    cols, rows = _window(xi, w), _window(yi, h)
+    if cols is None or rows is None:  # every tap reads the fill
+        return np.full((out_h, out_w, image.shape[2]), float(fill))
+    # Only the pixels some tap reads, laid out [C, x, y]: filtering the columns is then a matrix
+    # product over contiguous memory, and the rows are filtered in place along the last axis.
+    # (Transposing before the conversion moves 1-byte pixels, not 8-byte ones.)
+    src = np.ascontiguousarray(image[rows[0]:rows[1], cols[0]:cols[1]].transpose(2, 1, 0)).astype(np.float64)
+    horiz = _filter_lead(src, xi, xw, cols[0], w, fill)  # columns first: [C, out_w, rows]
+    out = _filter_last(horiz, yi, yw, rows[0], h, fill)  # then rows: [C, out_w, out_h]
+    return np.ascontiguousarray(out.transpose(2, 1, 0))
