@@ -17,8 +17,6 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-import onnx
-
 from packager import recipes
 from packager.errors import PackagerError
 
@@ -104,7 +102,9 @@ class ConvertedModel:
     source_runtime: str
     cached: bool
 
-    def load(self) -> onnx.ModelProto:
+    def load(self) -> "onnx.ModelProto":  # noqa: F821
+        import onnx  # not at module level: a cache hit (every `packager run`) needs no onnx
+
         return onnx.load(str(self.onnx_path))
 
 
@@ -115,8 +115,6 @@ def convert(recipe, user_path: str | None, check_input, cache: Path | None = Non
     returning one (computed only when a conversion actually runs, so that a cache hit costs
     neither the sample image nor a detector run).
     """
-    from packager import convert as front_ends
-
     src = source_path(recipe, user_path)
     digest = sha256_file(src)
     key_src = json.dumps(
@@ -129,6 +127,8 @@ def convert(recipe, user_path: str | None, check_input, cache: Path | None = Non
     meta = _read_meta(meta_path)
     if meta and model_path.is_file() and sha256_file(model_path) == meta.get("onnx_sha256"):
         return ConvertedModel(recipe, src, digest, model_path, meta["max_abs_diff"], meta["source_runtime"], True)
+    from packager import convert as front_ends  # imports onnx; only a conversion needs it
+
     x = check_input() if callable(check_input) else check_input
     conv = front_ends.front_end(source_format(recipe, src))(src, recipe, x)
     data = conv.model.SerializeToString(deterministic=True)
