@@ -1,15 +1,19 @@
-"""Session fixtures of the Swift suite: one staged build of ios_wrapper, parity cases for every
-emotion recipe, and one harness run over all of them."""
+"""Session fixtures of the Swift suite: one staged build of ios_wrapper, the parity cases of
+every emotion recipe (the same case set as the Kotlin suite), and one harness run over all."""
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import pytest
 
-from packager import recipes, samples
-from packager.parity import cases, compare, swift
-from packager.reference import pipeline
+from packager.parity import compare, swift
+
+# The parity case set is shared with the Kotlin suite (STYLE.md: parity cases are written once
+# and read by every language); it lives beside the Kotlin tests.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "kotlin"))
+import kotlin_cases as shared_cases  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -19,22 +23,18 @@ def swift_harness() -> Path:
 
 
 @pytest.fixture(scope="session")
-def parity_cases(prepared_all, tmp_path_factory) -> dict[str, list[Path]]:
-    """recipe → case folders: every parity image through the reference with that recipe."""
-    root = tmp_path_factory.mktemp("swift-parity") / "cases"
-    images = samples.parity_images()
-    out = {}
-    for name in recipes.EMOTIONS:
-        pipe = pipeline.build_pipeline(prepared_all[name])
-        out[name] = cases.write_cases(root, pipe, images, suffix=f"-{name}")
-    return out
+def swift_parity(swift_harness, prepared_all, tmp_path_factory) -> dict[str, tuple[Path, Path]]:
+    """case name → (case folder, harness output folder), for every recipe and image, from one
+    harness run over all cases."""
+    root = tmp_path_factory.mktemp("swift-cases")
+    out = tmp_path_factory.mktemp("swift-out")
+    written = []
+    for prepared in prepared_all.values():
+        written += shared_cases.write_all(root, prepared)
+    swift.run_harness(root, out)
+    return {c.name: (c, out / c.name) for c in written}
 
 
 @pytest.fixture(scope="session")
-def parity_results(swift_harness, parity_cases, tmp_path_factory) -> dict[str, list[compare.CaseResult]]:
-    """recipe → comparison of each case, from one harness run over all cases."""
-    folders = [c for cs in parity_cases.values() for c in cs]
-    cases_root = folders[0].parent
-    out_root = tmp_path_factory.mktemp("swift-parity-out")
-    swift.run_harness(cases_root, out_root)
-    return {name: [compare.compare_case(c, out_root / c.name) for c in cs] for name, cs in parity_cases.items()}
+def swift_results(swift_parity) -> dict[str, compare.CaseResult]:
+    return {name: compare.compare_case(case, out) for name, (case, out) in swift_parity.items()}

@@ -13,7 +13,7 @@ from packager import codegen, recipes
 from packager.codegen import swift as swift_settings
 from packager.parity import swift
 
-from golden import UPDATE_FLAG, check_tree, updating, write_tree
+from swift_golden import UPDATE_FLAG, check_tree, updating, write_tree
 
 GOLDEN = Path(__file__).parent / "golden"
 

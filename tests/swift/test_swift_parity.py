@@ -1,5 +1,7 @@
-"""The compiled Swift core reproduces the Python reference, stage by stage, on real images
-(packager.samples.parity_images) for every emotion recipe, within DESIGN.md's tolerances."""
+"""The compiled Swift core reproduces the Python reference, stage by stage, within DESIGN.md's
+tolerances (packager/parity/compare.py), on real images for every emotion recipe: the shared
+parity images (packager.samples.parity_images) plus the shared edge cases (faces cut by the
+border, tiny and strip images, corrupted detector outputs, crop boxes beyond the image)."""
 
 from __future__ import annotations
 
@@ -10,33 +12,56 @@ import numpy as np
 import pytest
 from PIL import Image
 
+import kotlin_cases as shared_cases  # on sys.path via conftest.py (shared with the Kotlin suite)
 from packager import cli, recipes, samples
 from packager.errors import PackagerError
 from packager.parity import compare, swift
 
-
-@pytest.mark.parametrize("recipe", list(recipes.EMOTIONS))
-def test_every_stage_matches_the_reference(parity_results, recipe):
-    results = parity_results[recipe]
-    failures = [line for r in results for line in r.failures]
-    assert not failures, "\n".join(failures)
-    assert {r.name for r in results} == {f"{name}-{recipe}" for name in samples.parity_images()}
-    diffs = compare.summarize(results)
-    # Every stage was compared (at least one case has faces), not skipped.
-    assert set(diffs) == {"detector_input", "boxes", "keypoints", "scores", "emotion_input", "probabilities"}
+CHAIN_CASES = [n for n in shared_cases.CASE_NAMES if not n.startswith(tuple(shared_cases.BOX_CASES))]
 
 
-def test_cases_have_faces_and_the_no_face_image_has_none(parity_cases):
-    counts = {c.name: json.loads((c / "case.json").read_text())["num_faces"] for cs in parity_cases.values() for c in cs}
-    assert all(n == 0 for name, n in counts.items() if name.startswith("no_face-"))
-    assert all(n >= 1 for name, n in counts.items() if name.startswith("astronaut-"))
-    assert all(n == 2 for name, n in counts.items() if name.startswith("two_faces-"))
+@pytest.mark.parametrize("name", shared_cases.CASE_NAMES)
+def test_parity(swift_results, name):
+    res = swift_results[name]
+    assert res.ok, "\n".join(res.failures)
 
 
-def test_a_wrong_result_is_caught(parity_cases, tmp_path):
-    """The comparison is not vacuous: the harness's own output, perturbed by one tolerance step
-    in one tensor value, fails."""
-    case = shutil.copytree(parity_cases[recipes.DEFAULT_EMOTION][0], tmp_path / "cases" / "astronaut")
+def test_every_case_ran_and_every_stage_was_compared(swift_results):
+    assert sorted(swift_results) == sorted(shared_cases.CASE_NAMES)
+    assert {f"{image}-{r}" for image in samples.parity_images() for r in recipes.EMOTIONS} <= set(swift_results)
+    stages = {"detector_input", "boxes", "keypoints", "scores", "emotion_input", "probabilities"}
+    assert set(compare.summarize(list(swift_results.values()))) == stages
+
+
+@pytest.mark.parametrize("name", CHAIN_CASES)
+def test_chain_matches_reference(swift_parity, name):
+    """FaceEmotionSteps (detect → crop → classify, the reference's model outputs standing in for
+    the runtime) gives the reference's faces and top labels."""
+    case, out = swift_parity[name]
+    got = json.loads((out / "pipeline.json").read_text())["faces"]
+    want_faces = json.loads((case / "expected" / "faces.json").read_text())["faces"]
+    want_labels = json.loads((case / "expected" / "emotion.json").read_text())["faces"]
+    assert len(got) == len(want_faces)
+    for g, wf, wl in zip(got, want_faces, want_labels):
+        np.testing.assert_allclose(g["box_px"], wf["box_px"], rtol=0, atol=1e-6)
+        assert g["top_label"] == wl["top_label"]
+
+
+def _meta(swift_parity, name):
+    return json.loads((swift_parity[name][0] / "case.json").read_text())
+
+
+def test_cases_have_the_faces_they_claim(swift_parity):
+    for r in recipes.EMOTIONS:
+        assert _meta(swift_parity, f"astronaut-{r}")["num_faces"] >= 1
+        assert _meta(swift_parity, f"two_faces-{r}")["num_faces"] == 2
+        assert _meta(swift_parity, f"no_face-{r}")["num_faces"] == 0
+
+
+def test_a_wrong_result_is_caught(swift_parity, tmp_path):
+    """The comparison is not vacuous: the harness's own output, perturbed by two tolerance
+    steps in one tensor value, fails."""
+    case = shutil.copytree(swift_parity[f"astronaut-{recipes.DEFAULT_EMOTION}"][0], tmp_path / "cases" / "astronaut")
     swift.run_harness(case.parent, tmp_path / "out")
     out = tmp_path / "out" / case.name
     assert compare.compare_case(case, out).ok
@@ -46,8 +71,8 @@ def test_a_wrong_result_is_caught(parity_cases, tmp_path):
     assert not compare.compare_case(case, out).ok
 
 
-def test_harness_refuses_an_unknown_recipe(parity_cases, tmp_path):
-    bad = shutil.copytree(parity_cases[recipes.DEFAULT_EMOTION][0], tmp_path / "cases" / "bad")
+def test_harness_refuses_an_unknown_recipe(swift_parity, tmp_path):
+    bad = shutil.copytree(swift_parity[f"astronaut-{recipes.DEFAULT_EMOTION}"][0], tmp_path / "cases" / "bad")
     meta = json.loads((bad / "case.json").read_text())
     meta["emotion_recipe"] = "no-such-recipe"
     (bad / "case.json").write_text(json.dumps(meta))

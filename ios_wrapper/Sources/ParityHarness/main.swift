@@ -41,6 +41,35 @@ func runCase(_ c: ParityCase, into out: URL) throws {
   }
   try ("{\"faces\": [" + emotionLines.joined(separator: ", ") + "]}").write(
     to: out.appendingPathComponent("emotion.json"), atomically: true, encoding: .utf8)
+  try runChain(c, into: out)
+}
+
+/// FaceEmotionSteps (detect → crop → classify) with the case's model outputs standing in for
+/// the runtime: face i gets emotion_output_<i>.f32. Writes pipeline.json
+/// {"faces": [{"box_px": [...], "top_label": "..." or null}]}.
+func runChain(_ c: ParityCase, into out: URL) throws {
+  let outputs = try c.cropBoxes.indices.map { try c.floats("emotion_output_\($0).f32") }
+  var next = 0
+  let steps = FaceEmotionSteps(
+    detection: FaceDetectionWrapper(config: c.detector),
+    recognition: FaceEmotionRecognitionWrapper(config: c.emotion))
+  let results = try steps.run(
+    pixels: c.image.pixels, width: c.image.width, height: c.image.height,
+    runDetector: { _ in
+      DetectorOutputs(
+        regressors: try c.floats("regressors.f32"),
+        classificators: try c.floats("classificators.f32"))
+    },
+    runEmotion: { _ in
+      defer { next += 1 }
+      return next < outputs.count ? outputs[next] : []
+    })
+  let lines = results.map { r in
+    "{\"box_px\": \(JSON.array(corners(r.face.box))), \"top_label\": "
+      + (r.emotion.map { JSON.string($0.topLabel) } ?? "null") + "}"
+  }
+  try ("{\"faces\": [" + lines.joined(separator: ", ") + "]}").write(
+    to: out.appendingPathComponent("pipeline.json"), atomically: true, encoding: .utf8)
 }
 
 func corners(_ b: Box) -> [Double] {
