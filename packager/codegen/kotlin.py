@@ -6,7 +6,10 @@ Layout of the module (what ``codegen.write("kotlin", root)`` produces under ``ro
     build.gradle.kts, consumer-rules.pro      Gradle Kotlin DSL library module
     src/main/AndroidManifest.xml
     src/main/kotlin/dev/packager/face/*.kt    the core (pure Kotlin) + two Android-only files
-    src/main/assets/                          models, copied there by ``packager build``
+
+Models are not part of the render: ``packager build`` puts them in its bundle's ``assets/``, which
+the app copies into its assets (``ASSETS_DIR`` of the app or of this module); the pipeline loads
+``MODEL_FILES`` from there.
 
 The core compiles on a plain JVM (the parity harness); ``ANDROID_ONLY`` files need the Android
 SDK and onnxruntime-android and are left out of that compile.
@@ -22,8 +25,8 @@ from packager.codegen import LanguageSettings, camel, register, shortest
 PACKAGE = "dev.packager.face"
 SOURCE_DIR = "src/main/kotlin/" + PACKAGE.replace(".", "/")
 
-#: Where ``packager build`` puts the bundle's models inside the module; the pipeline loads
-#: ``face_detection.ort`` and ``face_emotion_recognition.ort`` from there.
+#: Android assets folder of a module; FaceEmotionPipeline.fromAssets loads MODEL_FILES from the
+#: app's merged assets.
 ASSETS_DIR = "src/main/assets"
 MODEL_FILES = ("face_detection.ort", "face_emotion_recognition.ort")
 

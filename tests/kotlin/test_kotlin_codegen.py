@@ -165,3 +165,9 @@ def test_literals():
     assert settings.double(1 / 127.5) == "0.00784313725490196"
     assert settings.double(1e-5) == "1e-05"  # a valid Kotlin Double literal
     assert settings.string('a"b$c\\') == '"a\\"b\\$c\\\\"'
+
+
+def test_pipeline_loads_the_bundle_model_files():
+    text = codegen.render("kotlin")[f"{settings.SOURCE_DIR}/FaceEmotionPipeline.kt"]
+    for name in settings.MODEL_FILES:
+        assert f'"{name}"' in text

@@ -98,14 +98,19 @@ class FaceEmotionPipeline(
         }
 
     companion object {
-        /** Model files of the bundle, in the module's assets (copied there by `packager build`). */
+        /** Model files of the bundle (`packager build`: its `assets/` folder, copied into the app's assets). */
         const val DETECTOR_ASSET: String = "face_detection.ort"
         const val EMOTION_ASSET: String = "face_emotion_recognition.ort"
 
-        /** The pipeline on the models bundled in the app's assets. */
-        fun fromAssets(context: Context, options: PipelineOptions = PipelineOptions()): FaceEmotionPipeline {
+        /** The pipeline on models in the app's assets (pass the `.int8.ort` names for the int8 variants). */
+        fun fromAssets(
+            context: Context,
+            options: PipelineOptions = PipelineOptions(),
+            detectorAsset: String = DETECTOR_ASSET,
+            emotionAsset: String = EMOTION_ASSET,
+        ): FaceEmotionPipeline {
             val read = { name: String -> context.assets.open(name).use { it.readBytes() } }
-            return FaceEmotionPipeline(read(DETECTOR_ASSET), read(EMOTION_ASSET), options)
+            return FaceEmotionPipeline(read(detectorAsset), read(emotionAsset), options)
         }
     }
 }
