@@ -224,11 +224,11 @@ def build(opts: BuildOptions, progress: Progress, cache: Cache | None = None) ->
     """Make, verify and install the bundles; returns the summary (see ``summary``)."""
     check_options(opts)
     cache = cache or Cache()
+    install.remove_stale(opts.out)
     models = make_artifacts(opts, progress, cache)
     with progress.stage("listing required operators"):
         config = ort_export.required_operators(_config_inputs(models))
     opts.out.mkdir(parents=True, exist_ok=True)
-    install.remove_stale(opts.out)
     staged, manifests = {}, {}
     try:
         for name in opts.targets:

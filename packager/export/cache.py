@@ -47,6 +47,7 @@ class Cache:
 
     def __init__(self, root: Path | None = None):
         self.root = Path(root) if root is not None else cache_dir() / "export"
+        #: ``kind/key`` of every entry reused / computed, in order.
         self.hits: list[str] = []
         self.misses: list[str] = []
 
@@ -57,9 +58,9 @@ class Cache:
         if meta is not None:
             got = self._load(kind, k, meta)
             if got is not None:
-                self.hits.append(kind)
+                self.hits.append(f"{kind}/{k}")
                 return got, meta["info"]
-        self.misses.append(kind)
+        self.misses.append(f"{kind}/{k}")
         files, info = build()
         for name, data in files.items():
             write_atomic(self.root / kind / f"{k}.{name}", data)

@@ -17,6 +17,7 @@ Agreement with fp32, on held-out inputs only:
 
 from __future__ import annotations
 
+import logging
 import tempfile
 from pathlib import Path
 
@@ -91,12 +92,16 @@ def quantize(onnx_bytes: bytes, input_name: str, calibration: list[np.ndarray], 
             src, out = Path(tmp) / "model.onnx", Path(tmp) / "model.int8.onnx"
             src.write_bytes(onnx_bytes)
             heads = output_heads(onnx.load_from_string(onnx_bytes))
-            quantize_static(
-                str(src), str(out), _reader(input_name, calibration), quant_format=QuantFormat.QDQ,
-                per_channel=True, activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8,
-                calibrate_method=CalibrationMethod.MinMax, nodes_to_exclude=heads,
-                extra_options={"WeightSymmetric": True, "ActivationSymmetric": False},
-            )
+            logging.disable(logging.WARNING)  # "consider pre-processing" advice on the root logger
+            try:
+                quantize_static(
+                    str(src), str(out), _reader(input_name, calibration), quant_format=QuantFormat.QDQ,
+                    per_channel=True, activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8,
+                    calibrate_method=CalibrationMethod.MinMax, nodes_to_exclude=heads,
+                    extra_options={"WeightSymmetric": True, "ActivationSymmetric": False},
+                )
+            finally:
+                logging.disable(logging.NOTSET)
             model = onnx.load(str(out))
         return {"onnx": model.SerializeToString(deterministic=True)}, {}
 
