@@ -100,3 +100,31 @@ def test_a_render_for_other_recipes_compiles_and_lints_clean(tmp_path):
     lint = subprocess.run([swift.swift(), "format", "lint", "--strict", "--configuration", str(swift.PACKAGE / ".swift-format"), *map(str, files)],
                           capture_output=True, text=True, timeout=600)
     assert lint.returncode == 0 and not lint.stderr.strip(), lint.stderr[-4000:]
+
+
+@pytest.mark.parametrize("module", ["onnxruntime_objc", "OnnxRuntimeBindings"])
+def test_runtime_glue_typechecks_against_the_onnxruntime_objc_api(tmp_path, module):
+    """FaceEmotionPipeline compiles only where ONNX Runtime's Objective-C API exists (module
+    onnxruntime_objc from the pod, OnnxRuntimeBindings from the Swift package); against a
+    compile-only stand-in of that API (fixtures/onnxruntime_objc.swift) it type-checks, without
+    warnings, in Swift 6 mode."""
+    swiftc = str(Path(swift.swift()).with_name("swiftc"))
+    stub = Path(__file__).parent / "fixtures" / "onnxruntime_objc.swift"
+    mod = tmp_path / "modules"
+    mod.mkdir()
+    subprocess.run([swiftc, "-emit-module", "-parse-as-library", "-module-name", module, str(stub),
+                    "-emit-module-path", str(mod / f"{module}.swiftmodule")], check=True, capture_output=True, timeout=600)
+    files = codegen.write("swift", tmp_path / "src")
+    use = tmp_path / "UsesPipeline.swift"
+    use.write_text(
+        "import Foundation\n"
+        "func usePipeline(_ url: URL) throws -> [FaceEmotion] {\n"
+        "  let options = PipelineOptions(useCoreML: true, coreMLFormat: .mlProgram, intraOpThreads: 2)\n"
+        "  let p = try FaceEmotionPipeline(detectorModel: url, emotionModel: url, options: options)\n"
+        "  _ = try FaceEmotionPipeline(bundle: nil)\n"
+        "  return try p.run(pixels: [], width: 0, height: 0)\n"
+        "}\n"
+    )
+    proc = subprocess.run([swiftc, "-typecheck", "-warnings-as-errors", "-swift-version", "6", "-I", str(mod),
+                           "-module-name", "FaceEmotion", *map(str, files), str(use)], capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-4000:]

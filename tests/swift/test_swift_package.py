@@ -34,3 +34,13 @@ def test_lint_configuration_forbids_force_unwrap_and_force_try():
 
     rules = json.loads((swift.PACKAGE / ".swift-format").read_text())["rules"]
     assert rules["NeverForceUnwrap"] and rules["NeverUseForceTry"] and rules["NeverUseImplicitlyUnwrappedOptionals"]
+
+
+def test_package_depends_on_nothing_outside(swift_harness):
+    """As committed, Package.swift fetches nothing (the ONNX Runtime switch is off)."""
+    import json
+
+    root = swift.staged_package()
+    manifest = json.loads(swift.swift_command(root, "package", "dump-package").stdout)
+    assert manifest["dependencies"] == []
+    assert {t["name"] for t in manifest["targets"]} == {"FaceEmotion", "ParityHarness", "FaceEmotionTests"}
