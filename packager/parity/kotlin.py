@@ -33,6 +33,8 @@ HARNESS_DIR = Path(__file__).resolve().parents[2] / "android_wrapper" / "harness
 MAIN_CLASS = "dev.packager.face.harness.MainKt"
 #: The compiler runs for about a minute on 2 cores; a run past this is stuck.
 COMPILE_TIMEOUT = 900
+#: Compiled versions kept in the cache (one per source hash; older ones are removed).
+KEEP_COMPILED = 3
 #: Frame sizes the benchmark times (width, height).
 BENCH_SIZES = ((640, 480), (1920, 1080))
 
@@ -93,11 +95,21 @@ def compile_harness(cache: Path | None = None) -> Path:
         done = subprocess.run(cmd, capture_output=True, text=True, timeout=COMPILE_TIMEOUT)
         if done.returncode != 0:
             raise PackagerError(f"the Kotlin core does not compile:\n{done.stdout}{done.stderr}")
-        if classes.exists():  # compiled concurrently by another process: same sources, same classes
-            return classes
-        os.replace(out, classes)
+        try:
+            os.replace(out, classes)
+        except OSError:  # compiled concurrently by another process: same sources, same classes
+            if not classes.is_dir():
+                raise
         (root / "complete").write_text(done.stderr)
+    _prune(root.parent, keep=root)
     return classes
+
+
+def _prune(folder: Path, keep: Path, entries: int = KEEP_COMPILED) -> None:
+    """Remove all but the ``entries`` most recent compiled entries (never ``keep``)."""
+    old = sorted((p for p in folder.iterdir() if p.is_dir() and p != keep), key=lambda p: p.stat().st_mtime, reverse=True)
+    for p in old[entries - 1:]:
+        shutil.rmtree(p, ignore_errors=True)
 
 
 def run(mode: str, *args: str, cache: Path | None = None, timeout: float = 1800) -> subprocess.CompletedProcess:
