@@ -31,7 +31,9 @@ class FaceDetectionWrapper(val config: DetectorConfig = Recipes.blazefaceShortRa
         checkImage(pixels, width, height)
         val size = config.inputSize
         val box = Letterbox.fit(width, height, size)
-        val rgb = resampleRgb(pixels, width, height, box.x0, box.y0, box.x1, box.y1, size, size, config.resize, config.fill)
+        val rgb = resampleRgb(
+            pixels, width, height, box.x0, box.y0, box.x1, box.y1, size, size, config.resize, config.fill,
+        )
         val tensor = FloatArray(rgb.size) { (rgb[it] * config.normScale + config.normOffset).toFloat() }
         return DetectionInput(tensor, config.inputShape, box)
     }

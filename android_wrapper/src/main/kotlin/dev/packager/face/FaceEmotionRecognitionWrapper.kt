@@ -46,7 +46,9 @@ class FaceEmotionRecognitionWrapper(val config: EmotionConfig = Recipes.defaultE
             "face box $box is empty or not finite"
         }
         val size = config.size
-        val rgb = resampleRgb(pixels, width, height, r.xmin, r.ymin, r.xmax, r.ymax, size, size, config.resize, config.fill)
+        val rgb = resampleRgb(
+            pixels, width, height, r.xmin, r.ymin, r.xmax, r.ymax, size, size, config.resize, config.fill,
+        )
         val tensor = FloatArray(size * size * config.channels)
         for (p in 0 until size * size) {
             for (c in 0 until config.channels) {
@@ -60,7 +62,8 @@ class FaceEmotionRecognitionWrapper(val config: EmotionConfig = Recipes.defaultE
 
     /** Channel [c] (in the model's colour order) of resampled pixel [p]. */
     private fun channel(rgb: DoubleArray, p: Int, c: Int): Double = when (config.color) {
-        ColorOrder.GRAY -> rgb[3 * p] * GRAY_WEIGHTS[0] + rgb[3 * p + 1] * GRAY_WEIGHTS[1] + rgb[3 * p + 2] * GRAY_WEIGHTS[2]
+        ColorOrder.GRAY ->
+            rgb[3 * p] * GRAY_WEIGHTS[0] + rgb[3 * p + 1] * GRAY_WEIGHTS[1] + rgb[3 * p + 2] * GRAY_WEIGHTS[2]
         ColorOrder.RGB -> rgb[3 * p + c]
         ColorOrder.BGR -> rgb[3 * p + 2 - c]
     }
@@ -83,7 +86,8 @@ class FaceEmotionRecognitionWrapper(val config: EmotionConfig = Recipes.defaultE
 
     companion object {
         /** ITU-R BT.601 luma weights (R, G, B), as packager.reference.emotion.GRAY_WEIGHTS. */
-        internal val GRAY_WEIGHTS: DoubleArray = doubleArrayOf(0.299, 0.587, 0.114)
+        internal val GRAY_WEIGHTS: DoubleArray =
+            doubleArrayOf(0.299, 0.587, 0.114)
 
         /** exp(x − max) / sum, in Double. */
         internal fun softmax(x: DoubleArray): DoubleArray {

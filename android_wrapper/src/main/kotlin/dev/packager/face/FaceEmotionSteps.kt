@@ -34,7 +34,13 @@ class FaceEmotionSteps(
         return faces.map { face -> FaceEmotion(face, classify(pixels, width, height, face, runEmotion)) }
     }
 
-    private fun classify(pixels: IntArray, width: Int, height: Int, face: Face, runEmotion: (EmotionInput) -> FloatArray): EmotionResult? {
+    private fun classify(
+        pixels: IntArray,
+        width: Int,
+        height: Int,
+        face: Face,
+        runEmotion: (EmotionInput) -> FloatArray,
+    ): EmotionResult? {
         val input = try {
             recognition.preprocess(pixels, width, height, face)
         } catch (e: IllegalArgumentException) {

@@ -3,7 +3,7 @@
 // packager/reference/*.py, and CI checks this code against that reference.
 package dev.packager.face
 
-/** Interpolation of [resample]; the exact sample positions are in Resample.kt. */
+/** Interpolation of the resampler; the exact sample positions are in Resample.kt. */
 enum class Interpolation { BILINEAR, NEAREST }
 
 /** Channel order of a model input; GRAY is the BT.601 weighted sum of R, G, B. */
@@ -70,8 +70,12 @@ data class DetectorConfig(
     val rowLength: Int get() = 4 + 2 * numKeypoints
 
     init {
-        require(inputShape == listOf(1, inputSize, inputSize, 3)) { "detector input shape $inputShape does not match the anchor input size $inputSize" }
-        require(numKeypoints >= 0 && keypointNames.size == numKeypoints) { "detector $name: ${keypointNames.size} keypoint names for $numKeypoints keypoints" }
+        require(inputShape == listOf(1, inputSize, inputSize, 3)) {
+            "detector $name: input shape $inputShape does not match the anchor input size $inputSize"
+        }
+        require(numKeypoints >= 0 && keypointNames.size == numKeypoints) {
+            "detector $name: ${keypointNames.size} keypoint names for $numKeypoints keypoints"
+        }
         require(scale > 0.0 && scale.isFinite()) { "detector $name: scale must be positive" }
     }
 }
@@ -108,10 +112,19 @@ data class EmotionConfig(
     val channels: Int get() = color.channels
 
     init {
-        require(inputShape.size == 4 && inputShape[0] == 1) { "emotion model $name: input shape $inputShape is not [1, …] 4-D" }
-        val (h, w, c) = if (layout == TensorLayout.NHWC) Triple(inputShape[1], inputShape[2], inputShape[3]) else Triple(inputShape[2], inputShape[3], inputShape[1])
-        require(h == w && h > 0 && c == color.channels) { "emotion model $name: input shape $inputShape is not a square $color crop" }
-        require(scale.size == channels && mean.size == channels) { "emotion model $name: needs one scale and one mean per channel" }
+        require(inputShape.size == 4 && inputShape[0] == 1) {
+            "emotion model $name: input shape $inputShape is not [1, …]"
+        }
+        val (h, w, c) = when (layout) {
+            TensorLayout.NHWC -> Triple(inputShape[1], inputShape[2], inputShape[3])
+            TensorLayout.NCHW -> Triple(inputShape[2], inputShape[3], inputShape[1])
+        }
+        require(h == w && h > 0 && c == color.channels) {
+            "emotion model $name: input shape $inputShape is not a square $color crop"
+        }
+        require(scale.size == channels && mean.size == channels) {
+            "emotion model $name: needs one scale and one mean per channel"
+        }
         require(labels.isNotEmpty()) { "emotion model $name has no labels" }
     }
 }

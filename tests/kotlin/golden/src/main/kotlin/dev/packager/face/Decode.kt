@@ -49,12 +49,18 @@ internal class Candidates(val boxes: DoubleArray, val keypoints: DoubleArray, va
  * keypoints are offsets from the anchor centre; score = sigmoid(clip(raw, ±scoreClip)).
  * NaN scores compare false and are dropped, like rows holding NaN or infinity.
  */
-internal fun decode(config: DetectorConfig, anchors: DoubleArray, regressors: FloatArray, classificators: FloatArray): Candidates {
+internal fun decode(
+    config: DetectorConfig,
+    anchors: DoubleArray,
+    regressors: FloatArray,
+    classificators: FloatArray,
+): Candidates {
     val n = anchors.size / 2
     val row = config.rowLength
     val k = config.numKeypoints
     require(regressors.size.toLong() == n.toLong() * row && classificators.size == n) {
-        "detector outputs have ${regressors.size} and ${classificators.size} values; expected ${n.toLong() * row} and $n"
+        "detector outputs have ${regressors.size} and ${classificators.size} values; " +
+            "expected ${n.toLong() * row} and $n"
     }
     val boxes = ArrayList<Double>()
     val kps = ArrayList<Double>()

@@ -23,7 +23,14 @@ object Recipes {
             offset = 0.5,
         ),
         numKeypoints = 6,
-        keypointNames = listOf("right_eye", "left_eye", "nose_tip", "mouth_center", "right_ear_tragion", "left_ear_tragion"),
+        keypointNames = listOf(
+            "right_eye",
+            "left_eye",
+            "nose_tip",
+            "mouth_center",
+            "right_ear_tragion",
+            "left_ear_tragion",
+        ),
         scoreClip = 100.0,
         minScore = 0.5,
         iouThreshold = 0.3,
@@ -44,7 +51,15 @@ object Recipes {
         cropScale = 1.0,
         fill = 0.0,
         outputsAreLogits = false,
-        labels = listOf("angry", "disgust", "fear", "happy", "sad", "surprise", "neutral"),
+        labels = listOf(
+            "angry",
+            "disgust",
+            "fear",
+            "happy",
+            "sad",
+            "surprise",
+            "neutral",
+        ),
     )
 
     /** emotion-ferplus: emotion-ferplus-8.onnx (onnx). */
@@ -61,7 +76,16 @@ object Recipes {
         cropScale = 1.0,
         fill = 0.0,
         outputsAreLogits = true,
-        labels = listOf("neutral", "happiness", "surprise", "sadness", "anger", "disgust", "fear", "contempt"),
+        labels = listOf(
+            "neutral",
+            "happiness",
+            "surprise",
+            "sadness",
+            "anger",
+            "disgust",
+            "fear",
+            "contempt",
+        ),
     )
 
     /** emo-affectnet: FER_static_ResNet50_AffectNet.pt (pytorch). */
@@ -78,7 +102,15 @@ object Recipes {
         cropScale = 1.0,
         fill = 0.0,
         outputsAreLogits = true,
-        labels = listOf("neutral", "happiness", "sadness", "surprise", "fear", "disgust", "anger"),
+        labels = listOf(
+            "neutral",
+            "happiness",
+            "sadness",
+            "surprise",
+            "fear",
+            "disgust",
+            "anger",
+        ),
     )
 
     /** The emotion model this build ships. */
