@@ -159,7 +159,7 @@ def test_every_recipe_constant_reaches_the_code():
                      "fill = 7.5"]:
         assert expected in text
     labels = text[text.index("labels = listOf("):]
-    assert labels[: labels.index(")")].split()[2:] == ['"a",', '"b",', '"c",', '"d",', '"e",', '"f",', '"g",']
+    assert labels[: labels.index(")")].split()[3:] == ['"a",', '"b",', '"c",', '"d",', '"e",', '"f",', '"g",']
     assert "ferMinixception" not in text
 
 
