@@ -79,3 +79,21 @@ def test_canonical_names_do_not_depend_on_converter_counters(prepared_default):
     a = rewrite.canonical_names(model).SerializeToString(deterministic=True)
     b = rewrite.canonical_names(renamed).SerializeToString(deterministic=True)
     assert a == b
+
+
+def test_terminal_output_shows_stages_with_times_and_a_summary(default_build, second_build, tmp_path):
+    from build_helpers import run_cli
+
+    out = tmp_path / "dist"
+    code, stdout, stderr = run_cli("build", "--out", str(out), "--quantize", "int8")
+    assert code == 0
+    stages = [line for line in stderr.splitlines() if line.endswith(" s)")]
+    assert len(stages) >= 8 and all(" done (" in line for line in stages)
+    assert any(line.startswith("installing ") for line in stages)
+    assert f"{out / 'android'}: " in stdout and "face_detection.ort" in stdout
+    assert "CoreML MLProgram       95/95 nodes, 1 partition   (was 84/95 nodes, 12 partitions)" in stdout
+    assert "int8 agrees with fp32 on" in stdout
+    for t in ("android", "ios"):  # a third build, text mode: still the same bytes
+        assert file_hashes(out / t) == file_hashes(default_build.bundle(t))
+    assert second_build.summary["bundles"]["android"]["files"] == {
+        p: f["bytes"] for p, f in second_build.manifest("android")["files"].items()}
