@@ -100,7 +100,7 @@ def _try_rewrites(current: bytes, candidates: list, input_name: str, feeds, cach
             rejected[c.name] = "does not improve coverage"
             continue
         diff = prove(current, data, input_name, feeds)
-        if diff > REWRITE_TOLERANCE:
+        if not diff <= REWRITE_TOLERANCE:  # NaN fails too
             rejected[c.name] = f"outputs changed by {diff:.3g}"
             continue
         record.update({"rewrite": c.name, "nodes": c.nodes, "max_abs_diff": diff, "not_chosen": rejected})

@@ -25,10 +25,10 @@ from pathlib import Path
 
 import numpy as np
 
-from packager import recipes
+from packager import __version__, recipes
 from packager.errors import PackagerError
 from packager.export import artifacts as art
-from packager.export import data, install, manifest
+from packager.export import coverage, data, install, manifest
 from packager.export import ort as ort_export
 from packager.export.cache import Cache
 from packager.export.quantize import DEFAULT_MIN_AGREEMENT
@@ -188,7 +188,11 @@ def readme(t: Target, models: dict[str, art.Artifacts]) -> str:
              "- `manifest.json`: shapes, preprocessing, labels, provider coverage, parity, sha256 of every file.",
              "", "Models:"]
     for role, a in models.items():
-        lines.append(f"- `{role}.ort`: {a.recipe.name} (fp32{', int8 variant' if a.int8 else ''})")
+        lines.append(f"- `{role}.ort`: {a.recipe.name}, fp32; " + "; ".join(f"{p} {v}" for p, v in coverage.brief(a.coverage_after).items()))
+        if a.int8:
+            lines.append(f"- `{role}.int8.ort`: int8 (QDQ), agrees with fp32 on {a.int8['agreement']['percent']:.1f}% of "
+                         "held-out inputs; " + "; ".join(f"{p} {v}" for p, v in coverage.brief(a.int8["coverage"]).items())
+                         + " (a provider that does not take a whole model runs the rest on the CPU: prefer fp32 there)")
     return "\n".join(lines) + "\n"
 
 
@@ -206,7 +210,7 @@ def write_bundle(t: Target, root: Path, models: dict[str, art.Artifacts], config
     wrapper = write_wrapper(t, root, opts.emotion_recipe)
     first = next(iter(models.values()))
     m = {
-        "format": manifest.FORMAT, "target": t.name, "packager_version": __import__("packager").__version__,
+        "format": manifest.FORMAT, "target": t.name, "packager_version": __version__,
         "onnxruntime_version": onnxruntime.__version__,
         "ort_format_version": ort_export.ort_summary(first.ort)["format_version"],
         "models": {role: manifest.model_entry(a, paths[role]) for role, a in models.items()},
@@ -254,8 +258,6 @@ def _config_inputs(models: dict[str, art.Artifacts]) -> dict[str, tuple[bytes, b
 def summary(opts: BuildOptions, manifests: dict[str, dict], cache: Cache) -> dict:
     """JSON-ready summary: bundles with their files and sizes, per model parity, coverage
     (before → after), int8 agreement, and which steps came from the cache."""
-    from packager.export import coverage
-
     any_m = next(iter(manifests.values()))
     models = {}
     for role, e in any_m["models"].items():

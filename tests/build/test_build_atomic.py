@@ -87,7 +87,8 @@ def test_failed_int8_check_leaves_previous_bundles_and_clears_dead_staging(defau
 def test_sigint_from_the_terminal_exits_130_and_leaves_previous_bundles(previous, cache_root):
     before = _snapshot(previous)
     env = dict(os.environ, PACKAGER_CACHE=str(cache_root))
-    proc = subprocess.Popen([sys.executable, "-m", "packager", "build", "--out", str(previous)],
+    repo = Path(bundle.__file__).resolve().parents[2]  # this checkout's packager, whatever pip points at
+    proc = subprocess.Popen([sys.executable, "-m", "packager", "build", "--out", str(previous)], cwd=repo,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     seen = ""
     while "finding faces" not in seen:  # stage lines are printed when the stage starts
