@@ -77,6 +77,9 @@ enum Resampler {
       for t in 0..<width {
         let k = first + t
         let w = max(0.0, 1.0 - abs(Double(k) + 0.5 - centre) / radius) / sum
+        if w == 0 {
+          continue  // adds exactly nothing; the window is wider than the filter's support
+        }
         if k >= 0 && k < size {
           taps.index.append(k)
           taps.weight.append(w)
@@ -109,48 +112,92 @@ enum Resampler {
     }
     let rowLength = outWidth * 3
     var horiz = [Double](repeating: 0, count: rows.count * rowLength)
-    for (slot, row) in rows.enumerated() {
-      filterRow(image, row: row, taps: xt, fill: fill, into: &horiz, at: slot * rowLength)
+    // Source rows as Doubles (R, G, B per pixel), converted once and read by every tap; two
+    // rows per pass give the CPU two independent sums to overlap (each keeps its tap order).
+    let lineLength = image.width * 3
+    var lines = [Double](repeating: 0, count: 2 * lineLength)
+    horiz.withUnsafeMutableBufferPointer { h in
+      lines.withUnsafeMutableBufferPointer { lines in
+        image.pixels.withUnsafeBufferPointer { px in
+          var slot = 0
+          while slot < rows.count {
+            let pair = min(2, rows.count - slot)
+            for j in 0..<pair {
+              let base = rows[slot + j] * image.width * 4
+              for x in 0..<image.width {
+                lines[j * lineLength + x * 3] = Double(px[base + x * 4])
+                lines[j * lineLength + x * 3 + 1] = Double(px[base + x * 4 + 1])
+                lines[j * lineLength + x * 3 + 2] = Double(px[base + x * 4 + 2])
+              }
+            }
+            // A lone last row is filtered twice into the same place.
+            let second = pair == 2 ? 1 : 0
+            filterRows(
+              UnsafeBufferPointer(lines), lineLength: lineLength, second: second, taps: xt,
+              fill: fill, into: h, at: (slot * rowLength, (slot + second) * rowLength))
+            slot += pair
+          }
+        }
+      }
     }
     var out = [Double](repeating: 0, count: outHeight * rowLength)
-    for p in 0..<outHeight {
-      let base = p * rowLength
-      let fillPart = fill * yt.fillWeight[p]
-      for i in 0..<rowLength {
-        out[base + i] = fillPart
-      }
-      for t in yt.start[p]..<yt.start[p + 1] {
-        let w = yt.weight[t]
-        let src = slotOfRow[yt.index[t]] * rowLength
-        for i in 0..<rowLength {
-          out[base + i] += w * horiz[src + i]
+    out.withUnsafeMutableBufferPointer { o in
+      horiz.withUnsafeBufferPointer { h in
+        for p in 0..<outHeight {
+          let base = p * rowLength
+          let fillPart = fill * yt.fillWeight[p]
+          for i in 0..<rowLength {
+            o[base + i] = fillPart
+          }
+          for t in yt.start[p]..<yt.start[p + 1] {
+            let w = yt.weight[t]
+            let src = slotOfRow[yt.index[t]] * rowLength
+            for i in 0..<rowLength {
+              o[base + i] += w * h[src + i]
+            }
+          }
         }
       }
     }
     return out
   }
 
-  /// Horizontal pass over one source row into `horiz[at..<at + taps.count · 3]`.
-  private static func filterRow(
-    _ image: RGBAImage, row: Int, taps: Taps, fill: Double, into horiz: inout [Double], at: Int
+  /// Horizontal pass over lines 0 and `second` of `lines` (RGB Doubles, `lineLength` each)
+  /// into `horiz[at.0...]` and `horiz[at.1...]`, outCount · 3 values each.
+  ///
+  /// Unchecked buffer access in this hot loop is safe by construction: `taps` only holds
+  /// indices in 0..<width, `lines` holds two lines of width · 3 values, and `horiz` has room
+  /// for every row's outCount · 3 values.
+  private static func filterRows(
+    _ lines: UnsafeBufferPointer<Double>, lineLength: Int, second: Int, taps: Taps,
+    fill: Double, into horiz: UnsafeMutableBufferPointer<Double>, at: (Int, Int)
   ) {
-    let rowBase = row * image.width * 4
     let outCount = taps.fillWeight.count
-    for o in 0..<outCount {
-      let fillPart = fill * taps.fillWeight[o]
-      var r = fillPart
-      var g = fillPart
-      var b = fillPart
-      for t in taps.start[o]..<taps.start[o + 1] {
-        let w = taps.weight[t]
-        let p = rowBase + taps.index[t] * 4
-        r += w * Double(image.pixels[p])
-        g += w * Double(image.pixels[p + 1])
-        b += w * Double(image.pixels[p + 2])
+    let offset = second * lineLength
+    taps.index.withUnsafeBufferPointer { index in
+      taps.weight.withUnsafeBufferPointer { weight in
+        for o in 0..<outCount {
+          let fillPart = fill * taps.fillWeight[o]
+          var (r0, g0, b0) = (fillPart, fillPart, fillPart)
+          var (r1, g1, b1) = (fillPart, fillPart, fillPart)
+          for t in taps.start[o]..<taps.start[o + 1] {
+            let w = weight[t]
+            let p = index[t] * 3
+            r0 += w * lines[p]
+            g0 += w * lines[p + 1]
+            b0 += w * lines[p + 2]
+            r1 += w * lines[offset + p]
+            g1 += w * lines[offset + p + 1]
+            b1 += w * lines[offset + p + 2]
+          }
+          horiz[at.0 + o * 3] = r0
+          horiz[at.0 + o * 3 + 1] = g0
+          horiz[at.0 + o * 3 + 2] = b0
+          horiz[at.1 + o * 3] = r1
+          horiz[at.1 + o * 3 + 1] = g1
+          horiz[at.1 + o * 3 + 2] = b1
+        }
       }
-      horiz[at + o * 3] = r
-      horiz[at + o * 3 + 1] = g
-      horiz[at + o * 3 + 2] = b
     }
   }
 }
