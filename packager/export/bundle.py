@@ -231,7 +231,7 @@ def build(opts: BuildOptions, progress: Progress, cache: Cache | None = None) ->
     install.remove_stale(opts.out)
     models = make_artifacts(opts, progress, cache)
     with progress.stage("listing required operators"):
-        config = ort_export.required_operators(_config_inputs(models))
+        config = ort_export.required_operators_cached(_config_inputs(models), cache)
     opts.out.mkdir(parents=True, exist_ok=True)
     staged, manifests = {}, {}
     try:

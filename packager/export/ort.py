@@ -116,6 +116,13 @@ def scaled_diff(ours: dict[str, np.ndarray], theirs: dict[str, np.ndarray]) -> f
     return worst
 
 
+def required_operators_cached(models: dict[str, tuple[bytes, bytes]], cache: Cache) -> str:
+    """``required_operators``, cached by the names and bytes of the models (parsing every .ort
+    in Python takes seconds)."""
+    k = key("operators", sorted((n, sha256(a), sha256(b)) for n, (a, b) in models.items()))
+    return cache.value("operators", k, lambda: {"text": required_operators(models)})["text"]
+
+
 def required_operators(models: dict[str, tuple[bytes, bytes]]) -> str:
     """``required_operators.config`` text (input of ORT's ``--include_ops_by_config`` reduced
     build) for bundle file name → (runtime-style, fixed-style) .ort bytes.  As the ORT tool does,
