@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import math
 
+import pytest
+
 from packager.parity import swift
 
 
@@ -15,6 +17,9 @@ def test_benchmark_runs_and_reports_every_size(prepared_default):
     for name, row in result["sizes"].items():
         assert (row["width"], row["height"]) in swift.BENCH_SIZES
         assert row["faces"] == 1, f"{name}: the astronaut should be found once"
-        for key in ("swift_pre_post_ms", "reference_inference_ms", "ratio"):
+        for key in ("swift_pre_post_ms", "reference_inference_ms", "ratio", "reference_pre_post_ms",
+                    "swift_detector_pre_ms", "swift_emotion_pre_ms"):
             assert math.isfinite(row[key]) and row[key] > 0, (name, key, row[key])
+        stages = sum(row[f"swift_{s}_ms"] for s in swift.STAGES)
+        assert stages == pytest.approx(row["swift_pre_post_ms"], rel=0.5)
     assert "| 1920x1080 |" in swift.bench_table(result)

@@ -3,9 +3,11 @@
 import FaceEmotion
 import Foundation
 
-/// Times, for each case folder, `repeats` frames of: detector preprocess + postprocess, then
-/// for every face emotion preprocess + postprocess (model outputs read from the case). Prints
-/// one JSON line per case: {"name", "width", "height", "faces", "median_ms", "min_ms"}.
+/// Times, for each case folder, `repeats` frames (after one warm-up frame) of: detector
+/// preprocess, detector postprocess, then for every face emotion preprocess and postprocess
+/// (model outputs read from the case). Prints one JSON line per case: {"name", "width",
+/// "height", "faces", "median_ms", "min_ms", "detector_pre_ms", "detector_post_ms",
+/// "emotion_pre_ms", "emotion_post_ms"}, every time a median over the frames.
 func bench(repeats: Int, folders: [URL]) throws {
   guard repeats > 0 else {
     throw HarnessError(description: "repeats must be positive")
@@ -15,32 +17,63 @@ func bench(repeats: Int, folders: [URL]) throws {
     let regressors = try c.floats("regressors.f32")
     let classificators = try c.floats("classificators.f32")
     let outputs = try c.cropBoxes.indices.map { try c.floats("emotion_output_\($0).f32") }
-    let steps = FaceEmotionSteps(
-      detection: FaceDetectionWrapper(config: c.detector),
-      recognition: FaceEmotionRecognitionWrapper(config: c.emotion))
-    var times: [Double] = []
+    let detection = FaceDetectionWrapper(config: c.detector)
+    let recognition = FaceEmotionRecognitionWrapper(config: c.emotion)
+    let image = c.image
+    var stages = [[Double]](repeating: [], count: 5)
     var faces = 0
-    for _ in 0...repeats {  // one extra, untimed-in-effect warm-up frame (dropped below)
-      let start = DispatchTime.now().uptimeNanoseconds
-      var emotionIndex = 0
-      let results = try steps.run(
-        pixels: c.image.pixels, width: c.image.width, height: c.image.height,
-        runDetector: { _ in DetectorOutputs(regressors: regressors, classificators: classificators)
-        },
-        runEmotion: { _ in
-          defer { emotionIndex += 1 }
-          return outputs.isEmpty ? [] : outputs[min(emotionIndex, outputs.count - 1)]
-        })
-      times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
-      faces = results.count
+    for frame in 0...repeats {
+      var clock = Clock()
+      let input = try detection.preprocess(
+        pixels: image.pixels, width: image.width, height: image.height)
+      let detectorPre = clock.lap()
+      let found = try detection.postprocess(
+        regressors: regressors, classificators: classificators, input: input)
+      let detectorPost = clock.lap()
+      var emotionPre = 0.0
+      var emotionPost = 0.0
+      for (i, face) in found.enumerated() where i < outputs.count {
+        _ = try recognition.preprocess(
+          pixels: image.pixels, width: image.width, height: image.height, face: face)
+        emotionPre += clock.lap()
+        _ = try recognition.postprocess(output: outputs[i])
+        emotionPost += clock.lap()
+      }
+      faces = found.count
+      if frame > 0 {
+        let times = [detectorPre, detectorPost, emotionPre, emotionPost]
+        stages[0].append(times.reduce(0, +))
+        for (s, t) in times.enumerated() {
+          stages[s + 1].append(t)
+        }
+      }
     }
-    let timed = Array(times.dropFirst()).sorted()
-    let median =
-      timed.count % 2 == 1
-      ? timed[timed.count / 2] : (timed[timed.count / 2 - 1] + timed[timed.count / 2]) / 2
+    let keys = [
+      "median_ms", "detector_pre_ms", "detector_post_ms", "emotion_pre_ms", "emotion_post_ms",
+    ]
+    let fields = zip(keys, stages).map { "\"\($0)\": \(JSON.number(median($1)))" }
     print(
-      "{\"name\": \(JSON.string(c.name)), \"width\": \(c.image.width), "
-        + "\"height\": \(c.image.height), \"faces\": \(faces), "
-        + "\"median_ms\": \(JSON.number(median)), \"min_ms\": \(JSON.number(timed[0]))}")
+      "{\"name\": \(JSON.string(c.name)), \"width\": \(image.width), \"height\": \(image.height), "
+        + "\"faces\": \(faces), \"min_ms\": \(JSON.number(stages[0].min() ?? .nan)), "
+        + fields.joined(separator: ", ") + "}")
   }
+}
+
+/// Milliseconds between successive `lap()` calls.
+struct Clock {
+  private var last = DispatchTime.now().uptimeNanoseconds
+
+  mutating func lap() -> Double {
+    let now = DispatchTime.now().uptimeNanoseconds
+    defer { last = now }
+    return Double(now - last) / 1e6
+  }
+}
+
+func median(_ xs: [Double]) -> Double {
+  let s = xs.sorted()
+  guard !s.isEmpty else {
+    return .nan
+  }
+  return s.count % 2 == 1 ? s[s.count / 2] : (s[s.count / 2 - 1] + s[s.count / 2]) / 2
 }
