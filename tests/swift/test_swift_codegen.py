@@ -102,29 +102,42 @@ def test_a_render_for_other_recipes_compiles_and_lints_clean(tmp_path):
     assert lint.returncode == 0 and not lint.stderr.strip(), lint.stderr[-4000:]
 
 
-@pytest.mark.parametrize("module", ["onnxruntime_objc", "OnnxRuntimeBindings"])
-def test_runtime_glue_typechecks_against_the_onnxruntime_objc_api(tmp_path, module):
-    """FaceEmotionPipeline compiles only where ONNX Runtime's Objective-C API exists (module
-    onnxruntime_objc from the pod, OnnxRuntimeBindings from the Swift package); against a
-    compile-only stand-in of that API (fixtures/onnxruntime_objc.swift) it type-checks, without
-    warnings, in Swift 6 mode."""
+#: Uses every platform entry point of the generated code.
+PLATFORM_USE = """\
+import Foundation
+import UIKit
+
+func useAll(_ url: URL, _ cg: CGImage, _ ui: UIImage, _ face: Face) throws -> [FaceEmotion] {
+  let options = PipelineOptions(useCoreML: true, coreMLFormat: .mlProgram, intraOpThreads: 2)
+  let p = try FaceEmotionPipeline(detectorModel: url, emotionModel: url, options: options)
+  _ = try FaceEmotionPipeline(bundle: nil)
+  _ = try FaceDetectionWrapper().preprocess(cg)
+  _ = try FaceDetectionWrapper().preprocess(ui)
+  _ = try FaceEmotionRecognitionWrapper().preprocess(cg, face)
+  _ = try FaceEmotionRecognitionWrapper().preprocess(ui, face)
+  _ = try p.run(ui)
+  return try p.run(cg)
+}
+"""
+
+
+@pytest.mark.parametrize("ort_module", ["onnxruntime_objc", "OnnxRuntimeBindings"])
+def test_platform_code_typechecks_against_the_sdk_apis(tmp_path, ort_module):
+    """The code that compiles away on Linux — CGImage/UIImage adapters and the ONNX Runtime
+    glue (module onnxruntime_objc from the pod, OnnxRuntimeBindings from the Swift package) —
+    type-checks without warnings in Swift 6 mode against compile-only stand-ins of those APIs
+    (fixtures/*.swift, the SDKs' Swift signatures)."""
     swiftc = str(Path(swift.swift()).with_name("swiftc"))
-    stub = Path(__file__).parent / "fixtures" / "onnxruntime_objc.swift"
+    fixtures = Path(__file__).parent / "fixtures"
     mod = tmp_path / "modules"
     mod.mkdir()
-    subprocess.run([swiftc, "-emit-module", "-parse-as-library", "-module-name", module, str(stub),
-                    "-emit-module-path", str(mod / f"{module}.swiftmodule")], check=True, capture_output=True, timeout=600)
+    for name, src in (("CoreGraphics", "CoreGraphics"), ("UIKit", "UIKit"), (ort_module, "onnxruntime_objc")):
+        subprocess.run([swiftc, "-emit-module", "-parse-as-library", "-module-name", name, "-I", str(mod),
+                        str(fixtures / f"{src}.swift"), "-emit-module-path", str(mod / f"{name}.swiftmodule")],
+                       check=True, capture_output=True, timeout=600)
     files = codegen.write("swift", tmp_path / "src")
-    use = tmp_path / "UsesPipeline.swift"
-    use.write_text(
-        "import Foundation\n"
-        "func usePipeline(_ url: URL) throws -> [FaceEmotion] {\n"
-        "  let options = PipelineOptions(useCoreML: true, coreMLFormat: .mlProgram, intraOpThreads: 2)\n"
-        "  let p = try FaceEmotionPipeline(detectorModel: url, emotionModel: url, options: options)\n"
-        "  _ = try FaceEmotionPipeline(bundle: nil)\n"
-        "  return try p.run(pixels: [], width: 0, height: 0)\n"
-        "}\n"
-    )
+    use = tmp_path / "UsesPlatform.swift"
+    use.write_text(PLATFORM_USE)
     proc = subprocess.run([swiftc, "-typecheck", "-warnings-as-errors", "-swift-version", "6", "-I", str(mod),
                            "-module-name", "FaceEmotion", *map(str, files), str(use)], capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-4000:]
