@@ -16,7 +16,7 @@ import numpy as np
 
 from packager.bench import contenders as C
 from packager.bench import extras, notes, peers, targets
-from packager.bench.table import MEASURED, Report, Row, link_ratios
+from packager.bench.table import MEASURED, NOT_AVAILABLE, Report, Row, link_ratios
 from packager.bench.timing import ColdStartError, cold_start, interleaved
 from packager.errors import PackagerError
 from packager.progress import Progress
@@ -53,10 +53,10 @@ PEERS = (("fer", peers.FER), ("mediapipe", peers.MEDIAPIPE))
 
 
 def warm_rows(prepared_models, images, threads: int, repeats: int, with_peers: bool, progress: Progress,
-              peer_list=PEERS):
+              peer_list=PEERS, pipe=None):
     """Time the floor, the reference, its stages and the peers round-robin.  Returns (rows,
     loaded peers by key)."""
-    pipe = pipeline.build_pipeline(prepared_models, threads)
+    pipe = pipe or pipeline.build_pipeline(prepared_models, threads)
     other_threads = 0 if threads != 0 else 1
     other = pipeline.build_pipeline(prepared_models, other_threads)
     prepared = C.prepare_images(pipe, images)
@@ -66,9 +66,12 @@ def warm_rows(prepared_models, images, threads: int, repeats: int, with_peers: b
         C.Contender("reference", "reference: end to end", C.end_to_end(pipe, prepared),
                     "numpy pre/post + the same session.run calls; image already decoded"),
         *C.stages(pipe, prepared),
-        C.Contender("floor-other-threads", f"floor with {other_threads or 'default'} onnxruntime threads",
-                    C.floor(other, prepared), "the thread setting not chosen, for comparison"),
+        C.pillow_resize(prepared, pipe.detector.input_size),
     ]
+    # Timed on its own, after the others: onnxruntime's idle pool threads spin and would slow
+    # whatever runs next to them.
+    alone = C.Contender("floor-other-threads", f"floor with {other_threads or 'default'} onnxruntime threads",
+                        C.floor(other, prepared), "the thread setting not chosen, timed after the others")
     rows, loaded = [], {}
     for key, peer in peer_list:
         if not with_peers:
@@ -80,9 +83,11 @@ def warm_rows(prepared_models, images, threads: int, repeats: int, with_peers: b
             cs.append(C.peer(key, peer, loaded[key], images))
         except peers.PeerUnavailable as e:
             rows.append(Row.unavailable(WARM, key, peer.name, e.status, str(e), baseline="floor"))
-    faces = {c.key: c.fn() for c in cs}
+    faces = {c.key: c.fn() for c in (*cs, alone)}
     with progress.stage(f"timing {len(cs)} contenders × {repeats} runs"):
         stats = interleaved({c.key: c.fn for c in cs}, repeats)
+        stats.update(interleaved({alone.key: alone.fn}, repeats))
+    cs.append(alone)
     per_image = 1.0 / len(images)
     measured = [Row(WARM, c.key, c.name, MEASURED, stats[c.key].scaled(per_image),
                     None if c.key == "floor" else "floor", faces=faces[c.key] if faces[c.key] else None,
@@ -125,28 +130,33 @@ def bench_command(images: list[str], repeats: int, cold_repeats: int, threads: i
                   skip: list[str], progress: Progress, print_fn=print) -> int:
     if repeats < 1 or cold_repeats < 1 or threads < 0:
         raise PackagerError("--repeats and --cold-repeats must be at least 1, --threads at least 0")
+    load_start = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="packager-bench-") as tmp:
         paths, pixels = bench_images(images, Path(tmp))
         with progress.stage("preparing models (converted once, then cached)"):
             prepared = pipeline.prepare()
-        rows, loaded = warm_rows(prepared, pixels, threads, repeats, "peers" not in skip, progress)
+        pipe = pipeline.build_pipeline(prepared, threads)
+        rows, loaded = warm_rows(prepared, pixels, threads, repeats, "peers" not in skip, progress, pipe=pipe)
         for peer in loaded.values():
             peer.close()
-        if "cold" not in skip:
+        if "cold" in skip:
+            rows.append(Row.unavailable(COLD, "cold-reference", "packager run IMAGE", NOT_AVAILABLE, "skipped (--skip cold)"))
+        else:
             rows += cold_rows(paths[0], cold_repeats, loaded, "peers" not in skip, progress)
-        rows += extras.rows(prepared, pixels, skip, progress)
+        rows += extras.rows(Path(tmp), pipe, C.prepare_images(pipe, pixels), repeats, threads, skip, progress)
     link_ratios(rows)
-    report = Report(rows, targets.evaluate(rows), notes.closing(rows), settings(paths, repeats, cold_repeats, threads),
+    report = Report(rows, targets.evaluate(rows), notes.closing(rows), settings(paths, repeats, cold_repeats, threads, load_start),
                     titles(repeats, len(paths), cold_repeats, threads))
     print_fn(json.dumps(report.as_dict(), indent=2) if as_json else report.markdown())
     return 0
 
 
-def settings(paths, repeats, cold_repeats, threads) -> dict:
+def settings(paths, repeats, cold_repeats, threads, load_start: float) -> dict:
     import platform
 
     import onnxruntime
 
     return {"images": paths, "repeats": repeats, "cold_repeats": cold_repeats, "threads": threads,
-            "cpu_count": os.cpu_count(), "python": platform.python_version(),
+            "cpu_count": os.cpu_count(), "load_start": load_start, "load_end": os.getloadavg()[0],
+            "python": platform.python_version(),
             "numpy": np.__version__, "onnxruntime": onnxruntime.__version__}

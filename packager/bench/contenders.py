@@ -107,6 +107,22 @@ def stages(pipe: ReferencePipeline, prepared: list[Prepared]) -> list[Contender]
     ]
 
 
+def pillow_resize(prepared: list[Prepared], size: int) -> Contender:
+    """For scale, not a contender: Pillow's antialiased uint8 resize of each frame to the size
+    the letterbox fills — the C routine a plain numpy + Pillow pipeline would call."""
+    from PIL import Image
+
+    frames = [Image.fromarray(p.rgb) for p in prepared]
+    fits = [(max(1, round(f.width * size / max(f.size))), max(1, round(f.height * size / max(f.size)))) for f in frames]
+
+    def run() -> int:
+        for f, fit in zip(frames, fits):
+            f.resize(fit, Image.Resampling.BILINEAR)
+        return 0
+    return Contender("pillow-resize", "  for scale: Pillow's uint8 antialiased resize of the frame", run,
+                     "C code, 8-bit fixed point, not the specification (the letterbox row is exact float64)")
+
+
 def peer(key: str, p: peer_mod.Peer, loaded: peer_mod.Loaded, images: list[np.ndarray]) -> Contender:
     inputs = [loaded.prepare(rgb) for rgb in images]
 

@@ -1,22 +1,32 @@
-"""Rows that come from other parts of the packager: model artifacts (fp32 vs int8), ``packager
-build`` cold vs warm, and the generated Kotlin/Swift pre/post.
+"""Rows that come from other parts of the packager: ``packager build`` cold vs warm, the
+artifacts it ships (fp32 vs int8 .ort: latency and size), and the generated Kotlin/Swift
+pre/post.
 
-Each is measured through the part's own public entry point; when that part is not there (or
-cannot run here) the row says so with the reason.
+Each is measured through the part's own public entry point (the ``packager build`` command, the
+bundle's .ort files, ``packager.parity.<lang>.benchmark()``); when that part is missing or fails
+here, the row says so with the reason.
 """
 
 from __future__ import annotations
 
 import importlib
+import json
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
 
-from packager.bench.table import Row
+from packager.bench.table import MEASURED, NOT_AVAILABLE, Row
+from packager.bench.timing import Stats, interleaved
 
 ARTIFACTS, BUILD, MOBILE = "artifacts", "build", "mobile"
 TITLES = {
-    ARTIFACTS: "Model artifacts: fp32 vs int8 (.ort, session.run on the bench inputs)",
-    BUILD: "packager build: cold cache vs warm cache",
-    MOBILE: "Generated Kotlin / Swift pre- and post-processing per image (same pixels and model outputs)",
+    ARTIFACTS: "Model artifacts: fp32 vs int8 (.ort from the bundle, session.run on the bench tensors)",
+    BUILD: "packager build --target android --quantize int8: cold cache vs warm cache (one run each)",
+    MOBILE: "Generated Kotlin / Swift pre- and post-processing per frame (same pixels and model outputs)",
 }
+ROLES = (("face_detection", "detector"), ("face_emotion_recognition", "emotion"))
 
 
 def _missing(module: str, attr: str | None = None) -> str | None:
@@ -30,35 +40,125 @@ def _missing(module: str, attr: str | None = None) -> str | None:
     return None
 
 
-def artifact_rows(prepared, images, progress) -> list[Row]:
-    why = _missing("packager.export.build", "build")
-    names = [("fp32-detector", "detector .ort fp32"), ("int8-detector", "detector .ort int8"),
-             ("fp32-emotion", "emotion .ort fp32"), ("int8-emotion", "emotion .ort int8")]
-    return [Row.unavailable(ARTIFACTS, k, n, "not available", why or "not available: not integrated") for k, n in names]
+def _last_line(text: str) -> str:
+    lines = [l for l in text.strip().splitlines() if l.strip()]
+    return lines[-1] if lines else "no output"
 
 
-def build_rows(progress) -> list[Row]:
-    why = _missing("packager.export.build", "build")
-    return [Row.unavailable(BUILD, k, n, "not available", why or "not available: not integrated")
-            for k, n in (("build-cold", "packager build, cold cache"), ("build-warm", "packager build, warm cache"))]
+def build_rows(workdir: Path, progress) -> tuple[list[Row], Path | None]:
+    """Time ``packager build`` into a fresh cache (cold), then again with that cache (warm).
+    Returns the rows and the bundle folder (None when the build failed)."""
+    out, cache = workdir / "dist", workdir / "cache"
+    args = [sys.executable, "-m", "packager", "build", "--target", "android", "--quantize", "int8",
+            "--out", str(out), "--json", "--quiet"]
+    rows, ok = [], True
+    for key, name in (("build-cold", "packager build, cold cache (conversion, export, int8)"),
+                      ("build-warm", "packager build, warm cache")):
+        if not ok:
+            rows.append(Row.unavailable(BUILD, key, name, NOT_AVAILABLE, "not available: the cold build failed"))
+            continue
+        with progress.stage(name):
+            start = time.perf_counter()
+            proc = subprocess.run(args, capture_output=True, text=True, timeout=3600,
+                                  env={**os.environ, "PACKAGER_CACHE": str(cache)})
+            took = time.perf_counter() - start
+        if proc.returncode != 0:
+            ok = False
+            rows.append(Row.unavailable(BUILD, key, name, NOT_AVAILABLE,
+                                        f"not available: packager build failed: {_last_line(proc.stderr)}"))
+            continue
+        hits = json.loads(proc.stdout).get("cache", {})
+        rows.append(Row(BUILD, key, name, MEASURED, Stats.of([took]), "build-cold" if key == "build-warm" else None,
+                        note=f"export cache: {hits.get('hits', '?')} steps reused, {hits.get('misses', '?')} computed"))
+    return rows, (out / "android" if ok else None)
 
 
-def mobile_rows(progress) -> list[Row]:
+def artifact_rows(bundle: Path | None, pipe, prepared: list, repeats: int, threads: int, progress) -> list[Row]:
+    """fp32 and int8 .ort files of the bundle, run on the reference's own tensors."""
+    from packager.reference.pipeline import session
+
+    names = [(f"{v}-{label}", f"{label} .ort {v}") for role, label in ROLES for v in ("fp32", "int8")]
+    if bundle is None:
+        return [Row.unavailable(ARTIFACTS, k, n, NOT_AVAILABLE, "not available: no bundle (packager build failed)")
+                for k, n in names]
+    det, emo = pipe.detector, pipe.emotion
+    feeds = {"detector": [(det.input_name, p.detector_input) for p in prepared],
+             "emotion": [(emo.input_name, x) for p in prepared for x in p.emotion_inputs]}
+    runs, rows = {}, {}
+    for role, label in ROLES:
+        for v in ("fp32", "int8"):
+            path = bundle / "assets" / (f"{role}.ort" if v == "fp32" else f"{role}.int8.ort")
+            key = f"{v}-{label}"
+            if not path.is_file():
+                rows[key] = Row.unavailable(ARTIFACTS, key, f"{label} .ort {v}", NOT_AVAILABLE,
+                                            f"not available: the bundle has no {path.name}")
+                continue
+            sess = session(path, threads)
+            runs[key] = (lambda s=sess, f=feeds[label]: [s.run(None, {n: x}) for n, x in f])
+            rows[key] = Row(ARTIFACTS, key, f"{label} .ort {v}", MEASURED, None,
+                            f"fp32-{label}" if v == "int8" else None, size_bytes=path.stat().st_size,
+                            note=f"{path.name}, {len(feeds[label])} run(s) per pass")
+    with progress.stage(f"timing {len(runs)} artifacts × {repeats} runs"):
+        stats = interleaved(runs, repeats)
+    per_image = 1.0 / len(prepared)
+    for key, s in stats.items():
+        rows[key].stats = s.scaled(per_image)
+    return [rows[k] for k, _ in names]
+
+
+def mobile_rows(repeats: int, progress) -> list[Row]:
+    """``packager.parity.<lang>.benchmark()``: the generated core's pre+post per frame."""
     rows = []
-    for lang in ("kotlin", "swift"):
+    for lang, field in (("kotlin", "kotlin_pre_post_ms"), ("swift", "swift_pre_post_ms")):
+        name = f"{lang.capitalize()} pre+post"
         why = _missing(f"packager.parity.{lang}", "benchmark")
-        rows.append(Row.unavailable(MOBILE, f"mobile-{lang}", f"{lang.capitalize()} pre/post", "not available",
-                                    why or "not available: not integrated"))
+        if why:
+            rows.append(Row.unavailable(MOBILE, f"mobile-{lang}", name, NOT_AVAILABLE, why))
+            continue
+        try:
+            with progress.stage(f"{lang} pre/post benchmark (compiles the harness once)"):
+                result = importlib.import_module(f"packager.parity.{lang}").benchmark(repeats)
+        except Exception as e:  # noqa: BLE001 — a toolchain failure is reported, not fatal to the bench
+            rows.append(Row.unavailable(MOBILE, f"mobile-{lang}", name, NOT_AVAILABLE,
+                                        f"not available: {type(e).__name__}: {_last_line(str(e))}"))
+            continue
+        for size, r in result["sizes"].items():
+            note = (f"median of {result['repeats']} frames, {r['faces']} face(s); reference model inference on the "
+                    f"same frame {r['reference_inference_ms']:.2f} ms → pre+post is {r['ratio']:.2f}× inference")
+            if "reference_pre_post_ms" in r:
+                note += f"; the numpy reference's own pre+post {r['reference_pre_post_ms']:.2f} ms"
+            rows.append(Row(MOBILE, f"mobile-{lang}-{size}", f"{name}, {size} frame", MEASURED,
+                            Stats(r[field], None, result["repeats"]), faces=r["faces"], note=note))
     return rows
 
 
-def rows(prepared, images, skip: list[str], progress) -> list[Row]:
-    out = []
-    for section, make in ((ARTIFACTS, lambda: artifact_rows(prepared, images, progress)),
-                          (BUILD, lambda: build_rows(progress)), (MOBILE, lambda: mobile_rows(progress))):
-        if section in skip:
-            out.append(Row.unavailable(section, f"{section}-skipped", TITLES[section].split(":")[0],
-                                       "not available", f"skipped (--skip {section})"))
-        else:
-            out += make()
+def rows(workdir: Path, pipe, prepared: list, repeats: int, threads: int, skip: list[str], progress) -> list[Row]:
+    out: list[Row] = []
+    bundle = None
+    if BUILD in skip:
+        out.append(_skipped(BUILD))
+    else:
+        built, bundle = build_rows(workdir, progress)
+        out += built
+    if ARTIFACTS in skip:
+        out.append(_skipped(ARTIFACTS))
+    else:
+        if BUILD in skip:  # the artifacts still come from a real build (untimed, the user's cache)
+            bundle = _untimed_build(workdir, progress)
+        out += artifact_rows(bundle, pipe, prepared, repeats, threads, progress)
+    out += [_skipped(MOBILE)] if MOBILE in skip else mobile_rows(max(3, min(repeats, 30)), progress)
     return out
+
+
+def _skipped(section: str) -> Row:
+    return Row.unavailable(section, f"{section}-skipped", TITLES[section].split(":")[0], NOT_AVAILABLE,
+                           f"skipped (--skip {section})")
+
+
+def _untimed_build(workdir: Path, progress) -> Path | None:
+    out = workdir / "dist-untimed"
+    with progress.stage("packager build (for the artifacts rows)"):
+        proc = subprocess.run([sys.executable, "-m", "packager", "build", "--target", "android", "--quantize", "int8",
+                               "--out", str(out), "--quiet"], capture_output=True, text=True, timeout=3600)
+    return out / "android" if proc.returncode == 0 else None
+

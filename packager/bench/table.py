@@ -96,7 +96,8 @@ def markdown(rows: list[Row], titles: dict[str, str] | None = None) -> str:
         out.append("|---|---:|---:|---:|---:|---:|---|")
         for r in members:
             if r.stats:
-                med, p90 = fmt_ms(r.stats.median), fmt_ms(r.stats.p90)
+                med = fmt_ms(r.stats.median)
+                p90 = "—" if r.stats.p90 is None else fmt_ms(r.stats.p90)
             else:
                 med = p90 = "—"
             ratio = ""
@@ -124,7 +125,14 @@ class Report:
                 "targets": [t.as_dict() for t in self.targets], "notes": self.notes}
 
     def markdown(self) -> str:
-        parts = [markdown(self.rows, self.titles)]
+        parts = []
+        st = self.settings
+        if st:
+            parts.append(f"Machine: {st.get('cpu_count')} cores, 1-minute load average {st.get('load_start', 0):.1f} "
+                         f"at the start and {st.get('load_end', 0):.1f} at the end (above the core count, other "
+                         "processes compete and the ratios are the numbers to read); python "
+                         f"{st.get('python')}, numpy {st.get('numpy')}, onnxruntime {st.get('onnxruntime')}.\n")
+        parts.append(markdown(self.rows, self.titles))
         if self.targets:
             parts.append("### Targets (ratios from this run)\n")
             parts.append("| target | goal | measured | |\n|---|---|---:|---|")

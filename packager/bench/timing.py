@@ -22,12 +22,13 @@ class Stats:
     """Latency summary in milliseconds.
 
     Attributes:
-        median, p90: 50th and 90th percentile (numpy's linear interpolation).
+        median, p90: 50th and 90th percentile (numpy's linear interpolation); p90 is None when
+            only a median was reported (a harness that prints medians).
         n: number of timed calls.
     """
 
     median: float
-    p90: float
+    p90: float | None
     n: int
 
     @classmethod
@@ -37,7 +38,7 @@ class Stats:
 
     def scaled(self, factor: float) -> "Stats":
         """Per-item numbers when each timed call handled ``1 / factor`` items."""
-        return Stats(self.median * factor, self.p90 * factor, self.n)
+        return Stats(self.median * factor, None if self.p90 is None else self.p90 * factor, self.n)
 
 
 def interleaved(contenders: dict[str, Callable[[], object]], repeats: int, warmup: int = 3) -> dict[str, Stats]:

@@ -77,22 +77,36 @@ def _blocks(m: np.ndarray):
         yield (b0, b1, used[0], used[-1] + 1) if used.size else (b0, b1, 0, 0)
 
 
-def _filter_lead(src: np.ndarray, index, weight, lo: int, size: int, fill: float) -> np.ndarray:
-    """Filter axis 1 of ``src`` [C, n, M] (source positions ``lo..lo+n−1``) → [C, out, M]:
-    out[:, j] = Σ_t weight[j, t] · (src at index[j, t], or ``fill``)."""
-    m, fill_w = _band(index, weight, lo, lo + src.shape[1], size)
-    out = np.zeros((src.shape[0], m.shape[0], src.shape[2]))
-    for b0, b1, a, b in _blocks(m):
-        if b > a:  # one product over this block's band of contiguous source rows
-            np.matmul(m[b0:b1, a:b], src[:, a:b], out=out[:, b0:b1])
+#: Bytes of float64 source pixels converted at a time: large frames are filtered in strips of
+#: rows that stay in cache (a 512×512 photo is one strip; 1080p becomes ~12).
+STRIP_BYTES = 1 << 22
+
+
+def _columns(image: np.ndarray, rows: tuple[int, int], cols: tuple[int, int], index, weight, size: int,
+             fill: float) -> np.ndarray:
+    """Filter the columns of ``image[rows, cols]`` → [C, out, n_rows]:
+    out[:, j, r] = Σ_t weight[j, t] · (pixel (r, index[j, t]), or ``fill``)."""
+    m, fill_w = _band(index, weight, cols[0], cols[1], size)
+    blocks = [blk for blk in _blocks(m) if blk[3] > blk[2]]
+    c, n = image.shape[2], rows[1] - rows[0]
+    out = np.zeros((c, m.shape[0], n))
+    step = max(1, STRIP_BYTES // ((cols[1] - cols[0]) * c * 8))
+    for r0 in range(0, n, step):
+        r1 = min(r0 + step, n)
+        # Laid out [C, x, y] (transposed while still 1-byte pixels), so that each block of
+        # outputs is one product over contiguous source columns.
+        src = np.ascontiguousarray(image[rows[0] + r0:rows[0] + r1, cols[0]:cols[1]].transpose(2, 1, 0))
+        src = src.astype(np.float64)
+        for b0, b1, a, b in blocks:
+            np.matmul(m[b0:b1, a:b], src[:, a:b], out=out[:, b0:b1, r0:r1])
     if fill != 0.0:
         out += fill * fill_w[:, None]
     return out
 
 
 def _filter_last(src: np.ndarray, index, weight, lo: int, size: int, fill: float) -> np.ndarray:
-    """Filter the last axis of ``src`` [C, M, n] (source positions ``lo..lo+n−1``) → [C, M, out],
-    same sums as ``_filter_lead`` (no transposed copy of ``src`` needed)."""
+    """Filter the last axis of ``src`` [C, M, n] (source positions ``lo..lo+n−1``) → [C, M, out]:
+    out[..., j] = Σ_t weight[j, t] · (src at index[j, t], or ``fill``)."""
     m, fill_w = _band(index, weight, lo, lo + src.shape[2], size)
     out = np.zeros((src.shape[0], src.shape[1], m.shape[0]))
     for b0, b1, a, b in _blocks(m):
@@ -118,10 +132,7 @@ def resample(image: np.ndarray, rect, out_w: int, out_h: int, method: str, fill:
     cols, rows = _window(xi, w), _window(yi, h)
     if cols is None or rows is None:  # every tap reads the fill
         return np.full((out_h, out_w, image.shape[2]), float(fill))
-    # Only the pixels some tap reads, laid out [C, x, y]: filtering the columns is then a matrix
-    # product over contiguous memory, and the rows are filtered in place along the last axis.
-    # (Transposing before the conversion moves 1-byte pixels, not 8-byte ones.)
-    src = np.ascontiguousarray(image[rows[0]:rows[1], cols[0]:cols[1]].transpose(2, 1, 0)).astype(np.float64)
-    horiz = _filter_lead(src, xi, xw, cols[0], w, fill)  # columns first: [C, out_w, rows]
+    # Only the pixels some tap reads are converted and filtered.
+    horiz = _columns(image, rows, cols, xi, xw, w, fill)  # columns first: [C, out_w, rows]
     out = _filter_last(horiz, yi, yw, rows[0], h, fill)  # then rows: [C, out_w, out_h]
     return np.ascontiguousarray(out.transpose(2, 1, 0))

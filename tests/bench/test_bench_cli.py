@@ -20,8 +20,7 @@ def packager(*args):
 
 @pytest.fixture(scope="module")
 def bench_json(prepared_default):
-    r = packager("bench", "--repeats", 3, "--cold-repeats", 1, "--skip", "artifacts", "--skip", "build",
-                 "--skip", "mobile", "--json")
+    r = packager("bench", "--repeats", 3, "--cold-repeats", 1, "--skip", "mobile", "--json")
     assert r.returncode == 0, r.stderr
     return json.loads(r.stdout)
 
@@ -70,7 +69,19 @@ def test_targets_are_judged_on_this_run(bench_json):
         if t["met"] is False:  # a missed target is explained in the closing note
             assert any(t["text"] in n for n in bench_json["notes"]), bench_json["notes"]
     skipped = {r["key"]: r for r in bench_json["rows"] if r["note"].startswith("skipped (--skip")}
-    assert set(skipped) == {"artifacts-skipped", "build-skipped", "mobile-skipped"}
+    assert set(skipped) == {"mobile-skipped"}
+
+
+def test_build_and_artifacts_rows_come_from_a_real_build(bench_json):
+    by = rows(bench_json)
+    assert by["build-cold"]["status"] == by["build-warm"]["status"] == "measured"
+    assert by["build-warm"]["ratio"] == pytest.approx(by["build-warm"]["median_ms"] / by["build-cold"]["median_ms"])
+    assert "steps reused" in by["build-warm"]["note"]
+    for label in ("detector", "emotion"):
+        fp32, int8 = by[f"fp32-{label}"], by[f"int8-{label}"]
+        assert fp32["status"] == int8["status"] == "measured" and fp32["n"] == 3
+        assert fp32["size_bytes"] > 10_000 and int8["size_bytes"] > 10_000
+        assert int8["baseline"] == f"fp32-{label}" and int8["ratio"] > 0
 
 
 def test_markdown_table_and_bad_options():
@@ -81,6 +92,7 @@ def test_markdown_table_and_bad_options():
     assert "| | median | p90 | ratio | size | faces | note |" in lines
     assert any(l.startswith("| reference: end to end |") and "× floor" in l for l in lines)
     assert any(l.startswith("| fer:") and "skipped (--skip peers)" in l for l in lines)
+    assert any(l.startswith("| packager run IMAGE |") and "skipped (--skip cold)" in l for l in lines)
     assert "### Targets (ratios from this run)" in lines
     bad = packager("bench", "--repeats", 0)
     assert bad.returncode == 2 and "at least 1" in bad.stderr

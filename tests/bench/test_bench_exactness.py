@@ -147,6 +147,15 @@ def test_resample_is_the_docstring(rect, out_w, out_h, method):
         assert np.abs(ours - spec).max() < TOL, (rect, method, fill)
 
 
+def test_resample_in_strips_is_the_docstring(monkeypatch):
+    """Large frames are filtered in strips of rows; small strips force many of them here."""
+    monkeypatch.setattr(resample, "STRIP_BYTES", 8 * 3 * 512 * 5)  # 5 rows of the astronaut per strip
+    rgb = samples.astronaut()
+    for rect, out_w, out_h in RECTS[:3]:
+        ours = resample.resample(rgb, rect, out_w, out_h, "bilinear", 3.0)
+        assert np.abs(ours - spec_resample(rgb, rect, out_w, out_h, "bilinear", 3.0)).max() < TOL
+
+
 def test_resample_other_shapes_and_dtypes():
     rng = np.random.default_rng(3)
     for shape, dtype in (((37, 53, 1), np.uint8), ((20, 9, 3), np.float32), ((5, 300, 2), np.uint16)):
