@@ -102,7 +102,8 @@ def _add_bench(sub) -> None:
         description="In one process and one run, on the same images: the reference pipeline end to end and "
         "stage by stage, the floor (the bare onnxruntime session.run calls on the same tensors), the fer "
         "package's detect_emotions and mediapipe's FaceDetector (optional peers: pip install -e '.[bench]'; "
-        "a peer that is not installed is reported as missing), cold start to the first result, fp32 vs "
+        "a peer that is not installed is reported as missing), cold start to the first result, throughput "
+        "mode (packager run DIR on 1 worker and on one per core), fp32 vs "
         "int8 artifacts, packager build cold vs warm, and the generated Kotlin/Swift pre/post. Prints "
         "medians, p90 and ratios as markdown tables, then the targets and what stands in the way of a "
         "missed one.",
@@ -113,7 +114,7 @@ def _add_bench(sub) -> None:
     b.add_argument("--threads", type=int, default=1, metavar="N",
                    help="onnxruntime intra-op threads per model (default: %(default)s, chosen by measurement: "
                    "the bench shows the other setting next to it)")
-    b.add_argument("--skip", action="append", default=[], choices=["peers", "cold", "artifacts", "build", "mobile"],
+    b.add_argument("--skip", action="append", default=[], choices=["peers", "cold", "throughput", "artifacts", "build", "mobile"],
                    help="leave a section out (its rows then say so); repeatable")
     b.add_argument("--json", action="store_true", help="print JSON instead of markdown")
     b.add_argument("--quiet", action="store_true", help="no progress lines on stderr")

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from packager.bench import contenders as C
-from packager.bench import extras, notes, peers, targets
+from packager.bench import extras, notes, peers, targets, throughput
 from packager.bench.table import MEASURED, NOT_AVAILABLE, Report, Row, link_ratios
 from packager.bench.timing import ColdStartError, cold_start, interleaved
 from packager.errors import PackagerError
@@ -24,7 +24,7 @@ from packager.reference import pipeline
 from packager.reference.image import load_image
 
 WARM, COLD = "warm", "cold"
-SECTIONS = ("peers", "cold", "artifacts", "build", "mobile")
+SECTIONS = ("peers", "cold", "throughput", "artifacts", "build", "mobile")
 
 
 def titles(repeats: int, n_images: int, cold_repeats: int, threads: int) -> dict[str, str]:
@@ -32,6 +32,7 @@ def titles(repeats: int, n_images: int, cold_repeats: int, threads: int) -> dict
         WARM: f"Warm latency per image ({n_images} image{'s' * (n_images != 1)}, median of {repeats} "
               f"interleaved runs; onnxruntime intra-op threads {threads or 'default'})",
         COLD: f"Cold start to first result (fresh process, models cached; median of {cold_repeats})",
+        throughput.SECTION: throughput.TITLE,
         **extras.TITLES,
     }
 
@@ -143,6 +144,11 @@ def bench_command(images: list[str], repeats: int, cold_repeats: int, threads: i
             rows.append(Row.unavailable(COLD, "cold-reference", "packager run IMAGE", NOT_AVAILABLE, "skipped (--skip cold)"))
         else:
             rows += cold_rows(paths[0], cold_repeats, loaded, "peers" not in skip, progress)
+        if "throughput" in skip:
+            rows.append(Row.unavailable(throughput.SECTION, "throughput-skipped", "packager run DIR", NOT_AVAILABLE,
+                                        "skipped (--skip throughput)"))
+        else:
+            rows += throughput.rows(paths, Path(tmp), progress)
         rows += extras.rows(Path(tmp), pipe, C.prepare_images(pipe, pixels), repeats, threads, skip, progress)
     link_ratios(rows)
     report = Report(rows, targets.evaluate(rows), notes.closing(rows), settings(paths, repeats, cold_repeats, threads, load_start),

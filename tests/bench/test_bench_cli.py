@@ -72,6 +72,14 @@ def test_targets_are_judged_on_this_run(bench_json):
     assert set(skipped) == {"mobile-skipped"}
 
 
+def test_throughput_rows_run_packager_run_on_a_folder(bench_json):
+    by = rows(bench_json)
+    workers = sorted({1, os.cpu_count() or 1})
+    for w in workers:
+        row = by[f"throughput-{w}"]
+        assert row["status"] == "measured" and row["faces"] == row["n"] == 96 and "images/s" in row["note"], row
+
+
 def test_build_and_artifacts_rows_come_from_a_real_build(bench_json):
     by = rows(bench_json)
     assert by["build-cold"]["status"] == by["build-warm"]["status"] == "measured"
@@ -85,7 +93,7 @@ def test_build_and_artifacts_rows_come_from_a_real_build(bench_json):
 
 
 def test_markdown_table_and_bad_options():
-    r = packager("bench", "--repeats", 2, "--skip", "peers", "--skip", "cold", "--skip", "artifacts",
+    r = packager("bench", "--repeats", 2, "--skip", "peers", "--skip", "cold", "--skip", "throughput", "--skip", "artifacts",
                  "--skip", "build", "--skip", "mobile", "--quiet")
     assert r.returncode == 0, r.stderr
     lines = r.stdout.splitlines()
