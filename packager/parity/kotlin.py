@@ -20,14 +20,13 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-import numpy as np
 
 from packager import codegen, models
 from packager.codegen import kotlin as kotlin_settings
 from packager.errors import PackagerError
+from packager.parity.benchframes import BENCH_SIZES, bench_frame, reference_times
 
 HARNESS_DIR = Path(__file__).resolve().parents[2] / "android_wrapper" / "harness"
 MAIN_CLASS = "dev.packager.face.harness.MainKt"
@@ -36,7 +35,6 @@ COMPILE_TIMEOUT = 900
 #: Compiled versions kept in the cache (one per source hash; older ones are removed).
 KEEP_COMPILED = 3
 #: Frame sizes the benchmark times (width, height).
-BENCH_SIZES = ((640, 480), (1920, 1080))
 
 
 def toolchain() -> tuple[str, Path, Path]:
@@ -145,54 +143,6 @@ def fuzz(seed: int = 20240601, iterations: int = 5000) -> dict:
         return json.loads(out.read_text())
 
 
-def bench_frame(width: int, height: int) -> np.ndarray:
-    """A real width×height RGB frame: the coffee photo stretched as background, the astronaut
-    photo scaled to the frame height and centred (one face).  (The Swift benchmark uses the same
-    frames, so the two tables compare.)"""
-    from PIL import Image
-
-    from packager import samples
-
-    frame = Image.fromarray(samples.no_face()).resize((width, height), Image.Resampling.BILINEAR)
-    side = min(width, height)
-    face = Image.fromarray(samples.astronaut()).resize((side, side), Image.Resampling.BILINEAR)
-    frame.paste(face, ((width - side) // 2, (height - side) // 2))
-    return np.asarray(frame)
-
-
-def _median_ms(fn, repeats: int) -> float:
-    """Median wall time of ``fn()`` over ``repeats`` calls after one warm-up call."""
-    fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1e3)
-    return float(np.median(times))
-
-
-def _reference_times(pipe, rgb: np.ndarray, repeats: int) -> tuple[float, float]:
-    """(model inference ms, numpy pre+post ms) of the reference on one frame, medians: the
-    detector once, the emotion model once per face."""
-    from packager.reference import detect, emotion
-    from packager.reference.pipeline import to_pixels
-
-    t = pipe.trace(rgb)
-
-    def inference():
-        pipe.run_detector(t.detector_input)
-        for x in t.emotion_inputs:
-            pipe.run_emotion(x)
-
-    def pre_post():
-        x, box = detect.preprocess(pipe.detector, rgb)
-        for det, out in zip(detect.postprocess(pipe.detector, t.regressors, t.classificators), t.emotion_outputs):
-            emotion.preprocess(pipe.emotion, rgb, to_pixels(det, box)[0])
-            emotion.postprocess(pipe.emotion, out)
-
-    return _median_ms(inference, repeats), _median_ms(pre_post, repeats)
-
-
 def benchmark(repeats: int = 30) -> dict:
     """Kotlin pre- plus post-processing per frame (JIT-warm JVM) against the reference
     pipeline's model inference on the same machine, at each of ``BENCH_SIZES``.
@@ -221,7 +171,7 @@ def benchmark(repeats: int = 30) -> dict:
     result = {"repeats": repeats, "sizes": {}}
     for name, rgb in images.items():
         row = rows[name]
-        inference, ref_pre_post = _reference_times(pipe, rgb, repeats)
+        inference, ref_pre_post = reference_times(pipe, rgb, repeats)
         result["sizes"][name] = {
             "width": row["width"], "height": row["height"], "faces": row["faces"],
             "kotlin_pre_post_ms": row["total"], "reference_inference_ms": inference,

@@ -12,7 +12,7 @@ from packager.parity import cases, compare
 from packager.reference import pipeline
 from packager.reference.image import load_image
 
-#: language → module whose ``run_harness(cases_root, out_root, emotion_recipes)`` compiles the
+#: language → module whose ``run_harness(cases_root, out_root)`` compiles the
 #: generated core with its harness and runs it over every case folder.
 HARNESSES = {"kotlin": "packager.parity.kotlin", "swift": "packager.parity.swift"}
 

@@ -18,20 +18,18 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
-import numpy as np
 
 from packager import codegen, models
 from packager.errors import PackagerError
+from packager.parity.benchframes import BENCH_SIZES, bench_frame, reference_times
 
 PACKAGE = Path(__file__).resolve().parents[2] / "ios_wrapper"
 HARNESS = "ParityHarness"
 #: Staged packages kept in the cache (older ones are removed).
 KEEP_STAGED = 3
 #: Frame sizes the benchmark times (width, height).
-BENCH_SIZES = ((640, 480), (1920, 1080))
 _SKIP_DIRS = {".build", ".swiftpm"}
 
 
@@ -128,53 +126,6 @@ def run_harness(cases_root: Path, out_root: Path) -> None:
         raise PackagerError(f"the Swift parity harness failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}")
 
 
-def bench_frame(width: int, height: int) -> np.ndarray:
-    """A real width×height RGB frame: the coffee photo stretched as background, the astronaut
-    photo scaled to the frame height and centred (one face)."""
-    from PIL import Image
-
-    from packager import samples
-
-    frame = Image.fromarray(samples.no_face()).resize((width, height), Image.Resampling.BILINEAR)
-    side = min(width, height)
-    face = Image.fromarray(samples.astronaut()).resize((side, side), Image.Resampling.BILINEAR)
-    frame.paste(face, ((width - side) // 2, (height - side) // 2))
-    return np.asarray(frame)
-
-
-def _median_ms(fn, repeats: int) -> float:
-    """Median wall time of ``fn()`` over ``repeats`` calls after one warm-up call."""
-    fn()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1e3)
-    return float(np.median(times))
-
-
-def _reference_times(pipe, rgb: np.ndarray, repeats: int) -> tuple[float, float]:
-    """(model inference ms, numpy pre+post ms) of the reference on one frame, medians: the
-    detector once, the emotion model once per face."""
-    from packager.reference import detect, emotion
-    from packager.reference.pipeline import to_pixels
-
-    t = pipe.trace(rgb)
-
-    def inference():
-        pipe.run_detector(t.detector_input)
-        for x in t.emotion_inputs:
-            pipe.run_emotion(x)
-
-    def pre_post():
-        _, box = detect.preprocess(pipe.detector, rgb)
-        for det, out in zip(detect.postprocess(pipe.detector, t.regressors, t.classificators), t.emotion_outputs):
-            emotion.preprocess(pipe.emotion, rgb, to_pixels(det, box)[0])
-            emotion.postprocess(pipe.emotion, out)
-
-    return _median_ms(inference, repeats), _median_ms(pre_post, repeats)
-
-
 STAGES = ("detector_pre", "detector_post", "emotion_pre", "emotion_post")
 
 
@@ -206,7 +157,7 @@ def benchmark(repeats: int = 30) -> dict:
         rows = {r["name"]: r for r in map(json.loads, proc.stdout.splitlines())}
     for name, rgb in images.items():
         row = rows[name]
-        inference, ref_pre_post = _reference_times(pipe, rgb, repeats)
+        inference, ref_pre_post = reference_times(pipe, rgb, repeats)
         out["sizes"][name] = {
             "width": row["width"], "height": row["height"], "faces": row["faces"],
             "swift_pre_post_ms": row["median_ms"], "reference_inference_ms": inference,

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-import kotlin_cases
+import parity_cases
 from packager.parity import kotlin
 
 
@@ -24,6 +24,6 @@ def kotlin_parity(tmp_path_factory, prepared_all, kotlin_classes) -> dict[str, t
     out = tmp_path_factory.mktemp("kotlin-out")
     written = []
     for prepared in prepared_all.values():
-        written += kotlin_cases.write_all(root, prepared)
+        written += parity_cases.write_all(root, prepared)
     kotlin.run_harness(root, out)
     return {c.name: (c, out / c.name) for c in written}

@@ -8,12 +8,12 @@ import json
 import numpy as np
 import pytest
 
-import kotlin_cases
+import parity_cases
 from packager import recipes
 from packager.parity import compare
 
 
-@pytest.mark.parametrize("name", kotlin_cases.CASE_NAMES)
+@pytest.mark.parametrize("name", parity_cases.CASE_NAMES)
 def test_parity(kotlin_parity, name):
     case, out = kotlin_parity[name]
     res = compare.compare_case(case, out)
@@ -21,10 +21,10 @@ def test_parity(kotlin_parity, name):
 
 
 def test_every_case_was_written(kotlin_parity):
-    assert sorted(kotlin_parity) == sorted(kotlin_cases.CASE_NAMES)
+    assert sorted(kotlin_parity) == sorted(parity_cases.CASE_NAMES)
 
 
-@pytest.mark.parametrize("name", [n for n in kotlin_cases.CASE_NAMES if not n.startswith(tuple(kotlin_cases.BOX_CASES))])
+@pytest.mark.parametrize("name", [n for n in parity_cases.CASE_NAMES if not n.startswith(tuple(parity_cases.BOX_CASES))])
 def test_chain_matches_reference(kotlin_parity, name):
     """FaceEmotionSteps (detect → crop → classify, the reference's model outputs standing in for
     the runtime) gives the reference's faces and top labels."""
@@ -47,7 +47,7 @@ def test_cases_cover_the_edges(kotlin_parity, recipe):
     """The suite really exercises what it claims: crops reaching outside the image, several
     faces in one image, images without faces, corrupted outputs that change the faces."""
     outside = 0
-    for image in set(kotlin_cases.IMAGE_NAMES) - set(kotlin_cases.BOX_CASES):
+    for image in set(parity_cases.IMAGE_NAMES) - set(parity_cases.BOX_CASES):
         m = _meta(kotlin_parity, f"{image}-{recipe}")
         for x0, y0, x1, y1 in m["crop_boxes"]:
             outside += x0 < 0 or y0 < 0 or x1 > m["width"] or y1 > m["height"]

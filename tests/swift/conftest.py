@@ -3,7 +3,6 @@ every emotion recipe (the same case set as the Kotlin suite), and one harness ru
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import pytest
@@ -11,9 +10,8 @@ import pytest
 from packager.parity import compare, swift
 
 # The parity case set is shared with the Kotlin suite (STYLE.md: parity cases are written once
-# and read by every language); it lives beside the Kotlin tests.
-sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "kotlin"))
-import kotlin_cases as shared_cases  # noqa: E402
+# and read by every language): tests/parity_cases.py, importable through tests/conftest.py.
+import parity_cases as shared_cases
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
-import kotlin_cases as shared_cases  # on sys.path via conftest.py (shared with the Kotlin suite)
+import parity_cases as shared_cases  # tests/parity_cases.py, shared with the Kotlin suite
 from packager import cli, recipes, samples
 from packager.errors import PackagerError
 from packager.parity import compare, swift

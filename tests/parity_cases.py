@@ -1,4 +1,4 @@
-"""Parity case sets for the Kotlin suite: the shared real images plus edge cases.
+"""Parity case sets read by every language's suite: the shared real images plus edge cases.
 
 Edge cases: faces cut by the image border (the crop reads ``fill`` outside the image), tiny and
 extreme-aspect images (the letterbox is mostly padding), and real detector outputs with NaN and

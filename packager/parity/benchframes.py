@@ -1,0 +1,58 @@
+"""What the Kotlin and Swift benchmarks share: the frames they time and the reference
+timings they are set beside, so that both tables compare."""
+
+from __future__ import annotations
+
+import time
+
+import numpy as np
+
+#: Frame sizes (width, height) of the wrapper benchmarks.
+BENCH_SIZES = ((640, 480), (1920, 1080))
+
+
+def bench_frame(width: int, height: int) -> np.ndarray:
+    """A real width×height RGB frame: the coffee photo stretched as background, the astronaut
+    photo scaled to the frame height and centred (one face)."""
+    from PIL import Image
+
+    from packager import samples
+
+    frame = Image.fromarray(samples.no_face()).resize((width, height), Image.Resampling.BILINEAR)
+    side = min(width, height)
+    face = Image.fromarray(samples.astronaut()).resize((side, side), Image.Resampling.BILINEAR)
+    frame.paste(face, ((width - side) // 2, (height - side) // 2))
+    return np.asarray(frame)
+
+
+def median_ms(fn, repeats: int) -> float:
+    """Median wall time of ``fn()`` over ``repeats`` calls after one warm-up call."""
+    fn()
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append((time.perf_counter() - start) * 1e3)
+    return float(np.median(times))
+
+
+def reference_times(pipe, rgb: np.ndarray, repeats: int) -> tuple[float, float]:
+    """(model inference ms, numpy pre+post ms) of the reference on one frame, medians: the
+    detector once, the emotion model once per face."""
+    from packager.reference import detect, emotion
+    from packager.reference.pipeline import to_pixels
+
+    t = pipe.trace(rgb)
+
+    def inference():
+        pipe.run_detector(t.detector_input)
+        for x in t.emotion_inputs:
+            pipe.run_emotion(x)
+
+    def pre_post():
+        x, box = detect.preprocess(pipe.detector, rgb)
+        for det, out in zip(detect.postprocess(pipe.detector, t.regressors, t.classificators), t.emotion_outputs):
+            emotion.preprocess(pipe.emotion, rgb, to_pixels(det, box)[0])
+            emotion.postprocess(pipe.emotion, out)
+
+    return median_ms(inference, repeats), median_ms(pre_post, repeats)
