@@ -68,13 +68,17 @@ def _band(index: np.ndarray, weight: np.ndarray, lo: int, hi: int, size: int):
     return m, np.where(inside, 0.0, weight).sum(axis=1)
 
 
-def _blocks(m: np.ndarray):
+def _blocks(m: np.ndarray) -> list[tuple[int, int, int, int]]:
     """Per block of ``BLOCK`` outputs (rows of ``m``): (b0, b1, a, b) with every non-zero weight of
-    those outputs in source positions ``a..b−1``; (b0, b1, 0, 0) when they read only the fill."""
-    for b0 in range(0, m.shape[0], BLOCK):
-        used = np.flatnonzero(m[b0:b0 + BLOCK].any(axis=0))
-        b1 = min(b0 + BLOCK, m.shape[0])
-        yield (b0, b1, used[0], used[-1] + 1) if used.size else (b0, b1, 0, 0)
+    those outputs in source positions ``a..b−1``; blocks that read only the fill are left out."""
+    nz = m != 0
+    n = m.shape[1]
+    first = np.where(nz.any(axis=1), nz.argmax(axis=1), n)
+    last = np.where(nz.any(axis=1), n - 1 - nz[:, ::-1].argmax(axis=1), -1)
+    starts = np.arange(0, m.shape[0], BLOCK)
+    lo = np.minimum.reduceat(first, starts).tolist()
+    hi = (np.maximum.reduceat(last, starts) + 1).tolist()
+    return [(b0, min(b0 + BLOCK, m.shape[0]), a, b) for b0, a, b in zip(starts.tolist(), lo, hi) if b > a]
 
 
 #: Bytes of float64 source pixels converted at a time: large frames are filtered in strips of
@@ -87,7 +91,7 @@ def _columns(image: np.ndarray, rows: tuple[int, int], cols: tuple[int, int], in
     """Filter the columns of ``image[rows, cols]`` → [C, out, n_rows]:
     out[:, j, r] = Σ_t weight[j, t] · (pixel (r, index[j, t]), or ``fill``)."""
     m, fill_w = _band(index, weight, cols[0], cols[1], size)
-    blocks = [blk for blk in _blocks(m) if blk[3] > blk[2]]
+    blocks = _blocks(m)
     c, n = image.shape[2], rows[1] - rows[0]
     out = np.zeros((c, m.shape[0], n))
     step = max(1, STRIP_BYTES // ((cols[1] - cols[0]) * c * 8))
@@ -110,8 +114,7 @@ def _filter_last(src: np.ndarray, index, weight, lo: int, size: int, fill: float
     m, fill_w = _band(index, weight, lo, lo + src.shape[2], size)
     out = np.zeros((src.shape[0], src.shape[1], m.shape[0]))
     for b0, b1, a, b in _blocks(m):
-        if b > a:
-            np.matmul(src[:, :, a:b], m[b0:b1, a:b].T, out=out[:, :, b0:b1])
+        np.matmul(src[:, :, a:b], m[b0:b1, a:b].T, out=out[:, :, b0:b1])
     if fill != 0.0:
         out += fill * fill_w
     return out
