@@ -42,3 +42,16 @@ def test_unknown_recipe_lists_the_valid_ones():
 def test_recipes_are_frozen():
     with pytest.raises(Exception):
         recipes.FER_MINIXCEPTION.crop_scale = 2.0
+
+
+def test_every_test_folder_is_collected(request):
+    """pytest does not recurse into folders named like build artefacts (build, dist, venv…): a
+    test subject placed under such a name would silently never run."""
+    import fnmatch
+    from pathlib import Path
+
+    tests = Path(__file__).resolve().parents[1]
+    norecurse = request.config.getini("norecursedirs")
+    hidden = [p for p in tests.rglob("test_*.py")
+              if any(fnmatch.fnmatch(part, pat) for part in p.relative_to(tests).parts[:-1] for pat in norecurse)]
+    assert not hidden, hidden
