@@ -156,7 +156,10 @@ def int8_variant(a: Artifacts, calibration, held_out, held_out_faces: int, minim
         agreement = quantize.emotion_agreement(fp32, int8, a.input_name, held_out)
     agreement["minimum"] = minimum
     quantize.check(a.role, agreement, minimum)
-    return {"ort": q_ort, "ort_fixed": q_fixed, "agreement": agreement,
+    # What the int8 model itself answers on the sample input: an app's self-check of the int8
+    # variant compares against these, not against the fp32 outputs.
+    sample_outputs = ort_export.run(int8, {a.input_name: a.sample_input})
+    return {"ort": q_ort, "ort_fixed": q_fixed, "agreement": agreement, "sample_outputs": sample_outputs,
             "coverage": coverage.measure(q, cache), "settings": quantize.SETTINGS,
             "calibration_inputs": len(calibration)}
 

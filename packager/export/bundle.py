@@ -10,6 +10,7 @@ Bundle layout (``<out>/android``; iOS the same with ``Resources/`` and ``swift/`
       face_emotion_recognition.ort
       face_detection.int8.ort, face_emotion_recognition.int8.ort     (--quantize int8)
       samples/<model>/input.npy, samples/<model>/<output name>.npy  (astronaut photo)
+      samples/<model>/int8/<output name>.npy                       (with --quantize int8)
     kotlin/                        generated wrapper sources (iOS: swift/), or a README saying
                                    why they are missing
 
@@ -149,6 +150,11 @@ def bundle_files(t: Target, models: dict[str, art.Artifacts]) -> tuple[dict[str,
         if a.int8 is not None:
             p["int8"] = f"{t.models}/{role}.int8.ort"
             files[p["int8"]] = a.int8["ort"]
+            p["int8_sample_outputs"] = {}
+            for name, value in a.int8["sample_outputs"].items():
+                rel = f"{t.models}/samples/{role}/int8/{ort_export.file_safe(name)}.npy"
+                p["int8_sample_outputs"][name] = rel
+                files[rel] = _npy(value)
         paths[role] = p
     return files, paths
 

@@ -111,6 +111,12 @@ def model_entry(a, paths: dict) -> dict:
             "file": paths["int8"], "agreement": a.int8["agreement"], "coverage": a.int8["coverage"],
             "settings": a.int8["settings"], "calibration_inputs": a.int8["calibration_inputs"],
             "operators": ort_summary(a.int8["ort"]),
+            "sample_outputs": {
+                "files": paths["int8_sample_outputs"],
+                "produced_by": "this int8 .ort on onnxruntime's CPU provider with its saved runtime "
+                "optimizations replayed (QDQ fusions → integer kernels); the unfused graph, NNAPI and "
+                "CoreML round differently, so compare with a tolerance",
+            },
         }
     return entry
 

@@ -103,6 +103,17 @@ def test_int8_ort_runs_and_its_agreement_is_recorded(default_build, role):
     x = np.load(root / entry["samples"]["input"])
     outs = sess.run(None, {entry["inputs"][0]["name"]: x})
     assert all(np.isfinite(o).all() for o in outs)
+    # the bundle's int8 self-check samples are what this int8 model answers on the sample input
+    # with its saved QDQ fusions replayed (integer kernels), as the agreement was measured
+    from packager.export import ort as ort_export
+
+    expected = int8["sample_outputs"]["files"]
+    assert "replayed" in int8["sample_outputs"]["produced_by"]
+    fused = ort_export.session(root / int8["file"], ort_format=True, replay=True)
+    got = ort_export.run(fused, {entry["inputs"][0]["name"]: x})
+    assert sorted(expected) == sorted(got)
+    for name, value in got.items():
+        assert _scaled(value, np.load(root / expected[name])) <= 1e-5
     ops = int8["operators"]["operators"]
     assert ops.get("QuantizeLinear", 0) > 0 and ops.get("DequantizeLinear", 0) > 0
     ag = int8["agreement"]
