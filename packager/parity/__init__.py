@@ -24,6 +24,10 @@ A language harness reads every case folder under a root and writes, into ``<out>
                               recipe's layout and shape)
     emotion.json              {"faces": [{"probabilities": [...], "top_label": "..."}]} from
                               emotion_output_<i>.f32
+    pipeline.json             {"faces": [{"box_px": [...], "top_label": "..."}]} from the
+                              generated FaceEmotionSteps chain (detect → crop its own boxes →
+                              classify), face i fed emotion_output_<i>.f32
 
-``compare.compare_case`` then checks them against the reference with DESIGN.md's tolerances.
+``compare.compare_case`` then checks them against the reference with DESIGN.md's tolerances, and
+``compare.compare_chain`` the chained result.
 """

@@ -3,6 +3,7 @@ timings they are set beside, so that both tables compare."""
 
 from __future__ import annotations
 
+import sys
 import time
 
 import numpy as np
@@ -56,3 +57,24 @@ def reference_times(pipe, rgb: np.ndarray, repeats: int) -> tuple[float, float]:
             emotion.postprocess(pipe.emotion, out)
 
     return median_ms(inference, repeats), median_ms(pre_post, repeats)
+
+
+def bench_main(lang: str, module, argv: list[str] | None = None) -> int:
+    """``python -m packager.parity.<lang> --bench``: print ``module.bench_table(module.benchmark())``."""
+    import argparse
+
+    from packager.errors import PackagerError
+
+    p = argparse.ArgumentParser(prog=f"python -m packager.parity.{lang}", description=f"{lang.capitalize()} core benchmark.")
+    p.add_argument("--bench", action="store_true", help=f"time {lang.capitalize()} pre+post processing against model inference")
+    p.add_argument("--repeats", type=int, default=30, metavar="N")
+    args = p.parse_args(argv)
+    if not args.bench:
+        p.print_help()
+        return 2
+    try:
+        print(module.bench_table(module.benchmark(args.repeats)))
+    except PackagerError as e:
+        print(f"packager: error: {e}", file=sys.stderr)
+        return 2
+    return 0

@@ -95,3 +95,25 @@ def summarize(results: list[CaseResult]) -> dict[str, float]:
         for k, v in r.diffs.items():
             out[k] = max(out.get(k, 0.0), v)
     return out
+
+
+#: The chain crops its own boxes, which equal the reference's to float64 rounding.
+CHAIN_BOX_TOL = 1e-6
+
+
+def compare_chain(case: Path, out: Path) -> list[str]:
+    """Check ``pipeline.json`` (the generated detect → crop → classify chain): the reference's
+    face count, boxes in pixels and top labels.  Returns failure lines (empty: ok)."""
+    got = json.loads((out / "pipeline.json").read_text())["faces"]
+    want_faces = json.loads((case / "expected" / "faces.json").read_text())["faces"]
+    want_labels = json.loads((case / "expected" / "emotion.json").read_text())["faces"]
+    if len(got) != len(want_faces):
+        return [f"{case.name}: the chain finds {len(got)} faces, the reference {len(want_faces)}"]
+    problems = []
+    for i, (g, wf, wl) in enumerate(zip(got, want_faces, want_labels)):
+        d = float(np.max(np.abs(np.asarray(g["box_px"], np.float64) - np.asarray(wf["box_px"], np.float64))))
+        if not d <= CHAIN_BOX_TOL:
+            problems.append(f"{case.name}: chain face {i} box differs by {d:.3g} px (tolerance {CHAIN_BOX_TOL:g})")
+        if g["top_label"] != wl["top_label"]:
+            problems.append(f"{case.name}: chain face {i} says {g['top_label']!r}, the reference {wl['top_label']!r}")
+    return problems

@@ -26,7 +26,7 @@ from pathlib import Path
 from packager import codegen, models
 from packager.codegen import kotlin as kotlin_settings
 from packager.errors import PackagerError
-from packager.parity.benchframes import BENCH_SIZES, bench_frame, reference_times
+from packager.parity.benchframes import BENCH_SIZES, bench_frame, bench_main, reference_times
 
 HARNESS_DIR = Path(__file__).resolve().parents[2] / "android_wrapper" / "harness"
 MAIN_CLASS = "dev.packager.face.harness.MainKt"
@@ -195,21 +195,7 @@ def bench_table(result: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    import argparse
-
-    p = argparse.ArgumentParser(prog="python -m packager.parity.kotlin", description="Kotlin core benchmark.")
-    p.add_argument("--bench", action="store_true", help="time Kotlin pre+post processing against model inference")
-    p.add_argument("--repeats", type=int, default=30, metavar="N")
-    args = p.parse_args(argv)
-    if not args.bench:
-        p.print_help()
-        return 2
-    try:
-        print(bench_table(benchmark(args.repeats)))
-    except PackagerError as e:
-        print(f"packager: error: {e}", file=sys.stderr)
-        return 2
-    return 0
+    return bench_main("kotlin", sys.modules[__name__], argv)
 
 
 if __name__ == "__main__":

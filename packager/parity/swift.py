@@ -23,7 +23,7 @@ from pathlib import Path
 
 from packager import codegen, models
 from packager.errors import PackagerError
-from packager.parity.benchframes import BENCH_SIZES, bench_frame, reference_times
+from packager.parity.benchframes import BENCH_SIZES, bench_frame, bench_main, reference_times
 
 PACKAGE = Path(__file__).resolve().parents[2] / "ios_wrapper"
 HARNESS = "ParityHarness"
@@ -186,21 +186,7 @@ def bench_table(result: dict) -> str:
 
 
 def main(argv: list[str] | None = None) -> int:
-    import argparse
-
-    p = argparse.ArgumentParser(prog="python -m packager.parity.swift", description="Swift core benchmark.")
-    p.add_argument("--bench", action="store_true", help="time Swift pre+post processing against model inference")
-    p.add_argument("--repeats", type=int, default=30, metavar="N")
-    args = p.parse_args(argv)
-    if not args.bench:
-        p.print_help()
-        return 2
-    try:
-        print(bench_table(benchmark(args.repeats)))
-    except PackagerError as e:
-        print(f"packager: error: {e}", file=sys.stderr)
-        return 2
-    return 0
+    return bench_main("swift", sys.modules[__name__], argv)
 
 
 if __name__ == "__main__":
