@@ -23,6 +23,7 @@ import jinja2
 from packager import recipes
 from packager.errors import PackagerError
 from packager.reference import emotion as ref_emotion
+from packager.reference import resample as ref_resample
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 
@@ -101,6 +102,7 @@ def context(
         "emotions": emos,
         "default_emotion": default_emotion,
         "gray_weights": ref_emotion.GRAY_WEIGHTS,
+        "resample_limits": {"max_step": ref_resample.MAX_STEP, "max_coordinate": ref_resample.MAX_COORDINATE},
     }
 
 

@@ -16,6 +16,9 @@ and rows likewise.  Two interpolations:
   accumulated in float64.
 * ``nearest`` — tap ``floor(c)``, ``fill`` when outside the image.
 
+A rectangle that is not finite, empty, beyond ``MAX_COORDINATE`` or wider than ``MAX_STEP``
+source pixels per output sample is refused.
+
 Both Kotlin and Swift implement exactly these formulas (in Double), which is what lets them
 match this module to 1e-5.
 """
@@ -28,6 +31,13 @@ import numpy as np
 
 INTERPOLATIONS = ("bilinear", "nearest")
 
+#: Largest source span per output sample, in pixels, and largest |coordinate| of a source
+#: rectangle.  Only bad input (a runaway face box) goes beyond them: the tap loops of the
+#: generated code would run for seconds and tap indices would stop being exact.  Every language
+#: refuses such a rectangle (here ValueError), so the three agree on what is rejected.
+MAX_STEP = 16384.0
+MAX_COORDINATE = 1e12
+
 
 def taps(start: float, end: float, out: int, size: int, method: str):
     """Tap indices and weights along one axis.
@@ -35,7 +45,11 @@ def taps(start: float, end: float, out: int, size: int, method: str):
     Returns ``(index, weight)``: int64 ``[out, T]`` indices into ``0..size`` where ``size``
     stands for the fill pixel, and float64 ``[out, T]`` weights summing to 1 per row.
     """
-    step = (end - start) / out
+    if not (math.isfinite(start) and math.isfinite(end) and max(abs(start), abs(end)) <= MAX_COORDINATE):
+        raise ValueError(f"source span [{start}, {end}) is not finite or beyond ±{MAX_COORDINATE:g} pixels")
+    step = (end - start) / out if out > 0 else 0.0
+    if not 0.0 < step <= MAX_STEP:
+        raise ValueError(f"cannot resample the span [{start}, {end}) onto {out} samples (limit {MAX_STEP:g} pixels per sample)")
     centres = start + (np.arange(out) + 0.5) * step
     if method == "nearest":
         k = np.floor(centres).astype(np.int64)[:, None]

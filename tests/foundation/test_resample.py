@@ -43,3 +43,20 @@ def test_nearest_picks_the_pixel_under_the_sample():
     img = np.arange(16, dtype=np.uint8).reshape(4, 4, 1)
     out = resample(img, (0, 0, 4, 4), 8, 8, "nearest", 0.0)[..., 0]
     assert out[0, 0] == 0 and out[0, 1] == 0 and out[0, 2] == 1 and out[7, 7] == 15
+
+
+def test_runaway_rectangles_are_refused():
+    """The limits every language shares (MAX_STEP, MAX_COORDINATE): beyond them only bad input
+    is possible, and all three refuse it alike."""
+    import pytest
+
+    from packager.reference.resample import MAX_COORDINATE, MAX_STEP
+
+    img = np.zeros((8, 8, 1), np.uint8)
+    ok = resample(img, (0, 0, MAX_STEP * 2, 8), 2, 8, "bilinear", 0.0)
+    assert ok.shape == (8, 2, 1)
+    for rect in [(0, 0, MAX_STEP * 2 + 1, 8), (0, 0, 8, MAX_COORDINATE * 2), (float("nan"), 0, 8, 8), (4, 0, 4, 8)]:
+        with pytest.raises(ValueError):
+            resample(img, rect, 2, 8, "bilinear", 0.0)
+        with pytest.raises(ValueError):
+            resample(img, rect, 2, 8, "nearest", 0.0)

@@ -75,6 +75,7 @@ def _reference_outcomes() -> dict:
         "crop_box_empty": lambda: values(emotion.preprocess(emo, gray, (5, 5, 5, 5))),
         "crop_box_inverted": lambda: values(emotion.preprocess(emo, gray, (20, 20, 10, 10))),
         "crop_box_outside": lambda: values(emotion.preprocess(emo, gray, (-500, -500, -400, -400))),
+        "crop_box_huge": lambda: values(emotion.preprocess(emo, gray, (0.0, 0.0, 1e12, 1e12))),
         "emotion_output_short": lambda: top(np.zeros(labels - 1)),
         "emotion_output_nan": lambda: top([np.nan if i == 1 else 0 for i in range(labels)]),
         "emotion_output_inf": lambda: top([np.inf if i == 1 else 0 for i in range(labels)]),
@@ -82,13 +83,12 @@ def _reference_outcomes() -> dict:
     }
 
 
-#: Kotlin-only inputs (a numpy image cannot have a pixel array of the wrong length) and the one
-#: documented Kotlin limit (MAX_RESAMPLE_STEP), with the outcome the wrappers document.
+#: Kotlin-only inputs (a numpy image cannot have a pixel array of the wrong length), with the
+#: outcome the wrappers document.
 KOTLIN_ONLY = {
     "detector_negative_size": "rejected",
     "detector_short_pixels": "rejected",
     "detector_long_pixels": "rejected",
-    "crop_box_huge": "rejected",
 }
 
 

@@ -14,12 +14,13 @@
 ///
 /// Columns are filtered first, then rows, both accumulated in Double.
 enum Resampler {
-  /// Largest number of taps one output sample may have. A wider window means a source
-  /// rectangle tens of thousands of times larger than the output, which only bad input gives.
-  static let maxTaps = 1 << 16
+  /// Largest source span per output sample, in pixels (as the reference's `MAX_STEP`). A longer
+  /// step means a source rectangle thousands of times larger than the output, which only bad
+  /// input gives; its tap loops would run for seconds.
+  static let maxStep = 16384.0
 
   /// Largest coordinate accepted, in pixels; keeps every tap index exactly representable.
-  static let maxCoordinate = 1e12
+  static let maxCoordinate = 1000000000000.0
 
   /// The taps of one axis: for output sample o, `index[start[o]..<start[o + 1]]` are the
   /// in-image source indices with their `weight`s, and `fillWeight[o]` is the summed weight of
@@ -43,6 +44,9 @@ enum Resampler {
       throw FaceWrapperError.invalidBox("source rectangle [\(lo), \(hi)) is empty")
     }
     let step = (hi - lo) / Double(out)
+    guard step <= maxStep else {
+      throw FaceWrapperError.invalidBox("source span \(hi - lo) is too large for \(out) samples")
+    }
     var taps = Taps(start: [0], index: [], weight: [], fillWeight: [])
     taps.start.reserveCapacity(out + 1)
     taps.fillWeight.reserveCapacity(out)
@@ -61,11 +65,7 @@ enum Resampler {
       return taps
     }
     let radius = max(1.0, step)
-    let window = (2.0 * radius).rounded(.up) + 2.0
-    guard window <= Double(maxTaps) else {
-      throw FaceWrapperError.invalidBox("source span \(hi - lo) is too large for \(out) samples")
-    }
-    let width = Int(window)
+    let width = Int((2.0 * radius).rounded(.up)) + 2
     for j in 0..<out {
       let centre = lo + (Double(j) + 0.5) * step
       let first = Int((centre - 0.5 - radius).rounded(.down))

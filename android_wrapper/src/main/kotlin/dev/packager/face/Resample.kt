@@ -24,7 +24,10 @@ import kotlin.math.min
  * Largest resampling step in source pixels per output pixel. A longer step would make the tap
  * loops run for seconds, so such rectangles are refused with IllegalArgumentException.
  */
-const val MAX_RESAMPLE_STEP: Double = 65536.0
+const val MAX_RESAMPLE_STEP: Double = 16384.0
+
+/** Largest |coordinate| of a source rectangle, in pixels (tap indices stay exact below it). */
+const val MAX_RESAMPLE_COORDINATE: Double = 1000000000000.0
 
 /**
  * Taps of one axis: output sample o reads source indices lo[o] until lo[o] + count[o] with the
@@ -41,7 +44,10 @@ internal class AxisTaps(
 /** Taps for [out] samples of the source span [start, end) on an axis of [size] pixels. */
 internal fun axisTaps(start: Double, end: Double, out: Int, size: Int, method: Interpolation): AxisTaps {
     val step = (end - start) / out
-    require(out > 0 && start.isFinite() && end.isFinite() && step > 0.0 && step <= MAX_RESAMPLE_STEP) {
+    require(
+        out > 0 && start.isFinite() && end.isFinite() && abs(start) <= MAX_RESAMPLE_COORDINATE &&
+            abs(end) <= MAX_RESAMPLE_COORDINATE && step > 0.0 && step <= MAX_RESAMPLE_STEP,
+    ) {
         "cannot resample the span [$start, $end) onto $out samples"
     }
     val bilinear = method == Interpolation.BILINEAR
