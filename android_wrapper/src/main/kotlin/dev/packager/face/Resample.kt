@@ -113,16 +113,23 @@ internal fun resampleRgb(
     checkImage(pixels, width, height)
     val xt = axisTaps(x0, x1, outW, width, method)
     val yt = axisTaps(y0, y1, outH, height, method)
-    val rows = arrayOfNulls<DoubleArray>(height) // horizontally filtered source rows, on demand
-    val out = DoubleArray(outW * outH * 3)
+    // Only the source rows some output row reads are filtered; slot[row] is their place in horiz.
+    val slot = IntArray(height)
+    for (oy in 0 until outH) for (i in 0 until yt.count[oy]) slot[yt.lo[oy] + i] = 1
+    var n = 0
+    for (row in 0 until height) slot[row] = if (slot[row] != 0) n++ else -1
+    val rows = IntArray(n)
+    for (row in 0 until height) if (slot[row] >= 0) rows[slot[row]] = row
     val line = outW * 3
+    val horiz = filterColumns(pixels, width, rows, xt, outW, fill)
+    val out = DoubleArray(outH * line)
     for (oy in 0 until outH) {
         val base = oy * line
+        val off = yt.offset[oy]
         for (i in 0 until yt.count[oy]) {
-            val row = yt.lo[oy] + i
-            val filtered = rows[row] ?: filterRow(pixels, width, row, xt, outW, fill).also { rows[row] = it }
-            val w = yt.weight[yt.offset[oy] + i]
-            for (j in 0 until line) out[base + j] += w * filtered[j]
+            val src = slot[yt.lo[oy] + i] * line
+            val w = yt.weight[off + i]
+            for (j in 0 until line) out[base + j] += w * horiz[src + j]
         }
         val fw = yt.fillWeight[oy]
         if (fw != 0.0) for (j in 0 until line) out[base + j] += fw * fill
@@ -130,27 +137,96 @@ internal fun resampleRgb(
     return out
 }
 
-/** One source row filtered by the column taps: outW × 3 doubles. */
-private fun filterRow(pixels: IntArray, width: Int, row: Int, xt: AxisTaps, outW: Int, fill: Double): DoubleArray {
-    val out = DoubleArray(outW * 3)
-    val rowStart = row * width
+/** Source rows filtered together: 4 rows × 3 channels give 12 independent sums per tap. */
+private const val ROWS_PER_PASS = 4
+
+/** Doubles per converted source column: R, G, B of each of the [ROWS_PER_PASS] rows. */
+private const val COLUMN_STRIDE = 3 * ROWS_PER_PASS
+
+/**
+ * The source [rows] filtered by the column taps: rows.size × outW × 3 doubles, row-major. Per
+ * value, the same operations in the same order as one row at a time: Σ w · pixel over the taps
+ * in order, from 0.0, then + fillWeight · fill.
+ */
+private fun filterColumns(pixels: IntArray, width: Int, rows: IntArray, xt: AxisTaps, outW: Int, fill: Double): DoubleArray {
+    // Only the columns some tap reads are converted: [xlo, xhi).
+    var xlo = width
+    var xhi = 0
     for (j in 0 until outW) {
-        var r = 0.0
-        var g = 0.0
-        var b = 0.0
-        val start = rowStart + xt.lo[j]
+        if (xt.count[j] > 0) {
+            xlo = min(xlo, xt.lo[j])
+            xhi = max(xhi, xt.lo[j] + xt.count[j])
+        }
+    }
+    val cols = max(0, xhi - xlo)
+    val lines = DoubleArray(cols * COLUMN_STRIDE)
+    val horiz = DoubleArray(rows.size * outW * 3)
+    var first = 0
+    while (first < rows.size) {
+        val m = min(ROWS_PER_PASS, rows.size - first)
+        convertRows(pixels, width, rows, first, m, xlo, cols, lines)
+        filterPass(lines, xlo, xt, outW, fill, first, m, horiz)
+        first += m
+    }
+    return horiz
+}
+
+/**
+ * Source rows rows[first ..< first + m] (the last one repeated up to 4), columns xlo ..< xlo +
+ * cols, as Doubles into [lines]: column x holds R, G, B of row 0, then of row 1, 2, 3, so that
+ * one tap reads [COLUMN_STRIDE] neighbouring values. Every pixel is converted once, not once per tap.
+ */
+private fun convertRows(pixels: IntArray, width: Int, rows: IntArray, first: Int, m: Int, xlo: Int, cols: Int, lines: DoubleArray) {
+    val a0 = rows[first] * width + xlo
+    val a1 = rows[first + min(1, m - 1)] * width + xlo
+    val a2 = rows[first + min(2, m - 1)] * width + xlo
+    val a3 = rows[first + min(3, m - 1)] * width + xlo
+    for (x in 0 until cols) {
+        val d = COLUMN_STRIDE * x
+        unpack(pixels[a0 + x], lines, d)
+        unpack(pixels[a1 + x], lines, d + 3)
+        unpack(pixels[a2 + x], lines, d + 2 * 3)
+        unpack(pixels[a3 + x], lines, d + 3 * 3)
+    }
+}
+
+/** R, G, B of ARGB pixel [p] as Doubles into to[at], to[at + 1], to[at + 2]. */
+@Suppress("NOTHING_TO_INLINE")
+private inline fun unpack(p: Int, to: DoubleArray, at: Int) {
+    to[at] = ((p shr 16) and 0xFF).toDouble()
+    to[at + 1] = ((p shr 8) and 0xFF).toDouble()
+    to[at + 2] = (p and 0xFF).toDouble()
+}
+
+/**
+ * Column taps over the 4 rows converted in [lines]; the first [m] of them are rows
+ * first ..< first + m of [horiz] (outW × 3 values each). Rows repeated to fill the pass are not stored.
+ */
+private fun filterPass(lines: DoubleArray, xlo: Int, xt: AxisTaps, outW: Int, fill: Double, first: Int, m: Int, horiz: DoubleArray) {
+    val line = outW * 3
+    for (j in 0 until outW) {
+        var r0 = 0.0; var g0 = 0.0; var b0 = 0.0
+        var r1 = 0.0; var g1 = 0.0; var b1 = 0.0
+        var r2 = 0.0; var g2 = 0.0; var b2 = 0.0
+        var r3 = 0.0; var g3 = 0.0; var b3 = 0.0
         val off = xt.offset[j]
+        var d = (xt.lo[j] - xlo) * COLUMN_STRIDE
         for (i in 0 until xt.count[j]) {
-            val p = pixels[start + i]
             val w = xt.weight[off + i]
-            r += w * ((p shr 16) and 0xFF)
-            g += w * ((p shr 8) and 0xFF)
-            b += w * (p and 0xFF)
+            r0 += w * lines[d]; g0 += w * lines[d + 1]; b0 += w * lines[d + 2]
+            val d1 = d + 3
+            r1 += w * lines[d1]; g1 += w * lines[d1 + 1]; b1 += w * lines[d1 + 2]
+            val d2 = d1 + 3
+            r2 += w * lines[d2]; g2 += w * lines[d2 + 1]; b2 += w * lines[d2 + 2]
+            val d3 = d2 + 3
+            r3 += w * lines[d3]; g3 += w * lines[d3 + 1]; b3 += w * lines[d3 + 2]
+            d += COLUMN_STRIDE
         }
         val fw = xt.fillWeight[j] * fill
-        out[3 * j] = r + fw
-        out[3 * j + 1] = g + fw
-        out[3 * j + 2] = b + fw
+        var h = first * line + 3 * j
+        horiz[h] = r0 + fw; horiz[h + 1] = g0 + fw; horiz[h + 2] = b0 + fw
+        if (m > 1) { h += line; horiz[h] = r1 + fw; horiz[h + 1] = g1 + fw; horiz[h + 2] = b1 + fw }
+        if (m > 2) { h += line; horiz[h] = r2 + fw; horiz[h + 1] = g2 + fw; horiz[h + 2] = b2 + fw }
+        if (m > 3) { h += line; horiz[h] = r3 + fw; horiz[h + 1] = g3 + fw; horiz[h + 2] = b3 + fw }
     }
-    return out
 }
