@@ -59,6 +59,23 @@ def reference_times(pipe, rgb: np.ndarray, repeats: int) -> tuple[float, float]:
     return median_ms(inference, repeats), median_ms(pre_post, repeats)
 
 
+#: Pre/post stages each wrapper benchmark times separately.
+STAGES = ("detector_pre", "detector_post", "emotion_pre", "emotion_post")
+
+
+def size_result(lang: str, pipe, rgb, repeats: int, row: dict, total_ms: float, stage_ms: dict) -> dict:
+    """One frame size of a wrapper benchmark beside the reference timed on the same frame:
+    ``{"width", "height", "faces", "<lang>_pre_post_ms", "reference_inference_ms", "ratio",
+    "reference_pre_post_ms", "<lang>_<stage>_ms"...}``; ratio = pre+post / model inference."""
+    inference, ref_pre_post = reference_times(pipe, rgb, repeats)
+    return {
+        "width": row["width"], "height": row["height"], "faces": row["faces"],
+        f"{lang}_pre_post_ms": total_ms, "reference_inference_ms": inference,
+        "ratio": total_ms / inference, "reference_pre_post_ms": ref_pre_post,
+        **{f"{lang}_{s}_ms": stage_ms[s] for s in STAGES},
+    }
+
+
 def bench_main(lang: str, module, argv: list[str] | None = None) -> int:
     """``python -m packager.parity.<lang> --bench``: print ``module.bench_table(module.benchmark())``."""
     import argparse

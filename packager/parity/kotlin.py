@@ -26,7 +26,7 @@ from pathlib import Path
 from packager import codegen, models
 from packager.codegen import kotlin as kotlin_settings
 from packager.errors import PackagerError
-from packager.parity.benchframes import BENCH_SIZES, bench_frame, bench_main, reference_times
+from packager.parity.benchframes import BENCH_SIZES, STAGES, bench_frame, bench_main, size_result
 
 HARNESS_DIR = Path(__file__).resolve().parents[2] / "android_wrapper" / "harness"
 MAIN_CLASS = "dev.packager.face.harness.MainKt"
@@ -171,13 +171,7 @@ def benchmark(repeats: int = 30) -> dict:
     result = {"repeats": repeats, "sizes": {}}
     for name, rgb in images.items():
         row = rows[name]
-        inference, ref_pre_post = reference_times(pipe, rgb, repeats)
-        result["sizes"][name] = {
-            "width": row["width"], "height": row["height"], "faces": row["faces"],
-            "kotlin_pre_post_ms": row["total"], "reference_inference_ms": inference,
-            "ratio": row["total"] / inference, "reference_pre_post_ms": ref_pre_post,
-            **{f"kotlin_{k}_ms": row[k] for k in ("detector_pre", "detector_post", "emotion_pre", "emotion_post")},
-        }
+        result["sizes"][name] = size_result("kotlin", pipe, rgb, repeats, row, row["total"], {s: row[s] for s in STAGES})
     return result
 
 

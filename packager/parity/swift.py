@@ -23,7 +23,7 @@ from pathlib import Path
 
 from packager import codegen, models
 from packager.errors import PackagerError
-from packager.parity.benchframes import BENCH_SIZES, bench_frame, bench_main, reference_times
+from packager.parity.benchframes import BENCH_SIZES, STAGES, bench_frame, bench_main, size_result
 
 PACKAGE = Path(__file__).resolve().parents[2] / "ios_wrapper"
 HARNESS = "ParityHarness"
@@ -126,9 +126,6 @@ def run_harness(cases_root: Path, out_root: Path) -> None:
         raise PackagerError(f"the Swift parity harness failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}")
 
 
-STAGES = ("detector_pre", "detector_post", "emotion_pre", "emotion_post")
-
-
 def benchmark(repeats: int = 30) -> dict:
     """Swift pre- plus post-processing per frame (release build) against the reference
     pipeline's model inference on the same machine, at each of ``BENCH_SIZES``.
@@ -157,13 +154,8 @@ def benchmark(repeats: int = 30) -> dict:
         rows = {r["name"]: r for r in map(json.loads, proc.stdout.splitlines())}
     for name, rgb in images.items():
         row = rows[name]
-        inference, ref_pre_post = reference_times(pipe, rgb, repeats)
-        out["sizes"][name] = {
-            "width": row["width"], "height": row["height"], "faces": row["faces"],
-            "swift_pre_post_ms": row["median_ms"], "reference_inference_ms": inference,
-            "ratio": row["median_ms"] / inference, "reference_pre_post_ms": ref_pre_post,
-            **{f"swift_{s}_ms": row[f"{s}_ms"] for s in STAGES},
-        }
+        out["sizes"][name] = size_result("swift", pipe, rgb, repeats, row, row["median_ms"],
+                                         {s: row[f"{s}_ms"] for s in STAGES})
     return out
 
 
