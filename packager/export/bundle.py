@@ -197,9 +197,15 @@ def readme(t: Target, models: dict[str, art.Artifacts]) -> str:
         lines.append(f"- `{role}.ort`: {a.recipe.name}, fp32; " + "; ".join(f"{p} {v}" for p, v in coverage.brief(a.coverage_after).items()))
         if a.int8:
             lines.append(f"- `{role}.int8.ort`: int8 (QDQ), agrees with fp32 on {a.int8['agreement']['percent']:.1f}% of "
-                         "held-out inputs; " + "; ".join(f"{p} {v}" for p, v in coverage.brief(a.int8["coverage"]).items())
-                         + " (a provider that does not take a whole model runs the rest on the CPU: prefer fp32 there)")
+                         "held-out inputs (its QDQ graph as written); " + "; ".join(f"{p} {v}" for p, v in coverage.brief(a.int8["coverage"]).items())
+                         + " (a provider that does not take a whole model runs the rest on the CPU: prefer fp32 there). "
+                         f"Self-check: `samples/{role}/int8/` holds its outputs as written; integer kernels "
+                         f"round differently, so compare {_self_check_text(a.int8['self_check'])}")
     return "\n".join(lines) + "\n"
+
+
+def _self_check_text(c: dict) -> str:
+    return c["measure"] + ("" if c["tolerance"] is None else f" <= {c['tolerance']:g}")
 
 
 def write_bundle(t: Target, root: Path, models: dict[str, art.Artifacts], config: str, opts: BuildOptions) -> dict:
@@ -249,7 +255,7 @@ def build(opts: BuildOptions, progress: Progress, cache: Cache | None = None) ->
             install.install(staged, opts.out)
     finally:
         install.discard(p for p in staged.values() if p.exists())
-    return summary(opts, manifests, cache)
+    return summary(opts, manifests, cache, models)
 
 
 def _config_inputs(models: dict[str, art.Artifacts]) -> dict[str, tuple[bytes, bytes]]:
@@ -261,9 +267,10 @@ def _config_inputs(models: dict[str, art.Artifacts]) -> dict[str, tuple[bytes, b
     return out
 
 
-def summary(opts: BuildOptions, manifests: dict[str, dict], cache: Cache) -> dict:
+def summary(opts: BuildOptions, manifests: dict[str, dict], cache: Cache, artifacts: dict[str, art.Artifacts]) -> dict:
     """JSON-ready summary: bundles with their files and sizes, per model parity, coverage
-    (before → after), int8 agreement, and which steps came from the cache."""
+    (before → after), int8 agreement (the gate's, and this machine's fused kernels' with its CPU),
+    and which steps came from the cache."""
     any_m = next(iter(manifests.values()))
     models = {}
     for role, e in any_m["models"].items():
@@ -276,6 +283,7 @@ def summary(opts: BuildOptions, manifests: dict[str, dict], cache: Cache) -> dic
             ag = e["artifacts"]["int8"]["agreement"]
             item["int8_agreement_percent"] = ag["percent"]
             item["int8_coverage"] = coverage.brief(e["artifacts"]["int8"]["coverage"])
+            item["int8_host_kernels"] = artifacts[role].int8["host_kernels"]
         models[role] = item
     bundles = {name: {"path": str(opts.out / name), "files": {p: f["bytes"] for p, f in m["files"].items()},
                       "wrapper": m["wrapper"]["status"]} for name, m in manifests.items()}
@@ -299,11 +307,24 @@ def summary_text(s: dict) -> str:
             before = m["coverage_before"][p]
             lines.append(f"  {p:<22} {after}" + ("" if before == after else f"   (was {before})"))
         if "int8_agreement_percent" in m:
-            lines.append(f"  int8 agrees with fp32 on {m['int8_agreement_percent']:.1f}% of held-out inputs; coverage: "
-                         + "; ".join(f"{p} {v}" for p, v in m["int8_coverage"].items()))
+            lines.append(f"  int8 agrees with fp32 on {m['int8_agreement_percent']:.1f}% of held-out inputs "
+                         "(QDQ as written); coverage: " + "; ".join(f"{p} {v}" for p, v in m["int8_coverage"].items()))
+            lines.append("  " + host_kernels_text(m["int8_host_kernels"], m["int8_agreement_percent"]))
     c = s["cache"]
     lines.append(f"cache: {c['hits']} steps reused, {c['misses']} computed")
     return "\n".join(lines)
+
+
+def host_kernels_text(h: dict, gate_percent: float) -> str:
+    """One line on this machine's fused int8 kernels, with a warning when they stray from the
+    defined semantics by more than the recorded gap."""
+    cpu = h["cpu"]
+    name = f"{cpu['model'] or cpu['machine']}, " + ("VNNI" if cpu["vnni"] else "no VNNI")
+    line = f"this CPU's fused int8 kernels ({name}): {h['percent']:.1f}%"
+    if abs(h["percent"] - gate_percent) > h["max_gap_percent"]:
+        line += (f" — more than {h['max_gap_percent']:g} points from the QDQ semantics: this machine's "
+                 "kernels are not what a phone runs; the gate uses the QDQ semantics")
+    return line
 
 
 def build_command(targets: list[str], out: str, quantize: str | None, min_agreement: float, emotion_recipe: str,

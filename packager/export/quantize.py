@@ -2,11 +2,22 @@
 
 Quantization: ``onnxruntime.quantization.quantize_static`` in QDQ format (QuantizeLinear /
 DequantizeLinear pairs around float operators, the form NNAPI's EP maps onto its quantized
-kernels); weights int8 symmetric per output channel, activations uint8 with MinMax ranges
-calibrated on ``data.RealInputs`` calibration tensors (real photos, never noise); the output
-heads stay float (``output_heads``).
+kernels: uint8 activations, int8 weights symmetric per output channel); weights in the reduced
+range [-64, 63], activation ranges from the 0.001–99.999 percentiles of the ``data.RealInputs``
+calibration tensors (real photos, never noise); the output heads stay float (``output_heads``).
 
-Agreement with fp32, on held-out inputs only:
+Why the reduced weight range: on x86 CPUs without VNNI, onnxruntime's fused U8S8 kernels sum
+pairs of uint8 × int8 products in int16 (``vpmaddubsw``), which saturates above 32767; with
+|w| ≤ 64 a pair is at most 2 · 255 · 64 = 32640, so the integer kernels are exact on every CPU
+and the host's fused run equals the phone's integer arithmetic.  Measured with full-range int8
+weights under an emulated AMD EPYC (AVX2, no VNNI): the detector agreed on 51.0%, the emotion
+model on 87.8% (96.5% / 96.9% on a VNNI CPU).  The percentile ranges win back what the 7-bit
+weights lose (docs/DESIGN.md, "int8").
+
+Agreement with fp32 is judged by the artifact's defined semantics: the QDQ graph as written
+(the int8 .ort run without its saved runtime fusions), which is what NNAPI and an ARM CPU
+implement.  The host's fused integer kernels are measured beside it and recorded with the CPU
+features that produced them; they never decide the gate.  On held-out inputs only:
 - emotion: the share of held-out face crops whose top-1 label is the same.
 - detector: the share of held-out images (faces and non-faces) on which the int8 model finds
   the same faces: after the reference decode and weighted NMS, the same number of faces, and
@@ -17,7 +28,10 @@ Agreement with fp32, on held-out inputs only:
 
 from __future__ import annotations
 
+import contextlib
+import io
 import logging
+import platform
 import tempfile
 from pathlib import Path
 
@@ -36,8 +50,21 @@ MIN_IOU = 0.5
 MAX_CORNER_SHIFT = 0.2
 #: Default minimum agreement (percent) below which the build fails.
 DEFAULT_MIN_AGREEMENT = 95.0
-SETTINGS = {"format": "QDQ", "weights": "int8 symmetric per channel", "activations": "uint8 MinMax",
-            "float": "output heads"}
+SETTINGS = {"format": "QDQ", "weights": "int8 symmetric per channel, reduced range [-64, 63]",
+            "activations": "uint8, percentile 99.999 calibration", "float": "output heads"}
+#: Largest gap (percentage points) allowed between the agreement of the defined semantics and of
+#: the host's fused kernels before the build reports the host as unrepresentative.
+MAX_HOST_GAP = 3.0
+#: How an app compares its int8 outputs with the bundled int8 samples (its NNAPI / ARM integer
+#: kernels round unlike the float QDQ graph the samples come from).  The detector's raw outputs
+#: are no measure: on empty anchors, where nothing depends on them, the host's fused kernels
+#: move regressors by up to 0.47 of their scale; the decoded faces are compared instead.  The
+#: emotion tolerance covers the host's fused kernels (0.016 worst on the held-out crops) 3×.
+SELF_CHECK = {
+    "detector": {"measure": f"decoded faces: same count, each paired with IoU >= {MIN_IOU} and corners "
+                            f"within {MAX_CORNER_SHIFT:g} of the face size", "tolerance": None},
+    "emotion": {"measure": "max |out - expected| / max(1, max |expected|) per output", "tolerance": 0.05},
+}
 
 
 def _reader(input_name: str, tensors: list[np.ndarray]):
@@ -95,13 +122,16 @@ def quantize(onnx_bytes: bytes, input_name: str, calibration: list[np.ndarray], 
             src.write_bytes(onnx_bytes)
             heads = output_heads(onnx.load_from_string(onnx_bytes))
             logging.disable(logging.WARNING)  # "consider pre-processing" advice on the root logger
+            # the percentile calibrator prints its progress to stdout (it would corrupt --json)
             try:
-                quantize_static(
-                    str(src), str(out), _reader(input_name, calibration), quant_format=QuantFormat.QDQ,
-                    per_channel=True, activation_type=QuantType.QUInt8, weight_type=QuantType.QInt8,
-                    calibrate_method=CalibrationMethod.MinMax, nodes_to_exclude=heads,
-                    extra_options={"WeightSymmetric": True, "ActivationSymmetric": False},
-                )
+                with contextlib.redirect_stdout(io.StringIO()):
+                    quantize_static(
+                        str(src), str(out), _reader(input_name, calibration), quant_format=QuantFormat.QDQ,
+                        per_channel=True, reduce_range=True, activation_type=QuantType.QUInt8,
+                        weight_type=QuantType.QInt8, calibrate_method=CalibrationMethod.Percentile,
+                        nodes_to_exclude=heads,
+                        extra_options={"WeightSymmetric": True, "ActivationSymmetric": False},
+                    )
             finally:
                 logging.disable(logging.NOTSET)
             model = onnx.load(str(out))
@@ -161,6 +191,38 @@ def detector_agreement(recipe, fp32_sess, int8_sess, inputs: list[np.ndarray], f
         "mean_iou": float(np.mean(ious)) if ious else None,
         "max_corner_shift": float(max(shifts)) if shifts else None,
     }
+
+
+#: /proc/cpuinfo flags that decide which integer dot-product kernels onnxruntime runs.
+INT8_CPU_FEATURES = ("avx2", "avx512bw", "avx512_vnni", "avx_vnni", "amx_int8", "asimddp", "i8mm")
+
+
+def host_cpu() -> dict:
+    """This machine's CPU as far as int8 kernels go: architecture, model name, the integer
+    dot-product features present and whether x86 VNNI is among them (without it, full-range
+    U8S8 kernels saturate; see the module docstring)."""
+    info = {"machine": platform.machine(), "model": None, "features": [], "vnni": False}
+    try:
+        text = Path("/proc/cpuinfo").read_text()
+    except OSError:
+        return info
+    flags: set[str] = set()
+    for line in text.splitlines():
+        name, _, value = line.partition(":")
+        name = name.strip()
+        if name in ("model name", "Model") and info["model"] is None:
+            info["model"] = value.strip()
+        elif name in ("flags", "Features") and not flags:
+            flags = set(value.split())
+    info["features"] = [f for f in INT8_CPU_FEATURES if f in flags]
+    info["vnni"] = bool(flags & {"avx512_vnni", "avx_vnni"})
+    return info
+
+
+def host_gap(defined_outputs: list[dict], host_outputs: list[dict]) -> float:
+    """How far the host's fused kernels land from the defined semantics: ``ort.scaled_diff`` per
+    output, worst over the inputs (compare with ``SELF_CHECK["tolerance"]``)."""
+    return max(ort_export.scaled_diff(h, d) for d, h in zip(defined_outputs, host_outputs))
 
 
 def check(name: str, agreement: dict, minimum: float) -> None:
