@@ -8,6 +8,7 @@ scores, kept with score 1, exactly as the reference does).
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -42,7 +43,11 @@ EDGE_BOXES = [
 #: Cases whose emotion stage runs on EDGE_BOXES instead of the detected faces.
 BOX_CASES = ["edge_boxes"]
 IMAGE_NAMES = list(samples.parity_images()) + list(edge_images()) + ["corrupted_outputs"] + BOX_CASES
-CASE_NAMES = [f"{image}-{recipe}" for recipe in recipes.EMOTIONS for image in IMAGE_NAMES]
+#: Besides each recipe's own interpolation, every image again with both stages resampled by the
+#: ``antialias`` option (the default emotion recipe): the spec's other method stays exact too.
+OPTION_SUFFIX = "-antialias"
+CASE_NAMES = [f"{image}-{recipe}" for recipe in recipes.EMOTIONS for image in IMAGE_NAMES] + [
+    f"{image}-{recipes.DEFAULT_EMOTION}{OPTION_SUFFIX}" for image in IMAGE_NAMES]
 
 
 class CorruptedDetector:
@@ -64,13 +69,28 @@ class CorruptedDetector:
 
 
 def write_all(root: Path, prepared) -> list[Path]:
-    """Every case of one emotion recipe, named ``<image>-<recipe>``."""
+    """Every case of one emotion recipe, named ``<image>-<recipe>``; for the default recipe also
+    with the ``antialias`` option (``<image>-<recipe>-antialias``)."""
+    written = _write_set(root, prepared, "-" + prepared.emotion.recipe.name, None)
+    if prepared.emotion.recipe.name == recipes.DEFAULT_EMOTION:
+        written += _write_set(root, prepared, f"-{recipes.DEFAULT_EMOTION}{OPTION_SUFFIX}", "antialias")
+    return written
+
+
+def _pipe(prepared, resize: str | None):
     pipe = pipeline.build_pipeline(prepared)
-    suffix = "-" + prepared.emotion.recipe.name
+    if resize is not None:
+        pipe.detector = dataclasses.replace(pipe.detector, resize=resize)
+        pipe.emotion = dataclasses.replace(pipe.emotion, resize=resize)
+    return pipe
+
+
+def _write_set(root: Path, prepared, suffix: str, resize: str | None) -> list[Path]:
+    pipe = _pipe(prepared, resize)
     written = cases.write_cases(root, pipe, {**samples.parity_images(), **edge_images()}, suffix)
     pipe.det_session = CorruptedDetector(pipe.det_session)
     written.append(cases.write_case(root, "corrupted_outputs" + suffix, pipe, samples.astronaut()))
-    written.append(write_box_case(root, "edge_boxes" + suffix, pipeline.build_pipeline(prepared)))
+    written.append(write_box_case(root, "edge_boxes" + suffix, _pipe(prepared, resize)))
     return written
 
 

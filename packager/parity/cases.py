@@ -25,6 +25,8 @@ def write_case(root: Path, name: str, pipe: ReferencePipeline, rgb: np.ndarray) 
         "name": name,
         "detector_recipe": pipe.detector.name,
         "emotion_recipe": pipe.emotion.name,
+        # the interpolation of each stage (the harnesses use these, not the recipe's defaults)
+        "resize": {"detector": pipe.detector.resize, "emotion": pipe.emotion.resize},
         "width": int(rgb.shape[1]),
         "height": int(rgb.shape[0]),
         "num_faces": len(t.faces),
