@@ -8,8 +8,8 @@ import time
 
 import numpy as np
 
-#: Frame sizes (width, height) of the wrapper benchmarks.
-BENCH_SIZES = ((640, 480), (1920, 1080))
+#: Frame sizes (width, height) of the wrapper benchmarks: VGA, 1080p and a 12 MP photo.
+BENCH_SIZES = ((640, 480), (1920, 1080), (4032, 3024))
 
 
 def bench_frame(width: int, height: int) -> np.ndarray:
