@@ -127,8 +127,16 @@ def mobile_rows(repeats: int, progress) -> list[Row]:
                     f"same frame {r['reference_inference_ms']:.2f} ms → pre+post is {r['ratio']:.2f}× inference")
             if "reference_pre_post_ms" in r:
                 note += f"; the numpy reference's own pre+post {r['reference_pre_post_ms']:.2f} ms"
+            alloc = r.get(f"{lang}_alloc_bytes_per_frame")
+            if alloc is not None:
+                note += f"; allocates {alloc:,.0f} bytes per frame"
+            base = f"mobile-inference-{lang}-{size}"
+            rows.append(Row(MOBILE, base, f"  model inference (reference), {size} frame", MEASURED,
+                            Stats(r["reference_inference_ms"], None, result["repeats"]), faces=r["faces"],
+                            note="the denominator of the row below: detector once, emotion model once per face"))
             rows.append(Row(MOBILE, f"mobile-{lang}-{size}", f"{name}, {size} frame", MEASURED,
-                            Stats(r[field], None, result["repeats"]), faces=r["faces"], note=note))
+                            Stats(r[field], None, result["repeats"]), baseline=base, faces=r["faces"], note=note,
+                            bytes_per_frame=None if alloc is None else int(alloc)))
     return rows
 
 

@@ -29,6 +29,8 @@ class Row:
         size_bytes: artifact size, for model rows.
         faces: faces found over the bench images (a sanity check that contenders do the same job).
         note: the reason when not measured; else what the row includes.
+        bytes_per_frame: heap bytes the row's code allocates per frame in steady state, where
+            measured (the generated Kotlin core).
     """
 
     section: str
@@ -41,6 +43,7 @@ class Row:
     size_bytes: int | None = None
     faces: int | None = None
     note: str = ""
+    bytes_per_frame: int | None = None
 
     @classmethod
     def unavailable(cls, section: str, key: str, name: str, status: str, reason: str, **kw) -> "Row":
@@ -53,7 +56,7 @@ class Row:
             "p90_ms": self.stats.p90 if self.stats else None,
             "n": self.stats.n if self.stats else 0,
             "baseline": self.baseline, "ratio": self.ratio, "size_bytes": self.size_bytes,
-            "faces": self.faces, "note": self.note,
+            "faces": self.faces, "note": self.note, "bytes_per_frame": self.bytes_per_frame,
         }
 
 

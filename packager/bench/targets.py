@@ -62,9 +62,14 @@ def _ratio(key: str, text: str, rows: dict, num: str, den: str, limit: float, be
     return Target(key, text, a / b, limit, below, shown=f"{a / b:.2f}×")
 
 
+#: The generated code's pre+post may cost at most this share of the model's own inference.
+MOBILE_LIMIT = 0.25
+
+
 def evaluate(rows: list) -> list[Target]:
-    """The four targets of the issue, from this run's rows (keyed as packager.bench.command
-    names them)."""
+    """The targets, from this run's rows (keyed as packager.bench.command names them): the
+    reference against the floor and its peers, cold start, and the generated Kotlin / Swift
+    pre+post against model inference at each frame size (``MOBILE_LIMIT``)."""
     by_key = {r.key: r for r in rows}
     out = [
         _ratio("overhead", "reference end to end ÷ floor", by_key, "reference", "floor", 1.3, True),
@@ -72,6 +77,11 @@ def evaluate(rows: list) -> list[Target]:
                by_key, "reference", "mediapipe", 1.0, True),
         _ratio("vs-fer", "fer ÷ reference end to end", by_key, "fer", "reference", 20.0, False),
     ]
+    for r in rows:  # the generated Kotlin / Swift pre+post, per frame size, against model inference
+        if r.key.startswith("mobile-") and r.baseline and r.baseline.startswith("mobile-inference-"):
+            lang, size = r.key.split("-")[1], r.key.split("-", 2)[2]
+            out.append(_ratio(f"mobile-{lang}-{size}", f"{lang.capitalize()} pre+post ÷ model inference, {size} frame",
+                              by_key, r.key, r.baseline, MOBILE_LIMIT, True))
     cold = _median(by_key, "cold-reference")
     if cold is None:
         r = by_key.get("cold-reference")
