@@ -102,7 +102,8 @@ def context(
         "emotions": emos,
         "default_emotion": default_emotion,
         "gray_weights": ref_emotion.GRAY_WEIGHTS,
-        "resample_limits": {"max_step": ref_resample.MAX_STEP, "max_coordinate": ref_resample.MAX_COORDINATE},
+        "resample_limits": {"max_step": ref_resample.MAX_STEP, "max_coordinate": ref_resample.MAX_COORDINATE,
+                            "fraction_bits": ref_resample.FRACTION_BITS, "max_subsamples": ref_resample.MAX_SUBSAMPLES},
     }
 
 
