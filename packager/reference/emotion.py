@@ -37,7 +37,10 @@ def preprocess(recipe: EmotionRecipe, rgb: np.ndarray, box_px) -> np.ndarray:
     size = recipe.size
     crop = resample(rgb, rect, size, size, recipe.resize, recipe.fill)
     if recipe.color == "GRAY":
-        crop = (crop @ np.asarray(GRAY_WEIGHTS))[..., None]
+        # R·wr + G·wg + B·wb, left to right, each product rounded (no BLAS: a matmul's summation
+        # order and fused multiply-adds vary with the CPU; the wrappers must reproduce this bit for bit).
+        wr, wg, wb = GRAY_WEIGHTS
+        crop = (crop[..., 0] * wr + crop[..., 1] * wg + crop[..., 2] * wb)[..., None]
     elif recipe.color == "BGR":
         crop = crop[..., ::-1]
     tensor = (crop - np.asarray(recipe.mean)) * np.asarray(recipe.scale)
