@@ -51,6 +51,15 @@
   ///     for result in try pipeline.run(pixels: rgba, width: w, height: h) {
   ///       print(result.face.box, result.emotion?.topLabel ?? "?")
   ///     }
+  ///
+  /// Memory: create one pipeline and run it on every frame. Besides the wrappers' reused
+  /// tensors (see `FaceDetectionWrapper`), each model's input lives in one `NSMutableData`
+  /// wrapped by one `ORTValue`, both made on the first run (and again only if the input shape
+  /// changes): each run copies the tensor into those bytes and runs the session on them.
+  ///
+  /// Threads: runs may come from several threads. A model's input memory serves one run at a
+  /// time; a run that finds it in use (another thread is running the same model) makes input
+  /// memory of its own.
   public final class FaceEmotionPipeline {
     /// Model file of the detector in the bundle (copied there by `packager build`).
     public static let detectorModelFile = "face_detection.ort"
@@ -66,6 +75,8 @@
     private let env: ORTEnv
     private let detector: ORTSession
     private let classifier: ORTSession
+    private let detectorInput = InputSlot()
+    private let classifierInput = InputSlot()
 
     /// Sessions for two model files (`.ort` or `.onnx`).
     public init(
@@ -115,7 +126,7 @@
     /// Runs the detector on a preprocessed input.
     public func runDetector(_ input: DetectionInput) throws -> DetectorOutputs {
       let c = detection.config
-      let out = try Self.run(
+      let out = try detectorInput.run(
         detector, input: c.inputName, tensor: input.tensor, shape: input.shape,
         outputs: [c.regressorsName, c.classificatorsName])
       return DetectorOutputs(regressors: out[0], classificators: out[1])
@@ -124,7 +135,7 @@
     /// Runs the emotion model on a preprocessed crop.
     public func runEmotion(_ input: EmotionInput) throws -> [Float] {
       let c = recognition.config
-      let out = try Self.run(
+      let out = try classifierInput.run(
         classifier, input: c.inputName, tensor: input.tensor, shape: input.shape,
         outputs: [c.outputName])
       return out[0]
@@ -158,14 +169,63 @@
       }
       return so
     }
+  }
 
-    /// One float32 input → the named float32 outputs, in `outputs` order.
-    private static func run(
+  /// The input memory of one model, reused from run to run: an `NSMutableData` and the
+  /// `ORTValue` made on it. ONNX Runtime's `ORTValue(tensorData:elementType:shape:)` keeps a
+  /// reference to the data and runs on its bytes without copying them, so rewriting the bytes
+  /// gives the next run its input.
+  private final class InputSlot {
+    private let lock = NSLock()
+    private var data: NSMutableData?
+    private var value: ORTValue?
+    private var shape: [Int] = []
+
+    /// One float32 input → the named float32 outputs, in `outputs` order. Uses the slot's
+    /// memory when no other run holds it, else memory made for this run.
+    func run(
       _ session: ORTSession, input: String, tensor: [Float], shape: [Int], outputs: [String]
     ) throws -> [[Float]] {
-      let data = tensor.withUnsafeBytes { NSMutableData(bytes: $0.baseAddress, length: $0.count) }
+      guard lock.try() else {
+        let (data, value) = try Self.make(bytes: tensor.count * 4, shape: shape)
+        Self.copy(tensor, into: data)
+        return try Self.run(session, input: input, value: value, outputs: outputs)
+      }
+      defer { lock.unlock() }
+      let bytes = tensor.count * 4
+      if data?.length != bytes || self.shape != shape {
+        let made = try Self.make(bytes: bytes, shape: shape)
+        data = made.0
+        value = made.1
+        self.shape = shape
+      }
+      guard let data, let value else {
+        throw FaceWrapperError.runtime("no input memory for \(input)")
+      }
+      Self.copy(tensor, into: data)
+      return try Self.run(session, input: input, value: value, outputs: outputs)
+    }
+
+    private static func make(bytes: Int, shape: [Int]) throws -> (NSMutableData, ORTValue) {
+      guard let data = NSMutableData(length: bytes) else {
+        throw FaceWrapperError.runtime("cannot allocate \(bytes) bytes of model input")
+      }
       let value = try ORTValue(
         tensorData: data, elementType: .float, shape: shape.map { NSNumber(value: $0) })
+      return (data, value)
+    }
+
+    private static func copy(_ tensor: [Float], into data: NSMutableData) {
+      tensor.withUnsafeBytes { src in
+        if let base = src.baseAddress {
+          data.mutableBytes.copyMemory(from: base, byteCount: min(src.count, data.length))
+        }
+      }
+    }
+
+    private static func run(
+      _ session: ORTSession, input: String, value: ORTValue, outputs: [String]
+    ) throws -> [[Float]] {
       let results = try session.run(
         withInputs: [input: value], outputNames: Set(outputs), runOptions: nil)
       return try outputs.map { name in
