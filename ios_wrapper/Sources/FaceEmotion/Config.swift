@@ -2,9 +2,13 @@
 
 /// How a source rectangle is resampled onto a model grid (the formulas are in Resample.swift).
 public enum Interpolation: String, Sendable {
-  /// Triangle filter of radius max(1, step): bilinear when upscaling, antialiased when
-  /// downscaling.
+  /// 2×2 taps per sub-sample, at most 2×2 sub-samples per output sample (one when upscaling),
+  /// integer fixed-point weights. Reads at most 16 pixels per sample: cost follows the model
+  /// input, not the frame.
   case bilinear
+  /// Triangle filter of radius max(1, step): plain bilinear when upscaling, antialiased when
+  /// downscaling. Reads every pixel under the rectangle: cost follows the frame.
+  case antialias
   /// The source pixel under each sample position.
   case nearest
 }
@@ -23,30 +27,6 @@ public enum ColorOrder: String, Sendable {
 
   /// Channels per pixel: 1 for gray, else 3.
   public var channels: Int { self == .gray ? 1 : 3 }
-
-  /// H×W×3 RGB values → H×W×channels values in this order (gray is the weighted sum of the
-  /// RGB values, in Double).
-  func convert(_ rgb: [Double]) -> [Double] {
-    let n = rgb.count / 3
-    switch self {
-    case .rgb:
-      return rgb
-    case .bgr:
-      var out = rgb
-      for i in 0..<n {
-        out[i * 3] = rgb[i * 3 + 2]
-        out[i * 3 + 2] = rgb[i * 3]
-      }
-      return out
-    case .gray:
-      let (wr, wg, wb) = ColorOrder.grayWeights
-      var out = [Double](repeating: 0, count: n)
-      for i in 0..<n {
-        out[i] = rgb[i * 3] * wr + rgb[i * 3 + 1] * wg + rgb[i * 3 + 2] * wb
-      }
-      return out
-    }
-  }
 }
 
 /// Memory layout of a model input tensor with batch 1.
@@ -55,23 +35,6 @@ public enum TensorLayout: String, Sendable {
   case nhwc = "NHWC"
   /// [1, channels, height, width].
   case nchw = "NCHW"
-
-  /// Row-major H×W×channels values (channel last) → Float32 tensor in this layout.
-  func arrange(_ values: [Double], channels: Int) -> [Float] {
-    switch self {
-    case .nhwc:
-      return values.map { Float($0) }
-    case .nchw:
-      let plane = channels > 0 ? values.count / channels : 0
-      var out = [Float](repeating: 0, count: values.count)
-      for i in 0..<plane {
-        for c in 0..<channels {
-          out[c * plane + i] = Float(values[i * channels + c])
-        }
-      }
-      return out
-    }
-  }
 }
 
 /// SSD anchor grid of the BlazeFace family.
@@ -129,8 +92,9 @@ public struct DetectorConfig: Sendable, Equatable {
   public let minScore: Double
   /// Weighted NMS merges boxes whose IoU with the best remaining one exceeds it.
   public let iouThreshold: Double
-  /// Letterbox interpolation.
-  public let resize: Interpolation
+  /// Letterbox interpolation: the recipe's choice; set another (e.g. `.antialias`) on a copy of
+  /// the configuration to resample differently.
+  public var resize: Interpolation
 
   /// A detector configuration; the generated `Recipes` holds the packaged ones.
   public init(
@@ -180,8 +144,9 @@ public struct EmotionConfig: Sendable, Equatable {
   public let layout: TensorLayout
   /// Input channel order.
   public let color: ColorOrder
-  /// Crop interpolation.
-  public let resize: Interpolation
+  /// Crop interpolation: the recipe's choice; set another (e.g. `.antialias`) on a copy of the
+  /// configuration to resample differently.
+  public var resize: Interpolation
   /// Per channel (in `color` order): tensor = (pixel − mean) · scale.
   public let scale: [Double]
   /// Per channel (in `color` order): tensor = (pixel − mean) · scale.

@@ -7,11 +7,20 @@
 ///     // run the model on input.tensor (shape input.shape) → regressors, classificators
 ///     let faces = try detector.postprocess(
 ///       regressors: regressors, classificators: classificators, input: input)
+///
+/// Memory: a wrapper keeps the storage of the tensor it last wrote and reuses it for the next
+/// frame, so a frame loop that lets go of each `DetectionInput` before preprocessing the next
+/// frame allocates nothing (keeping an input is safe: the next frame then gets new storage).
+/// Keep one wrapper for the frame stream rather than creating one per frame.
+///
+/// Threads: a wrapper (and its copies, which share that storage) may be used from any thread;
+/// a call made while another thread is preprocessing with it uses storage of its own.
 public struct FaceDetectionWrapper: Sendable {
   /// The detector's constants.
   public let config: DetectorConfig
   /// Anchor centres (normalized input coordinates), in model output order.
   public let anchors: [Point]
+  private let workspace = Workspace()
 
   /// Number of anchors = rows the model outputs.
   public var numAnchors: Int { anchors.count }
@@ -25,7 +34,9 @@ public struct FaceDetectionWrapper: Sendable {
   /// RGBA8 pixels (row-major, width · height · 4 bytes, alpha ignored) → the model input.
   ///
   /// The image is letterboxed onto the square input (aspect kept, `fill` padding), resampled
-  /// as in Resample.swift, then tensor = pixel · normScale + normOffset, stored as Float32.
+  /// with `config.resize` as in Resample.swift (`.bilinear` reads only the pixels its taps
+  /// need, straight from `pixels`), then tensor = pixel · normScale + normOffset, stored as
+  /// Float32 in the wrapper's reused storage (see the type's documentation).
   /// Throws `FaceWrapperError.invalidImage` for a zero size or a pixel array of the wrong length.
   public func preprocess(pixels: [UInt8], width: Int, height: Int) throws -> DetectionInput {
     let image = try RGBAImage(pixels: pixels, width: width, height: height)
@@ -35,10 +46,12 @@ public struct FaceDetectionWrapper: Sendable {
     }
     let letterbox = Letterbox.fit(width: width, height: height, size: size)
     let rect = Box(xmin: letterbox.x0, ymin: letterbox.y0, xmax: letterbox.x1, ymax: letterbox.y1)
-    let rgb = try Resampler.resample(
-      image, rect: rect, outWidth: size, outHeight: size, method: config.resize, fill: config.fill)
-    // The resampled values are already RGB, channel last: the NHWC tensor order.
-    let tensor = rgb.map { Float($0 * config.normScale + config.normOffset) }
+    let writer = DetectorWriter(normScale: config.normScale, normOffset: config.normOffset)
+    let tensor = try workspace.tensor(count: size * size * 3) { out, scratch in
+      try Resampler.resample(
+        image, rect: rect, outWidth: size, outHeight: size, method: config.resize,
+        fill: config.fill, writer: writer, into: out, scratch: &scratch)
+    }
     return DetectionInput(tensor: tensor, shape: config.inputShape, letterbox: letterbox)
   }
 
@@ -68,5 +81,27 @@ public struct FaceDetectionWrapper: Sendable {
         normalizedBox: d.box,
         normalizedKeypoints: d.keypoints)
     }
+  }
+}
+
+/// The detector tensor, NHWC RGB (the resampled order): value · normScale + normOffset, in
+/// Double, stored as Float32.
+struct DetectorWriter: SampleWriter {
+  let normScale: Double
+  let normOffset: Double
+
+  @inline(__always)
+  func write(
+    _ index: Int, _ r: Double, _ g: Double, _ b: Double, to out: UnsafeMutableBufferPointer<Float>
+  ) {
+    out[3 * index] = normalize(r)
+    out[3 * index + 1] = normalize(g)
+    out[3 * index + 2] = normalize(b)
+  }
+
+  @inline(__always)
+  private func normalize(_ v: Double) -> Float {
+    let scaled = v * normScale
+    return Float(scaled + normOffset)
   }
 }

@@ -9,9 +9,17 @@ import Foundation
 ///     // run the model on input.tensor (shape input.shape) → output
 ///     let result = try recognizer.postprocess(output: output)
 ///     print(result.topLabel, result.topProbability)
+///
+/// Memory: a wrapper keeps the storage of the tensor it last wrote and reuses it for the next
+/// crop, so a loop that lets go of each `EmotionInput` before preprocessing the next face
+/// allocates nothing (keeping an input is safe: the next crop then gets new storage).
+///
+/// Threads: a wrapper (and its copies, which share that storage) may be used from any thread;
+/// a call made while another thread is preprocessing with it uses storage of its own.
 public struct FaceEmotionRecognitionWrapper: Sendable {
   /// The classifier's constants.
   public let config: EmotionConfig
+  private let workspace = Workspace()
 
   /// A wrapper for `config` (default: the build's choice, fer-minixception).
   public init(config: EmotionConfig = Recipes.defaultEmotion) {
@@ -37,33 +45,33 @@ public struct FaceEmotionRecognitionWrapper: Sendable {
 
   /// RGBA8 pixels (row-major, width · height · 4 bytes) + a face box in pixels → model input.
   ///
-  /// Order: resample the RGB crop (`cropRect`, `resize`; outside the image reads `fill`),
-  /// convert colour (gray is the BT.601 sum of the resampled channels), subtract `mean`,
-  /// multiply by `scale`, lay out, store as Float32. Throws `FaceWrapperError.invalidImage` or
-  /// `.invalidBox` (empty or non-finite crop).
+  /// Order: resample the RGB crop (`cropRect`, `resize`; outside the image reads `fill`;
+  /// `.bilinear` reads only the pixels its taps need, straight from `pixels`), convert colour
+  /// (gray is the BT.601 sum of the resampled channels), subtract `mean`, multiply by `scale`,
+  /// lay out, store as Float32 in the wrapper's reused storage (see the type's documentation).
+  /// Throws `FaceWrapperError.invalidImage` or `.invalidBox` (empty or non-finite crop).
   public func preprocess(pixels: [UInt8], width: Int, height: Int, box: Box) throws
     -> EmotionInput
   {
     let image = try RGBAImage(pixels: pixels, width: width, height: height)
     let rect = cropRect(for: box)
-    let corners = [rect.xmin, rect.ymin, rect.xmax, rect.ymax]
-    guard corners.allSatisfy({ $0.isFinite }), rect.xmax > rect.xmin else {
+    guard rect.xmin.isFinite, rect.ymin.isFinite, rect.xmax.isFinite, rect.ymax.isFinite,
+      rect.xmax > rect.xmin
+    else {
       throw FaceWrapperError.invalidBox("face box \(box) is empty or not finite")
     }
     let channels = config.color.channels
     guard config.size > 0, config.mean.count >= channels, config.scale.count >= channels else {
       throw FaceWrapperError.invalidConfig("\(config.name): size, mean or scale do not fit")
     }
-    let rgb = try Resampler.resample(
-      image, rect: rect, outWidth: config.size, outHeight: config.size, method: config.resize,
-      fill: config.fill)
-    var values = config.color.convert(rgb)
-    for i in 0..<values.count {
-      let c = i % channels
-      values[i] = (values[i] - config.mean[c]) * config.scale[c]
+    let size = config.size
+    let writer = EmotionWriter(config)
+    let tensor = try workspace.tensor(count: size * size * channels) { out, scratch in
+      try Resampler.resample(
+        image, rect: rect, outWidth: size, outHeight: size, method: config.resize,
+        fill: config.fill, writer: writer, into: out, scratch: &scratch)
     }
-    return EmotionInput(
-      tensor: config.layout.arrange(values, channels: channels), shape: config.inputShape)
+    return EmotionInput(tensor: tensor, shape: config.inputShape)
   }
 
   /// Model output → probabilities (softmax exp(x − max) / sum when the recipe gives logits),
@@ -97,5 +105,71 @@ public struct FaceEmotionRecognitionWrapper: Sendable {
       sum += v
     }
     return e.map { $0 / sum }
+  }
+}
+
+/// The emotion tensor: per sample, the colour conversion (gray = R · wr + G · wg + B · wb, in
+/// that order), then (value − mean) · scale per channel in Double, stored as Float32 at its
+/// place in the layout (NHWC: channel last; NCHW: one plane per channel).
+struct EmotionWriter: SampleWriter {
+  let color: ColorOrder
+  let planar: Bool
+  let plane: Int
+  let mean: (Double, Double, Double)
+  let scale: (Double, Double, Double)
+
+  /// The writer of a configuration whose mean and scale have a value per channel.
+  init(_ config: EmotionConfig) {
+    let three = config.color.channels == 3
+    color = config.color
+    planar = config.layout == .nchw
+    plane = config.size * config.size
+    mean = (config.mean[0], three ? config.mean[1] : 0, three ? config.mean[2] : 0)
+    scale = (config.scale[0], three ? config.scale[1] : 0, three ? config.scale[2] : 0)
+  }
+
+  @inline(__always)
+  func write(
+    _ index: Int, _ r: Double, _ g: Double, _ b: Double, to out: UnsafeMutableBufferPointer<Float>
+  ) {
+    switch color {
+    case .gray:
+      let (wr, wg, wb) = ColorOrder.grayWeights
+      let red = r * wr
+      let green = g * wg
+      let blue = b * wb
+      let redGreen = red + green
+      let y = redGreen + blue
+      out[index] = normalize(y, mean.0, scale.0)  // one channel: NHWC and NCHW agree
+    case .rgb:
+      put(index, r, g, b, to: out)
+    case .bgr:
+      put(index, b, g, r, to: out)
+    }
+  }
+
+  @inline(__always)
+  private func put(
+    _ index: Int, _ c0: Double, _ c1: Double, _ c2: Double,
+    to out: UnsafeMutableBufferPointer<Float>
+  ) {
+    let v0 = normalize(c0, mean.0, scale.0)
+    let v1 = normalize(c1, mean.1, scale.1)
+    let v2 = normalize(c2, mean.2, scale.2)
+    if planar {
+      out[index] = v0
+      out[plane + index] = v1
+      out[2 * plane + index] = v2
+    } else {
+      out[3 * index] = v0
+      out[3 * index + 1] = v1
+      out[3 * index + 2] = v2
+    }
+  }
+
+  @inline(__always)
+  private func normalize(_ v: Double, _ m: Double, _ s: Double) -> Float {
+    let centred = v - m
+    return Float(centred * s)
   }
 }
