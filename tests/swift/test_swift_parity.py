@@ -54,14 +54,16 @@ def test_cases_have_the_faces_they_claim(swift_parity):
 
 
 def test_a_wrong_result_is_caught(swift_parity, tmp_path):
-    """The comparison is not vacuous: the harness's own output, perturbed by two tolerance
-    steps in one tensor value, fails."""
+    """The comparison is not vacuous: the harness's own output, moved by one float32 step in
+    one tensor value (more than TENSOR_TOL allows: tensors are held bit-identical), fails."""
     case = shutil.copytree(swift_parity[f"astronaut-{recipes.DEFAULT_EMOTION}"][0], tmp_path / "cases" / "astronaut")
     swift.run_harness(case.parent, tmp_path / "out")
     out = tmp_path / "out" / case.name
     assert compare.compare_case(case, out).ok
     x = np.fromfile(out / "detector_input.f32", dtype="<f4")
-    x[len(x) // 2] += 2 * compare.TENSOR_TOL
+    i = len(x) // 2
+    x[i] = np.nextafter(x[i], np.float32(np.inf))
+    assert abs(float(x[i]) - float(np.fromfile(out / "detector_input.f32", dtype="<f4")[i])) > compare.TENSOR_TOL
     x.tofile(out / "detector_input.f32")
     assert not compare.compare_case(case, out).ok
 

@@ -3,11 +3,17 @@
 import FaceEmotion
 import Foundation
 
-/// Times, for each case folder, `repeats` frames (after one warm-up frame) of: detector
-/// preprocess, detector postprocess, then for every face emotion preprocess and postprocess
-/// (model outputs read from the case). Prints one JSON line per case: {"name", "width",
+/// Frames run before the timed ones: enough for caches, branch predictors and the wrappers'
+/// reused memory to settle (the Kotlin bench warms up as long).
+let warmUpFrames = 15
+
+/// Times, for each case folder, `repeats` frames (after `warmUpFrames` untimed ones) of:
+/// detector preprocess, detector postprocess, then for every face emotion preprocess and
+/// postprocess (model outputs read from the case), with one pair of wrappers for all frames,
+/// as an app's frame loop keeps them. Prints one JSON line per case: {"name", "width",
 /// "height", "faces", "median_ms", "min_ms", "detector_pre_ms", "detector_post_ms",
-/// "emotion_pre_ms", "emotion_post_ms"}, every time a median over the frames.
+/// "emotion_pre_ms", "emotion_post_ms"}, every time a median over the timed frames. Meant for a
+/// release build (`swift build -c release`, as packager/parity/swift.py builds it).
 func bench(repeats: Int, folders: [URL]) throws {
   guard repeats > 0 else {
     throw HarnessError(description: "repeats must be positive")
@@ -22,7 +28,7 @@ func bench(repeats: Int, folders: [URL]) throws {
     let image = c.image
     var stages = [[Double]](repeating: [], count: 5)
     var faces = 0
-    for frame in 0...repeats {
+    for frame in 0..<(warmUpFrames + repeats) {
       var clock = Clock()
       let input = try detection.preprocess(
         pixels: image.pixels, width: image.width, height: image.height)
@@ -40,7 +46,7 @@ func bench(repeats: Int, folders: [URL]) throws {
         emotionPost += clock.lap()
       }
       faces = found.count
-      if frame > 0 {
+      if frame >= warmUpFrames {
         let times = [detectorPre, detectorPost, emotionPre, emotionPost]
         stages[0].append(times.reduce(0, +))
         for (s, t) in times.enumerated() {

@@ -18,7 +18,9 @@ struct ParityCase {
   let image: RGBAImage
   let cropBoxes: [Box]
 
-  /// Reads `case.json` and `pixels.rgb` (height · width · 3 bytes) of `folder`.
+  /// Reads `case.json` and `pixels.rgb` (height · width · 3 bytes) of `folder`. The
+  /// interpolation of each stage is the case's `resize` {"detector": …, "emotion": …} when
+  /// present (the reference may run a recipe with another method), else the recipe's.
   init(folder: URL) throws {
     self.folder = folder
     let data = try Data(contentsOf: folder.appendingPathComponent("case.json"))
@@ -32,11 +34,27 @@ struct ParityCase {
     else {
       throw HarnessError(description: "\(folder.path): case.json is malformed")
     }
-    guard let detector = Recipes.detector(detectorName) else {
+    guard var detector = Recipes.detector(detectorName) else {
       throw HarnessError(description: "\(name): unknown detector recipe \(detectorName)")
     }
-    guard let emotion = Recipes.emotion(emotionName) else {
+    guard var emotion = Recipes.emotion(emotionName) else {
       throw HarnessError(description: "\(name): unknown emotion recipe \(emotionName)")
+    }
+    if let resize = meta["resize"] {
+      guard let stages = resize as? [String: String] else {
+        throw HarnessError(description: "\(name): case.json resize is malformed")
+      }
+      func method(_ stage: String) throws -> Interpolation? {
+        guard let raw = stages[stage] else {
+          return nil
+        }
+        guard let m = Interpolation(rawValue: raw) else {
+          throw HarnessError(description: "\(name): unknown \(stage) interpolation \(raw)")
+        }
+        return m
+      }
+      detector.resize = try method("detector") ?? detector.resize
+      emotion.resize = try method("emotion") ?? emotion.resize
     }
     let rgb = try [UInt8](Data(contentsOf: folder.appendingPathComponent("pixels.rgb")))
     guard rgb.count == width * height * 3 else {
