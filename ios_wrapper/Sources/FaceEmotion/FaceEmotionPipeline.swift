@@ -57,9 +57,9 @@
   /// wrapped by one `ORTValue`, both made on the first run (and again only if the input shape
   /// changes): each run copies the tensor into those bytes and runs the session on them.
   ///
-  /// Threads: runs may come from several threads. A model's input memory serves one run at a
-  /// time; a run that finds it in use (another thread is running the same model) makes input
-  /// memory of its own.
+  /// Threads: a non-`Sendable` class; use it from one task or actor. Even so, a model's input
+  /// memory never serves two runs at once: a run that finds it in use (another thread running
+  /// the same model) makes input memory of its own.
   public final class FaceEmotionPipeline {
     /// Model file of the detector in the bundle (copied there by `packager build`).
     public static let detectorModelFile = "face_detection.ort"
