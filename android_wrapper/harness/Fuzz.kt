@@ -138,18 +138,18 @@ private fun randomImage(rng: Random): Triple<IntArray, Int, Int> {
 
 private fun fuzzCrop(rng: Random, recognition: FaceEmotionRecognitionWrapper, box: Box, tally: Tally, n: Int) {
     val (pixels, w, h) = randomImage(rng)
-    val input = tally.call("emotion_preprocess", n) { recognition.preprocess(pixels, w, h, box) } ?: return
+    val tensor = tally.call("emotion_preprocess", n) { recognition.preprocess(pixels, w, h, box).tensorValues() } ?: return
     val c = recognition.config
-    tally.check(input.tensor.size == c.size * c.size * c.channels, "emotion_preprocess", n) { "tensor of ${input.tensor.size} values" }
+    tally.check(tensor.size == c.size * c.size * c.channels, "emotion_preprocess", n) { "tensor of ${tensor.size} values" }
     // Every value is a weighted mean of pixels 0..255 and fill, then (x − mean) · scale.
     val lows = (0 until c.channels).map { minOf((0.0 - c.mean[it]) * c.scale[it], (255.0 - c.mean[it]) * c.scale[it]) }
     val highs = (0 until c.channels).map { maxOf((0.0 - c.mean[it]) * c.scale[it], (255.0 - c.mean[it]) * c.scale[it]) }
-    val bad = input.tensor.indices.firstOrNull { i ->
+    val bad = tensor.indices.firstOrNull { i ->
         val ch = if (c.layout == dev.packager.face.TensorLayout.NHWC) i % c.channels else i / (c.size * c.size)
-        val v = input.tensor[i]
+        val v = tensor[i]
         !(v >= lows[ch] - 1e-3 && v <= highs[ch] + 1e-3)
     }
-    tally.check(bad == null, "emotion_preprocess", n) { "value ${bad?.let { input.tensor[it] }} outside the pixel range" }
+    tally.check(bad == null, "emotion_preprocess", n) { "value ${bad?.let { tensor[it] }} outside the pixel range" }
 }
 
 private fun fuzzEmotionOutput(rng: Random, recognition: FaceEmotionRecognitionWrapper, tally: Tally, n: Int) {
@@ -169,10 +169,10 @@ private fun fuzzEmotionOutput(rng: Random, recognition: FaceEmotionRecognitionWr
 
 private fun fuzzImage(rng: Random, detection: FaceDetectionWrapper, tally: Tally, n: Int) {
     val (pixels, w, h) = randomImage(rng)
-    val input = tally.call("detector_preprocess", n) { detection.preprocess(pixels, w, h) } ?: return
+    val tensor = tally.call("detector_preprocess", n) { detection.preprocess(pixels, w, h).tensorValues() } ?: return
     val c = detection.config
     val lo = minOf(c.normOffset, 255 * c.normScale + c.normOffset) - 1e-6
     val hi = maxOf(c.normOffset, 255 * c.normScale + c.normOffset) + 1e-6
-    tally.check(input.tensor.size == c.inputSize * c.inputSize * 3, "detector_preprocess", n) { "tensor of ${input.tensor.size} values" }
-    tally.check(input.tensor.all { it >= lo && it <= hi }, "detector_preprocess", n) { "value outside [$lo, $hi]" }
+    tally.check(tensor.size == c.inputSize * c.inputSize * 3, "detector_preprocess", n) { "tensor of ${tensor.size} values" }
+    tally.check(tensor.all { it >= lo && it <= hi }, "detector_preprocess", n) { "value outside [$lo, $hi]" }
 }

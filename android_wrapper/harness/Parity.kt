@@ -8,6 +8,7 @@ import dev.packager.face.Face
 import dev.packager.face.FaceDetectionWrapper
 import dev.packager.face.FaceEmotionRecognitionWrapper
 import dev.packager.face.FaceEmotionSteps
+import dev.packager.face.Interpolation
 import dev.packager.face.Recipes
 import java.io.File
 
@@ -19,11 +20,15 @@ class Case(val dir: File) {
     val pixels = readArgb(File(dir, "pixels.rgb"), width, height)
     val regressors = readF32(File(dir, "regressors.f32"))
     val classificators = readF32(File(dir, "classificators.f32"))
+    /** The interpolation of each stage: the case's, which may differ from the recipe's. */
+    private val resize = meta["resize"] as? Map<*, *> ?: error("case.json has no resize")
     val detection = FaceDetectionWrapper(
-        Recipes.detector(meta["detector_recipe"] as String) ?: error("unknown detector ${meta["detector_recipe"]}"),
+        (Recipes.detector(meta["detector_recipe"] as String) ?: error("unknown detector ${meta["detector_recipe"]}"))
+            .copy(resize = interpolation(resize["detector"])),
     )
     val recognition = FaceEmotionRecognitionWrapper(
-        Recipes.emotion(meta["emotion_recipe"] as String) ?: error("unknown emotion model ${meta["emotion_recipe"]}"),
+        (Recipes.emotion(meta["emotion_recipe"] as String) ?: error("unknown emotion model ${meta["emotion_recipe"]}"))
+            .copy(resize = interpolation(resize["emotion"])),
     )
     val cropBoxes: List<Box> = (meta["crop_boxes"] as List<*>).map { b ->
         val v = (b as List<*>).map { it as Double }
@@ -33,6 +38,11 @@ class Case(val dir: File) {
     val emotionOutputs: List<FloatArray> = cropBoxes.indices.map { readF32(File(dir, "emotion_output_$it.f32")) }
 
     companion object {
+        /** "bilinear", "antialias", "nearest" → the enum value. */
+        fun interpolation(name: Any?): Interpolation =
+            Interpolation.values().firstOrNull { it.name.equals(name as? String, ignoreCase = true) }
+                ?: error("unknown interpolation $name")
+
         /** Every case folder under [root], by name. */
         fun all(root: File): List<File> =
             (root.listFiles() ?: emptyArray()).filter { File(it, "case.json").isFile }.sortedBy { it.name }
@@ -59,12 +69,12 @@ fun runParity(casesRoot: File, outRoot: File): Int {
 
 private fun runCase(case: Case, out: File) {
     val input = case.detection.preprocess(case.pixels, case.width, case.height)
-    writeF32(File(out, "detector_input.f32"), input.tensor)
+    writeF32(File(out, "detector_input.f32"), input.tensorValues())
     val faces = case.detection.postprocess(case.regressors, case.classificators, input)
     File(out, "faces.json").writeText(toJson(mapOf("faces" to faces.map(::faceJson))))
     val emotions = case.cropBoxes.mapIndexed { i, box ->
         val x = case.recognition.preprocess(case.pixels, case.width, case.height, box)
-        writeF32(File(out, "emotion_input_$i.f32"), x.tensor)
+        writeF32(File(out, "emotion_input_$i.f32"), x.tensorValues())
         val result = case.recognition.postprocess(case.emotionOutputs[i])
         mapOf("probabilities" to result.probabilities, "top_label" to result.topLabel)
     }

@@ -169,3 +169,14 @@ def test_pipeline_loads_the_bundle_model_files():
     text = codegen.render("kotlin")[f"{settings.SOURCE_DIR}/FaceEmotionPipeline.kt"]
     for name in settings.MODEL_FILES:
         assert f'"{name}"' in text
+
+
+#: Longest line of the generated Kotlin (the module's style; Android Studio's default margin).
+MAX_LINE = 120
+
+
+def test_generated_lines_fit_the_margin():
+    long = [f"{path}:{n}: {len(line)} columns"
+            for path, text in codegen.render("kotlin").items() if path.endswith(".kt")
+            for n, line in enumerate(text.splitlines(), 1) if len(line) > MAX_LINE]
+    assert not long, "\n".join(long)

@@ -3,8 +3,20 @@
 // packager/reference/*.py, and CI checks this code against that reference.
 package dev.packager.face
 
-/** Interpolation of the resampler; the exact sample positions are in Resample.kt. */
-enum class Interpolation { BILINEAR, NEAREST }
+/**
+ * Interpolation of the resampler (packager/reference/resample.py; the exact formulas are in
+ * Resample.kt).
+ */
+enum class Interpolation {
+    /** Bilinear 2 × 2 taps per sub-sample, 2 × 2 sub-samples when downscaling, integer weights. */
+    BILINEAR,
+
+    /** Triangle filter widened on downscale (reads every pixel under the rectangle). */
+    ANTIALIAS,
+
+    /** The pixel under the sample. */
+    NEAREST,
+}
 
 /** Channel order of a model input; GRAY is the BT.601 weighted sum of R, G, B. */
 enum class ColorOrder(val channels: Int) { GRAY(1), RGB(3), BGR(3) }

@@ -35,15 +35,37 @@ internal fun anchorCentres(a: AnchorConfig): DoubleArray {
 }
 
 /**
- * Candidate detections: boxes [m × 4] (xmin, ymin, xmax, ymax), keypoints [m × 2K] (x, y) and
- * scores [m], normalized, in anchor order.
+ * Scratch memory of one detector's postprocess, sized once for every anchor and reused per
+ * frame (not thread-safe). Candidates: boxes [m × 4] (xmin, ymin, xmax, ymax), keypoints
+ * [m × 2K] (x, y) and scores [m], normalized, in anchor order, the first [size] valid. Merged
+ * detections (weighted NMS): the same layout in mergedBoxes, mergedKeypoints, mergedScores, the
+ * first [mergedSize] valid, best first.
  */
-internal class Candidates(val boxes: DoubleArray, val keypoints: DoubleArray, val scores: DoubleArray) {
-    val size: Int get() = scores.size
+internal class Detections(anchors: Int, numKeypoints: Int, rowLength: Int) {
+    /** Values per keypoint row: 2K. */
+    val kn = 2 * numKeypoints
+    val boxes = DoubleArray(4 * anchors)
+    val keypoints = DoubleArray(kn * anchors)
+    val scores = DoubleArray(anchors)
+    var size = 0
+
+    val mergedBoxes = DoubleArray(4 * anchors)
+    val mergedKeypoints = DoubleArray(kn * anchors)
+    val mergedScores = DoubleArray(anchors)
+    var mergedSize = 0
+
+    /** One regressor row. */
+    internal val row = DoubleArray(rowLength)
+
+    /** Candidates still in play, best first, and the members of the current merge. */
+    internal val order = IntArray(anchors)
+    internal val sortScratch = IntArray(anchors)
+    internal val members = IntArray(anchors)
 }
 
 /**
- * Raw outputs → the anchors scoring at least minScore whose row is finite.
+ * Raw outputs → the anchors scoring at least minScore whose row is finite, into [out]'s
+ * candidates.
  *
  * Row layout: [cx, cy, w, h, kx0, ky0, …] in input pixels (divided by scale); cx, cy and the
  * keypoints are offsets from the anchor centre; score = sigmoid(clip(raw, ±scoreClip)).
@@ -54,7 +76,8 @@ internal fun decode(
     anchors: DoubleArray,
     regressors: FloatArray,
     classificators: FloatArray,
-): Candidates {
+    out: Detections,
+) {
     val n = anchors.size / 2
     val row = config.rowLength
     val k = config.numKeypoints
@@ -62,10 +85,8 @@ internal fun decode(
         "detector outputs have ${regressors.size} and ${classificators.size} values; " +
             "expected ${n.toLong() * row} and $n"
     }
-    val boxes = ArrayList<Double>()
-    val kps = ArrayList<Double>()
-    val scores = ArrayList<Double>()
-    val r = DoubleArray(row)
+    val r = out.row
+    var m = 0
     for (a in 0 until n) {
         val raw = classificators[a].toDouble().coerceIn(-config.scoreClip, config.scoreClip)
         val score = 1.0 / (1.0 + exp(-raw))
@@ -82,14 +103,18 @@ internal fun decode(
         val cy = r[1] + ay
         val halfW = r[2] / 2.0
         val halfH = r[3] / 2.0
-        boxes.add(cx - halfW); boxes.add(cy - halfH); boxes.add(cx + halfW); boxes.add(cy + halfH)
+        out.boxes[4 * m] = cx - halfW
+        out.boxes[4 * m + 1] = cy - halfH
+        out.boxes[4 * m + 2] = cx + halfW
+        out.boxes[4 * m + 3] = cy + halfH
         for (p in 0 until k) {
-            kps.add(r[4 + 2 * p] + ax)
-            kps.add(r[5 + 2 * p] + ay)
+            out.keypoints[2 * k * m + 2 * p] = r[4 + 2 * p] + ax
+            out.keypoints[2 * k * m + 2 * p + 1] = r[5 + 2 * p] + ay
         }
-        scores.add(score)
+        out.scores[m] = score
+        m++
     }
-    return Candidates(boxes.toDoubleArray(), kps.toDoubleArray(), scores.toDoubleArray())
+    out.size = m
 }
 
 /** Intersection over union of boxes i and j of [b]; 0 when they do not overlap or the union is empty. */
@@ -104,44 +129,84 @@ internal fun iou(b: DoubleArray, i: Int, j: Int): Double {
     return if (union > 0) inter / union else 0.0
 }
 
-/** One merged detection, normalized: box (4), keypoints (2K), the best member's score. */
-internal class Merged(val box: DoubleArray, val keypoints: DoubleArray, val score: Double)
-
 /**
- * MediaPipe's WEIGHTED non-maximum suppression.
+ * MediaPipe's WEIGHTED non-maximum suppression of [d]'s candidates into its merged detections.
  *
  * Repeatedly take the best remaining detection (highest score, lower index on ties); every
  * remaining detection whose IoU with it exceeds [threshold] (itself included) is merged: box
  * corners and keypoints averaged with the scores as weights. The merged detection keeps the best
  * one's score.
  */
-internal fun weightedNms(c: Candidates, threshold: Double): List<Merged> {
-    var order = (0 until c.size).sortedByDescending { c.scores[it] } // stable: lower index first on ties
-    val kn = if (c.size == 0) 0 else c.keypoints.size / c.size
-    val out = ArrayList<Merged>()
-    while (order.isNotEmpty()) {
+internal fun weightedNms(d: Detections, threshold: Double) {
+    val order = d.order
+    var remaining = d.size
+    for (i in 0 until remaining) order[i] = i
+    sortByScoreDescending(order, d.sortScratch, remaining, d.scores)
+    var merged = 0
+    while (remaining > 0) {
         val top = order[0]
-        val merged = order.filter { iou(c.boxes, top, it) > threshold }.toMutableList()
-        if (top !in merged) merged.add(0, top) // a degenerate (empty) box still stands for itself
-        val taken = merged.toHashSet()
-        order = order.filter { it !in taken }
-        out.add(average(c, merged, kn, c.scores[top]))
+        // The best one leads its merge, even when its IoU with itself is not above the threshold
+        // (a degenerate, empty box still stands for itself); the others keep their order.
+        d.members[0] = top
+        var count = 1
+        var kept = 0
+        for (t in 1 until remaining) {
+            val other = order[t]
+            if (iou(d.boxes, top, other) > threshold) d.members[count++] = other else order[kept++] = other
+        }
+        remaining = kept
+        average(d, count, merged)
+        merged++
     }
-    return out
+    d.mergedSize = merged
 }
 
-/** Score-weighted average of the boxes and keypoints of [members], in their order. */
-private fun average(c: Candidates, members: List<Int>, kn: Int, score: Double): Merged {
-    var total = 0.0
-    for (m in members) total += c.scores[m]
-    val box = DoubleArray(4)
-    val kps = DoubleArray(kn)
-    for (m in members) {
-        val w = c.scores[m]
-        for (i in 0 until 4) box[i] += c.boxes[4 * m + i] * w
-        for (i in 0 until kn) kps[i] += c.keypoints[kn * m + i] * w
+/**
+ * Stable sort of order[0 ..< n] by descending score (a bottom-up merge sort; lower index first on
+ * ties, as the reference's stable sort).
+ */
+private fun sortByScoreDescending(order: IntArray, scratch: IntArray, n: Int, scores: DoubleArray) {
+    var src = order
+    var dst = scratch
+    var width = 1
+    while (width < n) {
+        var lo = 0
+        while (lo < n) {
+            val mid = min(lo + width, n)
+            val hi = min(lo + 2 * width, n)
+            var i = lo
+            var j = mid
+            var k = lo
+            while (i < mid && j < hi) dst[k++] = if (scores[src[j]] > scores[src[i]]) src[j++] else src[i++]
+            while (i < mid) dst[k++] = src[i++]
+            while (j < hi) dst[k++] = src[j++]
+            lo = hi
+        }
+        val swap = src
+        src = dst
+        dst = swap
+        width *= 2
     }
-    for (i in 0 until 4) box[i] /= total
-    for (i in 0 until kn) kps[i] /= total
-    return Merged(box, kps, score)
+    if (src !== order) System.arraycopy(src, 0, order, 0, n)
+}
+
+/**
+ * Score-weighted average of the boxes and keypoints of members[0 ..< count], in their order, into
+ * merged detection [at]; it keeps the first member's score.
+ */
+private fun average(d: Detections, count: Int, at: Int) {
+    val kn = d.kn
+    var total = 0.0
+    for (i in 0 until count) total += d.scores[d.members[i]]
+    for (i in 0 until 4) d.mergedBoxes[4 * at + i] = 0.0
+    for (i in 0 until kn) d.mergedKeypoints[kn * at + i] = 0.0
+    for (c in 0 until count) {
+        val m = d.members[c]
+        val w = d.scores[m]
+        for (i in 0 until 4) d.mergedBoxes[4 * at + i] += d.boxes[4 * m + i] * w
+        for (i in 0 until kn) d.mergedKeypoints[kn * at + i] += d.keypoints[kn * m + i] * w
+    }
+    for (i in 0 until 4) d.mergedBoxes[4 * at + i] /= total
+    for (i in 0 until kn) d.mergedKeypoints[kn * at + i] /= total
+    d.mergedScores[at] = d.scores[d.members[0]]
 }

@@ -3,6 +3,8 @@
 // packager/reference/*.py, and CI checks this code against that reference.
 package dev.packager.face
 
+import java.nio.FloatBuffer
+
 /**
  * Pre- and post-processing of a BlazeFace-family face detector.
  *
@@ -12,12 +14,24 @@ package dev.packager.face
  * val faces = faceDetection.postprocess(regressors, classificators, input)
  * ```
  *
+ * The wrapper keeps its working memory (the input tensor, the resampler's tables, the decoding
+ * arrays) and reuses it on every call, so that a frame allocates little more than its results:
+ * [DetectionInput.tensor] is overwritten by the next [preprocess]. Not thread-safe: use one
+ * wrapper per thread.
+ *
  * Errors: IllegalArgumentException for a zero-size image, a pixel array of the wrong length or
  * model outputs of the wrong length. NaN or infinite model outputs are not errors: such anchors
  * are dropped, as in the reference.
  */
 class FaceDetectionWrapper(val config: DetectorConfig = Recipes.blazefaceShortRange) {
     private val anchors: DoubleArray = anchorCentres(config.anchors)
+    private val resampler = Resampler()
+    private val detections = Detections(anchors.size / 2, config.numKeypoints, config.rowLength)
+    private val values = FloatArray(config.inputSize * config.inputSize * 3)
+    private val tensor: FloatBuffer = directFloats(values.size)
+
+    /** The Android adapters' reusable frame pixels (BitmapExtensions.kt). */
+    internal val argbBuffer = ArgbBuffer()
 
     /** Number of anchors, i.e. rows of the model's outputs. */
     val numAnchors: Int get() = anchors.size / 2
@@ -26,15 +40,20 @@ class FaceDetectionWrapper(val config: DetectorConfig = Recipes.blazefaceShortRa
      * ARGB pixels (row-major, width · height, as Bitmap.getPixels returns them; alpha ignored) →
      * the detector input: the image letterboxed onto size × size (aspect kept, padded with fill,
      * resampled as in Resample.kt), tensor = pixel · normScale + normOffset, NHWC RGB float32.
+     * The tensor is this wrapper's buffer, overwritten by the next call.
      */
     fun preprocess(pixels: IntArray, width: Int, height: Int): DetectionInput {
         checkImage(pixels, width, height)
         val size = config.inputSize
         val box = Letterbox.fit(width, height, size)
-        val rgb = resampleRgb(
+        val rgb = resampler.rgb(
             pixels, width, height, box.x0, box.y0, box.x1, box.y1, size, size, config.resize, config.fill,
         )
-        val tensor = FloatArray(rgb.size) { (rgb[it] * config.normScale + config.normOffset).toFloat() }
+        val v = values
+        val scale = config.normScale
+        val offset = config.normOffset
+        for (i in v.indices) v[i] = (rgb[i] * scale + offset).toFloat()
+        putAll(tensor, v)
         return DetectionInput(tensor, config.inputShape, box)
     }
 
@@ -47,13 +66,25 @@ class FaceDetectionWrapper(val config: DetectorConfig = Recipes.blazefaceShortRa
      * order) → faces, best first: decoded, weighted-NMS merged, mapped through [letterbox].
      */
     fun postprocess(regressors: FloatArray, classificators: FloatArray, letterbox: Letterbox): List<Face> {
-        val candidates = decode(config, anchors, regressors, classificators)
-        return weightedNms(candidates, config.iouThreshold).map { toFace(it, letterbox) }
+        val d = detections
+        decode(config, anchors, regressors, classificators, d)
+        weightedNms(d, config.iouThreshold)
+        val faces = ArrayList<Face>(d.mergedSize)
+        for (i in 0 until d.mergedSize) faces.add(toFace(d, i, letterbox))
+        return faces
     }
 
-    private fun toFace(m: Merged, letterbox: Letterbox): Face {
-        val box = Box(m.box[0], m.box[1], m.box[2], m.box[3])
-        val points = (0 until m.keypoints.size / 2).map { Point(m.keypoints[2 * it], m.keypoints[2 * it + 1]) }
-        return Face(letterbox.toImage(box), points.map { letterbox.toImage(it) }, m.score, box, points)
+    private fun toFace(d: Detections, i: Int, letterbox: Letterbox): Face {
+        val b = d.mergedBoxes
+        val box = Box(b[4 * i], b[4 * i + 1], b[4 * i + 2], b[4 * i + 3])
+        val kn = d.kn
+        val points = ArrayList<Point>(kn / 2)
+        val pixels = ArrayList<Point>(kn / 2)
+        for (p in 0 until kn / 2) {
+            val point = Point(d.mergedKeypoints[kn * i + 2 * p], d.mergedKeypoints[kn * i + 2 * p + 1])
+            points.add(point)
+            pixels.add(letterbox.toImage(point))
+        }
+        return Face(letterbox.toImage(box), pixels, d.mergedScores[i], box, points)
     }
 }

@@ -32,6 +32,8 @@ data class PipelineOptions(
 /**
  * The bundle's two models on ONNX Runtime: detect → crop → classify every face.
  *
+ * Not thread-safe (the wrappers reuse their buffers from frame to frame): one pipeline per thread.
+ *
  * ```
  * FaceEmotionPipeline.fromAssets(context).use { pipeline ->
  *     val faces = pipeline.run(bitmap)   // BitmapExtensions.kt
@@ -77,8 +79,9 @@ class FaceEmotionPipeline(
         classifier.close()
     }
 
-    private fun tensor(data: FloatArray, shape: List<Int>): OnnxTensor =
-        OnnxTensor.createTensor(env, FloatBuffer.wrap(data), LongArray(shape.size) { shape[it].toLong() })
+    /** The wrappers' tensors are native-order direct buffers: ONNX Runtime reads them without a copy. */
+    private fun tensor(data: FloatBuffer, shape: List<Int>): OnnxTensor =
+        OnnxTensor.createTensor(env, data, LongArray(shape.size) { shape[it].toLong() })
 
     private fun createSession(model: ByteArray): OrtSession {
         if (options.useNnapi) {

@@ -3,6 +3,7 @@
 // packager/reference/*.py, and CI checks this code against that reference.
 package dev.packager.face
 
+import java.nio.FloatBuffer
 import kotlin.math.exp
 
 /**
@@ -15,11 +16,24 @@ import kotlin.math.exp
  * val emotion = faceEmotionRecognition.postprocess(output)   // emotion.topLabel
  * ```
  *
+ * The wrapper keeps its working memory (the input tensor, the resampler's tables) and reuses it
+ * on every call: [EmotionInput.tensor] is overwritten by the next [preprocess]. Not thread-safe:
+ * use one wrapper per thread.
+ *
  * Errors: IllegalArgumentException for a zero-size image, a pixel array of the wrong length, an
  * empty or non-finite face box, a crop more than MAX_RESAMPLE_STEP source pixels per input pixel,
  * and for a model output of the wrong length or holding NaN or infinity.
  */
 class FaceEmotionRecognitionWrapper(val config: EmotionConfig = Recipes.defaultEmotion) {
+    private val resampler = Resampler()
+    private val values = FloatArray(config.size * config.size * config.channels)
+    private val tensor: FloatBuffer = directFloats(values.size)
+    private val mean = config.mean.toDoubleArray()
+    private val scale = config.scale.toDoubleArray()
+    private val probabilities = DoubleArray(config.labels.size)
+
+    /** The Android adapters' reusable frame pixels (BitmapExtensions.kt). */
+    internal val argbBuffer = ArgbBuffer()
 
     /** Square crop (x0, y0, x1, y1) in image pixels: side max(width, height) · cropScale around the box centre. */
     fun cropRect(box: Box): Box {
@@ -46,17 +60,19 @@ class FaceEmotionRecognitionWrapper(val config: EmotionConfig = Recipes.defaultE
             "face box $box is empty or not finite"
         }
         val size = config.size
-        val rgb = resampleRgb(
+        val rgb = resampler.rgb(
             pixels, width, height, r.xmin, r.ymin, r.xmax, r.ymax, size, size, config.resize, config.fill,
         )
-        val tensor = FloatArray(size * size * config.channels)
+        val values = values
+        val channels = config.channels
+        val nhwc = config.layout == TensorLayout.NHWC
         for (p in 0 until size * size) {
-            for (c in 0 until config.channels) {
-                val v = (channel(rgb, p, c) - config.mean[c]) * config.scale[c]
-                val at = if (config.layout == TensorLayout.NHWC) p * config.channels + c else c * size * size + p
-                tensor[at] = v.toFloat()
+            for (c in 0 until channels) {
+                val v = (channel(rgb, p, c) - mean[c]) * scale[c]
+                values[if (nhwc) p * channels + c else c * size * size + p] = v.toFloat()
             }
         }
+        putAll(tensor, values)
         return EmotionInput(tensor, config.inputShape)
     }
 
@@ -77,11 +93,14 @@ class FaceEmotionRecognitionWrapper(val config: EmotionConfig = Recipes.defaultE
             "emotion output has ${output.size} values; expected ${config.labels.size}"
         }
         require(output.all { it.isFinite() }) { "emotion output contains NaN or infinity" }
-        val x = DoubleArray(output.size) { output[it].toDouble() }
-        val p = if (config.outputsAreLogits) softmax(x) else x
+        val p = probabilities
+        for (i in p.indices) p[i] = output[i].toDouble()
+        if (config.outputsAreLogits) softmaxInPlace(p)
         var top = 0
         for (i in p.indices) if (p[i] > p[top]) top = i
-        return EmotionResult(p.toList(), config.labels, top)
+        val list = ArrayList<Double>(p.size)
+        for (v in p) list.add(v)
+        return EmotionResult(list, config.labels, top)
     }
 
     companion object {
@@ -89,12 +108,14 @@ class FaceEmotionRecognitionWrapper(val config: EmotionConfig = Recipes.defaultE
         internal val GRAY_WEIGHTS: DoubleArray =
             doubleArrayOf(0.299, 0.587, 0.114)
 
-        /** exp(x − max) / sum, in Double. */
-        internal fun softmax(x: DoubleArray): DoubleArray {
-            val m = x.max()
-            val e = DoubleArray(x.size) { exp(x[it] - m) }
-            val sum = e.sum()
-            return DoubleArray(x.size) { e[it] / sum }
+        /** x ← exp(x − max) / sum, in Double. */
+        internal fun softmaxInPlace(x: DoubleArray) {
+            var m = x[0]
+            for (v in x) m = maxOf(m, v)
+            for (i in x.indices) x[i] = exp(x[i] - m)
+            var sum = 0.0
+            for (v in x) sum += v
+            for (i in x.indices) x[i] = x[i] / sum
         }
     }
 }

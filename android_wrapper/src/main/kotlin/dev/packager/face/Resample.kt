@@ -9,16 +9,26 @@ import kotlin.math.floor
 import kotlin.math.max
 import kotlin.math.min
 
-// Exact resampling shared by the letterbox and the face crop (packager/reference/resample.py).
+// Exact resampling shared by the letterbox and the face crop (packager/reference/resample.py;
+// its module docstring is the specification).
 //
 // The image lies on an infinite canvas of `fill` pixels. A source rectangle (x0, y0, x1, y1)
 // (pixel k covers [k, k + 1)) is mapped onto an outW × outH grid; output column j samples the
 // source at c = x0 + (j + 0.5) · (x1 − x0) / outW, rows likewise.
-// * BILINEAR: triangle filter of radius r = max(1, step) source pixels; tap k weighs
+// * BILINEAR: the mean of s × s bilinear sub-samples, s = min(MAX_SUBSAMPLES, ceil(step)) per
+//   axis. Sub-sample q (0 ≤ q < out · s) of an axis lies at c = x0 + (q + 0.5) · ((x1 − x0) /
+//   (out · s)); p = c − 0.5, k = floor(p), a = floor((p − k) · ONE + 0.5) with
+//   ONE = 2^FRACTION_BITS; taps k and k + 1 weigh ONE − a and a. Per channel, in integers:
+//   h = wx0 · P[y][kx] + wx1 · P[y][kx + 1], sum (Long) of wy0 · h(ky) + wy1 · h(ky + 1) over the
+//   sx × sy sub-samples, value = sum / (sx · sy · ONE²) (exact: a power of two). Only the 2 × 2
+//   pixels of each sub-sample are read: the cost follows the output, not the frame.
+// * ANTIALIAS: triangle filter of radius r = max(1, step) source pixels; tap k weighs
 //   max(0, 1 − |k + 0.5 − c| / r) for k in floor(c − 0.5 − r) until that + ceil(2 r) + 2;
-//   weights are divided by their sum; taps outside the image read fill.
-// * NEAREST: tap floor(c), fill when outside the image.
-// Columns are filtered first, then rows, both in Double.
+//   weights are divided by their sum. Columns are filtered first, then rows, both in Double.
+//   Reads every pixel under the rectangle: the cost follows the frame.
+// * NEAREST: tap floor(c).
+// Taps outside the image read fill. c and p are computed in Double exactly as written (the JVM
+// never fuses a multiply and an add).
 
 /**
  * Largest resampling step in source pixels per output pixel. A longer step would make the tap
@@ -28,6 +38,279 @@ const val MAX_RESAMPLE_STEP: Double = 16384.0
 
 /** Largest |coordinate| of a source rectangle, in pixels (tap indices stay exact below it). */
 const val MAX_RESAMPLE_COORDINATE: Double = 1000000000000.0
+
+/** Fixed-point precision of the BILINEAR weights: ONE = 2^FRACTION_BITS per pixel. */
+internal const val FRACTION_BITS: Int = 11
+
+/**
+ * Largest number of BILINEAR sub-samples per output sample along one axis (the packed sums of
+ * Resampler.bilinear need 255 · MAX_SUBSAMPLES² · ONE² < 2^32).
+ */
+internal const val MAX_SUBSAMPLES: Int = 2
+
+/** The sum of the two BILINEAR weights of a sub-sample. */
+private const val ONE: Int = 1 shl FRACTION_BITS
+
+/** IllegalArgumentException unless [out] samples of the span [start, end) can be resampled (every method). */
+internal fun checkSpan(start: Double, end: Double, out: Int) {
+    val step = (end - start) / out
+    require(
+        out > 0 && start.isFinite() && end.isFinite() && abs(start) <= MAX_RESAMPLE_COORDINATE &&
+            abs(end) <= MAX_RESAMPLE_COORDINATE && step > 0.0 && step <= MAX_RESAMPLE_STEP,
+    ) {
+        "cannot resample the span [$start, $end) onto $out samples"
+    }
+}
+
+/** BILINEAR sub-samples per output sample along an axis: min(MAX_SUBSAMPLES, ceil(step)), at least 1. */
+internal fun subsamples(start: Double, end: Double, out: Int): Int =
+    min(MAX_SUBSAMPLES, max(1, ceil((end - start) / out).toInt()))
+
+/** Checks an ARGB pixel buffer; IllegalArgumentException for a zero-size image or a wrong length. */
+internal fun checkImage(pixels: IntArray, width: Int, height: Int) {
+    require(width > 0 && height > 0) { "image has zero size ($width × $height)" }
+    require(pixels.size.toLong() == width.toLong() * height) {
+        "pixel array has ${pixels.size} values; a $width × $height image needs ${width.toLong() * height}"
+    }
+}
+
+/**
+ * The resampler of one wrapper: its tap tables and its output are kept and reused by the next
+ * call (grown when a call needs more), so that BILINEAR and NEAREST allocate nothing per frame.
+ * Not thread-safe.
+ */
+internal class Resampler {
+    // BILINEAR, per sub-sample of the x axis: the columns of taps k and k + 1 and their weights.
+    // A tap outside the image points at column 0 with weight 0; its weight goes to the fill,
+    // whose share of output sample j is what its sub-samples' weights inside, colInside[j], leave.
+    // NEAREST uses col0 alone: the column, or −1 for the fill.
+    private var col0 = IntArray(0)
+    private var col1 = IntArray(0)
+    private var colWeight0 = IntArray(0)
+    private var colWeight1 = IntArray(0)
+    private var colInside = IntArray(0)
+
+    // The same for the y axis, with row offsets (row · width) instead of rows.
+    private var row0 = IntArray(0)
+    private var row1 = IntArray(0)
+    private var rowWeight0 = IntArray(0)
+    private var rowWeight1 = IntArray(0)
+    private var rowInside = IntArray(0)
+
+    /** R, G, B of the last BILINEAR or NEAREST call. */
+    private var out = DoubleArray(0)
+
+    /**
+     * Resamples the source rectangle (x0, y0, x1, y1) of an ARGB image (alpha ignored) onto
+     * outW × outH pixels: R, G, B doubles 0..255, row-major, 3 per pixel. BILINEAR and NEAREST
+     * return this resampler's own array, overwritten by the next call; ANTIALIAS a new one.
+     * IllegalArgumentException for what the reference refuses (checked before anything is written).
+     */
+    fun rgb(
+        pixels: IntArray, width: Int, height: Int,
+        x0: Double, y0: Double, x1: Double, y1: Double,
+        outW: Int, outH: Int, method: Interpolation, fill: Double,
+    ): DoubleArray {
+        checkImage(pixels, width, height)
+        if (method == Interpolation.ANTIALIAS) {
+            return resampleAntialias(pixels, width, height, x0, y0, x1, y1, outW, outH, fill)
+        }
+        if (method == Interpolation.BILINEAR) {
+            require(fill == floor(fill) && fill >= 0.0 && fill <= 255.0) {
+                "bilinear resampling takes an integer fill 0..255, not $fill"
+            }
+        }
+        checkSpan(x0, x1, outW)
+        checkSpan(y0, y1, outH)
+        if (out.size != outW * outH * 3) out = DoubleArray(outW * outH * 3)
+        if (method == Interpolation.BILINEAR) {
+            bilinear(pixels, width, height, x0, y0, x1, y1, outW, outH, fill.toInt())
+        } else {
+            nearest(pixels, width, height, x0, y0, x1, y1, outW, outH, fill)
+        }
+        return out
+    }
+
+    private fun ensureTaps(nx: Int, ny: Int, outW: Int, outH: Int) {
+        if (col0.size < nx) {
+            col0 = IntArray(nx)
+            col1 = IntArray(nx)
+            colWeight0 = IntArray(nx)
+            colWeight1 = IntArray(nx)
+        }
+        if (row0.size < ny) {
+            row0 = IntArray(ny)
+            row1 = IntArray(ny)
+            rowWeight0 = IntArray(ny)
+            rowWeight1 = IntArray(ny)
+        }
+        if (colInside.size < outW) colInside = IntArray(outW)
+        if (rowInside.size < outH) rowInside = IntArray(outH)
+    }
+
+    /**
+     * The integer sums of the spec, per channel, in any order (integers: every order gives the
+     * same sum). R and B are summed together in one Long, R in the high 32 bits and B in the low
+     * ones: every partial sum of a channel is at most 255 · sx · sy · ONE² ≤ 255 · 2^24 < 2^32, so
+     * B never carries into R (R may reach the sign bit: it is read back unsigned). Taps outside
+     * the image weigh 0 here; the fill gets the rest of each sample's weight at the end.
+     */
+    private fun bilinear(
+        pixels: IntArray, width: Int, height: Int,
+        x0: Double, y0: Double, x1: Double, y1: Double,
+        outW: Int, outH: Int, fill: Int,
+    ) {
+        val sx = subsamples(x0, x1, outW)
+        val sy = subsamples(y0, y1, outH)
+        ensureTaps(outW * sx, outH * sy, outW, outH)
+        bilinearTaps(x0, x1, outW, sx, width, 1, col0, col1, colWeight0, colWeight1, colInside)
+        bilinearTaps(y0, y1, outH, sy, height, width, row0, row1, rowWeight0, rowWeight1, rowInside)
+        // The weight of one output sample, sx · sy · ONE², and 1 / it (a power of two: the
+        // product is the exact quotient).
+        val total = sx.toLong() * sy * ONE * ONE
+        val norm = 1.0 / total.toDouble()
+        val out = out
+        var at = 0
+        for (i in 0 until outH) {
+            for (j in 0 until outW) {
+                var rb = 0L
+                var g = 0L
+                if (sx == 2 && sy == 2) {
+                    // The common downscale, unrolled over the two sub-sample rows.
+                    val qa = 2 * i
+                    val qb = qa + 1
+                    for (qx in 2 * j until 2 * j + 2) {
+                        val c0 = col0[qx]
+                        val c1 = col1[qx]
+                        val u0 = colWeight0[qx]
+                        val u1 = colWeight1[qx]
+                        rb += subsampleRb(pixels, row0[qa], row1[qa], rowWeight0[qa], rowWeight1[qa], c0, c1, u0, u1)
+                        g += subsampleG(pixels, row0[qa], row1[qa], rowWeight0[qa], rowWeight1[qa], c0, c1, u0, u1)
+                        rb += subsampleRb(pixels, row0[qb], row1[qb], rowWeight0[qb], rowWeight1[qb], c0, c1, u0, u1)
+                        g += subsampleG(pixels, row0[qb], row1[qb], rowWeight0[qb], rowWeight1[qb], c0, c1, u0, u1)
+                    }
+                } else {
+                    for (qy in sy * i until sy * i + sy) {
+                        val r0 = row0[qy]
+                        val r1 = row1[qy]
+                        val v0 = rowWeight0[qy]
+                        val v1 = rowWeight1[qy]
+                        for (qx in sx * j until sx * j + sx) {
+                            val c0 = col0[qx]
+                            val c1 = col1[qx]
+                            val u0 = colWeight0[qx]
+                            val u1 = colWeight1[qx]
+                            rb += subsampleRb(pixels, r0, r1, v0, v1, c0, c1, u0, u1)
+                            g += subsampleG(pixels, r0, r1, v0, v1, c0, c1, u0, u1)
+                        }
+                    }
+                }
+                // The fill's share: the sample's weight less the weight of its taps inside.
+                val f = fill * (total - rowInside[i].toLong() * colInside[j])
+                out[at] = ((rb ushr 32) + f).toDouble() * norm
+                out[at + 1] = (g + f).toDouble() * norm
+                out[at + 2] = ((rb and 0xFFFFFFFFL) + f).toDouble() * norm
+                at += 3
+            }
+        }
+    }
+
+    private fun nearest(
+        pixels: IntArray, width: Int, height: Int,
+        x0: Double, y0: Double, x1: Double, y1: Double,
+        outW: Int, outH: Int, fill: Double,
+    ) {
+        ensureTaps(outW, outH, outW, outH)
+        nearestTaps(x0, x1, outW, width, 1, col0)
+        nearestTaps(y0, y1, outH, height, width, row0)
+        val out = out
+        var at = 0
+        for (i in 0 until outH) {
+            val row = row0[i]
+            for (j in 0 until outW) {
+                val col = col0[j]
+                if (row < 0 || col < 0) {
+                    out[at] = fill
+                    out[at + 1] = fill
+                    out[at + 2] = fill
+                } else {
+                    val p = pixels[row + col]
+                    out[at] = ((p shr 16) and 0xFF).toDouble()
+                    out[at + 1] = ((p shr 8) and 0xFF).toDouble()
+                    out[at + 2] = (p and 0xFF).toDouble()
+                }
+                at += 3
+            }
+        }
+    }
+}
+
+/** R (bits 32..63) and B (bits 0..31) of ARGB pixel [p], as the two lanes of a Long. */
+@Suppress("NOTHING_TO_INLINE")
+private inline fun lanesRb(p: Int): Long = ((p and 0xFF0000).toLong() shl 16) or (p and 0xFF).toLong()
+
+/**
+ * One sub-sample's R and B sums: v0 · h(r0) + v1 · h(r1) with h(r) = u0 · P[r + c0] + u1 · P[r + c1],
+ * both channels at once (lanes of [lanesRb]; each lane stays below 255 · ONE² < 2^30).
+ */
+@Suppress("NOTHING_TO_INLINE")
+private inline fun subsampleRb(
+    pixels: IntArray, r0: Int, r1: Int, v0: Int, v1: Int, c0: Int, c1: Int, u0: Int, u1: Int,
+): Long {
+    val h0 = u0 * lanesRb(pixels[r0 + c0]) + u1 * lanesRb(pixels[r0 + c1])
+    val h1 = u0 * lanesRb(pixels[r1 + c0]) + u1 * lanesRb(pixels[r1 + c1])
+    return v0 * h0 + v1 * h1
+}
+
+/** The same for G (at most 255 · ONE², an Int). */
+@Suppress("NOTHING_TO_INLINE")
+private inline fun subsampleG(
+    pixels: IntArray, r0: Int, r1: Int, v0: Int, v1: Int, c0: Int, c1: Int, u0: Int, u1: Int,
+): Int {
+    val h0 = u0 * ((pixels[r0 + c0] shr 8) and 0xFF) + u1 * ((pixels[r0 + c1] shr 8) and 0xFF)
+    val h1 = u0 * ((pixels[r1 + c0] shr 8) and 0xFF) + u1 * ((pixels[r1 + c1] shr 8) and 0xFF)
+    return v0 * h0 + v1 * h1
+}
+
+/**
+ * BILINEAR taps of the out · [s] sub-samples of the span [start, end) on an axis of [size]
+ * pixels: index0[q] and index1[q] are taps k and k + 1 times [stride], weight0[q] and weight1[q]
+ * their weights ONE − a and a; a tap outside the image gets index 0 and weight 0 instead.
+ * inside[o] = the summed weight inside the image of output sample o's sub-samples.
+ */
+private fun bilinearTaps(
+    start: Double, end: Double, out: Int, s: Int, size: Int, stride: Int,
+    index0: IntArray, index1: IntArray, weight0: IntArray, weight1: IntArray, inside: IntArray,
+) {
+    val n = out * s
+    val step = (end - start) / n
+    for (q in 0 until n) {
+        val p = start + (q + 0.5) * step - 0.5
+        val k = floor(p)
+        val a = floor((p - k) * ONE + 0.5).toInt()
+        // |k| ≤ MAX_RESAMPLE_COORDINATE + 1: exact in Double; converted to Int only inside the image.
+        val in0 = k >= 0.0 && k < size
+        val in1 = k + 1.0 >= 0.0 && k + 1.0 < size
+        index0[q] = if (in0) k.toInt() * stride else 0
+        index1[q] = if (in1) (k.toInt() + 1) * stride else 0
+        weight0[q] = if (in0) ONE - a else 0
+        weight1[q] = if (in1) a else 0
+    }
+    for (o in 0 until out) {
+        var w = 0
+        for (q in s * o until s * o + s) w += weight0[q] + weight1[q]
+        inside[o] = w
+    }
+}
+
+/** NEAREST taps of [out] samples of the span [start, end): floor(c) times [stride], −1 for the fill. */
+private fun nearestTaps(start: Double, end: Double, out: Int, size: Int, stride: Int, index: IntArray) {
+    val step = (end - start) / out
+    for (o in 0 until out) {
+        val k = floor(start + (o + 0.5) * step)
+        index[o] = if (k >= 0.0 && k < size) k.toInt() * stride else -1
+    }
+}
 
 /**
  * Taps of one axis: output sample o reads source indices lo[o] until lo[o] + count[o] with the
@@ -41,24 +324,18 @@ internal class AxisTaps(
     val fillWeight: DoubleArray,
 )
 
-/** Taps for [out] samples of the source span [start, end) on an axis of [size] pixels. */
-internal fun axisTaps(start: Double, end: Double, out: Int, size: Int, method: Interpolation): AxisTaps {
+/** ANTIALIAS taps for [out] samples of the source span [start, end) on an axis of [size] pixels. */
+internal fun axisTaps(start: Double, end: Double, out: Int, size: Int): AxisTaps {
+    checkSpan(start, end, out)
     val step = (end - start) / out
-    require(
-        out > 0 && start.isFinite() && end.isFinite() && abs(start) <= MAX_RESAMPLE_COORDINATE &&
-            abs(end) <= MAX_RESAMPLE_COORDINATE && step > 0.0 && step <= MAX_RESAMPLE_STEP,
-    ) {
-        "cannot resample the span [$start, $end) onto $out samples"
-    }
-    val bilinear = method == Interpolation.BILINEAR
-    val radius = if (bilinear) max(1.0, step) else 0.0
-    val width = if (bilinear) ceil(2 * radius).toInt() + 2 else 1
+    val radius = max(1.0, step)
+    val width = ceil(2 * radius).toInt() + 2
     val first = DoubleArray(out)
     val lo = IntArray(out)
     val count = IntArray(out)
     for (o in 0 until out) {
         val c = start + (o + 0.5) * step
-        first[o] = if (bilinear) floor(c - 0.5 - radius) else floor(c)
+        first[o] = floor(c - 0.5 - radius)
         // Taps with a nonzero weight lie in (c − 0.5 − r, c − 0.5 + r): skip spans off the image,
         // which also keeps the index arithmetic below far from Int and Double precision limits.
         if (c - 0.5 - radius > size || c + 0.5 + radius < 0) continue
@@ -75,8 +352,8 @@ internal fun axisTaps(start: Double, end: Double, out: Int, size: Int, method: I
     val fillWeight = DoubleArray(out)
     for (o in 0 until out) {
         val c = start + (o + 0.5) * step
-        if (!bilinear || c - 0.5 - radius > size || c + 0.5 + radius < 0) {
-            if (count[o] == 1) weight[offset[o]] = 1.0 else fillWeight[o] = 1.0
+        if (c - 0.5 - radius > size || c + 0.5 + radius < 0) {
+            fillWeight[o] = 1.0
             continue
         }
         var sum = 0.0
@@ -93,26 +370,17 @@ internal fun axisTaps(start: Double, end: Double, out: Int, size: Int, method: I
     return AxisTaps(lo, count, offset, weight, fillWeight)
 }
 
-/** Checks an ARGB pixel buffer; IllegalArgumentException for a zero-size image or a wrong length. */
-internal fun checkImage(pixels: IntArray, width: Int, height: Int) {
-    require(width > 0 && height > 0) { "image has zero size ($width × $height)" }
-    require(pixels.size.toLong() == width.toLong() * height) {
-        "pixel array has ${pixels.size} values; a $width × $height image needs ${width.toLong() * height}"
-    }
-}
-
 /**
- * Resamples the source rectangle (x0, y0, x1, y1) of an ARGB image (alpha ignored) onto
- * outW × outH pixels: returns R, G, B doubles 0..255, row-major, 3 per pixel.
+ * ANTIALIAS resampling of the source rectangle (x0, y0, x1, y1) of an ARGB image onto
+ * outW × outH pixels: R, G, B doubles 0..255, row-major, 3 per pixel (a new array).
  */
-internal fun resampleRgb(
+private fun resampleAntialias(
     pixels: IntArray, width: Int, height: Int,
     x0: Double, y0: Double, x1: Double, y1: Double,
-    outW: Int, outH: Int, method: Interpolation, fill: Double,
+    outW: Int, outH: Int, fill: Double,
 ): DoubleArray {
-    checkImage(pixels, width, height)
-    val xt = axisTaps(x0, x1, outW, width, method)
-    val yt = axisTaps(y0, y1, outH, height, method)
+    val xt = axisTaps(x0, x1, outW, width)
+    val yt = axisTaps(y0, y1, outH, height)
     // Only the source rows some output row reads are filtered; slot[row] is their place in horiz.
     val slot = IntArray(height)
     for (oy in 0 until outH) for (i in 0 until yt.count[oy]) slot[yt.lo[oy] + i] = 1
@@ -148,7 +416,9 @@ private const val COLUMN_STRIDE = 3 * ROWS_PER_PASS
  * value, the same operations in the same order as one row at a time: Σ w · pixel over the taps
  * in order, from 0.0, then + fillWeight · fill.
  */
-private fun filterColumns(pixels: IntArray, width: Int, rows: IntArray, xt: AxisTaps, outW: Int, fill: Double): DoubleArray {
+private fun filterColumns(
+    pixels: IntArray, width: Int, rows: IntArray, xt: AxisTaps, outW: Int, fill: Double,
+): DoubleArray {
     // Only the columns some tap reads are converted: [xlo, xhi).
     var xlo = width
     var xhi = 0
@@ -176,7 +446,9 @@ private fun filterColumns(pixels: IntArray, width: Int, rows: IntArray, xt: Axis
  * cols, as Doubles into [lines]: column x holds R, G, B of row 0, then of row 1, 2, 3, so that
  * one tap reads [COLUMN_STRIDE] neighbouring values. Every pixel is converted once, not once per tap.
  */
-private fun convertRows(pixels: IntArray, width: Int, rows: IntArray, first: Int, m: Int, xlo: Int, cols: Int, lines: DoubleArray) {
+private fun convertRows(
+    pixels: IntArray, width: Int, rows: IntArray, first: Int, m: Int, xlo: Int, cols: Int, lines: DoubleArray,
+) {
     val a0 = rows[first] * width + xlo
     val a1 = rows[first + min(1, m - 1)] * width + xlo
     val a2 = rows[first + min(2, m - 1)] * width + xlo
@@ -202,7 +474,9 @@ private inline fun unpack(p: Int, to: DoubleArray, at: Int) {
  * Column taps over the 4 rows converted in [lines]; the first [m] of them are rows
  * first ..< first + m of [horiz] (outW × 3 values each). Rows repeated to fill the pass are not stored.
  */
-private fun filterPass(lines: DoubleArray, xlo: Int, xt: AxisTaps, outW: Int, fill: Double, first: Int, m: Int, horiz: DoubleArray) {
+private fun filterPass(
+    lines: DoubleArray, xlo: Int, xt: AxisTaps, outW: Int, fill: Double, first: Int, m: Int, horiz: DoubleArray,
+) {
     val line = outW * 3
     for (j in 0 until outW) {
         var r0 = 0.0; var g0 = 0.0; var b0 = 0.0

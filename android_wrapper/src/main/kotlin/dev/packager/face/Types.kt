@@ -3,6 +3,11 @@
 // packager/reference/*.py, and CI checks this code against that reference.
 package dev.packager.face
 
+import java.nio.Buffer
+import java.nio.ByteBuffer
+import java.nio.ByteOrder
+import java.nio.FloatBuffer
+
 /** An axis-aligned box (xmin, ymin, xmax, ymax); image pixels or normalized, as documented at use. */
 data class Box(val xmin: Double, val ymin: Double, val xmax: Double, val ymax: Double) {
     val width: Double get() = xmax - xmin
@@ -65,13 +70,59 @@ data class Face(
 /**
  * The detector's input tensor.
  *
- * @property tensor float32, [shape] = [1, size, size, 3], NHWC, RGB.
+ * @property tensor float32 values, [shape] = [1, size, size, 3], NHWC, RGB, in a native-order
+ *   direct buffer (position 0, limit = the number of values) that ONNX Runtime takes without a
+ *   copy: `OnnxTensor.createTensor(env, input.tensor, shape)`. The buffer belongs to the wrapper
+ *   and is overwritten by its next preprocess call: run the model before preprocessing the next
+ *   frame, or copy the values ([tensorValues]) to keep them.
  * @property letterbox where the input lies on the source image (needed by postprocess).
  */
-class DetectionInput(val tensor: FloatArray, val shape: List<Int>, val letterbox: Letterbox)
+class DetectionInput(val tensor: FloatBuffer, val shape: List<Int>, val letterbox: Letterbox) {
+    /** A copy of the tensor's values (allocates: for tests and debugging, not per frame). */
+    fun tensorValues(): FloatArray = copyValues(tensor)
+}
 
-/** An emotion model's input tensor: float32, [shape] in the model's layout. */
-class EmotionInput(val tensor: FloatArray, val shape: List<Int>)
+/**
+ * An emotion model's input tensor: float32, [shape] in the model's layout, in a native-order
+ * direct buffer that ONNX Runtime takes without a copy. As for [DetectionInput.tensor], the
+ * buffer belongs to the wrapper and is overwritten by its next preprocess call.
+ */
+class EmotionInput(val tensor: FloatBuffer, val shape: List<Int>) {
+    /** A copy of the tensor's values (allocates: for tests and debugging, not per frame). */
+    fun tensorValues(): FloatArray = copyValues(tensor)
+}
+
+/** A native-order direct buffer of [size] floats: what OnnxTensor.createTensor uses without a copy. */
+internal fun directFloats(size: Int): FloatBuffer =
+    ByteBuffer.allocateDirect(4 * size).order(ByteOrder.nativeOrder()).asFloatBuffer()
+
+private fun copyValues(b: FloatBuffer): FloatArray = FloatArray(b.limit()) { b.get(it) }
+
+/**
+ * [values] into [buffer] (of as many floats), leaving it at position 0. clear() and rewind() are
+ * called as java.nio.Buffer's: FloatBuffer's own overrides exist only since Java 9 (Android 14),
+ * and code compiled against them fails on older devices.
+ */
+internal fun putAll(buffer: FloatBuffer, values: FloatArray) {
+    val b: Buffer = buffer
+    b.clear()
+    buffer.put(values)
+    b.rewind()
+}
+
+/**
+ * One reusable ARGB array (the Android adapters read each Bitmap frame into it): re-allocated
+ * only when the pixel count changes. Not thread-safe, like the wrapper that holds it.
+ */
+internal class ArgbBuffer {
+    private var pixels = IntArray(0)
+
+    /** The array, of exactly [size] values; its content is whatever the last user wrote. */
+    fun of(size: Int): IntArray {
+        if (pixels.size != size) pixels = IntArray(size)
+        return pixels
+    }
+}
 
 /**
  * Class probabilities of one face.
