@@ -1,46 +1,66 @@
 // Hand-written test code (not generated): times the generated core's pre- plus post-processing
-// on parity case folders (the reference's real model outputs stand in for the runtime).
+// on parity case folders (the reference's real model outputs stand in for the runtime), and
+// counts the bytes it allocates per frame.
 package dev.packager.face.harness
 
-import dev.packager.face.Face
 import java.io.File
+import java.lang.management.ManagementFactory
 
 /** Warm-up runs before timing, so that the JIT has compiled the hot loops (as on a device
  *  after the first frames). */
 private const val WARMUP = 15
 
+/** Timed stages, in output order; "total" is their sum per frame. */
+private val STAGES = listOf("detector_pre", "detector_post", "emotion_pre", "emotion_post", "total")
+
 /**
  * For every case: median milliseconds over [repeats] frames of detector pre- and post-processing
- * and, per face, emotion pre- and post-processing; written to [outFile] as JSON by case name.
+ * and, per face, emotion pre- and post-processing, and the bytes the benchmark thread allocated
+ * per timed frame (`alloc_bytes_per_frame`, HotSpot's per-thread allocation counter around the
+ * timed frames, after the warm-up); written to [outFile] as JSON by case name.
  */
 fun runBench(casesRoot: File, repeats: Int, outFile: File): Int {
+    val threads = ManagementFactory.getThreadMXBean() as com.sun.management.ThreadMXBean
+    val thread = Thread.currentThread().id
     val results = LinkedHashMap<String, Any>()
     for (dir in Case.all(casesRoot)) {
         val case = Case(dir)
-        val stages = mapOf("detector_pre" to ArrayList<Double>(), "detector_post" to ArrayList(), "emotion_pre" to ArrayList(), "emotion_post" to ArrayList(), "total" to ArrayList())
+        // Nanoseconds per stage (STAGES order) and frame, written by the frame loop, which
+        // allocates nothing itself: what the counter sees is the wrapper's.
+        val times = Array(STAGES.size) { LongArray(repeats) }
+        val warm = Array(STAGES.size) { LongArray(1) }
         var faces = 0
-        repeat(WARMUP + repeats) { n ->
-            val times = frame(case).also { faces = it.second }.first
-            if (n >= WARMUP) times.forEach { (k, v) -> stages.getValue(k).add(v) }
-        }
-        results[dir.name] = stages.mapValues { median(it.value) } + mapOf("faces" to faces, "width" to case.width, "height" to case.height)
+        repeat(WARMUP) { faces = frame(case, warm, 0) }
+        val before = threads.getThreadAllocatedBytes(thread)
+        for (n in 0 until repeats) frame(case, times, n)
+        val allocated = threads.getThreadAllocatedBytes(thread) - before
+        val row = LinkedHashMap<String, Any>()
+        for ((s, name) in STAGES.withIndex()) row[name] = median(times[s]) / 1e6
+        row["faces"] = faces
+        row["width"] = case.width
+        row["height"] = case.height
+        row["alloc_bytes_per_frame"] = allocated.toDouble() / repeats
+        results[dir.name] = row
     }
     outFile.writeText(toJson(results))
     return 0
 }
 
-/** One frame: stage → milliseconds, and the number of faces. */
-private fun frame(case: Case): Pair<Map<String, Double>, Int> {
+/**
+ * One frame: nanoseconds of each stage into times[stage][n] (STAGES order); returns the number
+ * of faces.
+ */
+private fun frame(case: Case, times: Array<LongArray>, n: Int): Int {
     val t0 = System.nanoTime()
     val input = case.detection.preprocess(case.pixels, case.width, case.height)
     val t1 = System.nanoTime()
-    val faces: List<Face> = case.detection.postprocess(case.regressors, case.classificators, input)
+    val faces = case.detection.postprocess(case.regressors, case.classificators, input)
     val t2 = System.nanoTime()
     var pre = 0L
     var post = 0L
-    faces.forEachIndexed { i, face ->
+    for (i in 0 until faces.size) {
         val a = System.nanoTime()
-        case.recognition.preprocess(case.pixels, case.width, case.height, face)
+        case.recognition.preprocess(case.pixels, case.width, case.height, faces[i])
         val b = System.nanoTime()
         // The reference's output for its i-th face (the same face: parity checks that).
         if (i < case.emotionOutputs.size) case.recognition.postprocess(case.emotionOutputs[i])
@@ -48,16 +68,17 @@ private fun frame(case: Case): Pair<Map<String, Double>, Int> {
         pre += b - a
         post += c - b
     }
-    val ms = { ns: Long -> ns / 1e6 }
-    val times = mapOf(
-        "detector_pre" to ms(t1 - t0), "detector_post" to ms(t2 - t1),
-        "emotion_pre" to ms(pre), "emotion_post" to ms(post),
-        "total" to ms(t2 - t0 + pre + post),
-    )
-    return times to faces.size
+    times[0][n] = t1 - t0
+    times[1][n] = t2 - t1
+    times[2][n] = pre
+    times[3][n] = post
+    times[4][n] = t2 - t0 + pre + post
+    return faces.size
 }
 
-private fun median(v: List<Double>): Double {
-    val s = v.sorted()
-    return if (s.size % 2 == 1) s[s.size / 2] else (s[s.size / 2 - 1] + s[s.size / 2]) / 2
+/** Median of [v] (sorted in place), in the unit of its values. */
+private fun median(v: LongArray): Double {
+    v.sort()
+    val m = v.size / 2
+    return if (v.size % 2 == 1) v[m].toDouble() else (v[m - 1] + v[m]) / 2.0
 }

@@ -34,7 +34,6 @@ MAIN_CLASS = "dev.packager.face.harness.MainKt"
 COMPILE_TIMEOUT = 900
 #: Compiled versions kept in the cache (one per source hash; older ones are removed).
 KEEP_COMPILED = 3
-#: Frame sizes the benchmark times (width, height).
 
 
 def toolchain() -> tuple[str, Path, Path]:
@@ -150,9 +149,10 @@ def benchmark(repeats: int = 30) -> dict:
     Returns ``{"repeats": n, "sizes": {"640x480": {"width", "height", "faces",
     "kotlin_pre_post_ms", "reference_inference_ms", "ratio", "reference_pre_post_ms",
     "kotlin_detector_pre_ms", "kotlin_detector_post_ms", "kotlin_emotion_pre_ms",
-    "kotlin_emotion_post_ms"}, ...}}``: medians over ``repeats`` frames;
-    ratio = kotlin_pre_post_ms / reference_inference_ms (below 1: pre+post costs less than the
-    models it surrounds).
+    "kotlin_emotion_post_ms", "kotlin_alloc_bytes_per_frame"}, ...}}``: medians over ``repeats``
+    frames; ratio = kotlin_pre_post_ms / reference_inference_ms (below 1: pre+post costs less than
+    the models it surrounds); kotlin_alloc_bytes_per_frame = heap bytes the benchmark thread
+    allocated per timed frame (HotSpot's per-thread counter, after the warm-up).
     """
     from packager.parity import cases
     from packager.reference import pipeline
@@ -171,7 +171,9 @@ def benchmark(repeats: int = 30) -> dict:
     result = {"repeats": repeats, "sizes": {}}
     for name, rgb in images.items():
         row = rows[name]
-        result["sizes"][name] = size_result("kotlin", pipe, rgb, repeats, row, row["total"], {s: row[s] for s in STAGES})
+        r = size_result("kotlin", pipe, rgb, repeats, row, row["total"], {s: row[s] for s in STAGES})
+        r["kotlin_alloc_bytes_per_frame"] = row["alloc_bytes_per_frame"]
+        result["sizes"][name] = r
     return result
 
 
@@ -179,12 +181,13 @@ def bench_table(result: dict) -> str:
     """Markdown table of ``benchmark()``'s result."""
     lines = [
         f"Kotlin pre+post per frame (JVM, JIT-warm) vs reference model inference, median of {result['repeats']}",
-        "| frame | faces | kotlin pre+post ms | reference inference ms | ratio | reference numpy pre+post ms |",
-        "|---|---|---|---|---|---|",
+        "| frame | faces | kotlin pre+post ms | reference inference ms | ratio | reference numpy pre+post ms "
+        "| kotlin bytes allocated per frame |",
+        "|---|---|---|---|---|---|---|",
     ]
     for name, r in result["sizes"].items():
         lines.append(f"| {name} | {r['faces']} | {r['kotlin_pre_post_ms']:.2f} | {r['reference_inference_ms']:.2f} "
-                     f"| {r['ratio']:.2f} | {r['reference_pre_post_ms']:.2f} |")
+                     f"| {r['ratio']:.2f} | {r['reference_pre_post_ms']:.2f} | {r['kotlin_alloc_bytes_per_frame']:,.0f} |")
     return "\n".join(lines)
 
 
