@@ -9,9 +9,11 @@ private const val USAGE = """usage:
   parity CASES_ROOT OUT_ROOT         run every parity case folder (exit 1 when a case threw)
   fuzz SEED ITERATIONS OUT.json      random images and model outputs through the core (exit 1 on
                                      an exception other than IllegalArgumentException)
-  bench CASES_ROOT REPEATS OUT.json  median time of pre- plus post-processing per case"""
+  bench CASES_ROOT REPEATS OUT.json  median time of pre- plus post-processing per case, and the
+                                     bytes allocated per frame
+  resample JOBS.json OUT_DIR         the resampler alone on a list of rectangles (Resampling.kt)"""
 
-private val ARITY = mapOf("parity" to 3, "fuzz" to 4, "bench" to 4)
+private val ARITY = mapOf("parity" to 3, "fuzz" to 4, "bench" to 4, "resample" to 3)
 
 fun main(args: Array<String>) {
     if (args.isEmpty() || ARITY[args[0]] != args.size) {
@@ -21,6 +23,7 @@ fun main(args: Array<String>) {
     val code = when (args[0]) {
         "parity" -> if (runParity(File(args[1]), File(args[2])) == 0) 0 else 1
         "fuzz" -> runFuzz(args[1].toLong(), args[2].toInt(), File(args[3]))
+        "resample" -> runResampling(File(args[1]), File(args[2]))
         else -> runBench(File(args[1]), args[2].toInt(), File(args[3]))
     }
     exitProcess(code)

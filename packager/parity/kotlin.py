@@ -7,7 +7,7 @@ under ``<packager cache>/kotlin/<sha256 of the sources and compiler>``, so a sec
 ``packager parity`` starts at once.
 
 Harness modes (``android_wrapper/harness/Main.kt``): ``parity`` (case folders, see
-``packager.parity``), ``fuzz`` and ``bench``.
+``packager.parity``), ``fuzz``, ``bench`` and ``resample``.
 """
 
 from __future__ import annotations
@@ -140,6 +140,35 @@ def fuzz(seed: int = 20240601, iterations: int = 5000) -> dict:
         if done.returncode not in (0, 1) or not out.is_file():
             raise PackagerError(f"the Kotlin fuzz run failed (exit {done.returncode}):\n{done.stdout}{done.stderr}")
         return json.loads(out.read_text())
+
+
+def resample(image, jobs: list[dict]) -> list:
+    """The generated resampler alone (harness ``resample`` mode): ``image`` H×W×3 uint8, each job
+    ``{"rect": (x0, y0, x1, y1), "out": (w, h), "method": ..., "fill": f}``.  Returns per job the
+    H×W×3 float64 values, or None where the core refused (IllegalArgumentException)."""
+    import numpy as np
+
+    image = np.ascontiguousarray(image, dtype=np.uint8)
+    with tempfile.TemporaryDirectory(prefix="packager-kotlin-resample-") as tmp:
+        image.tofile(Path(tmp) / "pixels.rgb")
+        spec = {"width": image.shape[1], "height": image.shape[0], "pixels": "pixels.rgb",
+                "jobs": [{"rect": [float(v) for v in j["rect"]], "out": list(j["out"]), "method": j["method"],
+                          "fill": float(j["fill"])} for j in jobs]}
+        (Path(tmp) / "jobs.json").write_text(json.dumps(spec))
+        done = run("resample", str(Path(tmp) / "jobs.json"), str(Path(tmp) / "out"))
+        if done.returncode != 0:
+            raise PackagerError(f"the Kotlin resample run failed (exit {done.returncode}):\n{done.stdout}{done.stderr}")
+        status = json.loads((Path(tmp) / "out" / "status.json").read_text())["status"]
+        values = np.fromfile(Path(tmp) / "out" / "values.f64", "<f8")
+    out, at = [], 0
+    for job, s in zip(jobs, status):
+        if s != "ok":
+            out.append(None)
+            continue
+        w, h = job["out"]
+        out.append(values[at:at + w * h * 3].reshape(h, w, 3))
+        at += w * h * 3
+    return out
 
 
 def benchmark(repeats: int = 30) -> dict:
