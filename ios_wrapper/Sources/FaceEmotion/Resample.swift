@@ -168,13 +168,22 @@ enum Resampler {
           for v in 0..<acc.count {
             acc[v] = 0
           }
-          for qy in (i * sy)..<(i * sy + sy) {
-            for t in 0..<2 {
-              let wy = yt[4 * qy + 2 + t]
-              if wy == 0 {
-                continue  // a tap outside the image, or one of weight 0: adds exactly nothing
+          let q = 8 * i
+          if sx == 2 && sy == 2 && yt[q + 2] != 0 && yt[q + 3] != 0 && yt[q + 6] != 0
+            && yt[q + 7] != 0
+          {
+            sumFourRows(
+              px, rows: (yt[q], yt[q + 1], yt[q + 4], yt[q + 5]),
+              weights: (yt[q + 2], yt[q + 3], yt[q + 6], yt[q + 7]), taps: xt, into: acc)
+          } else {
+            for qy in (i * sy)..<(i * sy + sy) {
+              for t in 0..<2 {
+                let wy = yt[4 * qy + 2 + t]
+                if wy == 0 {
+                  continue  // a tap outside the image, or one of weight 0: adds exactly nothing
+                }
+                sumRow(px, row: yt[4 * qy + t], weight: wy, subsamples: sx, taps: xt, into: acc)
               }
-              sumRow(px, row: yt[4 * qy + t], weight: wy, subsamples: sx, taps: xt, into: acc)
             }
           }
           let y = yin[i]
@@ -242,6 +251,44 @@ enum Resampler {
       acc[3 * j] = acc[3 * j] &+ weight &* r
       acc[3 * j + 1] = acc[3 * j + 1] &+ weight &* g
       acc[3 * j + 2] = acc[3 * j + 2] &+ weight &* b
+    }
+  }
+
+  /// sumRow over four rows at once (two sub-sample rows of two taps, two sub-samples per
+  /// output column): the same sums, with 16 independent pixel reads per output column.
+  @inline(__always)
+  private static func sumFourRows(
+    _ px: UnsafeBufferPointer<UInt8>, rows: (Int, Int, Int, Int), weights: (Int, Int, Int, Int),
+    taps xt: UnsafeMutableBufferPointer<Int>, into acc: UnsafeMutableBufferPointer<Int>
+  ) {
+    @inline(__always)
+    func h(_ row: Int, _ c0: Int, _ c1: Int, _ c2: Int, _ c3: Int, _ w: (Int, Int, Int, Int))
+      -> (Int, Int, Int)
+    {
+      let p0 = row &+ c0
+      let p1 = row &+ c1
+      let p2 = row &+ c2
+      let p3 = row &+ c3
+      let r = w.0 &* Int(px[p0]) &+ w.1 &* Int(px[p1]) &+ w.2 &* Int(px[p2]) &+ w.3 &* Int(px[p3])
+      let g =
+        w.0 &* Int(px[p0 + 1]) &+ w.1 &* Int(px[p1 + 1]) &+ w.2 &* Int(px[p2 + 1])
+        &+ w.3 &* Int(px[p3 + 1])
+      let b =
+        w.0 &* Int(px[p0 + 2]) &+ w.1 &* Int(px[p1 + 2]) &+ w.2 &* Int(px[p2 + 2])
+        &+ w.3 &* Int(px[p3 + 2])
+      return (r, g, b)
+    }
+    for j in 0..<(acc.count / 3) {
+      let t = 8 * j
+      let w = (xt[t + 2], xt[t + 3], xt[t + 6], xt[t + 7])
+      let (c0, c1, c2, c3) = (xt[t], xt[t + 1], xt[t + 4], xt[t + 5])
+      let a = h(rows.0, c0, c1, c2, c3, w)
+      let b = h(rows.1, c0, c1, c2, c3, w)
+      let c = h(rows.2, c0, c1, c2, c3, w)
+      let d = h(rows.3, c0, c1, c2, c3, w)
+      acc[3 * j] = weights.0 &* a.0 &+ weights.1 &* b.0 &+ weights.2 &* c.0 &+ weights.3 &* d.0
+      acc[3 * j + 1] = weights.0 &* a.1 &+ weights.1 &* b.1 &+ weights.2 &* c.1 &+ weights.3 &* d.1
+      acc[3 * j + 2] = weights.0 &* a.2 &+ weights.1 &* b.2 &+ weights.2 &* c.2 &+ weights.3 &* d.2
     }
   }
 
