@@ -126,6 +126,38 @@ def run_harness(cases_root: Path, out_root: Path) -> None:
         raise PackagerError(f"the Swift parity harness failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}")
 
 
+def resample(image, jobs: list[dict]) -> list:
+    """The generated resampler alone (harness ``--resample`` mode, ``RGBAImage.resampled``):
+    ``image`` H×W×3 uint8, each job ``{"rect": (x0, y0, x1, y1), "out": (w, h), "method": ...,
+    "fill": f}``.  Returns per job the H×W×3 float64 values, or None where the core refused
+    (a FaceWrapperError).  Coordinates travel as ``repr`` strings: exact, NaN and ±inf included."""
+    import numpy as np
+
+    image = np.ascontiguousarray(image, dtype=np.uint8)
+    exe = build("debug")
+    with tempfile.TemporaryDirectory(prefix="packager-swift-resample-") as tmp:
+        image.tofile(Path(tmp) / "pixels.rgb")
+        spec = {"width": image.shape[1], "height": image.shape[0], "pixels": "pixels.rgb",
+                "jobs": [{"rect": [repr(float(v)) for v in j["rect"]], "out": [int(v) for v in j["out"]],
+                          "method": j["method"], "fill": repr(float(j["fill"]))} for j in jobs]}
+        (Path(tmp) / "jobs.json").write_text(json.dumps(spec))
+        proc = subprocess.run([str(exe), "--resample", str(Path(tmp) / "jobs.json"), str(Path(tmp) / "out")],
+                              capture_output=True, text=True, timeout=1800)
+        if proc.returncode != 0:
+            raise PackagerError(f"the Swift resample run failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}")
+        status = json.loads((Path(tmp) / "out" / "status.json").read_text())["status"]
+        values = np.fromfile(Path(tmp) / "out" / "values.f64", "<f8")
+    out, at = [], 0
+    for job, s in zip(jobs, status):
+        if s != "ok":
+            out.append(None)
+            continue
+        w, h = job["out"]
+        out.append(values[at:at + w * h * 3].reshape(h, w, 3))
+        at += w * h * 3
+    return out
+
+
 def benchmark(repeats: int = 30) -> dict:
     """Swift pre- plus post-processing per frame (release build) against the reference
     pipeline's model inference on the same machine, at each of ``BENCH_SIZES``.

@@ -581,3 +581,19 @@ public struct RGBAImage: Sendable, Equatable {
     self.height = height
   }
 }
+
+extension RGBAImage {
+  /// `rect` (x0, y0, x1, y1 in pixels; it may reach outside the image, which reads `fill`)
+  /// resampled onto width × height samples with `method`, exactly as the wrappers resample the
+  /// letterbox and the face crops (Resample.swift): R, G, B Doubles per sample, row-major.
+  ///
+  /// Throws `FaceWrapperError.invalidBox` for a rectangle the reference refuses (not finite,
+  /// empty, beyond the coordinate limit or wider than the step limit, or an empty output) and
+  /// `.invalidConfig` for a `.bilinear` fill that is not an integer 0...255.
+  public func resampled(
+    _ rect: Box, width: Int, height: Int, method: Interpolation, fill: Double
+  ) throws -> [Double] {
+    try Resampler.resample(
+      self, rect: rect, outWidth: width, outHeight: height, method: method, fill: fill)
+  }
+}

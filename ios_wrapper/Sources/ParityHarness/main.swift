@@ -3,6 +3,7 @@
 //
 //   ParityHarness CASES_ROOT OUT_ROOT
 //   ParityHarness --bench REPEATS CASE_FOLDER...
+//   ParityHarness --resample JOBS.json OUT_DIR   (the resampler alone, Resampling.swift)
 
 import FaceEmotion
 import Foundation
@@ -92,12 +93,17 @@ let arguments = Array(CommandLine.arguments.dropFirst())
 do {
   if arguments.first == "--bench", arguments.count >= 3, let repeats = Int(arguments[1]) {
     try bench(repeats: repeats, folders: arguments.dropFirst(2).map { URL(fileURLWithPath: $0) })
+  } else if arguments.first == "--resample", arguments.count == 3 {
+    try resampling(
+      jobsFile: URL(fileURLWithPath: arguments[1]), outDir: URL(fileURLWithPath: arguments[2]))
   } else if arguments.count == 2 {
     try parity(
       casesRoot: URL(fileURLWithPath: arguments[0]), outRoot: URL(fileURLWithPath: arguments[1]))
   } else {
     throw HarnessError(
-      description: "usage: ParityHarness CASES_ROOT OUT_ROOT | --bench REPEATS CASE_FOLDER...")
+      description:
+        "usage: ParityHarness CASES_ROOT OUT_ROOT | --bench REPEATS CASE_FOLDER... "
+        + "| --resample JOBS.json OUT_DIR")
   }
 } catch {
   FileHandle.standardError.write("ParityHarness: \(error)\n".data(using: .utf8) ?? Data())
