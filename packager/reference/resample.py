@@ -119,31 +119,33 @@ def bilinear_reference(image: np.ndarray, rect, out_w: int, out_h: int, fill: in
 def _bilinear(image: np.ndarray, rect, out_w: int, out_h: int, fill: int) -> np.ndarray:
     """``bilinear``, vectorized: gathers the 4 taps of every sub-sample and nothing else.
 
-    The integer sums are computed in floating point where each is exact: a row value
-    ``h ≤ 255 · 2048`` in float32 (exact below 2**24), the weighted rows in float64 (exact below
-    2**53).  A tap outside the image puts its weight on ``fill`` instead of a pixel."""
+    The integer sums fit uint32: one sub-sample is at most 255 · 2**22 (its weights sum to
+    2**22), four of them 4 278 190 080 < 2**32.  A tap outside the image puts its weight on
+    ``fill`` instead of a pixel."""
     h, w = image.shape[:2]
     xi, xw, sx = bilinear_taps(rect[0], rect[2], out_w, w)
     yi, yw, sy = bilinear_taps(rect[1], rect[3], out_h, h)
     flat = image.reshape(h * w, image.shape[2])
     x_in, y_in = xi < w, yi < h
-    wx = np.where(x_in, xw, 0).astype(np.float32)[:, :, None]  # [nx, 2, 1]
-    wy = np.where(y_in, yw, 0).astype(np.float64)[:, :, None, None]  # [ny, 2, 1, 1]
+    wx = np.where(x_in, xw, 0).astype(np.uint32)[:, :, None]  # [nx, 2, 1]
+    wy = np.where(y_in, yw, 0).astype(np.uint32)[:, :, None, None]  # [ny, 2, 1, 1]
     xs, ys = np.minimum(xi, w - 1), np.minimum(yi, h - 1)
     total = None
     for t in (0, 1):
         base = (ys[:, t] * w)[:, None]
-        row = np.take(flat, base + xs[None, :, 0], axis=0).astype(np.float32) * wx[:, 0]
-        row += np.take(flat, base + xs[None, :, 1], axis=0).astype(np.float32) * wx[:, 1]
-        part = row * wy[:, t]  # float64
-        total = part if total is None else total + part
+        row = np.take(flat, base + xs[None, :, 0], axis=0) * wx[:, 0]
+        row += np.take(flat, base + xs[None, :, 1], axis=0) * wx[:, 1]
+        row *= wy[:, t]
+        total = row if total is None else total + row
     if not (x_in.all() and y_in.all()):
-        fill_x = np.where(x_in, 0, xw).sum(axis=1)[None, :, None] * wy.sum(axis=1)
+        fill_x = np.where(x_in, 0, xw).sum(axis=1)[None, :, None] * wy.sum(axis=1).astype(np.int64)
         fill_y = np.where(y_in, 0, yw).sum(axis=1)[:, None, None] * (1 << FRACTION_BITS)
-        total += fill * (fill_x + fill_y)
+        total += (fill * (fill_x + fill_y)).astype(np.uint32)
     if sx * sy > 1:
         v = total.reshape(out_h, sy, out_w, sx, image.shape[2])
-        total = sum(v[:, i, :, j] for i in range(sy) for j in range(sx))
+        total = v[:, 0, :, 0].copy()
+        for i, j in [(i, j) for i in range(sy) for j in range(sx)][1:]:
+            total += v[:, i, :, j]
     return total / float(sx * sy * (1 << (2 * FRACTION_BITS)))
 
 
