@@ -93,3 +93,14 @@ def test_runaway_rectangles_are_refused():
         for rect in [(0, 0, MAX_STEP * 2 + 1, 8), (0, 0, 8, MAX_COORDINATE * 2), (float("nan"), 0, 8, 8), (4, 0, 4, 8)]:
             with pytest.raises(ValueError):
                 resample(img, rect, 2, 8, method, 0.0)
+
+
+def test_the_sensitive_spans_are_sensitive():
+    """Each span of resample_cases.SENSITIVE really moves a tap when c is computed in another
+    order or with a fused multiply-add: the language suites' comparison on them can fail."""
+    import resample_cases
+
+    for (method, how), spans in resample_cases.SENSITIVE.items():
+        for size, found in spans.items():
+            for start, end, out in found:
+                assert resample_cases.moved(start, end, out, size, method, how), (method, how, size, start, end, out)
