@@ -58,3 +58,35 @@ def write_case(root: Path, name: str, pipe: ReferencePipeline, rgb: np.ndarray) 
 def write_cases(root: Path, pipe: ReferencePipeline, images: dict[str, np.ndarray], suffix: str = "") -> list[Path]:
     """One case per image, named ``<image><suffix>``."""
     return [write_case(root, name + suffix, pipe, rgb) for name, rgb in images.items()]
+
+
+def write_resample_jobs(folder: Path, image: np.ndarray, jobs: list[dict], numbers_as_text: bool) -> Path:
+    """The resampler-alone protocol of both harnesses: ``folder/pixels.rgb`` and
+    ``folder/jobs.json`` (rect, out, method, fill per job; the numbers as JSON numbers, or as
+    their shortest exact text, NaN and ±inf included, for a harness whose JSON reader takes only
+    standard numbers).  Returns the jobs file."""
+    image = np.ascontiguousarray(image, dtype=np.uint8)
+    image.tofile(Path(folder) / "pixels.rgb")
+    num = (lambda v: repr(float(v))) if numbers_as_text else float
+    spec = {"width": image.shape[1], "height": image.shape[0], "pixels": "pixels.rgb",
+            "jobs": [{"rect": [num(v) for v in j["rect"]], "out": [int(v) for v in j["out"]],
+                      "method": j["method"], "fill": num(j["fill"])} for j in jobs]}
+    path = Path(folder) / "jobs.json"
+    path.write_text(json.dumps(spec))
+    return path
+
+
+def read_resampled(out: Path, jobs: list[dict]) -> list:
+    """A harness's answers to ``write_resample_jobs``: per job an [h, w, 3] float64 array, or
+    None where it refused (``out/status.json``, values in ``out/values.f64``)."""
+    status = json.loads((Path(out) / "status.json").read_text())["status"]
+    values = np.fromfile(Path(out) / "values.f64", "<f8")
+    result, at = [], 0
+    for job, s in zip(jobs, status):
+        if s != "ok":
+            result.append(None)
+            continue
+        w, h = job["out"]
+        result.append(values[at:at + w * h * 3].reshape(h, w, 3))
+        at += w * h * 3
+    return result

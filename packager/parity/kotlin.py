@@ -26,6 +26,7 @@ from pathlib import Path
 from packager import codegen, models
 from packager.codegen import kotlin as kotlin_settings
 from packager.errors import PackagerError
+from packager.parity import cases
 from packager.parity.benchframes import BENCH_SIZES, STAGES, bench_frame, bench_main, size_result
 
 HARNESS_DIR = Path(__file__).resolve().parents[2] / "android_wrapper" / "harness"
@@ -146,29 +147,12 @@ def resample(image, jobs: list[dict]) -> list:
     """The generated resampler alone (harness ``resample`` mode): ``image`` H×W×3 uint8, each job
     ``{"rect": (x0, y0, x1, y1), "out": (w, h), "method": ..., "fill": f}``.  Returns per job the
     H×W×3 float64 values, or None where the core refused (IllegalArgumentException)."""
-    import numpy as np
-
-    image = np.ascontiguousarray(image, dtype=np.uint8)
     with tempfile.TemporaryDirectory(prefix="packager-kotlin-resample-") as tmp:
-        image.tofile(Path(tmp) / "pixels.rgb")
-        spec = {"width": image.shape[1], "height": image.shape[0], "pixels": "pixels.rgb",
-                "jobs": [{"rect": [float(v) for v in j["rect"]], "out": list(j["out"]), "method": j["method"],
-                          "fill": float(j["fill"])} for j in jobs]}
-        (Path(tmp) / "jobs.json").write_text(json.dumps(spec))
-        done = run("resample", str(Path(tmp) / "jobs.json"), str(Path(tmp) / "out"))
+        job_file = cases.write_resample_jobs(Path(tmp), image, jobs, numbers_as_text=False)
+        done = run("resample", str(job_file), str(Path(tmp) / "out"))
         if done.returncode != 0:
             raise PackagerError(f"the Kotlin resample run failed (exit {done.returncode}):\n{done.stdout}{done.stderr}")
-        status = json.loads((Path(tmp) / "out" / "status.json").read_text())["status"]
-        values = np.fromfile(Path(tmp) / "out" / "values.f64", "<f8")
-    out, at = [], 0
-    for job, s in zip(jobs, status):
-        if s != "ok":
-            out.append(None)
-            continue
-        w, h = job["out"]
-        out.append(values[at:at + w * h * 3].reshape(h, w, 3))
-        at += w * h * 3
-    return out
+        return cases.read_resampled(Path(tmp) / "out", jobs)
 
 
 def benchmark(repeats: int = 30) -> dict:

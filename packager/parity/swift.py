@@ -23,6 +23,7 @@ from pathlib import Path
 
 from packager import codegen, models
 from packager.errors import PackagerError
+from packager.parity import cases
 from packager.parity.benchframes import BENCH_SIZES, STAGES, bench_frame, bench_main, size_result
 
 PACKAGE = Path(__file__).resolve().parents[2] / "ios_wrapper"
@@ -131,31 +132,15 @@ def resample(image, jobs: list[dict]) -> list:
     ``image`` H×W×3 uint8, each job ``{"rect": (x0, y0, x1, y1), "out": (w, h), "method": ...,
     "fill": f}``.  Returns per job the H×W×3 float64 values, or None where the core refused
     (a FaceWrapperError).  Coordinates travel as ``repr`` strings: exact, NaN and ±inf included."""
-    import numpy as np
-
-    image = np.ascontiguousarray(image, dtype=np.uint8)
     exe = build("debug")
     with tempfile.TemporaryDirectory(prefix="packager-swift-resample-") as tmp:
-        image.tofile(Path(tmp) / "pixels.rgb")
-        spec = {"width": image.shape[1], "height": image.shape[0], "pixels": "pixels.rgb",
-                "jobs": [{"rect": [repr(float(v)) for v in j["rect"]], "out": [int(v) for v in j["out"]],
-                          "method": j["method"], "fill": repr(float(j["fill"]))} for j in jobs]}
-        (Path(tmp) / "jobs.json").write_text(json.dumps(spec))
-        proc = subprocess.run([str(exe), "--resample", str(Path(tmp) / "jobs.json"), str(Path(tmp) / "out")],
+        # NaN and ±inf are no JSON numbers for Foundation's reader: the values go as exact text
+        job_file = cases.write_resample_jobs(Path(tmp), image, jobs, numbers_as_text=True)
+        proc = subprocess.run([str(exe), "--resample", str(job_file), str(Path(tmp) / "out")],
                               capture_output=True, text=True, timeout=1800)
         if proc.returncode != 0:
             raise PackagerError(f"the Swift resample run failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}")
-        status = json.loads((Path(tmp) / "out" / "status.json").read_text())["status"]
-        values = np.fromfile(Path(tmp) / "out" / "values.f64", "<f8")
-    out, at = [], 0
-    for job, s in zip(jobs, status):
-        if s != "ok":
-            out.append(None)
-            continue
-        w, h = job["out"]
-        out.append(values[at:at + w * h * 3].reshape(h, w, 3))
-        at += w * h * 3
-    return out
+        return cases.read_resampled(Path(tmp) / "out", jobs)
 
 
 def benchmark(repeats: int = 30) -> dict:

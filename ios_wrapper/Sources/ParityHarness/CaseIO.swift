@@ -56,16 +56,8 @@ struct ParityCase {
       detector.resize = try method("detector") ?? detector.resize
       emotion.resize = try method("emotion") ?? emotion.resize
     }
-    let rgb = try [UInt8](Data(contentsOf: folder.appendingPathComponent("pixels.rgb")))
-    guard rgb.count == width * height * 3 else {
-      throw HarnessError(description: "\(name): pixels.rgb has \(rgb.count) bytes")
-    }
-    var rgba = [UInt8](repeating: 255, count: width * height * 4)
-    for i in 0..<(width * height) {
-      rgba[i * 4] = rgb[i * 3]
-      rgba[i * 4 + 1] = rgb[i * 3 + 1]
-      rgba[i * 4 + 2] = rgb[i * 3 + 2]
-    }
+    let rgba = try readRGBA(
+      folder.appendingPathComponent("pixels.rgb"), width: width, height: height)
     self.name = name
     self.detector = detector
     self.emotion = emotion
@@ -148,4 +140,21 @@ enum JSON {
     }
     return out + "\""
   }
+}
+
+/// A case's packed RGB bytes (``width`` × ``height`` × 3) as the RGBA bytes the core takes
+/// (alpha 255).
+func readRGBA(_ file: URL, width: Int, height: Int) throws -> [UInt8] {
+  let rgb = try [UInt8](Data(contentsOf: file))
+  guard rgb.count == width * height * 3 else {
+    throw HarnessError(
+      description: "\(file.path) has \(rgb.count) bytes, not \(width * height * 3)")
+  }
+  var rgba = [UInt8](repeating: 255, count: width * height * 4)
+  for i in 0..<(width * height) {
+    rgba[i * 4] = rgb[i * 3]
+    rgba[i * 4 + 1] = rgb[i * 3 + 1]
+    rgba[i * 4 + 2] = rgb[i * 3 + 2]
+  }
+  return rgba
 }

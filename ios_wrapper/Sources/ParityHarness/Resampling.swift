@@ -19,17 +19,8 @@ func resampling(jobsFile: URL, outDir: URL) throws {
   else {
     throw HarnessError(description: "\(jobsFile.path) is malformed")
   }
-  let rgb = try [UInt8](
-    Data(contentsOf: jobsFile.deletingLastPathComponent().appendingPathComponent(file)))
-  guard rgb.count == width * height * 3 else {
-    throw HarnessError(description: "\(file) has \(rgb.count) bytes")
-  }
-  var rgba = [UInt8](repeating: 255, count: width * height * 4)
-  for i in 0..<(width * height) {
-    rgba[i * 4] = rgb[i * 3]
-    rgba[i * 4 + 1] = rgb[i * 3 + 1]
-    rgba[i * 4 + 2] = rgb[i * 3 + 2]
-  }
+  let rgba = try readRGBA(
+    jobsFile.deletingLastPathComponent().appendingPathComponent(file), width: width, height: height)
   let image = try RGBAImage(pixels: rgba, width: width, height: height)
   var status: [String] = []
   var values: [Double] = []
