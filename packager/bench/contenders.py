@@ -120,7 +120,7 @@ def pillow_resize(prepared: list[Prepared], size: int) -> Contender:
             f.resize(fit, Image.Resampling.BILINEAR)
         return 0
     return Contender("pillow-resize", "  for scale: Pillow's uint8 antialiased resize of the frame", run,
-                     "C code, 8-bit fixed point, not the specification (the letterbox row is exact float64)")
+                     "C code, 8-bit fixed point, reads every pixel; not the specification")
 
 
 def peer(key: str, p: peer_mod.Peer, loaded: peer_mod.Loaded, images: list[np.ndarray]) -> Contender:
