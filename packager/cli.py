@@ -66,7 +66,7 @@ def parser() -> argparse.ArgumentParser:
         description="Run the reference pipeline on each image, then compile the generated Kotlin and/or "
         "Swift core with its harness, feed it the same pixels and model outputs, and print the largest "
         "difference per stage (input tensor, boxes, keypoints, scores, crop tensor, probabilities). "
-        "Exit code 1 when any stage is outside DESIGN.md's tolerances.",
+        "Exit code 1 when any stage is outside docs/DESIGN.md's tolerances.",
     )
     par.add_argument("images", nargs="+", metavar="IMAGE", help="image files (anything Pillow reads)")
     par.add_argument("--lang", choices=["kotlin", "swift", "all"], default="all", help="which generated core to check (default: %(default)s)")

@@ -5,7 +5,7 @@ Runtime style keeps the graph at basic optimizations (constant folding, redundan
 and records the CPU-only fusions (e.g. Conv+Relu → FusedConv, QDQ → QLinearConv) as *saved
 runtime optimizations*, replayed only for nodes NNAPI / CoreML leave to the CPU.  Fixed style
 would bake those fused operators into the graph, where the NPU providers cannot take them
-(DESIGN.md, "Conversion to mobile artifacts").
+(docs/DESIGN.md, "Conversion to mobile artifacts").
 """
 
 from __future__ import annotations

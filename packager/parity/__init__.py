@@ -28,6 +28,6 @@ A language harness reads every case folder under a root and writes, into ``<out>
                               generated FaceEmotionSteps chain (detect → crop its own boxes →
                               classify), face i fed emotion_output_<i>.f32
 
-``compare.compare_case`` then checks them against the reference with DESIGN.md's tolerances, and
+``compare.compare_case`` then checks them against the reference with docs/DESIGN.md's tolerances, and
 ``compare.compare_chain`` the chained result.
 """

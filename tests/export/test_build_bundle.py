@@ -231,7 +231,7 @@ def test_coverage_before_is_what_the_ort_checker_prints(default_build, prepared_
     for role, converted in (("face_detection", prepared_default.detector), ("face_emotion_recognition", prepared_default.emotion)):
         printed = _checker(converted.onnx_path)
         assert {p: _as_tuple(m[role]["coverage"]["before"][p]) for p in PROVIDERS} == printed
-    # DESIGN.md: BlazeFace on MLProgram is split by its channel Pads
+    # docs/DESIGN.md: BlazeFace on MLProgram is split by its channel Pads
     assert _as_tuple(m["face_detection"]["coverage"]["before"]["CoreML MLProgram"]) == (84, 95, 12)
 
 

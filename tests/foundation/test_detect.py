@@ -1,4 +1,4 @@
-"""Decode and weighted NMS on hand-made outputs: every number follows from DESIGN.md's rules."""
+"""Decode and weighted NMS on hand-made outputs: every number follows from docs/DESIGN.md's rules."""
 
 import numpy as np
 import pytest

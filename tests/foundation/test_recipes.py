@@ -1,4 +1,4 @@
-"""Recipes carry DESIGN.md's constants, and unknown names list the valid ones."""
+"""Recipes carry docs/DESIGN.md's constants, and unknown names list the valid ones."""
 
 import pytest
 

@@ -1,4 +1,4 @@
-"""The compiled Kotlin core reproduces the Python reference, stage by stage, within DESIGN.md's
+"""The compiled Kotlin core reproduces the Python reference, stage by stage, within docs/DESIGN.md's
 tolerances (packager/parity/compare.py), on real images for every emotion recipe."""
 
 from __future__ import annotations

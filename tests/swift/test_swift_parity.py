@@ -1,4 +1,4 @@
-"""The compiled Swift core reproduces the Python reference, stage by stage, within DESIGN.md's
+"""The compiled Swift core reproduces the Python reference, stage by stage, within docs/DESIGN.md's
 tolerances (packager/parity/compare.py), on real images for every emotion recipe: the shared
 parity images (packager.samples.parity_images) plus the shared edge cases (faces cut by the
 border, tiny and strip images, corrupted detector outputs, crop boxes beyond the image)."""

@@ -34,7 +34,7 @@ final class DetectionTests: XCTestCase {
   func testAnchorGrid() {
     let wrapper = FaceDetectionWrapper()
     let a = wrapper.config.anchors
-    // Equal consecutive strides share one grid (DESIGN.md: 16×16×2 + 8×8×6 for BlazeFace).
+    // Equal consecutive strides share one grid (docs/DESIGN.md: 16×16×2 + 8×8×6 for BlazeFace).
     var expected = 0
     var previous = -1
     for stride in a.strides where stride != previous {
