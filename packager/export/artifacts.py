@@ -150,26 +150,26 @@ def int8_variant(a: Artifacts, calibration, held_out, held_out_faces: int, minim
     host's fused integer kernels (saved runtime optimizations replayed) are measured beside it."""
     q = quantize.quantize(a.onnx_bytes, a.input_name, calibration, cache)
     q_ort, q_fixed, _ = ort_export.convert(q, cache)
-    fp32 = ort_export.session(a.ort, ort_format=True)
-    defined = ort_export.session(q_ort, ort_format=True, replay=False)
-    host = ort_export.session(q_ort, ort_format=True, replay=True)
+    detector = hasattr(a.recipe, "regressors_name")
+    feeds = [a.sample_input] + list(held_out)
 
-    def agreement_of(int8):
-        if hasattr(a.recipe, "regressors_name"):
-            return quantize.detector_agreement(a.recipe, fp32, int8, held_out, held_out_faces)
-        return quantize.emotion_agreement(fp32, int8, a.input_name, held_out)
+    def outputs(model: bytes, replay: bool = False) -> list[dict]:
+        sess = ort_export.session(model, ort_format=True, replay=replay)
+        return [ort_export.run(sess, {a.input_name: x}) for x in feeds]
 
-    agreement = agreement_of(defined)
-    host_agreement = agreement_of(host)
+    fp32_outs = outputs(a.ort)[1:]
+    defined_outs, host_outs = outputs(q_ort), outputs(q_ort, replay=True)
+
+    def agreement_of(int8_outs):
+        if detector:
+            return quantize.detector_agreement(a.recipe, fp32_outs, int8_outs[1:], held_out_faces)
+        return quantize.emotion_agreement(fp32_outs, int8_outs[1:])
+
+    agreement = agreement_of(defined_outs)
+    host_agreement = agreement_of(host_outs)
     agreement["semantics"] = "the int8 .ort as written: QuantizeLinear / DequantizeLinear around float operators"
     agreement["minimum"] = minimum
     quantize.check(a.role, agreement, minimum)
-    feeds = [a.sample_input] + list(held_out)
-    defined_outs = [ort_export.run(defined, {a.input_name: x}) for x in feeds]
-    host_outs = [ort_export.run(host, {a.input_name: x}) for x in feeds]
-    # What the int8 model itself answers on the sample input, by its defined semantics: an app's
-    # self-check of the int8 variant compares against these (within ``self_check``'s tolerance),
-    # not against the fp32 outputs.
     # The host's numbers depend on this machine's CPU: reported by the build, kept out of the
     # bundle (whose bytes are the same on every machine).
     host_kernels = {
@@ -178,9 +178,10 @@ def int8_variant(a: Artifacts, calibration, held_out, held_out_faces: int, minim
         "max_gap_percent": quantize.MAX_HOST_GAP, "cpu": quantize.host_cpu(),
         "max_scaled_output_diff": quantize.host_gap(defined_outs, host_outs),
     }
+    # What the int8 model itself answers on the sample input, by its defined semantics: an app's
+    # self-check of the int8 variant compares against these (``self_check``), not the fp32 outputs.
     return {"ort": q_ort, "ort_fixed": q_fixed, "agreement": agreement, "sample_outputs": defined_outs[0],
-            "host_kernels": host_kernels,
-            "self_check": quantize.SELF_CHECK["detector" if hasattr(a.recipe, "regressors_name") else "emotion"],
+            "host_kernels": host_kernels, "self_check": quantize.SELF_CHECK["detector" if detector else "emotion"],
             "coverage": coverage.measure(q, cache), "settings": quantize.SETTINGS,
             "calibration_inputs": len(calibration)}
 

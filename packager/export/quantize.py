@@ -171,19 +171,19 @@ def quantize(onnx_bytes: bytes, input_name: str, calibration: list[np.ndarray], 
     return files["onnx"]
 
 
-def emotion_agreement(fp32_sess, int8_sess, input_name: str, inputs: list[np.ndarray]) -> dict:
-    """Top-1 agreement on held-out face crops (percent) and the largest output difference."""
-    if not inputs:
+def emotion_agreement(fp32_outputs: list[dict], int8_outputs: list[dict]) -> dict:
+    """Top-1 agreement (percent) and the largest output difference, from both models' outputs
+    on the same held-out face crops (one dict of outputs per crop)."""
+    if not fp32_outputs:
         raise PackagerError("no held-out face crops: the detector found no face on the held-out photos")
     same, worst = 0, 0.0
-    for x in inputs:
-        a = ort_export.run(fp32_sess, {input_name: x})
-        b = ort_export.run(int8_sess, {input_name: x})
+    for a, b in zip(fp32_outputs, int8_outputs):
         (ya,), (yb,) = a.values(), b.values()
         same += int(np.argmax(ya) == np.argmax(yb))
         worst = max(worst, ort_export.max_abs_diff(a, b))
-    return {"metric": "top-1 label agreement", "inputs": len(inputs), "agreeing": same,
-            "percent": 100.0 * same / len(inputs), "max_abs_output_diff": worst}
+    n = len(fp32_outputs)
+    return {"metric": "top-1 label agreement", "inputs": n, "agreeing": same,
+            "percent": 100.0 * same / n, "max_abs_output_diff": worst}
 
 
 def _pair(fa: list[detect.Detection], fb: list[detect.Detection]) -> list[tuple[float, float]]:
@@ -201,11 +201,11 @@ def _pair(fa: list[detect.Detection], fb: list[detect.Detection]) -> list[tuple[
     return out
 
 
-def detector_agreement(recipe, fp32_sess, int8_sess, inputs: list[np.ndarray], faces: int) -> dict:
-    """Same-faces agreement on held-out images (percent, see the module docstring)."""
+def detector_agreement(recipe, fp32_outputs: list[dict], int8_outputs: list[dict], faces: int) -> dict:
+    """Same-faces agreement (percent, see the module docstring) from both models' outputs on the
+    same held-out images, the first ``faces`` of which show a face."""
     same, ious, shifts, found32, found8 = 0, [], [], 0, 0
-    for x in inputs:
-        outs = [ort_export.run(s, {recipe.input_name: x}) for s in (fp32_sess, int8_sess)]
+    for outs in zip(fp32_outputs, int8_outputs):
         fa, fb = (detect.postprocess(recipe, o[recipe.regressors_name], o[recipe.classificators_name]) for o in outs)
         found32, found8 = found32 + len(fa), found8 + len(fb)
         pairs = _pair(fa, fb)
@@ -216,7 +216,8 @@ def detector_agreement(recipe, fp32_sess, int8_sess, inputs: list[np.ndarray], f
     return {
         "metric": f"same faces (count equal, each paired with IoU >= {MIN_IOU} and corners within "
                   f"{MAX_CORNER_SHIFT:g} of the face size)",
-        "inputs": len(inputs), "face_images": faces, "agreeing": same, "percent": 100.0 * same / len(inputs),
+        "inputs": len(fp32_outputs), "face_images": faces, "agreeing": same,
+        "percent": 100.0 * same / len(fp32_outputs),
         "faces_fp32": found32, "faces_int8": found8,
         "mean_iou": float(np.mean(ious)) if ious else None,
         "max_corner_shift": float(max(shifts)) if shifts else None,
