@@ -1,10 +1,20 @@
-"""Render the Kotlin and Swift wrappers from ``templates/<language>/``.
+"""The Kotlin and Swift wrappers: the runtime library plus a thin layer rendered from templates.
 
-One template per generated file (``FaceDetectionWrapper.kt.j2`` renders
-``FaceDetectionWrapper.kt``); partials start with ``_``.  Jinja runs with ``StrictUndefined``.
+A language's output is two kinds of file (``render``):
+
+- the **runtime library**: code that is the same for every recipe, plain ``.kt`` / ``.swift``
+  sources (and the Android module's Gradle/manifest files) whose one home is the committed
+  module (``android_wrapper/``, ``ios_wrapper/``).  The package reaches them through
+  ``packager/runtime/`` (symlinks in the repository, copies in an installed wheel) and copies
+  them byte for byte; ``LanguageSettings.runtime`` lists them.
+- the **generated layer**: one template per file in ``packager/templates/<language>/``
+  (``Recipes.kt.j2`` renders ``Recipes.kt``); partials start with ``_``.  Jinja runs with
+  ``StrictUndefined``.  Every model constant reaches a template through ``context()``, from the
+  recipes and the reference; templates and runtime files hold none of their own.
+
 Everything language-specific is a ``LanguageSettings`` row (``kotlin.py``, ``swift.py``): file
-placement, number and string literals.  Every model constant reaches a template through
-``context()``, from the recipes; templates hold none of their own.
+placement, the runtime files, number and string literals.  A missing template folder or runtime
+file is a ``PackagerError``: a wrapper is complete or not written.
 
 Output is deterministic: files in sorted order, floats written as the shortest literal that
 round-trips (``repr``), no timestamps.
@@ -25,7 +35,12 @@ from packager.errors import PackagerError
 from packager.reference import emotion as ref_emotion
 from packager.reference import resample as ref_resample
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+#: The package folder: templates and runtime files are package data inside it.
+PACKAGE_DIR = Path(__file__).resolve().parents[1]
+#: ``<language>/*.j2``: the generated layer.
+TEMPLATES = PACKAGE_DIR / "templates"
+#: The runtime library, as listed by ``LanguageSettings.runtime`` (relative to this folder).
+RUNTIME = PACKAGE_DIR / "runtime"
 
 
 @dataclass(frozen=True)
@@ -40,6 +55,8 @@ class LanguageSettings:
         float: float → single-precision literal.
         string: str → string literal.
         ident: recipe name → identifier (``fer-minixception`` → ``ferMinixception``).
+        runtime: the runtime library's files, relative to ``RUNTIME``; each is copied to
+            ``output_path(<its file name>)``.
     """
 
     name: str
@@ -48,6 +65,7 @@ class LanguageSettings:
     float: Callable[[float], str]
     string: Callable[[str], str]
     ident: Callable[[str], str]
+    runtime: tuple[str, ...]
 
 
 _LANGUAGES: dict[str, LanguageSettings] = {}
@@ -108,8 +126,11 @@ def context(
 
 
 def environment(lang: LanguageSettings) -> jinja2.Environment:
+    folder = TEMPLATES / lang.name
+    if not folder.is_dir():
+        raise PackagerError(f"the {lang.name} templates are missing ({folder}); reinstall packager")
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(str(TEMPLATES / lang.name)),
+        loader=jinja2.FileSystemLoader(str(folder)),
         undefined=jinja2.StrictUndefined,
         keep_trailing_newline=True,
         trim_blocks=True,
@@ -120,25 +141,47 @@ def environment(lang: LanguageSettings) -> jinja2.Environment:
     return env
 
 
-def render(lang_name: str, **ctx_args) -> dict[str, str]:
-    """Every generated file of a language: relative path → text, in sorted order."""
+def render_templates(lang_name: str, **ctx_args) -> dict[str, str]:
+    """The generated layer of a language: relative path → rendered text, in sorted order."""
     lang = language(lang_name)
     env = environment(lang)
+    names = sorted(n for n in env.list_templates(filter_func=lambda n: n.endswith(".j2")) if not Path(n).name.startswith("_"))
+    if not names:
+        raise PackagerError(f"no {lang.name} templates in {TEMPLATES / lang.name}; reinstall packager")
     ctx = context(**ctx_args)
-    files = {}
-    for name in sorted(env.list_templates(filter_func=lambda n: n.endswith(".j2"))):
-        if Path(name).name.startswith("_"):
-            continue
-        files[lang.output_path(name[: -len(".j2")])] = env.get_template(name).render(ctx)
-    return dict(sorted(files.items()))
+    return {lang.output_path(n[: -len(".j2")]): env.get_template(n).render(ctx) for n in names}
+
+
+def runtime_files(lang_name: str) -> dict[str, str]:
+    """The runtime library of a language: relative output path → its text, unchanged."""
+    lang = language(lang_name)
+    out = {}
+    for rel in lang.runtime:
+        path = RUNTIME / rel
+        if not path.is_file():
+            raise PackagerError(f"the {lang.name} runtime file {rel} is missing ({path}); reinstall packager")
+        out[lang.output_path(Path(rel).name)] = path.read_bytes().decode("utf-8")
+    return out
+
+
+def render(lang_name: str, **ctx_args) -> dict[str, str]:
+    """Every file of a language's wrapper (runtime library + generated layer): relative path →
+    text, in sorted order."""
+    runtime = runtime_files(lang_name)
+    generated = render_templates(lang_name, **ctx_args)
+    both = sorted(runtime.keys() & generated.keys())
+    if both:
+        raise PackagerError(f"{lang_name}: {', '.join(both)} is both a runtime file and a template")
+    return dict(sorted({**runtime, **generated}.items()))
 
 
 def write(lang_name: str, root: Path, **ctx_args) -> list[Path]:
-    """Render into ``root`` (created as needed); returns the written paths."""
+    """Write the wrapper into ``root`` (created as needed), byte for byte; returns the written
+    paths."""
     out = []
     for rel, text in render(lang_name, **ctx_args).items():
         path = Path(root) / rel
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
+        path.write_bytes(text.encode("utf-8"))
         out.append(path)
     return out

@@ -1,11 +1,12 @@
-"""Kotlin settings for ``packager.codegen``: where each rendered file goes in the Android library
-module (``android_wrapper/``), and how numbers and strings are written.
+"""Kotlin settings for ``packager.codegen``: the runtime library's files, where each file goes in
+the Android library module (``android_wrapper/``), and how numbers and strings are written.
 
 Layout of the module (what ``codegen.write("kotlin", root)`` produces under ``root``)::
 
     build.gradle.kts, consumer-rules.pro      Gradle Kotlin DSL library module
     src/main/AndroidManifest.xml
-    src/main/kotlin/dev/packager/face/*.kt    the core (pure Kotlin) + two Android-only files
+    src/main/kotlin/dev/packager/face/*.kt    the pure Kotlin core + two Android-only files;
+                                              Recipes.kt is generated, the rest is RUNTIME
 
 Models are not part of the render: ``packager build`` puts them in its bundle's ``assets/``, which
 the app copies into its assets (``ASSETS_DIR`` of the app or of this module); the pipeline loads
@@ -30,8 +31,16 @@ SOURCE_DIR = "src/main/kotlin/" + PACKAGE.replace(".", "/")
 ASSETS_DIR = "src/main/assets"
 MODEL_FILES = ("face_detection.ort", "face_emotion_recognition.ort")
 
-#: Generated files that import android.* or ai.onnxruntime.* (not compiled by the JVM harness).
+#: Files that import android.* or ai.onnxruntime.* (not compiled by the JVM harness).
 ANDROID_ONLY = ("BitmapExtensions.kt", "FaceEmotionPipeline.kt")
+
+#: The runtime library, relative to ``codegen.RUNTIME``: ``kotlin/`` is the module's source
+#: folder, ``android/`` its Gradle and manifest files.
+RUNTIME = (
+    "android/AndroidManifest.xml", "android/build.gradle.kts", "android/consumer-rules.pro",
+    *(f"kotlin/{name}.kt" for name in ("BitmapExtensions", "Config", "Decode", "FaceDetectionWrapper", "FaceEmotionPipeline",
+                                       "FaceEmotionRecognitionWrapper", "FaceEmotionSteps", "Resample", "Types")),
+)
 
 _PLACES = {"AndroidManifest.xml": "src/main/AndroidManifest.xml"}
 
@@ -67,11 +76,12 @@ SETTINGS = register(
         float=float_literal,
         string=string,
         ident=camel,
+        runtime=RUNTIME,
     )
 )
 
 
 def is_core(path: str) -> bool:
-    """True for a rendered Kotlin file of the pure core (compiled on the JVM)."""
+    """True for a Kotlin file of the pure core layer (no platform imports; compiled on the JVM)."""
     name = path.rsplit("/", 1)[-1]
     return path.endswith(".kt") and name not in ANDROID_ONLY

@@ -1,7 +1,9 @@
-"""Swift settings for ``packager.codegen``: where generated files go and how literals are written.
+"""Swift settings for ``packager.codegen``: the runtime library's files, where files go and how
+literals are written.
 
-Every template ``templates/swift/X.swift.j2`` renders ``Sources/FaceEmotion/X.swift`` inside the
-Swift package ``ios_wrapper/`` (module ``FaceEmotion``).
+Every file lands in ``Sources/FaceEmotion/`` of the Swift package ``ios_wrapper/`` (module
+``FaceEmotion``): the runtime library (``RUNTIME``, copied) and one file per template
+(``templates/swift/X.swift.j2`` renders ``X.swift``).
 """
 
 from __future__ import annotations
@@ -10,6 +12,11 @@ from packager.codegen import LanguageSettings, camel, register, shortest
 
 #: The generated library target inside the Swift package.
 SOURCE_DIR = "Sources/FaceEmotion"
+
+#: The runtime library, relative to ``codegen.RUNTIME`` (``swift/`` is the package's source folder).
+RUNTIME = tuple(f"swift/{name}.swift" for name in (
+    "Config", "Detection", "FaceDetectionWrapper", "FaceEmotionPipeline", "FaceEmotionRecognitionWrapper",
+    "FaceEmotionSteps", "ImageAdapters", "Resample", "Types"))
 
 #: Swift keywords that need backticks when a recipe name camel-cases into one.
 RESERVED = frozenset(
@@ -67,5 +74,6 @@ SWIFT = register(
         float=double,
         string=string,
         ident=ident,
+        runtime=RUNTIME,
     )
 )

@@ -1,9 +1,11 @@
-"""The rendered Kotlin: golden files, and model constants coming only from the recipes.
+"""The Kotlin wrapper: golden files, the runtime library, and model constants coming only from
+the recipes.
 
-The golden files are the generated sources committed in android_wrapper/: one copy serves as
-both the golden set and the module an app includes, and the test proves it equals a fresh
-render.  Update them after an intended change with
+The golden files are the generated sources committed in android_wrapper/ (Recipes.kt): one copy
+serves as both the golden set and the module an app includes, and the test proves it equals a
+fresh render.  Update them after an intended change with
 ``PACKAGER_UPDATE_GOLDEN=1 pytest tests/kotlin/test_kotlin_codegen.py``, then review the diff.
+The module's other files are the runtime library itself (packager/runtime/ points at them).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ from packager.codegen import kotlin as settings
 
 ROOT = Path(__file__).resolve().parents[2]
 MODULE = ROOT / "android_wrapper"
-TEMPLATES = ROOT / "templates" / "kotlin"
+TEMPLATES = codegen.TEMPLATES / "kotlin"
 UPDATE = os.environ.get("PACKAGER_UPDATE_GOLDEN") == "1"
 
 
@@ -56,9 +58,18 @@ def _check_tree(folder: Path, rendered: dict[str, str], managed) -> None:
 
 def test_golden_files_in_the_committed_module():
     """android_wrapper/ holds exactly what the templates render for the default recipes (a diff
-    is shown otherwise)."""
-    generated = {settings.SOURCE_DIR, "src/main/AndroidManifest.xml", "build.gradle.kts", "consumer-rules.pro"}
-    _check_tree(MODULE, codegen.render("kotlin"), lambda rel: any(rel == g or rel.startswith(g + "/") for g in generated))
+    is shown otherwise); every other file of its source folder is a listed runtime file."""
+    runtime = set(codegen.runtime_files("kotlin"))
+    _check_tree(MODULE, codegen.render_templates("kotlin"),
+                lambda rel: rel.startswith(settings.SOURCE_DIR + "/") and rel not in runtime)
+
+
+def test_runtime_library_is_the_committed_module():
+    """The runtime files the package copies are the module's own files, byte for byte."""
+    files = codegen.runtime_files("kotlin")
+    assert len(files) == len(settings.RUNTIME)
+    for rel, text in files.items():
+        assert (MODULE / rel).read_bytes() == text.encode(), rel
 
 
 def test_render_is_deterministic():
@@ -71,9 +82,10 @@ def test_output_paths():
     assert "src/main/AndroidManifest.xml" in files and "build.gradle.kts" in files
     names = {p.rsplit("/", 1)[-1] for p in files}
     assert {"FaceDetectionWrapper.kt", "FaceEmotionRecognitionWrapper.kt", "FaceEmotionPipeline.kt"} <= names
-    # one template per generated file; partials render nothing of their own
+    # one template per generated file, partials render nothing of their own; the rest is runtime
     templates = {p.name[: -len(".j2")] for p in TEMPLATES.glob("*.j2") if not p.name.startswith("_")}
-    assert names == templates
+    assert templates == {"Recipes.kt"}
+    assert names == templates | {rel.rsplit("/", 1)[-1] for rel in settings.RUNTIME}
 
 
 def test_core_has_no_platform_imports():
@@ -118,19 +130,23 @@ def _strings(obj) -> set[str]:
 
 
 #: Numbers that belong to the algorithm, not to a model, where they collide with recipe values.
-ALGORITHM_NUMBERS = {"Resample.kt.j2": {8.0, 16.0}}  # ARGB channel bit shifts (p shr 16, p shr 8)
+ALGORITHM_NUMBERS = {"Resample.kt": {8.0, 16.0}}  # ARGB channel bit shifts (p shr 16, p shr 8)
 
 
-def test_templates_hold_no_model_constants():
-    """No recipe number or name is written into a template by hand. Small integers (0-4) and
-    0.5 are excluded: they are also the algorithm's own (box size 4, pixel centre k + 0.5)."""
+def test_templates_and_runtime_hold_no_model_constants():
+    """No recipe number or name, and no constant of the reference (gray weights, resampling
+    limits), is written into a template or a runtime file by hand. Small integers (0-4) and 0.5
+    are excluded: they are also the algorithm's own (box size 4, pixel centre k + 0.5)."""
     all_recipes = [recipes.as_dict(r) for r in (*recipes.DETECTORS.values(), *recipes.EMOTIONS.values())]
-    numbers = set().union(*map(_numbers, all_recipes)) - {0.0, 1.0, 2.0, 3.0, 4.0, 0.5, -1.0}
+    reference = codegen.context()
+    numbers = set().union(*map(_numbers, [*all_recipes, reference["gray_weights"], reference["resample_limits"]]))
+    numbers -= {0.0, 1.0, 2.0, 3.0, 4.0, 0.5, -1.0}
     words = {s for s in set().union(*map(_strings, all_recipes)) if len(s) > 2}
     words -= {"NHWC", "NCHW", "GRAY", "RGB", "BGR", "bilinear", "nearest"}  # enum names of the core
-    kotlin_templates = [*TEMPLATES.glob("*.kt.j2"), *TEMPLATES.glob("_*.j2")]  # not the Gradle/XML files
-    assert len(kotlin_templates) > 5
-    for path in kotlin_templates:
+    runtime = [codegen.RUNTIME / rel for rel in settings.RUNTIME if rel.endswith(".kt")]
+    kotlin_sources = [*TEMPLATES.glob("*.kt.j2"), *TEMPLATES.glob("_*.j2"), *runtime]  # not the Gradle/XML files
+    assert len(runtime) > 5
+    for path in kotlin_sources:
         text = path.read_text()
         literals = {float(m) for m in re.findall(r"(?<![\w.])(\d+\.\d*|\d+)(?:[eE][-+]?\d+)?(?![\w.])", text)}
         literals -= ALGORITHM_NUMBERS.get(path.name, set())

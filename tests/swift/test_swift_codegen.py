@@ -1,9 +1,10 @@
-"""The rendered Swift: golden files, constants from the recipes, literals, and a render for
-other recipes that still compiles and lints clean.
+"""The Swift wrapper: golden files, the runtime library, constants from the recipes, literals,
+and a render for other recipes that still compiles and lints clean.
 
-The golden files are the generated sources committed in ios_wrapper/Sources/FaceEmotion: one
-copy serves as both the golden set and the package an app adds, and the test proves it equals a
-fresh render (``PACKAGER_UPDATE_GOLDEN=1`` rewrites it; a failure shows a unified diff)."""
+The golden files are the generated sources committed in ios_wrapper/Sources/FaceEmotion
+(Recipes.swift): one copy serves as both the golden set and the package an app adds, and the
+test proves it equals a fresh render (``PACKAGER_UPDATE_GOLDEN=1`` rewrites it; a failure shows
+a unified diff).  The folder's other sources are the runtime library itself."""
 
 from __future__ import annotations
 
@@ -27,25 +28,37 @@ def _flat(rendered: dict[str, str]) -> dict[str, str]:
 
 
 def test_golden_files_in_the_committed_package():
-    rendered = _flat(codegen.render("swift"))
+    """The generated files equal a fresh render; every other source is a listed runtime file."""
+    rendered = _flat(codegen.render_templates("swift"))
+    runtime = frozenset(_flat(codegen.runtime_files("swift")))
     target = swift.PACKAGE / swift_settings.SOURCE_DIR
     if updating():
-        write_tree(target, rendered)
+        write_tree(target, rendered, keep=runtime)
     hint = (f"regenerate: {UPDATE_FLAG}=1 python -m pytest tests/swift, or "
             "python -c \"from packager import codegen; codegen.write('swift', 'ios_wrapper')\"")
-    problems = check_tree(target, rendered, hint)
+    problems = check_tree(target, rendered, hint, keep=runtime)
     assert not problems, "\n".join(problems)
+
+
+def test_runtime_library_is_the_committed_package():
+    """The runtime files the package copies are the Swift package's own sources, byte for byte."""
+    files = codegen.runtime_files("swift")
+    assert len(files) == len(swift_settings.RUNTIME)
+    for rel, text in files.items():
+        assert (swift.PACKAGE / rel).read_bytes() == text.encode(), rel
 
 
 def test_rendering_is_deterministic():
     assert codegen.render("swift") == codegen.render("swift")
 
 
-def test_every_template_renders_one_file_into_the_library_target():
+def test_every_template_and_runtime_file_lands_in_the_library_target():
     templates = sorted(p.name[: -len(".j2")] for p in (codegen.TEMPLATES / "swift").glob("*.j2") if not p.name.startswith("_"))
-    assert sorted(_flat(codegen.render("swift"))) == templates
+    assert templates == ["Recipes.swift"]
+    runtime = [Path(rel).name for rel in swift_settings.RUNTIME]
+    assert sorted(_flat(codegen.render("swift"))) == sorted(templates + runtime)
     assert all(rel.startswith(swift_settings.SOURCE_DIR + "/") for rel in codegen.render("swift"))
-    assert {"FaceDetectionWrapper.swift", "FaceEmotionRecognitionWrapper.swift", "FaceEmotionPipeline.swift"} <= set(templates)
+    assert {"FaceDetectionWrapper.swift", "FaceEmotionRecognitionWrapper.swift", "FaceEmotionPipeline.swift"} <= set(runtime)
 
 
 def _variant_recipes():

@@ -1,0 +1,1 @@
+../../../android_wrapper/build.gradle.kts
