@@ -6,21 +6,17 @@ package dev.packager.face.harness
 import java.io.File
 import java.lang.management.ManagementFactory
 
-/** Warm-up frames before timing: enough for HotSpot's C2 to have compiled the hot loops even on
- *  a busy two-core machine (15 left the resampler partly in C1 code, 1.5× slower), as on a
- *  device after the first seconds of a camera stream. */
-private const val WARMUP = 300
-
-/** Timed stages, in output order; "total" is their sum per frame. */
-private val STAGES = listOf("detector_pre", "detector_post", "emotion_pre", "emotion_post", "total")
+/** Timed stages, in output order; "pre_post_ms" is their sum per frame. */
+private val STAGES = listOf("detector_pre_ms", "detector_post_ms", "emotion_pre_ms", "emotion_post_ms", "pre_post_ms")
 
 /**
- * For every case: median milliseconds over [repeats] frames of detector pre- and post-processing
- * and, per face, emotion pre- and post-processing, and the bytes the benchmark thread allocated
- * per timed frame (`alloc_bytes_per_frame`, HotSpot's per-thread allocation counter around the
- * timed frames, after the warm-up); written to [outFile] as JSON by case name.
+ * The benchmark protocol both harnesses share (packager/parity/benchframes.py): for every case,
+ * [warmup] untimed frames, then the median milliseconds over [repeats] frames of detector pre-
+ * and post-processing and, per face, emotion pre- and post-processing, and the bytes the
+ * benchmark thread allocated per timed frame (`alloc_bytes_per_frame`, HotSpot's per-thread
+ * allocation counter around the timed frames); written to [outFile] as JSON by case name.
  */
-fun runBench(casesRoot: File, repeats: Int, outFile: File): Int {
+fun runBench(casesRoot: File, warmup: Int, repeats: Int, outFile: File): Int {
     val threads = ManagementFactory.getThreadMXBean() as com.sun.management.ThreadMXBean
     val thread = Thread.currentThread().id
     val results = LinkedHashMap<String, Any>()
@@ -31,7 +27,7 @@ fun runBench(casesRoot: File, repeats: Int, outFile: File): Int {
         val times = Array(STAGES.size) { LongArray(repeats) }
         val warm = Array(STAGES.size) { LongArray(1) }
         var faces = 0
-        repeat(WARMUP) { faces = frame(case, warm, 0) }
+        repeat(warmup) { faces = frame(case, warm, 0) }
         val before = threads.getThreadAllocatedBytes(thread)
         for (n in 0 until repeats) frame(case, times, n)
         val allocated = threads.getThreadAllocatedBytes(thread) - before

@@ -9,11 +9,12 @@ private const val USAGE = """usage:
   parity CASES_ROOT OUT_ROOT         run every parity case folder (exit 1 when a case threw)
   fuzz SEED ITERATIONS OUT.json      random images and model outputs through the core (exit 1 on
                                      an exception other than IllegalArgumentException)
-  bench CASES_ROOT REPEATS OUT.json  median time of pre- plus post-processing per case, and the
+  bench CASES_ROOT WARMUP REPEATS OUT.json
+                                     median time of pre- plus post-processing per case, and the
                                      bytes allocated per frame
   resample JOBS.json OUT_DIR         the resampler alone on a list of rectangles (Resampling.kt)"""
 
-private val ARITY = mapOf("parity" to 3, "fuzz" to 4, "bench" to 4, "resample" to 3)
+private val ARITY = mapOf("parity" to 3, "fuzz" to 4, "bench" to 5, "resample" to 3)
 
 fun main(args: Array<String>) {
     if (args.isEmpty() || ARITY[args[0]] != args.size) {
@@ -24,7 +25,7 @@ fun main(args: Array<String>) {
         "parity" -> if (runParity(File(args[1]), File(args[2])) == 0) 0 else 1
         "fuzz" -> runFuzz(args[1].toLong(), args[2].toInt(), File(args[3]))
         "resample" -> runResampling(File(args[1]), File(args[2]))
-        else -> runBench(File(args[1]), args[2].toInt(), File(args[3]))
+        else -> runBench(File(args[1]), args[2].toInt(), args[3].toInt(), File(args[4]))
     }
     exitProcess(code)
 }

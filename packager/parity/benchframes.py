@@ -1,12 +1,26 @@
-"""What the Kotlin and Swift benchmarks share: the frames they time and the reference
-timings they are set beside, so that both tables compare."""
+"""What the Kotlin and Swift benchmarks share: the frames they time, the harness protocol, and
+the reference timings they are set beside, so that both tables compare.
+
+The protocol: Python writes one parity case folder per frame size under ``CASES_ROOT``; the
+harness (Kotlin ``bench CASES_ROOT WARMUP REPEATS OUT.json``, Swift ``--bench`` with the same
+arguments) runs ``WARMUP`` untimed frames then ``REPEATS`` timed ones per case, with one pair of
+wrappers for all frames, and writes ``OUT.json``: case name → ``BENCH_KEYS``, every time a median
+over the timed frames (``pre_post_ms``: of each frame's sum of the stages);
+``alloc_bytes_per_frame`` is null where the runtime has no allocation counter (Swift).
+"""
 
 from __future__ import annotations
 
+import json
 import sys
+import tempfile
 import time
+from pathlib import Path
+from typing import Callable
 
 import numpy as np
+
+from packager.errors import PackagerError
 
 #: Frame sizes (width, height) of the wrapper benchmarks: VGA, 1080p and a 12 MP photo.
 BENCH_SIZES = ((640, 480), (1920, 1080), (4032, 3024))
@@ -62,18 +76,61 @@ def reference_times(pipe, rgb: np.ndarray, repeats: int) -> tuple[float, float]:
 #: Pre/post stages each wrapper benchmark times separately.
 STAGES = ("detector_pre", "detector_post", "emotion_pre", "emotion_post")
 
+#: Untimed frames before the timed ones, in both harnesses: enough for HotSpot's C2 to have
+#: compiled the hot loops even on a busy two-core machine (15 left the Kotlin resampler partly in
+#: C1 code, 1.5× slower), as on a device after the first seconds of a camera stream; for Swift,
+#: caches, branch predictors and the wrappers' reused memory settle.
+WARMUP_FRAMES = 300
 
-def size_result(lang: str, pipe, rgb, repeats: int, row: dict, total_ms: float, stage_ms: dict) -> dict:
+#: What a harness writes per case (see the module docstring).
+BENCH_KEYS = ("width", "height", "faces", *(f"{s}_ms" for s in STAGES), "pre_post_ms", "alloc_bytes_per_frame")
+
+
+def read_bench(path: Path, names) -> dict[str, dict]:
+    """A harness's ``OUT.json``: the row of every case in ``names``; PackagerError when the file,
+    a case or a key is missing."""
+    if not Path(path).is_file():
+        raise PackagerError(f"the benchmark wrote no {path}")
+    rows = json.loads(Path(path).read_text())
+    for name in names:
+        missing = [k for k in BENCH_KEYS if k not in rows.get(name, {})]
+        if missing:
+            raise PackagerError(f"the benchmark's row {name!r} lacks {', '.join(missing)}")
+    return {name: rows[name] for name in names}
+
+
+def size_result(lang: str, pipe, rgb, repeats: int, row: dict) -> dict:
     """One frame size of a wrapper benchmark beside the reference timed on the same frame:
     ``{"width", "height", "faces", "<lang>_pre_post_ms", "reference_inference_ms", "ratio",
-    "reference_pre_post_ms", "<lang>_<stage>_ms"...}``; ratio = pre+post / model inference."""
+    "reference_pre_post_ms", "<lang>_<stage>_ms"..., "<lang>_alloc_bytes_per_frame"}``;
+    ratio = pre+post / model inference."""
     inference, ref_pre_post = reference_times(pipe, rgb, repeats)
     return {
         "width": row["width"], "height": row["height"], "faces": row["faces"],
-        f"{lang}_pre_post_ms": total_ms, "reference_inference_ms": inference,
-        "ratio": total_ms / inference, "reference_pre_post_ms": ref_pre_post,
-        **{f"{lang}_{s}_ms": stage_ms[s] for s in STAGES},
+        f"{lang}_pre_post_ms": row["pre_post_ms"], "reference_inference_ms": inference,
+        "ratio": row["pre_post_ms"] / inference, "reference_pre_post_ms": ref_pre_post,
+        **{f"{lang}_{s}_ms": row[f"{s}_ms"] for s in STAGES},
+        f"{lang}_alloc_bytes_per_frame": row["alloc_bytes_per_frame"],
     }
+
+
+def benchmark(lang: str, run_bench: Callable[[Path, int, int, Path], None], repeats: int) -> dict:
+    """A wrapper benchmark at each of ``BENCH_SIZES``: ``run_bench(cases_root, warmup, repeats,
+    out_json)`` runs the harness's bench mode.  Returns ``{"repeats": n, "warmup": w, "sizes":
+    {"640x480": size_result(...), ...}}``."""
+    from packager.parity import cases
+    from packager.reference import pipeline
+
+    if repeats < 1:
+        raise PackagerError("repeats must be at least 1")
+    pipe = pipeline.build_pipeline(pipeline.prepare())
+    images = {f"{w}x{h}": bench_frame(w, h) for w, h in BENCH_SIZES}
+    with tempfile.TemporaryDirectory(prefix=f"packager-{lang}-bench-") as tmp:
+        cases.write_cases(Path(tmp) / "cases", pipe, images)
+        run_bench(Path(tmp) / "cases", WARMUP_FRAMES, repeats, Path(tmp) / "bench.json")
+        rows = read_bench(Path(tmp) / "bench.json", images)
+    sizes = {name: size_result(lang, pipe, rgb, repeats, rows[name]) for name, rgb in images.items()}
+    return {"repeats": repeats, "warmup": WARMUP_FRAMES, "sizes": sizes}
 
 
 def bench_main(lang: str, module, argv: list[str] | None = None) -> int:

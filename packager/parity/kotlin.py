@@ -27,7 +27,8 @@ from packager import codegen, models
 from packager.codegen import kotlin as kotlin_settings
 from packager.errors import PackagerError
 from packager.parity import cases
-from packager.parity.benchframes import BENCH_SIZES, STAGES, bench_frame, bench_main, size_result
+from packager.parity import benchframes
+from packager.parity.benchframes import BENCH_SIZES, bench_main
 
 HARNESS_DIR = Path(__file__).resolve().parents[2] / "android_wrapper" / "harness"
 MAIN_CLASS = "dev.packager.face.harness.MainKt"
@@ -157,9 +158,10 @@ def resample(image, jobs: list[dict]) -> list:
 
 def benchmark(repeats: int = 30) -> dict:
     """Kotlin pre- plus post-processing per frame (JIT-warm JVM) against the reference
-    pipeline's model inference on the same machine, at each of ``BENCH_SIZES``.
+    pipeline's model inference on the same machine, at each of ``BENCH_SIZES``
+    (``benchframes.benchmark``: the protocol both harnesses share).
 
-    Returns ``{"repeats": n, "sizes": {"640x480": {"width", "height", "faces",
+    Returns ``{"repeats": n, "warmup": w, "sizes": {"640x480": {"width", "height", "faces",
     "kotlin_pre_post_ms", "reference_inference_ms", "ratio", "reference_pre_post_ms",
     "kotlin_detector_pre_ms", "kotlin_detector_post_ms", "kotlin_emotion_pre_ms",
     "kotlin_emotion_post_ms", "kotlin_alloc_bytes_per_frame"}, ...}}``: medians over ``repeats``
@@ -167,27 +169,13 @@ def benchmark(repeats: int = 30) -> dict:
     the models it surrounds); kotlin_alloc_bytes_per_frame = heap bytes the benchmark thread
     allocated per timed frame (HotSpot's per-thread counter, after the warm-up).
     """
-    from packager.parity import cases
-    from packager.reference import pipeline
+    return benchframes.benchmark("kotlin", _run_bench, repeats)
 
-    if repeats < 1:
-        raise PackagerError("repeats must be at least 1")
-    pipe = pipeline.build_pipeline(pipeline.prepare())
-    images = {f"{w}x{h}": bench_frame(w, h) for w, h in BENCH_SIZES}
-    with tempfile.TemporaryDirectory(prefix="packager-kotlin-bench-") as tmp:
-        cases.write_cases(Path(tmp) / "cases", pipe, images)
-        out = Path(tmp) / "bench.json"
-        done = run("bench", str(Path(tmp) / "cases"), str(repeats), str(out))
-        if done.returncode != 0 or not out.is_file():
-            raise PackagerError(f"the Kotlin benchmark failed (exit {done.returncode}):\n{done.stdout}{done.stderr}")
-        rows = json.loads(out.read_text())
-    result = {"repeats": repeats, "sizes": {}}
-    for name, rgb in images.items():
-        row = rows[name]
-        r = size_result("kotlin", pipe, rgb, repeats, row, row["total"], {s: row[s] for s in STAGES})
-        r["kotlin_alloc_bytes_per_frame"] = row["alloc_bytes_per_frame"]
-        result["sizes"][name] = r
-    return result
+
+def _run_bench(cases_root: Path, warmup: int, repeats: int, out: Path) -> None:
+    done = run("bench", str(cases_root), str(warmup), str(repeats), str(out))
+    if done.returncode != 0:
+        raise PackagerError(f"the Kotlin benchmark failed (exit {done.returncode}):\n{done.stdout}{done.stderr}")
 
 
 def bench_table(result: dict) -> str:

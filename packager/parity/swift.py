@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
-import json
 import os
 import shutil
 import subprocess
@@ -24,13 +23,14 @@ from pathlib import Path
 from packager import codegen, models
 from packager.errors import PackagerError
 from packager.parity import cases
-from packager.parity.benchframes import BENCH_SIZES, STAGES, bench_frame, bench_main, size_result
+from packager.parity import benchframes
+from packager.parity.benchframes import BENCH_SIZES, STAGES, bench_main
 
 PACKAGE = Path(__file__).resolve().parents[2] / "ios_wrapper"
 HARNESS = "ParityHarness"
 #: Staged packages kept in the cache (older ones are removed).
 KEEP_STAGED = 3
-#: Frame sizes the benchmark times (width, height).
+#: SwiftPM's own folders inside a package (not staged).
 _SKIP_DIRS = {".build", ".swiftpm"}
 
 
@@ -145,35 +145,25 @@ def resample(image, jobs: list[dict]) -> list:
 
 def benchmark(repeats: int = 30) -> dict:
     """Swift pre- plus post-processing per frame (release build) against the reference
-    pipeline's model inference on the same machine, at each of ``BENCH_SIZES``.
+    pipeline's model inference on the same machine, at each of ``BENCH_SIZES``
+    (``benchframes.benchmark``: the protocol both harnesses share, the same frames as Kotlin's).
 
-    Returns ``{"repeats": n, "sizes": {"640x480": {"width", "height", "faces",
+    Returns ``{"repeats": n, "warmup": w, "sizes": {"640x480": {"width", "height", "faces",
     "swift_pre_post_ms", "reference_inference_ms", "ratio", "reference_pre_post_ms",
     "swift_detector_pre_ms", "swift_detector_post_ms", "swift_emotion_pre_ms",
-    "swift_emotion_post_ms"}, ...}}``: medians over ``repeats`` frames; ratio =
-    swift_pre_post_ms / reference_inference_ms (below 1: pre+post costs less than the models it
-    surrounds).  The frames are ``bench_frame``'s, the same as the Kotlin benchmark's.
+    "swift_emotion_post_ms", "swift_alloc_bytes_per_frame" (None: no counter)}, ...}}``: medians
+    over ``repeats`` frames; ratio = swift_pre_post_ms / reference_inference_ms (below 1: pre+post
+    costs less than the models it surrounds).
     """
-    from packager.parity import cases
-    from packager.reference import pipeline
+    return benchframes.benchmark("swift", _run_bench, repeats)
 
-    if repeats < 1:
-        raise PackagerError("repeats must be at least 1")
-    pipe = pipeline.build_pipeline(pipeline.prepare())
+
+def _run_bench(cases_root: Path, warmup: int, repeats: int, out: Path) -> None:
     exe = build("release")
-    images = {f"{w}x{h}": bench_frame(w, h) for w, h in BENCH_SIZES}
-    out = {"repeats": repeats, "sizes": {}}
-    with tempfile.TemporaryDirectory(prefix="packager-swift-bench-") as tmp:
-        written = cases.write_cases(Path(tmp), pipe, images)
-        proc = subprocess.run([str(exe), "--bench", str(repeats), *map(str, written)], capture_output=True, text=True, timeout=1800)
-        if proc.returncode != 0:
-            raise PackagerError(f"the Swift benchmark failed:\n{proc.stderr[-4000:]}")
-        rows = {r["name"]: r for r in map(json.loads, proc.stdout.splitlines())}
-    for name, rgb in images.items():
-        row = rows[name]
-        out["sizes"][name] = size_result("swift", pipe, rgb, repeats, row, row["median_ms"],
-                                         {s: row[f"{s}_ms"] for s in STAGES})
-    return out
+    proc = subprocess.run([str(exe), "--bench", str(cases_root), str(warmup), str(repeats), str(out)],
+                          capture_output=True, text=True, timeout=1800)
+    if proc.returncode != 0:
+        raise PackagerError(f"the Swift benchmark failed:\n{proc.stderr[-4000:]}")
 
 
 def bench_table(result: dict) -> str:

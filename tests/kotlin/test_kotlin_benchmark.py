@@ -28,7 +28,7 @@ def bench(kotlin_classes, prepared_default) -> dict:
 
 
 def test_benchmark_reports_every_size(bench):
-    assert bench["repeats"] == REPEATS
+    assert bench["repeats"] == REPEATS and bench["warmup"] == kotlin.benchframes.WARMUP_FRAMES
     assert list(bench["sizes"]) == [f"{w}x{h}" for w, h in kotlin.BENCH_SIZES]
     for name, r in bench["sizes"].items():
         assert (r["width"], r["height"]) == tuple(map(int, name.split("x")))

@@ -12,7 +12,7 @@ from packager.parity import swift
 
 def test_benchmark_runs_and_reports_every_size(prepared_default):
     result = swift.benchmark(repeats=2)
-    assert result["repeats"] == 2
+    assert result["repeats"] == 2 and result["warmup"] == swift.benchframes.WARMUP_FRAMES
     assert list(result["sizes"]) == [f"{w}x{h}" for w, h in swift.BENCH_SIZES]
     for name, row in result["sizes"].items():
         assert (row["width"], row["height"]) in swift.BENCH_SIZES
@@ -20,6 +20,7 @@ def test_benchmark_runs_and_reports_every_size(prepared_default):
         for key in ("swift_pre_post_ms", "reference_inference_ms", "ratio", "reference_pre_post_ms",
                     "swift_detector_pre_ms", "swift_emotion_pre_ms"):
             assert math.isfinite(row[key]) and row[key] > 0, (name, key, row[key])
+        assert row["swift_alloc_bytes_per_frame"] is None  # no allocation counter in Swift
         stages = sum(row[f"swift_{s}_ms"] for s in swift.STAGES)
         assert stages == pytest.approx(row["swift_pre_post_ms"], rel=0.5)
     assert "| 1920x1080 |" in swift.bench_table(result)

@@ -3,22 +3,21 @@
 import FaceEmotion
 import Foundation
 
-/// Frames run before the timed ones: enough for caches, branch predictors and the wrappers'
-/// reused memory to settle (the Kotlin bench warms up as long).
-let warmUpFrames = 15
-
-/// Times, for each case folder, `repeats` frames (after `warmUpFrames` untimed ones) of:
-/// detector preprocess, detector postprocess, then for every face emotion preprocess and
-/// postprocess (model outputs read from the case), with one pair of wrappers for all frames,
-/// as an app's frame loop keeps them. Prints one JSON line per case: {"name", "width",
-/// "height", "faces", "median_ms", "min_ms", "detector_pre_ms", "detector_post_ms",
-/// "emotion_pre_ms", "emotion_post_ms"}, every time a median over the timed frames. Meant for a
+/// The benchmark protocol both harnesses share (packager/parity/benchframes.py): for each case
+/// folder under `casesRoot`, `warmUp` untimed frames then `repeats` timed ones of: detector
+/// preprocess, detector postprocess, then for every face emotion preprocess and postprocess
+/// (model outputs read from the case), with one pair of wrappers for all frames, as an app's
+/// frame loop keeps them. Writes `out` as one JSON object, case name → {"width", "height",
+/// "faces", "detector_pre_ms", "detector_post_ms", "emotion_pre_ms", "emotion_post_ms",
+/// "pre_post_ms", "alloc_bytes_per_frame"}, every time a median over the timed frames;
+/// alloc_bytes_per_frame is null (Swift has no per-thread allocation counter). Meant for a
 /// release build (`swift build -c release`, as packager/parity/swift.py builds it).
-func bench(repeats: Int, folders: [URL]) throws {
-  guard repeats > 0 else {
-    throw HarnessError(description: "repeats must be positive")
+func bench(casesRoot: URL, warmUp: Int, repeats: Int, out: URL) throws {
+  guard repeats > 0, warmUp >= 0 else {
+    throw HarnessError(description: "repeats must be positive and warm-up not negative")
   }
-  for folder in folders {
+  var rows: [String] = []
+  for folder in try caseFolders(casesRoot) {
     let c = try ParityCase(folder: folder)
     let regressors = try c.floats("regressors.f32")
     let classificators = try c.floats("classificators.f32")
@@ -28,7 +27,7 @@ func bench(repeats: Int, folders: [URL]) throws {
     let image = c.image
     var stages = [[Double]](repeating: [], count: 5)
     var faces = 0
-    for frame in 0..<(warmUpFrames + repeats) {
+    for frame in 0..<(warmUp + repeats) {
       var clock = Clock()
       let input = try detection.preprocess(
         pixels: image.pixels, width: image.width, height: image.height)
@@ -46,23 +45,24 @@ func bench(repeats: Int, folders: [URL]) throws {
         emotionPost += clock.lap()
       }
       faces = found.count
-      if frame >= warmUpFrames {
+      if frame >= warmUp {
         let times = [detectorPre, detectorPost, emotionPre, emotionPost]
-        stages[0].append(times.reduce(0, +))
         for (s, t) in times.enumerated() {
-          stages[s + 1].append(t)
+          stages[s].append(t)
         }
+        stages[4].append(times.reduce(0, +))
       }
     }
     let keys = [
-      "median_ms", "detector_pre_ms", "detector_post_ms", "emotion_pre_ms", "emotion_post_ms",
+      "detector_pre_ms", "detector_post_ms", "emotion_pre_ms", "emotion_post_ms", "pre_post_ms",
     ]
     let fields = zip(keys, stages).map { "\"\($0)\": \(JSON.number(median($1)))" }
-    print(
-      "{\"name\": \(JSON.string(c.name)), \"width\": \(image.width), \"height\": \(image.height), "
-        + "\"faces\": \(faces), \"min_ms\": \(JSON.number(stages[0].min() ?? .nan)), "
-        + fields.joined(separator: ", ") + "}")
+    rows.append(
+      "\(JSON.string(c.name)): {" + fields.joined(separator: ", ")
+        + ", \"faces\": \(faces), \"width\": \(image.width), \"height\": \(image.height), "
+        + "\"alloc_bytes_per_frame\": null}")
   }
+  try ("{" + rows.joined(separator: ", ") + "}").write(to: out, atomically: true, encoding: .utf8)
 }
 
 /// Milliseconds between successive `lap()` calls.

@@ -2,7 +2,7 @@
 // its results for packager/parity/compare.py; in bench mode, times pre- plus post-processing.
 //
 //   ParityHarness CASES_ROOT OUT_ROOT
-//   ParityHarness --bench REPEATS CASE_FOLDER...
+//   ParityHarness --bench CASES_ROOT WARMUP REPEATS OUT.json   (packager/parity/benchframes.py)
 //   ParityHarness --resample JOBS.json OUT_DIR   (the resampler alone, Resampling.swift)
 
 import FaceEmotion
@@ -91,8 +91,12 @@ func parity(casesRoot: URL, outRoot: URL) throws {
 
 let arguments = Array(CommandLine.arguments.dropFirst())
 do {
-  if arguments.first == "--bench", arguments.count >= 3, let repeats = Int(arguments[1]) {
-    try bench(repeats: repeats, folders: arguments.dropFirst(2).map { URL(fileURLWithPath: $0) })
+  if arguments.first == "--bench", arguments.count == 5, let warmUp = Int(arguments[2]),
+    let repeats = Int(arguments[3])
+  {
+    try bench(
+      casesRoot: URL(fileURLWithPath: arguments[1]), warmUp: warmUp, repeats: repeats,
+      out: URL(fileURLWithPath: arguments[4]))
   } else if arguments.first == "--resample", arguments.count == 3 {
     try resampling(
       jobsFile: URL(fileURLWithPath: arguments[1]), outDir: URL(fileURLWithPath: arguments[2]))
@@ -102,7 +106,7 @@ do {
   } else {
     throw HarnessError(
       description:
-        "usage: ParityHarness CASES_ROOT OUT_ROOT | --bench REPEATS CASE_FOLDER... "
+        "usage: ParityHarness CASES_ROOT OUT_ROOT | --bench CASES_ROOT WARMUP REPEATS OUT.json "
         + "| --resample JOBS.json OUT_DIR")
   }
 } catch {
