@@ -145,10 +145,10 @@ enum Resampler {
       let xin = UnsafeMutableBufferPointer(rebasing: s[ytEnd..<xinEnd])
       let yin = UnsafeMutableBufferPointer(rebasing: s[xinEnd..<yinEnd])
       let acc = UnsafeMutableBufferPointer(rebasing: s[yinEnd..<accEnd])
-      axisTaps(
+      bilinearTaps(
         lo: rect.xmin, hi: rect.xmax, out: outWidth, subsamples: sx, size: image.width,
         stride: 4, taps: xt, inside: xin)
-      axisTaps(
+      bilinearTaps(
         lo: rect.ymin, hi: rect.ymax, out: outHeight, subsamples: sy, size: image.height,
         stride: rowStride, taps: yt, inside: yin)
       image.pixels.withUnsafeBufferPointer { px in
@@ -283,7 +283,7 @@ enum Resampler {
   /// The bilinear taps of one axis (span [lo, hi), already checked, `out` samples of
   /// `subsamples` sub-samples each, `size` source pixels `stride` elements apart) into `taps`
   /// (4 per sub-sample) and `inside` (one per output sample); see `bilinear`.
-  private static func axisTaps(
+  private static func bilinearTaps(
     lo: Double, hi: Double, out: Int, subsamples s: Int, size: Int, stride: Int,
     taps: UnsafeMutableBufferPointer<Int>, inside: UnsafeMutableBufferPointer<Int>
   ) {

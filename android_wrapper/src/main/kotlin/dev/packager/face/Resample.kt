@@ -34,8 +34,11 @@ import kotlin.math.min
 /** The sum of the two BILINEAR weights of a sub-sample. */
 private const val ONE: Int = 1 shl FRACTION_BITS
 
-/** IllegalArgumentException unless [out] samples of the span [start, end) can be resampled (every method). */
-internal fun checkSpan(start: Double, end: Double, out: Int) {
+/**
+ * The source step per output sample of the span [start, end) sampled [out] times, after refusing
+ * (IllegalArgumentException) what every method and language refuses.
+ */
+internal fun checkedStep(start: Double, end: Double, out: Int): Double {
     val step = (end - start) / out
     require(
         out > 0 && start.isFinite() && end.isFinite() && abs(start) <= MAX_RESAMPLE_COORDINATE &&
@@ -43,11 +46,11 @@ internal fun checkSpan(start: Double, end: Double, out: Int) {
     ) {
         "cannot resample the span [$start, $end) onto $out samples"
     }
+    return step
 }
 
 /** BILINEAR sub-samples per output sample along an axis: min(MAX_SUBSAMPLES, ceil(step)), at least 1. */
-internal fun subsamples(start: Double, end: Double, out: Int): Int =
-    min(MAX_SUBSAMPLES, max(1, ceil((end - start) / out).toInt()))
+internal fun subsamples(step: Double): Int = min(MAX_SUBSAMPLES, max(1, ceil(step).toInt()))
 
 /** Checks an ARGB pixel buffer; IllegalArgumentException for a zero-size image or a wrong length. */
 internal fun checkImage(pixels: IntArray, width: Int, height: Int) {
@@ -103,8 +106,8 @@ internal class Resampler {
                 "bilinear resampling takes an integer fill 0..255, not $fill"
             }
         }
-        checkSpan(x0, x1, outW)
-        checkSpan(y0, y1, outH)
+        checkedStep(x0, x1, outW)
+        checkedStep(y0, y1, outH)
         if (out.size != outW * outH * 3) out = DoubleArray(outW * outH * 3)
         if (method == Interpolation.BILINEAR) {
             bilinear(pixels, width, height, x0, y0, x1, y1, outW, outH, fill.toInt())
@@ -143,8 +146,8 @@ internal class Resampler {
         x0: Double, y0: Double, x1: Double, y1: Double,
         outW: Int, outH: Int, fill: Int,
     ) {
-        val sx = subsamples(x0, x1, outW)
-        val sy = subsamples(y0, y1, outH)
+        val sx = subsamples((x1 - x0) / outW)
+        val sy = subsamples((y1 - y0) / outH)
         ensureTaps(outW * sx, outH * sy, outW, outH)
         bilinearTaps(x0, x1, outW, sx, width, 1, col0, col1, colWeight0, colWeight1, colInside)
         bilinearTaps(y0, y1, outH, sy, height, width, row0, row1, rowWeight0, rowWeight1, rowInside)
@@ -299,7 +302,7 @@ private fun nearestTaps(start: Double, end: Double, out: Int, size: Int, stride:
  * Taps of one axis: output sample o reads source indices lo[o] until lo[o] + count[o] with the
  * weights weight[offset[o] + i], and the fill pixel with fillWeight[o]; they sum to 1.
  */
-internal class AxisTaps(
+internal class Taps(
     val lo: IntArray,
     val count: IntArray,
     val offset: IntArray,
@@ -308,9 +311,8 @@ internal class AxisTaps(
 )
 
 /** ANTIALIAS taps for [out] samples of the source span [start, end) on an axis of [size] pixels. */
-internal fun axisTaps(start: Double, end: Double, out: Int, size: Int): AxisTaps {
-    checkSpan(start, end, out)
-    val step = (end - start) / out
+internal fun antialiasTaps(start: Double, end: Double, out: Int, size: Int): Taps {
+    val step = checkedStep(start, end, out)
     val radius = max(1.0, step)
     val width = ceil(2 * radius).toInt() + 2
     val first = DoubleArray(out)
@@ -350,7 +352,7 @@ internal fun axisTaps(start: Double, end: Double, out: Int, size: Int): AxisTaps
         for (i in offset[o] until offset[o + 1]) weight[i] /= sum
         fillWeight[o] = outside / sum
     }
-    return AxisTaps(lo, count, offset, weight, fillWeight)
+    return Taps(lo, count, offset, weight, fillWeight)
 }
 
 /**
@@ -362,8 +364,8 @@ private fun resampleAntialias(
     x0: Double, y0: Double, x1: Double, y1: Double,
     outW: Int, outH: Int, fill: Double,
 ): DoubleArray {
-    val xt = axisTaps(x0, x1, outW, width)
-    val yt = axisTaps(y0, y1, outH, height)
+    val xt = antialiasTaps(x0, x1, outW, width)
+    val yt = antialiasTaps(y0, y1, outH, height)
     // Only the source rows some output row reads are filtered; slot[row] is their place in horiz.
     val slot = IntArray(height)
     for (oy in 0 until outH) for (i in 0 until yt.count[oy]) slot[yt.lo[oy] + i] = 1
@@ -400,7 +402,7 @@ private const val COLUMN_STRIDE = 3 * ROWS_PER_PASS
  * in order, from 0.0, then + fillWeight · fill.
  */
 private fun filterColumns(
-    pixels: IntArray, width: Int, rows: IntArray, xt: AxisTaps, outW: Int, fill: Double,
+    pixels: IntArray, width: Int, rows: IntArray, xt: Taps, outW: Int, fill: Double,
 ): DoubleArray {
     // Only the columns some tap reads are converted: [xlo, xhi).
     var xlo = width
@@ -458,7 +460,7 @@ private inline fun unpack(p: Int, to: DoubleArray, at: Int) {
  * first ..< first + m of [horiz] (outW × 3 values each). Rows repeated to fill the pass are not stored.
  */
 private fun filterPass(
-    lines: DoubleArray, xlo: Int, xt: AxisTaps, outW: Int, fill: Double, first: Int, m: Int, horiz: DoubleArray,
+    lines: DoubleArray, xlo: Int, xt: Taps, outW: Int, fill: Double, first: Int, m: Int, horiz: DoubleArray,
 ) {
     val line = outW * 3
     for (j in 0 until outW) {
