@@ -1,6 +1,7 @@
 // swift-tools-version:6.0
-// The generated FaceEmotion core (Sources/FaceEmotion, rendered by packager from
-// templates/swift/), the parity harness CI runs against the Python reference, and the tests.
+// The FaceEmotion library (Sources/FaceEmotion: packager's Swift runtime library + Recipes.swift,
+// rendered from templates/swift/), the parity harness CI runs against the Python reference, and
+// the tests.
 
 import PackageDescription
 

@@ -49,8 +49,8 @@ class LanguageSettings:
 
     Attributes:
         name: ``kotlin`` or ``swift``.
-        output_path: template file name (without ``.j2``) → path of the generated file, relative
-            to the wrapper root (e.g. ``src/main/kotlin/.../X.kt``).
+        output_path: file name (a template's without ``.j2``, or a runtime file's) → its path
+            relative to the wrapper root (e.g. ``src/main/kotlin/.../X.kt``).
         double: float → double literal.
         float: float → single-precision literal.
         string: str → string literal.

@@ -46,8 +46,9 @@ _PLACES = {"AndroidManifest.xml": "src/main/AndroidManifest.xml"}
 
 
 def output_path(name: str) -> str:
-    """Template name (without ``.j2``) → path in the module: ``X.kt`` → ``SOURCE_DIR/X.kt``,
-    the manifest under ``src/main``, everything else (Gradle files) at the module root."""
+    """File name (a template's without ``.j2``, or a runtime file's) → path in the module:
+    ``X.kt`` → ``SOURCE_DIR/X.kt``, the manifest under ``src/main``, everything else (Gradle
+    files) at the module root."""
     if name.endswith(".kt"):
         return f"{SOURCE_DIR}/{name}"
     return _PLACES.get(name, name)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from packager.codegen import LanguageSettings, camel, register, shortest
 
-#: The generated library target inside the Swift package.
+#: The library target inside the Swift package (runtime library + generated files).
 SOURCE_DIR = "Sources/FaceEmotion"
 
 #: The runtime library, relative to ``codegen.RUNTIME`` (``swift/`` is the package's source folder).
@@ -28,9 +28,9 @@ RESERVED = frozenset(
 )
 
 
-def output_path(template_name: str) -> str:
+def output_path(name: str) -> str:
     """``FaceDetectionWrapper.swift`` → ``Sources/FaceEmotion/FaceDetectionWrapper.swift``."""
-    return f"{SOURCE_DIR}/{template_name}"
+    return f"{SOURCE_DIR}/{name}"
 
 
 def double(x: float) -> str:

@@ -11,8 +11,8 @@ Bundle layout (``<out>/android``; iOS the same with ``Resources/`` and ``swift/`
       face_detection.int8.ort, face_emotion_recognition.int8.ort     (--quantize int8)
       samples/<model>/input.npy, samples/<model>/<output name>.npy  (astronaut photo)
       samples/<model>/int8/<output name>.npy                       (with --quantize int8)
-    kotlin/                        generated wrapper sources (iOS: swift/), or a README saying
-                                   why they are missing
+    kotlin/                        wrapper sources (iOS: swift/): the runtime library + the generated
+                                   Recipes.kt/.swift, or a README saying why they are missing
 
 Order: prepare the models, collect real inputs, make and verify every artifact in memory, then
 write each bundle into a staging folder and swap all of them in together (``install``).
@@ -44,7 +44,7 @@ class Target:
     Attributes:
         name: bundle folder name.
         models: folder of the model files and samples (an app's assets / resources).
-        wrapper: folder of the generated wrapper sources.
+        wrapper: folder of the wrapper sources (runtime library + generated files).
         language: codegen language of the wrapper.
         hint: one line on how the models folder enters an app.
     """

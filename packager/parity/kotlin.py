@@ -1,9 +1,10 @@
-"""The Kotlin side of parity: compile the generated core with the JVM harness, run it.
+"""The Kotlin side of parity: compile the core with the JVM harness, run it.
 
-The core (``codegen.render("kotlin")`` minus the Android-only files) and the hand-written
-harness (``android_wrapper/harness/*.kt``) are compiled in one K2JVMCompiler run with the Kotlin
-compiler that the PyPI package ``kotlin-jupyter-kernel`` ships.  Compiled classes are cached
-under ``<packager cache>/kotlin/<sha256 of the sources and compiler>``, so a second
+The core (``codegen.render("kotlin")``: the runtime library + the generated ``Recipes.kt``,
+minus the Android-only files) and the hand-written harness (``android_wrapper/harness/*.kt``)
+are compiled in one K2JVMCompiler run with the Kotlin compiler that the PyPI package
+``kotlin-jupyter-kernel`` ships.  Compiled classes are cached under
+``<packager cache>/kotlin/<sha256 of the sources and compiler>``, so a second
 ``packager parity`` starts at once.
 
 Harness modes (``android_wrapper/harness/Main.kt``): ``parity`` (case folders, see

@@ -1,9 +1,10 @@
-"""Compile the generated Swift core with its parity harness and run it (``packager parity
---lang swift``), and time it (``benchmark``, ``python -m packager.parity.swift --bench``).
+"""Compile the Swift core (``codegen.render("swift")``: the runtime library + the generated
+``Recipes.swift``) with its parity harness and run it (``packager parity --lang swift``), and
+time it (``benchmark``, ``python -m packager.parity.swift --bench``).
 
-The Swift package ``ios_wrapper/`` is staged into the cache with freshly rendered generated
-sources (so a template change is always what gets checked, and nothing is written into the
-source tree), under ``<cache>/swift/<content hash>/``: ``package/`` holds the sources,
+The Swift package ``ios_wrapper/`` is staged into the cache with the wrapper's sources as
+codegen writes them (so a template change is always what gets checked, and nothing is written
+into the source tree), under ``<cache>/swift/<content hash>/``: ``package/`` holds the sources,
 ``build/`` is SwiftPM's scratch path.  A second run with the same sources reuses the build.
 """
 
@@ -44,7 +45,7 @@ def swift() -> str:
 
 def package_files() -> dict[str, bytes]:
     """Every file of the Swift package as it should be built: ``ios_wrapper/`` minus build
-    folders, with the generated sources replaced by a fresh render."""
+    folders, with the wrapper's sources as ``codegen.render`` gives them."""
     files = {}
     for path in sorted(PACKAGE.rglob("*")):
         rel = path.relative_to(PACKAGE)

@@ -1,4 +1,4 @@
-// The parity harness: runs the generated FaceEmotion core over parity case folders and writes
+// The parity harness: runs the FaceEmotion core over parity case folders and writes
 // its results for packager/parity/compare.py; in bench mode, times pre- plus post-processing.
 //
 //   ParityHarness CASES_ROOT OUT_ROOT
