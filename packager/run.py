@@ -11,9 +11,9 @@ from pathlib import Path
 
 from packager import report
 from packager.errors import PackagerError
-from packager.models import write_atomic
+from packager.cache import write_atomic
 from packager.progress import Progress
-from packager.reference import pipeline
+from packager import preparation
 from packager.reference.image import load_image
 
 ANNOTATE_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG"}
@@ -73,7 +73,7 @@ def run_images(
         return run_many(images, prepared, as_json, threads, workers or os.cpu_count() or 1, progress, print_fn)
     pixels = {p: load_image(p) for p in images}  # every image is checked before any work
     prepared = _prepare(emotion_recipe, emotion_model, progress)
-    pipe = pipeline.build_pipeline(prepared, threads)
+    pipe = preparation.build_pipeline(prepared, threads)
     det = prepared.detector.recipe
     results = []
     for path, rgb in pixels.items():
@@ -95,7 +95,7 @@ def _prepare(emotion_recipe: str, emotion_model: str | None, progress: Progress)
     if emotion_model is not None:
         emotion_model = os.fspath(emotion_model)
     with progress.stage("preparing models (converted once, then cached)"):
-        return pipeline.prepare(emotion_name=emotion_recipe, emotion_path=emotion_model)
+        return preparation.prepare(emotion_name=emotion_recipe, emotion_path=emotion_model)
 
 
 # --- throughput mode: many images, every core busy ---------------------------------------------
@@ -107,7 +107,7 @@ _worker_pipeline = None
 
 def _init_worker(prepared, threads: int) -> None:
     global _worker_pipeline
-    _worker_pipeline = pipeline.build_pipeline(prepared, threads)
+    _worker_pipeline = preparation.build_pipeline(prepared, threads)
 
 
 def _run_one(path: str):

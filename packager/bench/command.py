@@ -20,7 +20,7 @@ from packager.bench.table import MEASURED, NOT_AVAILABLE, Report, Row, link_rati
 from packager.bench.timing import ColdStartError, cold_start, interleaved
 from packager.errors import PackagerError
 from packager.progress import Progress
-from packager.reference import pipeline
+from packager import preparation
 from packager.reference.image import load_image
 
 WARM, COLD = "warm", "cold"
@@ -57,9 +57,9 @@ def warm_rows(prepared_models, images, threads: int, repeats: int, with_peers: b
               peer_list=PEERS, pipe=None):
     """Time the floor, the reference, its stages and the peers round-robin.  Returns (rows,
     loaded peers by key)."""
-    pipe = pipe or pipeline.build_pipeline(prepared_models, threads)
+    pipe = pipe or preparation.build_pipeline(prepared_models, threads)
     other_threads = 0 if threads != 0 else 1
-    other = pipeline.build_pipeline(prepared_models, other_threads)
+    other = preparation.build_pipeline(prepared_models, other_threads)
     prepared = C.prepare_images(pipe, images)
     cs = [
         C.Contender("floor", "floor: session.run detector + emotion", C.floor(pipe, prepared),
@@ -135,8 +135,8 @@ def bench_command(images: list[str], repeats: int, cold_repeats: int, threads: i
     with tempfile.TemporaryDirectory(prefix="packager-bench-") as tmp:
         paths, pixels = bench_images(images, Path(tmp))
         with progress.stage("preparing models (converted once, then cached)"):
-            prepared = pipeline.prepare()
-        pipe = pipeline.build_pipeline(prepared, threads)
+            prepared = preparation.prepare()
+        pipe = preparation.build_pipeline(prepared, threads)
         rows, loaded = warm_rows(prepared, pixels, threads, repeats, "peers" not in skip, progress, pipe=pipe)
         for peer in loaded.values():
             peer.close()

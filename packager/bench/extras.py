@@ -75,7 +75,7 @@ def build_rows(workdir: Path, progress) -> tuple[list[Row], Path | None]:
 
 def artifact_rows(bundle: Path | None, pipe, prepared: list, repeats: int, threads: int, progress) -> list[Row]:
     """fp32 and int8 .ort files of the bundle, run on the reference's own tensors."""
-    from packager.reference.pipeline import session
+    from packager import onnxrt
 
     names = [(f"{v}-{label}", f"{label} .ort {v}") for role, label in ROLES for v in ("fp32", "int8")]
     if bundle is None:
@@ -93,7 +93,7 @@ def artifact_rows(bundle: Path | None, pipe, prepared: list, repeats: int, threa
                 rows[key] = Row.unavailable(ARTIFACTS, key, f"{label} .ort {v}", NOT_AVAILABLE,
                                             f"not available: the bundle has no {path.name}")
                 continue
-            sess = session(path, threads)
+            sess = onnxrt.session(path, threads=threads)
             runs[key] = (lambda s=sess, f=feeds[label]: [s.run(None, {n: x}) for n, x in f])
             rows[key] = Row(ARTIFACTS, key, f"{label} .ort {v}", MEASURED, None,
                             f"fp32-{label}" if v == "int8" else None, size_bytes=path.stat().st_size,

@@ -10,6 +10,7 @@ from typing import Callable
 import numpy as np
 import onnx
 
+from packager import difference, onnxrt
 from packager.errors import PackagerError
 
 #: A conversion whose output differs from the source runtime's by more than this fails.
@@ -62,27 +63,16 @@ def _load_all() -> None:
 
 def run_onnx(model: onnx.ModelProto, feeds: dict[str, np.ndarray]) -> list[np.ndarray]:
     """Run an in-memory ONNX model on the CPU provider."""
-    import onnxruntime as ort
-
-    opts = ort.SessionOptions()
-    opts.log_severity_level = 3
-    sess = ort.InferenceSession(model.SerializeToString(), opts, providers=["CPUExecutionProvider"])
-    return sess.run(None, feeds)
+    return list(onnxrt.run(onnxrt.session(model.SerializeToString(), threads=0), feeds).values())
 
 
 def compare(name: str, ours: list[np.ndarray], theirs: list[np.ndarray], runtime: str) -> float:
-    """Largest difference between two runs, each output measured in its own scale:
-    |ours − theirs| / max(1, max |theirs|).  For outputs within ±1 (probabilities) this is the
-    plain absolute difference; for raw outputs in pixels (BlazeFace regressors reach ±150, where
-    one float32 step is 1.5e-5) it is relative, so that float32 rounding noise does not pass for a
-    conversion bug.  Above MAX_CONVERSION_DIFF the conversion fails."""
-    diff = 0.0
+    """Largest difference between two runs (``packager.difference.scaled_diff``, each output in
+    its own scale).  Above MAX_CONVERSION_DIFF, or not finite, the conversion fails."""
     for a, b in zip(ours, theirs):
-        a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
-        if a.shape != b.shape:
-            raise PackagerError(f"conversion of {name} is wrong: output shape {a.shape} differs from {runtime}'s {b.shape}")
-        scale = max(1.0, float(np.max(np.abs(b))) if b.size else 1.0)
-        diff = max(diff, float(np.max(np.abs(a - b))) / scale if a.size else 0.0)
+        if np.shape(a) != np.shape(b):
+            raise PackagerError(f"conversion of {name} is wrong: output shape {np.shape(a)} differs from {runtime}'s {np.shape(b)}")
+    diff = difference.scaled_diff(dict(enumerate(ours)), dict(enumerate(theirs)))
     if not diff <= MAX_CONVERSION_DIFF:
         raise PackagerError(
             f"conversion of {name} is wrong: ONNX output differs from {runtime} by {diff:.3g} "

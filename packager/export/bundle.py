@@ -31,10 +31,10 @@ from packager.errors import PackagerError
 from packager.export import artifacts as art
 from packager.export import coverage, data, install, manifest
 from packager.export import ort as ort_export
-from packager.export.cache import Cache
+from packager.cache import Cache
 from packager.export.quantize import DEFAULT_MIN_AGREEMENT
 from packager.progress import Progress
-from packager.reference import pipeline
+from packager import preparation
 
 
 @dataclass(frozen=True)
@@ -106,14 +106,14 @@ def _is_bundle(path: Path) -> bool:
 def make_artifacts(opts: BuildOptions, progress: Progress, cache: Cache) -> dict[str, art.Artifacts]:
     """Every model's verified artifacts, by role."""
     with progress.stage("preparing models (converted once, then cached)"):
-        prepared = pipeline.prepare(emotion_name=opts.emotion_recipe, emotion_path=opts.emotion_model)
+        prepared = preparation.prepare(emotion_name=opts.emotion_recipe, emotion_path=opts.emotion_model)
     with progress.stage("finding faces for calibration and checks (LFW, astronaut)"):
-        ref = pipeline.build_pipeline(prepared, threads=1)
+        ref = preparation.build_pipeline(prepared, threads=1)
         real = data.real_inputs(ref)
     det, emo = prepared.detector, prepared.emotion
     samples_in = {
-        ROLES[0]: pipeline.detector_check_input(det.recipe),
-        ROLES[1]: pipeline.emotion_check_input(emo.recipe, det.recipe, det.onnx_path),
+        ROLES[0]: preparation.detector_check_input(det.recipe),
+        ROLES[1]: preparation.emotion_check_input(emo.recipe, det.recipe, det.onnx_path),
     }
     proofs = {ROLES[0]: real.detector_held_out[: real.held_out_faces], ROLES[1]: real.emotion_held_out}
     out = {}

@@ -17,7 +17,7 @@ import logging
 import tempfile
 from pathlib import Path
 
-from packager.export.cache import Cache, key, sha256
+from packager.cache import Cache, key, sha256
 
 #: Provider name → the checker's supported-operator table.
 PROVIDERS = {

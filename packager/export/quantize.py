@@ -39,9 +39,9 @@ from pathlib import Path
 import numpy as np
 import onnx
 
+from packager import difference
 from packager.errors import PackagerError
-from packager.export import ort as ort_export
-from packager.export.cache import Cache, key, sha256
+from packager.cache import Cache, key, sha256
 from packager.reference import detect
 
 MIN_IOU = 0.5
@@ -180,7 +180,7 @@ def emotion_agreement(fp32_outputs: list[dict], int8_outputs: list[dict]) -> dic
     for a, b in zip(fp32_outputs, int8_outputs):
         (ya,), (yb,) = a.values(), b.values()
         same += int(np.argmax(ya) == np.argmax(yb))
-        worst = max(worst, ort_export.max_abs_diff(a, b))
+        worst = max(worst, difference.max_abs_diff(a, b))
     n = len(fp32_outputs)
     return {"metric": "top-1 label agreement", "inputs": n, "agreeing": same,
             "percent": 100.0 * same / n, "max_abs_output_diff": worst}
@@ -251,9 +251,9 @@ def host_cpu() -> dict:
 
 
 def host_gap(defined_outputs: list[dict], host_outputs: list[dict]) -> float:
-    """How far the host's fused kernels land from the defined semantics: ``ort.scaled_diff`` per
+    """How far the host's fused kernels land from the defined semantics: ``difference.scaled_diff`` per
     output, worst over the inputs (compare with ``SELF_CHECK["tolerance"]``)."""
-    return max(ort_export.scaled_diff(h, d) for d, h in zip(defined_outputs, host_outputs))
+    return max(difference.scaled_diff(h, d) for d, h in zip(defined_outputs, host_outputs))
 
 
 def check(name: str, agreement: dict, minimum: float) -> None:

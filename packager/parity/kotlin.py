@@ -23,7 +23,8 @@ import tempfile
 from pathlib import Path
 
 
-from packager import codegen, models
+from packager import codegen
+from packager.cache import cache_dir
 from packager.codegen import kotlin as kotlin_settings
 from packager.errors import PackagerError
 from packager.parity import cases
@@ -76,7 +77,7 @@ def compile_harness(cache: Path | None = None) -> Path:
     """Compile core + harness (or take them from the cache); returns the classes folder."""
     java, compiler, stdlib = toolchain()
     files = sources()
-    root = Path(cache or models.cache_dir()) / "kotlin" / _digest(files, compiler)
+    root = Path(cache or cache_dir()) / "kotlin" / _digest(files, compiler)
     classes = root / "classes"
     if (root / "complete").is_file():
         return classes
@@ -168,11 +169,11 @@ def benchmark(repeats: int = 30) -> dict:
     allocated per timed frame (HotSpot's per-thread counter, after the warm-up).
     """
     from packager.parity import cases
-    from packager.reference import pipeline
+    from packager import preparation
 
     if repeats < 1:
         raise PackagerError("repeats must be at least 1")
-    pipe = pipeline.build_pipeline(pipeline.prepare())
+    pipe = preparation.build_pipeline(preparation.prepare())
     images = {f"{w}x{h}": bench_frame(w, h) for w, h in BENCH_SIZES}
     with tempfile.TemporaryDirectory(prefix="packager-kotlin-bench-") as tmp:
         cases.write_cases(Path(tmp) / "cases", pipe, images)

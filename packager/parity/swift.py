@@ -21,7 +21,8 @@ import tempfile
 from pathlib import Path
 
 
-from packager import codegen, models
+from packager import codegen
+from packager.cache import cache_dir
 from packager.errors import PackagerError
 from packager.parity import cases
 from packager.parity.benchframes import BENCH_SIZES, STAGES, bench_frame, bench_main, size_result
@@ -61,7 +62,7 @@ def staged_package() -> Path:
     h = hashlib.sha256()
     for rel, data in files.items():
         h.update(rel.encode() + b"\0" + hashlib.sha256(data).digest())
-    root = models.cache_dir() / "swift" / h.hexdigest()[:20]
+    root = cache_dir() / "swift" / h.hexdigest()[:20]
     with _locked(root):
         marker = root / "staged"
         if not marker.is_file():
@@ -155,11 +156,11 @@ def benchmark(repeats: int = 30) -> dict:
     surrounds).  The frames are ``bench_frame``'s, the same as the Kotlin benchmark's.
     """
     from packager.parity import cases
-    from packager.reference import pipeline
+    from packager import preparation
 
     if repeats < 1:
         raise PackagerError("repeats must be at least 1")
-    pipe = pipeline.build_pipeline(pipeline.prepare())
+    pipe = preparation.build_pipeline(preparation.prepare())
     exe = build("release")
     images = {f"{w}x{h}": bench_frame(w, h) for w, h in BENCH_SIZES}
     out = {"repeats": repeats, "sizes": {}}

@@ -16,7 +16,7 @@ from build_helpers import file_hashes, run_cli
 
 from packager.errors import PackagerError
 from packager.export import bundle, install
-from packager.export.cache import Cache
+from packager.cache import Cache
 from packager.progress import Progress
 
 

@@ -11,8 +11,8 @@ from build_helpers import file_hashes
 
 from packager.export import bundle, ortformat, rewrite
 from packager.export import ort as ort_export
-from packager.export.cache import Cache
-from packager.models import cache_dir
+from packager.cache import Cache
+from packager.cache import cache_dir
 from packager.progress import Progress
 
 

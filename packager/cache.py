@@ -1,4 +1,5 @@
-"""Content-addressed cache for export steps (.ort conversion, coverage, int8 quantization).
+"""The packager cache: one content-addressed store for every step that takes seconds (model
+conversion, .ort conversion, coverage, int8 quantization, the required-operators list).
 
 An entry is ``<kind>/<key>.<name>`` files plus ``<kind>/<key>.json`` recording each file's
 sha256.  A key is the sha256 of everything the step's output depends on (input bytes, options,
@@ -12,19 +13,52 @@ from __future__ import annotations
 import hashlib
 import importlib.metadata
 import json
+import os
+import tempfile
 from pathlib import Path
 from typing import Callable
 
-from packager.models import cache_dir, write_atomic
-
-#: Bumped whenever an export step changes what it writes.
+#: Bumped whenever a step changes what it writes.
 EXPORT_REVISION = 1
+
+#: The libraries whose versions every cached result depends on (converters and runtimes).
+LIBRARIES = ("flatbuffers", "numpy", "onnx", "onnxruntime", "tensorflow", "tf2onnx", "torch")
+
+
+def cache_dir() -> Path:
+    """``$PACKAGER_CACHE``, else ``$XDG_CACHE_HOME/packager``, else ``~/.cache/packager``."""
+    if os.environ.get("PACKAGER_CACHE"):
+        return Path(os.environ["PACKAGER_CACHE"])
+    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
+    return Path(base) / "packager"
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write a file so that readers see the old bytes or the new ones, never a mix."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix="." + path.name, suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+        os.replace(tmp, path)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise
+
+
+def sha256_file(path: str | os.PathLike) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
 
 
 def versions() -> dict[str, str]:
-    """Library versions an export step's output depends on."""
+    """Versions of ``LIBRARIES`` (``absent`` for one not installed)."""
     out = {}
-    for dist in ("onnx", "onnxruntime", "numpy", "flatbuffers"):
+    for dist in LIBRARIES:
         try:
             out[dist] = importlib.metadata.version(dist)
         except importlib.metadata.PackageNotFoundError:
@@ -43,7 +77,7 @@ def sha256(data: bytes) -> str:
 
 
 class Cache:
-    """The export cache under ``root`` (default: ``<packager cache>/export``)."""
+    """The cache under ``root`` (default: ``<packager cache>/export``)."""
 
     def __init__(self, root: Path | None = None):
         self.root = Path(root) if root is not None else cache_dir() / "export"
@@ -69,6 +103,10 @@ class Cache:
         # What a later run reads back (sorted keys, lists for tuples): a fresh result and a
         # cached one must be the same value, or the bundle would depend on the cache state.
         return files, json.loads(json.dumps(info, sort_keys=True))
+
+    def path(self, kind: str, k: str, name: str) -> Path:
+        """Where file ``name`` of an entry lives (valid after ``files`` returned it)."""
+        return self.root / kind / f"{k}.{name}"
 
     def value(self, kind: str, k: str, build: Callable[[], dict]) -> dict:
         """A JSON-ready dict from ``build()``, cached."""
