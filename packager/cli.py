@@ -137,7 +137,7 @@ def dispatch(args: argparse.Namespace) -> int:
 
         return bench_command(args.images, args.repeats, args.cold_repeats, args.threads, args.json, args.skip, progress)
     if args.command == "build":
-        from packager.export.bundle import build_command
+        from packager.export.build import build_command
 
         targets = ["android", "ios"] if args.target == "all" else [args.target]
         return build_command(targets, args.out, args.quantize, args.min_int8_agreement, args.emotion_recipe,

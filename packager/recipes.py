@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import ClassVar
 
 from packager.errors import PackagerError
 
@@ -52,6 +53,23 @@ class Anchors:
     anchors_per_layer: int = 2
     offset: float = 0.5
 
+    def grids(self) -> tuple[tuple[int, int], ...]:
+        """(cells per side, anchors per cell) of each grid, in model output order: consecutive
+        layers of equal stride merged (MediaPipe's SsdAnchorsCalculator)."""
+        out, i = [], 0
+        while i < len(self.strides):
+            j = i
+            while j < len(self.strides) and self.strides[j] == self.strides[i]:
+                j += 1
+            out.append((-(-self.input_size // self.strides[i]), self.anchors_per_layer * (j - i)))
+            i = j
+        return tuple(out)
+
+    @property
+    def count(self) -> int:
+        """Anchors in all grids (= detector output rows)."""
+        return sum(cells * cells * per_cell for cells, per_cell in self.grids())
+
 
 @dataclass(frozen=True)
 class DetectorRecipe:
@@ -71,6 +89,8 @@ class DetectorRecipe:
         score_clip: raw scores are clipped to ±score_clip before the sigmoid.
         min_score: detections below this probability are dropped.
         iou_threshold: weighted NMS merges boxes whose IoU with the best remaining box exceeds it.
+        layout, color, resize: tensor layout, channel order and resampling (as ``EmotionRecipe``).
+        opset: ONNX opset the converted model is brought to.
     """
 
     name: str
@@ -92,6 +112,10 @@ class DetectorRecipe:
     layout: str = "NHWC"
     color: str = "RGB"
     resize: str = "bilinear"
+    opset: int = 13
+
+    #: The model's place in the pipeline (``packager.layout.MODELS``).
+    role: ClassVar[str] = "detector"
 
     @property
     def input_size(self) -> int:
@@ -99,19 +123,12 @@ class DetectorRecipe:
 
     @property
     def num_anchors(self) -> int:
-        return _anchor_count(self.anchors)
+        return self.anchors.count
 
-
-def _anchor_count(a: Anchors) -> int:
-    total, i = 0, 0
-    while i < len(a.strides):
-        j = i
-        while j < len(a.strides) and a.strides[j] == a.strides[i]:
-            j += 1
-        cells = -(-a.input_size // a.strides[i])
-        total += cells * cells * a.anchors_per_layer * (j - i)
-        i = j
-    return total
+    @property
+    def output_names(self) -> list[str]:
+        """Output tensors in model order."""
+        return [self.regressors_name, self.classificators_name]
 
 
 @dataclass(frozen=True)
@@ -153,6 +170,14 @@ class EmotionRecipe:
     outputs_are_logits: bool
     labels: tuple[str, ...]
     opset: int = 13
+
+    #: The model's place in the pipeline (``packager.layout.MODELS``).
+    role: ClassVar[str] = "emotion"
+
+    @property
+    def output_names(self) -> list[str]:
+        """Output tensors in model order."""
+        return [self.output_name]
 
     @property
     def size(self) -> int:

@@ -122,10 +122,3 @@ def fix_input_shape(model: onnx.ModelProto, recipe) -> onnx.ModelProto:
             dims[0].dim_value = recipe.input_shape[0]
     del model.graph.value_info[:]
     return onnx.shape_inference.infer_shapes(model)
-
-
-def output_names(recipe) -> list[str]:
-    """The recipe's output tensors, in model order."""
-    if hasattr(recipe, "regressors_name"):
-        return [recipe.regressors_name, recipe.classificators_name]
-    return [recipe.output_name]

@@ -13,7 +13,7 @@ import warnings
 import numpy as np
 import onnx
 
-from packager.convert import Conversion, check_signature, compare, output_names, register, run_onnx
+from packager.convert import Conversion, check_signature, compare, register, run_onnx
 from packager.errors import PackagerError
 
 
@@ -60,10 +60,10 @@ def convert(path: str, recipe, check_input: np.ndarray) -> Conversion:
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
             torch.onnx.export(
                 module, (x,), out, dynamo=False, opset_version=recipe.opset,
-                input_names=[recipe.input_name], output_names=output_names(recipe),
+                input_names=[recipe.input_name], output_names=recipe.output_names,
             )
         model = onnx.load(out)
-    check_signature(model, recipe, output_names(recipe), path)
+    check_signature(model, recipe, recipe.output_names, path)
     ours = run_onnx(model, {recipe.input_name: check_input})
     diff = compare(recipe.name, ours, [expected.numpy()], "torch")
     return Conversion(model, diff, "torch")

@@ -142,7 +142,7 @@ def int8_variant(a: Artifacts, calibration, held_out, held_out_faces: int, minim
     host's fused integer kernels (saved runtime optimizations replayed) are measured beside it."""
     q = quantize.quantize(a.onnx_bytes, a.input_name, calibration, cache)
     q_ort, q_fixed, _ = ort_export.convert(q, cache)
-    detector = hasattr(a.recipe, "regressors_name")
+    detector = a.recipe.role == "detector"
     feeds = [a.sample_input] + list(held_out)
 
     def outputs(model: bytes, replay: bool = False) -> list[dict]:

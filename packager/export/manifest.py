@@ -31,12 +31,12 @@ from pathlib import Path
 
 import onnx
 
-from packager import __version__, recipes
+from packager import layout, recipes
 from packager.export import coverage
 from packager.export.ort import ort_summary
 
 FORMAT = 1
-NAME = "manifest.json"
+NAME = layout.MANIFEST
 
 
 def _value_infos(values) -> list[dict]:
@@ -64,7 +64,7 @@ def _source(converted) -> dict:
 
 
 def _processing(recipe) -> dict:
-    if isinstance(recipe, recipes.DetectorRecipe):
+    if recipe.role == "detector":
         return {
             "preprocessing": {
                 "letterbox": f"aspect kept, centred in {recipe.input_size}x{recipe.input_size}, padding {recipe.fill:g}",

@@ -10,7 +10,6 @@ would bake those fused operators into the graph, where the NPU providers cannot 
 
 from __future__ import annotations
 
-import re
 import tempfile
 from pathlib import Path
 
@@ -108,11 +107,3 @@ def ort_summary(ort_bytes: bytes) -> dict:
         op = (node.Domain() or b"").decode() + ":" + node.OpType().decode() if node.Domain() else node.OpType().decode()
         ops[op] = ops.get(op, 0) + 1
     return {"format_version": sess.OrtVersion().decode(), "nodes": graph.NodesLength(), "operators": dict(sorted(ops.items()))}
-
-
-_SAFE = re.compile(r"[^A-Za-z0-9_.-]")
-
-
-def file_safe(name: str) -> str:
-    """A tensor name as a file name part."""
-    return _SAFE.sub("_", name) or "_"

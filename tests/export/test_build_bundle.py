@@ -18,7 +18,7 @@ from packager.export import manifest, rewrite
 from packager import preparation
 
 TARGETS = ("android", "ios")
-ROLES = ("face_detection", "face_emotion_recognition")
+from packager.layout import ROLES  # noqa: E402
 PROVIDERS = ("NNAPI", "CoreML NeuralNetwork", "CoreML MLProgram")
 
 
@@ -133,19 +133,19 @@ def test_int8_agreement_of_the_host_kernels_is_reported_beside_the_gate(default_
     assert host["percent"] >= 95.0
     assert abs(host["percent"] - gate["percent"]) <= quantize.MAX_HOST_GAP
     assert "host_kernels" not in json.dumps(default_build.manifest("android"))
-    from packager.export import bundle
+    from packager.export import summary
 
-    text = bundle.summary_text(default_build.summary)
+    text = summary.summary_text(default_build.summary)
     line = next(x for x in text.splitlines() if "fused int8 kernels" in x and f"{host['percent']:.1f}%" in x)
     assert ("no VNNI" in line) != host["cpu"]["vnni"] and "not what a phone runs" not in line
 
 
 def test_host_kernels_far_from_the_defined_semantics_are_called_out():
-    from packager.export import bundle
+    from packager.export import summary
 
     cpu = {"machine": "x86_64", "model": "AMD EPYC 7B13", "features": ["avx2"], "vnni": False}
-    far = bundle.host_kernels_text({"percent": 51.0, "max_gap_percent": 3.0, "cpu": cpu}, 98.0)
-    near = bundle.host_kernels_text({"percent": 97.0, "max_gap_percent": 3.0, "cpu": cpu}, 98.0)
+    far = summary.host_kernels_text({"percent": 51.0, "max_gap_percent": 3.0, "cpu": cpu}, 98.0)
+    near = summary.host_kernels_text({"percent": 97.0, "max_gap_percent": 3.0, "cpu": cpu}, 98.0)
     assert "AMD EPYC 7B13, no VNNI" in far and "51.0%" in far and "not what a phone runs" in far
     assert "not what a phone runs" not in near
 
@@ -195,13 +195,13 @@ def test_int8_defined_semantics_do_not_depend_on_the_optimization_level(default_
 
 
 def test_emotion_int8_top1_agreement_recomputed_from_the_bundle(default_build, reference):
-    from packager.export import data
+    from packager.export import calibration
 
     root = default_build.bundle("ios")
     entry = default_build.manifest("ios")["models"]["face_emotion_recognition"]
     fp32 = _session(root / entry["artifacts"]["fp32"]["file"])
     int8 = onnxrt.session(root / entry["artifacts"]["int8"]["file"], ort_format=True, replay=False)
-    crops = data.real_inputs(reference).emotion_held_out
+    crops = calibration.real_inputs(reference).emotion_held_out
     name = entry["inputs"][0]["name"]
     same = sum(int(np.argmax(fp32.run(None, {name: x})[0]) == np.argmax(int8.run(None, {name: x})[0])) for x in crops)
     assert 100.0 * same / len(crops) == entry["artifacts"]["int8"]["agreement"]["percent"]

@@ -18,7 +18,7 @@ import sys
 
 import numpy as np
 
-from packager.export import data
+from packager.export import calibration
 from packager import onnxrt
 
 #: An x86 CPU model without VNNI (AVX2 only), as qemu names it.
@@ -44,7 +44,7 @@ for model, inputs, out in job:
 def test_fused_int8_kernels_are_bit_identical_on_a_cpu_without_vnni(default_build, reference, tmp_path):
     qemu = shutil.which("qemu-x86_64")
     assert qemu, "qemu-x86_64 not found: install Debian's qemu-user (see README requirements)"
-    real = data.real_inputs(reference)
+    real = calibration.real_inputs(reference)
     held = {"face_detection": real.detector_held_out, "face_emotion_recognition": real.emotion_held_out}
     root = default_build.bundle("android")
     job, host = [], {}
