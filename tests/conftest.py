@@ -1,7 +1,11 @@
-"""Fixtures shared by every test subject.
+"""Fixtures shared by every test subject, and the ``slow`` marker.
 
 The packager cache is pointed at a fresh folder per test session, so the suite never reads or
 writes a user's cache and always proves the conversions from scratch once.
+
+A test is ``slow`` when it needs what takes seconds: a converted model (the fixtures in
+``SLOW_FIXTURES``), a build, a compiler or the bench (every test under ``SLOW_SUBJECTS``).  The
+fast lane for development is ``python -m pytest -m "not slow"``; CI runs everything.
 """
 
 from __future__ import annotations
@@ -21,6 +25,18 @@ import standins  # noqa: E402
 
 from packager import preparation  # noqa: E402
 from packager.reference.pipeline import ReferencePipeline  # noqa: E402
+
+
+SLOW_FIXTURES = {"prepared_default", "prepared_all", "reference"}
+SLOW_SUBJECTS = {"export", "kotlin", "swift", "bench"}
+
+
+def pytest_collection_modifyitems(config, items):
+    tests = Path(__file__).parent
+    for item in items:
+        subject = Path(item.fspath).relative_to(tests).parts[0]
+        if subject in SLOW_SUBJECTS or SLOW_FIXTURES & set(item.fixturenames):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")

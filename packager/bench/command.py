@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from packager.bench import contenders as C
-from packager.bench import extras, notes, peers, targets, throughput
+from packager.bench import bundle_rows, notes, peers, targets, throughput
 from packager.bench.table import MEASURED, NOT_AVAILABLE, Report, Row, link_ratios
 from packager.bench.timing import ColdStartError, cold_start, interleaved
 from packager.errors import PackagerError
@@ -33,7 +33,7 @@ def titles(repeats: int, n_images: int, cold_repeats: int, threads: int) -> dict
               f"interleaved runs; onnxruntime intra-op threads {threads or 'default'})",
         COLD: f"Cold start to first result (fresh process, models cached; median of {cold_repeats})",
         throughput.SECTION: throughput.TITLE,
-        **extras.TITLES,
+        **bundle_rows.TITLES,
     }
 
 
@@ -149,7 +149,7 @@ def bench_command(images: list[str], repeats: int, cold_repeats: int, threads: i
                                         "skipped (--skip throughput)"))
         else:
             rows += throughput.rows(paths, Path(tmp), progress)
-        rows += extras.rows(Path(tmp), pipe, C.prepare_images(pipe, pixels), repeats, threads, skip, progress)
+        rows += bundle_rows.rows(Path(tmp), pipe, C.prepare_images(pipe, pixels), repeats, threads, skip, progress)
     link_ratios(rows)
     report = Report(rows, targets.evaluate(rows), notes.closing(rows), settings(paths, repeats, cold_repeats, threads, load_start),
                     titles(repeats, len(paths), cold_repeats, threads))

@@ -19,7 +19,7 @@ from packager import preparation
 
 TARGETS = ("android", "ios")
 from packager.layout import ROLES  # noqa: E402
-PROVIDERS = ("NNAPI", "CoreML NeuralNetwork", "CoreML MLProgram")
+from packager.export.coverage import PROVIDERS  # noqa: E402
 
 
 def _session(path):

@@ -14,7 +14,7 @@ from packager import codegen, recipes
 from packager.export import manifest
 from packager import preparation
 
-PROVIDERS = ("NNAPI", "CoreML NeuralNetwork", "CoreML MLProgram")
+from packager.export.coverage import PROVIDERS  # noqa: E402
 
 
 @pytest.fixture(scope="session")
