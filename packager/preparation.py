@@ -23,8 +23,9 @@ from packager.recipes import DetectorRecipe, EmotionRecipe
 from packager.reference import detect, emotion
 from packager.reference.pipeline import ReferencePipeline, to_pixels
 
-#: Bumped whenever a front end changes what it writes.
-CONVERTER_REVISION = 1
+#: Bumped whenever a front end changes what it writes or accepts (2: outputs checked against the
+#: recipe's shapes and for NaN/Inf, so entries cached before that check are not trusted).
+CONVERTER_REVISION = 2
 
 
 def source_path(recipe, user_path: str | None) -> str:
@@ -41,6 +42,11 @@ def source_path(recipe, user_path: str | None) -> str:
         raise PackagerError(f"model file not found: {user_path}")
     if os.path.getsize(user_path) == 0:
         raise PackagerError(f"model file is empty: {user_path}")
+    try:
+        with open(user_path, "rb"):
+            pass
+    except OSError as e:
+        raise PackagerError(f"cannot read model file {user_path}: {e.strerror}") from None
     return user_path
 
 

@@ -130,6 +130,12 @@ class DetectorRecipe:
         """Output tensors in model order."""
         return [self.regressors_name, self.classificators_name]
 
+    @property
+    def output_shapes(self) -> list[tuple[int, ...]]:
+        """Output shapes in model order: regressors [1, anchors, 4 + 2·keypoints] (box, then
+        keypoint x/y pairs), classificators [1, anchors, 1]."""
+        return [(1, self.num_anchors, 4 + 2 * self.num_keypoints), (1, self.num_anchors, 1)]
+
 
 @dataclass(frozen=True)
 class EmotionRecipe:
@@ -178,6 +184,11 @@ class EmotionRecipe:
     def output_names(self) -> list[str]:
         """Output tensors in model order."""
         return [self.output_name]
+
+    @property
+    def output_shapes(self) -> list[tuple[int, ...]]:
+        """Output shapes in model order: one score per label, [1, labels]."""
+        return [(1, len(self.labels))]
 
     @property
     def size(self) -> int:

@@ -61,9 +61,39 @@ def _load_all() -> None:
     from packager.convert import onnxfile, pytorch, tflite  # noqa: F401
 
 
-def run_onnx(model: onnx.ModelProto, feeds: dict[str, np.ndarray]) -> list[np.ndarray]:
-    """Run an in-memory ONNX model on the CPU provider."""
-    return list(onnxrt.run(onnxrt.session(model.SerializeToString(), threads=0), feeds).values())
+def run_onnx(model: onnx.ModelProto, feeds: dict[str, np.ndarray], path: str = "the converted model") -> list[np.ndarray]:
+    """Run an in-memory ONNX model on the CPU provider; a model onnxruntime cannot load or run
+    (``path`` names it in the message) is a ``PackagerError`` naming the unknown operators."""
+    try:
+        sess = onnxrt.session(model.SerializeToString(), threads=0)
+    except Exception as e:
+        unknown = unknown_operators(model)
+        what = f"unknown operator(s) {', '.join(unknown)}" if unknown else one_line(e)
+        raise PackagerError(f"{path} does not load in onnxruntime's CPU provider: {what}") from None
+    try:
+        return list(onnxrt.run(sess, feeds).values())
+    except Exception as e:
+        shapes = ", ".join(f"{k} {list(np.shape(v))}" for k, v in feeds.items())
+        raise PackagerError(f"{path} fails in onnxruntime on input {shapes}: {one_line(e)}") from None
+
+
+def unknown_operators(model: onnx.ModelProto) -> list[str]:
+    """``domain::Op`` of every node type neither ONNX nor onnxruntime's contrib set defines."""
+    known_domains = {"", "ai.onnx", "ai.onnx.ml", "com.microsoft", "com.microsoft.nchwc"}
+    out = set()
+    for node in model.graph.node:
+        if node.domain not in known_domains or (node.domain in ("", "ai.onnx", "ai.onnx.ml")
+                                                and not onnx.defs.has(node.op_type, node.domain)):
+            out.add(f"{node.domain or 'ai.onnx'}::{node.op_type}")
+    return sorted(out)
+
+
+def one_line(e: BaseException, last: bool = False, limit: int = 300) -> str:
+    """An exception's message as one line (frameworks' messages span many); ``last`` keeps only
+    its last line (TorchScript puts its own traceback before the error)."""
+    lines = [line for line in str(e).splitlines() if line.strip()]
+    text = " ".join(" ".join(lines[-1:] if last else lines).split())
+    return (text or type(e).__name__)[:limit]
 
 
 def compare(name: str, ours: list[np.ndarray], theirs: list[np.ndarray], runtime: str) -> float:
@@ -79,6 +109,41 @@ def compare(name: str, ours: list[np.ndarray], theirs: list[np.ndarray], runtime
             f"(limit {MAX_CONVERSION_DIFF:g}); the model may use an operator the converter mishandles"
         )
     return diff
+
+
+def check_outputs(recipe, path: str, outputs: list[np.ndarray], runtime: str) -> None:
+    """What the recipe needs of a model's outputs on the check input: as many as it names, each
+    of the recipe's shape (one score per label; the detector's anchors × values), every value
+    finite."""
+    want = recipe.output_shapes
+    if len(outputs) != len(want):
+        raise PackagerError(
+            f"{path} does not fit recipe {recipe.name}: {len(outputs)} outputs, the recipe expects {len(want)}"
+        )
+    for name, got, shape in zip(recipe.output_names, outputs, want):
+        if tuple(np.shape(got)) != tuple(shape):
+            raise PackagerError(
+                f"{path} does not fit recipe {recipe.name}: output {name!r} has shape {list(np.shape(got))}, "
+                f"the recipe expects {list(shape)}" + _labels_hint(recipe, shape)
+            )
+        bad = ~np.isfinite(np.asarray(got, np.float64))
+        if bad.any():
+            kinds = " and ".join(k for k, m in (("NaN", np.isnan(got)), ("Inf", np.isinf(got))) if np.any(m))
+            raise PackagerError(
+                f"{path} is broken: output {name!r} is {kinds} in {int(bad.sum())} of {bad.size} values "
+                f"on the check input ({runtime})"
+            )
+
+
+def _labels_hint(recipe, shape) -> str:
+    labels = getattr(recipe, "labels", None)
+    return f" (one score per label: {', '.join(labels)})" if labels else ""
+
+
+def verify(recipe, path: str, ours: list[np.ndarray], theirs: list[np.ndarray], runtime: str) -> float:
+    """The source's outputs fit the recipe (``check_outputs``), and ours equal them (``compare``)."""
+    check_outputs(recipe, path, theirs, runtime)
+    return compare(recipe.name, ours, theirs, runtime)
 
 
 def check_signature(model: onnx.ModelProto, recipe, outputs: list[str], path: str) -> None:

@@ -9,7 +9,7 @@ import os
 
 import numpy as np
 
-from packager.convert import Conversion, check_signature, compare, register, run_onnx
+from packager.convert import Conversion, check_signature, register, run_onnx, verify
 from packager.errors import PackagerError
 
 
@@ -76,5 +76,5 @@ def convert(path: str, recipe, check_input: np.ndarray) -> Conversion:
     check_signature(model, recipe, names, path)
     expected = run_tflite(path, check_input)
     ours = run_onnx(model, {recipe.input_name: check_input})
-    diff = compare(recipe.name, ours, [expected[n] for n in names], "the TFLite interpreter")
+    diff = verify(recipe, path, ours, [expected[n] for n in names], "the TFLite interpreter")
     return Conversion(model, diff, "tflite")

@@ -33,6 +33,7 @@ import onnx
 
 from packager import layout, recipes
 from packager.export import coverage
+from packager.errors import PackagerError
 from packager.export.ort import ort_summary
 
 FORMAT = 1
@@ -134,8 +135,12 @@ def file_hashes(root: Path) -> dict:
 
 
 def dumps(manifest: dict) -> bytes:
-    """Stable JSON bytes (insertion order as built, 2-space indent, trailing newline)."""
-    return (json.dumps(manifest, indent=2, allow_nan=False) + "\n").encode()
+    """Stable JSON bytes (insertion order as built, 2-space indent, trailing newline).  A NaN or
+    infinity (a measurement of a broken model) is refused: JSON has no such numbers."""
+    try:
+        return (json.dumps(manifest, indent=2, allow_nan=False) + "\n").encode()
+    except ValueError as e:
+        raise PackagerError(f"the bundle manifest would hold a non-finite number ({e}); a model output is NaN or Inf") from None
 
 
 def problems(root: Path) -> list[str]:

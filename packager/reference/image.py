@@ -55,6 +55,8 @@ def load_image(path: str | os.PathLike) -> np.ndarray:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as e:
         raise PackagerError(f"image too large to decode safely: {path} ({e})") from None
+    except PermissionError as e:
+        raise PackagerError(f"cannot read image {path}: {e.strerror}") from None
     except UnidentifiedImageError:
         raise PackagerError(f"not an image Pillow can read: {path}") from None
     except (OSError, SyntaxError, ValueError) as e:
