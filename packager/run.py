@@ -11,7 +11,7 @@ from pathlib import Path
 
 from packager import report
 from packager.errors import PackagerError
-from packager.cache import write_atomic
+from packager.cache import check_writable, write_atomic
 from packager.progress import Progress
 from packager import preparation
 from packager.reference.image import load_image
@@ -45,17 +45,24 @@ def expand(args: list[str]) -> tuple[list[str], bool]:
     return out, many
 
 
-def check_annotate_target(out: str | None, n_images: int) -> None:
+def check_annotate_target(out: str | None, images: list[str]) -> None:
+    """``--annotate OUT``: one image, a .png/.jpg name, not a folder, not the input itself, in a
+    folder that takes a new file."""
     if out is None:
         return
-    if n_images != 1:
+    if len(images) != 1:
         raise PackagerError("--annotate takes one image; run the images one at a time to annotate each")
     suffix = Path(out).suffix.lower()
     if suffix not in ANNOTATE_FORMATS:
         raise PackagerError(f"--annotate {out}: use a .png or .jpg file name")
+    if os.path.isdir(out):
+        raise PackagerError(f"--annotate {out} is a folder; give a file name")
     parent = Path(out).parent
-    if not parent.is_dir():
+    if not parent.is_dir() and not parent.is_file():
         raise PackagerError(f"--annotate {out}: folder {parent} does not exist")
+    check_writable(parent, f"--annotate {out}: folder")
+    if os.path.exists(out) and os.path.exists(images[0]) and os.path.samefile(out, images[0]):
+        raise PackagerError(f"--annotate {out} is the input image; write the annotated copy to another file")
 
 
 def run_images(
@@ -67,7 +74,7 @@ def run_images(
     A folder or glob pattern among ``images`` (or ``workers`` > 1) selects throughput mode:
     images are decoded and processed on ``workers`` processes (default: one per core)."""
     images, many = expand(images)
-    check_annotate_target(annotate, len(images))
+    check_annotate_target(annotate, images)
     if (many or (workers or 1) > 1) and not annotate:
         prepared = _prepare(emotion_recipe, emotion_model, progress)
         return run_many(images, prepared, as_json, threads, workers or os.cpu_count() or 1, progress, print_fn)

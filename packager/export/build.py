@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from packager import layout, preparation, recipes
-from packager.cache import Cache
+from packager.cache import Cache, check_writable
 from packager.errors import PackagerError
 from packager.export import artifacts as art
 from packager.export import calibration, install
@@ -51,8 +51,7 @@ def check_options(opts: BuildOptions) -> None:
         raise PackagerError(f"unknown quantization {opts.quantize!r}; the only one is int8")
     if not 0.0 <= opts.min_int8_agreement <= 100.0:
         raise PackagerError(f"--min-int8-agreement {opts.min_int8_agreement:g}: give a percentage from 0 to 100")
-    if opts.out.exists() and not opts.out.is_dir():
-        raise PackagerError(f"--out {opts.out} exists and is not a folder")
+    check_writable(opts.out, "--out")
     for t in opts.targets:
         install.check_target(opts.out / t, _is_bundle)
 
