@@ -46,7 +46,10 @@ def parser() -> argparse.ArgumentParser:
         description="Detect faces (BlazeFace short range) and classify each face's emotion with the "
         "reference pipeline. Prints, per face: box in pixels, score, six keypoints, emotion "
         "probabilities and the top label. The first run converts the models (a few seconds); later runs "
-        "use the cache ($PACKAGER_CACHE, default ~/.cache/packager).",
+        "use the cache ($PACKAGER_CACHE, default ~/.cache/packager). Exit code: 0 when every image was "
+        "processed; 1 in throughput mode when some images could not be (each is reported on stderr and, with "
+        "--json, as an entry with its error; every other image's result is complete); 2 when nothing was done "
+        "(a bad argument, image, model or output path, one line on stderr).",
     )
     run.add_argument("images", nargs="+", metavar="IMAGE",
                      help="image files (anything Pillow reads); a folder or a quoted glob pattern ('photos/**/*.jpg') "

@@ -20,6 +20,9 @@ ANNOTATE_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG"}
 #: Files a folder argument contributes (by suffix, case-insensitive).
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".ppm", ".pgm"}
 GLOB_CHARS = set("*?[")
+#: Exit code of throughput mode when some images failed (each reported; the others' results are
+#: complete).  2 stays "nothing was done" (bad arguments, a bad model).
+FAILED_IMAGES = 1
 
 
 def expand(args: list[str]) -> tuple[list[str], bool]:
@@ -118,8 +121,15 @@ def _init_worker(prepared, threads: int) -> None:
 
 
 def _run_one(path: str):
-    rgb = load_image(path)
-    return rgb.shape[1], rgb.shape[0], _worker_pipeline(rgb)
+    """(width, height, faces) of one image, or the one-line reason it failed: a bad file among
+    many is reported and the others go on."""
+    try:
+        rgb = load_image(path)
+        return rgb.shape[1], rgb.shape[0], _worker_pipeline(rgb)
+    except PackagerError as e:
+        return str(e)
+    except Exception as e:  # whatever an image does to the pipeline, the other images go on
+        return f"{path}: {type(e).__name__}: {' '.join(str(e).split())}"
 
 
 class Bar:
@@ -147,33 +157,41 @@ class Bar:
 def run_many(paths: list[str], prepared, as_json: bool, threads: int, workers: int, progress: Progress,
              print_fn=print) -> int:
     """Every image through the pipeline on ``workers`` processes; results in input order, then
-    images per second (stderr, and in the JSON)."""
+    images per second (stderr, and in the JSON).  An image that fails is reported where it
+    stands (``packager: error: …`` on stderr; ``{"image", "error"}`` in the JSON) and the others
+    go on; the exit code is then ``FAILED_IMAGES`` (1), else 0."""
     from concurrent.futures import ProcessPoolExecutor  # not at module level: cold start of one image
 
     det = prepared.detector.recipe
     workers = max(1, min(workers, len(paths)))
-    results, faces = [], 0
+    results, faces, failed = [], 0, 0
     bar = Bar(len(paths), progress)
     start = time.perf_counter()
     with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(prepared, threads)) as pool:
         try:
-            for i, (path, (w, h, found)) in enumerate(zip(paths, pool.map(_run_one, paths, chunksize=2)), 1):
-                faces += len(found)
-                if as_json:
+            for i, (path, got) in enumerate(zip(paths, pool.map(_run_one, paths, chunksize=2)), 1):
+                bar.close()
+                if isinstance(got, str):
+                    failed += 1
+                    results.append({"image": path, "error": got})
+                    print(f"packager: error: {got}", file=progress.stream, flush=True)
+                else:
+                    w, h, found = got
+                    faces += len(found)
                     results.append({"image": path, "width": w, "height": h,
                                     "faces": [report.face_dict(f, det) for f in found]})
-                else:
-                    bar.close()
-                    print_fn(report.text(path, found, det))
+                    if not as_json:
+                        print_fn(report.text(path, found, det))
                 bar.update(i)
         finally:
             bar.close()
     took = time.perf_counter() - start
-    summary = {"images": len(paths), "faces": faces, "seconds": took, "images_per_second": len(paths) / took,
-               "workers": workers}
+    done = len(paths) - failed
+    summary = {"images": len(paths), "failed": failed, "faces": faces, "seconds": took,
+               "images_per_second": done / took, "workers": workers}
     if as_json:
         print_fn(json.dumps({"detector": det.name, "emotion": prepared.emotion.recipe.name, "images": results,
                              "throughput": summary}, indent=2))
-    progress.say(f"{len(paths)} images, {faces} faces in {took:.2f} s: {summary['images_per_second']:.1f} images/s "
-                 f"({workers} worker{'s' * (workers != 1)})")
-    return 0
+    progress.say(f"{done} images, {faces} faces in {took:.2f} s: {summary['images_per_second']:.1f} images/s "
+                 f"({workers} worker{'s' * (workers != 1)})" + (f"; {failed} failed" if failed else ""))
+    return FAILED_IMAGES if failed else 0
