@@ -14,6 +14,7 @@ import hashlib
 import importlib.metadata
 import json
 import os
+import shutil
 import tempfile
 from pathlib import Path
 from typing import Callable
@@ -117,21 +118,32 @@ class Cache:
         self.hits: list[str] = []
         self.misses: list[str] = []
 
-    def files(self, kind: str, k: str, build: Callable[[], tuple[dict[str, bytes], dict]]) -> tuple[dict[str, bytes], dict]:
-        """``build()`` → ({name: bytes}, info), from the cache when an intact entry exists."""
+    def files(self, kind: str, k: str, build: Callable[[], tuple[dict[str, bytes], dict]],
+              names: tuple[str, ...] = (), fields: tuple[str, ...] = ()) -> tuple[dict[str, bytes], dict]:
+        """``build()`` → ({name: bytes}, info), from the cache when an intact entry exists: one
+        whose files (at least ``names``) match their recorded hashes and whose info holds at
+        least ``fields``.  Anything else in the way (a damaged record, a folder where a file
+        belongs, a file where the kind's folder belongs) is replaced."""
         meta_path = self.root / kind / f"{k}.json"
         meta = _read_json(meta_path)
         if meta is not None:
             got = self._load(kind, k, meta)
-            if got is not None:
+            if got is not None and set(names) <= got.keys() and set(fields) <= meta["info"].keys():
                 self.hits.append(f"{kind}/{k}")
                 return got, meta["info"]
         self.misses.append(f"{kind}/{k}")
         files, info = build()
-        for name, data in files.items():
-            write_atomic(self.root / kind / f"{k}.{name}", data)
         record = {"files": {n: sha256(d) for n, d in files.items()}, "info": info, "info_sha256": _info_hash(info)}
-        write_atomic(meta_path, json.dumps(record, sort_keys=True).encode())
+        try:
+            _make_room(self.root / kind, folder=True)
+            for name, data in files.items():
+                _make_room(self.root / kind / f"{k}.{name}")
+                write_atomic(self.root / kind / f"{k}.{name}", data)
+            _make_room(meta_path)
+            write_atomic(meta_path, json.dumps(record, sort_keys=True).encode())
+        except OSError as e:
+            raise PackagerError(f"cannot write the packager cache ($PACKAGER_CACHE) at {self.root / kind}: "
+                                f"{e.strerror or e}") from None
         # What a later run reads back (sorted keys, lists for tuples): a fresh result and a
         # cached one must be the same value, or the bundle would depend on the cache state.
         return files, json.loads(json.dumps(info, sort_keys=True))
@@ -140,9 +152,9 @@ class Cache:
         """Where file ``name`` of an entry lives (valid after ``files`` returned it)."""
         return self.root / kind / f"{k}.{name}"
 
-    def value(self, kind: str, k: str, build: Callable[[], dict]) -> dict:
-        """A JSON-ready dict from ``build()``, cached."""
-        _, info = self.files(kind, k, lambda: ({}, build()))
+    def value(self, kind: str, k: str, build: Callable[[], dict], fields: tuple[str, ...] = ()) -> dict:
+        """A JSON-ready dict from ``build()`` (holding at least ``fields``), cached."""
+        _, info = self.files(kind, k, lambda: ({}, build()), fields=fields)
         return info
 
     def _load(self, kind: str, k: str, meta: dict) -> dict[str, bytes] | None:
@@ -159,6 +171,16 @@ class Cache:
                 return None
             out[name] = data
         return out
+
+
+def _make_room(path: Path, folder: bool = False) -> None:
+    """Remove what stands where the cache writes: a folder where a file belongs, or anything
+    but a folder where a folder belongs (the cache is packager's own; nothing there is a user's)."""
+    if folder:
+        if os.path.lexists(path) and not path.is_dir():
+            path.unlink()
+    elif path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path)
 
 
 def _info_hash(info: dict) -> str:

@@ -99,7 +99,7 @@ def convert(recipe, user_path: str | None, check_input, cache: Path | None = Non
                 {"max_abs_diff": conv.max_abs_diff, "source_runtime": conv.source_runtime})
 
     n_hits = len(store.hits)
-    _, info = store.files("onnx", k, build)
+    _, info = store.files("onnx", k, build, names=("onnx",), fields=("max_abs_diff", "source_runtime"))
     return ConvertedModel(recipe, src, digest, store.path("onnx", k, "onnx"), info["max_abs_diff"],
                           info["source_runtime"], len(store.hits) > n_hits)
 

@@ -104,7 +104,11 @@ def build(opts: BuildOptions, progress: Progress, cache: Cache | None = None) ->
                 staged[name] = install.staging_dir(opts.out, name)
                 manifests[name] = write_bundle(TARGETS[name], staged[name], models, config, opts.emotion_recipe)
         with progress.stage("installing " + " and ".join(str(opts.out / n) for n in opts.targets)):
-            install.install(staged, opts.out)
+            try:
+                install.install(staged, opts.out)
+            except OSError as e:
+                raise PackagerError(f"installing into {opts.out} failed ({e.strerror or e}); the previous bundles "
+                                    "are in place; is another build writing there?") from None
     finally:
         install.discard(p for p in staged.values() if p.exists())
     return summary(opts.out, manifests, cache, models)

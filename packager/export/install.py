@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import errno
 import os
 import re
 import secrets
@@ -89,10 +90,16 @@ def check_target(path: Path, is_bundle) -> None:
 
 
 def _swap_in(staged: Path, final: Path) -> Path | None:
-    """Put ``staged`` at ``final``; returns where the previous ``final`` now is (or None)."""
+    """Put ``staged`` at ``final``; returns where the previous ``final`` now is (or None).  When
+    another build installs ``final`` between the look and the rename, its bundle is replaced
+    like any previous one (the last build to install wins)."""
     if not final.exists():
-        os.rename(staged, final)
-        return None
+        try:
+            os.rename(staged, final)
+            return None
+        except OSError as e:
+            if e.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+                raise
     if exchange(staged, final):
         return staged
     old = final.parent / f".{final.name}.packager-old-{os.getpid()}-{secrets.token_hex(4)}"

@@ -53,7 +53,7 @@ def convert(onnx_bytes: bytes, cache: Cache) -> tuple[bytes, bytes, bool]:
         return out, {}
 
     n_hits = len(cache.hits)
-    files, _ = cache.files("ort", key("ort", sha256(onnx_bytes)), build)
+    files, _ = cache.files("ort", key("ort", sha256(onnx_bytes)), build, names=("ort", "apply.ort"))
     return files["ort"], files["apply.ort"], len(cache.hits) > n_hits
 
 
@@ -61,7 +61,7 @@ def required_operators_cached(models: dict[str, tuple[bytes, bytes]], cache: Cac
     """``required_operators``, cached by the names and bytes of the models (parsing every .ort
     in Python takes seconds)."""
     k = key("operators", sorted((n, sha256(a), sha256(b)) for n, (a, b) in models.items()))
-    return cache.value("operators", k, lambda: {"text": required_operators(models)})["text"]
+    return cache.value("operators", k, lambda: {"text": required_operators(models)}, fields=("text",))["text"]
 
 
 def required_operators(models: dict[str, tuple[bytes, bytes]]) -> str:

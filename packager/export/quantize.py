@@ -167,7 +167,7 @@ def quantize(onnx_bytes: bytes, input_name: str, calibration: list[np.ndarray], 
             model = onnx.load(str(out))
         return {"onnx": model.SerializeToString(deterministic=True)}, {}
 
-    files, _ = cache.files("int8", key("int8", sha256(onnx_bytes), digest, SETTINGS), build)
+    files, _ = cache.files("int8", key("int8", sha256(onnx_bytes), digest, SETTINGS), build, names=("onnx",))
     return files["onnx"]
 
 
