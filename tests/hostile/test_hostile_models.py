@@ -4,7 +4,7 @@ exit 2, leaving a previous bundle byte-identical (slow: needs the converted dete
 
 import numpy as np
 import pytest
-from packager_cli import packager
+from packager_cli import one_line_error, packager
 
 import hostile_models as hm
 from packager import preparation, recipes
@@ -60,15 +60,6 @@ def test_recipe_output_shapes():
     det = recipes.detector_recipe(recipes.DEFAULT_DETECTOR)
     assert det.output_shapes == [(1, 896, 16), (1, 896, 1)]
     assert FERPLUS.output_shapes == [(1, 8)] and AFFECTNET.output_shapes == [(1, 7)]
-
-
-def one_line_error(r, *needles):
-    assert r.returncode == 2, (r.returncode, r.stdout, r.stderr)
-    lines = [l for l in r.stderr.splitlines() if l.strip()]
-    assert len(lines) == 1 and lines[0].startswith("packager: error: "), r.stderr
-    assert "Traceback" not in r.stderr and r.stdout == ""
-    for n in needles:
-        assert n in lines[0], lines[0]
 
 
 def fake_previous_bundle(out):

@@ -7,11 +7,10 @@ import stat
 
 import numpy as np
 import pytest
-from packager_cli import packager
+from packager_cli import one_line_error, packager
 from PIL import Image
 
 from packager.cache import write_atomic
-from test_hostile_models import one_line_error
 
 
 @pytest.fixture
@@ -26,34 +25,23 @@ def snapshot(root):
     return {p: (p.read_bytes(), p.stat().st_mode) for p in root.rglob("*") if p.is_file()}
 
 
-ANNOTATE = {
-    "photo.png": "is the input image",
-    "a_folder.png": "is a folder",
-    "a_file/x.png": "a_file is a file, not a folder",
-    "/proc/x.png": "cannot write in /proc",
-    "/sys/x.png": "cannot write in /sys",
+BAD_TARGETS = {
+    "annotate the input": (["run", "photo.png", "--annotate", "photo.png"], "is the input image"),
+    "annotate a folder": (["run", "photo.png", "--annotate", "a_folder.png"], "is a folder"),
+    "annotate under a file": (["run", "photo.png", "--annotate", "a_file/x.png"], "a_file is a file, not a folder"),
+    "annotate into /proc": (["run", "photo.png", "--annotate", "/proc/x.png"], "cannot write in /proc"),
+    "annotate into /sys": (["run", "photo.png", "--annotate", "/sys/x.png"], "cannot write in /sys"),
+    "out is a file": (["build", "--out", "a_file"], "a_file is a file, not a folder"),
+    "out under a file": (["build", "--out", "a_file/dist"], "is under"),
+    "out into /proc": (["build", "--out", "/proc/dist"], "cannot write in /proc"),
 }
 
 
-@pytest.mark.parametrize("target", sorted(ANNOTATE))
-def test_bad_annotate_target(place, target):
+@pytest.mark.parametrize("case", sorted(BAD_TARGETS))
+def test_bad_output_path(place, case):
+    args, needle = BAD_TARGETS[case]
     before = snapshot(place)
-    r = packager("run", "photo.png", "--annotate", target, cwd=place)
-    one_line_error(r, "--annotate", ANNOTATE[target])
-    assert snapshot(place) == before
-
-
-BUILD_OUT = {
-    "a_file": "a_file is a file, not a folder",
-    "a_file/dist": "is under",
-    "/proc/dist": "cannot write in /proc",
-}
-
-
-@pytest.mark.parametrize("out", sorted(BUILD_OUT))
-def test_bad_build_out(place, out):
-    before = snapshot(place)
-    one_line_error(packager("build", "--out", out, cwd=place), "--out", BUILD_OUT[out])
+    one_line_error(packager(*args, cwd=place), args[-2], needle)
     assert snapshot(place) == before
 
 

@@ -5,7 +5,7 @@ import json
 
 import numpy as np
 import pytest
-from packager_cli import packager
+from packager_cli import one_line_error, packager
 from PIL import Image
 
 from packager import samples
@@ -73,15 +73,6 @@ def test_exif_orientation_is_applied(tmp_path, prepared_default):
     assert r.returncode == 0, r.stderr
     [face] = json.loads(r.stdout)["images"][0]["faces"]
     assert 165 < face["box"]["x"] < 195 and face["emotion"]["label"] == "happy"
-
-
-def one_line_error(r, *needles):
-    assert r.returncode == 2, (r.returncode, r.stdout, r.stderr)
-    lines = [l for l in r.stderr.splitlines() if l.strip()]
-    assert len(lines) == 1 and lines[0].startswith("packager: error: "), r.stderr
-    assert "Traceback" not in r.stderr and r.stdout == ""
-    for n in needles:
-        assert n in lines[0], lines[0]
 
 
 def test_bad_images(tmp_path, astronaut_png):
