@@ -14,6 +14,8 @@ Bundle layout (``<out>/android``; iOS the same with ``Resources/`` and ``swift/`
     kotlin/                        generated wrapper sources (iOS: swift/), or a README saying
                                    why they are missing
 
+and ``<out>/report.html`` beside the bundles: the build report (``packager.htmlreport.build``).
+
 Order: prepare the models, collect real inputs, make and verify every artifact in memory, then
 write each bundle into a staging folder and swap all of them in together (``install``).
 """
@@ -33,6 +35,7 @@ from packager.export import coverage, data, install, manifest
 from packager.export import ort as ort_export
 from packager.export.cache import Cache
 from packager.export.quantize import DEFAULT_MIN_AGREEMENT
+from packager.htmlreport import build as htmlreport
 from packager.progress import Progress
 from packager.reference import pipeline
 
@@ -97,6 +100,7 @@ def check_options(opts: BuildOptions) -> None:
         raise PackagerError(f"--out {opts.out} exists and is not a folder")
     for t in opts.targets:
         install.check_target(opts.out / t, _is_bundle)
+    install.check_file(opts.out / htmlreport.NAME, htmlreport.is_report)
 
 
 def _is_bundle(path: Path) -> bool:
@@ -251,11 +255,13 @@ def build(opts: BuildOptions, progress: Progress, cache: Cache | None = None) ->
             with progress.stage(f"writing the {name} bundle"):
                 staged[name] = install.staging_dir(opts.out, name)
                 manifests[name] = write_bundle(TARGETS[name], staged[name], models, config, opts)
+        with progress.stage("writing the build report"):
+            staged[htmlreport.NAME] = htmlreport.stage(opts.out, manifests, models)
         with progress.stage("installing " + " and ".join(str(opts.out / n) for n in opts.targets)):
             install.install(staged, opts.out)
     finally:
         install.discard(p for p in staged.values() if p.exists())
-    return summary(opts, manifests, cache, models)
+    return {**summary(opts, manifests, cache, models), "report": str(opts.out / htmlreport.NAME)}
 
 
 def _config_inputs(models: dict[str, art.Artifacts]) -> dict[str, tuple[bytes, bytes]]:
@@ -312,6 +318,8 @@ def summary_text(s: dict) -> str:
             lines.append("  " + host_kernels_text(m["int8_host_kernels"], m["int8_agreement_percent"]))
     c = s["cache"]
     lines.append(f"cache: {c['hits']} steps reused, {c['misses']} computed")
+    if "report" in s:
+        lines.append(f"report: {s['report']}")
     return "\n".join(lines)
 
 
