@@ -32,6 +32,14 @@ def chromium() -> str:
     return path
 
 
+def _above_4(fd: int) -> int:
+    import fcntl
+
+    high = fcntl.fcntl(fd, fcntl.F_DUPFD, 10)
+    os.close(fd)
+    return high
+
+
 @dataclass
 class Page:
     """What loading one page produced."""
@@ -43,19 +51,21 @@ class Page:
 class Browser:
     """One chromium process; ``call`` sends a DevTools command and returns its result."""
 
-    def __init__(self, timeout: float = 60.0):
+    def __init__(self, timeout: float = 180.0):
         self.timeout = timeout
         self.profile = tempfile.mkdtemp(prefix="packager-chromium-")
         to_child_r, self._to_child = os.pipe()
         self._from_child, from_child_w = os.pipe()
+        # the child's ends above 4, so that moving them to 3 and 4 cannot overwrite one another
+        to_child_r, from_child_w = (_above_4(fd) for fd in (to_child_r, from_child_w))
         args = [chromium(), "--headless", "--no-sandbox", "--disable-gpu", "--remote-debugging-pipe",
                 f"--user-data-dir={self.profile}", "--no-first-run", "--no-default-browser-check",
                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
                 "--disable-extensions", "--hide-scrollbars", "--mute-audio", "about:blank"]
         # the protocol's file descriptors are 3 (commands in) and 4 (replies out)
-        self.proc = subprocess.Popen(["sh", "-c", f'exec "$@" 3<&{to_child_r} 4>&{from_child_w}', "sh", *args],
+        self.proc = subprocess.Popen(["bash", "-c", f'exec "$@" 3<&{to_child_r} 4>&{from_child_w}', "bash", *args],
                                      pass_fds=(to_child_r, from_child_w), stdout=subprocess.DEVNULL,
-                                     stderr=subprocess.DEVNULL)
+                                     stderr=open(os.path.join(self.profile, "stderr.log"), "wb"))
         os.close(to_child_r)
         os.close(from_child_w)
         self._buf = b""
@@ -69,7 +79,8 @@ class Browser:
                 raise TimeoutError("chromium did not answer")
             chunk = os.read(self._from_child, 1 << 20)
             if not chunk:
-                raise RuntimeError(f"chromium exited (code {self.proc.poll()})")
+                log = Path(self.profile, "stderr.log").read_text(errors="replace")[-2000:]
+                raise RuntimeError(f"chromium closed the protocol pipe (exit code {self.proc.poll()}):\n{log}")
             self._buf += chunk
         msg, _, self._buf = self._buf.partition(b"\0")
         return json.loads(msg)

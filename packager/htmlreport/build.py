@@ -78,7 +78,7 @@ def _photo(photo: images.Photo, det: dict, emo: dict) -> str:
 STAGES = ["detector_input", "boxes", "keypoints", "scores", "emotion_input", "probabilities"]
 
 
-def _parity(parity: dict | None) -> str:
+def parity_section(parity: dict | None) -> str:
     """``parity``: language → list of ``parity.compare.CaseResult`` (``None``: not run)."""
     if not parity:
         return ("<p><strong>Parity was not run by this build.</strong> <code>packager parity IMAGE…</code> "
@@ -112,7 +112,7 @@ def render(manifests: dict[str, dict], photos: list[images.Photo], parity: dict 
             "finds them, and the tensors it gave each model, turned back into pixels.</p>",
             *(_photo(p, det, emo) for p in photos),
             "<h2 id=\"checks\">Checks</h2>", checks.section(models, first["files"]),
-            "<h2 id=\"parity\">Kotlin and Swift parity</h2>", _parity(parity)]
+            "<h2 id=\"parity\">Kotlin and Swift parity</h2>", parity_section(parity)]
     return document(f"packager build report: {det['recipe']['name']} + {emo['recipe']['name']}", body)
 
 
