@@ -120,6 +120,7 @@ def _add_bench(sub) -> None:
     b.add_argument("--skip", action="append", default=[], choices=["peers", "cold", "throughput", "artifacts", "build", "mobile"],
                    help="leave a section out (its rows then say so); repeatable")
     b.add_argument("--json", action="store_true", help="print JSON instead of markdown")
+    b.add_argument("--html", metavar="OUT.html", help="also write the tables as charts: one self-contained page (inline SVG, no script)")
     b.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
 
 
@@ -138,7 +139,8 @@ def dispatch(args: argparse.Namespace) -> int:
     if args.command == "bench":
         from packager.bench.command import bench_command
 
-        return bench_command(args.images, args.repeats, args.cold_repeats, args.threads, args.json, args.skip, progress)
+        return bench_command(args.images, args.repeats, args.cold_repeats, args.threads, args.json, args.skip, progress,
+                             html=args.html)
     if args.command == "build":
         from packager.export.build import build_command
 

@@ -128,9 +128,11 @@ def cold_rows(image: str, repeats: int, loaded: dict, with_peers: bool, progress
 
 
 def bench_command(images: list[str], repeats: int, cold_repeats: int, threads: int, as_json: bool,
-                  skip: list[str], progress: Progress, print_fn=print) -> int:
+                  skip: list[str], progress: Progress, print_fn=print, html: str | None = None) -> int:
     if repeats < 1 or cold_repeats < 1 or threads < 0:
         raise PackagerError("--repeats and --cold-repeats must be at least 1, --threads at least 0")
+    if html is not None and not Path(html).resolve().parent.is_dir():
+        raise PackagerError(f"--html {html}: folder {Path(html).parent} does not exist")
     load_start = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="packager-bench-") as tmp:
         paths, pixels = bench_images(images, Path(tmp))
@@ -154,6 +156,13 @@ def bench_command(images: list[str], repeats: int, cold_repeats: int, threads: i
     report = Report(rows, targets.evaluate(rows), notes.closing(rows), settings(paths, repeats, cold_repeats, threads, load_start),
                     titles(repeats, len(paths), cold_repeats, threads))
     print_fn(json.dumps(report.as_dict(), indent=2) if as_json else report.markdown())
+    if html is not None:
+        from packager.htmlreport import bench as bench_html
+        from packager.models import write_atomic
+
+        write_atomic(Path(html), bench_html.render(report).encode())
+        if not as_json:
+            print_fn(f"charts: {html}")
     return 0
 
 

@@ -2,7 +2,8 @@
 
 Order: prepare the models, collect real inputs, make and verify every artifact in memory, then
 write each bundle (``bundle.write_bundle``, layout in ``packager.layout``) into a staging folder
-and swap all of them in together (``install``).
+and swap all of them in together (``install``), with ``<out>/report.html`` beside them: the build
+report (``packager.htmlreport.build``).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from packager.export import ort as ort_export
 from packager.export.bundle import write_bundle
 from packager.export.quantize import DEFAULT_MIN_AGREEMENT
 from packager.export.summary import summary, summary_text
+from packager.htmlreport import build as htmlreport
 from packager.layout import TARGETS
 from packager.progress import Progress
 
@@ -54,6 +56,7 @@ def check_options(opts: BuildOptions) -> None:
     check_writable(opts.out, "--out")
     for t in opts.targets:
         install.check_target(opts.out / t, _is_bundle)
+    install.check_file(opts.out / htmlreport.NAME, htmlreport.is_report)
 
 
 def _is_bundle(path: Path) -> bool:
@@ -103,6 +106,8 @@ def build(opts: BuildOptions, progress: Progress, cache: Cache | None = None) ->
             with progress.stage(f"writing the {name} bundle"):
                 staged[name] = install.staging_dir(opts.out, name)
                 manifests[name] = write_bundle(TARGETS[name], staged[name], models, config, opts.emotion_recipe)
+        with progress.stage("writing the build report"):
+            staged[htmlreport.NAME] = htmlreport.stage(opts.out, manifests, models)
         with progress.stage("installing " + " and ".join(str(opts.out / n) for n in opts.targets)):
             try:
                 install.install(staged, opts.out)
@@ -111,7 +116,7 @@ def build(opts: BuildOptions, progress: Progress, cache: Cache | None = None) ->
                                     "are in place; is another build writing there?") from None
     finally:
         install.discard(p for p in staged.values() if p.exists())
-    return summary(opts.out, manifests, cache, models)
+    return {**summary(opts.out, manifests, cache, models), "report": str(opts.out / htmlreport.NAME)}
 
 
 def _config_inputs(models: dict[str, art.Artifacts]) -> dict[str, tuple[bytes, bytes]]:

@@ -172,18 +172,23 @@ def quantize(onnx_bytes: bytes, input_name: str, calibration: list[np.ndarray], 
 
 
 def emotion_agreement(fp32_outputs: list[dict], int8_outputs: list[dict]) -> dict:
-    """Top-1 agreement (percent) and the largest output difference, from both models' outputs
-    on the same held-out face crops (one dict of outputs per crop)."""
+    """Top-1 agreement (percent), the confusion matrix (``counts[fp32 label][int8 label]``, in
+    output order) and the largest output difference, from both models' outputs on the same
+    held-out face crops (one dict of outputs per crop)."""
     if not fp32_outputs:
         raise PackagerError("no held-out face crops: the detector found no face on the held-out photos")
-    same, worst = 0, 0.0
+    same, worst, confusion = 0, 0.0, None
     for a, b in zip(fp32_outputs, int8_outputs):
         (ya,), (yb,) = a.values(), b.values()
+        if confusion is None:
+            confusion = np.zeros((np.size(ya), np.size(ya)), dtype=np.int64)
+        confusion[np.argmax(ya), np.argmax(yb)] += 1
         same += int(np.argmax(ya) == np.argmax(yb))
         worst = max(worst, difference.max_abs_diff(a, b))
     n = len(fp32_outputs)
     return {"metric": "top-1 label agreement", "inputs": n, "agreeing": same,
-            "percent": 100.0 * same / n, "max_abs_output_diff": worst}
+            "percent": 100.0 * same / n, "max_abs_output_diff": worst,
+            "confusion": {"rows": "fp32 top-1 label", "columns": "int8 top-1 label", "counts": confusion.tolist()}}
 
 
 def _pair(fa: list[detect.Detection], fb: list[detect.Detection]) -> list[tuple[float, float]]:

@@ -54,6 +54,8 @@ def summary_text(s: dict) -> str:
             lines.append("  " + host_kernels_text(m["int8_host_kernels"], m["int8_agreement_percent"]))
     c = s["cache"]
     lines.append(f"cache: {c['hits']} steps reused, {c['misses']} computed")
+    if "report" in s:
+        lines.append(f"report: {s['report']}")
     return "\n".join(lines)
 
 
