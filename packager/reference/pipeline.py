@@ -96,3 +96,16 @@ class ReferencePipeline:
 
     def __call__(self, rgb: np.ndarray) -> list[Face]:
         return self.trace(rgb).faces
+
+
+class AutoPipeline:
+    """Two pipelines that differ in their detector (``recipes.AUTO_DETECTOR``): per image, the
+    faces of the one that finds more, ``primary``'s on a tie."""
+
+    def __init__(self, primary: ReferencePipeline, secondary: ReferencePipeline):
+        self.primary, self.secondary = primary, secondary
+        self.detector, self.emotion = primary.detector, primary.emotion
+
+    def __call__(self, rgb: np.ndarray) -> list[Face]:
+        faces, more = self.primary(rgb), self.secondary(rgb)
+        return more if len(more) > len(faces) else faces
