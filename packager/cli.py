@@ -14,8 +14,27 @@ EPILOG = """examples:
   packager run photo.jpg --annotate out.png    ... and draw them
   packager run photos/                         every image in a folder, all cores, images per second
   packager run photo.jpg --emotion-recipe emotion-ferplus --emotion-model emotion-ferplus-8.onnx
+  packager run group.jpg --detector blazeface-full-range    distant faces (group photos)
   packager build --target all                  Android and iOS bundles into dist/
 """
+
+
+def _add_model_options(p: argparse.ArgumentParser, auto: bool = False) -> None:
+    """--detector, --emotion-recipe, --emotion-model."""
+    if auto:
+        p.add_argument(
+            "--detector", default=recipes.AUTO_DETECTOR, choices=recipes.DETECTOR_CHOICES, metavar="D",
+            help=f"face detector: {', '.join(recipes.DETECTORS)} (faces that fill a good part of the frame / faces "
+            "down to about a tenth of the frame width), or auto (default): both, keeping per image the faces of "
+            "the one that finds more (short range on a tie)",
+        )
+    else:
+        p.add_argument(
+            "--detector", default=recipes.DEFAULT_DETECTOR, choices=tuple(recipes.DETECTORS), metavar="D",
+            help=f"face detector: {', '.join(recipes.DETECTORS)} (default: %(default)s; full range finds "
+            "distant faces, down to about a tenth of the frame width)",
+        )
+    _add_emotion_options(p)
 
 
 def _add_emotion_options(p: argparse.ArgumentParser) -> None:
@@ -43,10 +62,13 @@ def parser() -> argparse.ArgumentParser:
 
     run = sub.add_parser(
         "run", help="run the reference pipeline on images",
-        description="Detect faces (BlazeFace short range) and classify each face's emotion with the "
+        description="Detect faces (BlazeFace, see --detector) and classify each face's emotion with the "
         "reference pipeline. Prints, per face: box in pixels, score, six keypoints, emotion "
         "probabilities and the top label. The first run converts the models (a few seconds); later runs "
-        "use the cache ($PACKAGER_CACHE, default ~/.cache/packager).",
+        "use the cache ($PACKAGER_CACHE, default ~/.cache/packager). Exit code: 0 when every image was "
+        "processed; 1 in throughput mode when some images could not be (each is reported on stderr and, with "
+        "--json, as an entry with its error; every other image's result is complete); 2 when nothing was done "
+        "(a bad argument, image, model or output path, one line on stderr).",
     )
     run.add_argument("images", nargs="+", metavar="IMAGE",
                      help="image files (anything Pillow reads); a folder or a quoted glob pattern ('photos/**/*.jpg') "
@@ -59,7 +81,7 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--workers", type=int, metavar="N",
                      help="worker processes in throughput mode (default: one per core); more than 1 selects throughput mode")
     run.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
-    _add_emotion_options(run)
+    _add_model_options(run, auto=True)
 
     par = sub.add_parser(
         "parity", help="check the generated Kotlin/Swift code against the reference on your images",
@@ -71,7 +93,7 @@ def parser() -> argparse.ArgumentParser:
     par.add_argument("images", nargs="+", metavar="IMAGE", help="image files (anything Pillow reads)")
     par.add_argument("--lang", choices=["kotlin", "swift", "all"], default="all", help="which generated core to check (default: %(default)s)")
     par.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
-    _add_emotion_options(par)
+    _add_model_options(par)
     _add_bench(sub)
     _add_build(sub)
     return p
@@ -93,7 +115,7 @@ def _add_build(sub) -> None:
                    help="fail when an int8 model agrees with fp32 on less than PCT%% of held-out inputs (default: %(default)g)")
     b.add_argument("--json", action="store_true", help="print the summary as JSON")
     b.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
-    _add_emotion_options(b)
+    _add_model_options(b)
 
 
 def _add_bench(sub) -> None:
@@ -117,7 +139,11 @@ def _add_bench(sub) -> None:
     b.add_argument("--skip", action="append", default=[], choices=["peers", "cold", "throughput", "artifacts", "build", "mobile"],
                    help="leave a section out (its rows then say so); repeatable")
     b.add_argument("--json", action="store_true", help="print JSON instead of markdown")
+    b.add_argument("--html", metavar="OUT.html", help="also write the tables as charts: one self-contained page (inline SVG, no script)")
     b.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+    b.add_argument("--detector", default=recipes.DEFAULT_DETECTOR, choices=tuple(recipes.DETECTORS), metavar="D",
+                   help=f"the pipeline's face detector: {', '.join(recipes.DETECTORS)} (default: %(default)s); "
+                   "the other detector's model is timed beside it")
 
 
 def dispatch(args: argparse.Namespace) -> int:
@@ -126,22 +152,23 @@ def dispatch(args: argparse.Namespace) -> int:
         from packager.run import run_images
 
         return run_images(args.images, args.emotion_recipe, args.emotion_model, args.json, args.annotate,
-                          args.threads, progress, workers=args.workers)
+                          args.threads, progress, workers=args.workers, detector=args.detector)
     if args.command == "parity":
         from packager.parity.run import parity_command
 
         langs = ["kotlin", "swift"] if args.lang == "all" else [args.lang]
-        return parity_command(args.images, langs, args.emotion_recipe, args.emotion_model, progress)
+        return parity_command(args.images, langs, args.emotion_recipe, args.emotion_model, progress, detector=args.detector)
     if args.command == "bench":
         from packager.bench.command import bench_command
 
-        return bench_command(args.images, args.repeats, args.cold_repeats, args.threads, args.json, args.skip, progress)
+        return bench_command(args.images, args.repeats, args.cold_repeats, args.threads, args.json, args.skip, progress,
+                             html=args.html, detector=args.detector)
     if args.command == "build":
-        from packager.export.bundle import build_command
+        from packager.export.build import build_command
 
         targets = ["android", "ios"] if args.target == "all" else [args.target]
         return build_command(targets, args.out, args.quantize, args.min_int8_agreement, args.emotion_recipe,
-                             args.emotion_model, args.json, progress)
+                             args.emotion_model, args.json, progress, detector=args.detector)
     raise AssertionError(args.command)
 
 

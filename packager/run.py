@@ -9,17 +9,19 @@ import os
 import time
 from pathlib import Path
 
-from packager import report
+from packager import preparation, recipes, report
+from packager.cache import check_writable, write_atomic
 from packager.errors import PackagerError
-from packager.models import write_atomic
 from packager.progress import Progress
-from packager.reference import pipeline
 from packager.reference.image import load_image
 
 ANNOTATE_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG"}
 #: Files a folder argument contributes (by suffix, case-insensitive).
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".ppm", ".pgm"}
 GLOB_CHARS = set("*?[")
+#: Exit code of throughput mode when some images failed (each reported; the others' results are
+#: complete).  2 stays "nothing was done" (bad arguments, a bad model).
+FAILED_IMAGES = 1
 
 
 def expand(args: list[str]) -> tuple[list[str], bool]:
@@ -45,35 +47,43 @@ def expand(args: list[str]) -> tuple[list[str], bool]:
     return out, many
 
 
-def check_annotate_target(out: str | None, n_images: int) -> None:
+def check_annotate_target(out: str | None, images: list[str]) -> None:
+    """``--annotate OUT``: one image, a .png/.jpg name, not a folder, not the input itself, in a
+    folder that takes a new file."""
     if out is None:
         return
-    if n_images != 1:
+    if len(images) != 1:
         raise PackagerError("--annotate takes one image; run the images one at a time to annotate each")
     suffix = Path(out).suffix.lower()
     if suffix not in ANNOTATE_FORMATS:
         raise PackagerError(f"--annotate {out}: use a .png or .jpg file name")
+    if os.path.isdir(out):
+        raise PackagerError(f"--annotate {out} is a folder; give a file name")
     parent = Path(out).parent
-    if not parent.is_dir():
+    if not parent.is_dir() and not parent.is_file():
         raise PackagerError(f"--annotate {out}: folder {parent} does not exist")
+    check_writable(parent, f"--annotate {out}: folder")
+    if os.path.exists(out) and os.path.exists(images[0]) and os.path.samefile(out, images[0]):
+        raise PackagerError(f"--annotate {out} is the input image; write the annotated copy to another file")
 
 
 def run_images(
     images: list[str], emotion_recipe: str, emotion_model: str | None, as_json: bool,
     annotate: str | None, threads: int, progress: Progress, print_fn=print, workers: int | None = None,
+    detector: str = recipes.AUTO_DETECTOR,
 ) -> int:
     """Detect faces and classify their emotions on each image; print text or JSON.
 
     A folder or glob pattern among ``images`` (or ``workers`` > 1) selects throughput mode:
     images are decoded and processed on ``workers`` processes (default: one per core)."""
     images, many = expand(images)
-    check_annotate_target(annotate, len(images))
+    check_annotate_target(annotate, images)
     if (many or (workers or 1) > 1) and not annotate:
-        prepared = _prepare(emotion_recipe, emotion_model, progress)
+        prepared = _prepare(detector, emotion_recipe, emotion_model, progress)
         return run_many(images, prepared, as_json, threads, workers or os.cpu_count() or 1, progress, print_fn)
     pixels = {p: load_image(p) for p in images}  # every image is checked before any work
-    prepared = _prepare(emotion_recipe, emotion_model, progress)
-    pipe = pipeline.build_pipeline(prepared, threads)
+    prepared = _prepare(detector, emotion_recipe, emotion_model, progress)
+    pipe = preparation.build_pipeline(prepared, threads)
     det = prepared.detector.recipe
     results = []
     for path, rgb in pixels.items():
@@ -87,15 +97,15 @@ def run_images(
             report.annotate(rgb, faces).save(buf, format=ANNOTATE_FORMATS[Path(annotate).suffix.lower()])
             write_atomic(Path(annotate), buf.getvalue())
     if as_json:
-        print_fn(json.dumps({"detector": det.name, "emotion": prepared.emotion.recipe.name, "images": results}, indent=2))
+        print_fn(json.dumps({"detector": prepared.detector_name, "emotion": prepared.emotion.recipe.name, "images": results}, indent=2))
     return 0
 
 
-def _prepare(emotion_recipe: str, emotion_model: str | None, progress: Progress):
+def _prepare(detector: str, emotion_recipe: str, emotion_model: str | None, progress: Progress):
     if emotion_model is not None:
         emotion_model = os.fspath(emotion_model)
     with progress.stage("preparing models (converted once, then cached)"):
-        return pipeline.prepare(emotion_name=emotion_recipe, emotion_path=emotion_model)
+        return preparation.prepare(detector, emotion_recipe, emotion_model)
 
 
 # --- throughput mode: many images, every core busy ---------------------------------------------
@@ -107,12 +117,19 @@ _worker_pipeline = None
 
 def _init_worker(prepared, threads: int) -> None:
     global _worker_pipeline
-    _worker_pipeline = pipeline.build_pipeline(prepared, threads)
+    _worker_pipeline = preparation.build_pipeline(prepared, threads)
 
 
 def _run_one(path: str):
-    rgb = load_image(path)
-    return rgb.shape[1], rgb.shape[0], _worker_pipeline(rgb)
+    """(width, height, faces) of one image, or the one-line reason it failed: a bad file among
+    many is reported and the others go on."""
+    try:
+        rgb = load_image(path)
+        return rgb.shape[1], rgb.shape[0], _worker_pipeline(rgb)
+    except PackagerError as e:
+        return str(e)
+    except Exception as e:  # whatever an image does to the pipeline, the other images go on
+        return f"{path}: {type(e).__name__}: {' '.join(str(e).split())}"
 
 
 class Bar:
@@ -140,33 +157,41 @@ class Bar:
 def run_many(paths: list[str], prepared, as_json: bool, threads: int, workers: int, progress: Progress,
              print_fn=print) -> int:
     """Every image through the pipeline on ``workers`` processes; results in input order, then
-    images per second (stderr, and in the JSON)."""
+    images per second (stderr, and in the JSON).  An image that fails is reported where it
+    stands (``packager: error: …`` on stderr; ``{"image", "error"}`` in the JSON) and the others
+    go on; the exit code is then ``FAILED_IMAGES`` (1), else 0."""
     from concurrent.futures import ProcessPoolExecutor  # not at module level: cold start of one image
 
     det = prepared.detector.recipe
     workers = max(1, min(workers, len(paths)))
-    results, faces = [], 0
+    results, faces, failed = [], 0, 0
     bar = Bar(len(paths), progress)
     start = time.perf_counter()
     with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(prepared, threads)) as pool:
         try:
-            for i, (path, (w, h, found)) in enumerate(zip(paths, pool.map(_run_one, paths, chunksize=2)), 1):
-                faces += len(found)
-                if as_json:
+            for i, (path, got) in enumerate(zip(paths, pool.map(_run_one, paths, chunksize=2)), 1):
+                bar.close()
+                if isinstance(got, str):
+                    failed += 1
+                    results.append({"image": path, "error": got})
+                    print(f"packager: error: {got}", file=progress.stream, flush=True)
+                else:
+                    w, h, found = got
+                    faces += len(found)
                     results.append({"image": path, "width": w, "height": h,
                                     "faces": [report.face_dict(f, det) for f in found]})
-                else:
-                    bar.close()
-                    print_fn(report.text(path, found, det))
+                    if not as_json:
+                        print_fn(report.text(path, found, det))
                 bar.update(i)
         finally:
             bar.close()
     took = time.perf_counter() - start
-    summary = {"images": len(paths), "faces": faces, "seconds": took, "images_per_second": len(paths) / took,
-               "workers": workers}
+    done = len(paths) - failed
+    summary = {"images": len(paths), "failed": failed, "faces": faces, "seconds": took,
+               "images_per_second": done / took, "workers": workers}
     if as_json:
-        print_fn(json.dumps({"detector": det.name, "emotion": prepared.emotion.recipe.name, "images": results,
+        print_fn(json.dumps({"detector": prepared.detector_name, "emotion": prepared.emotion.recipe.name, "images": results,
                              "throughput": summary}, indent=2))
-    progress.say(f"{len(paths)} images, {faces} faces in {took:.2f} s: {summary['images_per_second']:.1f} images/s "
-                 f"({workers} worker{'s' * (workers != 1)})")
-    return 0
+    progress.say(f"{done} images, {faces} faces in {took:.2f} s: {summary['images_per_second']:.1f} images/s "
+                 f"({workers} worker{'s' * (workers != 1)})" + (f"; {failed} failed" if failed else ""))
+    return FAILED_IMAGES if failed else 0

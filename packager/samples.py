@@ -41,6 +41,29 @@ def two_faces() -> np.ndarray:
     return np.concatenate([patch, patch[:, ::-1]], axis=1)
 
 
+def group(face_widths: tuple[float, ...], width: int = 1000, height: int = 667) -> tuple[np.ndarray, list[tuple]]:
+    """A composed group photo: the coffee photo stretched as background and, left to right, one
+    head-and-shoulders patch of the astronaut per entry of ``face_widths`` (the face's width as a
+    fraction of the frame width; the patch is twice as wide), alternately as is, mirrored and in
+    gray, at heights that vary along the row.  Returns (rgb, patch rectangles (x0, y0, x1, y1)):
+    a person sees exactly one face in each rectangle and none elsewhere."""
+    from PIL import Image
+
+    frame = Image.fromarray(no_face()).resize((width, height), Image.Resampling.BILINEAR)
+    patch = face_patch()
+    looks = (patch, patch[:, ::-1])
+    rects, x = [], 10
+    for i, w in enumerate(face_widths):
+        side = int(round(2 * w * width))
+        if x + side > width or side > height:
+            raise ValueError(f"faces {face_widths} do not fit a {width}x{height} frame")
+        y = (height - side) * (i % 3) // 2
+        frame.paste(Image.fromarray(looks[i % 2]).resize((side, side), Image.Resampling.LANCZOS), (x, y))
+        rects.append((x, y, x + side, y + side))
+        x += side + 10
+    return np.asarray(frame), rects
+
+
 def no_face() -> np.ndarray:
     """A real photo without a face: scikit-image's coffee cup (400×600)."""
     from skimage import data

@@ -1,7 +1,11 @@
-"""Fixtures shared by every test subject.
+"""Fixtures shared by every test subject, and the ``slow`` marker.
 
 The packager cache is pointed at a fresh folder per test session, so the suite never reads or
 writes a user's cache and always proves the conversions from scratch once.
+
+A test is ``slow`` when it needs what takes seconds: a converted model (the fixtures in
+``SLOW_FIXTURES``), a build, a compiler or the bench (every test under ``SLOW_SUBJECTS``).  The
+fast lane for development is ``python -m pytest -m "not slow"``; CI runs everything.
 """
 
 from __future__ import annotations
@@ -19,7 +23,20 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import standins  # noqa: E402
 
-from packager.reference import pipeline  # noqa: E402
+from packager import preparation  # noqa: E402
+from packager.reference.pipeline import ReferencePipeline  # noqa: E402
+
+
+SLOW_FIXTURES = {"prepared_default", "prepared_all", "reference"}
+SLOW_SUBJECTS = {"export", "kotlin", "swift", "bench"}
+
+
+def pytest_collection_modifyitems(config, items):
+    tests = Path(__file__).parent
+    for item in items:
+        subject = Path(item.fspath).relative_to(tests).parts[0]
+        if subject in SLOW_SUBJECTS or SLOW_FIXTURES & set(item.fixturenames):
+            item.add_marker(pytest.mark.slow)
 
 
 @pytest.fixture(scope="session")
@@ -40,12 +57,12 @@ def standin_files(tmp_path_factory) -> dict[str, Path]:
 @pytest.fixture(scope="session")
 def prepared_default():
     """BlazeFace short range + fer-minixception, real weights, converted and verified."""
-    return pipeline.prepare()
+    return preparation.prepare()
 
 
 @pytest.fixture(scope="session")
-def reference(prepared_default) -> pipeline.ReferencePipeline:
-    return pipeline.build_pipeline(prepared_default)
+def reference(prepared_default) -> ReferencePipeline:
+    return preparation.build_pipeline(prepared_default)
 
 
 @pytest.fixture(scope="session")
@@ -53,5 +70,5 @@ def prepared_all(prepared_default, standin_files) -> dict:
     """Every emotion recipe prepared: real weights for the default, stand-ins for the others."""
     out = {"fer-minixception": prepared_default}
     for name, path in standin_files.items():
-        out[name] = pipeline.prepare(emotion_name=name, emotion_path=str(path))
+        out[name] = preparation.prepare(emotion_name=name, emotion_path=str(path))
     return out

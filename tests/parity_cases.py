@@ -16,7 +16,8 @@ import numpy as np
 
 from packager import recipes, samples
 from packager.parity import cases
-from packager.reference import emotion, pipeline
+from packager import preparation
+from packager.reference import emotion
 
 
 def edge_images() -> dict[str, np.ndarray]:
@@ -78,7 +79,7 @@ def write_all(root: Path, prepared) -> list[Path]:
 
 
 def _pipe(prepared, resize: str | None):
-    pipe = pipeline.build_pipeline(prepared)
+    pipe = preparation.build_pipeline(prepared)
     if resize is not None:
         pipe.detector = dataclasses.replace(pipe.detector, resize=resize)
         pipe.emotion = dataclasses.replace(pipe.emotion, resize=resize)

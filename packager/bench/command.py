@@ -15,12 +15,12 @@ from pathlib import Path
 import numpy as np
 
 from packager.bench import contenders as C
-from packager.bench import extras, notes, peers, targets, throughput
+from packager.bench import bundle_rows, notes, peers, targets, throughput
 from packager.bench.table import MEASURED, NOT_AVAILABLE, Report, Row, link_ratios
 from packager.bench.timing import ColdStartError, cold_start, interleaved
 from packager.errors import PackagerError
 from packager.progress import Progress
-from packager.reference import pipeline
+from packager import preparation, recipes
 from packager.reference.image import load_image
 
 WARM, COLD = "warm", "cold"
@@ -33,7 +33,7 @@ def titles(repeats: int, n_images: int, cold_repeats: int, threads: int) -> dict
               f"interleaved runs; onnxruntime intra-op threads {threads or 'default'})",
         COLD: f"Cold start to first result (fresh process, models cached; median of {cold_repeats})",
         throughput.SECTION: throughput.TITLE,
-        **extras.TITLES,
+        **bundle_rows.TITLES,
     }
 
 
@@ -57,9 +57,9 @@ def warm_rows(prepared_models, images, threads: int, repeats: int, with_peers: b
               peer_list=PEERS, pipe=None):
     """Time the floor, the reference, its stages and the peers round-robin.  Returns (rows,
     loaded peers by key)."""
-    pipe = pipe or pipeline.build_pipeline(prepared_models, threads)
+    pipe = pipe or preparation.build_pipeline(prepared_models, threads)
     other_threads = 0 if threads != 0 else 1
-    other = pipeline.build_pipeline(prepared_models, other_threads)
+    other = preparation.build_pipeline(prepared_models, other_threads)
     prepared = C.prepare_images(pipe, images)
     cs = [
         C.Contender("floor", "floor: session.run detector + emotion", C.floor(pipe, prepared),
@@ -128,15 +128,18 @@ def cold_rows(image: str, repeats: int, loaded: dict, with_peers: bool, progress
 
 
 def bench_command(images: list[str], repeats: int, cold_repeats: int, threads: int, as_json: bool,
-                  skip: list[str], progress: Progress, print_fn=print) -> int:
+                  skip: list[str], progress: Progress, print_fn=print, html: str | None = None,
+                  detector: str = recipes.DEFAULT_DETECTOR) -> int:
     if repeats < 1 or cold_repeats < 1 or threads < 0:
         raise PackagerError("--repeats and --cold-repeats must be at least 1, --threads at least 0")
+    if html is not None and not Path(html).resolve().parent.is_dir():
+        raise PackagerError(f"--html {html}: folder {Path(html).parent} does not exist")
     load_start = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="packager-bench-") as tmp:
         paths, pixels = bench_images(images, Path(tmp))
         with progress.stage("preparing models (converted once, then cached)"):
-            prepared = pipeline.prepare()
-        pipe = pipeline.build_pipeline(prepared, threads)
+            prepared = preparation.prepare(detector)
+        pipe = preparation.build_pipeline(prepared, threads)
         rows, loaded = warm_rows(prepared, pixels, threads, repeats, "peers" not in skip, progress, pipe=pipe)
         for peer in loaded.values():
             peer.close()
@@ -149,11 +152,18 @@ def bench_command(images: list[str], repeats: int, cold_repeats: int, threads: i
                                         "skipped (--skip throughput)"))
         else:
             rows += throughput.rows(paths, Path(tmp), progress)
-        rows += extras.rows(Path(tmp), pipe, C.prepare_images(pipe, pixels), repeats, threads, skip, progress)
+        rows += bundle_rows.rows(Path(tmp), pipe, C.prepare_images(pipe, pixels), repeats, threads, skip, progress)
     link_ratios(rows)
     report = Report(rows, targets.evaluate(rows), notes.closing(rows), settings(paths, repeats, cold_repeats, threads, load_start),
                     titles(repeats, len(paths), cold_repeats, threads))
     print_fn(json.dumps(report.as_dict(), indent=2) if as_json else report.markdown())
+    if html is not None:
+        from packager.htmlreport import bench as bench_html
+        from packager.cache import write_atomic
+
+        write_atomic(Path(html), bench_html.render(report).encode())
+        if not as_json:
+            print_fn(f"charts: {html}")
     return 0
 
 

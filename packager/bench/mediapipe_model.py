@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from packager import models, recipes
+from packager import preparation, recipes
+from packager.cache import cache_dir, sha256_file, write_atomic
 from packager.recipes import DetectorRecipe
 
 METADATA_FIELD = "TFLITE_METADATA"
@@ -86,10 +87,10 @@ def with_metadata(model: bytes, metadata: bytes) -> bytes:
 def task_model(recipe: DetectorRecipe = recipes.BLAZEFACE_SHORT_RANGE, cache: Path | None = None) -> Path:
     """Path of the detector's TFLite file with FaceDetector metadata, written once per source
     file hash."""
-    src = models.source_path(recipe, None)
-    digest = models.sha256_file(src)[:16]
-    path = (cache or models.cache_dir()) / "bench" / f"{recipe.name}-mediapipe-{digest}.tflite"
+    src = preparation.source_path(recipe, None)
+    digest = sha256_file(src)[:16]
+    path = (cache or cache_dir()) / "bench" / f"{recipe.name}-mediapipe-{digest}.tflite"
     if not path.is_file():
         data = with_metadata(Path(src).read_bytes(), metadata_buffer(recipe))
-        models.write_atomic(path, data)
+        write_atomic(path, data)
     return path

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 
+from packager import layout
 from packager.codegen import LanguageSettings, camel, register, shortest
 
 #: Kotlin package of the generated code, and its source folder in the module.
@@ -29,7 +30,7 @@ SOURCE_DIR = "src/main/kotlin/" + PACKAGE.replace(".", "/")
 #: Android assets folder of a module; FaceEmotionPipeline.fromAssets loads MODEL_FILES from the
 #: app's merged assets.
 ASSETS_DIR = "src/main/assets"
-MODEL_FILES = ("face_detection.ort", "face_emotion_recognition.ort")
+MODEL_FILES = layout.model_files()
 
 #: Files that import android.* or ai.onnxruntime.* (not compiled by the JVM harness).
 ANDROID_ONLY = ("BitmapExtensions.kt", "FaceEmotionPipeline.kt")

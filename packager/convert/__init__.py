@@ -10,6 +10,7 @@ from typing import Callable
 import numpy as np
 import onnx
 
+from packager import difference, onnxrt
 from packager.errors import PackagerError
 
 #: A conversion whose output differs from the source runtime's by more than this fails.
@@ -60,35 +61,89 @@ def _load_all() -> None:
     from packager.convert import onnxfile, pytorch, tflite  # noqa: F401
 
 
-def run_onnx(model: onnx.ModelProto, feeds: dict[str, np.ndarray]) -> list[np.ndarray]:
-    """Run an in-memory ONNX model on the CPU provider."""
-    import onnxruntime as ort
+def run_onnx(model: onnx.ModelProto, feeds: dict[str, np.ndarray], path: str = "the converted model") -> list[np.ndarray]:
+    """Run an in-memory ONNX model on the CPU provider; a model onnxruntime cannot load or run
+    (``path`` names it in the message) is a ``PackagerError`` naming the unknown operators."""
+    try:
+        sess = onnxrt.session(model.SerializeToString(), threads=0)
+    except Exception as e:
+        unknown = unknown_operators(model)
+        what = f"unknown operator(s) {', '.join(unknown)}" if unknown else one_line(e)
+        raise PackagerError(f"{path} does not load in onnxruntime's CPU provider: {what}") from None
+    try:
+        return list(onnxrt.run(sess, feeds).values())
+    except Exception as e:
+        shapes = ", ".join(f"{k} {list(np.shape(v))}" for k, v in feeds.items())
+        raise PackagerError(f"{path} fails in onnxruntime on input {shapes}: {one_line(e)}") from None
 
-    opts = ort.SessionOptions()
-    opts.log_severity_level = 3
-    sess = ort.InferenceSession(model.SerializeToString(), opts, providers=["CPUExecutionProvider"])
-    return sess.run(None, feeds)
+
+def unknown_operators(model: onnx.ModelProto) -> list[str]:
+    """``domain::Op`` of every node type neither ONNX nor onnxruntime's contrib set defines."""
+    known_domains = {"", "ai.onnx", "ai.onnx.ml", "com.microsoft", "com.microsoft.nchwc"}
+    out = set()
+    for node in model.graph.node:
+        if node.domain not in known_domains or (node.domain in ("", "ai.onnx", "ai.onnx.ml")
+                                                and not onnx.defs.has(node.op_type, node.domain)):
+            out.add(f"{node.domain or 'ai.onnx'}::{node.op_type}")
+    return sorted(out)
+
+
+def one_line(e: BaseException, last: bool = False, limit: int = 300) -> str:
+    """An exception's message as one line (frameworks' messages span many); ``last`` keeps only
+    its last line (TorchScript puts its own traceback before the error)."""
+    lines = [line for line in str(e).splitlines() if line.strip()]
+    text = " ".join(" ".join(lines[-1:] if last else lines).split())
+    return (text or type(e).__name__)[:limit]
 
 
 def compare(name: str, ours: list[np.ndarray], theirs: list[np.ndarray], runtime: str) -> float:
-    """Largest difference between two runs, each output measured in its own scale:
-    |ours − theirs| / max(1, max |theirs|).  For outputs within ±1 (probabilities) this is the
-    plain absolute difference; for raw outputs in pixels (BlazeFace regressors reach ±150, where
-    one float32 step is 1.5e-5) it is relative, so that float32 rounding noise does not pass for a
-    conversion bug.  Above MAX_CONVERSION_DIFF the conversion fails."""
-    diff = 0.0
+    """Largest difference between two runs (``packager.difference.scaled_diff``, each output in
+    its own scale).  Above MAX_CONVERSION_DIFF, or not finite, the conversion fails."""
     for a, b in zip(ours, theirs):
-        a, b = np.asarray(a, np.float64), np.asarray(b, np.float64)
-        if a.shape != b.shape:
-            raise PackagerError(f"conversion of {name} is wrong: output shape {a.shape} differs from {runtime}'s {b.shape}")
-        scale = max(1.0, float(np.max(np.abs(b))) if b.size else 1.0)
-        diff = max(diff, float(np.max(np.abs(a - b))) / scale if a.size else 0.0)
+        if np.shape(a) != np.shape(b):
+            raise PackagerError(f"conversion of {name} is wrong: output shape {np.shape(a)} differs from {runtime}'s {np.shape(b)}")
+    diff = difference.scaled_diff(dict(enumerate(ours)), dict(enumerate(theirs)))
     if not diff <= MAX_CONVERSION_DIFF:
         raise PackagerError(
             f"conversion of {name} is wrong: ONNX output differs from {runtime} by {diff:.3g} "
             f"(limit {MAX_CONVERSION_DIFF:g}); the model may use an operator the converter mishandles"
         )
     return diff
+
+
+def check_outputs(recipe, path: str, outputs: list[np.ndarray], runtime: str) -> None:
+    """What the recipe needs of a model's outputs on the check input: as many as it names, each
+    of the recipe's shape (one score per label; the detector's anchors × values), every value
+    finite."""
+    want = recipe.output_shapes
+    if len(outputs) != len(want):
+        raise PackagerError(
+            f"{path} does not fit recipe {recipe.name}: {len(outputs)} outputs, the recipe expects {len(want)}"
+        )
+    for name, got, shape in zip(recipe.output_names, outputs, want):
+        if tuple(np.shape(got)) != tuple(shape):
+            raise PackagerError(
+                f"{path} does not fit recipe {recipe.name}: output {name!r} has shape {list(np.shape(got))}, "
+                f"the recipe expects {list(shape)}" + _labels_hint(recipe, shape)
+            )
+        bad = ~np.isfinite(np.asarray(got, np.float64))
+        if bad.any():
+            kinds = " and ".join(k for k, m in (("NaN", np.isnan(got)), ("Inf", np.isinf(got))) if np.any(m))
+            raise PackagerError(
+                f"{path} is broken: output {name!r} is {kinds} in {int(bad.sum())} of {bad.size} values "
+                f"on the check input ({runtime})"
+            )
+
+
+def _labels_hint(recipe, shape) -> str:
+    labels = getattr(recipe, "labels", None)
+    return f" (one score per label: {', '.join(labels)})" if labels else ""
+
+
+def verify(recipe, path: str, ours: list[np.ndarray], theirs: list[np.ndarray], runtime: str) -> float:
+    """The source's outputs fit the recipe (``check_outputs``), and ours equal them (``compare``)."""
+    check_outputs(recipe, path, theirs, runtime)
+    return compare(recipe.name, ours, theirs, runtime)
 
 
 def check_signature(model: onnx.ModelProto, recipe, outputs: list[str], path: str) -> None:
@@ -132,10 +187,3 @@ def fix_input_shape(model: onnx.ModelProto, recipe) -> onnx.ModelProto:
             dims[0].dim_value = recipe.input_shape[0]
     del model.graph.value_info[:]
     return onnx.shape_inference.infer_shapes(model)
-
-
-def output_names(recipe) -> list[str]:
-    """The recipe's output tensors, in model order."""
-    if hasattr(recipe, "regressors_name"):
-        return [recipe.regressors_name, recipe.classificators_name]
-    return [recipe.output_name]

@@ -7,7 +7,7 @@ import numpy as np
 import onnx
 from onnx import version_converter
 
-from packager.convert import Conversion, check_signature, compare, fix_input_shape, output_names, register, run_onnx
+from packager.convert import Conversion, check_signature, fix_input_shape, register, run_onnx, verify
 from packager.errors import PackagerError
 
 
@@ -42,9 +42,9 @@ def opset(model: onnx.ModelProto) -> int:
 def convert(path: str, recipe, check_input: np.ndarray) -> Conversion:
     """ONNX file → ONNX at ``recipe.opset`` (upgraded when older), verified on ``check_input``."""
     original = load(path)
-    names = output_names(recipe)
+    names = recipe.output_names
     check_signature(original, recipe, names, path)
-    expected = run_onnx(original, {recipe.input_name: check_input})
+    expected = run_onnx(original, {recipe.input_name: check_input}, path)
     model = drop_initializer_inputs(onnx.ModelProto.FromString(original.SerializeToString()))
     if opset(model) < recipe.opset:
         try:
@@ -54,5 +54,5 @@ def convert(path: str, recipe, check_input: np.ndarray) -> Conversion:
     model = fix_input_shape(model, recipe)
     onnx.checker.check_model(model)
     ours = run_onnx(model, {recipe.input_name: check_input})
-    diff = compare(recipe.name, ours, expected, "onnxruntime on the original file")
+    diff = verify(recipe, path, ours, expected, "onnxruntime on the original file")
     return Conversion(model, diff, "onnxruntime")

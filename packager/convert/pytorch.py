@@ -13,7 +13,7 @@ import warnings
 import numpy as np
 import onnx
 
-from packager.convert import Conversion, check_signature, compare, output_names, register, run_onnx
+from packager.convert import Conversion, check_outputs, check_signature, compare, one_line, register, run_onnx
 from packager.errors import PackagerError
 
 
@@ -30,7 +30,7 @@ def load_module(path: str, recipe):
             return torch.jit.load(path, map_location="cpu").eval()
         except Exception:
             raise PackagerError(
-                f"{path} is neither a PyTorch state_dict nor a TorchScript file; is the file truncated?"
+                f"{path} is neither a PyTorch state_dict nor a TorchScript file (pickles of anything but tensors are refused)"
             ) from None
     if not isinstance(obj, dict) or not all(isinstance(v, torch.Tensor) for v in obj.values()):
         raise PackagerError(f"{path} holds a {type(obj).__name__}, not a state_dict of tensors")
@@ -52,18 +52,40 @@ def convert(path: str, recipe, check_input: np.ndarray) -> Conversion:
 
     module = load_module(path, recipe)
     x = torch.from_numpy(check_input)
-    with torch.no_grad():
-        expected = module(x)
+    try:
+        with torch.no_grad():
+            expected = as_arrays(module(x), path)
+    except PackagerError:
+        raise
+    except Exception as e:  # a TorchScript of another architecture fails inside its forward
+        raise PackagerError(
+            f"{path} does not fit recipe {recipe.name}: it fails on the recipe's input {list(check_input.shape)}: "
+            f"{one_line(e, last=True)}"
+        ) from None
+    check_outputs(recipe, path, expected, "torch")
     with tempfile.TemporaryDirectory() as tmp, warnings.catch_warnings():
         warnings.simplefilter("ignore")
         out = os.path.join(tmp, "model.onnx")
-        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-            torch.onnx.export(
-                module, (x,), out, dynamo=False, opset_version=recipe.opset,
-                input_names=[recipe.input_name], output_names=output_names(recipe),
-            )
+        try:
+            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+                torch.onnx.export(
+                    module, (x,), out, dynamo=False, opset_version=recipe.opset,
+                    input_names=[recipe.input_name], output_names=recipe.output_names,
+                )
+        except Exception as e:
+            raise PackagerError(f"torch cannot export {path} to ONNX: {one_line(e)}") from None
         model = onnx.load(out)
-    check_signature(model, recipe, output_names(recipe), path)
+    check_signature(model, recipe, recipe.output_names, path)
     ours = run_onnx(model, {recipe.input_name: check_input})
-    diff = compare(recipe.name, ours, [expected.numpy()], "torch")
+    diff = compare(recipe.name, ours, expected, "torch")  # expected passed check_outputs above
     return Conversion(model, diff, "torch")
+
+
+def as_arrays(result, path: str) -> list[np.ndarray]:
+    """A module's result (a tensor, or a tuple/list of them) as arrays."""
+    import torch
+
+    items = list(result) if isinstance(result, (tuple, list)) else [result]
+    if not all(isinstance(t, torch.Tensor) for t in items):
+        raise PackagerError(f"{path} returns {type(result).__name__}, not tensors")
+    return [t.detach().numpy() for t in items]

@@ -9,7 +9,7 @@ import os
 
 import numpy as np
 
-from packager.convert import Conversion, check_signature, compare, output_names, register, run_onnx
+from packager.convert import Conversion, check_signature, register, run_onnx, verify
 from packager.errors import PackagerError
 
 
@@ -71,10 +71,10 @@ def convert(path: str, recipe, check_input: np.ndarray) -> Conversion:
     import tf2onnx
 
     with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()), _silence_fd2():
-        model, _ = tf2onnx.convert.from_tflite(path, opset=getattr(recipe, "opset", 13))
-    names = output_names(recipe)
+        model, _ = tf2onnx.convert.from_tflite(path, opset=recipe.opset)
+    names = recipe.output_names
     check_signature(model, recipe, names, path)
     expected = run_tflite(path, check_input)
     ours = run_onnx(model, {recipe.input_name: check_input})
-    diff = compare(recipe.name, ours, [expected[n] for n in names], "the TFLite interpreter")
+    diff = verify(recipe, path, ours, [expected[n] for n in names], "the TFLite interpreter")
     return Conversion(model, diff, "tflite")

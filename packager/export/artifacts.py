@@ -11,10 +11,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import onnx
 
+from packager import difference, onnxrt
 from packager.errors import PackagerError
 from packager.export import coverage, quantize, rewrite
 from packager.export import ort as ort_export
-from packager.export.cache import Cache
+from packager.cache import Cache
 
 #: A rewrite must leave every output bit-identical (graph run as written, no ORT fusions).
 REWRITE_TOLERANCE = 0.0
@@ -28,7 +29,7 @@ class Artifacts:
 
     Attributes:
         role: ``face_detection`` or ``face_emotion_recognition`` (the bundle file stem).
-        converted: the verified source conversion (``models.ConvertedModel``).
+        converted: the verified source conversion (``preparation.ConvertedModel``).
         onnx_bytes: the rewritten fp32 ONNX the .ort was made from.
         rewrites: one record per applied rewrite (name, nodes, proof, candidates measured).
         coverage_before / coverage_after: ``coverage.measure`` of the source / rewritten model.
@@ -71,17 +72,8 @@ def _rank(cov: dict) -> tuple:
 def prove(original: bytes, rewritten: bytes, input_name: str, feeds: list[np.ndarray]) -> float:
     """Largest output difference of two graphs run as written (no ORT graph optimizations) on
     real inputs."""
-    import onnxruntime as ort
-
-    def sess(data):
-        so = ort.SessionOptions()
-        so.log_severity_level = 3
-        so.intra_op_num_threads = 1
-        so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
-        return ort.InferenceSession(data, so, providers=["CPUExecutionProvider"])
-
-    a, b = sess(original), sess(rewritten)
-    return max(ort_export.max_abs_diff(ort_export.run(a, {input_name: x}), ort_export.run(b, {input_name: x})) for x in feeds)
+    a, b = (onnxrt.session(m, optimize=onnxrt.Optimize.NONE) for m in (original, rewritten))
+    return max(difference.max_abs_diff(onnxrt.run(a, {input_name: x}), onnxrt.run(b, {input_name: x})) for x in feeds)
 
 
 def _try_rewrites(current: bytes, candidates: list, input_name: str, feeds, cache: Cache):
@@ -125,16 +117,16 @@ def optimize_for_providers(source: bytes, input_name: str, feeds, cache: Cache) 
 def fp32_parity(name: str, ort_bytes: bytes, source: bytes, input_name: str, inputs: list[np.ndarray]) -> dict:
     """The fp32 .ort against its source ONNX (onnxruntime with all optimizations, as the
     reference pipeline runs it), run as stored and with its saved runtime optimizations
-    replayed (a phone's CPU fallback); fails when ``ort.scaled_diff`` exceeds
+    replayed (a phone's CPU fallback); fails when ``difference.scaled_diff`` exceeds
     ``ort.FP32_TOLERANCE``.  The plain absolute difference is recorded too."""
-    ref = ort_export.session(source, ort_format=False)
-    expected = [ort_export.run(ref, {input_name: x}) for x in inputs]
+    ref = onnxrt.session(source, ort_format=False)
+    expected = [onnxrt.run(ref, {input_name: x}) for x in inputs]
     out = {"inputs": len(inputs), "limit": ort_export.FP32_TOLERANCE, "measure": "max |ort - onnx| / max(1, max |onnx|) per output"}
     for replay, suffix in ((False, ""), (True, "_replayed")):
-        sess = ort_export.session(ort_bytes, ort_format=True, replay=replay)
-        got = [ort_export.run(sess, {input_name: x}) for x in inputs]
-        out["max_scaled_diff" + suffix] = max(ort_export.scaled_diff(g, e) for g, e in zip(got, expected))
-        out["max_abs_diff" + suffix] = max(ort_export.max_abs_diff(g, e) for g, e in zip(got, expected))
+        sess = onnxrt.session(ort_bytes, ort_format=True, replay=replay)
+        got = [onnxrt.run(sess, {input_name: x}) for x in inputs]
+        out["max_scaled_diff" + suffix] = max(difference.scaled_diff(g, e) for g, e in zip(got, expected))
+        out["max_abs_diff" + suffix] = max(difference.max_abs_diff(g, e) for g, e in zip(got, expected))
         if not out["max_scaled_diff" + suffix] <= ort_export.FP32_TOLERANCE:
             raise PackagerError(
                 f"{name}: the .ort differs from its ONNX model by {out['max_scaled_diff' + suffix]:.3g} "
@@ -150,12 +142,12 @@ def int8_variant(a: Artifacts, calibration, held_out, held_out_faces: int, minim
     host's fused integer kernels (saved runtime optimizations replayed) are measured beside it."""
     q = quantize.quantize(a.onnx_bytes, a.input_name, calibration, cache)
     q_ort, q_fixed, _ = ort_export.convert(q, cache)
-    detector = hasattr(a.recipe, "regressors_name")
+    detector = a.recipe.role == "detector"
     feeds = [a.sample_input] + list(held_out)
 
     def outputs(model: bytes, replay: bool = False) -> list[dict]:
-        sess = ort_export.session(model, ort_format=True, replay=replay)
-        return [ort_export.run(sess, {a.input_name: x}) for x in feeds]
+        sess = onnxrt.session(model, ort_format=True, replay=replay)
+        return [onnxrt.run(sess, {a.input_name: x}) for x in feeds]
 
     fp32_outs = outputs(a.ort)[1:]
     defined_outs, host_outs = outputs(q_ort), outputs(q_ort, replay=True)
@@ -197,5 +189,5 @@ def build(role: str, converted, sample_input: np.ndarray, proof_inputs: list[np.
     model, records, before, after = optimize_for_providers(named, recipe.input_name, feeds, cache)
     ort_bytes, fixed, _ = ort_export.convert(model, cache)
     parity = fp32_parity(role, ort_bytes, source, recipe.input_name, feeds[: 1 + PARITY_EXTRA_INPUTS])
-    expected = ort_export.run(ort_export.session(source, ort_format=False), {recipe.input_name: sample_input})
+    expected = onnxrt.run(onnxrt.session(source, ort_format=False), {recipe.input_name: sample_input})
     return Artifacts(role, converted, model, records, before, after, ort_bytes, fixed, parity, sample_input, expected)

@@ -17,7 +17,7 @@ import logging
 import tempfile
 from pathlib import Path
 
-from packager.export.cache import Cache, key, sha256
+from packager.cache import Cache, key, sha256
 
 #: Provider name → the checker's supported-operator table.
 PROVIDERS = {
@@ -58,7 +58,8 @@ def _measure(onnx_bytes: bytes) -> dict:
 def measure(onnx_bytes: bytes, cache: Cache) -> dict:
     """Coverage of a model: ``{"static_shapes": bool, provider: {"nodes", "supported_nodes",
     "partitions", "partition_sizes", "unsupported_ops", "caveats"}}``, cached by content."""
-    return cache.value("coverage", key("coverage", sha256(onnx_bytes)), lambda: _measure(onnx_bytes))
+    return cache.value("coverage", key("coverage", sha256(onnx_bytes)), lambda: _measure(onnx_bytes),
+                       fields=("static_shapes", *PROVIDERS))
 
 
 def complete(cov: dict) -> bool:

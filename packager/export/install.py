@@ -1,6 +1,6 @@
 """Atomic bundle installation: build in a staging folder next to the output, then swap.
 
-A bundle is written into ``<out>/.<name>.packager-tmp-<pid>-<random>`` (same file system, so
+A bundle (or a single file: the build report) is written into ``<out>/.<name>.packager-tmp-<pid>-<random>`` (same file system, so
 renames are atomic).  Installing swaps it with ``<out>/<name>``: one ``renameat2(RENAME_EXCHANGE)``
 on Linux (the old and new folders trade places in one step), else two renames (old aside, new in).
 Several bundles (``--target all``) are installed together: if one swap fails, those already
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import errno
 import os
 import re
 import secrets
@@ -48,11 +49,24 @@ def exchange(a: Path, b: Path) -> bool:
     raise OSError(err, os.strerror(err), str(a))
 
 
+def staging_path(out: Path, name: str, kind: str = "tmp") -> Path:
+    """A fresh hidden path in ``out`` for ``name`` (a bundle folder or a single file such as the
+    build report), not created."""
+    return out / f".{name}.packager-{kind}-{os.getpid()}-{secrets.token_hex(4)}"
+
+
 def staging_dir(out: Path, name: str, kind: str = "tmp") -> Path:
     """A fresh hidden folder in ``out`` for bundle ``name``."""
-    path = out / f".{name}.packager-{kind}-{os.getpid()}-{secrets.token_hex(4)}"
+    path = staging_path(out, name, kind)
     path.mkdir()
     return path
+
+
+def _remove(p: Path) -> None:
+    if p.is_dir() and not p.is_symlink():
+        shutil.rmtree(p, ignore_errors=True)
+    else:
+        p.unlink(missing_ok=True)
 
 
 def _alive(pid: int) -> bool:
@@ -72,10 +86,16 @@ def remove_stale(out: Path) -> list[Path]:
         return removed
     for p in sorted(out.iterdir()):
         m = _STAGING.match(p.name)
-        if m and p.is_dir() and int(m["pid"]) != os.getpid() and not _alive(int(m["pid"])):
-            shutil.rmtree(p, ignore_errors=True)
+        if m and int(m["pid"]) != os.getpid() and not _alive(int(m["pid"])):
+            _remove(p)
             removed.append(p)
     return removed
+
+
+def check_file(path: Path, is_ours) -> None:
+    """Refuse to replace anything but a file a previous build wrote (or nothing)."""
+    if (path.exists() or path.is_symlink()) and (path.is_symlink() or not path.is_file() or not is_ours(path)):
+        raise PackagerError(f"{path} exists and was not written by packager; refusing to replace it (choose another --out)")
 
 
 def check_target(path: Path, is_bundle) -> None:
@@ -89,10 +109,16 @@ def check_target(path: Path, is_bundle) -> None:
 
 
 def _swap_in(staged: Path, final: Path) -> Path | None:
-    """Put ``staged`` at ``final``; returns where the previous ``final`` now is (or None)."""
+    """Put ``staged`` at ``final``; returns where the previous ``final`` now is (or None).  When
+    another build installs ``final`` between the look and the rename, its bundle is replaced
+    like any previous one (the last build to install wins)."""
     if not final.exists():
-        os.rename(staged, final)
-        return None
+        try:
+            os.rename(staged, final)
+            return None
+        except OSError as e:
+            if e.errno not in (errno.ENOTEMPTY, errno.EEXIST):
+                raise
     if exchange(staged, final):
         return staged
     old = final.parent / f".{final.name}.packager-old-{os.getpid()}-{secrets.token_hex(4)}"
@@ -127,10 +153,10 @@ def install(staged: dict[str, Path], out: Path) -> None:
         raise
     for _, old, _ in done:
         if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+            _remove(old)
 
 
 def discard(paths) -> None:
-    """Remove staging folders (after a failure)."""
+    """Remove staging folders and files (after a failure)."""
     for p in paths:
-        shutil.rmtree(p, ignore_errors=True)
+        _remove(p)

@@ -31,12 +31,13 @@ from pathlib import Path
 
 import onnx
 
-from packager import __version__, recipes
+from packager import layout, recipes
 from packager.export import coverage
+from packager.errors import PackagerError
 from packager.export.ort import ort_summary
 
 FORMAT = 1
-NAME = "manifest.json"
+NAME = layout.MANIFEST
 
 
 def _value_infos(values) -> list[dict]:
@@ -64,7 +65,7 @@ def _source(converted) -> dict:
 
 
 def _processing(recipe) -> dict:
-    if isinstance(recipe, recipes.DetectorRecipe):
+    if recipe.role == "detector":
         return {
             "preprocessing": {
                 "letterbox": f"aspect kept, centred in {recipe.input_size}x{recipe.input_size}, padding {recipe.fill:g}",
@@ -134,8 +135,12 @@ def file_hashes(root: Path) -> dict:
 
 
 def dumps(manifest: dict) -> bytes:
-    """Stable JSON bytes (insertion order as built, 2-space indent, trailing newline)."""
-    return (json.dumps(manifest, indent=2, allow_nan=False) + "\n").encode()
+    """Stable JSON bytes (insertion order as built, 2-space indent, trailing newline).  A NaN or
+    infinity (a measurement of a broken model) is refused: JSON has no such numbers."""
+    try:
+        return (json.dumps(manifest, indent=2, allow_nan=False) + "\n").encode()
+    except ValueError as e:
+        raise PackagerError(f"the bundle manifest would hold a non-finite number ({e}); a model output is NaN or Inf") from None
 
 
 def problems(root: Path) -> list[str]:

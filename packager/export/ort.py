@@ -10,34 +10,28 @@ would bake those fused operators into the graph, where the NPU providers cannot 
 
 from __future__ import annotations
 
-import re
 import tempfile
 from pathlib import Path
 
-import numpy as np
 
+from packager import onnxrt
 from packager.errors import PackagerError
 from packager.export import ortformat
-from packager.export.cache import Cache, key, sha256
+from packager.cache import Cache, key, sha256
 
 #: A fp32 .ort may differ from its ONNX by at most this, per output value, in the output's own
-#: scale (``scaled_diff``).
+#: scale (``packager.difference.scaled_diff``).
 FP32_TOLERANCE = 1e-4
 
 
 def _convert_file(onnx_path: Path, out_path: Path, runtime_style: bool) -> None:
-    import onnxruntime as ort
-
-    so = ort.SessionOptions()
-    so.optimized_model_filepath = str(out_path)
-    so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-    so.log_severity_level = 3
-    so.add_session_config_entry("session.save_model_format", "ORT")
-    # The bundles run on ARM phones, where int8 QDQ kernels are allowed (the tool's --target_platform arm).
-    so.add_session_config_entry("session.qdqisint8allowed", "1")
-    so.add_session_config_entry("optimization.minimal_build_optimizations", "save" if runtime_style else "apply")
+    onnxrt.session(onnx_path, threads=0, save_as=out_path, config={
+        "session.save_model_format": "ORT",
+        # The bundles run on ARM phones, where int8 QDQ kernels are allowed (the tool's --target_platform arm).
+        "session.qdqisint8allowed": "1",
+        "optimization.minimal_build_optimizations": "save" if runtime_style else "apply",
     # NCHWc is an x86 layout; the tool excludes it for anything but amd64 targets.
-    ort.InferenceSession(str(onnx_path), so, providers=["CPUExecutionProvider"], disabled_optimizers=["NchwcTransformer"])
+    }, disabled_optimizers=("NchwcTransformer",))
 
 
 def convert(onnx_bytes: bytes, cache: Cache) -> tuple[bytes, bytes, bool]:
@@ -59,68 +53,15 @@ def convert(onnx_bytes: bytes, cache: Cache) -> tuple[bytes, bytes, bool]:
         return out, {}
 
     n_hits = len(cache.hits)
-    files, _ = cache.files("ort", key("ort", sha256(onnx_bytes)), build)
+    files, _ = cache.files("ort", key("ort", sha256(onnx_bytes)), build, names=("ort", "apply.ort"))
     return files["ort"], files["apply.ort"], len(cache.hits) > n_hits
-
-
-def session(model: bytes | str | Path, ort_format: bool, replay: bool = False):
-    """A single-threaded CPU session (single thread: bit-identical results run to run).
-
-    ``replay`` applies the saved runtime optimizations of an .ort, as a phone's CPU fallback
-    does; without it the graph runs as stored."""
-    import onnxruntime as ort
-
-    so = ort.SessionOptions()
-    so.log_severity_level = 3
-    so.intra_op_num_threads = 1
-    so.inter_op_num_threads = 1
-    if ort_format:
-        so.add_session_config_entry("session.load_model_format", "ORT")
-        so.add_session_config_entry("session.enable_saved_runtime_optimizations", "1" if replay else "0")
-    if isinstance(model, Path):
-        model = str(model)
-    return ort.InferenceSession(model, so, providers=["CPUExecutionProvider"])
-
-
-def run(sess, feeds: dict[str, np.ndarray]) -> dict[str, np.ndarray]:
-    """Outputs by name."""
-    names = [o.name for o in sess.get_outputs()]
-    return dict(zip(names, sess.run(names, feeds)))
-
-
-def max_abs_diff(a: dict[str, np.ndarray], b: dict[str, np.ndarray]) -> float:
-    """Largest |a − b| over every output (same names and shapes required)."""
-    if a.keys() != b.keys():
-        raise PackagerError(f"outputs differ: {sorted(a)} vs {sorted(b)}")
-    worst = 0.0
-    for name in a:
-        x, y = np.asarray(a[name], np.float64), np.asarray(b[name], np.float64)
-        if x.shape != y.shape:
-            raise PackagerError(f"output {name}: shape {x.shape} vs {y.shape}")
-        if x.size:
-            d = float(np.max(np.abs(x - y)))
-            worst = d if np.isnan(d) else max(worst, d)
-    return worst
-
-
-def scaled_diff(ours: dict[str, np.ndarray], theirs: dict[str, np.ndarray]) -> float:
-    """Largest |ours − theirs| / max(1, max |theirs|) per output, as the ONNX conversion check
-    measures it (``packager.convert.compare``): plain absolute difference for outputs within ±1
-    (probabilities), relative for raw outputs in pixels (BlazeFace regressors reach ±150, where
-    one float32 step is 1.5e-5)."""
-    worst = 0.0
-    for name, b in theirs.items():
-        b64 = np.asarray(b, np.float64)
-        scale = max(1.0, float(np.max(np.abs(b64)))) if b64.size else 1.0
-        worst = max(worst, max_abs_diff({name: ours[name]}, {name: b}) / scale)
-    return worst
 
 
 def required_operators_cached(models: dict[str, tuple[bytes, bytes]], cache: Cache) -> str:
     """``required_operators``, cached by the names and bytes of the models (parsing every .ort
     in Python takes seconds)."""
     k = key("operators", sorted((n, sha256(a), sha256(b)) for n, (a, b) in models.items()))
-    return cache.value("operators", k, lambda: {"text": required_operators(models)})["text"]
+    return cache.value("operators", k, lambda: {"text": required_operators(models)}, fields=("text",))["text"]
 
 
 def required_operators(models: dict[str, tuple[bytes, bytes]]) -> str:
@@ -166,11 +107,3 @@ def ort_summary(ort_bytes: bytes) -> dict:
         op = (node.Domain() or b"").decode() + ":" + node.OpType().decode() if node.Domain() else node.OpType().decode()
         ops[op] = ops.get(op, 0) + 1
     return {"format_version": sess.OrtVersion().decode(), "nodes": graph.NodesLength(), "operators": dict(sorted(ops.items()))}
-
-
-_SAFE = re.compile(r"[^A-Za-z0-9_.-]")
-
-
-def file_safe(name: str) -> str:
-    """A tensor name as a file name part."""
-    return _SAFE.sub("_", name) or "_"

@@ -39,9 +39,9 @@ from pathlib import Path
 import numpy as np
 import onnx
 
+from packager import difference
 from packager.errors import PackagerError
-from packager.export import ort as ort_export
-from packager.export.cache import Cache, key, sha256
+from packager.cache import Cache, key, sha256
 from packager.reference import detect
 
 MIN_IOU = 0.5
@@ -167,23 +167,28 @@ def quantize(onnx_bytes: bytes, input_name: str, calibration: list[np.ndarray], 
             model = onnx.load(str(out))
         return {"onnx": model.SerializeToString(deterministic=True)}, {}
 
-    files, _ = cache.files("int8", key("int8", sha256(onnx_bytes), digest, SETTINGS), build)
+    files, _ = cache.files("int8", key("int8", sha256(onnx_bytes), digest, SETTINGS), build, names=("onnx",))
     return files["onnx"]
 
 
 def emotion_agreement(fp32_outputs: list[dict], int8_outputs: list[dict]) -> dict:
-    """Top-1 agreement (percent) and the largest output difference, from both models' outputs
-    on the same held-out face crops (one dict of outputs per crop)."""
+    """Top-1 agreement (percent), the confusion matrix (``counts[fp32 label][int8 label]``, in
+    output order) and the largest output difference, from both models' outputs on the same
+    held-out face crops (one dict of outputs per crop)."""
     if not fp32_outputs:
         raise PackagerError("no held-out face crops: the detector found no face on the held-out photos")
-    same, worst = 0, 0.0
+    same, worst, confusion = 0, 0.0, None
     for a, b in zip(fp32_outputs, int8_outputs):
         (ya,), (yb,) = a.values(), b.values()
+        if confusion is None:
+            confusion = np.zeros((np.size(ya), np.size(ya)), dtype=np.int64)
+        confusion[np.argmax(ya), np.argmax(yb)] += 1
         same += int(np.argmax(ya) == np.argmax(yb))
-        worst = max(worst, ort_export.max_abs_diff(a, b))
+        worst = max(worst, difference.max_abs_diff(a, b))
     n = len(fp32_outputs)
     return {"metric": "top-1 label agreement", "inputs": n, "agreeing": same,
-            "percent": 100.0 * same / n, "max_abs_output_diff": worst}
+            "percent": 100.0 * same / n, "max_abs_output_diff": worst,
+            "confusion": {"rows": "fp32 top-1 label", "columns": "int8 top-1 label", "counts": confusion.tolist()}}
 
 
 def _pair(fa: list[detect.Detection], fb: list[detect.Detection]) -> list[tuple[float, float]]:
@@ -251,9 +256,9 @@ def host_cpu() -> dict:
 
 
 def host_gap(defined_outputs: list[dict], host_outputs: list[dict]) -> float:
-    """How far the host's fused kernels land from the defined semantics: ``ort.scaled_diff`` per
+    """How far the host's fused kernels land from the defined semantics: ``difference.scaled_diff`` per
     output, worst over the inputs (compare with ``SELF_CHECK["tolerance"]``)."""
-    return max(ort_export.scaled_diff(h, d) for d, h in zip(defined_outputs, host_outputs))
+    return max(difference.scaled_diff(h, d) for d, h in zip(defined_outputs, host_outputs))
 
 
 def check(name: str, agreement: dict, minimum: float) -> None:

@@ -5,8 +5,10 @@
   (12 partitions, 84/95 nodes) and CoreML NeuralNetwork pads only the last two axes.  Two
   equivalent forms: ``Concat([x, zeros], axis)`` (exact: the same values are copied) and, for a
   4-D NCHW channel pad, a 1×1 ``Conv`` whose weight is the identity plus zero rows (exact too in
-  IEEE arithmetic: each output is 1·x plus zeros).  Both are built and measured; the build keeps
-  the first, in that order, that the checker accepts whole.
+  IEEE arithmetic: each output is 1·x plus zeros).  Both are built and measured; the build
+  (``export.artifacts``) keeps the best-ranking candidate that improves on the current coverage
+  and is proven output-preserving on real inputs.  Rank: providers taking the whole model, then
+  fewer partitions, then more nodes taken; on a tie, the first in the order above.
 - Constant DequantizeLinear.  fer-minixception's TFLite weights are int8, so its ONNX computes
   each Conv weight with a ``DequantizeLinear`` of constants, which neither CoreML format takes
   (41/50 nodes).  Folding computes ``(q − zero_point) · scale`` once, exactly as ONNX Runtime

@@ -118,12 +118,12 @@ def benchmark(lang: str, run_bench: Callable[[Path, int, int, Path], None], repe
     """A wrapper benchmark at each of ``BENCH_SIZES``: ``run_bench(cases_root, warmup, repeats,
     out_json)`` runs the harness's bench mode.  Returns ``{"repeats": n, "warmup": w, "sizes":
     {"640x480": size_result(...), ...}}``."""
+    from packager import preparation
     from packager.parity import cases
-    from packager.reference import pipeline
 
     if repeats < 1:
         raise PackagerError("repeats must be at least 1")
-    pipe = pipeline.build_pipeline(pipeline.prepare())
+    pipe = preparation.build_pipeline(preparation.prepare())
     images = {f"{w}x{h}": bench_frame(w, h) for w, h in BENCH_SIZES}
     with tempfile.TemporaryDirectory(prefix=f"packager-{lang}-bench-") as tmp:
         cases.write_cases(Path(tmp) / "cases", pipe, images)

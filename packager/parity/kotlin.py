@@ -24,7 +24,8 @@ import tempfile
 from pathlib import Path
 
 
-from packager import codegen, models
+from packager import codegen
+from packager.cache import cache_dir
 from packager.codegen import kotlin as kotlin_settings
 from packager.errors import PackagerError
 from packager.parity import cases
@@ -78,7 +79,7 @@ def compile_harness(cache: Path | None = None) -> Path:
     """Compile core + harness (or take them from the cache); returns the classes folder."""
     java, compiler, stdlib = toolchain()
     files = sources()
-    root = Path(cache or models.cache_dir()) / "kotlin" / _digest(files, compiler)
+    root = Path(cache or cache_dir()) / "kotlin" / _digest(files, compiler)
     classes = root / "classes"
     if (root / "complete").is_file():
         return classes

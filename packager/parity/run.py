@@ -9,7 +9,7 @@ from pathlib import Path
 
 from packager.errors import PackagerError
 from packager.parity import cases, compare
-from packager.reference import pipeline
+from packager import preparation, recipes
 from packager.reference.image import load_image
 
 #: language → module whose ``run_harness(cases_root, out_root)`` compiles the
@@ -25,7 +25,7 @@ def harness(lang: str):
 
 def check_images(images: dict, prepared, langs: list[str], progress) -> dict[str, list[compare.CaseResult]]:
     """Write one case per image and compare each language's harness with the reference."""
-    pipe = pipeline.build_pipeline(prepared)
+    pipe = preparation.build_pipeline(prepared)
     results = {}
     with tempfile.TemporaryDirectory(prefix="packager-parity-") as tmp:
         root = Path(tmp) / "cases"
@@ -53,12 +53,13 @@ def table(results: dict[str, list[compare.CaseResult]]) -> str:
     return "\n".join(lines)
 
 
-def parity_command(image_paths: list[str], langs: list[str], emotion_recipe: str, emotion_model, progress, print_fn=print) -> int:
+def parity_command(image_paths: list[str], langs: list[str], emotion_recipe: str, emotion_model, progress, print_fn=print,
+                   detector: str = recipes.DEFAULT_DETECTOR) -> int:
     for lang in langs:
         harness(lang)
     images = {Path(p).stem: load_image(p) for p in image_paths}
     with progress.stage("preparing models"):
-        prepared = pipeline.prepare(emotion_name=emotion_recipe, emotion_path=emotion_model)
+        prepared = preparation.prepare(detector, emotion_recipe, emotion_model)
     results = check_images(images, prepared, langs, progress)
     print_fn(table(results))
     return 0 if all(r.ok for rs in results.values() for r in rs) else 1

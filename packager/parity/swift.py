@@ -21,7 +21,8 @@ import tempfile
 from pathlib import Path
 
 
-from packager import codegen, models
+from packager import codegen
+from packager.cache import cache_dir
 from packager.errors import PackagerError
 from packager.parity import cases
 from packager.parity import benchframes
@@ -62,7 +63,7 @@ def staged_package() -> Path:
     h = hashlib.sha256()
     for rel, data in files.items():
         h.update(rel.encode() + b"\0" + hashlib.sha256(data).digest())
-    root = models.cache_dir() / "swift" / h.hexdigest()[:20]
+    root = cache_dir() / "swift" / h.hexdigest()[:20]
     with _locked(root):
         marker = root / "staged"
         if not marker.is_file():

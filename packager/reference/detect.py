@@ -64,18 +64,11 @@ def anchors(a: Anchors) -> np.ndarray:
 def _anchor_table(a: Anchors) -> np.ndarray:
     # Keyed by the (frozen) anchor description; read-only, so sharing it is safe.
     out = []
-    i = 0
-    while i < len(a.strides):
-        j = i
-        while j < len(a.strides) and a.strides[j] == a.strides[i]:
-            j += 1
-        cells = -(-a.input_size // a.strides[i])
-        per_cell = a.anchors_per_layer * (j - i)
+    for cells, per_cell in a.grids():
         for y in range(cells):
             for x in range(cells):
                 c = ((x + a.offset) / cells, (y + a.offset) / cells)
                 out.extend([c] * per_cell)
-        i = j
     table = np.asarray(out, dtype=np.float64)
     table.setflags(write=False)
     return table

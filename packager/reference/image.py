@@ -16,12 +16,16 @@ MAX_PIXELS = 64_000_000
 
 
 def to_rgb(img: Image.Image) -> Image.Image:
-    """Any Pillow mode → RGB: 16-bit and float images are scaled to 8 bits, alpha is composited
-    over black (what the pixels look like once the transparent parts are dropped), palettes are
-    expanded."""
+    """Any Pillow mode → RGB: 16-bit and float images are scaled to 8 bits (a float image whose
+    values all lie in 0..1 is read as 0..1 — the float convention — not as nearly black 0..255),
+    alpha is composited over black (what the pixels look like once the transparent parts are
+    dropped), palettes are expanded."""
     if img.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
         a = np.asarray(img, dtype=np.float64)
-        top = 65535.0 if img.mode.startswith("I;16") or a.max() > 255 else 255.0
+        if img.mode == "F" and a.size and 0.0 <= a.min() and a.max() <= 1.0:
+            top = 1.0
+        else:
+            top = 65535.0 if img.mode.startswith("I;16") or a.max() > 255 else 255.0
         img = Image.fromarray(np.clip(np.rint(a * (255.0 / top)), 0, 255).astype(np.uint8), "L")
     if img.mode == "P":
         img = img.convert("RGBA")
@@ -55,6 +59,8 @@ def load_image(path: str | os.PathLike) -> np.ndarray:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as e:
         raise PackagerError(f"image too large to decode safely: {path} ({e})") from None
+    except PermissionError as e:
+        raise PackagerError(f"cannot read image {path}: {e.strerror}") from None
     except UnidentifiedImageError:
         raise PackagerError(f"not an image Pillow can read: {path}") from None
     except (OSError, SyntaxError, ValueError) as e:

@@ -6,12 +6,11 @@ the Kotlin and Swift cores can be checked stage by stage against it.
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, field
 
 import numpy as np
 
-from packager import models, recipes, samples
+from packager import onnxrt
 from packager.recipes import DetectorRecipe, EmotionRecipe
 from packager.reference import detect, emotion
 from packager.reference.emotion import EmotionResult
@@ -43,16 +42,6 @@ def to_pixels(det: detect.Detection, box: detect.Letterbox) -> tuple:
     return px, kps
 
 
-def session(path: str | os.PathLike, threads: int = 0):
-    """A CPU onnxruntime session; ``threads`` 0 lets onnxruntime choose."""
-    import onnxruntime as ort
-
-    opts = ort.SessionOptions()
-    opts.log_severity_level = 3
-    opts.intra_op_num_threads = threads
-    return ort.InferenceSession(str(path), opts, providers=["CPUExecutionProvider"])
-
-
 @dataclass
 class Trace:
     """Every stage of one image through the pipeline (for parity checks)."""
@@ -69,13 +58,14 @@ class Trace:
 
 
 class ReferencePipeline:
-    """Detector + emotion classifier sessions, created once and reused."""
+    """Detector + emotion classifier sessions, created once and reused (``threads`` 0 lets
+    onnxruntime choose)."""
 
     def __init__(self, detector: DetectorRecipe, detector_path, emotion_recipe: EmotionRecipe, emotion_path, threads: int = 0):
         self.detector = detector
         self.emotion = emotion_recipe
-        self.det_session = session(detector_path, threads)
-        self.emo_session = session(emotion_path, threads) if emotion_path is not None else None
+        self.det_session = onnxrt.session(detector_path, threads=threads)
+        self.emo_session = onnxrt.session(emotion_path, threads=threads) if emotion_path is not None else None
 
     def run_detector(self, x: np.ndarray):
         reg, cls = self.det_session.run(
@@ -108,51 +98,14 @@ class ReferencePipeline:
         return self.trace(rgb).faces
 
 
-def detector_check_input(recipe: DetectorRecipe) -> np.ndarray:
-    """The detector's real check input: the astronaut photo, letterboxed."""
-    return detect.preprocess(recipe, samples.astronaut())[0]
+class AutoPipeline:
+    """Two pipelines that differ in their detector (``recipes.AUTO_DETECTOR``): per image, the
+    faces of the one that finds more, ``primary``'s on a tie."""
 
+    def __init__(self, primary: ReferencePipeline, secondary: ReferencePipeline):
+        self.primary, self.secondary = primary, secondary
+        self.detector, self.emotion = primary.detector, primary.emotion
 
-def emotion_check_input(recipe: EmotionRecipe, det_recipe: DetectorRecipe, det_path) -> np.ndarray:
-    """The emotion model's real check input: the astronaut's face, found by the detector."""
-    rgb = samples.astronaut()
-    x, box = detect.preprocess(det_recipe, rgb)
-    sess = session(det_path)
-    reg, cls = sess.run([det_recipe.regressors_name, det_recipe.classificators_name], {det_recipe.input_name: x})
-    dets = detect.postprocess(det_recipe, reg, cls)
-    if not dets:
-        raise RuntimeError("the detector finds no face on the astronaut photo; the detector model is broken")
-    px, _ = to_pixels(dets[0], box)
-    return emotion.preprocess(recipe, rgb, px)
-
-
-@dataclass(frozen=True)
-class PreparedModels:
-    """Both models of a pipeline, converted and verified."""
-
-    detector: models.ConvertedModel
-    emotion: models.ConvertedModel
-
-
-def prepare(
-    detector_name: str = recipes.DEFAULT_DETECTOR,
-    emotion_name: str = recipes.DEFAULT_EMOTION,
-    emotion_path: str | None = None,
-    cache=None,
-) -> PreparedModels:
-    """Convert (or take from the cache) the detector and the emotion model."""
-    det_recipe = recipes.detector_recipe(detector_name)
-    emo_recipe = recipes.emotion_recipe(emotion_name)
-    # Check the user's file before the (slow) detector conversion.
-    models.source_path(emo_recipe, emotion_path)
-    det = models.convert(det_recipe, None, lambda: detector_check_input(det_recipe), cache)
-    emo = models.convert(
-        emo_recipe, emotion_path, lambda: emotion_check_input(emo_recipe, det_recipe, det.onnx_path), cache
-    )
-    return PreparedModels(det, emo)
-
-
-def build_pipeline(prepared: PreparedModels, threads: int = 0) -> ReferencePipeline:
-    return ReferencePipeline(
-        prepared.detector.recipe, prepared.detector.onnx_path, prepared.emotion.recipe, prepared.emotion.onnx_path, threads
-    )
+    def __call__(self, rgb: np.ndarray) -> list[Face]:
+        faces, more = self.primary(rgb), self.secondary(rgb)
+        return more if len(more) > len(faces) else faces

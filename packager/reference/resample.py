@@ -1,4 +1,5 @@
-"""Exact resampling shared by the letterbox and the face crop.
+"""Exact resampling shared by the letterbox and the face crop.  Its loop-level statement is
+``packager.reference.statements.resample``; this module is the vectorized form tested against it.
 
 The image lies on an infinite canvas of ``fill`` pixels.  A source rectangle
 ``(x0, y0, x1, y1)`` (pixel units; pixel ``k`` covers ``[k, k+1)``, its centre is ``k + 0.5``)
@@ -89,31 +90,6 @@ def bilinear_taps(start: float, end: float, out: int, size: int) -> tuple[np.nda
     k = k.astype(np.int64)[:, None] + np.arange(2)[None, :]
     w = np.stack([(1 << FRACTION_BITS) - a, a], axis=1)
     return np.where((k >= 0) & (k < size), k, size), w, n
-
-
-def bilinear_reference(image: np.ndarray, rect, out_w: int, out_h: int, fill: int) -> np.ndarray:
-    """``bilinear`` written as loops over the samples, exactly as the module docstring states it
-    (slow; the statement ``resample`` is tested against)."""
-    h, w = image.shape[:2]
-    xi, xw, sx = bilinear_taps(rect[0], rect[2], out_w, w)
-    yi, yw, sy = bilinear_taps(rect[1], rect[3], out_h, h)
-
-    def pixel(y, x, ch):
-        return fill if y == h or x == w else int(image[y, x, ch])
-
-    def h_of(y, qx, ch):
-        return int(xw[qx, 0]) * pixel(y, xi[qx, 0], ch) + int(xw[qx, 1]) * pixel(y, xi[qx, 1], ch)
-
-    out = np.zeros((out_h, out_w, image.shape[2]))
-    for i in range(out_h):
-        for j in range(out_w):
-            for ch in range(image.shape[2]):
-                total = 0
-                for qy in range(i * sy, i * sy + sy):
-                    for qx in range(j * sx, j * sx + sx):
-                        total += int(yw[qy, 0]) * h_of(yi[qy, 0], qx, ch) + int(yw[qy, 1]) * h_of(yi[qy, 1], qx, ch)
-                out[i, j, ch] = total / float(sx * sy * (1 << (2 * FRACTION_BITS)))
-    return out
 
 
 def _bilinear(image: np.ndarray, rect, out_w: int, out_h: int, fill: int) -> np.ndarray:

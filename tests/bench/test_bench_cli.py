@@ -3,19 +3,14 @@ not (not how fast anything is: CI machines vary)."""
 
 import json
 import os
-import subprocess
-import sys
 
 import pytest
+from packager_cli import packager
 
 from packager.bench import peers
 
 INSTALL_HINT = "missing: install with pip install -e '.[bench]'"
 
-
-def packager(*args):
-    return subprocess.run([sys.executable, "-m", "packager", *map(str, args)], capture_output=True, text=True,
-                          env=os.environ.copy(), timeout=900)
 
 
 @pytest.fixture(scope="module")

@@ -2,20 +2,14 @@
 order, with the same results as the reference one image at a time, and reports images/s."""
 
 import json
-import os
-import subprocess
-import sys
 
 import numpy as np
 import pytest
+from packager_cli import packager
 from PIL import Image
 
 from packager import samples
 
-
-def packager(*args):
-    return subprocess.run([sys.executable, "-m", "packager", *map(str, args)], capture_output=True, text=True,
-                          env=os.environ.copy(), timeout=600)
 
 
 @pytest.fixture(scope="module")

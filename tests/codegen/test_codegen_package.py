@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from packager import codegen
+from packager import codegen, layout
 from packager.errors import PackagerError
 from packager.export import bundle
 
@@ -77,7 +77,7 @@ def test_a_build_with_a_missing_runtime_file_fails(tmp_path, monkeypatch):
     monkeypatch.setattr(codegen, "RUNTIME", runtime)
     (runtime / _runtime("kotlin")[0]).unlink()
     with pytest.raises(PackagerError, match="runtime file"):
-        bundle.write_wrapper(bundle.TARGETS["android"], tmp_path / "bundle", default_emotion="fer-minixception")
+        bundle.write_wrapper(layout.TARGETS["android"], tmp_path / "bundle", default_emotion="fer-minixception")
 
 
 @pytest.mark.slow

@@ -15,8 +15,8 @@ import pytest
 from build_helpers import file_hashes, run_cli
 
 from packager.errors import PackagerError
-from packager.export import bundle, install
-from packager.export.cache import Cache
+from packager.export import build, install
+from packager.cache import Cache
 from packager.progress import Progress
 
 
@@ -60,7 +60,7 @@ def test_interrupt_midway_leaves_previous_bundles(previous, stage):
     before = _snapshot(previous)
     progress = InterruptAt(stage)
     with pytest.raises(KeyboardInterrupt):
-        bundle.build(bundle.BuildOptions(out=previous), progress, Cache())
+        build.build(build.BuildOptions(out=previous), progress, Cache())
     assert "writing the android bundle" in progress.seen  # the android bundle was fully staged
     assert _snapshot(previous) == before
     assert _leftovers(previous) == []
@@ -87,7 +87,7 @@ def test_failed_int8_check_leaves_previous_bundles_and_clears_dead_staging(defau
 def test_sigint_from_the_terminal_exits_130_and_leaves_previous_bundles(previous, cache_root):
     before = _snapshot(previous)
     env = dict(os.environ, PACKAGER_CACHE=str(cache_root))
-    repo = Path(bundle.__file__).resolve().parents[2]  # this checkout's packager, whatever pip points at
+    repo = Path(build.__file__).resolve().parents[2]  # this checkout's packager, whatever pip points at
     proc = subprocess.Popen([sys.executable, "-m", "packager", "build", "--out", str(previous)], cwd=repo,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     seen = ""
@@ -154,4 +154,4 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, args, message):
 def test_options_are_checked_before_any_work(tmp_path):
     (tmp_path / "file").write_text("x")
     with pytest.raises(PackagerError, match="not a folder"):
-        bundle.check_options(bundle.BuildOptions(out=tmp_path / "file"))
+        build.check_options(build.BuildOptions(out=tmp_path / "file"))

@@ -13,19 +13,17 @@ import onnx
 import onnxruntime as ort
 import pytest
 
-from packager import codegen, recipes
+from packager import codegen, difference, onnxrt, recipes
 from packager.export import manifest, rewrite
-from packager.reference import pipeline
+from packager import preparation
 
 TARGETS = ("android", "ios")
-ROLES = ("face_detection", "face_emotion_recognition")
-PROVIDERS = ("NNAPI", "CoreML NeuralNetwork", "CoreML MLProgram")
+from packager.layout import ROLES  # noqa: E402
+from packager.export.coverage import PROVIDERS  # noqa: E402
 
 
 def _session(path):
-    so = ort.SessionOptions()
-    so.log_severity_level = 3
-    return ort.InferenceSession(str(path), so, providers=["CPUExecutionProvider"])
+    return onnxrt.session(path, threads=0)
 
 
 def _scaled(a, b) -> float:
@@ -86,8 +84,8 @@ def test_sample_inputs_are_the_reference_preprocessing_of_the_astronaut(default_
     root = default_build.bundle("android")
     det, emo = prepared_default.detector, prepared_default.emotion
     want = {
-        "face_detection": pipeline.detector_check_input(det.recipe),
-        "face_emotion_recognition": pipeline.emotion_check_input(emo.recipe, det.recipe, det.onnx_path),
+        "face_detection": preparation.detector_check_input(det.recipe),
+        "face_emotion_recognition": preparation.emotion_check_input(emo.recipe, det.recipe, det.onnx_path),
     }
     for role, x in want.items():
         got = np.load(root / f"assets/samples/{role}/input.npy")
@@ -96,7 +94,6 @@ def test_sample_inputs_are_the_reference_preprocessing_of_the_astronaut(default_
 
 @pytest.mark.parametrize("role", ROLES)
 def test_int8_ort_runs_and_its_agreement_is_recorded(default_build, role):
-    from packager.export import ort as ort_export
 
     root = default_build.bundle("android")
     entry = default_build.manifest("android")["models"][role]
@@ -109,8 +106,8 @@ def test_int8_ort_runs_and_its_agreement_is_recorded(default_build, role):
     # (the QDQ graph as written, no fusions replayed), exactly
     expected = int8["sample_outputs"]["files"]
     assert "as written" in int8["sample_outputs"]["produced_by"]
-    defined = ort_export.session(root / int8["file"], ort_format=True, replay=False)
-    got = ort_export.run(defined, {entry["inputs"][0]["name"]: x})
+    defined = onnxrt.session(root / int8["file"], ort_format=True, replay=False)
+    got = onnxrt.run(defined, {entry["inputs"][0]["name"]: x})
     assert sorted(expected) == sorted(got)
     for name, value in got.items():
         assert np.array_equal(value, np.load(root / expected[name]))
@@ -136,19 +133,19 @@ def test_int8_agreement_of_the_host_kernels_is_reported_beside_the_gate(default_
     assert host["percent"] >= 95.0
     assert abs(host["percent"] - gate["percent"]) <= quantize.MAX_HOST_GAP
     assert "host_kernels" not in json.dumps(default_build.manifest("android"))
-    from packager.export import bundle
+    from packager.export import summary
 
-    text = bundle.summary_text(default_build.summary)
+    text = summary.summary_text(default_build.summary)
     line = next(x for x in text.splitlines() if "fused int8 kernels" in x and f"{host['percent']:.1f}%" in x)
     assert ("no VNNI" in line) != host["cpu"]["vnni"] and "not what a phone runs" not in line
 
 
 def test_host_kernels_far_from_the_defined_semantics_are_called_out():
-    from packager.export import bundle
+    from packager.export import summary
 
     cpu = {"machine": "x86_64", "model": "AMD EPYC 7B13", "features": ["avx2"], "vnni": False}
-    far = bundle.host_kernels_text({"percent": 51.0, "max_gap_percent": 3.0, "cpu": cpu}, 98.0)
-    near = bundle.host_kernels_text({"percent": 97.0, "max_gap_percent": 3.0, "cpu": cpu}, 98.0)
+    far = summary.host_kernels_text({"percent": 51.0, "max_gap_percent": 3.0, "cpu": cpu}, 98.0)
+    near = summary.host_kernels_text({"percent": 97.0, "max_gap_percent": 3.0, "cpu": cpu}, 98.0)
     assert "AMD EPYC 7B13, no VNNI" in far and "51.0%" in far and "not what a phone runs" in far
     assert "not what a phone runs" not in near
 
@@ -156,7 +153,6 @@ def test_host_kernels_far_from_the_defined_semantics_are_called_out():
 def test_int8_self_check_holds_for_the_host_kernels(default_build):
     """What the bundle tells an app to do with its int8 samples holds for integer kernels: this
     machine's fused run of the sample input passes the stated self-check."""
-    from packager.export import ort as ort_export
     from packager.export import quantize
     from packager.reference import detect
 
@@ -165,7 +161,7 @@ def test_int8_self_check_holds_for_the_host_kernels(default_build):
         int8 = entry["artifacts"]["int8"]
         check = int8["sample_outputs"]["self_check"]
         x = np.load(root / entry["samples"]["input"])
-        host = ort_export.run(ort_export.session(root / int8["file"], ort_format=True, replay=True),
+        host = onnxrt.run(onnxrt.session(root / int8["file"], ort_format=True, replay=True),
                               {entry["inputs"][0]["name"]: x})
         expected = {n: np.load(root / f) for n, f in int8["sample_outputs"]["files"].items()}
         if role == "face_detection":
@@ -177,13 +173,12 @@ def test_int8_self_check_holds_for_the_host_kernels(default_build):
             assert iou >= quantize.MIN_IOU and shift <= quantize.MAX_CORNER_SHIFT
         else:
             assert check == quantize.SELF_CHECK["emotion"]
-            assert ort_export.scaled_diff(host, expected) <= check["tolerance"]
+            assert difference.scaled_diff(host, expected) <= check["tolerance"]
 
 
 def test_int8_defined_semantics_do_not_depend_on_the_optimization_level(default_build):
     """The int8 .ort run as written gives the same outputs whatever graph-optimization level the
     session asks for: the gate's numbers cannot move with a session setting."""
-    from packager.export import ort as ort_export
 
     root = default_build.bundle("android")
     for entry in default_build.manifest("android")["models"].values():
@@ -200,14 +195,13 @@ def test_int8_defined_semantics_do_not_depend_on_the_optimization_level(default_
 
 
 def test_emotion_int8_top1_agreement_recomputed_from_the_bundle(default_build, reference):
-    from packager.export import data
-    from packager.export import ort as ort_export
+    from packager.export import calibration
 
     root = default_build.bundle("ios")
     entry = default_build.manifest("ios")["models"]["face_emotion_recognition"]
     fp32 = _session(root / entry["artifacts"]["fp32"]["file"])
-    int8 = ort_export.session(root / entry["artifacts"]["int8"]["file"], ort_format=True, replay=False)
-    crops = data.real_inputs(reference).emotion_held_out
+    int8 = onnxrt.session(root / entry["artifacts"]["int8"]["file"], ort_format=True, replay=False)
+    crops = calibration.real_inputs(reference).emotion_held_out
     name = entry["inputs"][0]["name"]
     same = sum(int(np.argmax(fp32.run(None, {name: x})[0]) == np.argmax(int8.run(None, {name: x})[0])) for x in crops)
     assert 100.0 * same / len(crops) == entry["artifacts"]["int8"]["agreement"]["percent"]

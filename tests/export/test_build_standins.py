@@ -12,9 +12,9 @@ from build_helpers import cli_build
 
 from packager import codegen, recipes
 from packager.export import manifest
-from packager.reference import pipeline
+from packager import preparation
 
-PROVIDERS = ("NNAPI", "CoreML NeuralNetwork", "CoreML MLProgram")
+from packager.export.coverage import PROVIDERS  # noqa: E402
 
 
 @pytest.fixture(scope="session")
@@ -44,11 +44,11 @@ def test_emotion_entry_describes_the_ferplus_recipe(ferplus_build, standin_files
 
 
 def test_ferplus_ort_matches_its_source_on_the_sample(ferplus_build, standin_files):
-    prepared = pipeline.prepare(emotion_name="emotion-ferplus", emotion_path=str(standin_files["emotion-ferplus"]))
+    prepared = preparation.prepare(emotion_name="emotion-ferplus", emotion_path=str(standin_files["emotion-ferplus"]))
     root = ferplus_build.bundle("android")
     x = np.load(root / "assets/samples/face_emotion_recognition/input.npy")
     det = prepared.detector
-    assert np.array_equal(x, pipeline.emotion_check_input(recipes.EMOTION_FERPLUS, det.recipe, det.onnx_path))
+    assert np.array_equal(x, preparation.emotion_check_input(recipes.EMOTION_FERPLUS, det.recipe, det.onnx_path))
     so = ort.SessionOptions()
     so.log_severity_level = 3
     got = ort.InferenceSession(str(root / "assets/face_emotion_recognition.ort"), so, providers=["CPUExecutionProvider"]).run(None, {"Input3": x})[0]

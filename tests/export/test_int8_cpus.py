@@ -18,8 +18,8 @@ import sys
 
 import numpy as np
 
-from packager.export import data
-from packager.export import ort as ort_export
+from packager.export import calibration
+from packager import onnxrt
 
 #: An x86 CPU model without VNNI (AVX2 only), as qemu names it.
 NO_VNNI_CPU = "EPYC-Rome"
@@ -29,22 +29,22 @@ INPUTS = 24
 _RUN = """
 import json, sys
 import numpy as np
-from packager.export import ort as ort_export
+from packager import onnxrt
 from numpy._core._multiarray_umath import __cpu_features__
 print(json.dumps({k: __cpu_features__.get(k) for k in ("AVX2", "AVX512F", "AVX512VNNI")}))
 job = json.loads(sys.argv[1])
 for model, inputs, out in job:
-    sess = ort_export.session(open(model, "rb").read(), ort_format=True, replay=True)
+    sess = onnxrt.session(open(model, "rb").read(), ort_format=True, replay=True)
     xs = np.load(inputs)
     name = sess.get_inputs()[0].name
-    np.savez(out, *[o for x in xs for o in ort_export.run(sess, {name: x[None]}).values()])
+    np.savez(out, *[o for x in xs for o in onnxrt.run(sess, {name: x[None]}).values()])
 """
 
 
 def test_fused_int8_kernels_are_bit_identical_on_a_cpu_without_vnni(default_build, reference, tmp_path):
     qemu = shutil.which("qemu-x86_64")
     assert qemu, "qemu-x86_64 not found: install Debian's qemu-user (see README requirements)"
-    real = data.real_inputs(reference)
+    real = calibration.real_inputs(reference)
     held = {"face_detection": real.detector_held_out, "face_emotion_recognition": real.emotion_held_out}
     root = default_build.bundle("android")
     job, host = [], {}
@@ -54,9 +54,9 @@ def test_fused_int8_kernels_are_bit_identical_on_a_cpu_without_vnni(default_buil
         xs = np.concatenate(picked)
         np.save(tmp_path / f"{role}.npy", xs)
         model = root / entry["artifacts"]["int8"]["file"]
-        sess = ort_export.session(model, ort_format=True, replay=True)
+        sess = onnxrt.session(model, ort_format=True, replay=True)
         name = sess.get_inputs()[0].name
-        host[role] = [o for x in xs for o in ort_export.run(sess, {name: x[None]}).values()]
+        host[role] = [o for x in xs for o in onnxrt.run(sess, {name: x[None]}).values()]
         job.append([str(model), str(tmp_path / f"{role}.npy"), str(tmp_path / f"{role}.npz")])
     proc = subprocess.run([qemu, "-cpu", NO_VNNI_CPU, sys.executable, "-c", _RUN, json.dumps(job)],
                           capture_output=True, text=True, timeout=900)

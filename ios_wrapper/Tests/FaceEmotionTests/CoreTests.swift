@@ -275,7 +275,7 @@ final class ResampleTests: XCTestCase {
 
   /// bilinear as the documentation states it, in loops: per sub-sample the 2×2 taps with their
   /// integer weights, `fill` for a tap outside the image, one integer sum per output value
-  /// divided by s_x · s_y · 2^22 (packager/reference/resample.py `bilinear_reference`).
+  /// divided by s_x · s_y · 2^22 (packager/reference/statements.py `bilinear`).
   func bilinearAsStated(
     _ image: RGBAImage, rect: Box, outWidth: Int, outHeight: Int, fill: Int
   ) -> [Double] {
@@ -345,7 +345,7 @@ final class ResampleTests: XCTestCase {
 
   func testBilinearEqualsItsStatement() throws {
     let image = try randomImage(width: 53, height: 37, seed: 3)
-    // Up- and downscales, partly and fully outside, sub-pixel (as tests/foundation).
+    // Up- and downscales, partly and fully outside, sub-pixel (as tests/reference).
     var cases: [(Box, Int, Int, Int)] = [
       (Box(xmin: -5.3, ymin: 2.2, xmax: 60.7, ymax: 30.1), 17, 11, 0),
       (Box(xmin: 10.1, ymin: -20.0, xmax: 14.2, ymax: 50.0), 9, 23, 128),

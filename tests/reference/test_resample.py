@@ -7,7 +7,8 @@ from PIL import Image
 
 import pytest
 
-from packager.reference.resample import bilinear_reference, bilinear_taps, resample, taps
+from packager.reference import statements
+from packager.reference.resample import bilinear_taps, resample, taps
 
 RECTS = [  # (rect, out_w, out_h, fill): up- and downscales, partly and fully outside, sub-pixel
     ((-5.3, 2.2, 60.7, 30.1), 17, 11, 0),
@@ -29,7 +30,7 @@ def test_identity_is_exact(method):
 @pytest.mark.parametrize("rect, out_w, out_h, fill", RECTS)
 def test_bilinear_equals_its_loop_level_statement(rect, out_w, out_h, fill):
     img = np.random.default_rng(3).integers(0, 256, (37, 53, 3)).astype(np.uint8)
-    assert np.array_equal(resample(img, rect, out_w, out_h, "bilinear", fill), bilinear_reference(img, rect, out_w, out_h, fill))
+    assert np.array_equal(resample(img, rect, out_w, out_h, "bilinear", fill), statements.bilinear(img, rect, out_w, out_h, fill))
 
 
 def test_bilinear_reads_two_taps_per_subsample_and_two_subsamples_when_downscaling():

@@ -7,10 +7,10 @@ import numpy as np
 import onnx
 import pytest
 
-from packager import models, recipes
+from packager import preparation, recipes
+from packager.cache import sha256_file
 from packager.convert import MAX_CONVERSION_DIFF, compare
 from packager.errors import PackagerError
-from packager.reference import pipeline
 
 
 def real_inputs(model: onnx.ModelProto) -> list:
@@ -50,8 +50,8 @@ def test_affectnet_state_dict_and_torchscript_convert(prepared_all, tmp_path):
     assert [o.name for o in conv.load().graph.output] == ["logits"]
     ts = standins.write_affectnet_torchscript(tmp_path / "affectnet_ts.pt")
     det = prepared_all["fer-minixception"].detector
-    x = pipeline.emotion_check_input(recipes.EMO_AFFECTNET, recipes.BLAZEFACE_SHORT_RANGE, det.onnx_path)
-    conv_ts = models.convert(recipes.EMO_AFFECTNET, str(ts), x, tmp_path / "cache")
+    x = preparation.emotion_check_input(recipes.EMO_AFFECTNET, recipes.BLAZEFACE_SHORT_RANGE, det.onnx_path)
+    conv_ts = preparation.convert(recipes.EMO_AFFECTNET, str(ts), x, tmp_path / "cache")
     assert conv_ts.max_abs_diff <= MAX_CONVERSION_DIFF
 
 
@@ -59,7 +59,7 @@ def test_standin_pipelines_run_end_to_end(prepared_all):
     from packager import samples
 
     for name in ("emotion-ferplus", "emo-affectnet"):
-        [face] = pipeline.build_pipeline(prepared_all[name])(samples.astronaut())
+        [face] = preparation.build_pipeline(prepared_all[name])(samples.astronaut())
         assert face.emotion.labels == recipes.emotion_recipe(name).labels
         assert sum(face.emotion.probabilities) == pytest.approx(1.0, abs=1e-6)
 
@@ -76,17 +76,17 @@ def test_a_large_difference_fails_the_conversion():
 
 def test_cache_reuses_and_rebuilds_corrupt_entries(prepared_default, tmp_path):
     r = recipes.BLAZEFACE_SHORT_RANGE
-    x = pipeline.detector_check_input(r)
-    first = models.convert(r, None, x, tmp_path)
-    again = models.convert(r, None, x, tmp_path)
+    x = preparation.detector_check_input(r)
+    first = preparation.convert(r, None, x, tmp_path)
+    again = preparation.convert(r, None, x, tmp_path)
     assert not first.cached and again.cached and again.onnx_path == first.onnx_path
     first.onnx_path.write_bytes(first.onnx_path.read_bytes()[:1000])  # truncated entry
-    rebuilt = models.convert(r, None, x, tmp_path)
+    rebuilt = preparation.convert(r, None, x, tmp_path)
     assert not rebuilt.cached and onnx.load(str(rebuilt.onnx_path)).graph.node
     meta = rebuilt.onnx_path.with_suffix(".json")
     meta.write_text("{not json")
-    assert not models.convert(r, None, x, tmp_path).cached
-    assert json.loads(meta.read_text())["onnx_sha256"] == models.sha256_file(rebuilt.onnx_path)
+    assert not preparation.convert(r, None, x, tmp_path).cached
+    assert json.loads(meta.read_text())["files"]["onnx"] == sha256_file(rebuilt.onnx_path)
 
 
 def _bad_files(tmp_path, good):
@@ -113,16 +113,16 @@ def _bad_files(tmp_path, good):
 def test_bad_model_files_give_clear_errors(prepared_default, standin_files, tmp_path, recipe, name, message):
     d = _bad_files(tmp_path, standin_files["emotion-ferplus"])
     with pytest.raises(PackagerError, match=message):
-        pipeline.prepare(emotion_name=recipe, emotion_path=str(d / name))
+        preparation.prepare(emotion_name=recipe, emotion_path=str(d / name))
 
 
 def test_model_that_does_not_fit_its_recipe_is_refused(prepared_default, standin_files):
     with pytest.raises(PackagerError, match="does not fit recipe emo-affectnet: model inputs are \\['Input3'\\]"):
-        pipeline.prepare(emotion_name="emo-affectnet", emotion_path=str(standin_files["emotion-ferplus"]))
+        preparation.prepare(emotion_name="emo-affectnet", emotion_path=str(standin_files["emotion-ferplus"]))
     with pytest.raises(PackagerError, match="does not fit recipe emotion-ferplus"):
-        pipeline.prepare(emotion_name="emotion-ferplus", emotion_path=str(standin_files["emo-affectnet"]))
+        preparation.prepare(emotion_name="emotion-ferplus", emotion_path=str(standin_files["emo-affectnet"]))
 
 
 def test_user_recipe_without_a_file_says_how_to_get_one():
     with pytest.raises(PackagerError, match="needs its model file: pass the ONNX model zoo file"):
-        pipeline.prepare(emotion_name="emotion-ferplus")
+        preparation.prepare(emotion_name="emotion-ferplus")

@@ -2,20 +2,14 @@
 nothing written."""
 
 import json
-import os
-import subprocess
-import sys
 
 import numpy as np
 import pytest
+from packager_cli import one_line_error, packager
 from PIL import Image
 
 from packager import samples
 
-
-def packager(*args, cwd=None):
-    return subprocess.run([sys.executable, "-m", "packager", *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd, env=os.environ.copy(), timeout=600)
 
 
 @pytest.fixture(scope="module")
@@ -70,7 +64,7 @@ def test_image_modes_are_handled(tmp_path, reference):
         assert len(img["faces"]) == 1, img["image"]
 
 
-def test_exif_orientation_is_applied(tmp_path):
+def test_exif_orientation_is_applied(tmp_path, prepared_default):
     rotated = Image.fromarray(np.ascontiguousarray(np.rot90(samples.astronaut())))  # lying on its side
     exif = Image.Exif()
     exif[0x0112] = 6  # "rotate 90° clockwise to view": undoes the counter-clockwise rot90
@@ -79,15 +73,6 @@ def test_exif_orientation_is_applied(tmp_path):
     assert r.returncode == 0, r.stderr
     [face] = json.loads(r.stdout)["images"][0]["faces"]
     assert 165 < face["box"]["x"] < 195 and face["emotion"]["label"] == "happy"
-
-
-def one_line_error(r, *needles):
-    assert r.returncode == 2, (r.returncode, r.stdout, r.stderr)
-    lines = [l for l in r.stderr.splitlines() if l.strip()]
-    assert len(lines) == 1 and lines[0].startswith("packager: error: "), r.stderr
-    assert "Traceback" not in r.stderr and r.stdout == ""
-    for n in needles:
-        assert n in lines[0], lines[0]
 
 
 def test_bad_images(tmp_path, astronaut_png):

@@ -17,6 +17,7 @@ import sys
 import time
 from pathlib import Path
 
+from packager import layout
 from packager.bench.table import MEASURED, NOT_AVAILABLE, Row
 from packager.bench.timing import Stats, interleaved
 
@@ -26,7 +27,6 @@ TITLES = {
     BUILD: "packager build --target android --quantize int8: cold cache vs warm cache (one run each)",
     MOBILE: "Generated Kotlin / Swift pre- and post-processing per frame (same pixels and model outputs)",
 }
-ROLES = (("face_detection", "detector"), ("face_emotion_recognition", "emotion"))
 
 
 def _missing(module: str, attr: str | None = None) -> str | None:
@@ -75,9 +75,9 @@ def build_rows(workdir: Path, progress) -> tuple[list[Row], Path | None]:
 
 def artifact_rows(bundle: Path | None, pipe, prepared: list, repeats: int, threads: int, progress) -> list[Row]:
     """fp32 and int8 .ort files of the bundle, run on the reference's own tensors."""
-    from packager.reference.pipeline import session
+    from packager import onnxrt
 
-    names = [(f"{v}-{label}", f"{label} .ort {v}") for role, label in ROLES for v in ("fp32", "int8")]
+    names = [(f"{v}-{label}", f"{label} .ort {v}") for label, role in layout.MODELS.items() for v in ("fp32", "int8")]
     if bundle is None:
         return [Row.unavailable(ARTIFACTS, k, n, NOT_AVAILABLE, "not available: no bundle (packager build failed)")
                 for k, n in names]
@@ -85,15 +85,15 @@ def artifact_rows(bundle: Path | None, pipe, prepared: list, repeats: int, threa
     feeds = {"detector": [(det.input_name, p.detector_input) for p in prepared],
              "emotion": [(emo.input_name, x) for p in prepared for x in p.emotion_inputs]}
     runs, rows = {}, {}
-    for role, label in ROLES:
+    for label, role in layout.MODELS.items():
         for v in ("fp32", "int8"):
-            path = bundle / "assets" / (f"{role}.ort" if v == "fp32" else f"{role}.int8.ort")
+            path = bundle / layout.TARGETS["android"].models / layout.model_file(role, int8=v == "int8")
             key = f"{v}-{label}"
             if not path.is_file():
                 rows[key] = Row.unavailable(ARTIFACTS, key, f"{label} .ort {v}", NOT_AVAILABLE,
                                             f"not available: the bundle has no {path.name}")
                 continue
-            sess = session(path, threads)
+            sess = onnxrt.session(path, threads=threads)
             runs[key] = (lambda s=sess, f=feeds[label]: [s.run(None, {n: x}) for n, x in f])
             rows[key] = Row(ARTIFACTS, key, f"{label} .ort {v}", MEASURED, None,
                             f"fp32-{label}" if v == "int8" else None, size_bytes=path.stat().st_size,

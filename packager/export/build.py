@@ -1,0 +1,142 @@
+"""``packager build``: verified Android / iOS bundles, written atomically.
+
+Order: prepare the models, collect real inputs, make and verify every artifact in memory, then
+write each bundle (``bundle.write_bundle``, layout in ``packager.layout``) into a staging folder
+and swap all of them in together (``install``), with ``<out>/report.html`` beside them: the build
+report (``packager.htmlreport.build``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from packager import layout, preparation, recipes
+from packager.cache import Cache, check_writable
+from packager.errors import PackagerError
+from packager.export import artifacts as art
+from packager.export import calibration, install
+from packager.export import ort as ort_export
+from packager.export.bundle import write_bundle
+from packager.export.quantize import DEFAULT_MIN_AGREEMENT
+from packager.export.summary import summary, summary_text
+from packager.htmlreport import build as htmlreport
+from packager.layout import TARGETS
+from packager.progress import Progress
+
+
+@dataclass(frozen=True)
+class BuildOptions:
+    """What ``packager build`` was asked for.
+
+    Attributes:
+        targets: bundle names, from ``TARGETS``.
+        out: output folder (bundles go to ``out/<target>``).
+        quantize: ``None`` or ``"int8"``.
+        min_int8_agreement: percent (0–100) an int8 artifact must agree with fp32 on held-out data.
+        emotion_recipe, emotion_model: the emotion model (recipe name, user file or None).
+        detector: the detector recipe name.
+    """
+
+    targets: tuple[str, ...] = tuple(TARGETS)
+    out: Path = Path("dist")
+    quantize: str | None = None
+    min_int8_agreement: float = DEFAULT_MIN_AGREEMENT
+    emotion_recipe: str = recipes.DEFAULT_EMOTION
+    emotion_model: str | None = None
+    detector: str = recipes.DEFAULT_DETECTOR
+
+
+def check_options(opts: BuildOptions) -> None:
+    unknown = [t for t in opts.targets if t not in TARGETS]
+    if unknown or not opts.targets:
+        raise PackagerError(f"unknown target {unknown}; choose from: {', '.join(TARGETS)}, all")
+    if opts.quantize not in (None, "int8"):
+        raise PackagerError(f"unknown quantization {opts.quantize!r}; the only one is int8")
+    if not 0.0 <= opts.min_int8_agreement <= 100.0:
+        raise PackagerError(f"--min-int8-agreement {opts.min_int8_agreement:g}: give a percentage from 0 to 100")
+    check_writable(opts.out, "--out")
+    for t in opts.targets:
+        install.check_target(opts.out / t, _is_bundle)
+    install.check_file(opts.out / htmlreport.NAME, htmlreport.is_report)
+
+
+def _is_bundle(path: Path) -> bool:
+    return (path / layout.MANIFEST).is_file()
+
+
+def make_artifacts(opts: BuildOptions, progress: Progress, cache: Cache) -> dict[str, art.Artifacts]:
+    """Every model's verified artifacts, by role."""
+    with progress.stage("preparing models (converted once, then cached)"):
+        prepared = preparation.prepare(opts.detector, opts.emotion_recipe, opts.emotion_model)
+    with progress.stage("finding faces for calibration and checks (LFW, astronaut)"):
+        ref = preparation.build_pipeline(prepared, threads=1)
+        real = calibration.real_inputs(ref)
+    det, emo = prepared.detector, prepared.emotion
+    d, e = layout.MODELS["detector"], layout.MODELS["emotion"]
+    samples_in = {
+        d: preparation.detector_check_input(det.recipe),
+        e: preparation.emotion_check_input(emo.recipe, det.recipe, det.onnx_path),
+    }
+    proofs = {d: real.detector_held_out[: real.held_out_faces], e: real.emotion_held_out}
+    out = {}
+    for converted in (det, emo):
+        role = layout.MODELS[converted.recipe.role]
+        with progress.stage(f"{role}: provider rewrites, .ort, parity"):
+            out[role] = art.build(role, converted, samples_in[role], proofs[role], cache)
+    if opts.quantize == "int8":
+        calib = {d: real.detector_calibration, e: real.emotion_calibration}
+        held = {d: real.detector_held_out, e: real.emotion_held_out}
+        for role, a in out.items():
+            with progress.stage(f"{role}: int8 quantization and agreement"):
+                a.int8 = art.int8_variant(a, calib[role], held[role], real.held_out_faces, opts.min_int8_agreement, cache)
+    return out
+
+
+def build(opts: BuildOptions, progress: Progress, cache: Cache | None = None) -> dict:
+    """Make, verify and install the bundles; returns the summary (see ``summary``)."""
+    check_options(opts)
+    cache = cache or Cache()
+    install.remove_stale(opts.out)
+    models = make_artifacts(opts, progress, cache)
+    with progress.stage("listing required operators"):
+        config = ort_export.required_operators_cached(_config_inputs(models), cache)
+    opts.out.mkdir(parents=True, exist_ok=True)
+    staged, manifests = {}, {}
+    try:
+        for name in opts.targets:
+            with progress.stage(f"writing the {name} bundle"):
+                staged[name] = install.staging_dir(opts.out, name)
+                manifests[name] = write_bundle(TARGETS[name], staged[name], models, config, opts.emotion_recipe)
+        with progress.stage("writing the build report"):
+            staged[htmlreport.NAME] = htmlreport.stage(opts.out, manifests, models)
+        with progress.stage("installing " + " and ".join(str(opts.out / n) for n in opts.targets)):
+            try:
+                install.install(staged, opts.out)
+            except OSError as e:
+                raise PackagerError(f"installing into {opts.out} failed ({e.strerror or e}); the previous bundles "
+                                    "are in place; is another build writing there?") from None
+    finally:
+        install.discard(p for p in staged.values() if p.exists())
+    return {**summary(opts.out, manifests, cache, models), "report": str(opts.out / htmlreport.NAME)}
+
+
+def _config_inputs(models: dict[str, art.Artifacts]) -> dict[str, tuple[bytes, bytes]]:
+    out = {}
+    for role, a in models.items():
+        out[layout.model_file(role)] = (a.ort, a.ort_fixed)
+        if a.int8 is not None:
+            out[layout.model_file(role, int8=True)] = (a.int8["ort"], a.int8["ort_fixed"])
+    return out
+
+
+def build_command(targets: list[str], out: str, quantize: str | None, min_agreement: float, emotion_recipe: str,
+                  emotion_model: str | None, as_json: bool, progress: Progress, print_fn=print,
+                  detector: str = recipes.DEFAULT_DETECTOR) -> int:
+    """``packager build``: build, then print the summary (text, or JSON with ``as_json``)."""
+    import json
+
+    opts = BuildOptions(tuple(targets), Path(out), quantize, min_agreement, emotion_recipe, emotion_model, detector)
+    s = build(opts, progress)
+    print_fn(json.dumps(s, indent=2) if as_json else summary_text(s))
+    return 0

@@ -1,0 +1,8 @@
+"""Self-contained HTML pages a person reads: the build report (``build``) and the bench charts
+(``bench``).
+
+One file each, no network: images are PNG ``data:`` URIs, charts inline SVG, styles inline; no
+script.  Every chart has a ``<table>`` beside it with the same numbers.  The bytes depend only on
+their inputs (no timestamps, no absolute paths, deterministic PNG encoding), so two builds give
+the same report.
+"""

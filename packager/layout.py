@@ -1,0 +1,85 @@
+"""Where every file of a bundle goes: the one table that the build, codegen, bench and tests read.
+
+Bundle layout (``<out>/android``; iOS the same with ``Resources/`` and ``swift/``)::
+
+    README.md                      where each part goes in an app
+    manifest.json                  see ``packager.export.manifest``
+    required_operators.config      operator list for a reduced ONNX Runtime build
+    assets/                        the models folder: copy into app/src/main/assets/
+      face_detection.ort             (iOS: Resources/, added to the app target)
+      face_emotion_recognition.ort
+      face_detection.int8.ort, face_emotion_recognition.int8.ort     (--quantize int8)
+      samples/<model>/input.npy, samples/<model>/<output name>.npy  (astronaut photo)
+      samples/<model>/int8/<output name>.npy                       (with --quantize int8)
+    kotlin/                        wrapper sources (iOS: swift/): the runtime library + the generated
+                                   Recipes.kt/.swift, or a README saying why they are missing
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+#: A model's role in the pipeline (``Recipe.role``) → its bundle name: the stem of its files and
+#: its key in the manifest, in pipeline order.
+MODELS = {"detector": "face_detection", "emotion": "face_emotion_recognition"}
+ROLES = tuple(MODELS.values())
+
+MANIFEST = "manifest.json"
+OPERATORS = "required_operators.config"
+README = "README.md"
+
+
+@dataclass(frozen=True)
+class Target:
+    """Where a platform's developer puts things.
+
+    Attributes:
+        name: bundle folder name.
+        models: folder of the model files and samples (an app's assets / resources).
+        wrapper: folder of the wrapper sources (runtime library + generated files).
+        language: codegen language of the wrapper.
+        hint: one line on how the models folder enters an app.
+    """
+
+    name: str
+    models: str
+    wrapper: str
+    language: str
+    hint: str
+
+
+TARGETS = {
+    "android": Target("android", "assets", "kotlin", "kotlin",
+                      "copy `assets/` into `app/src/main/assets/` (or add it to `sourceSets.main.assets`)"),
+    "ios": Target("ios", "Resources", "swift", "swift",
+                  "add `Resources/` to the app target (Copy Bundle Resources)"),
+}
+
+
+def model_file(model: str, int8: bool = False) -> str:
+    """File name of a model in the models folder: ``face_detection.ort``, ``….int8.ort``."""
+    return f"{model}.int8.ort" if int8 else f"{model}.ort"
+
+
+def model_files() -> tuple[str, ...]:
+    """The fp32 model files an app loads, in pipeline order."""
+    return tuple(model_file(m) for m in ROLES)
+
+
+def sample_input(model: str) -> str:
+    """Sample input of a model, relative to the models folder."""
+    return f"samples/{model}/input.npy"
+
+
+def sample_output(model: str, output: str, int8: bool = False) -> str:
+    """Expected sample output (by output tensor name), relative to the models folder."""
+    return f"samples/{model}/{'int8/' if int8 else ''}{file_safe(output)}.npy"
+
+
+_SAFE = re.compile(r"[^A-Za-z0-9_.-]")
+
+
+def file_safe(name: str) -> str:
+    """A tensor name as a file name part."""
+    return _SAFE.sub("_", name) or "_"

