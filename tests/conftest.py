@@ -23,11 +23,11 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 import standins  # noqa: E402
 
-from packager import preparation  # noqa: E402
+from packager import preparation, recipes  # noqa: E402
 from packager.reference.pipeline import ReferencePipeline  # noqa: E402
 
 
-SLOW_FIXTURES = {"prepared_default", "prepared_all", "reference"}
+SLOW_FIXTURES = {"prepared_default", "prepared_all", "parity_prepared", "reference"}
 SLOW_SUBJECTS = {"export", "kotlin", "swift", "bench"}
 
 
@@ -72,3 +72,11 @@ def prepared_all(prepared_default, standin_files) -> dict:
     for name, path in standin_files.items():
         out[name] = preparation.prepare(emotion_name=name, emotion_path=str(path))
     return out
+
+
+@pytest.fixture(scope="session")
+def parity_prepared(prepared_all) -> list:
+    """What the Kotlin and Swift parity suites run: every emotion recipe with the default
+    detector, and the default emotion recipe with every other detector."""
+    others = [preparation.prepare(name) for name in recipes.DETECTORS if name != recipes.DEFAULT_DETECTOR]
+    return [*prepared_all.values(), *others]

@@ -14,9 +14,8 @@ from pathlib import Path
 
 import numpy as np
 
-from packager import recipes, samples
+from packager import preparation, recipes, samples
 from packager.parity import cases
-from packager import preparation
 from packager.reference import emotion
 
 
@@ -47,8 +46,21 @@ IMAGE_NAMES = list(samples.parity_images()) + list(edge_images()) + ["corrupted_
 #: Besides each recipe's own interpolation, every image again with both stages resampled by the
 #: ``antialias`` option (the default emotion recipe): the spec's other method stays exact too.
 OPTION_SUFFIX = "-antialias"
+#: The other detectors: every image again, and composed group photos, with the default emotion
+#: recipe, named ``<image>-<emotion recipe><DETECTOR_SUFFIX[detector]>``.
+DETECTOR_SUFFIX = {"blazeface-full-range": "-full-range"}
+
+
+def group_images() -> dict[str, np.ndarray]:
+    """Group photos with faces 11–15% of the frame width (the full-range detector's range)."""
+    return {"group3": samples.group((0.11, 0.13, 0.15))[0],
+            "group4_1080p": samples.group((0.11, 0.12, 0.11, 0.13), 1920, 1080)[0]}
+
+
+GROUP_NAMES = ["group3", "group4_1080p"]
 CASE_NAMES = [f"{image}-{recipe}" for recipe in recipes.EMOTIONS for image in IMAGE_NAMES] + [
-    f"{image}-{recipes.DEFAULT_EMOTION}{OPTION_SUFFIX}" for image in IMAGE_NAMES]
+    f"{image}-{recipes.DEFAULT_EMOTION}{OPTION_SUFFIX}" for image in IMAGE_NAMES] + [
+    f"{image}-{recipes.DEFAULT_EMOTION}{suffix}" for suffix in DETECTOR_SUFFIX.values() for image in IMAGE_NAMES + GROUP_NAMES]
 
 
 class CorruptedDetector:
@@ -71,7 +83,11 @@ class CorruptedDetector:
 
 def write_all(root: Path, prepared) -> list[Path]:
     """Every case of one emotion recipe, named ``<image>-<recipe>``; for the default recipe also
-    with the ``antialias`` option (``<image>-<recipe>-antialias``)."""
+    with the ``antialias`` option (``<image>-<recipe>-antialias``); for another detector, the
+    images and the group photos (``<image>-<recipe><DETECTOR_SUFFIX>``)."""
+    detector = prepared.detector.recipe.name
+    if detector != recipes.DEFAULT_DETECTOR:
+        return _write_set(root, prepared, f"-{prepared.emotion.recipe.name}{DETECTOR_SUFFIX[detector]}", None, group_images())
     written = _write_set(root, prepared, "-" + prepared.emotion.recipe.name, None)
     if prepared.emotion.recipe.name == recipes.DEFAULT_EMOTION:
         written += _write_set(root, prepared, f"-{recipes.DEFAULT_EMOTION}{OPTION_SUFFIX}", "antialias")
@@ -86,9 +102,9 @@ def _pipe(prepared, resize: str | None):
     return pipe
 
 
-def _write_set(root: Path, prepared, suffix: str, resize: str | None) -> list[Path]:
+def _write_set(root: Path, prepared, suffix: str, resize: str | None, extra: dict | None = None) -> list[Path]:
     pipe = _pipe(prepared, resize)
-    written = cases.write_cases(root, pipe, {**samples.parity_images(), **edge_images()}, suffix)
+    written = cases.write_cases(root, pipe, {**samples.parity_images(), **edge_images(), **(extra or {})}, suffix)
     pipe.det_session = CorruptedDetector(pipe.det_session)
     written.append(cases.write_case(root, "corrupted_outputs" + suffix, pipe, samples.astronaut()))
     written.append(write_box_case(root, "edge_boxes" + suffix, _pipe(prepared, resize)))

@@ -99,14 +99,21 @@ def camel(name: str) -> str:
 
 
 def context(
-    detector: recipes.DetectorRecipe = recipes.BLAZEFACE_SHORT_RANGE,
+    detectors: tuple[recipes.DetectorRecipe, ...] = tuple(recipes.DETECTORS.values()),
     emotions: tuple[recipes.EmotionRecipe, ...] = tuple(recipes.EMOTIONS.values()),
     default_emotion: str = recipes.DEFAULT_EMOTION,
+    default_detector: str = recipes.DEFAULT_DETECTOR,
 ) -> dict:
-    """The template context: the recipes as plain data, plus derived constants."""
-    det = dataclasses.asdict(detector)
-    det["input_size"] = detector.input_size
-    det["num_anchors"] = detector.num_anchors
+    """The template context: the recipes as plain data, plus derived constants.  Every recipe is
+    rendered; the defaults are the models a bundle ships."""
+    dets = []
+    for r in detectors:
+        d = dataclasses.asdict(r)
+        d["input_size"] = r.input_size
+        d["num_anchors"] = r.num_anchors
+        dets.append(d)
+    if default_detector not in {r.name for r in detectors}:
+        raise PackagerError(f"default detector recipe {default_detector!r} is not among the rendered ones")
     emos = []
     for r in emotions:
         e = dataclasses.asdict(r)
@@ -116,9 +123,10 @@ def context(
     if default_emotion not in {r.name for r in emotions}:
         raise PackagerError(f"default emotion recipe {default_emotion!r} is not among the rendered ones")
     return {
-        "detector": det,
+        "detectors": dets,
         "emotions": emos,
         "default_emotion": default_emotion,
+        "default_detector": default_detector,
         "gray_weights": ref_emotion.GRAY_WEIGHTS,
         "resample_limits": {"max_step": ref_resample.MAX_STEP, "max_coordinate": ref_resample.MAX_COORDINATE,
                             "fraction_bits": ref_resample.FRACTION_BITS, "max_subsamples": ref_resample.MAX_SUBSAMPLES},

@@ -107,7 +107,7 @@ def build(opts: BuildOptions, progress: Progress, cache: Cache | None = None) ->
         for name in opts.targets:
             with progress.stage(f"writing the {name} bundle"):
                 staged[name] = install.staging_dir(opts.out, name)
-                manifests[name] = write_bundle(TARGETS[name], staged[name], models, config, opts.emotion_recipe)
+                manifests[name] = write_bundle(TARGETS[name], staged[name], models, config)
         with progress.stage("writing the build report"):
             staged[htmlreport.NAME] = htmlreport.stage(opts.out, manifests, models)
         with progress.stage("installing " + " and ".join(str(opts.out / n) for n in opts.targets)):

@@ -46,7 +46,7 @@ def bundle_files(t: Target, models: dict[str, art.Artifacts]) -> tuple[dict[str,
     return files, paths
 
 
-def write_wrapper(t: Target, root: Path, default_emotion: str) -> dict:
+def write_wrapper(t: Target, root: Path, models: dict[str, art.Artifacts]) -> dict:
     """Generated wrapper sources into ``root/<t.wrapper>``, or a README saying why not."""
     from packager import codegen
 
@@ -61,7 +61,8 @@ def write_wrapper(t: Target, root: Path, default_emotion: str) -> dict:
             raise
         reason = f"no {t.language} code generator is installed ({e.name})"
     else:
-        written = codegen.write(t.language, slot, default_emotion=default_emotion)
+        written = codegen.write(t.language, slot, default_detector=models[layout.MODELS['detector']].recipe.name,
+                                default_emotion=models[layout.MODELS['emotion']].recipe.name)
         return {"language": t.language, "status": "generated", "folder": t.wrapper,
                 "files": sorted(p.relative_to(root).as_posix() for p in written)}
     (slot / "README.md").write_text(
@@ -95,7 +96,7 @@ def _self_check_text(c: dict) -> str:
     return c["measure"] + ("" if c["tolerance"] is None else f" <= {c['tolerance']:g}")
 
 
-def write_bundle(t: Target, root: Path, models: dict[str, art.Artifacts], config: str, default_emotion: str) -> dict:
+def write_bundle(t: Target, root: Path, models: dict[str, art.Artifacts], config: str) -> dict:
     """Write one complete bundle into ``root`` (a staging folder); returns its manifest."""
     import onnxruntime
 
@@ -106,7 +107,7 @@ def write_bundle(t: Target, root: Path, models: dict[str, art.Artifacts], config
         p = root / rel
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_bytes(payload)
-    wrapper = write_wrapper(t, root, default_emotion)
+    wrapper = write_wrapper(t, root, models)
     first = next(iter(models.values()))
     m = {
         "format": manifest.FORMAT, "target": t.name, "packager_version": __version__,

@@ -7,11 +7,12 @@ import shutil
 import subprocess
 import sys
 import zipfile
+from types import SimpleNamespace
 from pathlib import Path
 
 import pytest
 
-from packager import codegen, layout
+from packager import codegen, layout, recipes
 from packager.errors import PackagerError
 from packager.export import bundle
 
@@ -77,7 +78,9 @@ def test_a_build_with_a_missing_runtime_file_fails(tmp_path, monkeypatch):
     monkeypatch.setattr(codegen, "RUNTIME", runtime)
     (runtime / _runtime("kotlin")[0]).unlink()
     with pytest.raises(PackagerError, match="runtime file"):
-        bundle.write_wrapper(layout.TARGETS["android"], tmp_path / "bundle", default_emotion="fer-minixception")
+        models = {layout.MODELS["detector"]: SimpleNamespace(recipe=recipes.BLAZEFACE_SHORT_RANGE),
+                  layout.MODELS["emotion"]: SimpleNamespace(recipe=recipes.FER_MINIXCEPTION)}
+        bundle.write_wrapper(layout.TARGETS["android"], tmp_path / "bundle", models)
 
 
 @pytest.mark.slow

@@ -164,7 +164,7 @@ def test_every_recipe_constant_reaches_the_code():
     )
     emo = dataclasses.replace(recipes.EMO_AFFECTNET, mean=(1.25, 2.25, 3.25), scale=(0.125, 0.25, 0.375),
                               crop_scale=1.375, fill=7.5, labels=("a", "b", "c", "d", "e", "f", "g"))
-    text = codegen.render("kotlin", detector=det, emotions=(emo,), default_emotion=emo.name)[f"{settings.SOURCE_DIR}/Recipes.kt"]
+    text = codegen.render("kotlin", detectors=(det,), emotions=(emo,), default_emotion=emo.name)[f"{settings.SOURCE_DIR}/Recipes.kt"]
     for expected in ["scale = 130.5", "normScale = 0.25", "normOffset = -2.5", "fill = 12.0", "scoreClip = 50.5",
                      "minScore = 0.625", "iouThreshold = 0.375", "strides = listOf(8, 16, 32)", "offset = 0.375",
                      "mean = listOf(1.25, 2.25, 3.25)", "scale = listOf(0.125, 0.25, 0.375)", "cropScale = 1.375",

@@ -21,13 +21,13 @@ def swift_harness() -> Path:
 
 
 @pytest.fixture(scope="session")
-def swift_parity(swift_harness, prepared_all, tmp_path_factory) -> dict[str, tuple[Path, Path]]:
+def swift_parity(swift_harness, parity_prepared, tmp_path_factory) -> dict[str, tuple[Path, Path]]:
     """case name → (case folder, harness output folder), for every recipe and image, from one
     harness run over all cases."""
     root = tmp_path_factory.mktemp("swift-cases")
     out = tmp_path_factory.mktemp("swift-out")
     written = []
-    for prepared in prepared_all.values():
+    for prepared in parity_prepared:
         written += shared_cases.write_all(root, prepared)
     swift.run_harness(root, out)
     return {c.name: (c, out / c.name) for c in written}

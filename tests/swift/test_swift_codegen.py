@@ -74,7 +74,7 @@ def _variant_recipes():
 
 def test_model_constants_come_from_the_recipe():
     det, emos = _variant_recipes()
-    text = codegen.render("swift", detector=det, emotions=emos, default_emotion="default")[f"{swift_settings.SOURCE_DIR}/Recipes.swift"]
+    text = codegen.render("swift", detectors=(det,), emotions=emos, default_emotion="default", default_detector=det.name)[f"{swift_settings.SOURCE_DIR}/Recipes.swift"]
     for literal in ("minScore: 0.625", "iouThreshold: 0.4375", "fill: 7.5", "mean: [1.25, 2.5, 3.75]",
                     "scale: [0.5, 0.25, 0.125]", "cropScale: 1.375", "inputShape: [1, 48, 48, 3]", "resize: .nearest",
                     "color: .rgb", r'"say \"cheese\""', r'"back\\slash"', "static let `default` = EmotionConfig(",
@@ -99,7 +99,7 @@ def test_string_and_identifier_literals():
 
 def test_a_render_for_other_recipes_compiles_and_lints_clean(tmp_path):
     det, emos = _variant_recipes()
-    files = codegen.write("swift", tmp_path, detector=det, emotions=emos, default_emotion="default")
+    files = codegen.write("swift", tmp_path, detectors=(det,), emotions=emos, default_emotion="default", default_detector=det.name)
     swiftc = str(Path(swift.swift()).with_name("swiftc"))
     proc = subprocess.run([swiftc, "-typecheck", "-swift-version", "6", "-module-name", "FaceEmotion", *map(str, files)],
                           capture_output=True, text=True, timeout=600)

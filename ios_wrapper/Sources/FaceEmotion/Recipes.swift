@@ -36,6 +36,38 @@ public enum Recipes {
     resize: .bilinear
   )
 
+  /// Detector recipe `blazeface-full-range`.
+  public static let blazefaceFullRange = DetectorConfig(
+    name: "blazeface-full-range",
+    inputName: "input",
+    inputShape: [1, 192, 192, 3],
+    regressorsName: "reshaped_regressor_face_4",
+    classificatorsName: "reshaped_classifier_face_4",
+    scale: 192.0,
+    normScale: 0.00784313725490196,
+    normOffset: -1.0,
+    fill: 0.0,
+    anchors: AnchorConfig(
+      inputSize: 192,
+      strides: [4],
+      anchorsPerLayer: 1,
+      offset: 0.5
+    ),
+    numKeypoints: 6,
+    keypointNames: [
+      "right_eye",
+      "left_eye",
+      "nose_tip",
+      "mouth_center",
+      "right_ear_tragion",
+      "left_ear_tragion",
+    ],
+    scoreClip: 100.0,
+    minScore: 0.6,
+    iouThreshold: 0.3,
+    resize: .bilinear
+  )
+
   /// Emotion recipe `fer-minixception`.
   public static let ferMinixception = EmotionConfig(
     name: "fer-minixception",
@@ -119,7 +151,10 @@ public enum Recipes {
   public static let defaultEmotion = ferMinixception
 
   /// Every detector configuration, in recipe order.
-  public static let detectors: [DetectorConfig] = [blazefaceShortRange]
+  public static let detectors: [DetectorConfig] = [
+    blazefaceShortRange,
+    blazefaceFullRange,
+  ]
 
   /// Every emotion configuration, in recipe order.
   public static let emotions: [EmotionConfig] = [

@@ -37,6 +37,38 @@ object Recipes {
         resize = Interpolation.BILINEAR,
     )
 
+    /** blazeface-full-range: data/face_detection_full_range.tflite (tflite). */
+    val blazefaceFullRange: DetectorConfig = DetectorConfig(
+        name = "blazeface-full-range",
+        inputName = "input",
+        inputShape = listOf(1, 192, 192, 3),
+        regressorsName = "reshaped_regressor_face_4",
+        classificatorsName = "reshaped_classifier_face_4",
+        scale = 192.0,
+        normScale = 0.00784313725490196,
+        normOffset = -1.0,
+        fill = 0.0,
+        anchors = AnchorConfig(
+            inputSize = 192,
+            strides = listOf(4),
+            anchorsPerLayer = 1,
+            offset = 0.5,
+        ),
+        numKeypoints = 6,
+        keypointNames = listOf(
+            "right_eye",
+            "left_eye",
+            "nose_tip",
+            "mouth_center",
+            "right_ear_tragion",
+            "left_ear_tragion",
+        ),
+        scoreClip = 100.0,
+        minScore = 0.6,
+        iouThreshold = 0.3,
+        resize = Interpolation.BILINEAR,
+    )
+
     /** fer-minixception: data/emotion_model_quantized.tflite (tflite). */
     val ferMinixception: EmotionConfig = EmotionConfig(
         name = "fer-minixception",
@@ -120,7 +152,8 @@ object Recipes {
     val defaultEmotion: EmotionConfig get() = ferMinixception
 
     /** Every detector, in recipe order. */
-    val detectors: List<DetectorConfig> get() = listOf(blazefaceShortRange)
+    val detectors: List<DetectorConfig>
+        get() = listOf(blazefaceShortRange, blazefaceFullRange)
 
     /** Every emotion model, in recipe order. */
     val emotions: List<EmotionConfig>
