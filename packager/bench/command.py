@@ -159,7 +159,7 @@ def bench_command(images: list[str], repeats: int, cold_repeats: int, threads: i
     print_fn(json.dumps(report.as_dict(), indent=2) if as_json else report.markdown())
     if html is not None:
         from packager.htmlreport import bench as bench_html
-        from packager.models import write_atomic
+        from packager.cache import write_atomic
 
         write_atomic(Path(html), bench_html.render(report).encode())
         if not as_json:
