@@ -57,4 +57,7 @@ def test_throughput_mode_errors_are_one_line(folder, tmp_path):
     bad.mkdir()
     (bad / "broken.png").write_text("hello")
     r = packager("run", bad, "--json")
-    assert r.returncode == 2 and "not an image" in r.stderr and "Traceback" not in r.stderr
+    # a folder whose every image fails: each reported, exit 1 ("some failed"), the JSON still whole
+    assert r.returncode == 1 and "not an image" in r.stderr and "Traceback" not in r.stderr
+    [entry] = json.loads(r.stdout)["images"]
+    assert entry["image"].endswith("broken.png") and "not an image" in entry["error"]

@@ -25,7 +25,7 @@ def ferplus_build(tmp_path_factory, standin_files):
 
 
 def test_only_the_requested_target_is_built(ferplus_build):
-    assert sorted(p.name for p in ferplus_build.out.iterdir()) == ["android"]
+    assert sorted(p.name for p in ferplus_build.out.iterdir()) == ["android", "report.html"]
     assert manifest.problems(ferplus_build.bundle("android")) == []
 
 
