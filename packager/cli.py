@@ -92,6 +92,13 @@ def parser() -> argparse.ArgumentParser:
     )
     par.add_argument("images", nargs="+", metavar="IMAGE", help="image files (anything Pillow reads)")
     par.add_argument("--lang", choices=["kotlin", "swift", "all"], default="all", help="which generated core to check (default: %(default)s)")
+    par.add_argument("--frame", choices=["rgb", "argb", "rgba", "bgra", "yuv420", "nv12", "nv21"], default="rgb",
+                     help="feed the cores each image as this camera frame, rows padded (argb: Android Bitmap pixels; "
+                     "bgra: iOS 32BGRA; yuv420: Android YUV_420_888 with pixel stride 1; nv12: iOS 420f and "
+                     "semi-planar YUV_420_888; nv21: Android's usual camera layout); default: %(default)s, plain pixels")
+    par.add_argument("--rotation", type=int, choices=[0, 90, 180, 270], default=0,
+                     help="clockwise degrees the frame must turn to be upright (Android rotationDegrees); default: %(default)s")
+    par.add_argument("--mirrored", action="store_true", help="the upright frame is mirrored (a front camera)")
     par.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     _add_model_options(par)
     _add_bench(sub)
@@ -157,7 +164,8 @@ def dispatch(args: argparse.Namespace) -> int:
         from packager.parity.run import parity_command
 
         langs = ["kotlin", "swift"] if args.lang == "all" else [args.lang]
-        return parity_command(args.images, langs, args.emotion_recipe, args.emotion_model, progress, detector=args.detector)
+        return parity_command(args.images, langs, args.emotion_recipe, args.emotion_model, progress, detector=args.detector,
+                              frame=args.frame, rotation=args.rotation, mirrored=args.mirrored)
     if args.command == "bench":
         from packager.bench.command import bench_command
 

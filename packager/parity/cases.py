@@ -7,6 +7,7 @@ from pathlib import Path
 
 import numpy as np
 
+from packager.reference import frames
 from packager.reference.pipeline import ReferencePipeline, to_pixels
 
 
@@ -14,9 +15,23 @@ def _f32(path: Path, a) -> None:
     np.asarray(a, dtype="<f4").tofile(path)
 
 
-def write_case(root: Path, name: str, pipe: ReferencePipeline, rgb: np.ndarray) -> Path:
-    """Run ``pipe`` on ``rgb`` and write case folder ``root/name``; returns it."""
-    rgb = np.ascontiguousarray(rgb, dtype=np.uint8)
+def write_frame(case: Path, frame: frames.Frame) -> dict:
+    """A camera frame's planes as ``plane<i>.bin`` (bytes; ``argb``: little-endian int32) and its
+    description for case.json."""
+    planes = []
+    for i, p in enumerate(frame.planes):
+        name = f"plane{i}.bin"
+        np.ascontiguousarray(p.data, dtype="<i4" if frame.format == "argb" else np.uint8).tofile(case / name)
+        planes.append({"file": name, "row_stride": p.row_stride, "pixel_stride": p.pixel_stride})
+    return {"format": frame.format, "width": frame.width, "height": frame.height, "rotation": frame.rotation,
+            "mirrored": frame.mirrored, "full_range": frame.full_range, "planes": planes}
+
+
+def write_case(root: Path, name: str, pipe: ReferencePipeline, rgb: np.ndarray | frames.Frame) -> Path:
+    """Run ``pipe`` on ``rgb`` and write case folder ``root/name``; returns it.  A camera frame
+    is run as its upright image (``frames.Frame.rgb``), and the harnesses read its planes."""
+    frame = rgb if isinstance(rgb, frames.Frame) else None
+    rgb = np.ascontiguousarray(frame.rgb() if frame is not None else rgb, dtype=np.uint8)
     t = pipe.trace(rgb)
     case = Path(root) / name
     (case / "expected").mkdir(parents=True, exist_ok=True)
@@ -32,6 +47,8 @@ def write_case(root: Path, name: str, pipe: ReferencePipeline, rgb: np.ndarray) 
         "num_faces": len(t.faces),
         "crop_boxes": boxes,
     }
+    if frame is not None:
+        meta["frame"] = write_frame(case, frame)
     (case / "case.json").write_text(json.dumps(meta, indent=1))
     rgb.tofile(case / "pixels.rgb")
     _f32(case / "regressors.f32", t.regressors)
@@ -55,7 +72,7 @@ def write_case(root: Path, name: str, pipe: ReferencePipeline, rgb: np.ndarray) 
     return case
 
 
-def write_cases(root: Path, pipe: ReferencePipeline, images: dict[str, np.ndarray], suffix: str = "") -> list[Path]:
+def write_cases(root: Path, pipe: ReferencePipeline, images: dict[str, np.ndarray | frames.Frame], suffix: str = "") -> list[Path]:
     """One case per image, named ``<image><suffix>``."""
     return [write_case(root, name + suffix, pipe, rgb) for name, rgb in images.items()]
 

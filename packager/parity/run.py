@@ -10,6 +10,7 @@ from pathlib import Path
 from packager.errors import PackagerError
 from packager.parity import cases, compare
 from packager import preparation, recipes
+from packager.reference import frames
 from packager.reference.image import load_image
 
 #: language → module whose ``run_harness(cases_root, out_root)`` compiles the
@@ -53,11 +54,20 @@ def table(results: dict[str, list[compare.CaseResult]]) -> str:
     return "\n".join(lines)
 
 
+#: ``--frame`` → ``frames.from_rgb`` layout: what the cameras deliver.
+FRAMES = {"rgb": None, "argb": "argb", "rgba": "rgba", "bgra": "bgra", "yuv420": "i420", "nv12": "nv12", "nv21": "nv21"}
+
+
 def parity_command(image_paths: list[str], langs: list[str], emotion_recipe: str, emotion_model, progress, print_fn=print,
-                   detector: str = recipes.DEFAULT_DETECTOR) -> int:
+                   detector: str = recipes.DEFAULT_DETECTOR, frame: str = "rgb", rotation: int = 0,
+                   mirrored: bool = False) -> int:
     for lang in langs:
         harness(lang)
     images = {Path(p).stem: load_image(p) for p in image_paths}
+    if FRAMES.get(frame) is not None:
+        images = {name: frames.from_rgb(rgb, FRAMES[frame], rotation, mirrored) for name, rgb in images.items()}
+    elif rotation or mirrored:
+        raise PackagerError("--rotation and --mirrored describe a camera frame: give --frame too")
     with progress.stage("preparing models"):
         prepared = preparation.prepare(detector, emotion_recipe, emotion_model)
     results = check_images(images, prepared, langs, progress)
