@@ -16,7 +16,7 @@ import numpy as np
 
 from packager import preparation, recipes, samples
 from packager.parity import cases
-from packager.reference import emotion
+from packager.reference import emotion, frames
 
 
 def edge_images() -> dict[str, np.ndarray]:
@@ -58,9 +58,26 @@ def group_images() -> dict[str, np.ndarray]:
 
 
 GROUP_NAMES = ["group3", "group4_1080p"]
+
+#: Camera frames (``packager.reference.frames``): every layout × rotation on real photos, one of
+#: them non-square (a swapped width and height shows), mirrored once per layout, rows padded; with
+#: the default recipes, named ``<image>-<layout>-<rotation>[-mirrored]``.
+FRAME_IMAGES = ["astronaut", "two_faces", "portrait"]
+FRAME_CASES = [(image, layout, rotation, False) for layout in frames.LAYOUTS for rotation in frames.ROTATIONS
+               for image in FRAME_IMAGES] + [("portrait", layout, 90, True) for layout in frames.LAYOUTS]
+
+
+def frame_case_name(image: str, layout: str, rotation: int, mirrored: bool) -> str:
+    return f"{image}-{layout}-{rotation}" + ("-mirrored" if mirrored else "")
+
+
+def frame_images() -> dict[str, frames.Frame]:
+    photos = samples.parity_images()
+    return {frame_case_name(*c): frames.from_rgb(photos[c[0]], c[1], c[2], c[3]) for c in FRAME_CASES}
 CASE_NAMES = [f"{image}-{recipe}" for recipe in recipes.EMOTIONS for image in IMAGE_NAMES] + [
     f"{image}-{recipes.DEFAULT_EMOTION}{OPTION_SUFFIX}" for image in IMAGE_NAMES] + [
-    f"{image}-{recipes.DEFAULT_EMOTION}{suffix}" for suffix in DETECTOR_SUFFIX.values() for image in IMAGE_NAMES + GROUP_NAMES]
+    f"{image}-{recipes.DEFAULT_EMOTION}{suffix}" for suffix in DETECTOR_SUFFIX.values() for image in IMAGE_NAMES + GROUP_NAMES] + [
+    frame_case_name(*c) for c in FRAME_CASES]
 
 
 class CorruptedDetector:
@@ -91,6 +108,7 @@ def write_all(root: Path, prepared) -> list[Path]:
     written = _write_set(root, prepared, "-" + prepared.emotion.recipe.name, None)
     if prepared.emotion.recipe.name == recipes.DEFAULT_EMOTION:
         written += _write_set(root, prepared, f"-{recipes.DEFAULT_EMOTION}{OPTION_SUFFIX}", "antialias")
+        written += cases.write_cases(root, _pipe(prepared, None), frame_images())
     return written
 
 
