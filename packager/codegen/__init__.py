@@ -33,6 +33,7 @@ import jinja2
 from packager import recipes
 from packager.errors import PackagerError
 from packager.reference import emotion as ref_emotion
+from packager.reference import frames as ref_frames
 from packager.reference import resample as ref_resample
 
 #: The package folder: templates and runtime files are package data inside it.
@@ -128,6 +129,7 @@ def context(
         "default_emotion": default_emotion,
         "default_detector": default_detector,
         "gray_weights": ref_emotion.GRAY_WEIGHTS,
+        "yuv": {"full": ref_frames.YUV_COEFFICIENTS[True], "video": ref_frames.YUV_COEFFICIENTS[False]},
         "resample_limits": {"max_step": ref_resample.MAX_STEP, "max_coordinate": ref_resample.MAX_COORDINATE,
                             "fraction_bits": ref_resample.FRACTION_BITS, "max_subsamples": ref_resample.MAX_SUBSAMPLES},
     }

@@ -171,6 +171,13 @@ internal val GRAY_WEIGHTS: DoubleArray =
     doubleArrayOf(0.299, 0.587, 0.114)
 
 /**
+ * BT.601 YUV → RGB in integers (packager.reference.frames.YUV_COEFFICIENTS): Y scale, v→R, u→G,
+ * v→G, u→B (all in 2^-16) and the Y offset, for full-range and video-range frames.
+ */
+internal val YUV_FULL_RANGE: IntArray = intArrayOf(65536, 91881, 22554, 46802, 116130, 0)
+internal val YUV_VIDEO_RANGE: IntArray = intArrayOf(76309, 104597, 25675, 53279, 132201, 16)
+
+/**
  * Largest resampling step in source pixels per output pixel. A longer step would make the tap
  * loops run for seconds, so such rectangles are refused with IllegalArgumentException.
  */
