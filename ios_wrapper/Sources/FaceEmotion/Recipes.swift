@@ -179,7 +179,8 @@ extension ColorOrder {
   public static let grayWeights = (0.299, 0.587, 0.114)
 
   /// BT.601 YUV → RGB in integers (packager.reference.frames.YUV_COEFFICIENTS): Y scale, v→R,
-  /// u→G, v→G, u→B (all in 2^-16) and the Y offset, for full-range and video-range frames.
+  /// u→G, v→G, u→B (fixed point, as the spec writes them) and the Y offset, for full-range and
+  /// video-range frames.
   public static let yuvFullRange: [Int] = [65536, 91881, 22554, 46802, 116130, 0]
   public static let yuvVideoRange: [Int] = [76309, 104597, 25675, 53279, 132201, 16]
 }

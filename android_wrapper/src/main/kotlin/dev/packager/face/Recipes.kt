@@ -172,7 +172,7 @@ internal val GRAY_WEIGHTS: DoubleArray =
 
 /**
  * BT.601 YUV → RGB in integers (packager.reference.frames.YUV_COEFFICIENTS): Y scale, v→R, u→G,
- * v→G, u→B (all in 2^-16) and the Y offset, for full-range and video-range frames.
+ * v→G, u→B (fixed point, as the spec writes them) and the Y offset, for full-range and video-range frames.
  */
 internal val YUV_FULL_RANGE: IntArray = intArrayOf(65536, 91881, 22554, 46802, 116130, 0)
 internal val YUV_VIDEO_RANGE: IntArray = intArrayOf(76309, 104597, 25675, 53279, 132201, 16)
