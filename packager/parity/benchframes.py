@@ -21,9 +21,26 @@ from typing import Callable
 import numpy as np
 
 from packager.errors import PackagerError
+from packager.reference import frames
 
 #: Frame sizes (width, height) of the wrapper benchmarks: VGA, 1080p and a 12 MP photo.
 BENCH_SIZES = ((640, 480), (1920, 1080), (4032, 3024))
+#: The camera frames each wrapper benchmark times too, as the platform's camera delivers them: a
+#: landscape sensor buffer turned 90° for a phone held upright, Android's NV21 (``YUV_420_888``
+#: with pixel stride 2) and iOS's 420f (bi-planar, Cb first), at VGA and 1080p.
+CAMERA_LAYOUT = {"kotlin": "nv21", "swift": "nv12"}
+CAMERA_SIZES = ((640, 480), (1920, 1080))
+CAMERA_ROTATION = 90
+
+
+def bench_frames(lang: str) -> dict[str, "np.ndarray | frames.Frame"]:
+    """The frames a wrapper benchmark times, by row name: ``640x480`` (RGB pixels) …, then
+    ``640x480 nv21`` … (a camera buffer of that size, upright ``CAMERA_ROTATION`` degrees away)."""
+    images = {f"{w}x{h}": bench_frame(w, h) for w, h in BENCH_SIZES}
+    layout = CAMERA_LAYOUT[lang]
+    for w, h in CAMERA_SIZES:
+        images[f"{w}x{h} {layout}"] = frames.from_rgb(bench_frame(h, w), layout, CAMERA_ROTATION)
+    return images
 
 
 def bench_frame(width: int, height: int) -> np.ndarray:
@@ -124,12 +141,13 @@ def benchmark(lang: str, run_bench: Callable[[Path, int, int, Path], None], repe
     if repeats < 1:
         raise PackagerError("repeats must be at least 1")
     pipe = preparation.build_pipeline(preparation.prepare())
-    images = {f"{w}x{h}": bench_frame(w, h) for w, h in BENCH_SIZES}
+    images = bench_frames(lang)
     with tempfile.TemporaryDirectory(prefix=f"packager-{lang}-bench-") as tmp:
         cases.write_cases(Path(tmp) / "cases", pipe, images)
         run_bench(Path(tmp) / "cases", WARMUP_FRAMES, repeats, Path(tmp) / "bench.json")
         rows = read_bench(Path(tmp) / "bench.json", images)
-    sizes = {name: size_result(lang, pipe, rgb, repeats, rows[name]) for name, rgb in images.items()}
+    sizes = {name: size_result(lang, pipe, im.rgb() if isinstance(im, frames.Frame) else im, repeats, rows[name])
+             for name, im in images.items()}
     return {"repeats": repeats, "warmup": WARMUP_FRAMES, "sizes": sizes}
 
 

@@ -13,9 +13,11 @@ from packager.parity import swift
 def test_benchmark_runs_and_reports_every_size(prepared_default):
     result = swift.benchmark(repeats=2)
     assert result["repeats"] == 2 and result["warmup"] == swift.benchframes.WARMUP_FRAMES
-    assert list(result["sizes"]) == [f"{w}x{h}" for w, h in swift.BENCH_SIZES]
+    assert list(result["sizes"]) == list(swift.benchframes.bench_frames("swift"))
+    assert [n for n in result["sizes"] if n.endswith(" nv12")] == ["640x480 nv12", "1920x1080 nv12"]
     for name, row in result["sizes"].items():
-        assert (row["width"], row["height"]) in swift.BENCH_SIZES
+        w, h = map(int, name.split()[0].split("x"))
+        assert (row["width"], row["height"]) == ((h, w) if " " in name else (w, h))  # camera buffers turn upright
         assert row["faces"] == 1, f"{name}: the astronaut should be found once"
         for key in ("swift_pre_post_ms", "reference_inference_ms", "ratio", "reference_pre_post_ms",
                     "swift_detector_pre_ms", "swift_emotion_pre_ms"):
