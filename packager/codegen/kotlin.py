@@ -39,8 +39,9 @@ ANDROID_ONLY = ("BitmapExtensions.kt", "FaceEmotionPipeline.kt")
 #: folder, ``android/`` its Gradle and manifest files.
 RUNTIME = (
     "android/AndroidManifest.xml", "android/build.gradle.kts", "android/consumer-rules.pro",
-    *(f"kotlin/{name}.kt" for name in ("BitmapExtensions", "Config", "Decode", "FaceDetectionWrapper", "FaceEmotionPipeline",
-                                       "FaceEmotionRecognitionWrapper", "FaceEmotionSteps", "Resample", "Types")),
+    *(f"kotlin/{name}.kt" for name in ("BitmapExtensions", "CameraFrame", "Config", "Decode",
+                                       "FaceDetectionWrapper", "FaceEmotionPipeline", "FaceEmotionRecognitionWrapper",
+                                       "FaceEmotionSteps", "Resample", "Types")),
 )
 
 _PLACES = {"AndroidManifest.xml": "src/main/AndroidManifest.xml"}
