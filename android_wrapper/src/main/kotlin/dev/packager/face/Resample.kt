@@ -1,6 +1,7 @@
 // Runtime library of packager (hand-written, not generated): the same for every recipe; see Recipes.kt.
 package dev.packager.face
 
+import java.nio.ByteBuffer
 import kotlin.math.abs
 import kotlin.math.ceil
 import kotlin.math.floor
@@ -26,7 +27,8 @@ import kotlin.math.min
 //   Reads every pixel under the rectangle: the cost follows the frame.
 // * NEAREST: tap floor(c).
 // Taps outside the image read fill. c and p are computed in Double exactly as written (the JVM
-// never fuses a multiply and an add).
+// never fuses a multiply and an add). The image is the upright image of a CameraFrame
+// (CameraFrame.kt): each pixel read is mapped to the buffer and converted to RGB where it is read.
 
 // The limits MAX_RESAMPLE_STEP, MAX_RESAMPLE_COORDINATE, FRACTION_BITS and MAX_SUBSAMPLES are in
 // Recipes.kt (rendered from packager/reference/resample.py).
@@ -177,43 +179,50 @@ internal class Resampler {
             y0, y1, outH, sy, frame, false, row0, row1, rowChroma0, rowChroma1, rowWeight0, rowWeight1, rowInside,
         )
         when (frame.format) {
-            // No chroma: the main tables stand in for the chroma ones, so the JIT loads them once.
-            FrameFormat.ARGB -> {
-                val pixels = frame.ints
-                bilinearSums(outW, outH, sx, sy, fill, col0, col1, row0, row1) { at, _ -> pixels[at] }
-            }
-            FrameFormat.RGBA -> {
-                val bytes = frame.bytes // big-endian view: R G B A → 0xRRGGBBAA
-                bilinearSums(outW, outH, sx, sy, fill, col0, col1, row0, row1) { at, _ -> bytes.getInt(at) ushr 8 }
-            }
-            FrameFormat.BGRA -> {
-                val bytes = frame.bytes // little-endian view: B G R A → 0xAARRGGBB
-                bilinearSums(outW, outH, sx, sy, fill, col0, col1, row0, row1) { at, _ -> bytes.getInt(at) }
-            }
-            FrameFormat.YUV -> {
-                val y = frame.bytes
-                val u = frame.u
-                val v = frame.v
-                val c = if (frame.fullRange) YUV_FULL_RANGE else YUV_VIDEO_RANGE
-                val cy = c[0]; val rv = c[1]; val gu = c[2]; val gv = c[3]; val bu = c[4]; val off = c[5]
-                bilinearSums(outW, outH, sx, sy, fill, colChroma0, colChroma1, rowChroma0, rowChroma1) { at, chroma ->
-                    yuvToRgb(
-                        y.get(at).toInt() and 0xFF, u.get(chroma).toInt() and 0xFF, v.get(chroma).toInt() and 0xFF,
-                        cy, rv, gu, gv, bu, off,
-                    )
-                }
-            }
+            FrameFormat.ARGB -> bilinearArgb(frame.ints, outW, outH, sx, sy, fill)
+            FrameFormat.RGBA -> bilinearRgba(frame.bytes, outW, outH, sx, sy, fill)
+            FrameFormat.BGRA -> bilinearBgra(frame.bytes, outW, outH, sx, sy, fill)
+            FrameFormat.YUV -> bilinearYuv(frame, outW, outH, sx, sy, fill)
+        }
+    }
+
+    // One method per pixel format, each with its own copy of the loop ([bilinearSums] is inline),
+    // so that every loop is compiled for one pixel read. Without chroma the main tables stand in
+    // for the chroma ones: the JIT loads them once.
+
+    private fun bilinearArgb(pixels: IntArray, outW: Int, outH: Int, sx: Int, sy: Int, fill: Int) =
+        bilinearSums(outW, outH, sx, sy, fill, col0, col1, row0, row1) { at, _ -> pixels[at] }
+
+    /** [bytes] is the frame's big-endian view: R G B A → 0xRRGGBBAA. */
+    private fun bilinearRgba(bytes: ByteBuffer, outW: Int, outH: Int, sx: Int, sy: Int, fill: Int) =
+        bilinearSums(outW, outH, sx, sy, fill, col0, col1, row0, row1) { at, _ -> bytes.getInt(at) ushr 8 }
+
+    /** [bytes] is the frame's little-endian view: B G R A → 0xAARRGGBB. */
+    private fun bilinearBgra(bytes: ByteBuffer, outW: Int, outH: Int, sx: Int, sy: Int, fill: Int) =
+        bilinearSums(outW, outH, sx, sy, fill, col0, col1, row0, row1) { at, _ -> bytes.getInt(at) }
+
+    private fun bilinearYuv(frame: CameraFrame, outW: Int, outH: Int, sx: Int, sy: Int, fill: Int) {
+        val y = frame.bytes
+        val u = frame.u
+        val v = frame.v
+        val c = if (frame.fullRange) YUV_FULL_RANGE else YUV_VIDEO_RANGE
+        val cy = c[0]; val rv = c[1]; val gu = c[2]; val gv = c[3]; val bu = c[4]; val off = c[5]
+        bilinearSums(outW, outH, sx, sy, fill, colChroma0, colChroma1, rowChroma0, rowChroma1) { at, chroma ->
+            yuvToRgb(
+                y.get(at).toInt() and 0xFF, u.get(chroma).toInt() and 0xFF, v.get(chroma).toInt() and 0xFF,
+                cy, rv, gu, gv, bu, off,
+            )
         }
     }
 
     /**
      * The integer sums of the spec, per channel, in any order (integers: every order gives the
      * same sum), over pixels 0x··RRGGBB read by [pixel] (main index, chroma index; the chroma
-     * index parts come from the c* and r* tables passed in). R and B are summed together in one
-     * Long, R in the high 32 bits and B in the low ones: every partial sum of a channel is at most
-     * 255 · sx · sy · ONE² ≤ 255 · 2^24 < 2^32, so B never carries into R (R may reach the sign
-     * bit: it is read back unsigned). Taps outside the image weigh 0 here; the fill gets the rest
-     * of each sample's weight at the end.
+     * index parts come from the tables [cc0], [cc1], [rc0], [rc1]). R and B are summed together
+     * in one Long, R in the high 32 bits and B in the low ones: every partial sum of a channel is
+     * at most 255 · sx · sy · ONE² ≤ 255 · 2^24 < 2^32, so B never carries into R (R may reach the
+     * sign bit: it is read back unsigned). Taps outside the image weigh 0 here; the fill gets the
+     * rest of each sample's weight at the end.
      */
     private inline fun bilinearSums(
         outW: Int, outH: Int, sx: Int, sy: Int, fill: Int,
@@ -227,42 +236,70 @@ internal class Resampler {
         val out = out
         val col0 = col0; val col1 = col1; val colWeight0 = colWeight0; val colWeight1 = colWeight1
         val row0 = row0; val row1 = row1; val rowWeight0 = rowWeight0; val rowWeight1 = rowWeight1
+        val colInside = colInside
         var at = 0
         for (i in 0 until outH) {
-            for (j in 0 until outW) {
-                var rb = 0L
-                var g = 0L
-                for (qy in sy * i until sy * i + sy) {
-                    val r0 = row0[qy]
-                    val r1 = row1[qy]
-                    val s0 = rc0[qy]
-                    val s1 = rc1[qy]
-                    val v0 = rowWeight0[qy]
-                    val v1 = rowWeight1[qy]
-                    for (qx in sx * j until sx * j + sx) {
-                        val c0 = col0[qx]
-                        val c1 = col1[qx]
-                        val d0 = cc0[qx]
-                        val d1 = cc1[qx]
-                        val u0 = colWeight0[qx]
-                        val u1 = colWeight1[qx]
-                        val p00 = pixel(r0 + c0, s0 + d0)
-                        val p01 = pixel(r0 + c1, s0 + d1)
-                        val p10 = pixel(r1 + c0, s1 + d0)
-                        val p11 = pixel(r1 + c1, s1 + d1)
-                        rb += v0 * (u0 * lanesRb(p00) + u1 * lanesRb(p01)) +
-                            v1 * (u0 * lanesRb(p10) + u1 * lanesRb(p11))
-                        g += v0 * (u0 * green(p00) + u1 * green(p01)) + v1 * (u0 * green(p10) + u1 * green(p11))
+            if (sx == 2 && sy == 2) {
+                // The common downscale: the two sub-sample rows' tables read once per output row.
+                val qa = 2 * i
+                val qb = qa + 1
+                val a0 = row0[qa]; val a1 = row1[qa]; val sa0 = rc0[qa]; val sa1 = rc1[qa]
+                val va0 = rowWeight0[qa]; val va1 = rowWeight1[qa]
+                val b0 = row0[qb]; val b1 = row1[qb]; val sb0 = rc0[qb]; val sb1 = rc1[qb]
+                val vb0 = rowWeight0[qb]; val vb1 = rowWeight1[qb]
+                for (j in 0 until outW) {
+                    var rb = 0L
+                    var g = 0L
+                    for (qx in 2 * j until 2 * j + 2) {
+                        val c0 = col0[qx]; val c1 = col1[qx]; val d0 = cc0[qx]; val d1 = cc1[qx]
+                        val u0 = colWeight0[qx]; val u1 = colWeight1[qx]
+                        val p00 = pixel(a0 + c0, sa0 + d0)
+                        val p01 = pixel(a0 + c1, sa0 + d1)
+                        val p10 = pixel(a1 + c0, sa1 + d0)
+                        val p11 = pixel(a1 + c1, sa1 + d1)
+                        val q00 = pixel(b0 + c0, sb0 + d0)
+                        val q01 = pixel(b0 + c1, sb0 + d1)
+                        val q10 = pixel(b1 + c0, sb1 + d0)
+                        val q11 = pixel(b1 + c1, sb1 + d1)
+                        rb += sumRb(p00, p01, p10, p11, u0, u1, va0, va1) + sumRb(q00, q01, q10, q11, u0, u1, vb0, vb1)
+                        g += sumG(p00, p01, p10, p11, u0, u1, va0, va1)
+                        g += sumG(q00, q01, q10, q11, u0, u1, vb0, vb1)
                     }
+                    at = store(at, rb, g, fill * (total - rowInside[i].toLong() * colInside[j]), norm)
                 }
-                // The fill's share: the sample's weight less the weight of its taps inside.
-                val f = fill * (total - rowInside[i].toLong() * colInside[j])
-                out[at] = ((rb ushr 32) + f).toDouble() * norm
-                out[at + 1] = (g + f).toDouble() * norm
-                out[at + 2] = ((rb and 0xFFFFFFFFL) + f).toDouble() * norm
-                at += 3
+            } else {
+                for (j in 0 until outW) {
+                    var rb = 0L
+                    var g = 0L
+                    for (qy in sy * i until sy * i + sy) {
+                        val r0 = row0[qy]; val r1 = row1[qy]; val s0 = rc0[qy]; val s1 = rc1[qy]
+                        val v0 = rowWeight0[qy]; val v1 = rowWeight1[qy]
+                        for (qx in sx * j until sx * j + sx) {
+                            val c0 = col0[qx]; val c1 = col1[qx]; val d0 = cc0[qx]; val d1 = cc1[qx]
+                            val p00 = pixel(r0 + c0, s0 + d0)
+                            val p01 = pixel(r0 + c1, s0 + d1)
+                            val p10 = pixel(r1 + c0, s1 + d0)
+                            val p11 = pixel(r1 + c1, s1 + d1)
+                            rb += sumRb(p00, p01, p10, p11, colWeight0[qx], colWeight1[qx], v0, v1)
+                            g += sumG(p00, p01, p10, p11, colWeight0[qx], colWeight1[qx], v0, v1)
+                        }
+                    }
+                    at = store(at, rb, g, fill * (total - rowInside[i].toLong() * colInside[j]), norm)
+                }
             }
         }
+    }
+
+    /**
+     * Output sample values from the sums [rb] and [g] and the fill's share [f] (the sample's
+     * weight less the weight of its taps inside, times the fill) at out[at ..< at + 3]; returns at + 3.
+     */
+    @Suppress("NOTHING_TO_INLINE")
+    private inline fun store(at: Int, rb: Long, g: Long, f: Long, norm: Double): Int {
+        out[at] = ((rb ushr 32) + f).toDouble() * norm
+        out[at + 1] = (g + f).toDouble() * norm
+        out[at + 2] = ((rb and 0xFFFFFFFFL) + f).toDouble() * norm
+        return at + 3
     }
 
     private fun nearest(
@@ -302,6 +339,20 @@ private inline fun lanesRb(p: Int): Long = ((p and 0xFF0000).toLong() shl 16) or
 /** G of pixel [p] (0x··RRGGBB). */
 @Suppress("NOTHING_TO_INLINE")
 private inline fun green(p: Int): Int = (p shr 8) and 0xFF
+
+/**
+ * One sub-sample's R and B sums from its taps' pixels: v0 · h(top) + v1 · h(bottom) with
+ * h = u0 · left + u1 · right, both channels at once (lanes of [lanesRb]; each lane stays below
+ * 255 · ONE² < 2^30).
+ */
+@Suppress("NOTHING_TO_INLINE")
+private inline fun sumRb(p00: Int, p01: Int, p10: Int, p11: Int, u0: Int, u1: Int, v0: Int, v1: Int): Long =
+    v0 * (u0 * lanesRb(p00) + u1 * lanesRb(p01)) + v1 * (u0 * lanesRb(p10) + u1 * lanesRb(p11))
+
+/** The same for G (at most 255 · ONE², an Int). */
+@Suppress("NOTHING_TO_INLINE")
+private inline fun sumG(p00: Int, p01: Int, p10: Int, p11: Int, u0: Int, u1: Int, v0: Int, v1: Int): Int =
+    v0 * (u0 * green(p00) + u1 * green(p01)) + v1 * (u0 * green(p10) + u1 * green(p11))
 
 /**
  * BILINEAR taps of the out · [s] sub-samples of the span [start, end) on the upright x axis
