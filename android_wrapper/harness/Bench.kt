@@ -49,7 +49,7 @@ fun runBench(casesRoot: File, warmup: Int, repeats: Int, outFile: File): Int {
  */
 private fun frame(case: Case, times: Array<LongArray>, n: Int): Int {
     val t0 = System.nanoTime()
-    val input = case.detection.preprocess(case.pixels, case.width, case.height)
+    val input = case.detectorInput()
     val t1 = System.nanoTime()
     val faces = case.detection.postprocess(case.regressors, case.classificators, input)
     val t2 = System.nanoTime()
@@ -57,7 +57,7 @@ private fun frame(case: Case, times: Array<LongArray>, n: Int): Int {
     var post = 0L
     for (i in 0 until faces.size) {
         val a = System.nanoTime()
-        case.recognition.preprocess(case.pixels, case.width, case.height, faces[i])
+        case.emotionInput(faces[i])
         val b = System.nanoTime()
         // The reference's output for its i-th face (the same face: parity checks that).
         if (i < case.emotionOutputs.size) case.recognition.postprocess(case.emotionOutputs[i])

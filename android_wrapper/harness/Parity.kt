@@ -3,9 +3,13 @@
 package dev.packager.face.harness
 
 import dev.packager.face.Box
+import dev.packager.face.CameraFrame
+import dev.packager.face.DetectionInput
 import dev.packager.face.DetectorOutputs
+import dev.packager.face.EmotionInput
 import dev.packager.face.Face
 import dev.packager.face.FaceDetectionWrapper
+import dev.packager.face.FaceEmotion
 import dev.packager.face.FaceEmotionRecognitionWrapper
 import dev.packager.face.FaceEmotionSteps
 import dev.packager.face.Interpolation
@@ -18,6 +22,8 @@ class Case(val dir: File) {
     val width = (meta["width"] as Double).toInt()
     val height = (meta["height"] as Double).toInt()
     val pixels = readArgb(File(dir, "pixels.rgb"), width, height)
+    /** The camera frame the case is run from (case.json "frame"), or null: run from [pixels]. */
+    val frame: CameraFrame? = (meta["frame"] as? Map<*, *>)?.let { readFrame(dir, it) }
     val regressors = readF32(File(dir, "regressors.f32"))
     val classificators = readF32(File(dir, "classificators.f32"))
     /** The interpolation of each stage: the case's, which may differ from the recipe's. */
@@ -36,6 +42,22 @@ class Case(val dir: File) {
     }
 
     val emotionOutputs: List<FloatArray> = cropBoxes.indices.map { readF32(File(dir, "emotion_output_$it.f32")) }
+
+    // The core's entry points on the case's input: its camera frame, else its ARGB pixels.
+    fun detectorInput(): DetectionInput =
+        frame?.let { detection.preprocess(it) } ?: detection.preprocess(pixels, width, height)
+
+    fun emotionInput(box: Box): EmotionInput =
+        frame?.let { recognition.preprocess(it, box) } ?: recognition.preprocess(pixels, width, height, box)
+
+    fun emotionInput(face: Face): EmotionInput =
+        frame?.let { recognition.preprocess(it, face) } ?: recognition.preprocess(pixels, width, height, face)
+
+    fun chain(runDetector: (DetectionInput) -> DetectorOutputs, runEmotion: (EmotionInput) -> FloatArray): List<FaceEmotion> {
+        val steps = FaceEmotionSteps(detection, recognition)
+        return frame?.let { steps.run(it, runDetector, runEmotion) }
+            ?: steps.run(pixels, width, height, runDetector, runEmotion)
+    }
 
     companion object {
         /** "bilinear", "antialias", "nearest" → the enum value. */
@@ -68,12 +90,12 @@ fun runParity(casesRoot: File, outRoot: File): Int {
 }
 
 private fun runCase(case: Case, out: File) {
-    val input = case.detection.preprocess(case.pixels, case.width, case.height)
+    val input = case.detectorInput()
     writeF32(File(out, "detector_input.f32"), input.tensorValues())
     val faces = case.detection.postprocess(case.regressors, case.classificators, input)
     File(out, "faces.json").writeText(toJson(mapOf("faces" to faces.map(::faceJson))))
     val emotions = case.cropBoxes.mapIndexed { i, box ->
-        val x = case.recognition.preprocess(case.pixels, case.width, case.height, box)
+        val x = case.emotionInput(box)
         writeF32(File(out, "emotion_input_$i.f32"), x.tensorValues())
         val result = case.recognition.postprocess(case.emotionOutputs[i])
         mapOf("probabilities" to result.probabilities, "top_label" to result.topLabel)
@@ -81,8 +103,7 @@ private fun runCase(case: Case, out: File) {
     File(out, "emotion.json").writeText(toJson(mapOf("faces" to emotions)))
     // The whole chain, with the reference's model outputs standing in for the runtime (in call order).
     var next = 0
-    val chain = FaceEmotionSteps(case.detection, case.recognition).run(
-        case.pixels, case.width, case.height,
+    val chain = case.chain(
         { DetectorOutputs(case.regressors, case.classificators) },
         { if (next < case.cropBoxes.size) case.emotionOutputs[next++] else FloatArray(0) },
     )

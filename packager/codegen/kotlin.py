@@ -32,15 +32,17 @@ SOURCE_DIR = "src/main/kotlin/" + PACKAGE.replace(".", "/")
 ASSETS_DIR = "src/main/assets"
 MODEL_FILES = layout.model_files()
 
-#: Files that import android.* or ai.onnxruntime.* (not compiled by the JVM harness).
-ANDROID_ONLY = ("BitmapExtensions.kt", "FaceEmotionPipeline.kt")
+#: Files that import android.*, androidx.* or ai.onnxruntime.* (not compiled by the JVM harness;
+#: ``tests/kotlin/test_kotlin_android.py`` compiles them against ``android_wrapper/standins/``).
+ANDROID_ONLY = ("BitmapExtensions.kt", "CameraExtensions.kt", "FaceEmotionPipeline.kt")
 
 #: The runtime library, relative to ``codegen.RUNTIME``: ``kotlin/`` is the module's source
 #: folder, ``android/`` its Gradle and manifest files.
 RUNTIME = (
     "android/AndroidManifest.xml", "android/build.gradle.kts", "android/consumer-rules.pro",
-    *(f"kotlin/{name}.kt" for name in ("BitmapExtensions", "Config", "Decode", "FaceDetectionWrapper", "FaceEmotionPipeline",
-                                       "FaceEmotionRecognitionWrapper", "FaceEmotionSteps", "Resample", "Types")),
+    *(f"kotlin/{name}.kt" for name in ("BitmapExtensions", "CameraExtensions", "CameraFrame", "Config", "Decode",
+                                       "FaceDetectionWrapper", "FaceEmotionPipeline", "FaceEmotionRecognitionWrapper",
+                                       "FaceEmotionSteps", "Resample", "Types")),
 )
 
 _PLACES = {"AndroidManifest.xml": "src/main/AndroidManifest.xml"}

@@ -90,7 +90,7 @@ def test_output_paths():
 
 def test_core_has_no_platform_imports():
     for path, text in codegen.render("kotlin").items():
-        platform = re.search(r"^import (android|ai\.onnxruntime)\.", text, re.M) is not None
+        platform = re.search(r"^import (android|androidx|ai\.onnxruntime)\.", text, re.M) is not None
         assert platform == (path.endswith(".kt") and not settings.is_core(path)), path
 
 
@@ -130,7 +130,9 @@ def _strings(obj) -> set[str]:
 
 
 #: Numbers that belong to the algorithm, not to a model, where they collide with recipe values.
-ALGORITHM_NUMBERS = {"Resample.kt": {8.0, 16.0}}  # ARGB channel bit shifts (p shr 16, p shr 8)
+#: ARGB channel bit shifts (p shr 16, p shr 8); in CameraFrame.kt also the 8-bit chroma zero 128
+#: and video range's Y 16..235 of the YUV format's definition (packager/reference/frames.py).
+ALGORITHM_NUMBERS = {"Resample.kt": {8.0, 16.0}, "CameraFrame.kt": {8.0, 16.0, 128.0}}
 
 
 def test_templates_and_runtime_hold_no_model_constants():

@@ -1,7 +1,7 @@
 // Runtime library of packager (hand-written, not generated): the same for every recipe; see Recipes.kt.
 package dev.packager.face
 
-// Android-only adapters: Bitmap → ARGB pixels for the core. No logic of their own.
+// Android-only adapters: Bitmap (+ rotation) → an ARGB CameraFrame for the core. No logic of their own.
 
 import android.graphics.Bitmap
 import android.os.Build
@@ -21,18 +21,31 @@ internal fun Bitmap.argbPixels(buffer: ArgbBuffer): IntArray {
     return pixels
 }
 
-/** `val input = faceDetection.preprocess(bitmap)` (the pixels are read into the wrapper's reused array). */
-fun FaceDetectionWrapper.preprocess(bitmap: Bitmap): DetectionInput =
-    preprocess(bitmap.argbPixels(argbBuffer), bitmap.width, bitmap.height)
+/**
+ * The bitmap as a frame upright after turning [rotationDegrees] clockwise (then [mirrored]); its
+ * pixels are read into [buffer]'s array.
+ */
+internal fun Bitmap.cameraFrame(buffer: ArgbBuffer, rotationDegrees: Int, mirrored: Boolean): CameraFrame =
+    CameraFrame.argb(argbPixels(buffer), width, height, width, rotationDegrees, mirrored)
+
+/**
+ * `val input = faceDetection.preprocess(bitmap)` (the pixels are read into the wrapper's reused
+ * array); a bitmap that is upright after turning [rotationDegrees] clockwise gives faces in upright pixels.
+ */
+fun FaceDetectionWrapper.preprocess(
+    bitmap: Bitmap, rotationDegrees: Int = 0, mirrored: Boolean = false,
+): DetectionInput = preprocess(bitmap.cameraFrame(argbBuffer, rotationDegrees, mirrored))
 
 /** `val input = faceEmotionRecognition.preprocess(bitmap, face)` (pixels read into the wrapper's reused array). */
-fun FaceEmotionRecognitionWrapper.preprocess(bitmap: Bitmap, face: Face): EmotionInput =
-    preprocess(bitmap.argbPixels(argbBuffer), bitmap.width, bitmap.height, face)
+fun FaceEmotionRecognitionWrapper.preprocess(
+    bitmap: Bitmap, face: Face, rotationDegrees: Int = 0, mirrored: Boolean = false,
+): EmotionInput = preprocess(bitmap.cameraFrame(argbBuffer, rotationDegrees, mirrored), face)
 
-/** The crop of a face box given in bitmap pixels (pixels read into the wrapper's reused array). */
-fun FaceEmotionRecognitionWrapper.preprocess(bitmap: Bitmap, box: Box): EmotionInput =
-    preprocess(bitmap.argbPixels(argbBuffer), bitmap.width, bitmap.height, box)
+/** The crop of a face box given in (upright) bitmap pixels (pixels read into the wrapper's reused array). */
+fun FaceEmotionRecognitionWrapper.preprocess(
+    bitmap: Bitmap, box: Box, rotationDegrees: Int = 0, mirrored: Boolean = false,
+): EmotionInput = preprocess(bitmap.cameraFrame(argbBuffer, rotationDegrees, mirrored), box)
 
-/** Every face of the bitmap with its emotion (the pixels are read once, into a reused array). */
-fun FaceEmotionPipeline.run(bitmap: Bitmap): List<FaceEmotion> =
-    run(bitmap.argbPixels(detection.argbBuffer), bitmap.width, bitmap.height)
+/** Every face of the bitmap with its emotion, in upright pixels (the pixels are read once, into a reused array). */
+fun FaceEmotionPipeline.run(bitmap: Bitmap, rotationDegrees: Int = 0, mirrored: Boolean = false): List<FaceEmotion> =
+    run(bitmap.cameraFrame(detection.argbBuffer, rotationDegrees, mirrored))

@@ -7,7 +7,7 @@ import java.nio.FloatBuffer
  * Pre- and post-processing of a BlazeFace-family face detector.
  *
  * ```
- * val input = faceDetection.preprocess(pixels, width, height)   // pixels from Bitmap.getPixels
+ * val input = faceDetection.preprocess(frame)   // CameraFrame: camera planes, or ARGB pixels
  * // run the model on input.tensor (shape input.shape) → regressors, classificators
  * val faces = faceDetection.postprocess(regressors, classificators, input)
  * ```
@@ -36,17 +36,24 @@ class FaceDetectionWrapper(val config: DetectorConfig = Recipes.defaultDetector)
 
     /**
      * ARGB pixels (row-major, width · height, as Bitmap.getPixels returns them; alpha ignored) →
-     * the detector input: the image letterboxed onto size × size (aspect kept, padded with fill,
-     * resampled as in Resample.kt), tensor = pixel · normScale + normOffset, NHWC RGB float32.
-     * The tensor is this wrapper's buffer, overwritten by the next call.
+     * the detector input; the same as [preprocess] of `CameraFrame.argb(pixels, width, height)`.
      */
     fun preprocess(pixels: IntArray, width: Int, height: Int): DetectionInput {
         checkImage(pixels, width, height)
+        return preprocess(CameraFrame.argb(pixels, width, height))
+    }
+
+    /**
+     * A camera frame → the detector input: its upright image letterboxed onto size × size
+     * (aspect kept, padded with fill, resampled as in Resample.kt, converted to RGB only at the
+     * pixels read), tensor = pixel · normScale + normOffset, NHWC RGB float32. The tensor is this
+     * wrapper's buffer, overwritten by the next call; the letterbox and so the faces are in the
+     * upright image's pixels.
+     */
+    fun preprocess(frame: CameraFrame): DetectionInput {
         val size = config.inputSize
-        val box = Letterbox.fit(width, height, size)
-        val rgb = resampler.rgb(
-            pixels, width, height, box.x0, box.y0, box.x1, box.y1, size, size, config.resize, config.fill,
-        )
+        val box = Letterbox.fit(frame.uprightWidth, frame.uprightHeight, size)
+        val rgb = resampler.rgb(frame, box.x0, box.y0, box.x1, box.y1, size, size, config.resize, config.fill)
         val v = values
         val scale = config.normScale
         val offset = config.normOffset

@@ -54,6 +54,9 @@ class FaceEmotionPipeline(
     fun run(pixels: IntArray, width: Int, height: Int): List<FaceEmotion> =
         steps.run(pixels, width, height, ::runDetector, ::runEmotion)
 
+    /** Every face of a camera frame with its emotion, in upright pixels (see [FaceEmotionSteps.run]). */
+    fun run(frame: CameraFrame): List<FaceEmotion> = steps.run(frame, ::runDetector, ::runEmotion)
+
     /** Runs the detector on a preprocessed input. */
     fun runDetector(input: DetectionInput): DetectorOutputs {
         val config = detection.config

@@ -9,7 +9,7 @@ import kotlin.math.exp
  * (packager/reference/emotion.py).
  *
  * ```
- * val input = faceEmotionRecognition.preprocess(pixels, width, height, face)
+ * val input = faceEmotionRecognition.preprocess(frame, face)   // the frame the face was found in
  * // run the model on input.tensor (shape input.shape) → output
  * val emotion = faceEmotionRecognition.postprocess(output)   // emotion.topLabel
  * ```
@@ -47,20 +47,29 @@ class FaceEmotionRecognitionWrapper(val config: EmotionConfig = Recipes.defaultE
 
     /**
      * ARGB pixels (row-major, as Bitmap.getPixels returns them; alpha ignored) + a face [box] in
-     * image pixels → the model input: the square [cropRect] resampled to size × size (outside the
-     * image reads fill), colour converted (GRAY = the BT.601 sum with GRAY_WEIGHTS), then
-     * (x − mean) · scale per channel, laid out NHWC or NCHW, float32.
+     * image pixels → the model input; the same as [preprocess] of `CameraFrame.argb(pixels, width, height)`.
      */
     fun preprocess(pixels: IntArray, width: Int, height: Int, box: Box): EmotionInput {
         checkImage(pixels, width, height)
+        return preprocess(CameraFrame.argb(pixels, width, height), box)
+    }
+
+    /** The input tensor for [face]'s crop of [frame]; see the [Box] overload. */
+    fun preprocess(frame: CameraFrame, face: Face): EmotionInput = preprocess(frame, face.box)
+
+    /**
+     * A camera frame + a face [box] in its upright image's pixels → the model input: the square
+     * [cropRect] of the upright image resampled to size × size (outside the image reads fill;
+     * converted to RGB only at the pixels read), colour converted (GRAY = the BT.601 sum with
+     * GRAY_WEIGHTS), then (x − mean) · scale per channel, laid out NHWC or NCHW, float32.
+     */
+    fun preprocess(frame: CameraFrame, box: Box): EmotionInput {
         val r = cropRect(box)
         require(r.xmin.isFinite() && r.ymin.isFinite() && r.xmax.isFinite() && r.ymax.isFinite() && r.xmax > r.xmin) {
             "face box $box is empty or not finite"
         }
         val size = config.size
-        val rgb = resampler.rgb(
-            pixels, width, height, r.xmin, r.ymin, r.xmax, r.ymax, size, size, config.resize, config.fill,
-        )
+        val rgb = resampler.rgb(frame, r.xmin, r.ymin, r.xmax, r.ymax, size, size, config.resize, config.fill)
         val values = values
         val channels = config.channels
         val nhwc = config.layout == TensorLayout.NHWC

@@ -14,10 +14,8 @@ class FaceEmotionSteps(
     val recognition: FaceEmotionRecognitionWrapper = FaceEmotionRecognitionWrapper(),
 ) {
     /**
-     * Every face of an ARGB image (row-major, width · height) with its emotion, best face first.
-     * A face whose crop cannot be made (empty or non-finite box) or whose model output is
-     * unusable (wrong length, NaN) gets emotion = null; the image itself is checked as in
-     * [FaceDetectionWrapper.preprocess] (IllegalArgumentException).
+     * Every face of an ARGB image (row-major, width · height) with its emotion, best face first;
+     * the image is checked as in [FaceDetectionWrapper.preprocess] (IllegalArgumentException).
      */
     fun run(
         pixels: IntArray,
@@ -26,21 +24,33 @@ class FaceEmotionSteps(
         runDetector: (DetectionInput) -> DetectorOutputs,
         runEmotion: (EmotionInput) -> FloatArray,
     ): List<FaceEmotion> {
-        val input = detection.preprocess(pixels, width, height)
+        checkImage(pixels, width, height)
+        return run(CameraFrame.argb(pixels, width, height), runDetector, runEmotion)
+    }
+
+    /**
+     * Every face of a camera frame's upright image with its emotion, best face first (boxes and
+     * keypoints in upright pixels). A face whose crop cannot be made (empty or non-finite box) or
+     * whose model output is unusable (wrong length, NaN) gets emotion = null.
+     */
+    fun run(
+        frame: CameraFrame,
+        runDetector: (DetectionInput) -> DetectorOutputs,
+        runEmotion: (EmotionInput) -> FloatArray,
+    ): List<FaceEmotion> {
+        val input = detection.preprocess(frame)
         val outputs = runDetector(input)
         val faces = detection.postprocess(outputs.regressors, outputs.classificators, input)
-        return faces.map { face -> FaceEmotion(face, classify(pixels, width, height, face, runEmotion)) }
+        return faces.map { face -> FaceEmotion(face, classify(frame, face, runEmotion)) }
     }
 
     private fun classify(
-        pixels: IntArray,
-        width: Int,
-        height: Int,
+        frame: CameraFrame,
         face: Face,
         runEmotion: (EmotionInput) -> FloatArray,
     ): EmotionResult? {
         val input = try {
-            recognition.preprocess(pixels, width, height, face)
+            recognition.preprocess(frame, face)
         } catch (e: IllegalArgumentException) {
             return null
         }

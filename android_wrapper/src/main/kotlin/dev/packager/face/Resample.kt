@@ -1,6 +1,7 @@
 // Runtime library of packager (hand-written, not generated): the same for every recipe; see Recipes.kt.
 package dev.packager.face
 
+import java.nio.ByteBuffer
 import kotlin.math.abs
 import kotlin.math.ceil
 import kotlin.math.floor
@@ -26,7 +27,8 @@ import kotlin.math.min
 //   Reads every pixel under the rectangle: the cost follows the frame.
 // * NEAREST: tap floor(c).
 // Taps outside the image read fill. c and p are computed in Double exactly as written (the JVM
-// never fuses a multiply and an add).
+// never fuses a multiply and an add). The image is the upright image of a CameraFrame
+// (CameraFrame.kt): each pixel read is mapped to the buffer and converted to RGB where it is read.
 
 // The limits MAX_RESAMPLE_STEP, MAX_RESAMPLE_COORDINATE, FRACTION_BITS and MAX_SUBSAMPLES are in
 // Recipes.kt (rendered from packager/reference/resample.py).
@@ -64,21 +66,31 @@ internal fun checkImage(pixels: IntArray, width: Int, height: Int) {
  * The resampler of one wrapper: its tap tables and its output are kept and reused by the next
  * call (grown when a call needs more), so that BILINEAR and NEAREST allocate nothing per frame.
  * Not thread-safe.
+ *
+ * It samples the upright image of a [CameraFrame]: the tap tables hold, per upright column and
+ * row, the part of the buffer index (and of the chroma index) that it contributes, so that a
+ * rotated or mirrored frame costs what an upright one does, and a pixel is converted to RGB only
+ * where a tap reads it.
  */
 internal class Resampler {
-    // BILINEAR, per sub-sample of the x axis: the columns of taps k and k + 1 and their weights.
-    // A tap outside the image points at column 0 with weight 0; its weight goes to the fill,
-    // whose share of output sample j is what its sub-samples' weights inside, colInside[j], leave.
-    // NEAREST uses col0 alone: the column, or −1 for the fill.
+    // BILINEAR, per sub-sample of the x axis: the index parts of taps k and k + 1 in the frame's
+    // main plane (col0, col1) and chroma planes (chroma0, chroma1), and their weights. A tap
+    // outside the image points at index part 0 with weight 0; its weight goes to the fill, whose
+    // share of output sample j is what its sub-samples' weights inside, colInside[j], leave.
+    // NEAREST uses col0 and chroma0 alone, col0 = −1 for the fill.
     private var col0 = IntArray(0)
     private var col1 = IntArray(0)
+    private var colChroma0 = IntArray(0)
+    private var colChroma1 = IntArray(0)
     private var colWeight0 = IntArray(0)
     private var colWeight1 = IntArray(0)
     private var colInside = IntArray(0)
 
-    // The same for the y axis, with row offsets (row · width) instead of rows.
+    // The same for the y axis.
     private var row0 = IntArray(0)
     private var row1 = IntArray(0)
+    private var rowChroma0 = IntArray(0)
+    private var rowChroma1 = IntArray(0)
     private var rowWeight0 = IntArray(0)
     private var rowWeight1 = IntArray(0)
     private var rowInside = IntArray(0)
@@ -86,20 +98,29 @@ internal class Resampler {
     /** R, G, B of the last BILINEAR or NEAREST call. */
     private var out = DoubleArray(0)
 
-    /**
-     * Resamples the source rectangle (x0, y0, x1, y1) of an ARGB image (alpha ignored) onto
-     * outW × outH pixels: R, G, B doubles 0..255, row-major, 3 per pixel. BILINEAR and NEAREST
-     * return this resampler's own array, overwritten by the next call; ANTIALIAS a new one.
-     * IllegalArgumentException for what the reference refuses (checked before anything is written).
-     */
+    /** [rgb] of a packed upright ARGB image (width · height pixels, row-major). */
     fun rgb(
         pixels: IntArray, width: Int, height: Int,
         x0: Double, y0: Double, x1: Double, y1: Double,
         outW: Int, outH: Int, method: Interpolation, fill: Double,
     ): DoubleArray {
         checkImage(pixels, width, height)
+        return rgb(CameraFrame.argb(pixels, width, height), x0, y0, x1, y1, outW, outH, method, fill)
+    }
+
+    /**
+     * Resamples the source rectangle (x0, y0, x1, y1) of the frame's upright image onto
+     * outW × outH pixels: R, G, B doubles 0..255, row-major, 3 per pixel. BILINEAR and NEAREST
+     * return this resampler's own array, overwritten by the next call; ANTIALIAS a new one.
+     * IllegalArgumentException for what the reference refuses (checked before anything is written).
+     */
+    fun rgb(
+        frame: CameraFrame,
+        x0: Double, y0: Double, x1: Double, y1: Double,
+        outW: Int, outH: Int, method: Interpolation, fill: Double,
+    ): DoubleArray {
         if (method == Interpolation.ANTIALIAS) {
-            return resampleAntialias(pixels, width, height, x0, y0, x1, y1, outW, outH, fill)
+            return resampleAntialias(frame, x0, y0, x1, y1, outW, outH, fill)
         }
         if (method == Interpolation.BILINEAR) {
             require(fill == floor(fill) && fill >= 0.0 && fill <= 255.0) {
@@ -110,9 +131,9 @@ internal class Resampler {
         checkedStep(y0, y1, outH)
         if (out.size != outW * outH * 3) out = DoubleArray(outW * outH * 3)
         if (method == Interpolation.BILINEAR) {
-            bilinear(pixels, width, height, x0, y0, x1, y1, outW, outH, fill.toInt())
+            bilinear(frame, x0, y0, x1, y1, outW, outH, fill.toInt())
         } else {
-            nearest(pixels, width, height, x0, y0, x1, y1, outW, outH, fill)
+            nearest(frame, x0, y0, x1, y1, outW, outH, fill)
         }
         return out
     }
@@ -121,12 +142,16 @@ internal class Resampler {
         if (col0.size < nx) {
             col0 = IntArray(nx)
             col1 = IntArray(nx)
+            colChroma0 = IntArray(nx)
+            colChroma1 = IntArray(nx)
             colWeight0 = IntArray(nx)
             colWeight1 = IntArray(nx)
         }
         if (row0.size < ny) {
             row0 = IntArray(ny)
             row1 = IntArray(ny)
+            rowChroma0 = IntArray(ny)
+            rowChroma1 = IntArray(ny)
             rowWeight0 = IntArray(ny)
             rowWeight1 = IntArray(ny)
         }
@@ -135,80 +160,156 @@ internal class Resampler {
     }
 
     /**
-     * The integer sums of the spec, per channel, in any order (integers: every order gives the
-     * same sum). R and B are summed together in one Long, R in the high 32 bits and B in the low
-     * ones: every partial sum of a channel is at most 255 · sx · sy · ONE² ≤ 255 · 2^24 < 2^32, so
-     * B never carries into R (R may reach the sign bit: it is read back unsigned). Taps outside
-     * the image weigh 0 here; the fill gets the rest of each sample's weight at the end.
+     * BILINEAR: the tap tables, then the sums, in a loop specialised per pixel format (each
+     * branch inlines its own copy of [bilinearSums] with its own pixel read: no call or format
+     * test per pixel).
      */
     private fun bilinear(
-        pixels: IntArray, width: Int, height: Int,
+        frame: CameraFrame,
         x0: Double, y0: Double, x1: Double, y1: Double,
         outW: Int, outH: Int, fill: Int,
     ) {
         val sx = subsamples((x1 - x0) / outW)
         val sy = subsamples((y1 - y0) / outH)
         ensureTaps(outW * sx, outH * sy, outW, outH)
-        bilinearTaps(x0, x1, outW, sx, width, 1, col0, col1, colWeight0, colWeight1, colInside)
-        bilinearTaps(y0, y1, outH, sy, height, width, row0, row1, rowWeight0, rowWeight1, rowInside)
+        bilinearTaps(
+            x0, x1, outW, sx, frame, true, col0, col1, colChroma0, colChroma1, colWeight0, colWeight1, colInside,
+        )
+        bilinearTaps(
+            y0, y1, outH, sy, frame, false, row0, row1, rowChroma0, rowChroma1, rowWeight0, rowWeight1, rowInside,
+        )
+        when (frame.format) {
+            FrameFormat.ARGB -> bilinearArgb(frame.ints, outW, outH, sx, sy, fill)
+            FrameFormat.RGBA -> bilinearRgba(frame.bytes, outW, outH, sx, sy, fill)
+            FrameFormat.BGRA -> bilinearBgra(frame.bytes, outW, outH, sx, sy, fill)
+            FrameFormat.YUV -> bilinearYuv(frame, outW, outH, sx, sy, fill)
+        }
+    }
+
+    // One method per pixel format, each with its own copy of the loop ([bilinearSums] is inline),
+    // so that every loop is compiled for one pixel read. Without chroma the main tables stand in
+    // for the chroma ones: the JIT loads them once.
+
+    private fun bilinearArgb(pixels: IntArray, outW: Int, outH: Int, sx: Int, sy: Int, fill: Int) =
+        bilinearSums(outW, outH, sx, sy, fill, col0, col1, row0, row1) { at, _ -> pixels[at] }
+
+    /** [bytes] is the frame's big-endian view: R G B A → 0xRRGGBBAA. */
+    private fun bilinearRgba(bytes: ByteBuffer, outW: Int, outH: Int, sx: Int, sy: Int, fill: Int) =
+        bilinearSums(outW, outH, sx, sy, fill, col0, col1, row0, row1) { at, _ -> bytes.getInt(at) ushr 8 }
+
+    /** [bytes] is the frame's little-endian view: B G R A → 0xAARRGGBB. */
+    private fun bilinearBgra(bytes: ByteBuffer, outW: Int, outH: Int, sx: Int, sy: Int, fill: Int) =
+        bilinearSums(outW, outH, sx, sy, fill, col0, col1, row0, row1) { at, _ -> bytes.getInt(at) }
+
+    private fun bilinearYuv(frame: CameraFrame, outW: Int, outH: Int, sx: Int, sy: Int, fill: Int) {
+        val y = frame.bytes
+        val u = frame.u
+        val v = frame.v
+        val c = if (frame.fullRange) YUV_FULL_RANGE else YUV_VIDEO_RANGE
+        val cy = c[0]; val rv = c[1]; val gu = c[2]; val gv = c[3]; val bu = c[4]; val off = c[5]
+        bilinearSums(outW, outH, sx, sy, fill, colChroma0, colChroma1, rowChroma0, rowChroma1) { at, chroma ->
+            yuvToRgb(
+                y.get(at).toInt() and 0xFF, u.get(chroma).toInt() and 0xFF, v.get(chroma).toInt() and 0xFF,
+                cy, rv, gu, gv, bu, off,
+            )
+        }
+    }
+
+    /**
+     * The integer sums of the spec, per channel, in any order (integers: every order gives the
+     * same sum), over pixels 0x··RRGGBB read by [pixel] (main index, chroma index; the chroma
+     * index parts come from the tables [cc0], [cc1], [rc0], [rc1]). R and B are summed together
+     * in one Long, R in the high 32 bits and B in the low ones: every partial sum of a channel is
+     * at most 255 · sx · sy · ONE² ≤ 255 · 2^24 < 2^32, so B never carries into R (R may reach the
+     * sign bit: it is read back unsigned). Taps outside the image weigh 0 here; the fill gets the
+     * rest of each sample's weight at the end.
+     */
+    private inline fun bilinearSums(
+        outW: Int, outH: Int, sx: Int, sy: Int, fill: Int,
+        cc0: IntArray, cc1: IntArray, rc0: IntArray, rc1: IntArray,
+        pixel: (Int, Int) -> Int,
+    ) {
         // The weight of one output sample, sx · sy · ONE², and 1 / it (a power of two: the
         // product is the exact quotient).
         val total = sx.toLong() * sy * ONE * ONE
         val norm = 1.0 / total.toDouble()
         val out = out
+        val col0 = col0; val col1 = col1; val colWeight0 = colWeight0; val colWeight1 = colWeight1
+        val row0 = row0; val row1 = row1; val rowWeight0 = rowWeight0; val rowWeight1 = rowWeight1
+        val colInside = colInside
         var at = 0
         for (i in 0 until outH) {
-            for (j in 0 until outW) {
-                var rb = 0L
-                var g = 0L
-                if (sx == 2 && sy == 2) {
-                    // The common downscale, unrolled over the two sub-sample rows.
-                    val qa = 2 * i
-                    val qb = qa + 1
+            if (sx == 2 && sy == 2) {
+                // The common downscale: the two sub-sample rows' tables read once per output row.
+                val qa = 2 * i
+                val qb = qa + 1
+                val a0 = row0[qa]; val a1 = row1[qa]; val sa0 = rc0[qa]; val sa1 = rc1[qa]
+                val va0 = rowWeight0[qa]; val va1 = rowWeight1[qa]
+                val b0 = row0[qb]; val b1 = row1[qb]; val sb0 = rc0[qb]; val sb1 = rc1[qb]
+                val vb0 = rowWeight0[qb]; val vb1 = rowWeight1[qb]
+                for (j in 0 until outW) {
+                    var rb = 0L
+                    var g = 0L
                     for (qx in 2 * j until 2 * j + 2) {
-                        val c0 = col0[qx]
-                        val c1 = col1[qx]
-                        val u0 = colWeight0[qx]
-                        val u1 = colWeight1[qx]
-                        rb += subsampleRb(pixels, row0[qa], row1[qa], rowWeight0[qa], rowWeight1[qa], c0, c1, u0, u1)
-                        g += subsampleG(pixels, row0[qa], row1[qa], rowWeight0[qa], rowWeight1[qa], c0, c1, u0, u1)
-                        rb += subsampleRb(pixels, row0[qb], row1[qb], rowWeight0[qb], rowWeight1[qb], c0, c1, u0, u1)
-                        g += subsampleG(pixels, row0[qb], row1[qb], rowWeight0[qb], rowWeight1[qb], c0, c1, u0, u1)
+                        val c0 = col0[qx]; val c1 = col1[qx]; val d0 = cc0[qx]; val d1 = cc1[qx]
+                        val u0 = colWeight0[qx]; val u1 = colWeight1[qx]
+                        val p00 = pixel(a0 + c0, sa0 + d0)
+                        val p01 = pixel(a0 + c1, sa0 + d1)
+                        val p10 = pixel(a1 + c0, sa1 + d0)
+                        val p11 = pixel(a1 + c1, sa1 + d1)
+                        val q00 = pixel(b0 + c0, sb0 + d0)
+                        val q01 = pixel(b0 + c1, sb0 + d1)
+                        val q10 = pixel(b1 + c0, sb1 + d0)
+                        val q11 = pixel(b1 + c1, sb1 + d1)
+                        rb += sumRb(p00, p01, p10, p11, u0, u1, va0, va1) + sumRb(q00, q01, q10, q11, u0, u1, vb0, vb1)
+                        g += sumG(p00, p01, p10, p11, u0, u1, va0, va1)
+                        g += sumG(q00, q01, q10, q11, u0, u1, vb0, vb1)
                     }
-                } else {
+                    at = store(at, rb, g, fill * (total - rowInside[i].toLong() * colInside[j]), norm)
+                }
+            } else {
+                for (j in 0 until outW) {
+                    var rb = 0L
+                    var g = 0L
                     for (qy in sy * i until sy * i + sy) {
-                        val r0 = row0[qy]
-                        val r1 = row1[qy]
-                        val v0 = rowWeight0[qy]
-                        val v1 = rowWeight1[qy]
+                        val r0 = row0[qy]; val r1 = row1[qy]; val s0 = rc0[qy]; val s1 = rc1[qy]
+                        val v0 = rowWeight0[qy]; val v1 = rowWeight1[qy]
                         for (qx in sx * j until sx * j + sx) {
-                            val c0 = col0[qx]
-                            val c1 = col1[qx]
-                            val u0 = colWeight0[qx]
-                            val u1 = colWeight1[qx]
-                            rb += subsampleRb(pixels, r0, r1, v0, v1, c0, c1, u0, u1)
-                            g += subsampleG(pixels, r0, r1, v0, v1, c0, c1, u0, u1)
+                            val c0 = col0[qx]; val c1 = col1[qx]; val d0 = cc0[qx]; val d1 = cc1[qx]
+                            val p00 = pixel(r0 + c0, s0 + d0)
+                            val p01 = pixel(r0 + c1, s0 + d1)
+                            val p10 = pixel(r1 + c0, s1 + d0)
+                            val p11 = pixel(r1 + c1, s1 + d1)
+                            rb += sumRb(p00, p01, p10, p11, colWeight0[qx], colWeight1[qx], v0, v1)
+                            g += sumG(p00, p01, p10, p11, colWeight0[qx], colWeight1[qx], v0, v1)
                         }
                     }
+                    at = store(at, rb, g, fill * (total - rowInside[i].toLong() * colInside[j]), norm)
                 }
-                // The fill's share: the sample's weight less the weight of its taps inside.
-                val f = fill * (total - rowInside[i].toLong() * colInside[j])
-                out[at] = ((rb ushr 32) + f).toDouble() * norm
-                out[at + 1] = (g + f).toDouble() * norm
-                out[at + 2] = ((rb and 0xFFFFFFFFL) + f).toDouble() * norm
-                at += 3
             }
         }
     }
 
+    /**
+     * Output sample values from the sums [rb] and [g] and the fill's share [f] (the sample's
+     * weight less the weight of its taps inside, times the fill) at out[at ..< at + 3]; returns at + 3.
+     */
+    @Suppress("NOTHING_TO_INLINE")
+    private inline fun store(at: Int, rb: Long, g: Long, f: Long, norm: Double): Int {
+        out[at] = ((rb ushr 32) + f).toDouble() * norm
+        out[at + 1] = (g + f).toDouble() * norm
+        out[at + 2] = ((rb and 0xFFFFFFFFL) + f).toDouble() * norm
+        return at + 3
+    }
+
     private fun nearest(
-        pixels: IntArray, width: Int, height: Int,
+        frame: CameraFrame,
         x0: Double, y0: Double, x1: Double, y1: Double,
         outW: Int, outH: Int, fill: Double,
     ) {
         ensureTaps(outW, outH, outW, outH)
-        nearestTaps(x0, x1, outW, width, 1, col0)
-        nearestTaps(y0, y1, outH, height, width, row0)
+        nearestTaps(x0, x1, outW, frame, true, col0, colChroma0)
+        nearestTaps(y0, y1, outH, frame, false, row0, rowChroma0)
         val out = out
         var at = 0
         for (i in 0 until outH) {
@@ -220,7 +321,7 @@ internal class Resampler {
                     out[at + 1] = fill
                     out[at + 2] = fill
                 } else {
-                    val p = pixels[row + col]
+                    val p = frame.rgbAt(row + col, rowChroma0[i] + colChroma0[j])
                     out[at] = ((p shr 16) and 0xFF).toDouble()
                     out[at + 1] = ((p shr 8) and 0xFF).toDouble()
                     out[at + 2] = (p and 0xFF).toDouble()
@@ -231,43 +332,42 @@ internal class Resampler {
     }
 }
 
-/** R (bits 32..63) and B (bits 0..31) of ARGB pixel [p], as the two lanes of a Long. */
+/** R (bits 32..63) and B (bits 0..31) of pixel [p] (0x··RRGGBB), as the two lanes of a Long. */
 @Suppress("NOTHING_TO_INLINE")
 private inline fun lanesRb(p: Int): Long = ((p and 0xFF0000).toLong() shl 16) or (p and 0xFF).toLong()
 
+/** G of pixel [p] (0x··RRGGBB). */
+@Suppress("NOTHING_TO_INLINE")
+private inline fun green(p: Int): Int = (p shr 8) and 0xFF
+
 /**
- * One sub-sample's R and B sums: v0 · h(r0) + v1 · h(r1) with h(r) = u0 · P[r + c0] + u1 · P[r + c1],
- * both channels at once (lanes of [lanesRb]; each lane stays below 255 · ONE² < 2^30).
+ * One sub-sample's R and B sums from its taps' pixels: v0 · h(top) + v1 · h(bottom) with
+ * h = u0 · left + u1 · right, both channels at once (lanes of [lanesRb]; each lane stays below
+ * 255 · ONE² < 2^30).
  */
 @Suppress("NOTHING_TO_INLINE")
-private inline fun subsampleRb(
-    pixels: IntArray, r0: Int, r1: Int, v0: Int, v1: Int, c0: Int, c1: Int, u0: Int, u1: Int,
-): Long {
-    val h0 = u0 * lanesRb(pixels[r0 + c0]) + u1 * lanesRb(pixels[r0 + c1])
-    val h1 = u0 * lanesRb(pixels[r1 + c0]) + u1 * lanesRb(pixels[r1 + c1])
-    return v0 * h0 + v1 * h1
-}
+private inline fun sumRb(p00: Int, p01: Int, p10: Int, p11: Int, u0: Int, u1: Int, v0: Int, v1: Int): Long =
+    v0 * (u0 * lanesRb(p00) + u1 * lanesRb(p01)) + v1 * (u0 * lanesRb(p10) + u1 * lanesRb(p11))
 
 /** The same for G (at most 255 · ONE², an Int). */
 @Suppress("NOTHING_TO_INLINE")
-private inline fun subsampleG(
-    pixels: IntArray, r0: Int, r1: Int, v0: Int, v1: Int, c0: Int, c1: Int, u0: Int, u1: Int,
-): Int {
-    val h0 = u0 * ((pixels[r0 + c0] shr 8) and 0xFF) + u1 * ((pixels[r0 + c1] shr 8) and 0xFF)
-    val h1 = u0 * ((pixels[r1 + c0] shr 8) and 0xFF) + u1 * ((pixels[r1 + c1] shr 8) and 0xFF)
-    return v0 * h0 + v1 * h1
-}
+private inline fun sumG(p00: Int, p01: Int, p10: Int, p11: Int, u0: Int, u1: Int, v0: Int, v1: Int): Int =
+    v0 * (u0 * green(p00) + u1 * green(p01)) + v1 * (u0 * green(p10) + u1 * green(p11))
 
 /**
- * BILINEAR taps of the out · [s] sub-samples of the span [start, end) on an axis of [size]
- * pixels: index0[q] and index1[q] are taps k and k + 1 times [stride], weight0[q] and weight1[q]
- * their weights ONE − a and a; a tap outside the image gets index 0 and weight 0 instead.
- * inside[o] = the summed weight inside the image of output sample o's sub-samples.
+ * BILINEAR taps of the out · [s] sub-samples of the span [start, end) on the upright x axis
+ * ([xAxis]) or y axis of [frame]: index0[q] and index1[q] are the frame's index parts of taps k
+ * and k + 1 ([CameraFrame.offset]), chroma0[q] and chroma1[q] their chroma index parts,
+ * weight0[q] and weight1[q] their weights ONE − a and a; a tap outside the image gets index
+ * parts 0 and weight 0 instead. inside[o] = the summed weight inside the image of output sample
+ * o's sub-samples.
  */
 private fun bilinearTaps(
-    start: Double, end: Double, out: Int, s: Int, size: Int, stride: Int,
-    index0: IntArray, index1: IntArray, weight0: IntArray, weight1: IntArray, inside: IntArray,
+    start: Double, end: Double, out: Int, s: Int, frame: CameraFrame, xAxis: Boolean,
+    index0: IntArray, index1: IntArray, chroma0: IntArray, chroma1: IntArray,
+    weight0: IntArray, weight1: IntArray, inside: IntArray,
 ) {
+    val size = if (xAxis) frame.uprightWidth else frame.uprightHeight
     val n = out * s
     val step = (end - start) / n
     for (q in 0 until n) {
@@ -277,8 +377,10 @@ private fun bilinearTaps(
         // |k| ≤ MAX_RESAMPLE_COORDINATE + 1: exact in Double; converted to Int only inside the image.
         val in0 = k >= 0.0 && k < size
         val in1 = k + 1.0 >= 0.0 && k + 1.0 < size
-        index0[q] = if (in0) k.toInt() * stride else 0
-        index1[q] = if (in1) (k.toInt() + 1) * stride else 0
+        index0[q] = if (in0) frame.offset(k.toInt(), xAxis) else 0
+        index1[q] = if (in1) frame.offset(k.toInt() + 1, xAxis) else 0
+        chroma0[q] = if (in0) frame.chromaOffset(k.toInt(), xAxis) else 0
+        chroma1[q] = if (in1) frame.chromaOffset(k.toInt() + 1, xAxis) else 0
         weight0[q] = if (in0) ONE - a else 0
         weight1[q] = if (in1) a else 0
     }
@@ -289,12 +391,20 @@ private fun bilinearTaps(
     }
 }
 
-/** NEAREST taps of [out] samples of the span [start, end): floor(c) times [stride], −1 for the fill. */
-private fun nearestTaps(start: Double, end: Double, out: Int, size: Int, stride: Int, index: IntArray) {
+/**
+ * NEAREST taps of [out] samples of the span [start, end) on the upright [xAxis] or y axis of
+ * [frame]: tap floor(c)'s index part (−1 for the fill) and chroma index part.
+ */
+private fun nearestTaps(
+    start: Double, end: Double, out: Int, frame: CameraFrame, xAxis: Boolean, index: IntArray, chroma: IntArray,
+) {
+    val size = if (xAxis) frame.uprightWidth else frame.uprightHeight
     val step = (end - start) / out
     for (o in 0 until out) {
         val k = floor(start + (o + 0.5) * step)
-        index[o] = if (k >= 0.0 && k < size) k.toInt() * stride else -1
+        val inside = k >= 0.0 && k < size
+        index[o] = if (inside) frame.offset(k.toInt(), xAxis) else -1
+        chroma[o] = if (inside) frame.chromaOffset(k.toInt(), xAxis) else 0
     }
 }
 
@@ -356,14 +466,16 @@ internal fun antialiasTaps(start: Double, end: Double, out: Int, size: Int): Tap
 }
 
 /**
- * ANTIALIAS resampling of the source rectangle (x0, y0, x1, y1) of an ARGB image onto
- * outW × outH pixels: R, G, B doubles 0..255, row-major, 3 per pixel (a new array).
+ * ANTIALIAS resampling of the source rectangle (x0, y0, x1, y1) of the frame's upright image
+ * onto outW × outH pixels: R, G, B doubles 0..255, row-major, 3 per pixel (a new array).
  */
 private fun resampleAntialias(
-    pixels: IntArray, width: Int, height: Int,
+    frame: CameraFrame,
     x0: Double, y0: Double, x1: Double, y1: Double,
     outW: Int, outH: Int, fill: Double,
 ): DoubleArray {
+    val width = frame.uprightWidth
+    val height = frame.uprightHeight
     val xt = antialiasTaps(x0, x1, outW, width)
     val yt = antialiasTaps(y0, y1, outH, height)
     // Only the source rows some output row reads are filtered; slot[row] is their place in horiz.
@@ -374,7 +486,7 @@ private fun resampleAntialias(
     val rows = IntArray(n)
     for (row in 0 until height) if (slot[row] >= 0) rows[slot[row]] = row
     val line = outW * 3
-    val horiz = filterColumns(pixels, width, rows, xt, outW, fill)
+    val horiz = filterColumns(frame, rows, xt, outW, fill)
     val out = DoubleArray(outH * line)
     for (oy in 0 until outH) {
         val base = oy * line
@@ -402,10 +514,10 @@ private const val COLUMN_STRIDE = 3 * ROWS_PER_PASS
  * in order, from 0.0, then + fillWeight · fill.
  */
 private fun filterColumns(
-    pixels: IntArray, width: Int, rows: IntArray, xt: Taps, outW: Int, fill: Double,
+    frame: CameraFrame, rows: IntArray, xt: Taps, outW: Int, fill: Double,
 ): DoubleArray {
     // Only the columns some tap reads are converted: [xlo, xhi).
-    var xlo = width
+    var xlo = frame.uprightWidth
     var xhi = 0
     for (j in 0 until outW) {
         if (xt.count[j] > 0) {
@@ -419,7 +531,7 @@ private fun filterColumns(
     var first = 0
     while (first < rows.size) {
         val m = min(ROWS_PER_PASS, rows.size - first)
-        convertRows(pixels, width, rows, first, m, xlo, cols, lines)
+        convertRows(frame, rows, first, m, xlo, cols, lines)
         filterPass(lines, xlo, xt, outW, fill, first, m, horiz)
         first += m
     }
@@ -432,22 +544,22 @@ private fun filterColumns(
  * one tap reads [COLUMN_STRIDE] neighbouring values. Every pixel is converted once, not once per tap.
  */
 private fun convertRows(
-    pixels: IntArray, width: Int, rows: IntArray, first: Int, m: Int, xlo: Int, cols: Int, lines: DoubleArray,
+    frame: CameraFrame, rows: IntArray, first: Int, m: Int, xlo: Int, cols: Int, lines: DoubleArray,
 ) {
-    val a0 = rows[first] * width + xlo
-    val a1 = rows[first + min(1, m - 1)] * width + xlo
-    val a2 = rows[first + min(2, m - 1)] * width + xlo
-    val a3 = rows[first + min(3, m - 1)] * width + xlo
+    val y0 = rows[first]
+    val y1 = rows[first + min(1, m - 1)]
+    val y2 = rows[first + min(2, m - 1)]
+    val y3 = rows[first + min(3, m - 1)]
     for (x in 0 until cols) {
         val d = COLUMN_STRIDE * x
-        unpack(pixels[a0 + x], lines, d)
-        unpack(pixels[a1 + x], lines, d + 3)
-        unpack(pixels[a2 + x], lines, d + 2 * 3)
-        unpack(pixels[a3 + x], lines, d + 3 * 3)
+        unpack(frame.rgb(xlo + x, y0), lines, d)
+        unpack(frame.rgb(xlo + x, y1), lines, d + 3)
+        unpack(frame.rgb(xlo + x, y2), lines, d + 2 * 3)
+        unpack(frame.rgb(xlo + x, y3), lines, d + 3 * 3)
     }
 }
 
-/** R, G, B of ARGB pixel [p] as Doubles into to[at], to[at + 1], to[at + 2]. */
+/** R, G, B of pixel [p] (0x··RRGGBB) as Doubles into to[at], to[at + 1], to[at + 2]. */
 @Suppress("NOTHING_TO_INLINE")
 private inline fun unpack(p: Int, to: DoubleArray, at: Int) {
     to[at] = ((p shr 16) and 0xFF).toDouble()

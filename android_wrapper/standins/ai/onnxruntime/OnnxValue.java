@@ -1,0 +1,9 @@
+package ai.onnxruntime;
+
+// Compile-only stand-in (packager tests; never shipped): the members packager uses, with
+// com.microsoft.onnxruntime:onnxruntime-android's (ai.onnxruntime Java API) signatures.
+public interface OnnxValue extends AutoCloseable {
+    Object getValue() throws OrtException;
+    @Override
+    void close();
+}

@@ -1,0 +1,71 @@
+"""The Android-only runtime files (adapters, ONNX Runtime glue) and android_wrapper/README.md's
+CameraX analyzer compile, with the project's Kotlin compiler, against the compile-only stand-ins
+of the Android, CameraX and ONNX Runtime classes they use (android_wrapper/standins/, Java with
+the real signatures); the stand-ins are never part of a bundle."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from packager import codegen
+from packager.codegen import kotlin as settings
+from packager.parity import kotlin
+
+ROOT = Path(__file__).resolve().parents[2]
+STANDINS = ROOT / "android_wrapper" / "standins"
+README = ROOT / "android_wrapper" / "README.md"
+
+
+def readme_analyzer() -> str:
+    """The README's Kotlin block that implements ImageAnalysis.Analyzer."""
+    blocks = re.findall(r"```kotlin\n(.*?)```", README.read_text(), re.S)
+    found = [b for b in blocks if "ImageAnalysis.Analyzer" in b]
+    assert len(found) == 1, "README.md shows one CameraX analyzer"
+    return found[0]
+
+
+def compile_with_standins(tmp_path: Path, extra: dict[str, str]) -> subprocess.CompletedProcess:
+    """Every rendered .kt file (core and Android-only) plus ``extra``, against the stand-ins."""
+    java, compiler, stdlib = kotlin.toolchain()
+    src = tmp_path / "src"
+    src.mkdir()
+    files = {p.rsplit("/", 1)[-1]: t for p, t in codegen.render("kotlin").items() if p.endswith(".kt")}
+    for name, text in {**files, **extra}.items():
+        (src / name).write_text(text)
+    cmd = [java, "-Xss8m", "-cp", str(compiler), "org.jetbrains.kotlin.cli.jvm.K2JVMCompiler",
+           "-no-stdlib", "-no-reflect", "-classpath", str(stdlib), "-jvm-target", "17",
+           str(src), str(STANDINS), "-d", str(tmp_path / "classes")]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=kotlin.COMPILE_TIMEOUT)
+
+
+@pytest.fixture(scope="module")
+def compiled(tmp_path_factory) -> subprocess.CompletedProcess:
+    return compile_with_standins(tmp_path_factory.mktemp("android"), {"ReadmeAnalyzer.kt": readme_analyzer()})
+
+
+def test_android_files_and_readme_analyzer_compile(compiled):
+    assert compiled.returncode == 0, compiled.stdout + compiled.stderr
+    classes = {p.name for p in Path(compiled.args[-1]).rglob("*.class")}
+    # The Android-only files and the README's analyzer were compiled, not skipped.
+    assert {"CameraExtensionsKt.class", "BitmapExtensionsKt.class", "FaceEmotionPipeline.class",
+            "FaceEmotionAnalyzer.class"} <= classes
+    # The Java stand-ins are read for their signatures only: none of them is emitted.
+    assert not {p.stem + ".class" for p in STANDINS.rglob("*.java")} & classes
+
+
+def test_the_standins_are_what_the_files_compile_against(tmp_path):
+    """A member the real ImageProxy lacks does not compile: nothing else resolves these classes."""
+    done = compile_with_standins(tmp_path, {
+        "Broken.kt": "import androidx.camera.core.ImageProxy\nfun f(i: ImageProxy) = i.planes[0].notAMember\n",
+    })
+    assert done.returncode != 0 and "notAMember" in done.stdout + done.stderr
+
+
+def test_standins_are_not_shipped():
+    rendered = codegen.render("kotlin")
+    assert not any("standins" in p or p.endswith(".java") for p in rendered)
+    assert set(settings.ANDROID_ONLY) <= {p.rsplit("/", 1)[-1] for p in rendered}
