@@ -21,7 +21,7 @@ from packager.bench.timing import ColdStartError, cold_start, interleaved
 from packager.errors import PackagerError
 from packager.progress import Progress
 from packager import preparation, recipes
-from packager.reference.image import load_image
+from packager.imagefiles import load_image
 
 WARM, COLD = "warm", "cold"
 SECTIONS = ("peers", "cold", "throughput", "artifacts", "build", "mobile")
