@@ -19,21 +19,22 @@ EPILOG = """examples:
 """
 
 
+def _add_detector_option(p: argparse.ArgumentParser, auto: bool = False, note: str = "") -> None:
+    """--detector: a detector recipe, or (``auto``) both detectors, the one that finds more."""
+    ranges = (f"face detector: {', '.join(recipes.DETECTORS)} (faces that fill a good part of the frame / faces "
+              "down to about a tenth of the frame width)")
+    if auto:
+        p.add_argument("--detector", default=recipes.AUTO_DETECTOR, choices=recipes.DETECTOR_CHOICES, metavar="D",
+                       help=ranges + ", or auto (default): both, keeping per image the faces of the one that finds "
+                       "more (short range on a tie)")
+    else:
+        p.add_argument("--detector", default=recipes.DEFAULT_DETECTOR, choices=tuple(recipes.DETECTORS), metavar="D",
+                       help=ranges + "; default: %(default)s" + note)
+
+
 def _add_model_options(p: argparse.ArgumentParser, auto: bool = False) -> None:
     """--detector, --emotion-recipe, --emotion-model."""
-    if auto:
-        p.add_argument(
-            "--detector", default=recipes.AUTO_DETECTOR, choices=recipes.DETECTOR_CHOICES, metavar="D",
-            help=f"face detector: {', '.join(recipes.DETECTORS)} (faces that fill a good part of the frame / faces "
-            "down to about a tenth of the frame width), or auto (default): both, keeping per image the faces of "
-            "the one that finds more (short range on a tie)",
-        )
-    else:
-        p.add_argument(
-            "--detector", default=recipes.DEFAULT_DETECTOR, choices=tuple(recipes.DETECTORS), metavar="D",
-            help=f"face detector: {', '.join(recipes.DETECTORS)} (default: %(default)s; full range finds "
-            "distant faces, down to about a tenth of the frame width)",
-        )
+    _add_detector_option(p, auto)
     _add_emotion_options(p)
 
 
@@ -148,9 +149,7 @@ def _add_bench(sub) -> None:
     b.add_argument("--json", action="store_true", help="print JSON instead of markdown")
     b.add_argument("--html", metavar="OUT.html", help="also write the tables as charts: one self-contained page (inline SVG, no script)")
     b.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
-    b.add_argument("--detector", default=recipes.DEFAULT_DETECTOR, choices=tuple(recipes.DETECTORS), metavar="D",
-                   help=f"the pipeline's face detector: {', '.join(recipes.DETECTORS)} (default: %(default)s); "
-                   "the other detector's model is timed beside it")
+    _add_detector_option(b, note="; the other detector is timed beside it")
 
 
 def dispatch(args: argparse.Namespace) -> int:

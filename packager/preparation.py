@@ -178,6 +178,11 @@ def prepare_detector(name: str, cache=None) -> ConvertedModel:
     return convert(recipe, None, lambda: detector_check_input(recipe), cache)
 
 
+def with_detector(prepared: PreparedModels, name: str, cache=None) -> PreparedModels:
+    """The same emotion model behind another detector."""
+    return PreparedModels(prepare_detector(name, cache), prepared.emotion)
+
+
 def build_pipeline(prepared: PreparedModels, threads: int = 0) -> ReferencePipeline | AutoPipeline:
     """The reference pipeline over the prepared models (an ``AutoPipeline`` for ``auto``)."""
     emo = prepared.emotion

@@ -13,7 +13,7 @@ from packager import preparation, recipes, report
 from packager.cache import check_writable, write_atomic
 from packager.errors import PackagerError
 from packager.progress import Progress
-from packager.reference.image import load_image
+from packager.imagefiles import load_image
 
 ANNOTATE_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG"}
 #: Files a folder argument contributes (by suffix, case-insensitive).

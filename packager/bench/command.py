@@ -21,7 +21,7 @@ from packager.bench.timing import ColdStartError, cold_start, interleaved
 from packager.errors import PackagerError
 from packager.progress import Progress
 from packager import preparation, recipes
-from packager.reference.image import load_image
+from packager.imagefiles import load_image
 
 WARM, COLD = "warm", "cold"
 SECTIONS = ("peers", "cold", "throughput", "artifacts", "build", "mobile")
@@ -73,6 +73,12 @@ def warm_rows(prepared_models, images, threads: int, repeats: int, with_peers: b
     # whatever runs next to them.
     alone = C.Contender("floor-other-threads", f"floor with {other_threads or 'default'} onnxruntime threads",
                         C.floor(other, prepared), "the thread setting not chosen, timed after the others")
+    # The other detectors, end to end on the same images (their faces differ: see the faces column).
+    detectors = [C.Contender(f"reference-{name}", f"reference with {name}: end to end",
+                             C.end_to_end(p, C.prepare_images(p, images)), "the other detector recipe, same emotion model")
+                 for name in recipes.DETECTORS if name != pipe.detector.name
+                 for p in [preparation.build_pipeline(preparation.with_detector(prepared_models, name), threads)]]
+    cs += detectors
     rows, loaded = [], {}
     for key, peer in peer_list:
         if not with_peers:
@@ -90,8 +96,9 @@ def warm_rows(prepared_models, images, threads: int, repeats: int, with_peers: b
         stats.update(interleaved({alone.key: alone.fn}, repeats))
     cs.append(alone)
     per_image = 1.0 / len(images)
+    baselines = {"floor": None, **{c.key: "reference" for c in detectors}}
     measured = [Row(WARM, c.key, c.name, MEASURED, stats[c.key].scaled(per_image),
-                    None if c.key == "floor" else "floor", faces=faces[c.key] if faces[c.key] else None,
+                    baselines.get(c.key, "floor"), faces=faces[c.key] if faces[c.key] else None,
                     note=c.note) for c in cs]
     return measured + rows, loaded
 

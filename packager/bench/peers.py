@@ -164,7 +164,7 @@ def cold_args(key: str, image: str, model: str | None = None) -> list[str]:
 
 def main(argv: list[str]) -> int:
     key, image, *model = argv
-    from packager.reference.image import load_image
+    from packager.imagefiles import load_image
 
     peer = load_mediapipe(None, model[0]) if key == "mediapipe" and model else load(LOADERS[key])
     try:

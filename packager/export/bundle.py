@@ -47,30 +47,14 @@ def bundle_files(t: Target, models: dict[str, art.Artifacts]) -> tuple[dict[str,
 
 
 def write_wrapper(t: Target, root: Path, models: dict[str, art.Artifacts]) -> dict:
-    """Generated wrapper sources into ``root/<t.wrapper>``, or a README saying why not."""
+    """The wrapper sources (runtime library + generated layer, defaults: the bundle's models) into
+    ``root/<t.wrapper>``.  A missing template or runtime file stops the build (``PackagerError``)."""
     from packager import codegen
 
-    slot = root / t.wrapper
-    slot.mkdir(parents=True, exist_ok=True)
-    try:
-        codegen.language(t.language)
-    except PackagerError as e:
-        reason = str(e)
-    except ModuleNotFoundError as e:
-        if not (e.name or "").startswith("packager.codegen"):
-            raise
-        reason = f"no {t.language} code generator is installed ({e.name})"
-    else:
-        written = codegen.write(t.language, slot, default_detector=models[layout.MODELS['detector']].recipe.name,
-                                default_emotion=models[layout.MODELS['emotion']].recipe.name)
-        return {"language": t.language, "status": "generated", "folder": t.wrapper,
-                "files": sorted(p.relative_to(root).as_posix() for p in written)}
-    (slot / "README.md").write_text(
-        f"# {t.language.capitalize()} wrapper: not generated\n\n"
-        f"This packager cannot render the {t.language} wrapper yet: {reason}.\n"
-        "Rebuild the bundle with a packager that has it; nothing here is a stand-in.\n"
-    )
-    return {"language": t.language, "status": "not generated", "folder": t.wrapper, "reason": reason}
+    written = codegen.write(t.language, root / t.wrapper, default_detector=models[layout.MODELS["detector"]].recipe.name,
+                            default_emotion=models[layout.MODELS["emotion"]].recipe.name)
+    return {"language": t.language, "status": "generated", "folder": t.wrapper,
+            "files": sorted(p.relative_to(root).as_posix() for p in written)}
 
 
 def readme(t: Target, models: dict[str, art.Artifacts]) -> str:

@@ -7,11 +7,11 @@ import importlib
 import tempfile
 from pathlib import Path
 
-from packager.errors import PackagerError
-from packager.parity import cases, compare
 from packager import preparation, recipes
+from packager.errors import PackagerError
+from packager.imagefiles import load_image
+from packager.parity import cases, compare
 from packager.reference import frames
-from packager.reference.image import load_image
 
 #: language → module whose ``run_harness(cases_root, out_root)`` compiles the
 #: generated core with its harness and runs it over every case folder.

@@ -5,7 +5,7 @@ import pytest
 from PIL import Image
 
 from packager.errors import PackagerError
-from packager.reference import image
+from packager import imagefiles as image
 
 
 def test_float_tiff_in_0_to_1_is_not_read_as_black(tmp_path):

@@ -72,10 +72,6 @@ def test_runtime_library_is_the_committed_module():
         assert (MODULE / rel).read_bytes() == text.encode(), rel
 
 
-def test_render_is_deterministic():
-    assert codegen.render("kotlin") == codegen.render("kotlin")
-
-
 def test_output_paths():
     files = codegen.render("kotlin")
     assert "src/main/kotlin/dev/packager/face/FaceDetectionWrapper.kt" in files

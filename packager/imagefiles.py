@@ -1,4 +1,5 @@
-"""Image files → RGB uint8 arrays, with every failure turned into one clear message."""
+"""Image files → RGB uint8 arrays, with every failure turned into one clear message (the
+reference pipeline itself reads no files: it takes the arrays)."""
 
 from __future__ import annotations
 
