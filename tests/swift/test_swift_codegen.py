@@ -9,6 +9,7 @@ a unified diff).  The folder's other sources are the runtime library itself."""
 from __future__ import annotations
 
 import dataclasses
+import re
 import subprocess
 from pathlib import Path
 
@@ -121,26 +122,60 @@ func useAll(_ url: URL, _ cg: CGImage, _ ui: UIImage, _ face: Face) throws -> [F
   _ = try p.run(ui)
   return try p.run(cg)
 }
+
+func useFrames(
+  _ p: FaceEmotionPipeline, _ sample: CMSampleBuffer, _ buffer: CVPixelBuffer, _ cg: CGImage,
+  _ face: Face
+) throws -> [FaceEmotion] {
+  _ = try FaceDetectionWrapper().preprocess(buffer, orientation: .right)
+  _ = try FaceEmotionRecognitionWrapper().preprocess(buffer, orientation: .leftMirrored, face)
+  _ = try FaceDetectionWrapper().preprocess(cg, orientation: .down)
+  _ = try FaceEmotionRecognitionWrapper().preprocess(cg, orientation: .down, face)
+  _ = try FaceEmotionSteps().run(
+    buffer, runDetector: { _ in DetectorOutputs(regressors: [], classificators: []) },
+    runEmotion: { _ in [] })
+  _ = try CameraFrame.withSampleBuffer(sample, orientation: .right) { $0.uprightWidth }
+  _ = try p.run(buffer, orientation: .up)
+  return try p.run(sample, orientation: .right)
+}
 """
+
+#: Stand-in modules (fixtures/<name>.swift), in dependency order.
+STAND_INS = ("CoreGraphics", "UIKit", "CoreVideo", "CoreMedia", "ImageIO", "AVFoundation")
+
+
+def readme_camera_example() -> str:
+    """The camera example of ios_wrapper/README.md (the Swift block with the sample-buffer
+    delegate), without its `import FaceEmotion` (it is type-checked inside that module)."""
+    text = (swift.PACKAGE / "README.md").read_text()
+    blocks = re.findall(r"```swift\n(.*?)```", text, flags=re.S)
+    found = [b for b in blocks if "AVCaptureVideoDataOutputSampleBufferDelegate" in b]
+    assert len(found) == 1, "ios_wrapper/README.md has no single camera example"
+    return found[0].replace("import FaceEmotion\n", "")
 
 
 @pytest.mark.parametrize("ort_module", ["onnxruntime_objc", "OnnxRuntimeBindings"])
 def test_platform_code_typechecks_against_the_sdk_apis(tmp_path, ort_module):
-    """The code that compiles away on Linux — CGImage/UIImage adapters and the ONNX Runtime
-    glue (module onnxruntime_objc from the pod, OnnxRuntimeBindings from the Swift package) —
-    type-checks without warnings in Swift 6 mode against compile-only stand-ins of those APIs
-    (fixtures/*.swift, the SDKs' Swift signatures)."""
+    """The code that compiles away on Linux — CGImage/UIImage adapters, the camera-frame
+    adapters (CVPixelBuffer, CMSampleBuffer, CGImagePropertyOrientation), the ONNX Runtime
+    glue (module onnxruntime_objc from the pod, OnnxRuntimeBindings from the Swift package) and
+    the README's AVCaptureVideoDataOutput example — type-checks without warnings in Swift 6 mode
+    against compile-only stand-ins of those APIs (fixtures/*.swift, the SDKs' Swift signatures;
+    test-only, never in the package or a bundle)."""
     swiftc = str(Path(swift.swift()).with_name("swiftc"))
     fixtures = Path(__file__).parent / "fixtures"
     mod = tmp_path / "modules"
     mod.mkdir()
-    for name, src in (("CoreGraphics", "CoreGraphics"), ("UIKit", "UIKit"), (ort_module, "onnxruntime_objc")):
+    for name, src in (*((m, m) for m in STAND_INS), (ort_module, "onnxruntime_objc")):
         subprocess.run([swiftc, "-emit-module", "-parse-as-library", "-module-name", name, "-I", str(mod),
                         str(fixtures / f"{src}.swift"), "-emit-module-path", str(mod / f"{name}.swiftmodule")],
                        check=True, capture_output=True, timeout=600)
     files = codegen.write("swift", tmp_path / "src")
     use = tmp_path / "UsesPlatform.swift"
-    use.write_text(PLATFORM_USE)
+    use.write_text(PLATFORM_USE.replace("import UIKit", "import AVFoundation\nimport UIKit"))
+    example = tmp_path / "ReadmeCamera.swift"
+    example.write_text(readme_camera_example())
     proc = subprocess.run([swiftc, "-typecheck", "-warnings-as-errors", "-swift-version", "6", "-I", str(mod),
-                           "-module-name", "FaceEmotion", *map(str, files), str(use)], capture_output=True, text=True, timeout=600)
+                           "-module-name", "FaceEmotion", *map(str, files), str(use), str(example)],
+                          capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-4000:]

@@ -68,6 +68,20 @@ def test_a_wrong_result_is_caught(swift_parity, tmp_path):
     assert not compare.compare_case(case, out).ok
 
 
+def test_a_frame_case_is_run_from_its_planes(swift_parity, tmp_path):
+    """A frame case is run on its planes (not on pixels.rgb): with the chroma planes of an
+    NV21 frame swapped (read as NV12), the harness's tensors no longer match."""
+    name = shared_cases.frame_case_name("portrait", "nv21", 90, True)
+    case = shutil.copytree(swift_parity[name][0], tmp_path / "cases" / "frame")
+    swift.run_harness(case.parent, tmp_path / "out")
+    assert compare.compare_case(case, tmp_path / "out" / case.name).ok
+    u, v = (case / "plane1.bin").read_bytes(), (case / "plane2.bin").read_bytes()
+    (case / "plane1.bin").write_bytes(v)
+    (case / "plane2.bin").write_bytes(u)
+    swift.run_harness(case.parent, tmp_path / "swapped")
+    assert not compare.compare_case(case, tmp_path / "swapped" / case.name).ok
+
+
 def test_harness_refuses_an_unknown_recipe(swift_parity, tmp_path):
     bad = shutil.copytree(swift_parity[f"astronaut-{recipes.DEFAULT_EMOTION}"][0], tmp_path / "cases" / "bad")
     meta = json.loads((bad / "case.json").read_text())

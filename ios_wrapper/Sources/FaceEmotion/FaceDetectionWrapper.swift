@@ -3,7 +3,7 @@
 /// Face detection pre- and post-processing around a BlazeFace-family model.
 ///
 ///     let detector = FaceDetectionWrapper()
-///     let input = try detector.preprocess(pixels: rgba, width: w, height: h)
+///     let input = try detector.preprocess(frame)  // or (pixels: rgba, width: w, height: h)
 ///     // run the model on input.tensor (shape input.shape) → regressors, classificators
 ///     let faces = try detector.postprocess(
 ///       regressors: regressors, classificators: classificators, input: input)
@@ -31,25 +31,33 @@ public struct FaceDetectionWrapper: Sendable {
     self.anchors = BlazeFace.anchors(config.anchors)
   }
 
-  /// RGBA8 pixels (row-major, width · height · 4 bytes, alpha ignored) → the model input.
-  ///
-  /// The image is letterboxed onto the square input (aspect kept, `fill` padding), resampled
-  /// with `config.resize` as in Resample.swift (`.bilinear` reads only the pixels its taps
-  /// need, straight from `pixels`), then tensor = pixel · normScale + normOffset, stored as
-  /// Float32 in the wrapper's reused storage (see the type's documentation).
+  /// RGBA8 pixels (row-major, width · height · 4 bytes, alpha ignored) → the model input:
+  /// `preprocess(_:)` on them as an upright `.rgba` frame.
   /// Throws `FaceWrapperError.invalidImage` for a zero size or a pixel array of the wrong length.
   public func preprocess(pixels: [UInt8], width: Int, height: Int) throws -> DetectionInput {
-    let image = try RGBAImage(pixels: pixels, width: width, height: height)
+    try RGBAImage(pixels: pixels, width: width, height: height).withFrame { try preprocess($0) }
+  }
+
+  /// A camera frame → the model input; the letterbox (and so every face found) is in the
+  /// upright frame's pixels.
+  ///
+  /// The upright frame is letterboxed onto the square input (aspect kept, `fill` padding),
+  /// resampled with `config.resize` as in Resample.swift (`.bilinear` reads and converts only
+  /// the pixels its taps need, straight from the planes), then tensor = pixel · normScale +
+  /// normOffset, stored as Float32 in the wrapper's reused storage (see the type's
+  /// documentation).
+  public func preprocess(_ frame: CameraFrame) throws -> DetectionInput {
     let size = config.inputSize
     guard size > 0 else {
       throw FaceWrapperError.invalidConfig("input size \(size) is not positive")
     }
-    let letterbox = Letterbox.fit(width: width, height: height, size: size)
+    let letterbox = Letterbox.fit(
+      width: frame.uprightWidth, height: frame.uprightHeight, size: size)
     let rect = Box(xmin: letterbox.x0, ymin: letterbox.y0, xmax: letterbox.x1, ymax: letterbox.y1)
     let writer = DetectorWriter(normScale: config.normScale, normOffset: config.normOffset)
     let tensor = try workspace.tensor(count: size * size * 3) { out, scratch in
       try Resampler.resample(
-        image, rect: rect, outWidth: size, outHeight: size, method: config.resize,
+        frame, rect: rect, outWidth: size, outHeight: size, method: config.resize,
         fill: config.fill, writer: writer, into: out, scratch: &scratch)
     }
     return DetectionInput(tensor: tensor, shape: config.inputShape, letterbox: letterbox)

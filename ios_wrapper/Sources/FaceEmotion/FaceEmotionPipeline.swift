@@ -123,6 +123,13 @@
         runEmotion: runEmotion)
     }
 
+    /// Every face of a camera frame with its emotion, best face first, in the upright frame's
+    /// pixels (`FaceEmotionSteps.run`).
+    public func run(_ frame: CameraFrame) throws -> [FaceEmotion] {
+      try FaceEmotionSteps(detection: detection, recognition: recognition).run(
+        frame, runDetector: runDetector, runEmotion: runEmotion)
+    }
+
     /// Runs the detector on a preprocessed input.
     public func runDetector(_ input: DetectionInput) throws -> DetectorOutputs {
       let c = detection.config
@@ -237,6 +244,28 @@
       }
     }
   }
+
+  #if canImport(CoreMedia) && canImport(ImageIO)
+    import CoreMedia
+    import ImageIO
+
+    extension FaceEmotionPipeline {
+      /// `run(_:)` on a camera's sample buffer (`AVCaptureVideoDataOutput`), read upright
+      /// through `orientation` straight from its locked planes (`CameraFrame.withSampleBuffer`).
+      public func run(
+        _ sampleBuffer: CMSampleBuffer, orientation: CGImagePropertyOrientation = .up
+      ) throws -> [FaceEmotion] {
+        try CameraFrame.withSampleBuffer(sampleBuffer, orientation: orientation) { try run($0) }
+      }
+
+      /// `run(_:)` on a camera's pixel buffer (`CameraFrame.withPixelBuffer`).
+      public func run(
+        _ pixelBuffer: CVPixelBuffer, orientation: CGImagePropertyOrientation = .up
+      ) throws -> [FaceEmotion] {
+        try CameraFrame.withPixelBuffer(pixelBuffer, orientation: orientation) { try run($0) }
+      }
+    }
+  #endif
 
   #if canImport(CoreGraphics)
     import CoreGraphics

@@ -43,17 +43,30 @@ public struct FaceEmotionRecognitionWrapper: Sendable {
     try preprocess(pixels: pixels, width: width, height: height, box: face.box)
   }
 
-  /// RGBA8 pixels (row-major, width · height · 4 bytes) + a face box in pixels → model input.
-  ///
-  /// Order: resample the RGB crop (`cropRect`, `resize`; outside the image reads `fill`;
-  /// `.bilinear` reads only the pixels its taps need, straight from `pixels`), convert colour
-  /// (gray is the BT.601 sum of the resampled channels), subtract `mean`, multiply by `scale`,
-  /// lay out, store as Float32 in the wrapper's reused storage (see the type's documentation).
+  /// RGBA8 pixels (row-major, width · height · 4 bytes) + a face box in pixels → model input:
+  /// `preprocess(_:box:)` on them as an upright `.rgba` frame.
   /// Throws `FaceWrapperError.invalidImage` or `.invalidBox` (empty or non-finite crop).
   public func preprocess(pixels: [UInt8], width: Int, height: Int, box: Box) throws
     -> EmotionInput
   {
-    let image = try RGBAImage(pixels: pixels, width: width, height: height)
+    try RGBAImage(pixels: pixels, width: width, height: height).withFrame {
+      try preprocess($0, box: box)
+    }
+  }
+
+  /// A camera frame + a detected face (upright pixels) → the model input for its crop.
+  public func preprocess(_ frame: CameraFrame, _ face: Face) throws -> EmotionInput {
+    try preprocess(frame, box: face.box)
+  }
+
+  /// A camera frame + a face box in the upright frame's pixels → model input.
+  ///
+  /// Order: resample the RGB crop (`cropRect`, `resize`; outside the image reads `fill`;
+  /// `.bilinear` reads and converts only the pixels its taps need, straight from the planes),
+  /// convert colour (gray is the BT.601 sum of the resampled channels), subtract `mean`,
+  /// multiply by `scale`, lay out, store as Float32 in the wrapper's reused storage (see the
+  /// type's documentation). Throws `FaceWrapperError.invalidBox` (empty or non-finite crop).
+  public func preprocess(_ frame: CameraFrame, box: Box) throws -> EmotionInput {
     let rect = cropRect(for: box)
     guard rect.xmin.isFinite, rect.ymin.isFinite, rect.xmax.isFinite, rect.ymax.isFinite,
       rect.xmax > rect.xmin
@@ -68,7 +81,7 @@ public struct FaceEmotionRecognitionWrapper: Sendable {
     let writer = EmotionWriter(config)
     let tensor = try workspace.tensor(count: size * size * channels) { out, scratch in
       try Resampler.resample(
-        image, rect: rect, outWidth: size, outHeight: size, method: config.resize,
+        frame, rect: rect, outWidth: size, outHeight: size, method: config.resize,
         fill: config.fill, writer: writer, into: out, scratch: &scratch)
     }
     return EmotionInput(tensor: tensor, shape: config.inputShape)

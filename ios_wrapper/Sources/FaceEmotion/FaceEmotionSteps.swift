@@ -47,7 +47,7 @@ public struct FaceEmotionSteps: Sendable {
   }
 
   /// Every face of an RGBA8 image (row-major, width · height · 4 bytes) with its emotion, best
-  /// face first.
+  /// face first: `run(_:runDetector:runEmotion:)` on it as an upright `.rgba` frame.
   ///
   /// The image is checked as in `FaceDetectionWrapper.preprocess` (thrown
   /// `FaceWrapperError`), and so are the detector outputs; errors of `runDetector` and
@@ -58,15 +58,23 @@ public struct FaceEmotionSteps: Sendable {
     runDetector: (DetectionInput) throws -> DetectorOutputs,
     runEmotion: (EmotionInput) throws -> [Float]
   ) throws -> [FaceEmotion] {
-    let input = try detection.preprocess(pixels: pixels, width: width, height: height)
+    try RGBAImage(pixels: pixels, width: width, height: height).withFrame { frame in
+      try run(frame, runDetector: runDetector, runEmotion: runEmotion)
+    }
+  }
+
+  /// Every face of a camera frame with its emotion, best face first, in the upright frame's
+  /// pixels (as `run(pixels:width:height:runDetector:runEmotion:)`).
+  public func run(
+    _ frame: CameraFrame, runDetector: (DetectionInput) throws -> DetectorOutputs,
+    runEmotion: (EmotionInput) throws -> [Float]
+  ) throws -> [FaceEmotion] {
+    let input = try detection.preprocess(frame)
     let outputs = try runDetector(input)
     let faces = try detection.postprocess(
       regressors: outputs.regressors, classificators: outputs.classificators, input: input)
     return try faces.map { face in
-      guard
-        let x = try? recognition.preprocess(
-          pixels: pixels, width: width, height: height, face: face)
-      else {
+      guard let x = try? recognition.preprocess(frame, face) else {
         return FaceEmotion(face: face, emotion: nil)
       }
       let output = try runEmotion(x)

@@ -47,39 +47,67 @@ enum Resampler {
     return step
   }
 
-  /// Resample `rect` (x0, y0, x1, y1) of a checked RGBA image onto outH × outW samples with
+  /// Resample `rect` (x0, y0, x1, y1, upright pixels) of a frame onto outH × outW samples with
   /// `method`, handing each sample's R, G, B values (row-major sample index) to `writer`, which
   /// stores them in `out`. `scratch` is integer memory kept between calls (grown, never shrunk).
+  /// The one switch on the frame's format: the loops below are specialized per reader.
   static func resample<W: SampleWriter>(
-    _ image: RGBAImage, rect: Box, outWidth: Int, outHeight: Int, method: Interpolation,
+    _ frame: CameraFrame, rect: Box, outWidth: Int, outHeight: Int, method: Interpolation,
     fill: Double, writer: W, into out: UnsafeMutableBufferPointer<W.Element>,
     scratch: inout [Int]
   ) throws {
-    if method == .bilinear {
-      try bilinear(
-        image, rect: rect, outWidth: outWidth, outHeight: outHeight, fill: fill, writer: writer,
-        into: out, scratch: &scratch)
-      return
+    let job = Job(
+      frame: frame, rect: rect, outWidth: outWidth, outHeight: outHeight, method: method,
+      fill: fill)
+    switch frame.pixels {
+    case .rgba(let base, _):
+      try job.run(RGBReader(base: base), writer: writer, into: out, scratch: &scratch)
+    case .bgra(let base, _):
+      try job.run(BGRReader(base: base), writer: writer, into: out, scratch: &scratch)
+    case .argb(let base, _) where 1.littleEndian == 1:
+      // 0xAARRGGBB in memory: B, G, R, A on a little-endian machine, A, R, G, B on a big one.
+      try job.run(BGRReader(base: base), writer: writer, into: out, scratch: &scratch)
+    case .argb(let base, _):
+      try job.run(RGBReader(base: base + 1), writer: writer, into: out, scratch: &scratch)
+    case .yuv(let y, let u, let v, _, _, _, let fullRange):
+      try job.run(
+        YUVReader(y: y, u: u, v: v, fullRange: fullRange), writer: writer, into: out,
+        scratch: &scratch)
     }
-    let rgb = try filter(
-      image, rect: rect, outWidth: outWidth, outHeight: outHeight, method: method, fill: fill)
-    rgb.withUnsafeBufferPointer { v in
-      for o in 0..<(outWidth * outHeight) {
-        writer.write(o, v[3 * o], v[3 * o + 1], v[3 * o + 2], to: out)
+  }
+
+  /// One resampling: the frame, the source rectangle, the output grid and the method.
+  private struct Job {
+    let frame: CameraFrame
+    let rect: Box
+    let outWidth: Int
+    let outHeight: Int
+    let method: Interpolation
+    let fill: Double
+
+    func run<R: PixelReader, W: SampleWriter>(
+      _ reader: R, writer: W, into out: UnsafeMutableBufferPointer<W.Element>,
+      scratch: inout [Int]
+    ) throws {
+      if method == .bilinear {
+        try bilinear(reader, self, writer: writer, into: out, scratch: &scratch)
+        return
+      }
+      let rgb = try filter(reader, self)
+      rgb.withUnsafeBufferPointer { v in
+        for o in 0..<(outWidth * outHeight) {
+          writer.write(o, v[3 * o], v[3 * o + 1], v[3 * o + 2], to: out)
+        }
       }
     }
   }
 
-  /// Resample `rect` (x0, y0, x1, y1) of a checked RGBA image to outH × outW × 3 RGB Doubles,
+  /// Resample `rect` (x0, y0, x1, y1, upright pixels) of a frame to outH × outW × 3 RGB Doubles,
   /// row-major (alpha is ignored), with any method.
   static func resample(
-    _ image: RGBAImage, rect: Box, outWidth: Int, outHeight: Int, method: Interpolation,
+    _ frame: CameraFrame, rect: Box, outWidth: Int, outHeight: Int, method: Interpolation,
     fill: Double
   ) throws -> [Double] {
-    guard method == .bilinear else {
-      return try filter(
-        image, rect: rect, outWidth: outWidth, outHeight: outHeight, method: method, fill: fill)
-    }
     let (area, o1) = outWidth.multipliedReportingOverflow(by: outHeight)
     let (count, o2) = area.multipliedReportingOverflow(by: 3)
     guard outWidth > 0, outHeight > 0, !o1, !o2 else {
@@ -88,8 +116,8 @@ enum Resampler {
     var values = [Double](repeating: 0, count: count)
     var scratch: [Int] = []
     try values.withUnsafeMutableBufferPointer { out in
-      try bilinear(
-        image, rect: rect, outWidth: outWidth, outHeight: outHeight, fill: fill,
+      try resample(
+        frame, rect: rect, outWidth: outWidth, outHeight: outHeight, method: method, fill: fill,
         writer: RGBWriter(), into: out, scratch: &scratch)
     }
     return values
@@ -112,10 +140,12 @@ enum Resampler {
   /// where Y and X are the summed in-image weights of its sub-sample rows and columns (the sum
   /// of wy · wx over the taps inside the image on both axes is Y · X). Every sum is an exact
   /// integer (at most 255 · 4 · 2^22 < 2^33), so the order of the additions does not matter.
-  private static func bilinear<W: SampleWriter>(
-    _ image: RGBAImage, rect: Box, outWidth: Int, outHeight: Int, fill: Double, writer: W,
-    into out: UnsafeMutableBufferPointer<W.Element>, scratch: inout [Int]
+  private static func bilinear<R: PixelReader, W: SampleWriter>(
+    _ px: R, _ job: Job, writer: W, into out: UnsafeMutableBufferPointer<W.Element>,
+    scratch: inout [Int]
   ) throws {
+    let (frame, rect, fill) = (job.frame, job.rect, job.fill)
+    let (outWidth, outHeight) = (job.outWidth, job.outHeight)
     guard fill >= 0, fill <= 255, fill.rounded(.down) == fill else {
       throw FaceWrapperError.invalidConfig(
         "bilinear resampling needs an integer fill 0...255, not \(fill)")
@@ -138,7 +168,6 @@ enum Resampler {
     // A power of two: multiplying by its reciprocal is the reference's exact division.
     let unit = 1.0 / Double(full)
     let fillValue = Int(fill)
-    let rowStride = image.width * 4
     scratch.withUnsafeMutableBufferPointer { s in
       let xt = UnsafeMutableBufferPointer(rebasing: s[0..<xtEnd])
       let yt = UnsafeMutableBufferPointer(rebasing: s[xtEnd..<ytEnd])
@@ -146,77 +175,71 @@ enum Resampler {
       let yin = UnsafeMutableBufferPointer(rebasing: s[xinEnd..<yinEnd])
       let acc = UnsafeMutableBufferPointer(rebasing: s[yinEnd..<accEnd])
       bilinearTaps(
-        lo: rect.xmin, hi: rect.xmax, out: outWidth, subsamples: sx, size: image.width,
-        stride: 4, taps: xt, inside: xin)
+        lo: rect.xmin, hi: rect.xmax, out: outWidth, subsamples: sx, frame: frame,
+        vertical: false, taps: xt, inside: xin)
       bilinearTaps(
-        lo: rect.ymin, hi: rect.ymax, out: outHeight, subsamples: sy, size: image.height,
-        stride: rowStride, taps: yt, inside: yin)
-      image.pixels.withUnsafeBufferPointer { px in
-        for i in 0..<outHeight {
-          for v in 0..<acc.count {
-            acc[v] = 0
-          }
-          let q = 8 * i
-          if sx == 2 && sy == 2 && yt[q + 2] != 0 && yt[q + 3] != 0 && yt[q + 6] != 0
-            && yt[q + 7] != 0
-          {
-            sumFourRows(
-              px, rows: (yt[q], yt[q + 1], yt[q + 4], yt[q + 5]),
-              weights: (yt[q + 2], yt[q + 3], yt[q + 6], yt[q + 7]), taps: xt, into: acc)
-          } else {
-            for qy in (i * sy)..<(i * sy + sy) {
-              for t in 0..<2 {
-                let wy = yt[4 * qy + 2 + t]
-                if wy == 0 {
-                  continue  // a tap outside the image, or one of weight 0: adds exactly nothing
-                }
-                sumRow(px, row: yt[4 * qy + t], weight: wy, subsamples: sx, taps: xt, into: acc)
+        lo: rect.ymin, hi: rect.ymax, out: outHeight, subsamples: sy, frame: frame,
+        vertical: true, taps: yt, inside: yin)
+      for i in 0..<outHeight {
+        for v in 0..<acc.count {
+          acc[v] = 0
+        }
+        let q = 8 * i
+        if sx == 2 && sy == 2 && yt[q + 2] != 0 && yt[q + 3] != 0 && yt[q + 6] != 0
+          && yt[q + 7] != 0
+        {
+          sumFourRows(
+            px, rows: (yt[q], yt[q + 1], yt[q + 4], yt[q + 5]),
+            weights: (yt[q + 2], yt[q + 3], yt[q + 6], yt[q + 7]), taps: xt, into: acc)
+        } else {
+          for qy in (i * sy)..<(i * sy + sy) {
+            for t in 0..<2 {
+              let wy = yt[4 * qy + 2 + t]
+              if wy == 0 {
+                continue  // a tap outside the image, or one of weight 0: adds exactly nothing
               }
+              sumRow(px, row: yt[4 * qy + t], weight: wy, subsamples: sx, taps: xt, into: acc)
             }
           }
-          let y = yin[i]
-          for j in 0..<outWidth {
-            let f = fillValue &* (full &- y &* xin[j])
-            let r = Double(acc[3 * j] &+ f) * unit
-            let g = Double(acc[3 * j + 1] &+ f) * unit
-            let b = Double(acc[3 * j + 2] &+ f) * unit
-            writer.write(i * outWidth + j, r, g, b, to: out)
-          }
+        }
+        let y = yin[i]
+        for j in 0..<outWidth {
+          let f = fillValue &* (full &- y &* xin[j])
+          let r = Double(acc[3 * j] &+ f) * unit
+          let g = Double(acc[3 * j + 1] &+ f) * unit
+          let b = Double(acc[3 * j + 2] &+ f) * unit
+          writer.write(i * outWidth + j, r, g, b, to: out)
         }
       }
     }
   }
 
   /// acc[3j + c] += weight · Σ over output column j's sub-samples qx of
-  /// (w0(qx) · pixel(row, k(qx)) + w1(qx) · pixel(row, k(qx) + 1)), channel c; `row` is the
-  /// element offset of the source row.
+  /// (w0(qx) · pixel(row + k(qx)) + w1(qx) · pixel(row + k(qx) + 1)), channel c; `row` and the
+  /// taps are offset terms (`CameraFrame.term`).
   ///
-  /// Unchecked buffer access and wrapping integer operators are safe by construction: every
-  /// offset was clamped into the image, and no sum comes near 2^63.
+  /// Unchecked reads and wrapping integer operators are safe by construction: every tap was
+  /// clamped into the image, and no sum comes near 2^63.
   @inline(__always)
-  private static func sumRow(
-    _ px: UnsafeBufferPointer<UInt8>, row: Int, weight: Int, subsamples sx: Int,
+  private static func sumRow<R: PixelReader>(
+    _ px: R, row: Int, weight: Int, subsamples sx: Int,
     taps xt: UnsafeMutableBufferPointer<Int>, into acc: UnsafeMutableBufferPointer<Int>
   ) {
     let outWidth = acc.count / 3
     if sx == 2 {  // every downscale: two sub-samples, four taps per output column
       for j in 0..<outWidth {
         let t = 8 * j
-        let p0 = row &+ xt[t]
-        let p1 = row &+ xt[t + 1]
-        let p2 = row &+ xt[t + 4]
-        let p3 = row &+ xt[t + 5]
+        let p0 = px.rgb(row &+ xt[t])
+        let p1 = px.rgb(row &+ xt[t + 1])
+        let p2 = px.rgb(row &+ xt[t + 4])
+        let p3 = px.rgb(row &+ xt[t + 5])
         let w0 = xt[t + 2]
         let w1 = xt[t + 3]
         let w2 = xt[t + 6]
         let w3 = xt[t + 7]
-        let r = w0 &* Int(px[p0]) &+ w1 &* Int(px[p1]) &+ w2 &* Int(px[p2]) &+ w3 &* Int(px[p3])
-        let g =
-          w0 &* Int(px[p0 + 1]) &+ w1 &* Int(px[p1 + 1]) &+ w2 &* Int(px[p2 + 1])
-          &+ w3 &* Int(px[p3 + 1])
-        let b =
-          w0 &* Int(px[p0 + 2]) &+ w1 &* Int(px[p1 + 2]) &+ w2 &* Int(px[p2 + 2])
-          &+ w3 &* Int(px[p3 + 2])
+        let r = w0 &* p0.0 &+ w1 &* p1.0 &+ w2 &* p2.0 &+ w3 &* p3.0
+        let g = w0 &* p0.1 &+ w1 &* p1.1 &+ w2 &* p2.1 &+ w3 &* p3.1
+        let b = w0 &* p0.2 &+ w1 &* p1.2 &+ w2 &* p2.2 &+ w3 &* p3.2
         acc[3 * j] = acc[3 * j] &+ weight &* r
         acc[3 * j + 1] = acc[3 * j + 1] &+ weight &* g
         acc[3 * j + 2] = acc[3 * j + 2] &+ weight &* b
@@ -228,13 +251,13 @@ enum Resampler {
       var g = 0
       var b = 0
       for qx in (j * sx)..<(j * sx + sx) {
-        let p0 = row &+ xt[4 * qx]
-        let p1 = row &+ xt[4 * qx + 1]
+        let p0 = px.rgb(row &+ xt[4 * qx])
+        let p1 = px.rgb(row &+ xt[4 * qx + 1])
         let w0 = xt[4 * qx + 2]
         let w1 = xt[4 * qx + 3]
-        r = r &+ w0 &* Int(px[p0]) &+ w1 &* Int(px[p1])
-        g = g &+ w0 &* Int(px[p0 + 1]) &+ w1 &* Int(px[p1 + 1])
-        b = b &+ w0 &* Int(px[p0 + 2]) &+ w1 &* Int(px[p1 + 2])
+        r = r &+ w0 &* p0.0 &+ w1 &* p1.0
+        g = g &+ w0 &* p0.1 &+ w1 &* p1.1
+        b = b &+ w0 &* p0.2 &+ w1 &* p1.2
       }
       acc[3 * j] = acc[3 * j] &+ weight &* r
       acc[3 * j + 1] = acc[3 * j + 1] &+ weight &* g
@@ -245,25 +268,21 @@ enum Resampler {
   /// sumRow over four rows at once (two sub-sample rows of two taps, two sub-samples per
   /// output column): the same sums, with 16 independent pixel reads per output column.
   @inline(__always)
-  private static func sumFourRows(
-    _ px: UnsafeBufferPointer<UInt8>, rows: (Int, Int, Int, Int), weights: (Int, Int, Int, Int),
+  private static func sumFourRows<R: PixelReader>(
+    _ px: R, rows: (Int, Int, Int, Int), weights: (Int, Int, Int, Int),
     taps xt: UnsafeMutableBufferPointer<Int>, into acc: UnsafeMutableBufferPointer<Int>
   ) {
     @inline(__always)
     func h(_ row: Int, _ c0: Int, _ c1: Int, _ c2: Int, _ c3: Int, _ w: (Int, Int, Int, Int))
       -> (Int, Int, Int)
     {
-      let p0 = row &+ c0
-      let p1 = row &+ c1
-      let p2 = row &+ c2
-      let p3 = row &+ c3
-      let r = w.0 &* Int(px[p0]) &+ w.1 &* Int(px[p1]) &+ w.2 &* Int(px[p2]) &+ w.3 &* Int(px[p3])
-      let g =
-        w.0 &* Int(px[p0 + 1]) &+ w.1 &* Int(px[p1 + 1]) &+ w.2 &* Int(px[p2 + 1])
-        &+ w.3 &* Int(px[p3 + 1])
-      let b =
-        w.0 &* Int(px[p0 + 2]) &+ w.1 &* Int(px[p1 + 2]) &+ w.2 &* Int(px[p2 + 2])
-        &+ w.3 &* Int(px[p3 + 2])
+      let p0 = px.rgb(row &+ c0)
+      let p1 = px.rgb(row &+ c1)
+      let p2 = px.rgb(row &+ c2)
+      let p3 = px.rgb(row &+ c3)
+      let r = w.0 &* p0.0 &+ w.1 &* p1.0 &+ w.2 &* p2.0 &+ w.3 &* p3.0
+      let g = w.0 &* p0.1 &+ w.1 &* p1.1 &+ w.2 &* p2.1 &+ w.3 &* p3.1
+      let b = w.0 &* p0.2 &+ w.1 &* p1.2 &+ w.2 &* p2.2 &+ w.3 &* p3.2
       return (r, g, b)
     }
     for j in 0..<(acc.count / 3) {
@@ -280,13 +299,16 @@ enum Resampler {
     }
   }
 
-  /// The bilinear taps of one axis (span [lo, hi), already checked, `out` samples of
-  /// `subsamples` sub-samples each, `size` source pixels `stride` elements apart) into `taps`
-  /// (4 per sub-sample) and `inside` (one per output sample); see `bilinear`.
+  /// The bilinear taps of one upright axis of `frame` (span [lo, hi), already checked, `out`
+  /// samples of `subsamples` sub-samples each) into `taps` (4 per sub-sample: the offset terms
+  /// of taps k and k + 1, `CameraFrame.term`, then their weights) and `inside` (one per output
+  /// sample); see `bilinear`.
   private static func bilinearTaps(
-    lo: Double, hi: Double, out: Int, subsamples s: Int, size: Int, stride: Int,
+    lo: Double, hi: Double, out: Int, subsamples s: Int, frame: CameraFrame, vertical: Bool,
     taps: UnsafeMutableBufferPointer<Int>, inside: UnsafeMutableBufferPointer<Int>
   ) {
+    let axis = frame.axis(vertical: vertical)
+    let size = vertical ? frame.uprightHeight : frame.uprightWidth
     let one = 1 << fractionBits
     let scale = Double(one)
     let n = out * s
@@ -308,8 +330,8 @@ enum Resampler {
       let k = Int(floorP)
       let w0 = k >= 0 && k < size ? one - a : 0
       let w1 = k + 1 >= 0 && k + 1 < size ? a : 0
-      taps[4 * q] = min(max(k, 0), size - 1) * stride
-      taps[4 * q + 1] = min(max(k + 1, 0), size - 1) * stride
+      taps[4 * q] = frame.term(axis, min(max(k, 0), size - 1))
+      taps[4 * q + 1] = frame.term(axis, min(max(k + 1, 0), size - 1))
       taps[4 * q + 2] = w0
       taps[4 * q + 3] = w1
       inside[q / s] += w0 + w1
@@ -378,18 +400,18 @@ enum Resampler {
     return taps
   }
 
-  /// antialias or nearest: `rect` (x0, y0, x1, y1) of a checked RGBA image to outH × outW × 3
+  /// antialias or nearest: `rect` (x0, y0, x1, y1) of the upright frame to outH × outW × 3
   /// RGB Doubles, row-major (alpha is ignored).
-  private static func filter(
-    _ image: RGBAImage, rect: Box, outWidth: Int, outHeight: Int, method: Interpolation,
-    fill: Double
-  ) throws -> [Double] {
-    let xt = try taps(
-      lo: rect.xmin, hi: rect.xmax, out: outWidth, size: image.width, method: method)
-    let yt = try taps(
-      lo: rect.ymin, hi: rect.ymax, out: outHeight, size: image.height, method: method)
+  private static func filter<R: PixelReader>(_ px: R, _ job: Job) throws -> [Double] {
+    let (frame, rect, fill, method) = (job.frame, job.rect, job.fill, job.method)
+    let (outWidth, outHeight) = (job.outWidth, job.outHeight)
+    let (width, height) = (frame.uprightWidth, frame.uprightHeight)
+    let xt = try taps(lo: rect.xmin, hi: rect.xmax, out: outWidth, size: width, method: method)
+    let yt = try taps(lo: rect.ymin, hi: rect.ymax, out: outHeight, size: height, method: method)
+    let (xAxis, yAxis) = (frame.axis(vertical: false), frame.axis(vertical: true))
+    let columns = (0..<width).map { frame.term(xAxis, $0) }
     // Only the source rows some output row reads are filtered horizontally.
-    var slotOfRow = [Int](repeating: -1, count: image.height)
+    var slotOfRow = [Int](repeating: -1, count: height)
     var rows: [Int] = []
     for k in yt.index where slotOfRow[k] < 0 {
       slotOfRow[k] = rows.count
@@ -399,29 +421,28 @@ enum Resampler {
     var horiz = [Double](repeating: 0, count: rows.count * rowLength)
     // Source rows as Doubles (R, G, B per pixel), converted once and read by every tap; two
     // rows per pass give the CPU two independent sums to overlap (each keeps its tap order).
-    let lineLength = image.width * 3
+    let lineLength = width * 3
     var lines = [Double](repeating: 0, count: 2 * lineLength)
     horiz.withUnsafeMutableBufferPointer { h in
       lines.withUnsafeMutableBufferPointer { lines in
-        image.pixels.withUnsafeBufferPointer { px in
-          var slot = 0
-          while slot < rows.count {
-            let pair = min(2, rows.count - slot)
-            for j in 0..<pair {
-              let base = rows[slot + j] * image.width * 4
-              for x in 0..<image.width {
-                lines[j * lineLength + x * 3] = Double(px[base + x * 4])
-                lines[j * lineLength + x * 3 + 1] = Double(px[base + x * 4 + 1])
-                lines[j * lineLength + x * 3 + 2] = Double(px[base + x * 4 + 2])
-              }
+        var slot = 0
+        while slot < rows.count {
+          let pair = min(2, rows.count - slot)
+          for j in 0..<pair {
+            let row = frame.term(yAxis, rows[slot + j])
+            for x in 0..<width {
+              let (r, g, b) = px.rgb(row &+ columns[x])
+              lines[j * lineLength + x * 3] = Double(r)
+              lines[j * lineLength + x * 3 + 1] = Double(g)
+              lines[j * lineLength + x * 3 + 2] = Double(b)
             }
-            // A lone last row is filtered twice into the same place.
-            let second = pair == 2 ? 1 : 0
-            filterRows(
-              UnsafeBufferPointer(lines), lineLength: lineLength, second: second, taps: xt,
-              fill: fill, into: h, at: (slot * rowLength, (slot + second) * rowLength))
-            slot += pair
           }
+          // A lone last row is filtered twice into the same place.
+          let second = pair == 2 ? 1 : 0
+          filterRows(
+            UnsafeBufferPointer(lines), lineLength: lineLength, second: second, taps: xt,
+            fill: fill, into: h, at: (slot * rowLength, (slot + second) * rowLength))
+          slot += pair
         }
       }
     }
@@ -581,7 +602,9 @@ extension RGBAImage {
   public func resampled(
     _ rect: Box, width: Int, height: Int, method: Interpolation, fill: Double
   ) throws -> [Double] {
-    try Resampler.resample(
-      self, rect: rect, outWidth: width, outHeight: height, method: method, fill: fill)
+    try withFrame { frame in
+      try Resampler.resample(
+        frame, rect: rect, outWidth: width, outHeight: height, method: method, fill: fill)
+    }
   }
 }

@@ -6,7 +6,8 @@ import Foundation
 /// The benchmark protocol both harnesses share (packager/parity/benchframes.py): for each case
 /// folder under `casesRoot`, `warmUp` untimed frames then `repeats` timed ones of: detector
 /// preprocess, detector postprocess, then for every face emotion preprocess and postprocess
-/// (model outputs read from the case), with one pair of wrappers for all frames, as an app's
+/// (model outputs read from the case; a frame case is run on its planes, with the frame entry
+/// points), with one pair of wrappers for all frames, as an app's
 /// frame loop keeps them. Writes `out` as one JSON object, case name → {"width", "height",
 /// "faces", "detector_pre_ms", "detector_post_ms", "emotion_pre_ms", "emotion_post_ms",
 /// "pre_post_ms", "alloc_bytes_per_frame"}, every time a median over the timed frames;
@@ -29,8 +30,7 @@ func bench(casesRoot: URL, warmUp: Int, repeats: Int, out: URL) throws {
     var faces = 0
     for frame in 0..<(warmUp + repeats) {
       var clock = Clock()
-      let input = try detection.preprocess(
-        pixels: image.pixels, width: image.width, height: image.height)
+      let input = try c.detectorInput(detection)
       let detectorPre = clock.lap()
       let found = try detection.postprocess(
         regressors: regressors, classificators: classificators, input: input)
@@ -38,8 +38,7 @@ func bench(casesRoot: URL, warmUp: Int, repeats: Int, out: URL) throws {
       var emotionPre = 0.0
       var emotionPost = 0.0
       for (i, face) in found.enumerated() where i < outputs.count {
-        _ = try recognition.preprocess(
-          pixels: image.pixels, width: image.width, height: image.height, face: face)
+        _ = try c.emotionInput(recognition, box: face.box)
         emotionPre += clock.lap()
         _ = try recognition.postprocess(output: outputs[i])
         emotionPost += clock.lap()

@@ -16,11 +16,15 @@ struct ParityCase {
   let detector: DetectorConfig
   let emotion: EmotionConfig
   let image: RGBAImage
+  /// The camera frame of a frame case (case.json "frame"): the core is run on its planes,
+  /// not on `image`.
+  let planes: FramePlanes?
   let cropBoxes: [Box]
 
-  /// Reads `case.json` and `pixels.rgb` (height · width · 3 bytes) of `folder`. The
-  /// interpolation of each stage is the case's `resize` {"detector": …, "emotion": …} when
-  /// present (the reference may run a recipe with another method), else the recipe's.
+  /// Reads `case.json` and `pixels.rgb` (height · width · 3 bytes) of `folder`, and the planes
+  /// of a frame case. The interpolation of each stage is the case's `resize` {"detector": …,
+  /// "emotion": …} when present (the reference may run a recipe with another method), else the
+  /// recipe's.
   init(folder: URL) throws {
     self.folder = folder
     let data = try Data(contentsOf: folder.appendingPathComponent("case.json"))
@@ -62,12 +66,50 @@ struct ParityCase {
     self.detector = detector
     self.emotion = emotion
     self.image = try RGBAImage(pixels: rgba, width: width, height: height)
+    self.planes = try meta["frame"].map { spec in
+      guard let spec = spec as? [String: Any] else {
+        throw HarnessError(description: "\(name): case.json frame is malformed")
+      }
+      return try FramePlanes(spec, folder: folder, name: name)
+    }
     self.cropBoxes = try boxes.map { b in
       guard b.count == 4 else {
         throw HarnessError(description: "\(name): a crop box has \(b.count) values")
       }
       return Box(xmin: b[0], ymin: b[1], xmax: b[2], ymax: b[3])
     }
+  }
+
+  /// The detector input: from the frame's planes in a frame case, else from the RGBA pixels.
+  func detectorInput(_ detection: FaceDetectionWrapper) throws -> DetectionInput {
+    if let planes {
+      return try detection.preprocess(planes.frame)
+    }
+    return try detection.preprocess(pixels: image.pixels, width: image.width, height: image.height)
+  }
+
+  /// The emotion input of a crop box, from the frame or the pixels (as `detectorInput`).
+  func emotionInput(_ recognition: FaceEmotionRecognitionWrapper, box: Box) throws
+    -> EmotionInput
+  {
+    if let planes {
+      return try recognition.preprocess(planes.frame, box: box)
+    }
+    return try recognition.preprocess(
+      pixels: image.pixels, width: image.width, height: image.height, box: box)
+  }
+
+  /// FaceEmotionSteps on the frame or the pixels (as `detectorInput`).
+  func run(
+    _ steps: FaceEmotionSteps, runDetector: (DetectionInput) throws -> DetectorOutputs,
+    runEmotion: (EmotionInput) throws -> [Float]
+  ) throws -> [FaceEmotion] {
+    if let planes {
+      return try steps.run(planes.frame, runDetector: runDetector, runEmotion: runEmotion)
+    }
+    return try steps.run(
+      pixels: image.pixels, width: image.width, height: image.height, runDetector: runDetector,
+      runEmotion: runEmotion)
   }
 
   /// A little-endian float32 file of the case folder.
@@ -157,4 +199,71 @@ func readRGBA(_ file: URL, width: Int, height: Int) throws -> [UInt8] {
     rgba[i * 4 + 2] = rgb[i * 3 + 2]
   }
   return rgba
+}
+
+/// The planes of a frame case (packager/parity/cases.py `write_frame`: plane<i>.bin, bytes;
+/// argb: little-endian int32 with the row stride in pixels) in memory the harness owns, and
+/// the `CameraFrame` over them.
+final class FramePlanes {
+  private let memory: [UnsafeMutableRawBufferPointer]
+  let frame: CameraFrame
+
+  init(_ spec: [String: Any], folder: URL, name: String) throws {
+    guard let format = spec["format"] as? String, let width = spec["width"] as? Int,
+      let height = spec["height"] as? Int, let rotation = spec["rotation"] as? Int,
+      let mirrored = spec["mirrored"] as? Bool, let fullRange = spec["full_range"] as? Bool,
+      let planes = spec["planes"] as? [[String: Any]]
+    else {
+      throw HarnessError(description: "\(name): case.json frame is malformed")
+    }
+    var memory: [UnsafeMutableRawBufferPointer] = []
+    var strides: [(row: Int, pixel: Int)] = []
+    for plane in planes {
+      guard let file = plane["file"] as? String, let row = plane["row_stride"] as? Int,
+        let pixel = plane["pixel_stride"] as? Int
+      else {
+        for m in memory {
+          m.deallocate()
+        }
+        throw HarnessError(description: "\(name): a frame plane is malformed")
+      }
+      let data = try Data(contentsOf: folder.appendingPathComponent(file))
+      let bytes = UnsafeMutableRawBufferPointer.allocate(
+        byteCount: max(data.count, 1), alignment: 4)
+      bytes.copyBytes(from: data)
+      memory.append(bytes)
+      strides.append((row, pixel))
+    }
+    self.memory = memory
+    let base = memory.map { UnsafeRawPointer($0.baseAddress) }
+    func plane(_ i: Int) throws -> UnsafeRawPointer {
+      guard i < base.count, let p = base[i] else {
+        throw HarnessError(description: "\(name): a \(format) frame lacks plane \(i)")
+      }
+      return p
+    }
+    let pixels: CameraFrame.Pixels
+    switch (format, strides.first?.pixel) {
+    case ("argb", 1):
+      pixels = .argb(try plane(0), bytesPerRow: 4 * strides[0].row)
+    case ("rgba", 4):
+      pixels = .rgba(try plane(0), bytesPerRow: strides[0].row)
+    case ("bgra", 4):
+      pixels = .bgra(try plane(0), bytesPerRow: strides[0].row)
+    case ("yuv", 1) where strides.count == 3 && strides[1] == strides[2]:
+      pixels = .yuv(
+        y: try plane(0), u: try plane(1), v: try plane(2), yBytesPerRow: strides[0].row,
+        uvBytesPerRow: strides[1].row, uvPixelStride: strides[1].pixel, fullRange: fullRange)
+    default:
+      throw HarnessError(description: "\(name): unsupported \(format) frame layout \(strides)")
+    }
+    frame = try CameraFrame(
+      pixels, width: width, height: height, rotation: rotation, mirrored: mirrored)
+  }
+
+  deinit {
+    for m in memory {
+      m.deallocate()
+    }
+  }
 }

@@ -13,9 +13,7 @@ import Foundation
 func runCase(_ c: ParityCase, into out: URL) throws {
   try FileManager.default.createDirectory(at: out, withIntermediateDirectories: true)
   let detection = FaceDetectionWrapper(config: c.detector)
-  let image = c.image
-  let input = try detection.preprocess(
-    pixels: image.pixels, width: image.width, height: image.height)
+  let input = try c.detectorInput(detection)
   try writeFloats(input.tensor, to: out.appendingPathComponent("detector_input.f32"))
   let faces = try detection.postprocess(
     regressors: c.floats("regressors.f32"), classificators: c.floats("classificators.f32"),
@@ -32,8 +30,7 @@ func runCase(_ c: ParityCase, into out: URL) throws {
   let recognition = FaceEmotionRecognitionWrapper(config: c.emotion)
   var emotionLines: [String] = []
   for (i, box) in c.cropBoxes.enumerated() {
-    let x = try recognition.preprocess(
-      pixels: image.pixels, width: image.width, height: image.height, box: box)
+    let x = try c.emotionInput(recognition, box: box)
     try writeFloats(x.tensor, to: out.appendingPathComponent("emotion_input_\(i).f32"))
     let result = try recognition.postprocess(output: c.floats("emotion_output_\(i).f32"))
     emotionLines.append(
@@ -54,8 +51,8 @@ func runChain(_ c: ParityCase, into out: URL) throws {
   let steps = FaceEmotionSteps(
     detection: FaceDetectionWrapper(config: c.detector),
     recognition: FaceEmotionRecognitionWrapper(config: c.emotion))
-  let results = try steps.run(
-    pixels: c.image.pixels, width: c.image.width, height: c.image.height,
+  let results = try c.run(
+    steps,
     runDetector: { _ in
       DetectorOutputs(
         regressors: try c.floats("regressors.f32"),

@@ -535,3 +535,13 @@ private final class Results: @unchecked Sendable {
     return values[i]
   }
 }
+
+extension Resampler {
+  /// The resampler on an RGBA image (`RGBAImage.resampled`, the image as an upright frame).
+  static func resample(
+    _ image: RGBAImage, rect: Box, outWidth: Int, outHeight: Int, method: Interpolation,
+    fill: Double
+  ) throws -> [Double] {
+    try image.resampled(rect, width: outWidth, height: outHeight, method: method, fill: fill)
+  }
+}

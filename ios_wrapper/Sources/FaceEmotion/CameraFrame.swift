@@ -1,0 +1,279 @@
+// Runtime library of packager (hand-written, not generated), the same for every recipe.
+
+/// A camera buffer as the camera delivers it — one or three planes with their strides — and the
+/// turn that makes it upright (packager/reference/frames.py, the spec).
+///
+/// Every stage reads the *upright* image: boxes and keypoints come back in its coordinates
+/// (`uprightWidth` × `uprightHeight`). Its pixel (x, y) is buffer pixel `bufferXY(x, y)`,
+/// converted to RGB where the resampler reads it; nothing converts, rotates or copies the
+/// frame. For a buffer of W × H pixels, with x first mirrored (x → W' − 1 − x) when `mirrored`:
+///
+///       0°: (x, y)      90°: (y, H − 1 − x)      180°: (W − 1 − x, H − 1 − y)      270°: (W − 1 − y, x)
+///
+/// Formats (`Pixels`):
+/// - `.argb`: one native-endian 32-bit integer 0xAARRGGBB per pixel (Android's
+///   `Bitmap.getPixels`); alpha is ignored.
+/// - `.rgba`, `.bgra`: bytes R, G, B, A or B, G, R, A per pixel (CoreGraphics RGBA8;
+///   `kCVPixelFormatType_32BGRA`).
+/// - `.yuv`: 4:2:0 Y, U (Cb), V (Cr) planes. Buffer pixel (bx, by) reads Y at
+///   by · yBytesPerRow + bx and U, V at (by >> 1) · uvBytesPerRow + (bx >> 1) · uvPixelStride.
+///   Bi-planar 420f / 420v: u = plane 1, v = plane 1 + 1 byte, uvPixelStride 2. Converted by
+///   BT.601 in integers (u = U − 128, v = V − 128, ">>" flooring, clamp to 0...255; the
+///   constants are `ColorOrder.yuvFullRange` / `yuvVideoRange`):
+///
+///       R = ((Y − off) · s + rv · v + 32768) >> 16
+///       G = ((Y − off) · s − gu · u − gv · v + 32768) >> 16
+///       B = ((Y − off) · s + bu · u + 32768) >> 16
+///
+/// The pointers are read only during the call that takes the frame; they must stay valid (a
+/// `CVPixelBuffer` locked) until it returns, and every pixel of the W × H buffer must be
+/// readable at the strides given.
+public struct CameraFrame {
+  /// The planes of a frame and their strides (in bytes).
+  public enum Pixels {
+    /// 32-bit 0xAARRGGBB integers (native byte order), `bytesPerRow` = 4 · row stride in pixels.
+    case argb(UnsafeRawPointer, bytesPerRow: Int)
+    /// Bytes R, G, B, A.
+    case rgba(UnsafeRawPointer, bytesPerRow: Int)
+    /// Bytes B, G, R, A.
+    case bgra(UnsafeRawPointer, bytesPerRow: Int)
+    /// Three 4:2:0 planes; U and V share their row and pixel strides.
+    case yuv(
+      y: UnsafeRawPointer, u: UnsafeRawPointer, v: UnsafeRawPointer, yBytesPerRow: Int,
+      uvBytesPerRow: Int, uvPixelStride: Int, fullRange: Bool)
+  }
+
+  /// The planes.
+  public let pixels: Pixels
+  /// Buffer width in pixels (before the turn).
+  public let width: Int
+  /// Buffer height in pixels.
+  public let height: Int
+  /// Clockwise degrees that make the buffer upright: 0, 90, 180 or 270 (Android
+  /// `rotationDegrees`).
+  public let rotation: Int
+  /// Flip the upright image left to right (front cameras).
+  public let mirrored: Bool
+
+  /// A frame; throws `FaceWrapperError.invalidImage` for a zero size, a rotation other than
+  /// 0, 90, 180, 270, or strides too small for the width (or too large to index).
+  public init(
+    _ pixels: Pixels, width: Int, height: Int, rotation: Int = 0, mirrored: Bool = false
+  ) throws {
+    guard width > 0, height > 0 else {
+      throw FaceWrapperError.invalidImage("frame has zero size (\(width)×\(height))")
+    }
+    guard [0, 90, 180, 270].contains(rotation) else {
+      throw FaceWrapperError.invalidImage("rotation \(rotation): choose 0, 90, 180 or 270")
+    }
+    // Offsets are Ints that must not overflow; YUV packs two of them into one (Resample.swift).
+    let limit = 1 << 31
+    switch pixels {
+    case .argb(_, let bytesPerRow), .rgba(_, let bytesPerRow), .bgra(_, let bytesPerRow):
+      guard width <= limit / 4, bytesPerRow >= 4 * width, bytesPerRow <= limit / height else {
+        throw FaceWrapperError.invalidImage(
+          "\(bytesPerRow) bytes per row do not fit a \(width)×\(height) frame")
+      }
+    case .yuv(_, _, _, let yBytesPerRow, let uvBytesPerRow, let uvPixelStride, _):
+      let chroma = (width + 1) / 2
+      guard yBytesPerRow >= width, yBytesPerRow <= limit / height, uvPixelStride >= 1,
+        uvPixelStride <= limit / chroma, uvBytesPerRow >= (chroma - 1) * uvPixelStride + 1,
+        uvBytesPerRow <= limit / ((height + 1) / 2)
+      else {
+        throw FaceWrapperError.invalidImage(
+          "strides \(yBytesPerRow), \(uvBytesPerRow), \(uvPixelStride) do not fit a "
+            + "\(width)×\(height) YUV 4:2:0 frame")
+      }
+    }
+    self.pixels = pixels
+    self.width = width
+    self.height = height
+    self.rotation = rotation
+    self.mirrored = mirrored
+  }
+
+  /// A frame turned by an iOS `CGImagePropertyOrientation` raw value (also EXIF's, 1...8)
+  /// instead of a rotation; nil for another value.
+  public init?(_ pixels: Pixels, width: Int, height: Int, orientation: UInt32) throws {
+    guard let (rotation, mirrored) = Self.turn(orientation: orientation) else {
+      return nil
+    }
+    try self.init(pixels, width: width, height: height, rotation: rotation, mirrored: mirrored)
+  }
+
+  /// (rotation, mirrored) of a `CGImagePropertyOrientation` raw value (frames.ORIENTATIONS):
+  /// 1 up, 2 up mirrored, 3 down, 4 down mirrored, 5 left mirrored, 6 right, 7 right mirrored,
+  /// 8 left; nil for another value.
+  public static func turn(orientation: UInt32) -> (rotation: Int, mirrored: Bool)? {
+    switch orientation {
+    case 1: return (0, false)
+    case 2: return (0, true)
+    case 3: return (180, false)
+    case 4: return (180, true)
+    case 5: return (90, true)
+    case 6: return (90, false)
+    case 7: return (270, true)
+    case 8: return (270, false)
+    default: return nil
+    }
+  }
+
+  /// Width of the upright image.
+  public var uprightWidth: Int { rotation % 180 == 0 ? width : height }
+  /// Height of the upright image.
+  public var uprightHeight: Int { rotation % 180 == 0 ? height : width }
+
+  /// The buffer pixel of upright pixel (x, y) (the type's documentation).
+  public func bufferXY(_ x: Int, _ y: Int) -> (x: Int, y: Int) {
+    let xm = mirrored ? uprightWidth - 1 - x : x
+    switch rotation {
+    case 90: return (y, height - 1 - xm)
+    case 180: return (width - 1 - xm, height - 1 - y)
+    case 270: return (width - 1 - y, xm)
+    default: return (xm, y)
+    }
+  }
+
+  /// Where an upright axis lies in the buffer: upright coordinate k is buffer coordinate
+  /// origin + sign · k along the buffer's columns (`alongRow`) or rows.
+  struct Axis {
+    let alongRow: Bool
+    let origin: Int
+    let sign: Int
+  }
+
+  /// The buffer axis of the upright x axis (`vertical` false) or y axis (the table in the
+  /// type's documentation): every turn and mirror moves each upright axis onto one buffer axis,
+  /// so a pixel's offset is the sum of a column term and a row term, each computed once per tap
+  /// (Resample.swift).
+  func axis(vertical: Bool) -> Axis {
+    let (w, h) = (width - 1, height - 1)
+    if vertical {
+      switch rotation {
+      case 90: return Axis(alongRow: true, origin: 0, sign: 1)
+      case 180: return Axis(alongRow: false, origin: h, sign: -1)
+      case 270: return Axis(alongRow: true, origin: w, sign: -1)
+      default: return Axis(alongRow: false, origin: 0, sign: 1)
+      }
+    }
+    let a: Axis
+    switch rotation {
+    case 90: a = Axis(alongRow: false, origin: h, sign: -1)
+    case 180: a = Axis(alongRow: true, origin: w, sign: -1)
+    case 270: a = Axis(alongRow: false, origin: 0, sign: 1)
+    default: a = Axis(alongRow: true, origin: 0, sign: 1)
+    }
+    guard mirrored else {
+      return a
+    }
+    return Axis(alongRow: a.alongRow, origin: a.origin + a.sign * (uprightWidth - 1), sign: -a.sign)
+  }
+
+  /// The part of a tap's offset that upright coordinate k (in 0..<size of that axis) on
+  /// `axis` contributes: bytes for packed formats; for `.yuv`, the luma offset plus the chroma
+  /// offset shifted left by 32 (both below 2^31: `init` checks the strides).
+  func term(_ axis: Axis, _ k: Int) -> Int {
+    let c = axis.origin + axis.sign * k
+    switch pixels {
+    case .argb(_, let bytesPerRow), .rgba(_, let bytesPerRow), .bgra(_, let bytesPerRow):
+      return axis.alongRow ? c * 4 : c * bytesPerRow
+    case .yuv(_, _, _, let yBytesPerRow, let uvBytesPerRow, let uvPixelStride, _):
+      let luma = axis.alongRow ? c : c * yBytesPerRow
+      let chroma = axis.alongRow ? (c >> 1) * uvPixelStride : (c >> 1) * uvBytesPerRow
+      return luma | chroma << 32
+    }
+  }
+}
+
+/// Reads the R, G, B values of one pixel at an offset made of `CameraFrame.term`s: one type per
+/// format, so that the resampler's loops are specialized for each (no dispatch per pixel).
+protocol PixelReader {
+  func rgb(_ offset: Int) -> (Int, Int, Int)
+}
+
+/// Bytes R, G, B at offset, +1, +2 (`.rgba`; `.argb` on a big-endian machine, one byte on).
+struct RGBReader: PixelReader {
+  let base: UnsafeRawPointer
+
+  @inline(__always)
+  func rgb(_ offset: Int) -> (Int, Int, Int) {
+    (
+      Int(base.load(fromByteOffset: offset, as: UInt8.self)),
+      Int(base.load(fromByteOffset: offset &+ 1, as: UInt8.self)),
+      Int(base.load(fromByteOffset: offset &+ 2, as: UInt8.self))
+    )
+  }
+}
+
+/// Bytes B, G, R at offset, +1, +2 (`.bgra`; `.argb` on a little-endian machine).
+struct BGRReader: PixelReader {
+  let base: UnsafeRawPointer
+
+  @inline(__always)
+  func rgb(_ offset: Int) -> (Int, Int, Int) {
+    (
+      Int(base.load(fromByteOffset: offset &+ 2, as: UInt8.self)),
+      Int(base.load(fromByteOffset: offset &+ 1, as: UInt8.self)),
+      Int(base.load(fromByteOffset: offset, as: UInt8.self))
+    )
+  }
+}
+
+/// BT.601 YUV → RGB of one pixel (`CameraFrame`'s documentation); the offset holds the luma
+/// offset in its low 32 bits and the chroma offset above.
+struct YUVReader: PixelReader {
+  let y: UnsafeRawPointer
+  let u: UnsafeRawPointer
+  let v: UnsafeRawPointer
+  let scale: Int
+  let vr: Int
+  let ug: Int
+  let vg: Int
+  let ub: Int
+  let yOffset: Int
+
+  init(y: UnsafeRawPointer, u: UnsafeRawPointer, v: UnsafeRawPointer, fullRange: Bool) {
+    self.y = y
+    self.u = u
+    self.v = v
+    let c = fullRange ? ColorOrder.yuvFullRange : ColorOrder.yuvVideoRange
+    (scale, vr, ug, vg, ub, yOffset) = (c[0], c[1], c[2], c[3], c[4], c[5])
+  }
+
+  @inline(__always)
+  func rgb(_ offset: Int) -> (Int, Int, Int) {
+    let chroma = offset &>> 32
+    let luma = Int(y.load(fromByteOffset: offset & 0xFFFF_FFFF, as: UInt8.self))
+    let cu = Int(u.load(fromByteOffset: chroma, as: UInt8.self)) &- 128
+    let cv = Int(v.load(fromByteOffset: chroma, as: UInt8.self)) &- 128
+    let base = (luma &- yOffset) &* scale &+ 32768
+    return (
+      clamp((base &+ vr &* cv) &>> 16), clamp((base &- ug &* cu &- vg &* cv) &>> 16),
+      clamp((base &+ ub &* cu) &>> 16)
+    )
+  }
+
+  @inline(__always)
+  private func clamp(_ x: Int) -> Int {
+    min(max(x, 0), 255)
+  }
+}
+
+extension RGBAImage {
+  /// `body` with this image as a frame (`.rgba`, tightly packed) turned by `rotation`
+  /// (clockwise degrees: 0, 90, 180, 270) and `mirrored`: e.g. a CGImage drawn as it is stored,
+  /// with its orientation, read upright by the wrappers' frame entry points.
+  public func withFrame<T>(
+    rotation: Int = 0, mirrored: Bool = false, _ body: (CameraFrame) throws -> T
+  ) throws -> T {
+    try pixels.withUnsafeBytes { bytes in
+      guard let base = bytes.baseAddress else {
+        throw FaceWrapperError.invalidImage("image has no pixels")
+      }
+      let frame = try CameraFrame(
+        .rgba(base, bytesPerRow: width * 4), width: width, height: height, rotation: rotation,
+        mirrored: mirrored)
+      return try body(frame)
+    }
+  }
+}
