@@ -10,7 +10,7 @@ import java.lang.management.ManagementFactory
 private val STAGES = listOf("detector_pre_ms", "detector_post_ms", "emotion_pre_ms", "emotion_post_ms", "pre_post_ms")
 
 /**
- * The benchmark protocol both harnesses share (packager/parity/benchframes.py): for every case,
+ * The benchmark protocol both harnesses share (packager/parity/harness_bench.py): for every case,
  * [warmup] untimed frames, then the median milliseconds over [repeats] frames of detector pre-
  * and post-processing and, per face, emotion pre- and post-processing, and the bytes the
  * benchmark thread allocated per timed frame (`alloc_bytes_per_frame`, HotSpot's per-thread

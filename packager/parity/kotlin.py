@@ -29,8 +29,8 @@ from packager.cache import cache_dir
 from packager.codegen import kotlin as kotlin_settings
 from packager.errors import PackagerError
 from packager.parity import cases
-from packager.parity import benchframes
-from packager.parity.benchframes import BENCH_SIZES, bench_main
+from packager.parity import harness_bench
+from packager.parity.harness_bench import BENCH_SIZES, bench_main
 
 HARNESS_DIR = Path(__file__).resolve().parents[2] / "android_wrapper" / "harness"
 MAIN_CLASS = "dev.packager.face.harness.MainKt"
@@ -161,7 +161,7 @@ def resample(image, jobs: list[dict]) -> list:
 def benchmark(repeats: int = 30) -> dict:
     """Kotlin pre- plus post-processing per frame (JIT-warm JVM) against the reference
     pipeline's model inference on the same machine, at each of ``BENCH_SIZES``
-    (``benchframes.benchmark``: the protocol both harnesses share).
+    (``harness_bench.benchmark``: the protocol both harnesses share).
 
     Returns ``{"repeats": n, "warmup": w, "sizes": {"640x480": {"width", "height", "faces",
     "kotlin_pre_post_ms", "reference_inference_ms", "ratio", "reference_pre_post_ms",
@@ -171,7 +171,7 @@ def benchmark(repeats: int = 30) -> dict:
     the models it surrounds); kotlin_alloc_bytes_per_frame = heap bytes the benchmark thread
     allocated per timed frame (HotSpot's per-thread counter, after the warm-up).
     """
-    return benchframes.benchmark("kotlin", _run_bench, repeats)
+    return harness_bench.benchmark("kotlin", _run_bench, repeats)
 
 
 def _run_bench(cases_root: Path, warmup: int, repeats: int, out: Path) -> None:

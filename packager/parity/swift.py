@@ -25,8 +25,8 @@ from packager import codegen
 from packager.cache import cache_dir
 from packager.errors import PackagerError
 from packager.parity import cases
-from packager.parity import benchframes
-from packager.parity.benchframes import BENCH_SIZES, STAGES, bench_main
+from packager.parity import harness_bench
+from packager.parity.harness_bench import BENCH_SIZES, STAGES, bench_main
 
 PACKAGE = Path(__file__).resolve().parents[2] / "ios_wrapper"
 HARNESS = "ParityHarness"
@@ -148,7 +148,7 @@ def resample(image, jobs: list[dict]) -> list:
 def benchmark(repeats: int = 30) -> dict:
     """Swift pre- plus post-processing per frame (release build) against the reference
     pipeline's model inference on the same machine, at each of ``BENCH_SIZES``
-    (``benchframes.benchmark``: the protocol both harnesses share, the same frames as Kotlin's).
+    (``harness_bench.benchmark``: the protocol both harnesses share, the same frames as Kotlin's).
 
     Returns ``{"repeats": n, "warmup": w, "sizes": {"640x480": {"width", "height", "faces",
     "swift_pre_post_ms", "reference_inference_ms", "ratio", "reference_pre_post_ms",
@@ -157,7 +157,7 @@ def benchmark(repeats: int = 30) -> dict:
     over ``repeats`` frames; ratio = swift_pre_post_ms / reference_inference_ms (below 1: pre+post
     costs less than the models it surrounds).
     """
-    return benchframes.benchmark("swift", _run_bench, repeats)
+    return harness_bench.benchmark("swift", _run_bench, repeats)
 
 
 def _run_bench(cases_root: Path, warmup: int, repeats: int, out: Path) -> None:

@@ -28,8 +28,8 @@ def bench(kotlin_classes, prepared_default) -> dict:
 
 
 def test_benchmark_reports_every_size(bench):
-    assert bench["repeats"] == REPEATS and bench["warmup"] == kotlin.benchframes.WARMUP_FRAMES
-    assert list(bench["sizes"]) == list(kotlin.benchframes.bench_frames("kotlin"))
+    assert bench["repeats"] == REPEATS and bench["warmup"] == kotlin.harness_bench.WARMUP_FRAMES
+    assert list(bench["sizes"]) == list(kotlin.harness_bench.bench_frames("kotlin"))
     assert [n for n in bench["sizes"] if n.endswith(" nv21")] == ["640x480 nv21", "1920x1080 nv21"]
     for name, r in bench["sizes"].items():
         w, h = map(int, name.split()[0].split("x"))

@@ -12,8 +12,8 @@ from packager.parity import swift
 
 def test_benchmark_runs_and_reports_every_size(prepared_default):
     result = swift.benchmark(repeats=2)
-    assert result["repeats"] == 2 and result["warmup"] == swift.benchframes.WARMUP_FRAMES
-    assert list(result["sizes"]) == list(swift.benchframes.bench_frames("swift"))
+    assert result["repeats"] == 2 and result["warmup"] == swift.harness_bench.WARMUP_FRAMES
+    assert list(result["sizes"]) == list(swift.harness_bench.bench_frames("swift"))
     assert [n for n in result["sizes"] if n.endswith(" nv12")] == ["640x480 nv12", "1920x1080 nv12"]
     for name, row in result["sizes"].items():
         w, h = map(int, name.split()[0].split("x"))

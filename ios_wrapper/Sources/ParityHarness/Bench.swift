@@ -3,7 +3,7 @@
 import FaceEmotion
 import Foundation
 
-/// The benchmark protocol both harnesses share (packager/parity/benchframes.py): for each case
+/// The benchmark protocol both harnesses share (packager/parity/harness_bench.py): for each case
 /// folder under `casesRoot`, `warmUp` untimed frames then `repeats` timed ones of: detector
 /// preprocess, detector postprocess, then for every face emotion preprocess and postprocess
 /// (model outputs read from the case; a frame case is run on its planes, with the frame entry

@@ -2,7 +2,7 @@
 // its results for packager/parity/compare.py; in bench mode, times pre- plus post-processing.
 //
 //   ParityHarness CASES_ROOT OUT_ROOT
-//   ParityHarness --bench CASES_ROOT WARMUP REPEATS OUT.json   (packager/parity/benchframes.py)
+//   ParityHarness --bench CASES_ROOT WARMUP REPEATS OUT.json   (packager/parity/harness_bench.py)
 //   ParityHarness --resample JOBS.json OUT_DIR   (the resampler alone, Resampling.swift)
 
 import FaceEmotion
