@@ -107,22 +107,11 @@ def context(
 ) -> dict:
     """The template context: the recipes as plain data, plus derived constants.  Every recipe is
     rendered; the defaults are the models a bundle ships."""
-    dets = []
-    for r in detectors:
-        d = dataclasses.asdict(r)
-        d["input_size"] = r.input_size
-        d["num_anchors"] = r.num_anchors
-        dets.append(d)
-    if default_detector not in {r.name for r in detectors}:
-        raise PackagerError(f"default detector recipe {default_detector!r} is not among the rendered ones")
-    emos = []
-    for r in emotions:
-        e = dataclasses.asdict(r)
-        e["size"] = r.size
-        e["channels"] = r.channels
-        emos.append(e)
-    if default_emotion not in {r.name for r in emotions}:
-        raise PackagerError(f"default emotion recipe {default_emotion!r} is not among the rendered ones")
+    for kind, default, rendered in (("detector", default_detector, detectors), ("emotion", default_emotion, emotions)):
+        if default not in {r.name for r in rendered}:
+            raise PackagerError(f"default {kind} recipe {default!r} is not among the rendered ones")
+    dets = [dict(dataclasses.asdict(r), input_size=r.input_size, num_anchors=r.num_anchors) for r in detectors]
+    emos = [dict(dataclasses.asdict(r), size=r.size, channels=r.channels) for r in emotions]
     return {
         "detectors": dets,
         "emotions": emos,
