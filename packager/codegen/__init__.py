@@ -32,6 +32,7 @@ import jinja2
 
 from packager import recipes
 from packager.errors import PackagerError
+from packager.export import ort as ort_export
 from packager.reference import emotion as ref_emotion
 from packager.reference import frames as ref_frames
 from packager.reference import resample as ref_resample
@@ -119,6 +120,10 @@ def context(
         "default_detector": default_detector,
         "gray_weights": ref_emotion.GRAY_WEIGHTS,
         "yuv": {"full": ref_frames.YUV_COEFFICIENTS[True], "video": ref_frames.YUV_COEFFICIENTS[False]},
+        # The on-device self-check (samples shipped with --self-check) compares a CPU session's
+        # outputs with the bundled expected outputs, max |a - b| / max(1, max |expected|) per output
+        # (packager.difference.scaled_diff), within the limit the build verified the .ort with.
+        "self_check_tolerance": ort_export.FP32_TOLERANCE,
         "resample_limits": {"max_step": ref_resample.MAX_STEP, "max_coordinate": ref_resample.MAX_COORDINATE,
                             "fraction_bits": ref_resample.FRACTION_BITS, "max_subsamples": ref_resample.MAX_SUBSAMPLES},
     }

@@ -178,6 +178,13 @@ internal val YUV_FULL_RANGE: IntArray = intArrayOf(65536, 91881, 22554, 46802, 1
 internal val YUV_VIDEO_RANGE: IntArray = intArrayOf(76309, 104597, 25675, 53279, 132201, 16)
 
 /**
+ * Self-check limit (`packager build --self-check`): a CPU session's outputs on a bundled sample may
+ * differ from the bundled expected outputs by at most this, max |a - b| / max(1, max |expected|)
+ * per output (as the build verified the .ort file).
+ */
+const val SELF_CHECK_TOLERANCE: Double = 0.0001
+
+/**
  * Largest resampling step in source pixels per output pixel. A longer step would make the tap
  * loops run for seconds, so such rectangles are refused with IllegalArgumentException.
  */
