@@ -65,6 +65,12 @@ GROUP_NAMES = ["group3", "group4_1080p"]
 FRAME_IMAGES = ["astronaut", "two_faces", "portrait"]
 FRAME_CASES = [(image, layout, rotation, False) for layout in frames.LAYOUTS for rotation in frames.ROTATIONS
                for image in FRAME_IMAGES] + [("portrait", layout, 90, True) for layout in frames.LAYOUTS]
+#: The 4:2:0 layouts once more on a 128×128 face (lfw0), whose letterbox takes one bilinear
+#: sub-sample per axis (step 1): every other frame case downscales (two sub-samples), and the YUV
+#: loops have a path of their own for each count. Every rotation, plain and mirrored.
+YUV_LAYOUTS = tuple(layout for layout in frames.LAYOUTS if layout in ("i420", "nv12", "nv21"))
+FRAME_CASES += [("lfw0", layout, rotation, mirrored) for layout in YUV_LAYOUTS for rotation in frames.ROTATIONS
+                for mirrored in (False, True)]
 
 
 def frame_case_name(image: str, layout: str, rotation: int, mirrored: bool) -> str:
