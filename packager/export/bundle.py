@@ -104,7 +104,8 @@ project first; do not edit it.
    processed resources, flat in its resource bundle, where `FaceEmotionPipeline()` finds them.
 
 Or, in another package's `Package.swift`: `.package(path: "<path to this folder>")` and the
-product `.product(name: "FaceEmotion", package: "FaceEmotion")`.
+product `.product(name: "FaceEmotion", package: "ios")` (a local package is named after its
+folder: use the folder's name if you copy it elsewhere).
 """
 
 #: The literal integration steps of each target's bundle README.

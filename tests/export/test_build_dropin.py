@@ -213,7 +213,7 @@ let package = Package(
   name: "App",
   dependencies: [.package(path: {path}{traits})],
   targets: [
-    .executableTarget(name: "App", dependencies: [.product(name: "FaceEmotion", package: "FaceEmotion")])
+    .executableTarget(name: "App", dependencies: [.product(name: "FaceEmotion", package: {identity})])
   ]
 )
 """
@@ -232,7 +232,8 @@ def test_ios_package_is_a_local_dependency_of_an_app(default_build, tmp_path):
     traits = ", traits: []" if _swift_flags(package) else ""
     app = tmp_path / "app"
     (app / "Sources/App").mkdir(parents=True)
-    (app / "Package.swift").write_text(CONSUMER.replace("{path}", json.dumps(str(package))).replace("{traits}", traits))
+    (app / "Package.swift").write_text(CONSUMER.replace("{path}", json.dumps(str(package))).replace("{traits}", traits)
+                                       .replace("{identity}", json.dumps(package.name)))
     (app / "Sources/App/main.swift").write_text(CONSUMER_MAIN)
     _swift("build", "--package-path", str(app), "--scratch-path", str(tmp_path / "build"))
     exe = next(p for p in (tmp_path / "build").rglob("App") if p.is_file() and p.stat().st_mode & 0o111)
@@ -241,7 +242,7 @@ def test_ios_package_is_a_local_dependency_of_an_app(default_build, tmp_path):
     assert manifest.problems(package) == []
     readme = (package / layout.README).read_text()
     assert "Add Package Dependencies" in readme and "Add Local" in readme
-    assert '.product(name: "FaceEmotion", package: "FaceEmotion")' in readme
+    assert f'.product(name: "FaceEmotion", package: "{package.name}")' in readme
     assert f"`{layout.TARGETS['ios'].models}/`" in readme
 
 
