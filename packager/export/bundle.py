@@ -115,11 +115,13 @@ STEPS = {"android": _ANDROID_STEPS, "ios": _IOS_STEPS}
 def readme(t: Target, models: dict[str, art.Artifacts], self_check: bool = False) -> str:
     lines = [f"# Face pipeline: {t.kind}", "", STEPS[t.name], "## What is here", "",
              f"- `{t.models}/`: the models the app loads"
-             + (" and the fp32 self-check samples (built with `--self-check`)." if self_check else "."),
-             f"- `{layout.SAMPLES}/`: a sample input per model (the astronaut photo, preprocessed) and the "
-             "expected outputs, for a self-check; not part of the app"
-             + (" (the fp32 ones are also in the app: `--self-check`)." if self_check else
-                " (`packager build --self-check` also puts the fp32 ones next to the models)."),
+             + (" and the fp32 self-check samples (built with `--self-check`), which the pipeline's `selfCheck()` "
+                "runs on the device." if self_check else "."),
+             f"- `{layout.SAMPLES}/`: per model the sample input (the astronaut photo, preprocessed) and the expected "
+             "outputs, outside the app"
+             + (" (the fp32 ones are also in the app)." if self_check else
+                "; `packager build --self-check` also puts the fp32 ones next to the models, for the pipeline's "
+                "on-device `selfCheck()`."),
              "- `required_operators.config`: operators for a reduced ONNX Runtime build "
              "(`--minimal_build extended --include_ops_by_config`).",
              "- `manifest.json`: shapes, preprocessing, labels, provider coverage, parity, where every file is and its sha256.",
