@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from packager import __version__, recipes
+from packager import __version__, layout, recipes
 from packager.errors import PackagerError
 from packager.progress import Progress
 
@@ -18,20 +18,22 @@ EPILOG = """examples:
   packager build --target all                  Android and iOS bundles into dist/
 """
 
-BUILD_DESCRIPTION = """\
+_ANDROID, _IOS = layout.TARGETS["android"], layout.TARGETS["ios"]
+
+BUILD_DESCRIPTION = f"""\
 Convert the detector and the emotion model to ONNX Runtime's mobile format (.ort) for NNAPI
 (Android) and CoreML (iOS), rewrite graphs those providers would split, verify every artifact
 against its source on real photos, and write one bundle per target, ready to add to an app
 without editing it:
 
-  DIR/android   an Android library module: build.gradle.kts, src/main/kotlin/ (the wrappers),
-                src/main/assets/ (the .ort models, merged into the app's assets)
-  DIR/ios       a Swift package: Package.swift, Sources/FaceEmotion/ (the wrappers),
-                Sources/FaceEmotion/Resources/ (the .ort models, in the package's Bundle.module)
+  DIR/android   an {_ANDROID.kind}: build.gradle.kts, src/main/kotlin/ (the wrappers),
+                {_ANDROID.models}/ (the .ort models, merged into the app's assets)
+  DIR/ios       a {_IOS.kind}: Package.swift, Sources/FaceEmotion/ (the wrappers),
+                {_IOS.models}/ (the .ort models, in the package's Bundle.module)
 
 Each bundle also holds README.md (the integration steps), manifest.json (what every file is,
-with its sha256), required_operators.config and samples/ (per model a sample input and the
-expected outputs, kept out of the app unless --self-check). DIR/report.html shows the build.
+with its sha256), required_operators.config and {layout.SAMPLES}/ (per model a sample input and
+the expected outputs, kept out of the app unless --self-check). DIR/report.html shows the build.
 Bundles are replaced atomically: a failed build leaves the previous ones untouched.
 """
 

@@ -89,7 +89,7 @@ copy it into your project first; do not edit it.
    }
    ```
 
-3. Sync Gradle. The models in `src/main/assets/` are merged into the app's assets, where
+3. Sync Gradle. The models in `{models}/` are merged into the app's assets, where
    `FaceEmotionPipeline.fromAssets(context)` finds them.
 """
 
@@ -100,7 +100,7 @@ project first; do not edit it.
 
 1. In Xcode: File ▸ Add Package Dependencies… ▸ Add Local… and choose this folder.
 2. Add the `FaceEmotion` library to your app target (Frameworks, Libraries, and Embedded Content).
-3. `import FaceEmotion`. The models in `Sources/FaceEmotion/Resources/` are the package's
+3. `import FaceEmotion`. The models in `{models}/` are the package's
    processed resources, flat in its resource bundle, where `FaceEmotionPipeline()` finds them.
 
 Or, in another package's `Package.swift`: `.package(path: "<path to this folder>")` and the
@@ -108,12 +108,12 @@ product `.product(name: "FaceEmotion", package: "ios")` (a local package is name
 folder: use the folder's name if you copy it elsewhere).
 """
 
-#: The literal integration steps of each target's bundle README.
+#: The literal integration steps of each target's bundle README (``{models}``: its models folder).
 STEPS = {"android": _ANDROID_STEPS, "ios": _IOS_STEPS}
 
 
 def readme(t: Target, models: dict[str, art.Artifacts], self_check: bool = False) -> str:
-    lines = [f"# Face pipeline: {t.kind}", "", STEPS[t.name], "## What is here", "",
+    lines = [f"# Face pipeline: {t.kind}", "", STEPS[t.name].replace("{models}", t.models), "## What is here", "",
              f"- `{t.models}/`: the models the app loads"
              + (" and the fp32 self-check samples (built with `--self-check`), which the pipeline's `selfCheck()` "
                 "runs on the device." if self_check else "."),

@@ -62,3 +62,22 @@ def test_two_outputs_with_the_same_file_name_are_refused():
     """``a/b`` and ``a:b`` are both ``a_b`` in a file name: one would overwrite the other."""
     with pytest.raises(PackagerError, match="two bundle files would be named"):
         bundle.bundle_files(layout.TARGETS["android"], _models(emotion_outputs=("a/b", "a:b")))
+
+
+def test_bundle_readme_steps_name_the_layout_folders():
+    """The integration steps are literal: the models folder each README names is the layout's."""
+    for name, t in layout.TARGETS.items():
+        steps = bundle.STEPS[name].replace("{models}", t.models)
+        assert f"`{t.models}/`" in steps and "{" + "models}" not in steps
+    assert 'project(":face").projectDir = file("<path to this folder>")' in bundle.STEPS["android"]
+    assert "Add Package Dependencies" in bundle.STEPS["ios"] and "Add Local" in bundle.STEPS["ios"]
+
+
+def test_build_help_teaches_the_bundles_and_the_self_check_flag():
+    from packager_cli import packager
+
+    out = packager("build", "--help").stdout
+    for t in layout.TARGETS.values():
+        assert t.kind in out and f"{t.models}/" in out
+    assert "--self-check" in out and "selfCheck()" in out
+    assert 'include(":face")' in out and 'implementation(project(":face"))' in out and "Add Local" in out
