@@ -38,16 +38,19 @@ def bundle_files(t: Target, models: dict[str, art.Artifacts], self_check: bool =
     ones also in ``t.models`` (paths ``in_app``)."""
     files, paths = {}, {}
     for role, a in models.items():
+        input_file = layout.sample_input(role)
+        output_files = {name: layout.sample_output(role, name) for name in a.sample_outputs}
+        data = {input_file: _npy(a.sample_input), **{output_files[n]: _npy(v) for n, v in a.sample_outputs.items()}}
+
+        def place(where) -> dict:
+            """The fp32 samples at ``where(file name)``: their bundle paths."""
+            return {"input": _add(files, where(input_file), data[input_file]),
+                    "outputs": {n: _add(files, where(f), data[f]) for n, f in output_files.items()}}
+
         p = {"fp32": _add(files, t.model_path(layout.model_file(role)), a.ort)}
-        samples = {layout.sample_input(role): _npy(a.sample_input)}
-        outputs = {name: layout.sample_output(role, name) for name in a.sample_outputs}
-        samples.update({outputs[name]: _npy(value) for name, value in a.sample_outputs.items()})
-        p["sample_input"] = _add(files, layout.sample_path(layout.sample_input(role)), samples[layout.sample_input(role)])
-        p["sample_outputs"] = {name: _add(files, layout.sample_path(f), samples[f]) for name, f in outputs.items()}
-        p["in_app"] = None
-        if self_check:
-            p["in_app"] = {"input": _add(files, t.model_path(layout.sample_input(role)), samples[layout.sample_input(role)]),
-                           "outputs": {name: _add(files, t.model_path(f), samples[f]) for name, f in outputs.items()}}
+        outside = place(layout.sample_path)
+        p["sample_input"], p["sample_outputs"] = outside["input"], outside["outputs"]
+        p["in_app"] = place(t.model_path) if self_check else None
         if a.int8 is not None:
             p["int8"] = _add(files, t.model_path(layout.model_file(role, int8=True)), a.int8["ort"])
             p["int8_sample_outputs"] = {
