@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from packager import __version__, recipes
+from packager import __version__, layout, recipes
 from packager.errors import PackagerError
 from packager.progress import Progress
 
@@ -16,6 +16,39 @@ EPILOG = """examples:
   packager run photo.jpg --emotion-recipe emotion-ferplus --emotion-model emotion-ferplus-8.onnx
   packager run group.jpg --detector blazeface-full-range    distant faces (group photos)
   packager build --target all                  Android and iOS bundles into dist/
+"""
+
+_ANDROID, _IOS = layout.TARGETS["android"], layout.TARGETS["ios"]
+
+BUILD_DESCRIPTION = f"""\
+Convert the detector and the emotion model to ONNX Runtime's mobile format (.ort) for NNAPI
+(Android) and CoreML (iOS), rewrite graphs those providers would split, verify every artifact
+against its source on real photos, and write one bundle per target, ready to add to an app
+without editing it:
+
+  DIR/android   an {_ANDROID.kind}: build.gradle.kts, src/main/kotlin/ (the wrappers),
+                {_ANDROID.models}/ (the .ort models, merged into the app's assets)
+  DIR/ios       a {_IOS.kind}: Package.swift, Sources/FaceEmotion/ (the wrappers),
+                {_IOS.models}/ (the .ort models, in the package's Bundle.module)
+
+Each bundle also holds README.md (the integration steps), manifest.json (what every file is,
+with its sha256), required_operators.config and {layout.SAMPLES}/ (per model a sample input and
+the expected outputs, kept out of the app unless --self-check). DIR/report.html shows the build.
+Bundles are replaced atomically: a failed build leaves the previous ones untouched.
+"""
+
+BUILD_EPILOG = """\
+examples:
+  packager build                               both bundles into dist/
+  packager build --target ios --quantize int8  also the int8 models
+  packager build --self-check                  samples in the app too, for selfCheck() on the device
+
+then, Android (settings.gradle.kts, then the app's build.gradle.kts):
+  include(":face")
+  project(":face").projectDir = file("dist/android")
+  dependencies { implementation(project(":face")) }
+iOS (Xcode): File > Add Package Dependencies... > Add Local... > dist/ios, then add the
+  FaceEmotion library to the app target
 """
 
 
@@ -110,17 +143,19 @@ def parser() -> argparse.ArgumentParser:
 def _add_build(sub) -> None:
     b = sub.add_parser(
         "build", help="build verified mobile bundles for Android and iOS",
-        description="Convert the detector and the emotion model to ONNX Runtime's mobile format (.ort) "
-        "for NNAPI (Android) and CoreML (iOS), rewrite graphs those providers would split, verify every "
-        "artifact against its source on real photos, and write one bundle per target: models, sample "
-        "inputs/outputs, required_operators.config, manifest.json and the wrapper sources. Bundles are "
-        "replaced atomically: a failed build leaves the previous ones untouched.",
+        description=BUILD_DESCRIPTION, epilog=BUILD_EPILOG,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     b.add_argument("--target", choices=["android", "ios", "all"], default="all", help="which bundle(s) (default: %(default)s)")
     b.add_argument("--out", default="dist", metavar="DIR", help="output folder; bundles go to DIR/android, DIR/ios (default: %(default)s)")
     b.add_argument("--quantize", choices=["int8"], help="also ship int8 (QDQ) models, calibrated on real face photos")
     b.add_argument("--min-int8-agreement", type=float, default=95.0, metavar="PCT",
                    help="fail when an int8 model agrees with fp32 on less than PCT%% of held-out inputs (default: %(default)g)")
+    b.add_argument("--self-check", action="store_true",
+                   help="also put the fp32 sample input and expected outputs next to the models (the app's "
+                   "assets / the package's resources; a few hundred kB), so the wrappers' selfCheck() can run "
+                   "the models on the device and compare; without it the samples are only in the bundle's "
+                   "samples/ folder, outside the app")
     b.add_argument("--json", action="store_true", help="print the summary as JSON")
     b.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     _add_model_options(b)
@@ -175,7 +210,8 @@ def dispatch(args: argparse.Namespace) -> int:
 
         targets = ["android", "ios"] if args.target == "all" else [args.target]
         return build_command(targets, args.out, args.quantize, args.min_int8_agreement, args.emotion_recipe,
-                             args.emotion_model, args.json, progress, detector=args.detector)
+                             args.emotion_model, args.json, progress, detector=args.detector,
+                             self_check=args.self_check)
     raise AssertionError(args.command)
 
 

@@ -1,18 +1,37 @@
 """Where every file of a bundle goes: the one table that the build, codegen, bench and tests read.
 
-Bundle layout (``<out>/android``; iOS the same with ``Resources/`` and ``swift/``)::
+A bundle is the project an app developer adds as it is, without editing it: ``<out>/android`` is
+an Android library module, ``<out>/ios`` a Swift package.  Their models sit where the platform
+looks for them (``Target.models``: merged into the app's assets / ``Bundle.module``), each file
+under a unique flat name, so an app can never get two resources of the same name.  The self-check
+samples stay outside the app (``SAMPLES``) unless the build is asked for them (``packager build
+--self-check``: then the fp32 ones are also next to the models, same names)::
 
-    README.md                      where each part goes in an app
-    manifest.json                  see ``packager.export.manifest``
-    required_operators.config      operator list for a reduced ONNX Runtime build
-    assets/                        the models folder: copy into app/src/main/assets/
-      face_detection.ort             (iOS: Resources/, added to the app target)
-      face_emotion_recognition.ort
-      face_detection.int8.ort, face_emotion_recognition.int8.ort     (--quantize int8)
-      samples/<model>/input.npy, samples/<model>/<output name>.npy  (astronaut photo)
-      samples/<model>/int8/<output name>.npy                       (with --quantize int8)
-    kotlin/                        wrapper sources (iOS: swift/): the runtime library + the generated
-                                   Recipes.kt/.swift, or a README saying why they are missing
+    <out>/android/                          Android library module (include it from settings.gradle.kts)
+      build.gradle.kts, consumer-rules.pro
+      src/main/AndroidManifest.xml
+      src/main/kotlin/dev/packager/face/    the runtime library + the generated Recipes.kt
+      src/main/assets/                      Target.models: merged into the app's assets
+        face_detection.ort, face_emotion_recognition.ort
+        face_detection.int8.ort, face_emotion_recognition.int8.ort      (--quantize int8)
+        <model>.sample_input.npy, <model>.sample_output.<output>.npy    (--self-check)
+      samples/                              SAMPLES: not part of the app
+        <model>.sample_input.npy            the model's input for the astronaut photo
+        <model>.sample_output.<output>.npy  the source model's output, one file per output
+        <model>.int8.sample_output.<output>.npy   the int8 model's own outputs (--quantize int8)
+      README.md                             how to add it to an app, what each file is
+      manifest.json                         see ``packager.export.manifest``
+      required_operators.config             operator list for a reduced ONNX Runtime build
+
+    <out>/ios/                              Swift package (Xcode: Add Package Dependencies ▸ Add Local…)
+      Package.swift
+      Sources/FaceEmotion/                  the runtime library + the generated Recipes.swift
+      Sources/FaceEmotion/Resources/        Target.models: processed resources, flat in Bundle.module
+        (the same model and --self-check files as Android)
+      samples/, README.md, manifest.json, required_operators.config   (as Android)
+
+``<model>`` is a value of ``MODELS``; ``<output>`` an output tensor name made file-safe
+(``file_safe``).
 """
 
 from __future__ import annotations
@@ -28,37 +47,40 @@ ROLES = tuple(MODELS.values())
 MANIFEST = "manifest.json"
 OPERATORS = "required_operators.config"
 README = "README.md"
+#: Folder of the self-check samples at a bundle's root, outside the app.
+SAMPLES = "samples"
 
 
 @dataclass(frozen=True)
 class Target:
-    """Where a platform's developer puts things.
+    """A platform's bundle: the project its developer adds, and where the models go in it.
 
     Attributes:
-        name: bundle folder name.
-        models: folder of the model files and samples (an app's assets / resources).
-        wrapper: folder of the wrapper sources (runtime library + generated files).
-        language: codegen language of the wrapper.
-        hint: one line on how the models folder enters an app.
+        name: bundle folder name (``<out>/<name>``).
+        kind: what the bundle folder is, for people (``Android library module``).
+        models: folder of the model files inside the bundle: what the app reads at run time (the
+            module's assets, the package target's resources).  Flat: no sub-folders.
+        language: codegen language of the wrapper; its files are written at the bundle root.
     """
 
     name: str
+    kind: str
     models: str
-    wrapper: str
     language: str
-    hint: str
+
+    def model_path(self, name: str) -> str:
+        """Bundle path of a file in the models folder."""
+        return f"{self.models}/{name}"
 
 
 TARGETS = {
-    "android": Target("android", "assets", "kotlin", "kotlin",
-                      "copy `assets/` into `app/src/main/assets/` (or add it to `sourceSets.main.assets`)"),
-    "ios": Target("ios", "Resources", "swift", "swift",
-                  "add `Resources/` to the app target (Copy Bundle Resources)"),
+    "android": Target("android", "Android library module", "src/main/assets", "kotlin"),
+    "ios": Target("ios", "Swift package", "Sources/FaceEmotion/Resources", "swift"),
 }
 
 
 def model_file(model: str, int8: bool = False) -> str:
-    """File name of a model in the models folder: ``face_detection.ort``, ``….int8.ort``."""
+    """File name of a model: ``face_detection.ort``, ``face_detection.int8.ort``."""
     return f"{model}.int8.ort" if int8 else f"{model}.ort"
 
 
@@ -68,13 +90,19 @@ def model_files() -> tuple[str, ...]:
 
 
 def sample_input(model: str) -> str:
-    """Sample input of a model, relative to the models folder."""
-    return f"samples/{model}/input.npy"
+    """File name of a model's sample input: ``face_detection.sample_input.npy``."""
+    return f"{model}.sample_input.npy"
 
 
 def sample_output(model: str, output: str, int8: bool = False) -> str:
-    """Expected sample output (by output tensor name), relative to the models folder."""
-    return f"samples/{model}/{'int8/' if int8 else ''}{file_safe(output)}.npy"
+    """File name of a model's expected sample output, by output tensor name:
+    ``face_detection.sample_output.regressors.npy``, ``face_detection.int8.sample_output.regressors.npy``."""
+    return f"{model}{'.int8' if int8 else ''}.sample_output.{file_safe(output)}.npy"
+
+
+def sample_path(name: str) -> str:
+    """Bundle path of a sample file in ``SAMPLES``."""
+    return f"{SAMPLES}/{name}"
 
 
 _SAFE = re.compile(r"[^A-Za-z0-9_.-]")

@@ -8,9 +8,9 @@ Layout of the module (what ``codegen.write("kotlin", root)`` produces under ``ro
     src/main/kotlin/dev/packager/face/*.kt    the pure Kotlin core + two Android-only files;
                                               Recipes.kt is generated, the rest is RUNTIME
 
-Models are not part of the render: ``packager build`` puts them in its bundle's ``assets/``, which
-the app copies into its assets (``ASSETS_DIR`` of the app or of this module); the pipeline loads
-``MODEL_FILES`` from there.
+Models are not part of the render: ``packager build`` writes this module as its Android bundle
+and the models into the module's ``ASSETS_DIR``, merged into the app's assets, where the pipeline
+loads ``MODEL_FILES`` from (``packager.layout``).
 
 The core compiles on a plain JVM (the parity harness); ``ANDROID_ONLY`` files need the Android
 SDK and onnxruntime-android and are left out of that compile.
@@ -27,9 +27,9 @@ from packager.codegen import LanguageSettings, camel, register, shortest
 PACKAGE = "dev.packager.face"
 SOURCE_DIR = "src/main/kotlin/" + PACKAGE.replace(".", "/")
 
-#: Android assets folder of a module; FaceEmotionPipeline.fromAssets loads MODEL_FILES from the
-#: app's merged assets.
-ASSETS_DIR = "src/main/assets"
+#: Android assets folder of the module (the bundle's models folder); FaceEmotionPipeline.fromAssets
+#: loads MODEL_FILES from the app's merged assets.
+ASSETS_DIR = layout.TARGETS["android"].models
 MODEL_FILES = layout.model_files()
 
 #: Files that import android.*, androidx.* or ai.onnxruntime.* (not compiled by the JVM harness;

@@ -1,9 +1,9 @@
 """Swift settings for ``packager.codegen``: the runtime library's files, where files go and how
 literals are written.
 
-Every file lands in ``Sources/FaceEmotion/`` of the Swift package ``ios_wrapper/`` (module
-``FaceEmotion``): the runtime library (``RUNTIME``, copied) and one file per template
-(``templates/swift/X.swift.j2`` renders ``X.swift``).
+The output is the Swift package ``ios_wrapper/``: ``Package.swift`` at its root (runtime) and,
+in ``Sources/FaceEmotion/`` (module ``FaceEmotion``), the runtime library (``RUNTIME``, copied)
+and one file per template (``templates/swift/X.swift.j2`` renders ``X.swift``).
 """
 
 from __future__ import annotations
@@ -13,10 +13,14 @@ from packager.codegen import LanguageSettings, camel, register, shortest
 #: The library target inside the Swift package (runtime library + generated files).
 SOURCE_DIR = "Sources/FaceEmotion"
 
-#: The runtime library, relative to ``codegen.RUNTIME`` (``swift/`` is the package's source folder).
-RUNTIME = tuple(f"swift/{name}.swift" for name in (
+#: The package manifest, at the package root.
+MANIFEST = "Package.swift"
+
+#: The runtime library, relative to ``codegen.RUNTIME`` (``swift/`` is the package's source folder,
+#: ``ios/`` its root files).
+RUNTIME = (f"ios/{MANIFEST}", *(f"swift/{name}.swift" for name in (
     "CameraFrame", "Config", "Detection", "FaceDetectionWrapper", "FaceEmotionPipeline", "FaceEmotionRecognitionWrapper",
-    "FaceEmotionSteps", "FrameAdapters", "ImageAdapters", "Resample", "Types"))
+    "FaceEmotionSteps", "FrameAdapters", "ImageAdapters", "Resample", "Types")))
 
 #: Swift keywords that need backticks when a recipe name camel-cases into one.
 RESERVED = frozenset(
@@ -29,8 +33,14 @@ RESERVED = frozenset(
 
 
 def output_path(name: str) -> str:
-    """``FaceDetectionWrapper.swift`` → ``Sources/FaceEmotion/FaceDetectionWrapper.swift``."""
-    return f"{SOURCE_DIR}/{name}"
+    """``FaceDetectionWrapper.swift`` → ``Sources/FaceEmotion/FaceDetectionWrapper.swift``;
+    ``Package.swift`` stays at the package root."""
+    return name if name == MANIFEST else f"{SOURCE_DIR}/{name}"
+
+
+def is_source(path: str) -> bool:
+    """True for a Swift source of the library target (not the package manifest)."""
+    return path.startswith(SOURCE_DIR + "/") and path.endswith(".swift")
 
 
 def double(x: float) -> str:

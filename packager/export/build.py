@@ -36,6 +36,8 @@ class BuildOptions:
         min_int8_agreement: percent (0–100) an int8 artifact must agree with fp32 on held-out data.
         emotion_recipe, emotion_model: the emotion model (recipe name, user file or None).
         detector: the detector recipe name.
+        self_check: also put the fp32 self-check samples in the app, next to the models (by
+            default they are only in the bundle's ``samples/``, outside the app).
     """
 
     targets: tuple[str, ...] = tuple(TARGETS)
@@ -45,6 +47,7 @@ class BuildOptions:
     emotion_recipe: str = recipes.DEFAULT_EMOTION
     emotion_model: str | None = None
     detector: str = recipes.DEFAULT_DETECTOR
+    self_check: bool = False
 
 
 def check_options(opts: BuildOptions) -> None:
@@ -107,7 +110,7 @@ def build(opts: BuildOptions, progress: Progress, cache: Cache | None = None) ->
         for name in opts.targets:
             with progress.stage(f"writing the {name} bundle"):
                 staged[name] = install.staging_dir(opts.out, name)
-                manifests[name] = write_bundle(TARGETS[name], staged[name], models, config)
+                manifests[name] = write_bundle(TARGETS[name], staged[name], models, config, opts.self_check)
         with progress.stage("writing the build report"):
             staged[htmlreport.NAME] = htmlreport.stage(opts.out, manifests, models)
         with progress.stage("installing " + " and ".join(str(opts.out / n) for n in opts.targets)):
@@ -132,11 +135,12 @@ def _config_inputs(models: dict[str, art.Artifacts]) -> dict[str, tuple[bytes, b
 
 def build_command(targets: list[str], out: str, quantize: str | None, min_agreement: float, emotion_recipe: str,
                   emotion_model: str | None, as_json: bool, progress: Progress, print_fn=print,
-                  detector: str = recipes.DEFAULT_DETECTOR) -> int:
+                  detector: str = recipes.DEFAULT_DETECTOR, self_check: bool = False) -> int:
     """``packager build``: build, then print the summary (text, or JSON with ``as_json``)."""
     import json
 
-    opts = BuildOptions(tuple(targets), Path(out), quantize, min_agreement, emotion_recipe, emotion_model, detector)
+    opts = BuildOptions(tuple(targets), Path(out), quantize, min_agreement, emotion_recipe, emotion_model, detector,
+                        self_check)
     s = build(opts, progress)
     print_fn(json.dumps(s, indent=2) if as_json else summary_text(s))
     return 0

@@ -1,5 +1,5 @@
-"""One bundle: its model files and samples, README, wrapper sources and manifest, written into a
-staging folder (layout: ``packager.layout``)."""
+"""One bundle: an Android library module or a Swift package with its models, samples, README and
+manifest, written into a staging folder (layout: ``packager.layout``)."""
 
 from __future__ import annotations
 
@@ -22,57 +22,125 @@ def _npy(x: np.ndarray) -> bytes:
     return buf.getvalue()
 
 
-def bundle_files(t: Target, models: dict[str, art.Artifacts]) -> tuple[dict[str, bytes], dict[str, dict]]:
-    """(relative path → bytes of every model file and sample, role → its manifest paths)."""
+def _add(files: dict[str, bytes], rel: str, payload: bytes) -> str:
+    """Put one file in the bundle; a second file of the same path (two outputs whose names are
+    the same once file-safe) is an error, never a silent overwrite."""
+    if rel in files:
+        raise PackagerError(f"two bundle files would be named {rel}; rename the model outputs apart")
+    files[rel] = payload
+    return rel
+
+
+def bundle_files(t: Target, models: dict[str, art.Artifacts], self_check: bool = False) -> tuple[dict[str, bytes], dict[str, dict]]:
+    """(relative path → bytes of every model file and sample, role → its manifest paths).
+
+    Models go in ``t.models``; samples in ``layout.SAMPLES``, and with ``self_check`` the fp32
+    ones also in ``t.models`` (paths ``in_app``)."""
     files, paths = {}, {}
     for role, a in models.items():
-        p = {"fp32": f"{t.models}/{layout.model_file(role)}", "sample_input": f"{t.models}/{layout.sample_input(role)}",
-             "sample_outputs": {}}
-        files[p["fp32"]] = a.ort
-        files[p["sample_input"]] = _npy(a.sample_input)
-        for name, value in a.sample_outputs.items():
-            rel = f"{t.models}/{layout.sample_output(role, name)}"
-            p["sample_outputs"][name] = rel
-            files[rel] = _npy(value)
+        input_file = layout.sample_input(role)
+        output_files = {name: layout.sample_output(role, name) for name in a.sample_outputs}
+        data = {input_file: _npy(a.sample_input), **{output_files[n]: _npy(v) for n, v in a.sample_outputs.items()}}
+
+        def place(where) -> dict:
+            """The fp32 samples at ``where(file name)``: their bundle paths."""
+            return {"input": _add(files, where(input_file), data[input_file]),
+                    "outputs": {n: _add(files, where(f), data[f]) for n, f in output_files.items()}}
+
+        p = {"fp32": _add(files, t.model_path(layout.model_file(role)), a.ort)}
+        outside = place(layout.sample_path)
+        p["sample_input"], p["sample_outputs"] = outside["input"], outside["outputs"]
+        p["in_app"] = place(t.model_path) if self_check else None
         if a.int8 is not None:
-            p["int8"] = f"{t.models}/{layout.model_file(role, int8=True)}"
-            files[p["int8"]] = a.int8["ort"]
-            p["int8_sample_outputs"] = {}
-            for name, value in a.int8["sample_outputs"].items():
-                rel = f"{t.models}/{layout.sample_output(role, name, int8=True)}"
-                p["int8_sample_outputs"][name] = rel
-                files[rel] = _npy(value)
+            p["int8"] = _add(files, t.model_path(layout.model_file(role, int8=True)), a.int8["ort"])
+            p["int8_sample_outputs"] = {
+                name: _add(files, layout.sample_path(layout.sample_output(role, name, int8=True)), _npy(value))
+                for name, value in a.int8["sample_outputs"].items()}
         paths[role] = p
     return files, paths
 
 
 def write_wrapper(t: Target, root: Path, models: dict[str, art.Artifacts]) -> dict:
-    """The wrapper sources (runtime library + generated layer, defaults: the bundle's models) into
-    ``root/<t.wrapper>``.  A missing template or runtime file stops the build (``PackagerError``)."""
+    """The wrapper (runtime library + generated layer, defaults: the bundle's models) at the
+    bundle root ``root``: with it the bundle is a complete module / package.  A missing template
+    or runtime file stops the build (``PackagerError``)."""
     from packager import codegen
 
-    written = codegen.write(t.language, root / t.wrapper, default_detector=models[layout.MODELS["detector"]].recipe.name,
+    written = codegen.write(t.language, root, default_detector=models[layout.MODELS["detector"]].recipe.name,
                             default_emotion=models[layout.MODELS["emotion"]].recipe.name)
-    return {"language": t.language, "status": "generated", "folder": t.wrapper,
+    return {"language": t.language, "status": "generated", "folder": ".",
             "files": sorted(p.relative_to(root).as_posix() for p in written)}
 
 
-def readme(t: Target, models: dict[str, art.Artifacts]) -> str:
-    lines = [f"# Face pipeline bundle ({t.name})", "",
-             f"- Models and self-check samples: {t.hint}.",
-             f"- Wrapper sources: `{t.wrapper}/`.",
+_ANDROID_STEPS = """## Add it to your app
+
+This folder is an Android library module (namespace `dev.packager.face`). Use it where it is, or
+copy it into your project first; do not edit it.
+
+1. In your project's `settings.gradle.kts`:
+
+   ```kotlin
+   include(":face")
+   project(":face").projectDir = file("<path to this folder>")
+   ```
+
+2. In your app module's `build.gradle.kts`:
+
+   ```kotlin
+   dependencies {
+       implementation(project(":face"))
+   }
+   ```
+
+3. Sync Gradle. The models in `{models}/` are merged into the app's assets, where
+   `FaceEmotionPipeline.fromAssets(context)` finds them.
+"""
+
+_IOS_STEPS = """## Add it to your app
+
+This folder is a Swift package (library `FaceEmotion`). Use it where it is, or copy it into your
+project first; do not edit it.
+
+1. In Xcode: File ▸ Add Package Dependencies… ▸ Add Local… and choose this folder.
+2. Add the `FaceEmotion` library to your app target (Frameworks, Libraries, and Embedded Content).
+3. `import FaceEmotion`. The models in `{models}/` are the package's
+   processed resources, flat in its resource bundle, where `FaceEmotionPipeline()` finds them.
+
+Or, in another package's `Package.swift`: `.package(path: "<path to this folder>")` and the
+product `.product(name: "FaceEmotion", package: "ios")` (a local package is named after its
+folder: use the folder's name if you copy it elsewhere).
+"""
+
+#: The literal integration steps of each target's bundle README (``{models}``: its models folder).
+STEPS = {"android": _ANDROID_STEPS, "ios": _IOS_STEPS}
+
+
+def readme(t: Target, models: dict[str, art.Artifacts], self_check: bool = False) -> str:
+    lines = [f"# Face pipeline: {t.kind}", "", STEPS[t.name].replace("{models}", t.models), "## What is here", "",
+             f"- `{t.models}/`: the models the app loads"
+             + (" and the fp32 self-check samples (built with `--self-check`), which the pipeline's `selfCheck()` "
+                "runs on the device." if self_check else "."),
+             f"- `{layout.SAMPLES}/`: per model the sample input (the astronaut photo, preprocessed) and the expected "
+             "outputs, outside the app"
+             + (" (the fp32 ones are also in the app)." if self_check else
+                "; `packager build --self-check` also puts the fp32 ones next to the models, for the pipeline's "
+                "on-device `selfCheck()`."),
              "- `required_operators.config`: operators for a reduced ONNX Runtime build "
              "(`--minimal_build extended --include_ops_by_config`).",
-             "- `manifest.json`: shapes, preprocessing, labels, provider coverage, parity, sha256 of every file.",
+             "- `manifest.json`: shapes, preprocessing, labels, provider coverage, parity, where every file is and its sha256.",
              "", "Models:"]
     for role, a in models.items():
-        lines.append(f"- `{role}.ort`: {a.recipe.name}, fp32; " + "; ".join(f"{p} {v}" for p, v in coverage.brief(a.coverage_after).items()))
+        lines.append(f"- `{layout.model_file(role)}`: {a.recipe.name}, fp32; "
+                     + "; ".join(f"{p} {v}" for p, v in coverage.brief(a.coverage_after).items()))
         if a.int8:
-            lines.append(f"- `{role}.int8.ort`: int8 (QDQ), agrees with fp32 on {a.int8['agreement']['percent']:.1f}% of "
-                         "held-out inputs (its QDQ graph as written); " + "; ".join(f"{p} {v}" for p, v in coverage.brief(a.int8["coverage"]).items())
+            expected = ", ".join(f"`{layout.sample_path(layout.sample_output(role, n, int8=True))}`" for n in a.int8["sample_outputs"])
+            lines.append(f"- `{layout.model_file(role, int8=True)}`: int8 (QDQ), agrees with fp32 on "
+                         f"{a.int8['agreement']['percent']:.1f}% of held-out inputs (its QDQ graph as written); "
+                         + "; ".join(f"{p} {v}" for p, v in coverage.brief(a.int8["coverage"]).items())
                          + " (a provider that does not take a whole model runs the rest on the CPU: prefer fp32 there). "
-                         f"Self-check: `samples/{role}/int8/` holds its outputs as written; integer kernels "
-                         f"round differently, so compare {_self_check_text(a.int8['self_check'])}")
+                         f"Self-check: {expected} hold its outputs as written; integer kernels "
+                         "round differently, so compare "
+                         f"{_self_check_text(a.int8['self_check'])}")
     return "\n".join(lines) + "\n"
 
 
@@ -80,18 +148,21 @@ def _self_check_text(c: dict) -> str:
     return c["measure"] + ("" if c["tolerance"] is None else f" <= {c['tolerance']:g}")
 
 
-def write_bundle(t: Target, root: Path, models: dict[str, art.Artifacts], config: str) -> dict:
-    """Write one complete bundle into ``root`` (a staging folder); returns its manifest."""
+def write_bundle(t: Target, root: Path, models: dict[str, art.Artifacts], config: str, self_check: bool = False) -> dict:
+    """Write one complete bundle into ``root`` (a staging folder); returns its manifest.  With
+    ``self_check`` the fp32 samples are also in the app (next to the models)."""
     import onnxruntime
 
-    files, paths = bundle_files(t, models)
-    files[layout.OPERATORS] = config.encode()
-    files[layout.README] = readme(t, models).encode()
+    files, paths = bundle_files(t, models, self_check)
+    _add(files, layout.OPERATORS, config.encode())
+    _add(files, layout.README, readme(t, models, self_check).encode())
+    wrapper = write_wrapper(t, root, models)
     for rel, payload in files.items():
         p = root / rel
+        if p.exists():
+            raise PackagerError(f"bundle {t.name}: {rel} is both a wrapper file and a bundle file")
         p.parent.mkdir(parents=True, exist_ok=True)
         p.write_bytes(payload)
-    wrapper = write_wrapper(t, root, models)
     first = next(iter(models.values()))
     m = {
         "format": manifest.FORMAT, "target": t.name, "packager_version": __version__,
@@ -99,6 +170,7 @@ def write_bundle(t: Target, root: Path, models: dict[str, art.Artifacts], config
         "ort_format_version": ort_export.ort_summary(first.ort)["format_version"],
         "models": {role: manifest.model_entry(a, paths[role]) for role, a in models.items()},
         "required_operators": layout.OPERATORS, "wrapper": wrapper,
+        "package": {"kind": t.kind, "models": t.models, "samples": layout.SAMPLES, "samples_in_app": self_check},
     }
     m["files"] = manifest.file_hashes(root)
     (root / layout.MANIFEST).write_bytes(manifest.dumps(m))

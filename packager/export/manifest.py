@@ -1,8 +1,8 @@
 """``manifest.json``: what a bundle holds and the proof that it is right.
 
-Layout (``FORMAT`` 1)::
+Layout (``FORMAT`` 2; 1 had the models in ``assets/`` and the samples beside them)::
 
-    {"format": 1, "target": "android", "packager_version", "onnxruntime_version",
+    {"format": 2, "target": "android", "packager_version", "onnxruntime_version",
      "ort_format_version",
      "models": {"face_detection": {
          "recipe": {...every recipe field...}, "source": {"file", "sha256", "package"?,
@@ -11,12 +11,19 @@ Layout (``FORMAT`` 1)::
          "dtype"}], "preprocessing": {...}, "labels" | "keypoint_names",
          "rewrites": [...], "coverage": {"before": {...}, "after": {...}},
          "artifacts": {"fp32": {"file", "parity", "coverage", "operators"},
-                       "int8": {"file", "agreement", "coverage", "settings"}},
-         "samples": {"input": path, "outputs": {output name: path}, "produced_by"}},
+                       "int8": {"file", "agreement", "coverage", "settings",
+                                "sample_outputs": {"files": {output name: path}, ...}}},
+         "samples": {"input": path, "outputs": {output name: path},
+                     "in_app": null | {"input": path, "outputs": {output name: path}},
+                     "produced_by", "image"}},
        "face_emotion_recognition": {...}},
      "required_operators": "required_operators.config",
-     "wrapper": {"language", "status", "files" | "reason"},
+     "wrapper": {"language", "status", "folder": ".", "files"},
+     "package": {"kind", "models", "samples", "samples_in_app"},
      "files": {relative path: {"sha256", "bytes"}}}
+
+``samples`` are the copies outside the app (``layout.SAMPLES``); ``in_app`` the fp32 copies next
+to the models, present with ``packager build --self-check`` (``package.samples_in_app``).
 
 Every path is relative to the bundle root and uses ``/``.  ``files`` lists every file of the
 bundle except ``manifest.json`` itself.  No timestamps and no absolute paths: two builds of the
@@ -36,7 +43,7 @@ from packager.export import coverage
 from packager.errors import PackagerError
 from packager.export.ort import ort_summary
 
-FORMAT = 1
+FORMAT = 2
 NAME = layout.MANIFEST
 
 
@@ -89,7 +96,8 @@ def _processing(recipe) -> dict:
 
 def model_entry(a, paths: dict) -> dict:
     """Manifest entry of one model's ``artifacts.Artifacts``; ``paths`` gives its bundle files:
-    ``fp32``, ``int8`` (optional), ``sample_input``, ``sample_outputs`` {name: path}."""
+    ``fp32``, ``int8`` (optional), ``sample_input``, ``sample_outputs`` {name: path}, ``in_app``
+    (None, or the samples' copies in the app: ``input``, ``outputs``) and ``int8_sample_outputs``."""
     model = onnx.load_from_string(a.onnx_bytes)
     entry = {
         "recipe": recipes.as_dict(a.recipe),
@@ -103,7 +111,7 @@ def model_entry(a, paths: dict) -> dict:
                      "complete": coverage.complete(a.coverage_after)},
         "artifacts": {"fp32": {"file": paths["fp32"], "parity": a.parity, "coverage": "coverage.after",
                                "operators": ort_summary(a.ort)}},
-        "samples": {"input": paths["sample_input"], "outputs": paths["sample_outputs"],
+        "samples": {"input": paths["sample_input"], "outputs": paths["sample_outputs"], "in_app": paths["in_app"],
                     "produced_by": "the source ONNX model on onnxruntime (the reference pipeline)",
                     "image": "skimage.data.astronaut()"},
     }

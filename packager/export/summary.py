@@ -27,7 +27,9 @@ def summary(out: Path, manifests: dict[str, dict], cache: Cache, artifacts: dict
             item["int8_coverage"] = coverage.brief(e["artifacts"]["int8"]["coverage"])
             item["int8_host_kernels"] = artifacts[role].int8["host_kernels"]
         models[role] = item
-    bundles = {name: {"path": str(out / name), "files": {p: f["bytes"] for p, f in m["files"].items()},
+    bundles = {name: {"path": str(out / name), "kind": m["package"]["kind"],
+                      "samples_in_app": m["package"]["samples_in_app"],
+                      "files": {p: f["bytes"] for p, f in m["files"].items()},
                       "wrapper": m["wrapper"]["status"]} for name, m in manifests.items()}
     return {"bundles": bundles, "models": models,
             "cache": {"hits": len(cache.hits), "misses": len(cache.misses)}}
@@ -38,10 +40,12 @@ def summary_text(s: dict) -> str:
     lines = []
     for name, b in s["bundles"].items():
         total = sum(b["files"].values())
-        lines.append(f"{b['path']}: {len(b['files']) + 1} files, {total / 1e6:.2f} MB, wrapper {b['wrapper']}")
-        for rel, size in b["files"].items():
-            if rel.endswith(".ort"):
-                lines.append(f"  {rel:<48} {size / 1e3:8.1f} kB")
+        lines.append(f"{b['path']}: {b['kind']}, {len(b['files']) + 1} files, {total / 1e6:.2f} MB, wrapper {b['wrapper']}"
+                     + (", self-check samples in the app" if b["samples_in_app"] else ""))
+        models = {rel: size for rel, size in b["files"].items() if rel.endswith(".ort")}
+        width = max(map(len, models), default=0)
+        for rel, size in models.items():
+            lines.append(f"  {rel:<{width}} {size / 1e3:8.1f} kB")
     for role, m in s["models"].items():
         lines.append(f"{role} ({m['recipe']}): .ort vs ONNX {m['parity_max_scaled_diff']:.2g}"
                      + (f", rewrites: {', '.join(m['rewrites'])}" if m["rewrites"] else ""))

@@ -30,12 +30,16 @@ def _bundles(manifests: dict[str, dict]) -> str:
     rows = []
     for name, m in manifests.items():
         files = m["files"]
-        rows.append((name, [cell(f"<code>{esc(name)}/</code>", "text"), cell(str(len(files) + 1)),
-                            cell(kb(sum(f["bytes"] for f in files.values()))),
+        pkg = m["package"]
+        rows.append((name, [cell(f"<code>{esc(name)}/</code>", "text"), cell(esc(pkg["kind"]), "text"),
+                            cell(f"<code>{esc(pkg['models'])}/</code>", "text"),
+                            cell("in the app too" if pkg["samples_in_app"] else f"<code>{esc(pkg['samples'])}/</code> only", "text"),
+                            cell(str(len(files) + 1)), cell(kb(sum(f["bytes"] for f in files.values()))),
                             cell(f"{esc(m['wrapper']['language'])}, {esc(m['wrapper']['status'])}", "text")]))
     first = next(iter(manifests.values()))
     return "\n".join([
-        table("Bundles written by this build (beside this page)", ["target", "folder", "files", "size", "wrapper"], rows),
+        table("Bundles written by this build (beside this page)",
+              ["target", "folder", "is", "models", "self-check samples", "files", "size", "wrapper"], rows),
         f"<p class=\"note\">packager {esc(first['packager_version'])}, onnxruntime {esc(first['onnxruntime_version'])}, "
         f"ORT format version {esc(first['ort_format_version'])}. Every file is listed with its sha256 in each "
         "bundle's <code>manifest.json</code>, where the numbers on this page come from.</p>"])

@@ -18,3 +18,10 @@ def default_build(tmp_path_factory, prepared_default) -> Built:
 def second_build(tmp_path_factory, default_build) -> Built:
     """The same build again into another folder (warm cache)."""
     return cli_build(tmp_path_factory.mktemp("build-again") / "dist", "--quantize", "int8")
+
+
+@pytest.fixture(scope="session")
+def self_check_build(tmp_path_factory, default_build) -> Built:
+    """``packager build --target all --quantize int8 --self-check`` (warm cache): the fp32 samples
+    also in the app."""
+    return cli_build(tmp_path_factory.mktemp("build-self-check") / "dist", "--quantize", "int8", "--self-check")

@@ -72,7 +72,7 @@ def test_failed_int8_check_leaves_previous_bundles_and_clears_dead_staging(defau
     dead = subprocess.Popen([sys.executable, "-c", "pass"])
     dead.wait()
     stale = previous / f".android.packager-tmp-{dead.pid}-0123abcd"
-    (stale / "assets").mkdir(parents=True)
+    (stale / "src/main/assets").mkdir(parents=True)
     alive = previous / f".ios.packager-tmp-{os.getpid()}-0123abcd"
     alive.mkdir()
     before = _snapshot(previous)

@@ -13,7 +13,7 @@ import onnx
 import onnxruntime as ort
 import pytest
 
-from packager import codegen, difference, onnxrt, recipes
+from packager import codegen, difference, layout, onnxrt, recipes
 from packager.export import manifest, rewrite
 from packager import preparation
 
@@ -42,7 +42,8 @@ def test_manifest_lists_every_file_with_its_hash(default_build, target):
         paths = [entry["artifacts"]["fp32"]["file"], entry["artifacts"]["int8"]["file"], entry["samples"]["input"],
                  *entry["samples"]["outputs"].values()]
         assert all(p in m["files"] for p in paths)
-    models_dir = {"android": "assets", "ios": "Resources"}[target]
+    models_dir = {"android": "src/main/assets", "ios": "Sources/FaceEmotion/Resources"}[target]
+    assert layout.TARGETS[target].models == models_dir
     assert f"{models_dir}/face_detection.ort" in m["files"]
     assert f"{models_dir}/face_emotion_recognition.ort" in m["files"]
     assert "required_operators.config" in m["files"]
@@ -53,12 +54,12 @@ def test_manifest_detects_a_changed_file(default_build, tmp_path):
 
     copy = tmp_path / "android"
     shutil.copytree(default_build.bundle("android"), copy)
-    ort_file = copy / "assets" / "face_detection.ort"
+    ort_file = copy / "src/main/assets/face_detection.ort"
     data = bytearray(ort_file.read_bytes())
     data[len(data) // 2] ^= 0xFF
     ort_file.write_bytes(bytes(data))
     (copy / "extra.txt").write_text("x")
-    assert manifest.problems(copy) == ["not in manifest: extra.txt", "changed: assets/face_detection.ort"]
+    assert manifest.problems(copy) == ["not in manifest: extra.txt", "changed: src/main/assets/face_detection.ort"]
 
 
 @pytest.mark.parametrize("target", TARGETS)
@@ -88,7 +89,7 @@ def test_sample_inputs_are_the_reference_preprocessing_of_the_astronaut(default_
         "face_emotion_recognition": preparation.emotion_check_input(emo.recipe, det.recipe, det.onnx_path),
     }
     for role, x in want.items():
-        got = np.load(root / f"assets/samples/{role}/input.npy")
+        got = np.load(root / f"samples/{role}.sample_input.npy")
         assert got.dtype == np.float32 and np.array_equal(got, x)
 
 

@@ -124,7 +124,7 @@ def _data_uri_images(html: str) -> dict[str, np.ndarray]:
 
 
 def test_detector_input_shown_is_the_bundles_sample(report, default_build):
-    """The astronaut's letterboxed tensor on the page is samples/face_detection/input.npy in pixels:
+    """The astronaut's letterboxed tensor on the page is samples/face_detection.sample_input.npy in pixels:
     put back through the manifest's formula it gives the tensor to within half a pixel step."""
     root = default_build.bundle("android")
     entry = default_build.manifest("android")["models"]["face_detection"]

@@ -46,15 +46,15 @@ def test_emotion_entry_describes_the_ferplus_recipe(ferplus_build, standin_files
 def test_ferplus_ort_matches_its_source_on_the_sample(ferplus_build, standin_files):
     prepared = preparation.prepare(emotion_name="emotion-ferplus", emotion_path=str(standin_files["emotion-ferplus"]))
     root = ferplus_build.bundle("android")
-    x = np.load(root / "assets/samples/face_emotion_recognition/input.npy")
+    x = np.load(root / "samples/face_emotion_recognition.sample_input.npy")
     det = prepared.detector
     assert np.array_equal(x, preparation.emotion_check_input(recipes.EMOTION_FERPLUS, det.recipe, det.onnx_path))
     so = ort.SessionOptions()
     so.log_severity_level = 3
-    got = ort.InferenceSession(str(root / "assets/face_emotion_recognition.ort"), so, providers=["CPUExecutionProvider"]).run(None, {"Input3": x})[0]
+    got = ort.InferenceSession(str(root / "src/main/assets/face_emotion_recognition.ort"), so, providers=["CPUExecutionProvider"]).run(None, {"Input3": x})[0]
     want = ort.InferenceSession(str(prepared.emotion.onnx_path), so, providers=["CPUExecutionProvider"]).run(None, {"Input3": x})[0]
     assert np.max(np.abs(got - want)) / max(1.0, np.max(np.abs(want))) <= 1e-4
-    assert np.array_equal(np.load(root / "assets/samples/face_emotion_recognition/Plus692_Output_0.npy"), want)
+    assert np.array_equal(np.load(root / "samples/face_emotion_recognition.sample_output.Plus692_Output_0.npy"), want)
 
 
 def test_wrapper_defaults_to_the_built_emotion_recipe(ferplus_build):

@@ -50,11 +50,14 @@ def test_runtime_library_is_the_committed_package():
 
 
 def test_every_template_and_runtime_file_lands_in_the_library_target():
+    """Every source in the library target; the package manifest at the package root."""
     templates = sorted(p.name[: -len(".j2")] for p in (codegen.TEMPLATES / "swift").glob("*.j2") if not p.name.startswith("_"))
     assert templates == ["Recipes.swift"]
     runtime = [Path(rel).name for rel in swift_settings.RUNTIME]
     assert sorted(_flat(codegen.render("swift"))) == sorted(templates + runtime)
-    assert all(rel.startswith(swift_settings.SOURCE_DIR + "/") for rel in codegen.render("swift"))
+    sources = [rel for rel in codegen.render("swift") if rel != swift_settings.MANIFEST]
+    assert all(rel.startswith(swift_settings.SOURCE_DIR + "/") for rel in sources)
+    assert [rel for rel in codegen.render("swift") if not swift_settings.is_source(rel)] == ["Package.swift"]
     assert {"FaceDetectionWrapper.swift", "FaceEmotionRecognitionWrapper.swift", "FaceEmotionPipeline.swift"} <= set(runtime)
 
 
@@ -96,7 +99,8 @@ def test_string_and_identifier_literals():
 
 def test_a_render_for_other_recipes_compiles_and_lints_clean(tmp_path):
     det, emos = _variant_recipes()
-    files = codegen.write("swift", tmp_path, detectors=(det,), emotions=emos, default_emotion="default", default_detector=det.name)
+    written = codegen.write("swift", tmp_path, detectors=(det,), emotions=emos, default_emotion="default", default_detector=det.name)
+    files = [p for p in written if swift_settings.is_source(p.relative_to(tmp_path).as_posix())]
     swiftc = str(Path(swift.swift()).with_name("swiftc"))
     proc = subprocess.run([swiftc, "-typecheck", "-swift-version", "6", "-module-name", "FaceEmotion", *map(str, files)],
                           capture_output=True, text=True, timeout=600)
@@ -170,7 +174,7 @@ def test_platform_code_typechecks_against_the_sdk_apis(tmp_path, ort_module):
         subprocess.run([swiftc, "-emit-module", "-parse-as-library", "-module-name", name, "-I", str(mod),
                         str(fixtures / f"{src}.swift"), "-emit-module-path", str(mod / f"{name}.swiftmodule")],
                        check=True, capture_output=True, timeout=600)
-    files = codegen.write("swift", tmp_path / "src")
+    files = [p for p in codegen.write("swift", tmp_path / "src") if swift_settings.is_source(p.relative_to(tmp_path / "src").as_posix())]
     use = tmp_path / "UsesPlatform.swift"
     use.write_text(PLATFORM_USE.replace("import UIKit", "import AVFoundation\nimport UIKit"))
     example = tmp_path / "ReadmeCamera.swift"

@@ -1,0 +1,1 @@
+../../../ios_wrapper/Package.swift

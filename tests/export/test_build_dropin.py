@@ -1,0 +1,262 @@
+"""The bundles are drop-in (issue 11): ``dist/android`` is a complete Android library module and
+``dist/ios`` a complete Swift package, with the models where each platform reads them, under
+unique flat names, and the self-check samples out of the app unless ``--self-check``.
+
+The Swift package is built here with SwiftPM, as it is and as a local dependency of another
+package (what Xcode's Add Local… does); the module's Kotlin is compiled against the Android
+stand-ins (there is no Android SDK or Gradle here).  The READMEs' integration steps are checked
+against what they name."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from packager import codegen, layout, recipes
+from packager.codegen import kotlin as kotlin_settings
+from packager.codegen import swift as swift_settings
+from packager.export import manifest
+from packager.parity import kotlin, swift
+
+ROOT = Path(__file__).resolve().parents[2]
+TARGETS = tuple(layout.TARGETS)
+ROOT_FILES = {layout.README, layout.MANIFEST, layout.OPERATORS}
+
+
+def _files(root: Path) -> set[str]:
+    return {p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file()}
+
+
+def _models(int8: bool) -> set[str]:
+    return {layout.model_file(r, int8=q) for r in layout.ROLES for q in ((False, True) if int8 else (False,))}
+
+
+def _samples(m: dict, in_app: bool = False) -> dict[str, str]:
+    """Bundle path → the fp32 sample's role and kind, from the manifest (in the app or in samples/)."""
+    out = {}
+    for role, e in m["models"].items():
+        s = e["samples"]["in_app"] if in_app else e["samples"]
+        out[s["input"]] = role
+        out.update({p: role for p in s["outputs"].values()})
+    return out
+
+
+def _expected_sample_names(m: dict) -> set[str]:
+    """The fp32 sample file names the layout gives the bundle's models and outputs."""
+    names = set()
+    for role, e in m["models"].items():
+        names.add(layout.sample_input(role))
+        names |= {layout.sample_output(role, o["name"]) for o in e["outputs"]}
+    return names
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_bundle_is_the_wrapper_models_samples_and_nothing_else(default_build, target):
+    """Every file: the rendered module / package at the root, the models (fp32 + int8) flat in
+    the models folder, the samples (fp32 + int8) flat in samples/, and the three root files."""
+    t = layout.TARGETS[target]
+    root, m = default_build.bundle(target), default_build.manifest(target)
+    wrapper = set(codegen.render(t.language, default_emotion=recipes.DEFAULT_EMOTION))
+    models = {t.model_path(f) for f in _models(int8=True)}
+    int8_samples = {layout.sample_output(role, o["name"], int8=True) for role, e in m["models"].items() for o in e["outputs"]}
+    samples = {layout.sample_path(f) for f in _expected_sample_names(m) | int8_samples}
+    assert _files(root) == wrapper | models | samples | ROOT_FILES
+    assert m["wrapper"]["files"] == sorted(wrapper) and m["wrapper"]["folder"] == "."
+    assert m["package"] == {"kind": t.kind, "models": t.models, "samples": layout.SAMPLES, "samples_in_app": False}
+    assert all(e["samples"]["in_app"] is None for e in m["models"].values())
+    assert set(_samples(m)) | {p for e in m["models"].values() for p in e["artifacts"]["int8"]["sample_outputs"]["files"].values()} == samples
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_app_resources_are_flat_unique_and_hold_no_samples(default_build, target):
+    """What the app gets (the models folder) has no sub-folder, no .npy, and no two names that
+    collide, even on a case-insensitive file system (Xcode: "Multiple commands produce …")."""
+    folder = default_build.bundle(target) / layout.TARGETS[target].models
+    entries = list(folder.iterdir())
+    assert all(p.is_file() for p in entries)
+    names = [p.name for p in entries]
+    assert len({n.lower() for n in names}) == len(names)
+    assert set(names) == _models(int8=True)
+    assert not [p for p in default_build.bundle(target).rglob("*.npy") if p.parent.name != layout.SAMPLES]
+
+
+def test_android_bundle_is_a_complete_library_module(default_build):
+    """Gradle's library module layout with packager's own Gradle files, a well-formed manifest
+    without a package attribute (AGP 8+ takes the namespace from build.gradle.kts), the models
+    in the module's assets (merged into the app's) stored uncompressed."""
+    root = default_build.bundle("android")
+    for rel in kotlin_settings.RUNTIME:
+        if not rel.endswith(".kt"):
+            name = Path(rel).name
+            assert (root / kotlin_settings.output_path(name)).read_bytes() == (codegen.RUNTIME / rel).read_bytes(), rel
+    manifest_xml = ET.parse(root / "src/main/AndroidManifest.xml").getroot()
+    assert manifest_xml.tag == "manifest" and "package" not in manifest_xml.attrib
+    gradle = (root / "build.gradle.kts").read_text()
+    assert 'id("com.android.library")' in gradle and f'namespace = "{kotlin_settings.PACKAGE}"' in gradle
+    assert re.search(r'noCompress\s*\+=\s*(listOf\()?"ort"', gradle)
+    assert layout.TARGETS["android"].models == "src/main/assets" == kotlin_settings.ASSETS_DIR
+    kt = {p.name for p in (root / kotlin_settings.SOURCE_DIR).glob("*.kt")}
+    assert kt == {Path(rel).name for rel in codegen.render("kotlin") if rel.endswith(".kt")}
+    assert not (root / "settings.gradle.kts").exists()  # the app's settings include it
+
+
+def test_android_module_sources_compile_against_the_standins(default_build, tmp_path):
+    """The module's whole src/main/kotlin (core, adapters, ONNX Runtime glue) as the bundle
+    holds it compiles with the project's Kotlin compiler against the Android stand-ins."""
+    java, compiler, stdlib = kotlin.toolchain()
+    src = default_build.bundle("android") / kotlin_settings.SOURCE_DIR
+    cmd = [java, "-Xss8m", "-cp", str(compiler), "org.jetbrains.kotlin.cli.jvm.K2JVMCompiler", "-no-stdlib",
+           "-no-reflect", "-classpath", str(stdlib), "-jvm-target", "17", str(src), str(ROOT / "android_wrapper/standins"),
+           "-d", str(tmp_path / "classes")]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=kotlin.COMPILE_TIMEOUT)
+    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-4000:]
+    classes = {p.name for p in (tmp_path / "classes").rglob("*.class")}
+    assert {"FaceEmotionPipeline.class", "BitmapExtensionsKt.class", "CameraExtensionsKt.class"} <= classes
+
+
+def test_ios_bundle_is_a_complete_swift_package(default_build):
+    """Package.swift at the root (packager's own), every Swift source in the library target, the
+    models in the target's Resources folder; no harness and no tests."""
+    root = default_build.bundle("ios")
+    assert (root / swift_settings.MANIFEST).read_bytes() == (swift.PACKAGE / "Package.swift").read_bytes()
+    sources = {p.relative_to(root).as_posix() for p in (root / "Sources").rglob("*.swift")}
+    assert sources == {rel for rel in codegen.render("swift") if swift_settings.is_source(rel)}
+    assert layout.TARGETS["ios"].models == f"{swift_settings.SOURCE_DIR}/Resources"
+    assert {p.name for p in (root / "Sources").iterdir()} == {"FaceEmotion"}
+    assert not (root / "Tests").exists()
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_self_check_puts_exactly_the_fp32_samples_next_to_the_models(self_check_build, default_build, target):
+    """``--self-check``: the app's models folder gains the fp32 sample input and expected outputs
+    of each model under their unique flat names (the same bytes as samples/), and nothing else;
+    the int8 samples stay out; the manifest and README say where they are."""
+    t = layout.TARGETS[target]
+    root, m = self_check_build.bundle(target), self_check_build.manifest(target)
+    folder = root / t.models
+    names = [p.name for p in folder.iterdir()]
+    assert all(p.is_file() for p in folder.iterdir()) and len({n.lower() for n in names}) == len(names)
+    assert set(names) == _models(int8=True) | _expected_sample_names(m)
+    assert m["package"]["samples_in_app"] is True
+    in_app = _samples(m, in_app=True)
+    assert set(in_app) == {t.model_path(n) for n in _expected_sample_names(m)}
+    for role, e in m["models"].items():
+        pairs = [(e["samples"]["in_app"]["input"], e["samples"]["input"])]
+        pairs += [(e["samples"]["in_app"]["outputs"][k], e["samples"]["outputs"][k]) for k in e["samples"]["outputs"]]
+        for app_path, outside in pairs:
+            assert Path(app_path).name == Path(outside).name and Path(outside).parent.as_posix() == layout.SAMPLES
+            assert (root / app_path).read_bytes() == (root / outside).read_bytes()
+            assert np.load(root / app_path).dtype == np.float32
+    assert manifest.problems(root) == []
+    assert "fp32 self-check samples (built with `--self-check`)" in (root / layout.README).read_text()
+    # everything else is the default bundle's
+    default = default_build.bundle(target)
+    assert _files(root) - _files(default) == set(in_app)
+    for rel in _files(default) - {layout.MANIFEST, layout.README}:
+        assert (root / rel).read_bytes() == (default / rel).read_bytes(), rel
+
+
+def _swift_flags(package: Path) -> list[str]:
+    """``--disable-default-traits`` when the package declares traits (its default trait brings
+    ONNX Runtime, which is fetched: nothing is fetched here)."""
+    return ["--disable-default-traits"] if "traits:" in (package / swift_settings.MANIFEST).read_text() else []
+
+
+def _swift(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
+    proc = subprocess.run([swift.swift(), *args], capture_output=True, text=True, timeout=1800, cwd=cwd)
+    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-6000:]
+    return proc
+
+
+@pytest.fixture(scope="module")
+def ios_package_build(self_check_build, tmp_path_factory) -> tuple[Path, Path]:
+    """``swift build`` of dist/ios as it is (``--self-check``: .ort and .npy resources), its
+    scratch folder outside the bundle.  Returns (bundle, scratch)."""
+    package = self_check_build.bundle("ios")
+    scratch = tmp_path_factory.mktemp("ios-build")
+    _swift("build", *_swift_flags(package), "--package-path", str(package), "--scratch-path", str(scratch))
+    return package, scratch
+
+
+def test_ios_package_builds_with_swiftpm(ios_package_build):
+    package, scratch = ios_package_build
+    products = json.loads(_swift("package", "dump-package", "--package-path", str(package)).stdout)["products"]
+    assert [(p["name"], p["targets"]) for p in products] == [("FaceEmotion", ["FaceEmotion"])]
+    assert manifest.problems(package) == []  # building it wrote nothing into the bundle
+    assert not (package / ".build").exists()
+
+
+def test_ios_resources_are_flat_at_the_root_of_bundle_module(ios_package_build, self_check_build):
+    """SwiftPM's resource bundle of the FaceEmotion target (``Bundle.module``) holds every file of
+    the models folder at its root, byte for byte: ``Bundle.url(forResource:withExtension:)``
+    finds them without a subdirectory."""
+    package, scratch = ios_package_build
+    (bundle,) = [p for p in scratch.rglob("FaceEmotion_FaceEmotion.resources") if p.is_dir()]
+    models = package / layout.TARGETS["ios"].models
+    assert {p.name for p in bundle.iterdir()} == {p.name for p in models.iterdir()}
+    assert all((bundle / p.name).read_bytes() == p.read_bytes() for p in models.iterdir())
+    assert {layout.model_file(r) for r in layout.ROLES} <= {p.name for p in bundle.iterdir()}
+
+
+CONSUMER = """\
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+  name: "App",
+  dependencies: [.package(path: {path}{traits})],
+  targets: [
+    .executableTarget(name: "App", dependencies: [.product(name: "FaceEmotion", package: {identity})])
+  ]
+)
+"""
+
+CONSUMER_MAIN = """\
+import FaceEmotion
+
+print("detectors", Recipes.detectors.count, "emotions", Recipes.emotions.count)
+"""
+
+
+def test_ios_package_is_a_local_dependency_of_an_app(default_build, tmp_path):
+    """What the README's steps do: another package depends on dist/ios by path (Xcode's Add
+    Local…), uses the FaceEmotion product, builds and runs."""
+    package = default_build.bundle("ios")
+    traits = ", traits: []" if _swift_flags(package) else ""
+    app = tmp_path / "app"
+    (app / "Sources/App").mkdir(parents=True)
+    (app / "Package.swift").write_text(CONSUMER.replace("{path}", json.dumps(str(package))).replace("{traits}", traits)
+                                       .replace("{identity}", json.dumps(package.name)))
+    (app / "Sources/App/main.swift").write_text(CONSUMER_MAIN)
+    _swift("build", "--package-path", str(app), "--scratch-path", str(tmp_path / "build"))
+    exe = next(p for p in (tmp_path / "build").rglob("App") if p.is_file() and p.stat().st_mode & 0o111)
+    out = subprocess.run([str(exe)], capture_output=True, text=True, timeout=60, check=True).stdout
+    assert out.split() == ["detectors", str(len(recipes.DETECTORS)), "emotions", str(len(recipes.EMOTIONS))]
+    assert manifest.problems(package) == []
+    readme = (package / layout.README).read_text()
+    assert "Add Package Dependencies" in readme and "Add Local" in readme
+    assert f'.product(name: "FaceEmotion", package: "{package.name}")' in readme
+    assert f"`{layout.TARGETS['ios'].models}/`" in readme
+
+
+def test_android_readme_steps_name_this_module(default_build):
+    """The README's Gradle lines are the literal include / dependency lines, for the module's
+    own name, and the loader they point at exists."""
+    root = default_build.bundle("android")
+    blocks = re.findall(r"```kotlin\n(.*?)```", (root / layout.README).read_text(), re.S)
+    text = "\n".join(b.strip() for b in blocks)
+    assert 'include(":face")' in text
+    assert 'project(":face").projectDir = file("<path to this folder>")' in text
+    assert 'implementation(project(":face"))' in text
+    readme = (root / layout.README).read_text()
+    assert f"`{layout.TARGETS['android'].models}/`" in readme
+    assert f"namespace `{kotlin_settings.PACKAGE}`" in readme
+    pipeline = (root / kotlin_settings.SOURCE_DIR / "FaceEmotionPipeline.kt").read_text()
+    assert re.search(r"fun fromAssets\(\s*context", pipeline)
