@@ -97,10 +97,18 @@ def _prune(parent: Path, keep: int) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+#: ``swift build`` / ``swift test`` flags: the package's default trait ONNXRuntime is off, so
+#: nothing is fetched (SwiftPM resolves a dependency only for an enabled trait) and the
+#: pure-Swift core is what gets built and tested.
+PURE_CORE = ("--disable-default-traits",)
+
+
 def swift_command(root: Path, *args: str, timeout: float = 1800) -> subprocess.CompletedProcess:
-    """``swift <args> --package-path <root>/package --scratch-path <root>/build``; a failure
-    raises PackagerError with the compiler's output."""
-    cmd = [swift(), *args, "--package-path", str(root / "package"), "--scratch-path", str(root / "build")]
+    """``swift <args> --package-path <root>/package --scratch-path <root>/build`` (``build``
+    and ``test`` with ``PURE_CORE``); a failure raises PackagerError with the compiler's
+    output."""
+    traits = PURE_CORE if args[:1] in (("build",), ("test",)) else ()
+    cmd = [swift(), *args, *traits, "--package-path", str(root / "package"), "--scratch-path", str(root / "build")]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
     if proc.returncode != 0:
         raise PackagerError(f"`swift {' '.join(args)}` failed:\n{proc.stdout[-6000:]}\n{proc.stderr[-6000:]}")
