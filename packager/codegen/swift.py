@@ -16,7 +16,8 @@ SOURCE_DIR = "Sources/FaceEmotion"
 #: The runtime library, relative to ``codegen.RUNTIME`` (``swift/`` is the package's source folder).
 RUNTIME = tuple(f"swift/{name}.swift" for name in (
     "CameraFrame", "Config", "Detection", "FaceDetectionWrapper", "FaceEmotionPipeline", "FaceEmotionRecognitionWrapper",
-    "FaceEmotionSteps", "FrameAdapters", "ImageAdapters", "Resample", "Types"))
+    "FaceEmotionSteps", "FrameAdapters", "ImageAdapters", "ModelSession", "Npy", "Providers", "Resample", "SelfCheck",
+    "TensorSpec", "Types"))
 
 #: Swift keywords that need backticks when a recipe name camel-cases into one.
 RESERVED = frozenset(

@@ -112,9 +112,28 @@ import Foundation
 import UIKit
 
 func useAll(_ url: URL, _ cg: CGImage, _ ui: UIImage, _ face: Face) throws -> [FaceEmotion] {
-  let options = PipelineOptions(useCoreML: true, coreMLFormat: .mlProgram, intraOpThreads: 2)
+  let coreML = CoreMLOptions(
+    computeUnits: .cpuAndNeuralEngine, modelFormat: .neuralNetwork, modelCacheDirectory: nil,
+    staticInputShapes: false)
+  var options = PipelineOptions(
+    scoreThreshold: 0.6, iouThreshold: 0.4, maxFaces: 3,
+    session: SessionSettings(
+      provider: .coreML(coreML), cpuFallback: false, intraOpThreads: 2,
+      configureSession: { try $0.setGraphOptimizationLevel(.all) }))
+  options.session.provider = .cpu
   let p = try FaceEmotionPipeline(detectorModel: url, emotionModel: url, options: options)
   _ = try FaceEmotionPipeline(bundle: nil)
+  let results: [SelfCheckResult] = try p.selfCheck()
+  _ = results.allSatisfy(\.passed)
+  let providers: [String: String] = p.providersInUse
+  _ = (providers, p.detector.fallbackReason, p.classifier.providerInUse)
+  let session = try ModelSession(
+    model: url, inputs: [TensorSpec(name: "x", shape: [1, 4])],
+    outputs: [TensorSpec(name: "y", shape: [1, 2])])
+  let out: [String: [Float]] = try session.run(["x": [0, 1, 2, 3]])
+  _ = (out, try session.selfCheck(samplesIn: url, tolerance: 1e-3))
+  session.close()
+  p.close()
   _ = try FaceDetectionWrapper().preprocess(cg)
   _ = try FaceDetectionWrapper().preprocess(ui)
   _ = try FaceEmotionRecognitionWrapper().preprocess(cg, face)
@@ -141,7 +160,7 @@ func useFrames(
 """
 
 #: Stand-in modules (fixtures/<name>.swift), in dependency order.
-STAND_INS = ("CoreGraphics", "UIKit", "CoreVideo", "CoreMedia", "ImageIO", "AVFoundation")
+STAND_INS = ("CoreGraphics", "UIKit", "CoreVideo", "CoreMedia", "ImageIO", "AVFoundation", "os")
 
 
 def readme_camera_example() -> str:
@@ -154,28 +173,60 @@ def readme_camera_example() -> str:
     return found[0].replace("import FaceEmotion\n", "")
 
 
-@pytest.mark.parametrize("ort_module", ["onnxruntime_objc", "OnnxRuntimeBindings"])
-def test_platform_code_typechecks_against_the_sdk_apis(tmp_path, ort_module):
-    """The code that compiles away on Linux — CGImage/UIImage adapters, the camera-frame
-    adapters (CVPixelBuffer, CMSampleBuffer, CGImagePropertyOrientation), the ONNX Runtime
-    glue (module onnxruntime_objc from the pod, OnnxRuntimeBindings from the Swift package) and
-    the README's AVCaptureVideoDataOutput example — type-checks without warnings in Swift 6 mode
-    against compile-only stand-ins of those APIs (fixtures/*.swift, the SDKs' Swift signatures;
-    test-only, never in the package or a bundle)."""
+def _stand_in_modules(tmp_path: Path, names) -> Path:
+    """Compile fixtures/<name>.swift into modules (ORT's under the given module name)."""
     swiftc = str(Path(swift.swift()).with_name("swiftc"))
     fixtures = Path(__file__).parent / "fixtures"
     mod = tmp_path / "modules"
     mod.mkdir()
-    for name, src in (*((m, m) for m in STAND_INS), (ort_module, "onnxruntime_objc")):
+    for name in names:
+        src = "onnxruntime_objc" if name in ORT_MODULES else name
         subprocess.run([swiftc, "-emit-module", "-parse-as-library", "-module-name", name, "-I", str(mod),
                         str(fixtures / f"{src}.swift"), "-emit-module-path", str(mod / f"{name}.swiftmodule")],
                        check=True, capture_output=True, timeout=600)
+    return mod
+
+
+#: ONNX Runtime's Objective-C API: module OnnxRuntimeBindings (the Swift package, product
+#: onnxruntime), onnxruntime_objc (the onnxruntime-objc pod).
+ORT_MODULES = ("OnnxRuntimeBindings", "onnxruntime_objc")
+
+
+def _typecheck(tmp_path: Path, mod: Path, *extra: str, flags=()) -> subprocess.CompletedProcess:
+    swiftc = str(Path(swift.swift()).with_name("swiftc"))
     files = codegen.write("swift", tmp_path / "src")
+    return subprocess.run([swiftc, "-typecheck", "-warnings-as-errors", "-swift-version", "6", "-I", str(mod), *flags,
+                           "-module-name", "FaceEmotion", *map(str, files), *extra],
+                          capture_output=True, text=True, timeout=600)
+
+
+@pytest.mark.parametrize("ort_module, unified_log", [("OnnxRuntimeBindings", True), ("onnxruntime_objc", True),
+                                                     ("OnnxRuntimeBindings", False)])
+def test_platform_code_typechecks_against_the_sdk_apis(tmp_path, ort_module, unified_log):
+    """The code that compiles away on Linux — CGImage/UIImage adapters, the camera-frame
+    adapters (CVPixelBuffer, CMSampleBuffer, CGImagePropertyOrientation), the ONNX Runtime
+    glue (module OnnxRuntimeBindings from the Swift package, with the package's trait
+    ONNXRuntime; onnxruntime_objc from the pod, sources copied into an app), with and without
+    the unified log (os.Logger) — and the README's AVCaptureVideoDataOutput example type-check
+    without warnings in Swift 6 mode against compile-only stand-ins of those APIs
+    (fixtures/*.swift, the SDKs' Swift signatures; test-only, never in the package or a
+    bundle)."""
+    names = [m for m in STAND_INS if unified_log or m != "os"] + [ort_module]
+    mod = _stand_in_modules(tmp_path, names)
     use = tmp_path / "UsesPlatform.swift"
     use.write_text(PLATFORM_USE.replace("import UIKit", "import AVFoundation\nimport UIKit"))
     example = tmp_path / "ReadmeCamera.swift"
     example.write_text(readme_camera_example())
-    proc = subprocess.run([swiftc, "-typecheck", "-warnings-as-errors", "-swift-version", "6", "-I", str(mod),
-                           "-module-name", "FaceEmotion", *map(str, files), str(use), str(example)],
-                          capture_output=True, text=True, timeout=600)
+    flags = ("-D", "ONNXRuntime") if ort_module == "OnnxRuntimeBindings" else ()
+    proc = _typecheck(tmp_path, mod, str(use), str(example), flags=flags)
     assert proc.returncode == 0, proc.stderr[-4000:]
+
+
+def test_the_trait_without_onnx_runtime_is_a_compile_error(tmp_path):
+    """With the trait ONNXRuntime on and no ONNX Runtime module, the glue does not compile
+    away: it stops the build with one #error naming the missing module."""
+    mod = _stand_in_modules(tmp_path, ["os"])
+    proc = _typecheck(tmp_path, mod, flags=("-D", "ONNXRuntime"))
+    assert proc.returncode != 0
+    errors = [line for line in proc.stderr.splitlines() if "error:" in line]
+    assert errors and all("ONNX Runtime cannot be imported" in line for line in errors), proc.stderr[-4000:]
