@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -151,6 +152,26 @@ def resample(image, jobs: list[dict]) -> list:
         if proc.returncode != 0:
             raise PackagerError(f"the Swift resample run failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}")
         return cases.read_resampled(Path(tmp) / "out", jobs)
+
+
+def npy_check(files: dict[str, bytes]) -> tuple[dict, dict[str, bytes]]:
+    """The Swift ``Npy`` reader/writer and ``scaledDiff`` on .npy files (harness ``--npy``
+    mode): ``files`` maps file names to bytes; each ``<name>.actual.npy`` /
+    ``<name>.expected.npy`` pair is compared.  Returns the harness's results
+    (``{"files": {file: {"shape": [...]} | {"error": msg}}, "pairs": {name: {"scaled_diff": x}
+    | {"error": msg}}}``) and the bytes Swift wrote back for every file it read."""
+    exe = build("debug")
+    with tempfile.TemporaryDirectory(prefix="packager-swift-npy-") as tmp:
+        src, out = Path(tmp) / "in", Path(tmp) / "out"
+        src.mkdir()
+        for name, data in files.items():
+            (src / name).write_bytes(data)
+        proc = subprocess.run([str(exe), "--npy", str(src), str(out)], capture_output=True, text=True, timeout=600)
+        if proc.returncode != 0:
+            raise PackagerError(f"the Swift .npy check failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}")
+        results = json.loads((out / "results.json").read_text())
+        written = {p.name: p.read_bytes() for p in out.glob("*.npy")}
+    return results, written
 
 
 def benchmark(repeats: int = 30) -> dict:
