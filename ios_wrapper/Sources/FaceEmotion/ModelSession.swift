@@ -85,6 +85,8 @@
     private var session: ORTSession?
     private var inputTensors: [TensorMemory]
     private var outputTensors: [TensorMemory]
+    /// The tensors by name, as `ORTSession.run` takes them (made once).
+    private var feeds: Feeds
 
     /// Opens `model` (`.ort` or `.onnx`) and checks it against `inputs` and `outputs`.
     public init(
@@ -95,25 +97,32 @@
       self.inputs = inputs
       self.outputs = outputs
       let file = model.lastPathComponent
+      guard FileManager.default.fileExists(atPath: model.path) else {
+        throw FaceWrapperError.runtime("no model file at \(model.path)")
+      }
       let env = try onnxRuntime("create the environment") { try ORTEnv(loggingLevel: .warning) }
+      for specs in [inputs, outputs] where Set(specs.map(\.name)).count != specs.count {
+        throw FaceWrapperError.invalidConfig("tensor names repeat in \(specs)")
+      }
       let ins = try inputs.map(TensorMemory.init)
       let outs = try outputs.map(TensorMemory.init)
+      let feeds = Feeds(inputs: ins, outputs: outs)
       let opened = try Self.open(model, settings: settings, env: env)
       var session = opened.session
       var reason = opened.fallbackReason
       var provider = reason == nil ? settings.provider.name : "CPU"
       try Self.checkNames(session, file: file, inputs: inputs, outputs: outputs)
       do {
-        try Self.run(session, inputs: ins, outputs: outs)
+        try feeds.run(session)
       } catch {
         guard provider != "CPU", settings.cpuFallback else {
           throw Self.mismatch(file, inputs, outputs, error)
         }
-        reason = "the \(provider) session failed its first run: \(error)"
+        reason = "the \(provider) session failed its first run: \(Self.describe(error))"
         provider = "CPU"
         session = try Self.cpuSession(model, settings: settings, env: env)
         do {
-          try Self.run(session, inputs: ins, outputs: outs)
+          try feeds.run(session)
         } catch {
           throw Self.mismatch(file, inputs, outputs, error)
         }
@@ -121,6 +130,7 @@
       self.env = env
       inputTensors = ins
       outputTensors = outs
+      self.feeds = feeds
       self.session = session
       providerInUse = provider
       fallbackReason = reason
@@ -163,7 +173,7 @@
         inputTensors[i].write(v)
       }
       try onnxRuntime("run \(model.lastPathComponent)") {
-        try Self.run(session, inputs: inputTensors, outputs: outputTensors)
+        try feeds.run(session)
       }
       return outputTensors.map { $0.read() }
     }
@@ -213,6 +223,7 @@
       session = nil
       inputTensors = []
       outputTensors = []
+      feeds = Feeds(inputs: [], outputs: [])
     }
 
     private static func worst(_ actual: [[Float]], _ expected: [[Float]]) throws -> Double {
@@ -248,7 +259,7 @@
         return (session, nil)
       } catch {
         guard settings.cpuFallback else { throw error }
-        return (try cpuSession(model, settings: settings, env: env), "\(error)")
+        return (try cpuSession(model, settings: settings, env: env), describe(error))
       }
     }
 
@@ -297,22 +308,22 @@
       }
     }
 
-    private static func run(
-      _ session: ORTSession, inputs: [TensorMemory], outputs: [TensorMemory]
-    ) throws {
-      try session.run(
-        withInputs: Dictionary(uniqueKeysWithValues: inputs.map { ($0.spec.name, $0.value) }),
-        outputs: Dictionary(uniqueKeysWithValues: outputs.map { ($0.spec.name, $0.value) }),
-        runOptions: nil)
-    }
-
     private static func mismatch(
       _ file: String, _ inputs: [TensorSpec], _ outputs: [TensorSpec], _ error: Error
     ) -> FaceWrapperError {
-      let ns = error as NSError
-      return .modelMismatch(
+      .modelMismatch(
         "\(file) does not run with the configured shapes (inputs \(inputs), outputs \(outputs)): "
-          + "\(ns.localizedDescription) (\(ns.domain) \(ns.code))")
+          + describe(error))
+    }
+
+    /// One line for an error: a FaceWrapperError's description, an NSError's message, domain
+    /// and code.
+    private static func describe(_ error: Error) -> String {
+      if let error = error as? FaceWrapperError {
+        return error.description
+      }
+      let ns = error as NSError
+      return "\(ns.localizedDescription) (\(ns.domain) \(ns.code))"
     }
   }
 
@@ -352,6 +363,22 @@
           from: UnsafeRawBufferPointer(start: data.bytes, count: data.length))
         count = spec.count
       }
+    }
+  }
+
+  /// The tensors by name: inputs read in place, outputs preallocated (ONNX Runtime writes into
+  /// them and checks their shapes).
+  private struct Feeds {
+    let inputs: [String: ORTValue]
+    let outputs: [String: ORTValue]
+
+    init(inputs: [TensorMemory], outputs: [TensorMemory]) {
+      self.inputs = Dictionary(uniqueKeysWithValues: inputs.map { ($0.spec.name, $0.value) })
+      self.outputs = Dictionary(uniqueKeysWithValues: outputs.map { ($0.spec.name, $0.value) })
+    }
+
+    func run(_ session: ORTSession) throws {
+      try session.run(withInputs: inputs, outputs: outputs, runOptions: nil)
     }
   }
 
