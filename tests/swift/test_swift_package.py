@@ -98,3 +98,30 @@ def test_onnxruntime_versions_agree_and_read_the_bundled_models():
     assert ios == android
     installed = tuple(int(x) for x in onnxruntime.__version__.split(".")[:2])
     assert tuple(int(x) for x in ios.split(".")[:2]) >= installed, (ios, onnxruntime.__version__)
+
+
+def test_an_app_package_builds_on_the_bundle_as_the_readme_says(tmp_path):
+    """ios_wrapper/README.md's manifest of an app package, next to a folder shaped like dist/ios
+    (this Package.swift, the library's sources, a model in Resources), builds offline: with
+    `traits: []` nothing is fetched, and the app links the library and its resource bundle."""
+    from packager import codegen
+    from test_swift_codegen import readme_swift_blocks
+
+    [manifest] = [b for b in readme_swift_blocks() if b.startswith("// swift-tools-version")]
+    assert '.package(path: "../dist/ios", traits: [])' in manifest
+    ios = tmp_path / "dist" / "ios"
+    for rel, text in codegen.render("swift").items():
+        (ios / rel).parent.mkdir(parents=True, exist_ok=True)
+        (ios / rel).write_text(text)
+    (ios / "Package.swift").write_bytes((swift.PACKAGE / "Package.swift").read_bytes())
+    (ios / "Sources" / "FaceEmotion" / "Resources").mkdir()
+    (ios / "Sources" / "FaceEmotion" / "Resources" / "face_detection.ort").write_bytes(b"model")
+    app = tmp_path / "app"
+    (app / "Sources" / "App").mkdir(parents=True)
+    (app / "Package.swift").write_text(manifest)
+    (app / "Sources" / "App" / "main.swift").write_text(
+        "import FaceEmotion\nprint(FaceDetectionWrapper().numAnchors, Recipes.selfCheckTolerance)\n")
+    proc = subprocess.run([swift.swift(), "run", "--package-path", str(app), "--scratch-path", str(tmp_path / "build"),
+                           "--manifest-cache", "none", "App"], capture_output=True, text=True, timeout=1200)
+    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-4000:]
+    assert proc.stdout.split()[-2:] == ["896", "0.0001"]
