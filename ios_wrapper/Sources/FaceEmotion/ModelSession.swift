@@ -200,7 +200,12 @@
       }
       let expected = try outputs.map { spec in
         let file = SelfCheckSamples.outputFile(model: stem, output: spec.name)
-        return try Npy(contentsOf: dir.appendingPathComponent(file)).values
+        let npy = try Npy(contentsOf: dir.appendingPathComponent(file))
+        guard npy.shape == spec.shape else {
+          throw FaceWrapperError.modelMismatch(
+            "\(file) has shape \(npy.shape), the model's output is \(spec)")
+        }
+        return npy.values
       }
       var cpuSettings = settings
       cpuSettings.provider = .cpu
