@@ -133,7 +133,7 @@
     /// ["face_detection": "CoreML", "face_emotion_recognition": "CoreML"].
     public var providersInUse: [String: String] {
       Dictionary(
-        [detector, classifier].map { (Self.stem($0.model), $0.providerInUse) },
+        [detector, classifier].map { ($0.modelName, $0.providerInUse) },
         uniquingKeysWith: { a, _ in a })
     }
 
@@ -141,7 +141,8 @@
     /// (`packager build --self-check` puts them next to the models) by a CPU session and
     /// compared with the build's outputs within `Recipes.selfCheckTolerance`; the pipeline's
     /// own (accelerated) session's difference is reported beside it, not judged (Core ML
-    /// computes in float16). Throws `.invalidFile` when the samples are missing.
+    /// computes in float16). Throws `.invalidFile` when the samples are missing (the build
+    /// writes them for the fp32 models only).
     public func selfCheck() throws -> [SelfCheckResult] {
       try [detector, classifier].map { try $0.selfCheck(settings: options.session) }
     }
@@ -178,10 +179,6 @@
 
     private var steps: FaceEmotionSteps {
       FaceEmotionSteps(detection: detection, recognition: recognition, maxFaces: options.maxFaces)
-    }
-
-    private static func stem(_ url: URL) -> String {
-      String(url.lastPathComponent.prefix { $0 != "." })
     }
   }
 

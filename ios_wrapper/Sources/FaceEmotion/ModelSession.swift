@@ -70,6 +70,9 @@
 
     /// The model file.
     public let model: URL
+    /// The model file's name without its extension ("face_detection" for face_detection.ort,
+    /// "face_detection.int8" for face_detection.int8.ort): the stem of its self-check samples.
+    public var modelName: String { model.deletingPathExtension().lastPathComponent }
     /// The inputs, as checked at open.
     public let inputs: [TensorSpec]
     /// The outputs, as checked at open; `run` returns them in this order.
@@ -178,15 +181,15 @@
       return outputTensors.map { $0.read() }
     }
 
-    /// Runs the model on its self-check sample (`SelfCheckSamples`: one input, the expected
-    /// outputs, in `directory`, by default the model's own folder) in a CPU session opened with
+    /// Runs the model on its self-check sample (`SelfCheckSamples` named after `modelName`: one
+    /// input, the expected outputs, in `directory`, by default the model's own folder) in a CPU session opened with
     /// these settings' threads and hook, and compares within `tolerance`; this session's own
     /// difference is reported beside it when it is not a CPU session.
     public func selfCheck(
       samplesIn directory: URL? = nil, settings: SessionSettings = SessionSettings(),
       tolerance: Double = Recipes.selfCheckTolerance
     ) throws -> SelfCheckResult {
-      let stem = String(model.lastPathComponent.prefix { $0 != "." })
+      let stem = modelName
       let dir = directory ?? model.deletingLastPathComponent()
       guard inputs.count == 1 else {
         throw FaceWrapperError.modelMismatch(
