@@ -1,5 +1,6 @@
-// A behavioural fake of ONNX Runtime's Objective-C API (the same Swift signatures as
-// fixtures/onnxruntime_objc.swift), compiled as module OnnxRuntimeBindings so that
+// A behavioural fake of ONNX Runtime's Objective-C API (the Swift signatures of
+// fixtures/onnxruntime_objc.swift, plus ORTSessionOptions.addConfigEntry(withKey:value:), a real
+// method the checks' hook calls), compiled as module OnnxRuntimeBindings so that
 // test_swift_glue.py can RUN the runtime glue on Linux: models are registered by path with their
 // declared input/output names and shapes and a function; a run checks the shapes of inputs and
 // preallocated outputs as ONNX Runtime does and writes the outputs into their memory. What the
@@ -73,9 +74,6 @@ public class ORTSessionOptions {
   public func addConfigEntry(withKey key: String, value: String) throws {
     throw Fake.error("unknown config key \(key)")
   }
-  public func appendExecutionProvider(
-    _ providerName: String, providerOptions: [String: String]
-  ) throws {}
   public func appendCoreMLExecutionProvider(withOptionsV2 provider_options: [AnyHashable: Any])
     throws
   {
@@ -154,11 +152,6 @@ public class ORTSession {
         }
       }
     }
-  }
-  public func run(
-    withInputs inputs: [String: ORTValue], outputNames: Set<String>, runOptions: ORTRunOptions?
-  ) throws -> [String: ORTValue] {
-    throw Fake.error("the glue preallocates its outputs")
   }
   public func inputNames() throws -> [String] { model.inputs.keys.sorted() }
   public func outputNames() throws -> [String] { model.outputs.keys.sorted() }
