@@ -1,5 +1,7 @@
 """The Swift wrapper: golden files, the runtime library, constants from the recipes, literals,
-and a render for other recipes that still compiles and lints clean.
+a render for other recipes that still compiles and lints clean, and the code that compiles away
+on Linux (platform adapters, ONNX Runtime glue, every Swift block of ios_wrapper/README.md)
+type-checked in Swift 6 mode against stand-ins of the SDK APIs.
 
 The golden files are the generated sources committed in ios_wrapper/Sources/FaceEmotion
 (Recipes.swift): one copy serves as both the golden set and the package an app adds, and the
@@ -173,9 +175,9 @@ func useFrames(
 }
 """
 
-#: Stand-in modules (fixtures/<name>.swift), in dependency order.
+#: Stand-in modules (fixtures/<name>.swift), in dependency order; fixtures/SwiftUI.swift serves
+#: the README's sample app only.
 STAND_INS = ("CoreGraphics", "UIKit", "CoreVideo", "CoreMedia", "ImageIO", "AVFoundation", "os")
-#: SwiftUI (stand-in too) for the README's sample app only.
 
 
 def readme_swift_blocks() -> list[str]:
