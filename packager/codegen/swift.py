@@ -20,7 +20,8 @@ MANIFEST = "Package.swift"
 #: ``ios/`` its root files).
 RUNTIME = (f"ios/{MANIFEST}", *(f"swift/{name}.swift" for name in (
     "CameraFrame", "Config", "Detection", "FaceDetectionWrapper", "FaceEmotionPipeline", "FaceEmotionRecognitionWrapper",
-    "FaceEmotionSteps", "FrameAdapters", "ImageAdapters", "Resample", "Types")))
+    "FaceEmotionSteps", "FrameAdapters", "ImageAdapters", "ModelSession", "Npy", "Providers", "Resample", "SelfCheck",
+    "TensorSpec", "Types")))
 
 #: Swift keywords that need backticks when a recipe name camel-cases into one.
 RESERVED = frozenset(

@@ -13,6 +13,7 @@ from __future__ import annotations
 import contextlib
 import fcntl
 import hashlib
+import json
 import os
 import shutil
 import subprocess
@@ -97,10 +98,18 @@ def _prune(parent: Path, keep: int) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
+#: ``swift build`` / ``swift test`` flags: the package's default trait ONNXRuntime is off, so
+#: nothing is fetched (SwiftPM resolves a dependency only for an enabled trait) and the
+#: pure-Swift core is what gets built and tested.
+PURE_CORE = ("--disable-default-traits",)
+
+
 def swift_command(root: Path, *args: str, timeout: float = 1800) -> subprocess.CompletedProcess:
-    """``swift <args> --package-path <root>/package --scratch-path <root>/build``; a failure
-    raises PackagerError with the compiler's output."""
-    cmd = [swift(), *args, "--package-path", str(root / "package"), "--scratch-path", str(root / "build")]
+    """``swift <args> --package-path <root>/package --scratch-path <root>/build`` (``build``
+    and ``test`` with ``PURE_CORE``); a failure raises PackagerError with the compiler's
+    output."""
+    traits = PURE_CORE if args[:1] in (("build",), ("test",)) else ()
+    cmd = [swift(), *args, *traits, "--package-path", str(root / "package"), "--scratch-path", str(root / "build")]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
     if proc.returncode != 0:
         raise PackagerError(f"`swift {' '.join(args)}` failed:\n{proc.stdout[-6000:]}\n{proc.stderr[-6000:]}")
@@ -143,6 +152,26 @@ def resample(image, jobs: list[dict]) -> list:
         if proc.returncode != 0:
             raise PackagerError(f"the Swift resample run failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}")
         return cases.read_resampled(Path(tmp) / "out", jobs)
+
+
+def npy_check(files: dict[str, bytes]) -> tuple[dict, dict[str, bytes]]:
+    """The Swift ``Npy`` reader/writer and ``scaledDiff`` on .npy files (harness ``--npy``
+    mode): ``files`` maps file names to bytes; each ``<name>.actual.npy`` /
+    ``<name>.expected.npy`` pair is compared.  Returns the harness's results
+    (``{"files": {file: {"shape": [...]} | {"error": msg}}, "pairs": {name: {"scaled_diff": x}
+    | {"error": msg}}}``) and the bytes Swift wrote back for every file it read."""
+    exe = build("debug")
+    with tempfile.TemporaryDirectory(prefix="packager-swift-npy-") as tmp:
+        src, out = Path(tmp) / "in", Path(tmp) / "out"
+        src.mkdir()
+        for name, data in files.items():
+            (src / name).write_bytes(data)
+        proc = subprocess.run([str(exe), "--npy", str(src), str(out)], capture_output=True, text=True, timeout=600)
+        if proc.returncode != 0:
+            raise PackagerError(f"the Swift .npy check failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}")
+        results = json.loads((out / "results.json").read_text())
+        written = {p.name: p.read_bytes() for p in out.glob("*.npy")}
+    return results, written
 
 
 def benchmark(repeats: int = 30) -> dict:

@@ -85,10 +85,12 @@ public struct DetectorConfig: Sendable, Equatable {
   public let keypointNames: [String]
   /// Raw scores are clipped to ±scoreClip before the sigmoid.
   public let scoreClip: Double
-  /// Detections below this probability are dropped.
-  public let minScore: Double
-  /// Weighted NMS merges boxes whose IoU with the best remaining one exceeds it.
-  public let iouThreshold: Double
+  /// Detections below this probability are dropped (the recipe's value; set another on a copy,
+  /// or through `PipelineOptions.scoreThreshold`).
+  public var minScore: Double
+  /// Weighted NMS merges boxes whose IoU with the best remaining one exceeds it (the recipe's
+  /// value; set another on a copy, or through `PipelineOptions.iouThreshold`).
+  public var iouThreshold: Double
   /// Letterbox interpolation: the recipe's choice; set another (e.g. `.antialias`) on a copy of
   /// the configuration to resample differently.
   public var resize: Interpolation

@@ -1,105 +1,118 @@
 // Runtime library of packager (hand-written, not generated), the same for every recipe.
 //
-// Runtime glue: ONNX Runtime sessions for the bundle's two models. Compiled only where ONNX
-// Runtime's Objective-C API can be imported: module onnxruntime_objc (the onnxruntime-objc
-// pod) or OnnxRuntimeBindings (the onnxruntime Swift package). Every line of pre- and
-// post-processing lives in the core wrappers.
+// Runtime glue: the bundle's two models in two `ModelSession`s (ModelSession.swift: compiled
+// with the trait ONNXRuntime or wherever ONNX Runtime's Objective-C API can be imported). Every
+// line of pre- and post-processing lives in the core wrappers.
 
-#if canImport(onnxruntime_objc) || canImport(OnnxRuntimeBindings)
+#if ONNXRuntime || canImport(OnnxRuntimeBindings) || canImport(onnxruntime_objc)
   import Foundation
-  #if canImport(onnxruntime_objc)
-    import onnxruntime_objc
-  #else
-    import OnnxRuntimeBindings
-  #endif
 
-  /// The model format the CoreML execution provider compiles the ONNX graph to.
-  public enum CoreMLModelFormat: Sendable {
-    /// NeuralNetwork (Core ML 3+); takes all of BlazeFace in one partition.
-    case neuralNetwork
-    /// MLProgram (Core ML 5+, iOS 15+).
-    case mlProgram
-  }
-
-  /// ONNX Runtime session options of the pipeline.
+  /// Options of `FaceEmotionPipeline`: detection limits and how its sessions open.
   public struct PipelineOptions: Sendable {
-    /// Add the CoreML execution provider (static input shapes); nodes it cannot take run on
-    /// the CPU.
-    public var useCoreML: Bool
-    /// The CoreML model format.
-    public var coreMLFormat: CoreMLModelFormat
-    /// When a session with CoreML cannot be created, create a CPU-only one.
-    public var cpuFallback: Bool
-    /// CPU threads per session; 0 lets ONNX Runtime choose.
-    public var intraOpThreads: Int
+    /// Faces below this probability (0...1) are dropped; nil: the detector recipe's `minScore`
+    /// (0.5 for BlazeFace).
+    public var scoreThreshold: Double?
+    /// Weighted NMS merges boxes overlapping the best remaining one by more than this IoU
+    /// (0...1); nil: the detector recipe's `iouThreshold` (0.3 for BlazeFace).
+    public var iouThreshold: Double?
+    /// At most this many faces (the best ones) are classified and returned; nil: all.
+    public var maxFaces: Int?
+    /// Provider (default Core ML MLProgram with a model cache, CPU fallback), threads and the
+    /// session-options hook, for both models.
+    public var session: SessionSettings
 
-    /// Options; the defaults use CoreML NeuralNetwork with CPU fallback.
+    /// Options; by default the recipe's thresholds, every face, Core ML with CPU fallback.
     public init(
-      useCoreML: Bool = true, coreMLFormat: CoreMLModelFormat = .neuralNetwork,
-      cpuFallback: Bool = true, intraOpThreads: Int = 0
+      scoreThreshold: Double? = nil, iouThreshold: Double? = nil, maxFaces: Int? = nil,
+      session: SessionSettings = SessionSettings()
     ) {
-      self.useCoreML = useCoreML
-      self.coreMLFormat = coreMLFormat
-      self.cpuFallback = cpuFallback
-      self.intraOpThreads = intraOpThreads
+      self.scoreThreshold = scoreThreshold
+      self.iouThreshold = iouThreshold
+      self.maxFaces = maxFaces
+      self.session = session
     }
   }
 
   /// The bundle's two models on ONNX Runtime: detect → crop → classify every face.
   ///
-  ///     let pipeline = try FaceEmotionPipeline()  // the .ort files in the app bundle
-  ///     for result in try pipeline.run(pixels: rgba, width: w, height: h) {
+  ///     let pipeline = try FaceEmotionPipeline()  // the .ort files of the package or app
+  ///     for result in try pipeline.run(cgImage) {
   ///       print(result.face.box, result.emotion?.topLabel ?? "?")
   ///     }
   ///
-  /// Memory: create one pipeline and run it on every frame. Besides the wrappers' reused
-  /// tensors (see `FaceDetectionWrapper`), each model's input lives in one `NSMutableData`
-  /// wrapped by one `ORTValue`, both made on the first run (and again only if the input shape
-  /// changes): each run copies the tensor into those bytes and runs the session on them.
+  /// Opening checks each model's input and output names and shapes against the recipes
+  /// (`ModelSession`) and reports the provider each session got (`providersInUse`; a CPU
+  /// fallback is logged). `selfCheck()` runs the bundled samples (`packager build
+  /// --self-check`).
   ///
-  /// Threads: a non-`Sendable` class; use it from one task or actor. Even so, a model's input
-  /// memory never serves two runs at once: a run that finds it in use (another thread running
-  /// the same model) makes input memory of its own.
-  public final class FaceEmotionPipeline {
+  /// Memory: create one pipeline and run it on every frame: the wrappers reuse their tensors,
+  /// the sessions their input and output memory (`ModelSession`).
+  ///
+  /// Threads: `Sendable`; share one pipeline between threads, tasks and a capture queue. Each
+  /// model's runs are serialized by its session's lock (two frames at once take turns on a
+  /// model; pre- and post-processing run in parallel); `close()` waits for running runs.
+  public final class FaceEmotionPipeline: Sendable {
     /// Model file of the detector in the bundle (copied there by `packager build`).
     public static let detectorModelFile = "face_detection.ort"
     /// Model file of the emotion classifier in the bundle.
     public static let emotionModelFile = "face_emotion_recognition.ort"
 
-    /// Session options.
+    /// The options the pipeline was opened with.
     public let options: PipelineOptions
-    /// Detector pre- and post-processing.
+    /// Detector pre- and post-processing (with the options' thresholds).
     public let detection: FaceDetectionWrapper
     /// Emotion pre- and post-processing.
     public let recognition: FaceEmotionRecognitionWrapper
-    private let env: ORTEnv
-    private let detector: ORTSession
-    private let classifier: ORTSession
-    private let detectorInput = InputSlot()
-    private let classifierInput = InputSlot()
+    /// The detector's session.
+    public let detector: ModelSession
+    /// The emotion model's session.
+    public let classifier: ModelSession
 
-    /// Sessions for two model files (`.ort` or `.onnx`).
+    /// Sessions for two model files (`.ort` or `.onnx`), checked against the wrappers'
+    /// configurations. Throws `FaceWrapperError`: `.invalidConfig` for options out of range,
+    /// `.modelMismatch` for a model that is not the configured one, `.onnxRuntime` for what
+    /// ONNX Runtime refused.
     public init(
       detectorModel: URL, emotionModel: URL, options: PipelineOptions = PipelineOptions(),
       detection: FaceDetectionWrapper = FaceDetectionWrapper(),
       recognition: FaceEmotionRecognitionWrapper = FaceEmotionRecognitionWrapper()
     ) throws {
+      var config = detection.config
+      if let score = options.scoreThreshold {
+        guard (0...1).contains(score) else {
+          throw FaceWrapperError.invalidConfig("scoreThreshold \(score) is not in 0...1")
+        }
+        config.minScore = score
+      }
+      if let iou = options.iouThreshold {
+        guard (0...1).contains(iou) else {
+          throw FaceWrapperError.invalidConfig("iouThreshold \(iou) is not in 0...1")
+        }
+        config.iouThreshold = iou
+      }
+      if let maxFaces = options.maxFaces, maxFaces < 1 {
+        throw FaceWrapperError.invalidConfig("maxFaces \(maxFaces) is not positive")
+      }
       self.options = options
-      self.detection = detection
+      self.detection = config == detection.config ? detection : FaceDetectionWrapper(config: config)
       self.recognition = recognition
-      env = try ORTEnv(loggingLevel: .warning)
-      detector = try Self.session(env: env, model: detectorModel, options: options)
-      classifier = try Self.session(env: env, model: emotionModel, options: options)
+      detector = try ModelSession(
+        model: detectorModel, inputs: [config.inputSpec],
+        outputs: config.outputSpecs(anchors: detection.numAnchors), settings: options.session)
+      let emotion = recognition.config
+      classifier = try ModelSession(
+        model: emotionModel, inputs: [emotion.inputSpec], outputs: [emotion.outputSpec],
+        settings: options.session)
     }
 
     /// Sessions for `face_detection.ort` and `face_emotion_recognition.ort` found in `bundle`,
-    /// or by default in the app's main bundle and then (when built as the Swift package) in the
-    /// package's own resources.
+    /// or by default in the app's main bundle and then in the package's own resources (where
+    /// `packager build` puts them: `Bundle.module`).
     public convenience init(bundle: Bundle? = nil, options: PipelineOptions = PipelineOptions())
       throws
     {
       var bundles = [bundle ?? Bundle.main]
-      #if SWIFT_PACKAGE
+      #if PACKAGE_RESOURCES
         if bundle == nil {
           bundles.append(Bundle.module)
         }
@@ -116,9 +129,33 @@
       try self.init(detectorModel: detectorModel, emotionModel: emotionModel, options: options)
     }
 
+    /// Model file stem → the provider its session got ("CoreML" or "CPU"), e.g.
+    /// ["face_detection": "CoreML", "face_emotion_recognition": "CoreML"].
+    public var providersInUse: [String: String] {
+      Dictionary(
+        [detector, classifier].map { ($0.modelName, $0.providerInUse) },
+        uniquingKeysWith: { a, _ in a })
+    }
+
+    /// The on-device self-check, one call: each model run on its bundled sample
+    /// (`packager build --self-check` puts them next to the models) by a CPU session and
+    /// compared with the build's outputs within `Recipes.selfCheckTolerance`; the pipeline's
+    /// own (accelerated) session's difference is reported beside it, not judged (Core ML
+    /// computes in float16). Throws `.invalidFile` when the samples are missing (the build
+    /// writes them for the fp32 models only).
+    public func selfCheck() throws -> [SelfCheckResult] {
+      try [detector, classifier].map { try $0.selfCheck(settings: options.session) }
+    }
+
+    /// Frees both sessions (after running runs end); later runs throw `.runtime`.
+    public func close() {
+      detector.close()
+      classifier.close()
+    }
+
     /// Every face of an RGBA8 image with its emotion, best face first (`FaceEmotionSteps.run`).
     public func run(pixels: [UInt8], width: Int, height: Int) throws -> [FaceEmotion] {
-      try FaceEmotionSteps(detection: detection, recognition: recognition).run(
+      try steps.run(
         pixels: pixels, width: width, height: height, runDetector: runDetector,
         runEmotion: runEmotion)
     }
@@ -126,122 +163,22 @@
     /// Every face of a camera frame with its emotion, best face first, in the upright frame's
     /// pixels (`FaceEmotionSteps.run`).
     public func run(_ frame: CameraFrame) throws -> [FaceEmotion] {
-      try FaceEmotionSteps(detection: detection, recognition: recognition).run(
-        frame, runDetector: runDetector, runEmotion: runEmotion)
+      try steps.run(frame, runDetector: runDetector, runEmotion: runEmotion)
     }
 
     /// Runs the detector on a preprocessed input.
     public func runDetector(_ input: DetectionInput) throws -> DetectorOutputs {
-      let c = detection.config
-      let out = try detectorInput.run(
-        detector, input: c.inputName, tensor: input.tensor, shape: input.shape,
-        outputs: [c.regressorsName, c.classificatorsName])
+      let out = try detector.run([input.tensor])
       return DetectorOutputs(regressors: out[0], classificators: out[1])
     }
 
     /// Runs the emotion model on a preprocessed crop.
     public func runEmotion(_ input: EmotionInput) throws -> [Float] {
-      let c = recognition.config
-      let out = try classifierInput.run(
-        classifier, input: c.inputName, tensor: input.tensor, shape: input.shape,
-        outputs: [c.outputName])
-      return out[0]
+      try classifier.run([input.tensor])[0]
     }
 
-    private static func session(env: ORTEnv, model: URL, options: PipelineOptions) throws
-      -> ORTSession
-    {
-      if options.useCoreML {
-        do {
-          let coreML = ORTCoreMLExecutionProviderOptions()
-          coreML.createMLProgram = options.coreMLFormat == .mlProgram
-          coreML.onlyAllowStaticInputShapes = true
-          let so = try sessionOptions(options)
-          try so.appendCoreMLExecutionProvider(with: coreML)
-          return try ORTSession(env: env, modelPath: model.path, sessionOptions: so)
-        } catch {
-          if !options.cpuFallback {
-            throw error
-          }
-        }
-      }
-      return try ORTSession(
-        env: env, modelPath: model.path, sessionOptions: sessionOptions(options))
-    }
-
-    private static func sessionOptions(_ options: PipelineOptions) throws -> ORTSessionOptions {
-      let so = try ORTSessionOptions()
-      if options.intraOpThreads > 0 {
-        try so.setIntraOpNumThreads(Int32(clamping: options.intraOpThreads))
-      }
-      return so
-    }
-  }
-
-  /// The input memory of one model, reused from run to run: an `NSMutableData` and the
-  /// `ORTValue` made on it. ONNX Runtime's `ORTValue(tensorData:elementType:shape:)` keeps a
-  /// reference to the data and runs on its bytes without copying them, so rewriting the bytes
-  /// gives the next run its input.
-  private final class InputSlot {
-    private let lock = NSLock()
-    private var data: NSMutableData?
-    private var value: ORTValue?
-    private var shape: [Int] = []
-
-    /// One float32 input → the named float32 outputs, in `outputs` order. Uses the slot's
-    /// memory when no other run holds it, else memory made for this run.
-    func run(
-      _ session: ORTSession, input: String, tensor: [Float], shape: [Int], outputs: [String]
-    ) throws -> [[Float]] {
-      guard lock.try() else {
-        let (data, value) = try Self.make(bytes: tensor.count * 4, shape: shape)
-        Self.copy(tensor, into: data)
-        return try Self.run(session, input: input, value: value, outputs: outputs)
-      }
-      defer { lock.unlock() }
-      let bytes = tensor.count * 4
-      if data?.length != bytes || self.shape != shape {
-        let made = try Self.make(bytes: bytes, shape: shape)
-        data = made.0
-        value = made.1
-        self.shape = shape
-      }
-      guard let data, let value else {
-        throw FaceWrapperError.runtime("no input memory for \(input)")
-      }
-      Self.copy(tensor, into: data)
-      return try Self.run(session, input: input, value: value, outputs: outputs)
-    }
-
-    private static func make(bytes: Int, shape: [Int]) throws -> (NSMutableData, ORTValue) {
-      guard let data = NSMutableData(length: bytes) else {
-        throw FaceWrapperError.runtime("cannot allocate \(bytes) bytes of model input")
-      }
-      let value = try ORTValue(
-        tensorData: data, elementType: .float, shape: shape.map { NSNumber(value: $0) })
-      return (data, value)
-    }
-
-    private static func copy(_ tensor: [Float], into data: NSMutableData) {
-      tensor.withUnsafeBytes { src in
-        if let base = src.baseAddress {
-          data.mutableBytes.copyMemory(from: base, byteCount: min(src.count, data.length))
-        }
-      }
-    }
-
-    private static func run(
-      _ session: ORTSession, input: String, value: ORTValue, outputs: [String]
-    ) throws -> [[Float]] {
-      let results = try session.run(
-        withInputs: [input: value], outputNames: Set(outputs), runOptions: nil)
-      return try outputs.map { name in
-        guard let out = results[name] else {
-          throw FaceWrapperError.runtime("the model gave no output \(name)")
-        }
-        let bytes = Data(referencing: try out.tensorData())
-        return bytes.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
-      }
+    private var steps: FaceEmotionSteps {
+      FaceEmotionSteps(detection: detection, recognition: recognition, maxFaces: options.maxFaces)
     }
   }
 

@@ -36,14 +36,18 @@ public struct FaceEmotionSteps: Sendable {
   public let detection: FaceDetectionWrapper
   /// Emotion pre- and post-processing.
   public let recognition: FaceEmotionRecognitionWrapper
+  /// At most this many faces (the best ones) are kept and classified; nil: all.
+  public var maxFaces: Int?
 
   /// The steps for two wrappers (default: the packaged recipes).
   public init(
     detection: FaceDetectionWrapper = FaceDetectionWrapper(),
-    recognition: FaceEmotionRecognitionWrapper = FaceEmotionRecognitionWrapper()
+    recognition: FaceEmotionRecognitionWrapper = FaceEmotionRecognitionWrapper(),
+    maxFaces: Int? = nil
   ) {
     self.detection = detection
     self.recognition = recognition
+    self.maxFaces = maxFaces
   }
 
   /// Every face of an RGBA8 image (row-major, width · height · 4 bytes) with its emotion, best
@@ -73,7 +77,7 @@ public struct FaceEmotionSteps: Sendable {
     let outputs = try runDetector(input)
     let faces = try detection.postprocess(
       regressors: outputs.regressors, classificators: outputs.classificators, input: input)
-    return try faces.map { face in
+    return try faces.prefix(max(0, maxFaces ?? faces.count)).map { face in
       guard let x = try? recognition.preprocess(frame, face) else {
         return FaceEmotion(face: face, emotion: nil)
       }

@@ -74,6 +74,9 @@
       let format = UIGraphicsImageRendererFormat.default()
       format.scale = scale
       format.opaque = false
+      // sRGB 8 bits per channel, as the reference reads the file: the default format follows
+      // the screen and may draw into an extended-range (wide colour, 16-bit) context.
+      format.preferredRange = .standard
       let upright = UIGraphicsImageRenderer(size: size, format: format).image { _ in
         self.draw(in: CGRect(origin: .zero, size: self.size))
       }

@@ -172,6 +172,11 @@ public enum Recipes {
   public static func emotion(_ name: String) -> EmotionConfig? {
     emotions.first { $0.name == name }
   }
+
+  /// Self-check limit (`packager build --self-check`): a CPU session's outputs on a bundled
+  /// sample may differ from the bundled expected outputs by at most this,
+  /// max |a - b| / max(1, max |expected|) per output (as the build verified the .ort file).
+  public static let selfCheckTolerance = 0.0001
 }
 
 extension ColorOrder {
@@ -183,11 +188,6 @@ extension ColorOrder {
   /// video-range frames.
   public static let yuvFullRange: [Int] = [65536, 91881, 22554, 46802, 116130, 0]
   public static let yuvVideoRange: [Int] = [76309, 104597, 25675, 53279, 132201, 16]
-
-  /// Self-check limit (`packager build --self-check`): a CPU session's outputs on a bundled
-  /// sample may differ from the bundled expected outputs by at most this,
-  /// max |a - b| / max(1, max |expected|) per output (as the build verified the .ort file).
-  public static let selfCheckTolerance = 0.0001
 }
 
 extension Resampler {

@@ -1,7 +1,8 @@
 // Runtime library of packager (hand-written, not generated), the same for every recipe.
 
-/// Why the core refused an input. The core never traps on bad input: it throws one of these
-/// or returns an empty result.
+/// The one error type of the package. The core never traps on bad input: it throws one of these
+/// or returns an empty result; the runtime glue wraps ONNX Runtime's `NSError`s in
+/// `.onnxRuntime`.
 public enum FaceWrapperError: Error, Equatable, Sendable, CustomStringConvertible {
   /// Zero or negative size, a pixel array of the wrong length, or an image too large to index.
   case invalidImage(String)
@@ -11,7 +12,15 @@ public enum FaceWrapperError: Error, Equatable, Sendable, CustomStringConvertibl
   case invalidOutput(String)
   /// A configuration the core cannot work with (e.g. fewer mean values than channels).
   case invalidConfig(String)
-  /// Model loading or inference failed (runtime glue only).
+  /// A file that is not what it should be: a self-check sample that is no float32 .npy, or is
+  /// missing.
+  case invalidFile(String)
+  /// A model whose inputs or outputs are not the ones the configuration declares (names,
+  /// shapes), or whose self-check failed to run.
+  case modelMismatch(String)
+  /// ONNX Runtime refused: what was being done, then its error (message, domain and code).
+  case onnxRuntime(String)
+  /// The runtime glue cannot go on (a model file not in the bundle, a closed session).
   case runtime(String)
 
   public var description: String {
@@ -20,6 +29,9 @@ public enum FaceWrapperError: Error, Equatable, Sendable, CustomStringConvertibl
     case .invalidBox(let m): return "invalid face box: \(m)"
     case .invalidOutput(let m): return "invalid model output: \(m)"
     case .invalidConfig(let m): return "invalid configuration: \(m)"
+    case .invalidFile(let m): return "invalid file: \(m)"
+    case .modelMismatch(let m): return "model mismatch: \(m)"
+    case .onnxRuntime(let m): return "ONNX Runtime error: \(m)"
     case .runtime(let m): return "runtime error: \(m)"
     }
   }

@@ -1,0 +1,243 @@
+// Runs the ONNX Runtime glue (ModelSession, FaceEmotionPipeline) on the fake ONNX Runtime
+// (OnnxRuntimeFake.swift): compiled as main.swift with the library's sources by
+// test_swift_glue.py. Prints one line per failed check and "checks: N passed"; exits 1 on a
+// failure.
+
+import Foundation
+import OnnxRuntimeBindings
+
+nonisolated(unsafe) var failures: [String] = []
+nonisolated(unsafe) var passed = 0
+
+func check(_ ok: Bool, _ what: String, line: Int = #line) {
+  if ok { passed += 1 } else { failures.append("line \(line): \(what)") }
+}
+
+func expectError(_ what: String, line: Int = #line, _ body: () throws -> Void) -> FaceWrapperError? {
+  do {
+    try body()
+    failures.append("line \(line): \(what): no error")
+  } catch let error as FaceWrapperError {
+    passed += 1
+    return error
+  } catch {
+    failures.append("line \(line): \(what): raw error \(error)")
+  }
+  return nil
+}
+
+let dir = FileManager.default.temporaryDirectory.appendingPathComponent("glue-\(UUID().uuidString)")
+try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+defer { try? FileManager.default.removeItem(at: dir) }
+
+func modelFile(_ name: String, _ model: FakeModel) -> URL {
+  let url = dir.appendingPathComponent(name)
+  FileManager.default.createFile(atPath: url.path, contents: Data("fake".utf8))
+  Fake.models[url.path] = model
+  return url
+}
+
+let double = FakeModel(inputs: ["x": [1, 4]], outputs: ["y": [1, 4], "s": [1, 1]]) { inputs in
+  let x = inputs["x"] ?? []
+  return ["y": x.map { 2 * $0 }, "s": [x.reduce(0, +)]]
+}
+let model = modelFile("double.ort", double)
+let x = TensorSpec(name: "x", shape: [1, 4])
+let outputs = [TensorSpec(name: "y", shape: [1, 4]), TensorSpec(name: "s", shape: [1, 1])]
+let cpu = SessionSettings(provider: .cpu)
+
+// runs on named tensors, outputs written into memory made once
+do {
+  let session = try ModelSession(model: model, inputs: [x], outputs: outputs, settings: cpu)
+  check(session.providerInUse == "CPU" && session.fallbackReason == nil, "CPU session")
+  check(session.modelName == "double", "model name \(session.modelName)")
+  Fake.outputMemory = []
+  let a = try session.run(["x": [1, 2, 3, 4]])
+  let b = try session.run([[0.5, 0, 0, -1]])
+  check(a == ["y": [2, 4, 6, 8], "s": [10]], "named run \(a)")
+  check(b == [[1, 0, 0, -2], [-0.5]], "ordered run \(b)")
+  check(Set(Fake.outputMemory).count == 2 && Fake.outputMemory.count == 4, "outputs reused")
+  let wrongCount = expectError("input of the wrong length") { _ = try session.run([[1, 2]]) }
+  check(wrongCount.map { if case .invalidConfig = $0 { true } else { false } } ?? false, "\(String(describing: wrongCount))")
+  let missing = expectError("missing input") { _ = try session.run(["z": [1, 2, 3, 4]]) }
+  check("\(missing.map { "\($0)" } ?? "")".contains("takes inputs [\"x\"]"), "\(String(describing: missing))")
+  session.close()
+  let closed = expectError("run after close") { _ = try session.run([[1, 2, 3, 4]]) }
+  check(closed == .runtime("the session of double.ort is closed"), "\(String(describing: closed))")
+}
+
+// I/O checked at open: names, then shapes
+do {
+  let names = expectError("wrong output name") {
+    _ = try ModelSession(
+      model: model, inputs: [x], outputs: [TensorSpec(name: "z", shape: [1, 4])], settings: cpu)
+  }
+  check(
+    names == .modelMismatch("double.ort has outputs [\"s\", \"y\"], the configuration expects [\"z\"]"),
+    "\(String(describing: names))")
+  let shapes = expectError("wrong input shape") {
+    _ = try ModelSession(
+      model: model, inputs: [TensorSpec(name: "x", shape: [1, 5])], outputs: outputs, settings: cpu)
+  }
+  if case .modelMismatch(let m) = shapes {
+    check(m.contains("x [1, 5]") && m.contains("invalid dimensions for input: x"), m)
+  } else {
+    check(false, "\(String(describing: shapes))")
+  }
+  let outShape = expectError("wrong output shape") {
+    _ = try ModelSession(
+      model: model, inputs: [x], outputs: [outputs[0], TensorSpec(name: "s", shape: [1])],
+      settings: cpu)
+  }
+  check("\(outShape.map { "\($0)" } ?? "")".contains("invalid dimensions for output: s"), "\(String(describing: outShape))")
+  let noFile = expectError("no model file") {
+    _ = try ModelSession(model: dir.appendingPathComponent("none.ort"), inputs: [x], outputs: outputs)
+  }
+  check(noFile.map { if case .runtime = $0 { true } else { false } } ?? false, "\(String(describing: noFile))")
+  let repeated = expectError("repeated names") {
+    _ = try ModelSession(model: model, inputs: [x, x], outputs: outputs, settings: cpu)
+  }
+  check(repeated.map { if case .invalidConfig = $0 { true } else { false } } ?? false, "\(String(describing: repeated))")
+  check(Fake.liveSessions == 0, "half-opened sessions freed: \(Fake.liveSessions)")
+}
+
+// Core ML: provider options, model cache created, hook called last, threads
+do {
+  let cache = dir.appendingPathComponent("cache/CoreML", isDirectory: true)
+  let settings = SessionSettings(
+    provider: .coreML(CoreMLOptions(computeUnits: .cpuAndGPU, modelCacheDirectory: cache)),
+    intraOpThreads: 3, configureSession: { try $0.setGraphOptimizationLevel(.extended) })
+  Fake.coreMLOptions = []
+  Fake.threads = []
+  let session = try ModelSession(model: model, inputs: [x], outputs: outputs, settings: settings)
+  check(session.providerInUse == "CoreML" && session.fallbackReason == nil, "CoreML session")
+  check(
+    Fake.coreMLOptions == [
+      [
+        "MLComputeUnits": "CPUAndGPU", "ModelFormat": "MLProgram", "RequireStaticInputShapes": "1",
+        "ModelCacheDirectory": cache.path,
+      ]
+    ], "\(Fake.coreMLOptions)")
+  check(FileManager.default.fileExists(atPath: cache.path), "model cache created")
+  check(Fake.threads == [3], "threads \(Fake.threads)")
+  let hookError = expectError("hook error wrapped") {
+    _ = try ModelSession(
+      model: model, inputs: [x], outputs: outputs,
+      settings: SessionSettings(
+        provider: .cpu, configureSession: { try $0.addConfigEntry(withKey: "k", value: "v") }))
+  }
+  check(
+    hookError == .onnxRuntime("configureSession: unknown config key k (onnxruntime 2)"),
+    "\(String(describing: hookError))")
+}
+
+// CPU fallback: reason reported (and logged), or the error thrown when not allowed
+do {
+  Fake.coreMLAvailable = false
+  let a = try ModelSession(model: model, inputs: [x], outputs: outputs)
+  check(a.providerInUse == "CPU", "fallback provider")
+  check(a.fallbackReason?.contains("no CoreML execution provider") ?? false, "\(String(describing: a.fallbackReason))")
+  Fake.coreMLAvailable = true
+  Fake.coreMLOpenFails = true
+  let b = try ModelSession(model: model, inputs: [x], outputs: outputs)
+  check(b.fallbackReason == "ONNX Runtime error: open double.ort with CoreML: CoreML cannot compile the model (onnxruntime 6)", "\(String(describing: b.fallbackReason))")
+  let strict = expectError("no fallback") {
+    _ = try ModelSession(model: model, inputs: [x], outputs: outputs, settings: SessionSettings(cpuFallback: false))
+  }
+  check(strict == .onnxRuntime("open double.ort with CoreML: CoreML cannot compile the model (onnxruntime 6)"), "\(String(describing: strict))")
+  Fake.coreMLOpenFails = false
+  Fake.coreMLRunFails = true
+  let c = try ModelSession(model: model, inputs: [x], outputs: outputs)
+  check(c.providerInUse == "CPU" && (c.fallbackReason?.hasPrefix("the CoreML session failed its first run") ?? false), "\(String(describing: c.fallbackReason))")
+  Fake.coreMLRunFails = false
+}
+
+// self-check: CPU judged, Core ML reported
+do {
+  try Npy(shape: [1, 4], values: [1, -2, 3, 0.5]).write(to: dir.appendingPathComponent("double.sample_input.npy"))
+  try Npy(shape: [1, 4], values: [2, -4, 6, 1]).write(to: dir.appendingPathComponent("double.sample_output.y.npy"))
+  try Npy(shape: [1, 1], values: [2.5]).write(to: dir.appendingPathComponent("double.sample_output.s.npy"))
+  Fake.coreMLError = 0.01
+  let session = try ModelSession(model: model, inputs: [x], outputs: outputs)
+  let result = try session.selfCheck()
+  check(result.passed && result.scaledDiff == 0 && result.provider == "CPU", "\(result)")
+  // +0.01 on every value: worst over the outputs of 0.01 / max(1, max |expected|): s (2.5)
+  check(result.acceleratorProvider == "CoreML" && abs((result.acceleratorScaledDiff ?? 0) - 0.01 / 2.5) < 1e-6, "\(result)")
+  try Npy(shape: [1, 1], values: [2.6]).write(to: dir.appendingPathComponent("double.sample_output.s.npy"))
+  let failed = try session.selfCheck(settings: cpu)
+  check(!failed.passed && abs(failed.scaledDiff - 0.1 / 2.6) < 1e-6, "\(failed)")
+  try FileManager.default.removeItem(at: dir.appendingPathComponent("double.sample_output.s.npy"))
+  let missing = expectError("missing sample") { _ = try session.selfCheck() }
+  check("\(missing.map { "\($0)" } ?? "")".contains("double.sample_output.s.npy"), "\(String(describing: missing))")
+  Fake.coreMLError = 0
+}
+
+// threads: runs from many threads at once, and close() racing them
+do {
+  let session = try ModelSession(model: model, inputs: [x], outputs: outputs, settings: cpu)
+  let bad = NSLock()
+  nonisolated(unsafe) var wrong = 0
+  DispatchQueue.concurrentPerform(iterations: 64) { i in
+    let v = Float(i)
+    if i == 40 { session.close() }
+    do {
+      let out = try session.run([[v, v, v, v]])
+      if out != [[2 * v, 2 * v, 2 * v, 2 * v], [4 * v]] {
+        bad.lock(); wrong += 1; bad.unlock()
+      }
+    } catch FaceWrapperError.runtime {
+    } catch {
+      bad.lock(); wrong += 1; bad.unlock()
+    }
+  }
+  check(wrong == 0, "\(wrong) runs gave another frame's values or an unexpected error")
+}
+
+// the pipeline on models shaped like the bundle's
+do {
+  let detection = FaceDetectionWrapper()
+  let c = detection.config
+  let e = Recipes.defaultEmotion
+  let n = detection.numAnchors
+  let detector = modelFile("face_detection.ort", FakeModel(
+    inputs: [c.inputName: c.inputShape],
+    outputs: [c.regressorsName: [1, n, c.rowLength], c.classificatorsName: [1, n, 1]]) { _ in
+      var scores = [Float](repeating: -100, count: n)
+      scores[0] = 5
+      var regressors = [Float](repeating: 0, count: n * c.rowLength)
+      regressors[2] = 20
+      regressors[3] = 20
+      return [c.regressorsName: regressors, c.classificatorsName: scores]
+    })
+  let emotion = modelFile("face_emotion_recognition.ort", FakeModel(
+    inputs: [e.inputName: e.inputShape], outputs: [e.outputName: [1, e.labels.count]]) { _ in
+      [e.outputName: (0..<e.labels.count).map { $0 == 3 ? 10 : 0 }]
+    })
+  let pipeline = try FaceEmotionPipeline(detectorModel: detector, emotionModel: emotion)
+  check(pipeline.providersInUse == ["face_detection": "CoreML", "face_emotion_recognition": "CoreML"], "\(pipeline.providersInUse)")
+  let results = try pipeline.run(pixels: [UInt8](repeating: 90, count: 64 * 48 * 4), width: 64, height: 48)
+  check(results.count == 1 && results.first?.emotion?.topIndex == 3, "\(results)")
+  let strict = try FaceEmotionPipeline(
+    detectorModel: detector, emotionModel: emotion,
+    options: PipelineOptions(scoreThreshold: 0.999, session: cpu))
+  check(try strict.run(pixels: [UInt8](repeating: 90, count: 64 * 48 * 4), width: 64, height: 48).isEmpty, "scoreThreshold applied")
+  check(strict.detection.config.minScore == 0.999 && strict.providersInUse.values.allSatisfy { $0 == "CPU" }, "options")
+  for bad in [PipelineOptions(scoreThreshold: 1.5), PipelineOptions(iouThreshold: -0.1), PipelineOptions(maxFaces: 0)] {
+    let error = expectError("options out of range") {
+      _ = try FaceEmotionPipeline(detectorModel: detector, emotionModel: emotion, options: bad)
+    }
+    check(error.map { if case .invalidConfig = $0 { true } else { false } } ?? false, "\(String(describing: error))")
+  }
+  let wrongRecipe = expectError("another emotion recipe") {
+    _ = try FaceEmotionPipeline(
+      detectorModel: detector, emotionModel: emotion,
+      recognition: FaceEmotionRecognitionWrapper(config: Recipes.emotionFerplus))
+  }
+  check(wrongRecipe.map { if case .modelMismatch = $0 { true } else { false } } ?? false, "\(String(describing: wrongRecipe))")
+  pipeline.close()
+  check(Fake.liveSessions > 0, "sessions alive elsewhere")
+}
+
+for f in failures { print("FAILED \(f)") }
+print("checks: \(passed) passed, \(failures.count) failed")
+exit(failures.isEmpty ? 0 : 1)
