@@ -47,5 +47,7 @@ fun FaceEmotionRecognitionWrapper.preprocess(
 ): EmotionInput = preprocess(bitmap.cameraFrame(argbBuffer, rotationDegrees, mirrored), box)
 
 /** Every face of the bitmap with its emotion, in upright pixels (the pixels are read once, into a reused array). */
+@JvmOverloads
+@Throws(FaceEmotionException::class)
 fun FaceEmotionPipeline.run(bitmap: Bitmap, rotationDegrees: Int = 0, mirrored: Boolean = false): List<FaceEmotion> =
-    run(bitmap.cameraFrame(detection.argbBuffer, rotationDegrees, mirrored))
+    runFrame { buffer -> bitmap.cameraFrame(buffer, rotationDegrees, mirrored) }
