@@ -8,6 +8,7 @@ import dev.packager.face.Npy
 import dev.packager.face.Recipes
 import dev.packager.face.SampleFiles
 import dev.packager.face.SampleFormatException
+import dev.packager.face.TensorRole
 import dev.packager.face.TensorSpec
 import dev.packager.face.scaledDiff
 import java.io.File
@@ -43,7 +44,8 @@ fun runSelfChecks(jobsFile: File, outDir: File): Int {
         val declared = (j["declared"] as Map<*, *>).entries.associate { (k, v) ->
             k as String to (v as List<*>?)?.map { (it as Double).toLong() }
         }
-        TensorSpec.mismatch(j["model"] as String, j["role"] as String, declared, specs(j["expected"] as List<*>))
+        val role = TensorRole.valueOf((j["role"] as String).uppercase())
+        TensorSpec.mismatch(j["model"] as String, role, declared, specs(j["expected"] as List<*>))
     }
     val files = (jobs["files"] as List<*>).map { pair ->
         val (model, output) = (pair as List<*>).map { it as String }

@@ -113,8 +113,8 @@ def test_the_java_usage_must_catch_the_library_exception(compiled, tmp_path):
 def test_the_readme_integration_steps_name_this_module():
     """The settings and dependency lines a developer pastes name the module this folder is."""
     text = README.read_text()
-    settings = (ROOT / "android_wrapper" / "settings.gradle.kts").read_text()
-    name = re.search(r'rootProject\.name = "([^"]+)"', settings).group(1)
+    standalone = (ROOT / "android_wrapper" / "settings.gradle.kts").read_text()
+    name = re.search(r'rootProject\.name = "([^"]+)"', standalone).group(1)
     assert f'include(":{name}")' in text and f'project(":{name}").projectDir = file(' in text
     assert f'implementation(project(":{name}"))' in text
     build = (ROOT / "android_wrapper" / "build.gradle.kts").read_text()

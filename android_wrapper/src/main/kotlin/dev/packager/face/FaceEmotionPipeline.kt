@@ -174,12 +174,15 @@ class FaceEmotionPipeline @JvmOverloads @Throws(FaceEmotionException::class) con
         expected.maxOf { (name, values) -> scaledDiff(actual.getValue(name), values) }
 
     /** The sample's inputs (as direct buffers) and expected outputs of [session]'s model. */
-    private fun readSample(context: Context, session: ModelSession): Pair<Map<String, FloatBuffer>, Map<String, FloatArray>> {
+    private fun readSample(
+        context: Context, session: ModelSession,
+    ): Pair<Map<String, FloatBuffer>, Map<String, FloatArray>> {
         fun npy(file: String, spec: TensorSpec): FloatArray {
             val bytes = try {
                 readAsset(context, file)
             } catch (e: ModelLoadException) {
-                throw SampleFormatException("${e.message}: build with `packager build --self-check` to ship the samples", e)
+                val why = "${e.message}: build with `packager build --self-check` to ship the samples"
+                throw SampleFormatException(why, e)
             }
             val array = Npy.read(bytes, file)
             if (array.shape != spec.shape) {
@@ -231,7 +234,8 @@ class FaceEmotionPipeline @JvmOverloads @Throws(FaceEmotionException::class) con
 /** Output [name] of a result as floats (a copy); [InferenceException] when the model has no such float output. */
 @Throws(FaceEmotionException::class)
 fun OrtSession.Result.floats(name: String): FloatArray {
-    val value = get(name).orElse(null) as? OnnxTensor ?: throw InferenceException("the model has no tensor output '$name'")
+    val value = get(name).orElse(null) as? OnnxTensor
+        ?: throw InferenceException("the model has no tensor output '$name'")
     val buffer = value.floatBuffer ?: throw InferenceException("output '$name' is not float32")
     return FloatArray(buffer.remaining()).also { buffer.get(it) }
 }

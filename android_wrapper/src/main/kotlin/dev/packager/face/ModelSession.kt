@@ -130,7 +130,8 @@ class ModelSession private constructor(
     fun run(values: Map<String, FloatBuffer>): Map<String, FloatArray> = lock.withLock {
         if (closed) throw ClosedException("model $name: the session is closed")
         if (values.keys != inputs.map { it.name }.toSet()) {
-            throw InvalidInputException("model $name: inputs ${values.keys.toList()}; expected ${inputs.map { it.name }}")
+            val expected = inputs.map { it.name }
+            throw InvalidInputException("model $name: inputs ${values.keys.toList()}; expected $expected")
         }
         try {
             for (spec in inputs) feed[spec.name] = inputTensor(spec, values.getValue(spec.name))
@@ -165,7 +166,8 @@ class ModelSession private constructor(
     /** The OnnxTensor over [given] (a direct native-order buffer) or over the session's copy of it. */
     private fun inputTensor(spec: TensorSpec, given: FloatBuffer): OnnxTensor {
         if (given.remaining() != spec.size) {
-            throw InvalidInputException("model $name: input ${spec.name} has ${given.remaining()} values; expected ${spec.size} ${spec.shape}")
+            val why = "input ${spec.name} has ${given.remaining()} values; expected ${spec.size} ${spec.shape}"
+            throw InvalidInputException("model $name: $why")
         }
         val direct = given.isDirect && given.order() == ByteOrder.nativeOrder() && given.position() == 0
         val source = if (direct) given else ownInputs.getOrPut(spec.name) { directFloats(spec.size) }.also {
@@ -207,21 +209,23 @@ class ModelSession private constructor(
             val (session, options) = try {
                 createSession(env, model, settings, provider)
             } catch (e: OrtException) {
+                val tried = provider.displayName
                 if (!settings.cpuFallback || provider == Provider.Cpu) {
-                    throw ModelLoadException("model $name: ONNX Runtime cannot open it on ${provider.displayName}: ${e.message}", e)
+                    throw ModelLoadException("model $name: ONNX Runtime cannot open it on $tried: ${e.message}", e)
                 }
-                fallbackReason = "${provider.displayName}: ${e.message}"
-                Log.w(TAG, "model $name: ${provider.displayName} session failed, running on the CPU instead: ${e.message}")
+                fallbackReason = "$tried: ${e.message}"
+                Log.w(TAG, "model $name: the $tried session failed, running on the CPU instead: ${e.message}")
                 provider = Provider.Cpu
                 try {
                     createSession(env, model, settings, provider)
                 } catch (e2: OrtException) {
-                    throw ModelLoadException("model $name: ONNX Runtime cannot open it ($fallbackReason; CPU: ${e2.message})", e2)
+                    val why = "$fallbackReason; CPU: ${e2.message}"
+                    throw ModelLoadException("model $name: ONNX Runtime cannot open it ($why)", e2)
                 }
             }
             val mismatch = try {
-                TensorSpec.mismatch(name, "input", declared(session.inputInfo), inputs)
-                    ?: TensorSpec.mismatch(name, "output", declared(session.outputInfo), outputs)
+                TensorSpec.mismatch(name, TensorRole.INPUT, declared(session.inputInfo), inputs)
+                    ?: TensorSpec.mismatch(name, TensorRole.OUTPUT, declared(session.outputInfo), outputs)
             } catch (e: OrtException) {
                 "model $name: its inputs and outputs cannot be read: ${e.message}"
             }
@@ -252,7 +256,8 @@ class ModelSession private constructor(
                         // pool stays at one thread and does not spin.
                         options.addConfigEntry("session.intra_op.allow_spinning", "0")
                         options.setIntraOpNumThreads(1)
-                        options.addXnnpack(if (threads > 0) mapOf("intra_op_num_threads" to threads.toString()) else emptyMap())
+                        val xnnpackThreads = if (threads > 0) threads.toString() else null
+                        options.addXnnpack(listOfNotNull(xnnpackThreads?.let { "intra_op_num_threads" to it }).toMap())
                     }
                     Provider.Cpu -> if (threads > 0) options.setIntraOpNumThreads(threads)
                 }

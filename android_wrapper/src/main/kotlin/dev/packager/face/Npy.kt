@@ -41,24 +41,26 @@ object Npy {
         }
         if (start + headerLength > bytes.size) fail("truncated header")
         val header = String(bytes, start, headerLength.toInt(), Charsets.UTF_8)
-        val descr = Regex("""'descr'\s*:\s*'([^']*)'""").find(header)?.groupValues?.get(1) ?: fail("no dtype in the header")
+        fun field(pattern: String): String? = Regex(pattern).find(header)?.groupValues?.get(1)
+        val descr = field("""'descr'\s*:\s*'([^']*)'""") ?: fail("no dtype in the header")
         when {
             descr == "<f4" -> {}
             descr == ">f4" -> fail("big-endian float32; expected little-endian float32 ('<f4')")
             else -> fail("dtype '$descr'; expected little-endian float32 ('<f4')")
         }
-        val fortran = Regex("""'fortran_order'\s*:\s*(True|False)""").find(header)?.groupValues?.get(1)
-            ?: fail("no fortran_order in the header")
+        val fortran = field("""'fortran_order'\s*:\s*(True|False)""") ?: fail("no fortran_order in the header")
         if (fortran == "True") fail("Fortran order; expected C order")
-        val dims = Regex("""'shape'\s*:\s*\(([^)]*)\)""").find(header)?.groupValues?.get(1) ?: fail("no shape in the header")
+        val dims = field("""'shape'\s*:\s*\(([^)]*)\)""") ?: fail("no shape in the header")
         val shape = dims.split(',').map { it.trim() }.filter { it.isNotEmpty() }.map {
             it.removeSuffix("L").toIntOrNull()?.takeIf { d -> d >= 0 } ?: fail("shape ($dims) is not a tuple of sizes")
         }
         val count = shape.fold(1L) { a, d -> a * d }
         val data = start + headerLength
-        if (count > (bytes.size - data) / 4) fail("truncated: shape $shape needs ${4 * count} bytes of data, the file has ${bytes.size - data}")
-        if (count * 4 != bytes.size - data) fail("${bytes.size - data - 4 * count} bytes after the data")
-        val floats = ByteBuffer.wrap(bytes, data.toInt(), 4 * count.toInt()).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer()
+        val available = bytes.size - data
+        if (count > available / 4) fail("truncated: shape $shape needs ${4 * count} bytes of data, found $available")
+        if (count * 4 != available) fail("${available - 4 * count} bytes after the data")
+        val floats = ByteBuffer.wrap(bytes, data.toInt(), 4 * count.toInt()).order(ByteOrder.LITTLE_ENDIAN)
+            .asFloatBuffer()
         return NpyArray(shape, FloatArray(count.toInt()).also { floats.get(it) })
     }
 

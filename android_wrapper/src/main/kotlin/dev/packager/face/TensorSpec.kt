@@ -20,9 +20,11 @@ data class TensorSpec(val name: String, val shape: List<Int>) {
          * Why a model's [declared] tensors (name → shape, -1 or any value < 1 for a dimension the
          * model leaves free; null shape for a tensor that is not float32) do not fit the
          * [expected] ones, or null when they fit: the same names, each float32, with the same rank
-         * and every fixed dimension equal. [role] ("input" / "output") and [model] name the place.
+         * and every fixed dimension equal. [role] and [model] name the place in the message.
          */
-        fun mismatch(model: String, role: String, declared: Map<String, List<Long>?>, expected: List<TensorSpec>): String? {
+        fun mismatch(
+            model: String, role: TensorRole, declared: Map<String, List<Long>?>, expected: List<TensorSpec>,
+        ): String? {
             val names = expected.map { it.name }
             if (declared.keys != names.toSet()) {
                 return "model $model: ${role}s ${declared.keys.toList()}; expected ${names}"
@@ -37,4 +39,11 @@ data class TensorSpec(val name: String, val shape: List<Int>) {
             return null
         }
     }
+}
+
+/** Whether a [TensorSpec] is a model's input or output (written in lower case in messages). */
+enum class TensorRole {
+    INPUT, OUTPUT;
+
+    override fun toString(): String = name.lowercase()
 }
