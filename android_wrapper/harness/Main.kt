@@ -2,6 +2,7 @@
 // packager/parity/kotlin.py compiles together with the core (codegen.render("kotlin")).
 package dev.packager.face.harness
 
+import dev.packager.face.compositeOverBlack
 import java.io.File
 import kotlin.system.exitProcess
 
@@ -13,10 +14,11 @@ private const val USAGE = """usage:
                                      median time of pre- plus post-processing per case, and the
                                      bytes allocated per frame
   resample JOBS.json OUT_DIR         the resampler alone on a list of rectangles (Resampling.kt)
+  composite IN.bin OUT.bin           compositeOverBlack on little-endian ARGB int32s
   selfcheck JOBS.json OUT_DIR        .npy reading and writing, scaledDiff, TensorSpec checks and the
                                      self-check sample names (SelfChecks.kt)"""
 
-private val ARITY = mapOf("parity" to 3, "fuzz" to 4, "bench" to 5, "resample" to 3, "selfcheck" to 3)
+private val ARITY = mapOf("parity" to 3, "fuzz" to 4, "bench" to 5, "resample" to 3, "selfcheck" to 3, "composite" to 3)
 
 fun main(args: Array<String>) {
     if (args.isEmpty() || ARITY[args[0]] != args.size) {
@@ -28,6 +30,12 @@ fun main(args: Array<String>) {
         "fuzz" -> runFuzz(args[1].toLong(), args[2].toInt(), File(args[3]))
         "resample" -> runResampling(File(args[1]), File(args[2]))
         "selfcheck" -> runSelfChecks(File(args[1]), File(args[2]))
+        "composite" -> {
+            val pixels = readI32(File(args[1]))
+            compositeOverBlack(pixels)
+            writeI32(File(args[2]), pixels)
+            0
+        }
         else -> runBench(File(args[1]), args[2].toInt(), args[3].toInt(), File(args[4]))
     }
     exitProcess(code)
