@@ -116,7 +116,7 @@ class FaceEmotionPipeline @JvmOverloads @Throws(FaceEmotionException::class) con
     @Throws(FaceEmotionException::class)
     fun selfCheck(context: Context): List<SelfCheckResult> = guarded {
         listOf(detector to detectorAsset, classifier to emotionAsset).map { (session, asset) ->
-            val sample = readSample(context, session)
+            val sample = readSample(context, session, asset)
             val model = readAsset(context, asset)
             val cpu = ModelSession.open(
                 session.name, model, session.inputs, session.outputs,
@@ -173,11 +173,16 @@ class FaceEmotionPipeline @JvmOverloads @Throws(FaceEmotionException::class) con
     private fun difference(actual: Map<String, FloatArray>, expected: Map<String, FloatArray>): Double =
         expected.maxOf { (name, values) -> scaledDiff(actual.getValue(name), values) }
 
-    /** The sample's inputs (as direct buffers) and expected outputs of [session]'s model. */
+    /**
+     * The sample's inputs (as direct buffers) and expected outputs of [session]'s model, read from
+     * the assets folder of its model file [asset].
+     */
     private fun readSample(
-        context: Context, session: ModelSession,
+        context: Context, session: ModelSession, asset: String,
     ): Pair<Map<String, FloatBuffer>, Map<String, FloatArray>> {
-        fun npy(file: String, spec: TensorSpec): FloatArray {
+        val folder = asset.substringBeforeLast('/', "").let { if (it.isEmpty()) it else "$it/" }
+        fun npy(name: String, spec: TensorSpec): FloatArray {
+            val file = folder + name
             val bytes = try {
                 readAsset(context, file)
             } catch (e: ModelLoadException) {
