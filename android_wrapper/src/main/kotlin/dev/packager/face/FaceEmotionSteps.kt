@@ -9,7 +9,7 @@ class DetectorOutputs(val regressors: FloatArray, val classificators: FloatArray
  * passes functions that run the two models ([FaceEmotionPipeline] passes ONNX Runtime sessions).
  * Keeping the chain here keeps it in the pure core, which CI compiles and runs.
  */
-class FaceEmotionSteps(
+class FaceEmotionSteps @JvmOverloads constructor(
     val detection: FaceDetectionWrapper = FaceDetectionWrapper(),
     val recognition: FaceEmotionRecognitionWrapper = FaceEmotionRecognitionWrapper(),
     /** Only the best maxFaces faces are classified and returned (> 0). */
