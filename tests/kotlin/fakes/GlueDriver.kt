@@ -134,7 +134,8 @@ fun main(args: Array<String>) {
     }
     out["pipeline"] = scenario {
         FaceEmotionPipeline.fromAssets(context, PipelineOptions(maxFaces = 2)).use { p ->
-            val faces = p.run(IntArray(64 * 48) { 0xFF808080.toInt() }, 64, 48)
+            val gray = IntArray(64 * 48) { 0xFF808080.toInt() }
+            val faces = p.run(gray, 64, 48)
             val checks = p.selfCheck(context).map {
                 mapOf("model" to it.model, "provider" to it.provider, "diff" to it.scaledDiff, "passed" to it.passed,
                     "accelerator" to it.acceleratorProvider, "acceleratorDiff" to it.acceleratorScaledDiff)
@@ -145,7 +146,9 @@ fun main(args: Array<String>) {
             } catch (e: FaceEmotionException) {
                 e.javaClass.simpleName + ": " + e.message
             }
-            mapOf("providers" to p.providersInUse, "faces" to faces.size, "selfCheck" to checks, "invalid" to invalid)
+            val unlimited = FaceEmotionPipeline.fromAssets(context).use { it.run(gray, 64, 48).size }
+            mapOf("providers" to p.providersInUse, "faces" to faces.size, "unlimited" to unlimited, "selfCheck" to checks,
+                "invalid" to invalid)
         }
     }
     out["pipeline second fails"] = scenario {

@@ -84,7 +84,8 @@ data class SessionSettings @JvmOverloads constructor(
  * FloatArrays, which [run] returns: they are overwritten by the next run.
  *
  * Threads: calls are serialized (one run at a time); [close] waits for a running call and frees
- * the native memory; a call after close throws [ClosedException].
+ * the native memory; a call after close throws [ClosedException]. The returned arrays belong to
+ * the session: a caller sharing it between threads reads (or copies) them before the next run.
  */
 class ModelSession private constructor(
     /** Model name in messages and logs (the file stem, e.g. `face_detection`). */
