@@ -46,10 +46,13 @@ def _bad_files(d):
         "truncated": (str(d / "tr.npy"), "truncated"),
         "truncated header": (str(d / "th.npy"), "truncated header"),
         "not npy": (str(d / "no.npy"), "not a .npy file"),
+        "huge": (str(d / "huge.npy"), "is too big"),
     }
     (d / "tr.npy").write_bytes(raw[:-3])
     (d / "th.npy").write_bytes(raw[:20])
     (d / "no.npy").write_bytes(b"PK\x03\x04 not an array")
+    huge = raw.replace(b"'shape': (1, 7), ", b"'shape': (65536, 65536,)")
+    (d / "huge.npy").write_bytes(huge)
     return bad
 
 

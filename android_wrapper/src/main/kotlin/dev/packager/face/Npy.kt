@@ -54,7 +54,8 @@ object Npy {
         val shape = dims.split(',').map { it.trim() }.filter { it.isNotEmpty() }.map {
             it.removeSuffix("L").toIntOrNull()?.takeIf { d -> d >= 0 } ?: fail("shape ($dims) is not a tuple of sizes")
         }
-        val count = shape.fold(1L) { a, d -> a * d }
+        // Each factor is an Int, so a product of two stays within a Long; past Int.MAX_VALUE it is refused.
+        val count = shape.fold(1L) { a, d -> (a * d).takeIf { it <= Int.MAX_VALUE } ?: fail("shape $shape is too big") }
         val data = start + headerLength
         val available = bytes.size - data
         if (count > available / 4) fail("truncated: shape $shape needs ${4 * count} bytes of data, found $available")
