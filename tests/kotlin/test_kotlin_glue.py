@@ -116,6 +116,8 @@ def test_xnnpack_gets_the_threads_and_ort_one_thread_without_spinning(glue):
     assert r["provider"] == "XNNPACK"
     assert r["log"][:4] == ["addConfigEntry session.intra_op.allow_spinning=0", "setIntraOpNumThreads 1",
                             "addXnnpack {intra_op_num_threads=4}", "createSession XNNPACK"]
+    # Without a thread count, ONNX Runtime's defaults stand.
+    assert glue["xnnpack default threads"]["log"][:2] == ["addXnnpack {}", "createSession XNNPACK"]
 
 
 def test_the_hook_sees_every_session_options_last(glue):

@@ -100,6 +100,9 @@ fun main(args: Array<String>) {
             mapOf("provider" to it.providerInUse)
         }
     }
+    out["xnnpack default threads"] = scenario {
+        ModelSession.open("m", model(), X, YZ, SessionSettings(Provider.Xnnpack)).use { mapOf("provider" to it.providerInUse) }
+    }
     out["hook"] = scenario {
         val seen = mutableListOf<String>()
         val hook = SessionConfigurator { options, provider -> seen.add(provider.toString()); options.addConfigEntry("k", "v") }

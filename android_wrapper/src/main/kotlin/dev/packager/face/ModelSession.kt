@@ -58,8 +58,8 @@ fun interface SessionConfigurator {
  * @property provider where the model runs (default NNAPI with CPU_DISABLED).
  * @property cpuFallback when the provider's session cannot be opened, open a CPU one instead (logged
  *   with android.util.Log and reported as [ModelSession.fallbackReason]); false: fail.
- * @property intraOpThreads CPU threads per session; 0 lets ONNX Runtime choose. With XNNPACK they
- *   are XNNPACK's threads (ONNX Runtime's own pool is then 1 thread, as its XNNPACK guide says).
+ * @property intraOpThreads CPU threads per session; 0 lets ONNX Runtime choose. With XNNPACK, n > 0
+ *   threads are XNNPACK's (ONNX Runtime's own pool is then 1 thread, as its XNNPACK guide says).
  * @property configureSession called last on each session's options (e.g. `setOptimizationLevel`,
  *   `addConfigEntry`); it is called again, with [Provider.Cpu], for a CPU fallback session.
  */
@@ -170,7 +170,9 @@ class ModelSession private constructor(
             val why = "input ${spec.name} has ${given.remaining()} values; expected ${spec.size} ${spec.shape}"
             throw InvalidInputException("model $name: $why")
         }
-        val direct = given.isDirect && given.order() == ByteOrder.nativeOrder() && given.position() == 0
+        // ONNX Runtime reads a direct native-order buffer from its start to its capacity in place.
+        val direct = given.isDirect && given.order() == ByteOrder.nativeOrder() && given.position() == 0 &&
+            given.capacity() == spec.size
         val source = if (direct) given else ownInputs.getOrPut(spec.name) { directFloats(spec.size) }.also {
             val b: java.nio.Buffer = it
             b.clear()
@@ -252,13 +254,14 @@ class ModelSession private constructor(
                         if (threads > 0) options.setIntraOpNumThreads(threads)
                         options.addNnapi(provider.flags)
                     }
-                    Provider.Xnnpack -> {
+                    Provider.Xnnpack -> if (threads > 0) {
                         // ONNX Runtime's XNNPACK guide: XNNPACK's own thread pool does the work; ORT's
                         // pool stays at one thread and does not spin.
                         options.addConfigEntry("session.intra_op.allow_spinning", "0")
                         options.setIntraOpNumThreads(1)
-                        val xnnpackThreads = if (threads > 0) threads.toString() else null
-                        options.addXnnpack(listOfNotNull(xnnpackThreads?.let { "intra_op_num_threads" to it }).toMap())
+                        options.addXnnpack(mapOf("intra_op_num_threads" to threads.toString()))
+                    } else {
+                        options.addXnnpack(emptyMap())
                     }
                     Provider.Cpu -> if (threads > 0) options.setIntraOpNumThreads(threads)
                 }
