@@ -137,6 +137,7 @@ def test_the_pipeline_runs_reports_providers_and_wraps_bad_input(glue):
     r = glue["pipeline"]
     assert r["providers"] == {"face_detection": "NNAPI", "face_emotion_recognition": "NNAPI"}
     assert r["unlimited"] > 2 and r["faces"] == 2  # maxFaces keeps the best two
+    assert r["strict"] == 0  # the fake's scores stay below sigmoid(0.9) < 0.99
     assert r["invalid"].startswith("InvalidInputException: pixel array has 5 values")
 
 

@@ -150,8 +150,11 @@ fun main(args: Array<String>) {
                 e.javaClass.simpleName + ": " + e.message
             }
             val unlimited = FaceEmotionPipeline.fromAssets(context).use { it.run(gray, 64, 48).size }
-            mapOf("providers" to p.providersInUse, "faces" to faces.size, "unlimited" to unlimited, "selfCheck" to checks,
-                "invalid" to invalid)
+            val strict = FaceEmotionPipeline.fromAssets(context, PipelineOptions(scoreThreshold = 0.99)).use {
+                it.run(gray, 64, 48).size
+            }
+            mapOf("providers" to p.providersInUse, "faces" to faces.size, "unlimited" to unlimited, "strict" to strict,
+                "selfCheck" to checks, "invalid" to invalid)
         }
     }
     out["pipeline second fails"] = scenario {

@@ -14,20 +14,21 @@ import kotlin.concurrent.withLock
 /**
  * Options of [FaceEmotionPipeline] (the same names as the Swift package's).
  *
- * @property scoreThreshold faces scoring below it are dropped (default: the shipped detector's recipe).
- * @property iouThreshold weighted NMS merges boxes overlapping the best one by more (default: the recipe's).
+ * @property scoreThreshold faces scoring below it are dropped; null (default): the detector recipe's
+ *   `minScore` (`Recipes.defaultDetector.minScore` for the shipped one).
+ * @property iouThreshold weighted NMS merges boxes overlapping the best one by more; null: the recipe's.
  * @property maxFaces at most this many faces, the best first, are classified and returned.
  * @property session provider choice, CPU fallback, threads and the session-options hook for both models.
  */
 data class PipelineOptions @JvmOverloads constructor(
-    val scoreThreshold: Double = Recipes.defaultDetector.minScore,
-    val iouThreshold: Double = Recipes.defaultDetector.iouThreshold,
+    val scoreThreshold: Double? = null,
+    val iouThreshold: Double? = null,
     val maxFaces: Int = Int.MAX_VALUE,
     val session: SessionSettings = SessionSettings(),
 ) {
     init {
-        require(scoreThreshold in 0.0..1.0) { "scoreThreshold $scoreThreshold is not within 0..1" }
-        require(iouThreshold in 0.0..1.0) { "iouThreshold $iouThreshold is not within 0..1" }
+        require(scoreThreshold == null || scoreThreshold in 0.0..1.0) { "scoreThreshold $scoreThreshold not in 0..1" }
+        require(iouThreshold == null || iouThreshold in 0.0..1.0) { "iouThreshold $iouThreshold is not within 0..1" }
         require(maxFaces > 0) { "maxFaces $maxFaces < 1" }
     }
 }
@@ -59,7 +60,10 @@ class FaceEmotionPipeline @JvmOverloads @Throws(FaceEmotionException::class) con
     val emotionAsset: String = EMOTION_ASSET,
 ) : AutoCloseable {
     val detection: FaceDetectionWrapper = FaceDetectionWrapper(
-        detectorConfig.copy(minScore = options.scoreThreshold, iouThreshold = options.iouThreshold),
+        detectorConfig.copy(
+            minScore = options.scoreThreshold ?: detectorConfig.minScore,
+            iouThreshold = options.iouThreshold ?: detectorConfig.iouThreshold,
+        ),
     )
     val recognition: FaceEmotionRecognitionWrapper = FaceEmotionRecognitionWrapper(emotionConfig)
     private val steps = FaceEmotionSteps(detection, recognition, options.maxFaces)
