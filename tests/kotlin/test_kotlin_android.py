@@ -48,11 +48,17 @@ def compile_with_standins(tmp_path: Path, extra: dict[str, str]) -> subprocess.C
     return subprocess.run(cmd, capture_output=True, text=True, timeout=kotlin.COMPILE_TIMEOUT)
 
 
+#: What the README's options block (a fragment) needs to compile as a function body.
+README_OPTIONS_IMPORTS = ("import ai.onnxruntime.OrtSession\nimport ai.onnxruntime.providers.NNAPIFlags\n"
+                          "import dev.packager.face.*\nimport java.util.EnumSet\n\n")
+
+
 @pytest.fixture(scope="module")
 def compiled(tmp_path_factory) -> subprocess.CompletedProcess:
     return compile_with_standins(tmp_path_factory.mktemp("android"), {
         "ReadmeAnalyzer.kt": readme_analyzer(),
         "ReadmeActivity.kt": readme_block("class FaceEmotionActivity : ComponentActivity()"),
+        "ReadmeOptions.kt": README_OPTIONS_IMPORTS + "fun readmeOptions() {\n" + readme_block("configureSession = {") + "}\n",
     })
 
 
@@ -61,7 +67,8 @@ def test_android_files_and_readme_analyzer_compile(compiled):
     classes = {p.name for p in Path(compiled.args[-1]).rglob("*.class")}
     # The Android-only files and the README's analyzer were compiled, not skipped.
     assert {"CameraExtensionsKt.class", "BitmapExtensionsKt.class", "FaceEmotionPipeline.class",
-            "ModelSession.class", "FaceEmotionAnalyzer.class", "FaceEmotionActivity.class"} <= classes
+            "ModelSession.class", "FaceEmotionAnalyzer.class", "FaceEmotionActivity.class",
+            "ReadmeOptionsKt.class"} <= classes
     # The Java stand-ins are read for their signatures only: none of them is emitted.
     assert not {p.stem + ".class" for p in STANDINS.rglob("*.java")} & classes
 

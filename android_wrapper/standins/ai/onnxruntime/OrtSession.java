@@ -27,7 +27,10 @@ public class OrtSession implements AutoCloseable {
     public static class SessionOptions implements AutoCloseable {
         public SessionOptions() {}
 
+        public enum OptLevel { NO_OPT, BASIC_OPT, EXTENDED_OPT, LAYOUT_OPT, ALL_OPT }
+
         public void setIntraOpNumThreads(int numThreads) throws OrtException { throw new RuntimeException("Stub!"); }
+        public void setOptimizationLevel(OptLevel level) throws OrtException { throw new RuntimeException("Stub!"); }
         public void addNnapi(EnumSet<NNAPIFlags> flags) throws OrtException { throw new RuntimeException("Stub!"); }
         public void addXnnpack(Map<String, String> providerOptions) throws OrtException { throw new RuntimeException("Stub!"); }
         public void addConfigEntry(String configKey, String configValue) throws OrtException {
