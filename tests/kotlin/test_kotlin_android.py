@@ -59,6 +59,9 @@ def compiled(tmp_path_factory) -> subprocess.CompletedProcess:
         "ReadmeAnalyzer.kt": readme_analyzer(),
         "ReadmeActivity.kt": readme_block("class FaceEmotionActivity : ComponentActivity()"),
         "ReadmeOptions.kt": README_OPTIONS_IMPORTS + "fun readmeOptions() {\n" + readme_block("configureSession = {") + "}\n",
+        "ReadmeSelfCheck.kt": "import android.content.Context\nimport android.util.Log\nimport dev.packager.face.*\n\n"
+                              "fun readmeSelfCheck(pipeline: FaceEmotionPipeline, context: Context) {\n"
+                              + readme_block("pipeline.selfCheck(context)") + "}\n",
     })
 
 
@@ -68,7 +71,7 @@ def test_android_files_and_readme_analyzer_compile(compiled):
     # The Android-only files and the README's analyzer were compiled, not skipped.
     assert {"CameraExtensionsKt.class", "BitmapExtensionsKt.class", "FaceEmotionPipeline.class",
             "ModelSession.class", "FaceEmotionAnalyzer.class", "FaceEmotionActivity.class",
-            "ReadmeOptionsKt.class"} <= classes
+            "ReadmeOptionsKt.class", "ReadmeSelfCheckKt.class"} <= classes
     # The Java stand-ins are read for their signatures only: none of them is emitted.
     assert not {p.stem + ".class" for p in STANDINS.rglob("*.java")} & classes
 
