@@ -20,6 +20,19 @@ fun writeF32(file: File, values: FloatArray) {
     file.writeBytes(buffer.array())
 }
 
+/** Little-endian int32 file → ints. */
+fun readI32(file: File): IntArray {
+    val buffer = ByteBuffer.wrap(file.readBytes()).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer()
+    return IntArray(buffer.remaining()).also { buffer.get(it) }
+}
+
+/** Ints → little-endian int32 file. */
+fun writeI32(file: File, values: IntArray) {
+    val buffer = ByteBuffer.allocate(4 * values.size).order(ByteOrder.LITTLE_ENDIAN)
+    buffer.asIntBuffer().put(values)
+    file.writeBytes(buffer.array())
+}
+
 /** height · width · 3 RGB bytes → opaque ARGB ints, as Bitmap.getPixels would give them. */
 fun readArgb(file: File, width: Int, height: Int): IntArray {
     val rgb = file.readBytes()

@@ -34,15 +34,16 @@ MODEL_FILES = layout.model_files()
 
 #: Files that import android.*, androidx.* or ai.onnxruntime.* (not compiled by the JVM harness;
 #: ``tests/kotlin/test_kotlin_android.py`` compiles them against ``android_wrapper/standins/``).
-ANDROID_ONLY = ("BitmapExtensions.kt", "CameraExtensions.kt", "FaceEmotionPipeline.kt")
+ANDROID_ONLY = ("BitmapExtensions.kt", "CameraExtensions.kt", "FaceEmotionPipeline.kt", "ModelSession.kt")
 
 #: The runtime library, relative to ``codegen.RUNTIME``: ``kotlin/`` is the module's source
 #: folder, ``android/`` its Gradle and manifest files.
 RUNTIME = (
     "android/AndroidManifest.xml", "android/build.gradle.kts", "android/consumer-rules.pro",
     *(f"kotlin/{name}.kt" for name in ("BitmapExtensions", "CameraExtensions", "CameraFrame", "Config", "Decode",
-                                       "FaceDetectionWrapper", "FaceEmotionPipeline", "FaceEmotionRecognitionWrapper",
-                                       "FaceEmotionSteps", "Resample", "Types")),
+                                       "Errors", "FaceDetectionWrapper", "FaceEmotionPipeline",
+                                       "FaceEmotionRecognitionWrapper", "FaceEmotionSteps", "ModelSession", "Npy",
+                                       "Resample", "SelfCheck", "TensorSpec", "Types")),
 )
 
 _PLACES = {"AndroidManifest.xml": "src/main/AndroidManifest.xml"}

@@ -8,7 +8,7 @@ are compiled in one K2JVMCompiler run with the Kotlin compiler that the PyPI pac
 ``packager parity`` starts at once.
 
 Harness modes (``android_wrapper/harness/Main.kt``): ``parity`` (case folders, see
-``packager.parity``), ``fuzz``, ``bench`` and ``resample``.
+``packager.parity``), ``fuzz``, ``bench``, ``resample``, ``selfcheck`` and ``composite``.
 """
 
 from __future__ import annotations
@@ -156,6 +156,35 @@ def resample(image, jobs: list[dict]) -> list:
         if done.returncode != 0:
             raise PackagerError(f"the Kotlin resample run failed (exit {done.returncode}):\n{done.stdout}{done.stderr}")
         return cases.read_resampled(Path(tmp) / "out", jobs)
+
+
+def composite_over_black(argb):
+    """``compositeOverBlack`` (what the Bitmap adapters apply to pixels with alpha) on ``argb``, a
+    uint32 array of 0xAARRGGBB values (harness ``composite`` mode); returns the composited array."""
+    import numpy as np
+
+    with tempfile.TemporaryDirectory(prefix="packager-kotlin-alpha-") as tmp:
+        src, dst = Path(tmp) / "in.bin", Path(tmp) / "out.bin"
+        src.write_bytes(np.asarray(argb, "<u4").tobytes())
+        done = run("composite", str(src), str(dst))
+        if done.returncode != 0:
+            raise PackagerError(f"the Kotlin composite run failed (exit {done.returncode}):\n{done.stdout}{done.stderr}")
+        return np.frombuffer(dst.read_bytes(), "<u4").reshape(np.shape(argb))
+
+
+def self_checks(jobs: dict, out_dir: Path) -> dict:
+    """The self-check core (harness ``selfcheck`` mode, ``android_wrapper/harness/SelfChecks.kt``)
+    on ``jobs`` (``{"npy": [paths], "diff": [[actual, expected]], "signature": [...], "files":
+    [[model, output]]}``); returns its ``result.json`` (per job, and ``specs``: every recipe's
+    model inputs and outputs as the wrappers declare them). Files read without error are written
+    back as ``out_dir/npy<i>.npy``."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    job_file = out_dir / "jobs.json"
+    job_file.write_text(json.dumps(jobs))
+    done = run("selfcheck", str(job_file), str(out_dir))
+    if done.returncode != 0:
+        raise PackagerError(f"the Kotlin selfcheck run failed (exit {done.returncode}):\n{done.stdout}{done.stderr}")
+    return json.loads((out_dir / "result.json").read_text())
 
 
 def benchmark(repeats: int = 30) -> dict:

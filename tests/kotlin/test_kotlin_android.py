@@ -1,7 +1,8 @@
 """The Android-only runtime files (adapters, ONNX Runtime glue) and android_wrapper/README.md's
-CameraX analyzer compile, with the project's Kotlin compiler, against the compile-only stand-ins
-of the Android, CameraX and ONNX Runtime classes they use (android_wrapper/standins/, Java with
-the real signatures); the stand-ins are never part of a bundle."""
+CameraX analyzer and sample Activity compile, with the project's Kotlin compiler, against the
+compile-only stand-ins of the Android, CameraX and ONNX Runtime classes they use
+(android_wrapper/standins/, Java with the real signatures); the README's Java usage compiles with
+javac against the result; the stand-ins are never part of a bundle."""
 
 from __future__ import annotations
 
@@ -20,12 +21,17 @@ STANDINS = ROOT / "android_wrapper" / "standins"
 README = ROOT / "android_wrapper" / "README.md"
 
 
+def readme_block(marker: str, language: str = "kotlin") -> str:
+    """The one README code block in ``language`` that contains ``marker``."""
+    blocks = re.findall(rf"```{language}\n(.*?)```", README.read_text(), re.S)
+    found = [b for b in blocks if marker in b]
+    assert len(found) == 1, f"README.md shows one {language} block with {marker}"
+    return found[0]
+
+
 def readme_analyzer() -> str:
     """The README's Kotlin block that implements ImageAnalysis.Analyzer."""
-    blocks = re.findall(r"```kotlin\n(.*?)```", README.read_text(), re.S)
-    found = [b for b in blocks if "ImageAnalysis.Analyzer" in b]
-    assert len(found) == 1, "README.md shows one CameraX analyzer"
-    return found[0]
+    return readme_block("ImageAnalysis.Analyzer")
 
 
 def compile_with_standins(tmp_path: Path, extra: dict[str, str]) -> subprocess.CompletedProcess:
@@ -42,9 +48,21 @@ def compile_with_standins(tmp_path: Path, extra: dict[str, str]) -> subprocess.C
     return subprocess.run(cmd, capture_output=True, text=True, timeout=kotlin.COMPILE_TIMEOUT)
 
 
+#: What the README's options block (a fragment) needs to compile as a function body.
+README_OPTIONS_IMPORTS = ("import ai.onnxruntime.OrtSession\nimport ai.onnxruntime.providers.NNAPIFlags\n"
+                          "import dev.packager.face.*\nimport java.util.EnumSet\n\n")
+
+
 @pytest.fixture(scope="module")
 def compiled(tmp_path_factory) -> subprocess.CompletedProcess:
-    return compile_with_standins(tmp_path_factory.mktemp("android"), {"ReadmeAnalyzer.kt": readme_analyzer()})
+    return compile_with_standins(tmp_path_factory.mktemp("android"), {
+        "ReadmeAnalyzer.kt": readme_analyzer(),
+        "ReadmeActivity.kt": readme_block("class FaceEmotionActivity : ComponentActivity()"),
+        "ReadmeOptions.kt": README_OPTIONS_IMPORTS + "fun readmeOptions() {\n" + readme_block("configureSession = {") + "}\n",
+        "ReadmeSelfCheck.kt": "import android.content.Context\nimport android.util.Log\nimport dev.packager.face.*\n\n"
+                              "fun readmeSelfCheck(pipeline: FaceEmotionPipeline, context: Context) {\n"
+                              + readme_block("pipeline.selfCheck(context)") + "}\n",
+    })
 
 
 def test_android_files_and_readme_analyzer_compile(compiled):
@@ -52,7 +70,8 @@ def test_android_files_and_readme_analyzer_compile(compiled):
     classes = {p.name for p in Path(compiled.args[-1]).rglob("*.class")}
     # The Android-only files and the README's analyzer were compiled, not skipped.
     assert {"CameraExtensionsKt.class", "BitmapExtensionsKt.class", "FaceEmotionPipeline.class",
-            "FaceEmotionAnalyzer.class"} <= classes
+            "ModelSession.class", "FaceEmotionAnalyzer.class", "FaceEmotionActivity.class",
+            "ReadmeOptionsKt.class", "ReadmeSelfCheckKt.class"} <= classes
     # The Java stand-ins are read for their signatures only: none of them is emitted.
     assert not {p.stem + ".class" for p in STANDINS.rglob("*.java")} & classes
 
@@ -69,3 +88,44 @@ def test_standins_are_not_shipped():
     rendered = codegen.render("kotlin")
     assert not any("standins" in p or p.endswith(".java") for p in rendered)
     assert set(settings.ANDROID_ONLY) <= {p.rsplit("/", 1)[-1] for p in rendered}
+
+
+def test_the_readme_java_usage_compiles(compiled, tmp_path):
+    """The README's Java block, in a method of a Java class, compiles with javac against the
+    compiled module: the overloads (@JvmOverloads), the checked FaceEmotionException (@Throws,
+    caught) and the extension functions as static methods are what Java callers see."""
+    assert compiled.returncode == 0
+    body = readme_block("FaceEmotionPipeline.fromAssets", "java")
+    src = tmp_path / "ReadmeJava.java"
+    src.write_text(
+        "import android.content.Context;\nimport android.graphics.Bitmap;\nimport android.util.Log;\n"
+        "import dev.packager.face.*;\n\n"
+        "class ReadmeJava {\n    static void example(Context context, Bitmap bitmap) {\n"
+        + body + "    }\n}\n")
+    _, _, stdlib = kotlin.toolchain()
+    done = subprocess.run(["javac", "-cp", f"{compiled.args[-1]}:{stdlib}", "-sourcepath", str(STANDINS),
+                           "-d", str(tmp_path / "classes"), str(src)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert (tmp_path / "classes" / "ReadmeJava.class").is_file()
+
+
+def test_the_java_usage_must_catch_the_library_exception(compiled, tmp_path):
+    """Without the catch, javac refuses: FaceEmotionException is checked and declared."""
+    src = tmp_path / "Uncaught.java"
+    src.write_text("import android.content.Context;\nimport dev.packager.face.*;\n"
+                   "class Uncaught {\n    static void f(Context c) { FaceEmotionPipeline.fromAssets(c).close(); }\n}\n")
+    _, _, stdlib = kotlin.toolchain()
+    done = subprocess.run(["javac", "-cp", f"{compiled.args[-1]}:{stdlib}", "-sourcepath", str(STANDINS),
+                           "-d", str(tmp_path / "classes"), str(src)], capture_output=True, text=True, timeout=300)
+    assert done.returncode != 0 and "FaceEmotionException" in done.stderr, done.stderr
+
+
+def test_the_readme_integration_steps_name_this_module():
+    """The settings and dependency lines a developer pastes name the module this folder is."""
+    text = README.read_text()
+    standalone = (ROOT / "android_wrapper" / "settings.gradle.kts").read_text()
+    name = re.search(r'rootProject\.name = "([^"]+)"', standalone).group(1)
+    assert f'include(":{name}")' in text and f'project(":{name}").projectDir = file(' in text
+    assert f'implementation(project(":{name}"))' in text
+    build = (ROOT / "android_wrapper" / "build.gradle.kts").read_text()
+    assert f'namespace = "{settings.PACKAGE}"' in build

@@ -11,7 +11,14 @@ import java.util.Optional;
 public class OrtSession implements AutoCloseable {
     OrtSession() {}
 
+    public Map<String, NodeInfo> getInputInfo() throws OrtException { throw new RuntimeException("Stub!"); }
+    public Map<String, NodeInfo> getOutputInfo() throws OrtException { throw new RuntimeException("Stub!"); }
     public Result run(Map<String, ? extends OnnxTensorLike> inputs) throws OrtException {
+        throw new RuntimeException("Stub!");
+    }
+    // Since onnxruntime 1.16: the outputs are written into the given tensors, which the Result does not own.
+    public Result run(Map<String, ? extends OnnxTensorLike> inputs, Map<String, ? extends OnnxValue> pinnedOutputs)
+            throws OrtException {
         throw new RuntimeException("Stub!");
     }
     @Override
@@ -20,8 +27,15 @@ public class OrtSession implements AutoCloseable {
     public static class SessionOptions implements AutoCloseable {
         public SessionOptions() {}
 
+        public enum OptLevel { NO_OPT, BASIC_OPT, EXTENDED_OPT, LAYOUT_OPT, ALL_OPT }
+
         public void setIntraOpNumThreads(int numThreads) throws OrtException { throw new RuntimeException("Stub!"); }
+        public void setOptimizationLevel(OptLevel level) throws OrtException { throw new RuntimeException("Stub!"); }
         public void addNnapi(EnumSet<NNAPIFlags> flags) throws OrtException { throw new RuntimeException("Stub!"); }
+        public void addXnnpack(Map<String, String> providerOptions) throws OrtException { throw new RuntimeException("Stub!"); }
+        public void addConfigEntry(String configKey, String configValue) throws OrtException {
+            throw new RuntimeException("Stub!");
+        }
         @Override
         public void close() { throw new RuntimeException("Stub!"); }
     }

@@ -8,6 +8,7 @@ public final class Bitmap {
     public final int getWidth() { throw new RuntimeException("Stub!"); }
     public final int getHeight() { throw new RuntimeException("Stub!"); }
     public final Config getConfig() { throw new RuntimeException("Stub!"); }
+    public final boolean hasAlpha() { throw new RuntimeException("Stub!"); }
     public Bitmap copy(Config config, boolean isMutable) { throw new RuntimeException("Stub!"); }
     public void getPixels(int[] pixels, int offset, int stride, int x, int y, int width, int height) {
         throw new RuntimeException("Stub!");

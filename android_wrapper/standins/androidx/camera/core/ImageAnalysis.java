@@ -4,7 +4,7 @@ import java.util.concurrent.Executor;
 
 // Compile-only stand-in (packager tests; never shipped): the members of
 // androidx.camera:camera-core's ImageAnalysis that android_wrapper/README.md uses, with their signatures.
-public final class ImageAnalysis {
+public final class ImageAnalysis extends UseCase {
     public static final int STRATEGY_KEEP_ONLY_LATEST = 0;
     public static final int STRATEGY_BLOCK_PRODUCER = 1;
     public static final int OUTPUT_IMAGE_FORMAT_YUV_420_888 = 1;

@@ -6,18 +6,22 @@ package dev.packager.face
 import android.graphics.Bitmap
 import android.os.Build
 
-/** The bitmap's ARGB pixels, row-major (Bitmap.getPixels), in a new array; hardware bitmaps are copied first. */
+/**
+ * The bitmap's ARGB pixels, row-major (Bitmap.getPixels), in a new array; hardware bitmaps are
+ * copied first; a bitmap with alpha is composited over black ([compositeOverBlack], as the reference reads files).
+ */
 fun Bitmap.argbPixels(): IntArray = argbPixels(ArgbBuffer())
 
 /**
  * The bitmap's ARGB pixels in [buffer]'s array (allocated once per frame size, overwritten by the
- * next call); hardware bitmaps are copied first.
+ * next call); hardware bitmaps are copied first; transparent pixels are composited over black.
  */
 internal fun Bitmap.argbPixels(buffer: ArgbBuffer): IntArray {
     val hardware = Build.VERSION.SDK_INT >= Build.VERSION_CODES.O && config == Bitmap.Config.HARDWARE
     val source = if (hardware) copy(Bitmap.Config.ARGB_8888, false) else this
     val pixels = buffer.of(source.width * source.height)
     source.getPixels(pixels, 0, source.width, 0, 0, source.width, source.height)
+    if (source.hasAlpha()) compositeOverBlack(pixels)
     return pixels
 }
 
@@ -47,5 +51,7 @@ fun FaceEmotionRecognitionWrapper.preprocess(
 ): EmotionInput = preprocess(bitmap.cameraFrame(argbBuffer, rotationDegrees, mirrored), box)
 
 /** Every face of the bitmap with its emotion, in upright pixels (the pixels are read once, into a reused array). */
+@JvmOverloads
+@Throws(FaceEmotionException::class)
 fun FaceEmotionPipeline.run(bitmap: Bitmap, rotationDegrees: Int = 0, mirrored: Boolean = false): List<FaceEmotion> =
-    run(bitmap.cameraFrame(detection.argbBuffer, rotationDegrees, mirrored))
+    runFrame { buffer -> bitmap.cameraFrame(buffer, rotationDegrees, mirrored) }

@@ -36,9 +36,14 @@ fun Image.toCameraFrame(rotationDegrees: Int, mirrored: Boolean = false): Camera
     )
 }
 
-/** Every face of a CameraX frame with its emotion, in upright pixels (see [ImageProxy.toCameraFrame]). */
+/**
+ * Every face of a CameraX frame with its emotion, in upright pixels (see [ImageProxy.toCameraFrame]);
+ * an image format other than YUV_420_888 or RGBA_8888 is an [InvalidInputException].
+ */
+@JvmOverloads
+@Throws(FaceEmotionException::class)
 fun FaceEmotionPipeline.run(image: ImageProxy, mirrored: Boolean = false): List<FaceEmotion> =
-    run(image.toCameraFrame(mirrored))
+    runFrame { image.toCameraFrame(mirrored) }
 
 /** The frame of an image's planes, read through [buffer], [rowStride] and [pixelStride] by plane index. */
 private inline fun cameraFrame(

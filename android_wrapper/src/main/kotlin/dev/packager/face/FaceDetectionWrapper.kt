@@ -34,6 +34,16 @@ class FaceDetectionWrapper(val config: DetectorConfig = Recipes.defaultDetector)
     /** Number of anchors, i.e. rows of the model's outputs. */
     val numAnchors: Int get() = anchors.size / 2
 
+    /** The model's input, as ModelSession checks it: [DetectorConfig.inputShape]. */
+    val inputs: List<TensorSpec> get() = listOf(TensorSpec(config.inputName, config.inputShape))
+
+    /** The model's outputs: regressors [1, numAnchors, 4 + 2K], classificators [1, numAnchors, 1]. */
+    val outputs: List<TensorSpec>
+        get() = listOf(
+            TensorSpec(config.regressorsName, listOf(1, numAnchors, config.rowLength)),
+            TensorSpec(config.classificatorsName, listOf(1, numAnchors, 1)),
+        )
+
     /**
      * ARGB pixels (row-major, width · height, as Bitmap.getPixels returns them; alpha ignored) →
      * the detector input; the same as [preprocess] of `CameraFrame.argb(pixels, width, height)`.

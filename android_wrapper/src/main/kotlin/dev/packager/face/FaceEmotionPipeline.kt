@@ -4,132 +4,257 @@ package dev.packager.face
 // Android-only runtime glue (ONNX Runtime for Android); every line of logic is in the core.
 
 import ai.onnxruntime.OnnxTensor
-import ai.onnxruntime.OrtEnvironment
-import ai.onnxruntime.OrtException
 import ai.onnxruntime.OrtSession
-import ai.onnxruntime.providers.NNAPIFlags
 import android.content.Context
+import java.io.IOException
 import java.nio.FloatBuffer
-import java.util.EnumSet
+import java.util.concurrent.locks.ReentrantLock
+import kotlin.concurrent.withLock
 
 /**
- * ONNX Runtime session options of the pipeline.
+ * Options of [FaceEmotionPipeline] (the same names as the Swift package's).
  *
- * @property useNnapi add the NNAPI execution provider; nodes it cannot take run on the CPU.
- * @property nnapiFlags NNAPI flags, e.g. USE_FP16 or CPU_DISABLED.
- * @property cpuFallback when a session with NNAPI cannot be created, create a CPU-only one.
- * @property intraOpThreads CPU threads per session; 0 lets ONNX Runtime choose.
+ * @property scoreThreshold faces scoring below it are dropped; null (default): the detector recipe's
+ *   `minScore` (`Recipes.defaultDetector.minScore` for the shipped one).
+ * @property iouThreshold weighted NMS merges boxes overlapping the best one by more; null: the recipe's.
+ * @property maxFaces at most this many faces, the best first, are classified and returned.
+ * @property session provider choice, CPU fallback, threads and the session-options hook for both models.
  */
-data class PipelineOptions(
-    val useNnapi: Boolean = true,
-    val nnapiFlags: EnumSet<NNAPIFlags> = EnumSet.noneOf(NNAPIFlags::class.java),
-    val cpuFallback: Boolean = true,
-    val intraOpThreads: Int = 0,
-)
+data class PipelineOptions @JvmOverloads constructor(
+    val scoreThreshold: Double? = null,
+    val iouThreshold: Double? = null,
+    val maxFaces: Int = Int.MAX_VALUE,
+    val session: SessionSettings = SessionSettings(),
+) {
+    init {
+        require(scoreThreshold == null || scoreThreshold in 0.0..1.0) { "scoreThreshold $scoreThreshold not in 0..1" }
+        require(iouThreshold == null || iouThreshold in 0.0..1.0) { "iouThreshold $iouThreshold is not within 0..1" }
+        require(maxFaces > 0) { "maxFaces $maxFaces < 1" }
+    }
+}
 
 /**
  * The bundle's two models on ONNX Runtime: detect → crop → classify every face.
  *
- * Not thread-safe (the wrappers reuse their buffers from frame to frame): one pipeline per thread.
+ * Threads: a pipeline may be shared; its calls are serialized (one frame at a time, as the
+ * wrappers reuse their buffers). [close] waits for a running call; a call after close throws
+ * [ClosedException]. Errors: every failure is a [FaceEmotionException] (a bad frame:
+ * [InvalidInputException]; ONNX Runtime: [InferenceException]).
  *
  * ```
  * FaceEmotionPipeline.fromAssets(context).use { pipeline ->
  *     val faces = pipeline.run(bitmap)   // BitmapExtensions.kt
  * }
  * ```
+ *
+ * @param detectorAsset, emotionAsset the asset names the models came from: [selfCheck] reads their
+ *   samples (`<stem>.sample_input.npy`, …) and the models again from the app's assets.
  */
-class FaceEmotionPipeline(
+class FaceEmotionPipeline @JvmOverloads @Throws(FaceEmotionException::class) constructor(
     detectorModel: ByteArray,
     emotionModel: ByteArray,
     val options: PipelineOptions = PipelineOptions(),
-    val detection: FaceDetectionWrapper = FaceDetectionWrapper(),
-    val recognition: FaceEmotionRecognitionWrapper = FaceEmotionRecognitionWrapper(),
+    detectorConfig: DetectorConfig = Recipes.defaultDetector,
+    emotionConfig: EmotionConfig = Recipes.defaultEmotion,
+    val detectorAsset: String = DETECTOR_ASSET,
+    val emotionAsset: String = EMOTION_ASSET,
 ) : AutoCloseable {
-    private val env: OrtEnvironment = OrtEnvironment.getEnvironment()
-    private val detector: OrtSession = createSession(detectorModel)
-    private val classifier: OrtSession = createSession(emotionModel)
-    private val steps = FaceEmotionSteps(detection, recognition)
+    val detection: FaceDetectionWrapper = FaceDetectionWrapper(
+        detectorConfig.copy(
+            minScore = options.scoreThreshold ?: detectorConfig.minScore,
+            iouThreshold = options.iouThreshold ?: detectorConfig.iouThreshold,
+        ),
+    )
+    val recognition: FaceEmotionRecognitionWrapper = FaceEmotionRecognitionWrapper(emotionConfig)
+    private val steps = FaceEmotionSteps(detection, recognition, options.maxFaces)
+    private val lock = ReentrantLock()
+    private var closed = false
+    private val detector: ModelSession =
+        ModelSession.open(stem(detectorAsset), detectorModel, detection.inputs, detection.outputs, options.session)
+    private val classifier: ModelSession = try {
+        ModelSession.open(stem(emotionAsset), emotionModel, recognition.inputs, recognition.outputs, options.session)
+    } catch (e: FaceEmotionException) {
+        detector.close()  // the first session must not leak when the second cannot open
+        throw e
+    }
+    private val detectorFeed = HashMap<String, FloatBuffer>(2)
+    private val emotionFeed = HashMap<String, FloatBuffer>(2)
+
+    /** Model file stem → the provider its session runs on ("NNAPI", "XNNPACK" or "CPU"). */
+    val providersInUse: Map<String, String> =
+        linkedMapOf(detector.name to detector.providerInUse, classifier.name to classifier.providerInUse)
+
+    /** Model file stem → why its session fell back to the CPU; empty when none did. */
+    val fallbackReasons: Map<String, String> =
+        listOf(detector, classifier).mapNotNull { s -> s.fallbackReason?.let { s.name to it } }.toMap()
 
     /** Every face of an ARGB image with its emotion, best face first (see [FaceEmotionSteps.run]). */
+    @Throws(FaceEmotionException::class)
     fun run(pixels: IntArray, width: Int, height: Int): List<FaceEmotion> =
-        steps.run(pixels, width, height, ::runDetector, ::runEmotion)
+        guarded { steps.run(pixels, width, height, ::detect, ::classify) }
 
     /** Every face of a camera frame with its emotion, in upright pixels (see [FaceEmotionSteps.run]). */
-    fun run(frame: CameraFrame): List<FaceEmotion> = steps.run(frame, ::runDetector, ::runEmotion)
+    @Throws(FaceEmotionException::class)
+    fun run(frame: CameraFrame): List<FaceEmotion> = guarded { steps.run(frame, ::detect, ::classify) }
+
+    /** Every face of the frame [make] gives (reading pixels into the [ArgbBuffer] it is given), under the lock. */
+    internal fun runFrame(make: (ArgbBuffer) -> CameraFrame): List<FaceEmotion> =
+        guarded { steps.run(make(detection.argbBuffer), ::detect, ::classify) }
 
     /** Runs the detector on a preprocessed input. */
-    fun runDetector(input: DetectionInput): DetectorOutputs {
+    @Throws(FaceEmotionException::class)
+    fun runDetector(input: DetectionInput): DetectorOutputs = guarded { detect(input) }
+
+    /** Runs the emotion model on a preprocessed crop (the returned array is reused by the next call). */
+    @Throws(FaceEmotionException::class)
+    fun runEmotion(input: EmotionInput): FloatArray = guarded { classify(input) }
+
+    /**
+     * The on-device self-check, in one call: for each model, its bundled sample input (the app's
+     * assets, `packager build --self-check`) run on a new CPU session of the same model file and
+     * compared with the bundled expected outputs within [SELF_CHECK_TOLERANCE] (the CPU is what the
+     * build verified; NNAPI and XNNPACK may compute in fp16). The pipeline's own session is run on
+     * the same sample too, and its difference reported (not judged) when it is not the CPU.
+     * [SampleFormatException] when the samples are not in the assets.
+     */
+    @Throws(FaceEmotionException::class)
+    fun selfCheck(context: Context): List<SelfCheckResult> = guarded {
+        listOf(detector to detectorAsset, classifier to emotionAsset).map { (session, asset) ->
+            val sample = readSample(context, session, asset)
+            val model = readAsset(context, asset)
+            val cpu = ModelSession.open(
+                session.name, model, session.inputs, session.outputs,
+                options.session.copy(provider = Provider.Cpu, cpuFallback = false),
+            )
+            val diff = cpu.use { difference(it.run(sample.first), sample.second) }
+            val accelerated = if (session.providerInUse == Provider.Cpu.displayName) null
+            else difference(session.run(sample.first), sample.second)
+            SelfCheckResult(
+                session.name, cpu.providerInUse, diff, SELF_CHECK_TOLERANCE,
+                session.providerInUse.takeIf { accelerated != null }, accelerated,
+            )
+        }
+    }
+
+    /** Frees both sessions; waits for a running call. Closing twice does nothing. */
+    override fun close() = lock.withLock {
+        if (closed) return@withLock
+        closed = true
+        try {
+            detector.close()
+        } finally {
+            classifier.close()
+        }
+    }
+
+    private fun detect(input: DetectionInput): DetectorOutputs {
         val config = detection.config
-        return tensor(input.tensor, input.shape).use { x ->
-            detector.run(mapOf(config.inputName to x)).use { result ->
-                DetectorOutputs(result.floats(config.regressorsName), result.floats(config.classificatorsName))
+        detectorFeed[config.inputName] = input.tensor
+        val out = detector.run(detectorFeed)
+        return DetectorOutputs(out.getValue(config.regressorsName), out.getValue(config.classificatorsName))
+    }
+
+    private fun classify(input: EmotionInput): FloatArray {
+        emotionFeed[recognition.config.inputName] = input.tensor
+        return classifier.run(emotionFeed).getValue(recognition.config.outputName)
+    }
+
+    /**
+     * [block] under the pipeline's lock, its failures as FaceEmotionException: the core's
+     * IllegalArgumentException (a bad frame) → InvalidInputException. The session's errors are
+     * FaceEmotionExceptions already; FaceEmotionSteps passes them through (they are checked
+     * exceptions, which Kotlin lets through the lambdas unchanged).
+     */
+    private inline fun <T> guarded(block: () -> T): T = lock.withLock {
+        if (closed) throw ClosedException("the pipeline is closed")
+        try {
+            block()
+        } catch (e: IllegalArgumentException) {
+            throw InvalidInputException(e.message ?: "invalid input", e)
+        }
+    }
+
+    private fun difference(actual: Map<String, FloatArray>, expected: Map<String, FloatArray>): Double =
+        expected.maxOf { (name, values) -> scaledDiff(actual.getValue(name), values) }
+
+    /**
+     * The sample's inputs (as direct buffers) and expected outputs of [session]'s model, read from
+     * the assets folder of its model file [asset].
+     */
+    private fun readSample(
+        context: Context, session: ModelSession, asset: String,
+    ): Pair<Map<String, FloatBuffer>, Map<String, FloatArray>> {
+        val folder = asset.substringBeforeLast('/', "").let { if (it.isEmpty()) it else "$it/" }
+        fun npy(name: String, spec: TensorSpec): FloatArray {
+            val file = folder + name
+            val bytes = try {
+                readAsset(context, file)
+            } catch (e: ModelLoadException) {
+                val why = "${e.message}: build with `packager build --self-check` to ship the samples"
+                throw SampleFormatException(why, e)
             }
-        }
-    }
-
-    /** Runs the emotion model on a preprocessed crop. */
-    fun runEmotion(input: EmotionInput): FloatArray {
-        val config = recognition.config
-        return tensor(input.tensor, input.shape).use { x ->
-            classifier.run(mapOf(config.inputName to x)).use { it.floats(config.outputName) }
-        }
-    }
-
-    override fun close() {
-        detector.close()
-        classifier.close()
-    }
-
-    /** The wrappers' tensors are native-order direct buffers: ONNX Runtime reads them without a copy. */
-    private fun tensor(data: FloatBuffer, shape: List<Int>): OnnxTensor =
-        OnnxTensor.createTensor(env, data, LongArray(shape.size) { shape[it].toLong() })
-
-    private fun createSession(model: ByteArray): OrtSession {
-        if (options.useNnapi) {
-            try {
-                return sessionOptions(nnapi = true).use { env.createSession(model, it) }
-            } catch (e: OrtException) {
-                if (!options.cpuFallback) throw e
+            val array = Npy.read(bytes, file)
+            if (array.shape != spec.shape) {
+                throw SampleFormatException("$file: shape ${array.shape}; the model's ${spec.name} is ${spec.shape}")
             }
+            return array.values
         }
-        return sessionOptions(nnapi = false).use { env.createSession(model, it) }
+        require(session.inputs.size == 1) { "model ${session.name}: one input expected" }
+        val input = session.inputs[0]
+        val values = npy(SampleFiles.input(session.name), input)
+        val buffer = directFloats(values.size).also { putAll(it, values) }
+        val expected = session.outputs.associate { it.name to npy(SampleFiles.output(session.name, it.name), it) }
+        return mapOf(input.name to buffer) to expected
     }
-
-    private fun sessionOptions(nnapi: Boolean): OrtSession.SessionOptions =
-        OrtSession.SessionOptions().apply {
-            if (options.intraOpThreads > 0) setIntraOpNumThreads(options.intraOpThreads)
-            if (nnapi) addNnapi(options.nnapiFlags)
-        }
 
     companion object {
-        /** Model files of the bundle (`packager build`: its `assets/` folder, copied into the app's assets). */
+        /** Model files of the bundle (`packager build`: the module's `src/main/assets`). */
         const val DETECTOR_ASSET: String = "face_detection.ort"
         const val EMOTION_ASSET: String = "face_emotion_recognition.ort"
 
-        /** The pipeline on models in the app's assets (pass the `.int8.ort` names for the int8 variants). */
+        /**
+         * The pipeline on models in the app's assets (the `.int8.ort` names for the int8 variants).
+         * [ModelLoadException] when an asset cannot be read or ONNX Runtime cannot open it.
+         */
+        @JvmStatic
+        @JvmOverloads
+        @Throws(FaceEmotionException::class)
         fun fromAssets(
             context: Context,
             options: PipelineOptions = PipelineOptions(),
             detectorAsset: String = DETECTOR_ASSET,
             emotionAsset: String = EMOTION_ASSET,
-        ): FaceEmotionPipeline {
-            val read = { name: String -> context.assets.open(name).use { it.readBytes() } }
-            return FaceEmotionPipeline(read(detectorAsset), read(emotionAsset), options)
+        ): FaceEmotionPipeline = FaceEmotionPipeline(
+            readAsset(context, detectorAsset), readAsset(context, emotionAsset), options,
+            detectorAsset = detectorAsset, emotionAsset = emotionAsset,
+        )
+
+        private fun stem(asset: String): String = asset.substringAfterLast('/').removeSuffix(".ort")
+
+        /** The bytes of asset [name]; ModelLoadException when it cannot be read. */
+        private fun readAsset(context: Context, name: String): ByteArray = try {
+            context.assets.open(name).use { it.readBytes() }
+        } catch (e: IOException) {
+            throw ModelLoadException("asset $name cannot be read: ${e.message}", e)
         }
     }
 }
 
-/** Output [name] of a result as floats (IllegalStateException when the model has no such output). */
+/** Output [name] of a result as floats (a copy); [InferenceException] when the model has no such float output. */
+@Throws(FaceEmotionException::class)
 fun OrtSession.Result.floats(name: String): FloatArray {
-    val value = get(name).orElseThrow { IllegalStateException("the model has no output '$name'") }
-    val buffer = (value as OnnxTensor).floatBuffer
+    val value = get(name).orElse(null) as? OnnxTensor
+        ?: throw InferenceException("the model has no tensor output '$name'")
+    val buffer = value.floatBuffer ?: throw InferenceException("output '$name' is not float32")
     return FloatArray(buffer.remaining()).also { buffer.get(it) }
 }
 
 /** Decodes a detector result: `val faces = faceDetection.postprocess(result, input)`. */
+@Throws(FaceEmotionException::class)
 fun FaceDetectionWrapper.postprocess(result: OrtSession.Result, input: DetectionInput): List<Face> =
     postprocess(result.floats(config.regressorsName), result.floats(config.classificatorsName), input)
 
 /** Decodes an emotion result: `val emotion = faceEmotionRecognition.postprocess(result)`. */
+@Throws(FaceEmotionException::class)
 fun FaceEmotionRecognitionWrapper.postprocess(result: OrtSession.Result): EmotionResult =
     postprocess(result.floats(config.outputName))

@@ -33,6 +33,12 @@ class FaceEmotionRecognitionWrapper(val config: EmotionConfig = Recipes.defaultE
     /** The Android adapters' reusable frame pixels (BitmapExtensions.kt). */
     internal val argbBuffer = ArgbBuffer()
 
+    /** The model's input, as ModelSession checks it: [EmotionConfig.inputShape]. */
+    val inputs: List<TensorSpec> get() = listOf(TensorSpec(config.inputName, config.inputShape))
+
+    /** The model's output: [1, number of labels]. */
+    val outputs: List<TensorSpec> get() = listOf(TensorSpec(config.outputName, listOf(1, config.labels.size)))
+
     /** Square crop (x0, y0, x1, y1) in image pixels: side max(width, height) · cropScale around the box centre. */
     fun cropRect(box: Box): Box {
         val side = maxOf(box.xmax - box.xmin, box.ymax - box.ymin) * config.cropScale

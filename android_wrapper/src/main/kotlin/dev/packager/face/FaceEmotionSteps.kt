@@ -9,10 +9,16 @@ class DetectorOutputs(val regressors: FloatArray, val classificators: FloatArray
  * passes functions that run the two models ([FaceEmotionPipeline] passes ONNX Runtime sessions).
  * Keeping the chain here keeps it in the pure core, which CI compiles and runs.
  */
-class FaceEmotionSteps(
+class FaceEmotionSteps @JvmOverloads constructor(
     val detection: FaceDetectionWrapper = FaceDetectionWrapper(),
     val recognition: FaceEmotionRecognitionWrapper = FaceEmotionRecognitionWrapper(),
+    /** Only the best maxFaces faces are classified and returned (> 0). */
+    val maxFaces: Int = Int.MAX_VALUE,
 ) {
+    init {
+        require(maxFaces > 0) { "maxFaces $maxFaces < 1" }
+    }
+
     /**
      * Every face of an ARGB image (row-major, width · height) with its emotion, best face first;
      * the image is checked as in [FaceDetectionWrapper.preprocess] (IllegalArgumentException).
@@ -30,8 +36,8 @@ class FaceEmotionSteps(
 
     /**
      * Every face of a camera frame's upright image with its emotion, best face first (boxes and
-     * keypoints in upright pixels). A face whose crop cannot be made (empty or non-finite box) or
-     * whose model output is unusable (wrong length, NaN) gets emotion = null.
+     * keypoints in upright pixels), at most [maxFaces]. A face whose crop cannot be made (empty or
+     * non-finite box) or whose model output is unusable (wrong length, NaN) gets emotion = null.
      */
     fun run(
         frame: CameraFrame,
@@ -40,7 +46,8 @@ class FaceEmotionSteps(
     ): List<FaceEmotion> {
         val input = detection.preprocess(frame)
         val outputs = runDetector(input)
-        val faces = detection.postprocess(outputs.regressors, outputs.classificators, input)
+        val all = detection.postprocess(outputs.regressors, outputs.classificators, input)
+        val faces = if (all.size > maxFaces) all.subList(0, maxFaces) else all
         return faces.map { face -> FaceEmotion(face, classify(frame, face, runEmotion)) }
     }
 

@@ -109,6 +109,24 @@ internal fun putAll(buffer: FloatBuffer, values: FloatArray) {
 }
 
 /**
+ * Non-premultiplied ARGB pixels (what Bitmap.getPixels returns) composited over black, in place:
+ * each channel c becomes round(c · a / 255) = (c · a + 127) / 255 and alpha 255, exactly what the
+ * reference does with an image file's alpha (packager.imagefiles.to_rgb: Pillow's alpha_composite
+ * over opaque black). The core itself ignores alpha; the Bitmap adapters call this first.
+ */
+fun compositeOverBlack(pixels: IntArray) {
+    for (i in pixels.indices) {
+        val p = pixels[i]
+        val a = p ushr 24
+        if (a == 0xFF) continue
+        val r = ((p shr 16 and 0xFF) * a + 127) / 255
+        val g = ((p shr 8 and 0xFF) * a + 127) / 255
+        val b = ((p and 0xFF) * a + 127) / 255
+        pixels[i] = (0xFF shl 24) or (r shl 16) or (g shl 8) or b
+    }
+}
+
+/**
  * One reusable ARGB array (the Android adapters read each Bitmap frame into it): re-allocated
  * only when the pixel count changes. Not thread-safe, like the wrapper that holds it.
  */

@@ -1,0 +1,295 @@
+// Runtime library of packager (hand-written, not generated): the same for every recipe; see Recipes.kt.
+package dev.packager.face
+
+// Android-only runtime glue (ONNX Runtime for Android): one model, one session. Generic: named
+// float32 tensors in and out, no knowledge of faces.
+
+import ai.onnxruntime.OnnxJavaType
+import ai.onnxruntime.OnnxTensor
+import ai.onnxruntime.OrtEnvironment
+import ai.onnxruntime.OrtException
+import ai.onnxruntime.OrtSession
+import ai.onnxruntime.TensorInfo
+import ai.onnxruntime.providers.NNAPIFlags
+import android.util.Log
+import java.nio.ByteBuffer
+import java.nio.ByteOrder
+import java.nio.FloatBuffer
+import java.util.EnumSet
+import java.util.concurrent.locks.ReentrantLock
+import kotlin.concurrent.withLock
+
+/** Where ONNX Runtime runs a model; nodes the provider cannot take run on ONNX Runtime's CPU kernels. */
+sealed class Provider(val displayName: String) {
+    /**
+     * Android's NNAPI (the NPU, GPU or DSP the device's drivers expose). [flags]: ONNX Runtime's
+     * NNAPI options; the default CPU_DISABLED keeps NNAPI's own slow CPU reference implementation
+     * out (ORT's CPU kernels take those nodes instead), as ONNX Runtime recommends. USE_FP16 lets
+     * NNAPI compute in half precision. NNAPI is deprecated from Android 15: prefer [Xnnpack] there.
+     */
+    class Nnapi @JvmOverloads constructor(
+        val flags: EnumSet<NNAPIFlags> = EnumSet.of(NNAPIFlags.CPU_DISABLED),
+    ) : Provider("NNAPI") {
+        override fun equals(other: Any?): Boolean = other is Nnapi && other.flags == flags
+        override fun hashCode(): Int = flags.hashCode()
+        override fun toString(): String = "Nnapi($flags)"
+    }
+
+    /** XNNPACK: optimized float32 CPU kernels (ARM NEON), the alternative to NNAPI on every Android version. */
+    object Xnnpack : Provider("XNNPACK") {
+        override fun toString(): String = "Xnnpack"
+    }
+
+    /** ONNX Runtime's own CPU kernels only. */
+    object Cpu : Provider("CPU") {
+        override fun toString(): String = "Cpu"
+    }
+}
+
+/** Adjusts ONNX Runtime's session options after the library set them (see [SessionSettings.configureSession]). */
+fun interface SessionConfigurator {
+    @Throws(OrtException::class)
+    fun configure(options: OrtSession.SessionOptions, provider: Provider)
+}
+
+/**
+ * How [ModelSession] opens a model.
+ *
+ * @property provider where the model runs (default NNAPI with CPU_DISABLED).
+ * @property cpuFallback when the provider's session cannot be opened, open a CPU one instead (logged
+ *   with android.util.Log and reported as [ModelSession.fallbackReason]); false: fail.
+ * @property intraOpThreads CPU threads per session; 0 lets ONNX Runtime choose. With XNNPACK, n > 0
+ *   threads are XNNPACK's (ONNX Runtime's own pool is then 1 thread, as its XNNPACK guide says).
+ * @property configureSession called last on each session's options (e.g. `setOptimizationLevel`,
+ *   `addConfigEntry`); it is called again, with [Provider.Cpu], for a CPU fallback session.
+ */
+data class SessionSettings @JvmOverloads constructor(
+    val provider: Provider = Provider.Nnapi(),
+    val cpuFallback: Boolean = true,
+    val intraOpThreads: Int = 0,
+    val configureSession: SessionConfigurator? = null,
+) {
+    init {
+        require(intraOpThreads >= 0) { "intraOpThreads $intraOpThreads < 0" }
+    }
+}
+
+/**
+ * One model on ONNX Runtime with named float32 inputs and outputs, checked at open.
+ *
+ * Copies: a native-order direct input buffer (the wrappers' tensors are) is read by ONNX Runtime
+ * in place, its OnnxTensor kept while the same buffer comes back; another buffer is copied once
+ * into the session's own direct buffer. Outputs are written by ONNX Runtime into the session's
+ * pinned direct buffers (`OrtSession.run(inputs, pinnedOutputs)`) and copied once into reused
+ * FloatArrays, which [run] returns: they are overwritten by the next run.
+ *
+ * Threads: calls are serialized (one run at a time); [close] waits for a running call and frees
+ * the native memory; a call after close throws [ClosedException]. The returned arrays belong to
+ * the session: a caller sharing it between threads reads (or copies) them before the next run.
+ */
+class ModelSession private constructor(
+    /** Model name in messages and logs (the file stem, e.g. `face_detection`). */
+    val name: String,
+    val inputs: List<TensorSpec>,
+    val outputs: List<TensorSpec>,
+    private val env: OrtEnvironment,
+    private val session: OrtSession,
+    private val sessionOptions: OrtSession.SessionOptions,
+    /** The provider the session runs on: "NNAPI", "XNNPACK" or "CPU". */
+    val providerInUse: String,
+    /** Why the session fell back to the CPU (the provider's error), or null when it did not. */
+    val fallbackReason: String?,
+) : AutoCloseable {
+    private val lock = ReentrantLock()
+    private var closed = false
+    private val ownInputs = HashMap<String, FloatBuffer>()
+    private val inputTensors = HashMap<String, Pair<FloatBuffer, OnnxTensor>>()
+    private val feed = HashMap<String, OnnxTensor>()
+    private val pinned = LinkedHashMap<String, OnnxTensor>()
+    private val pinnedBuffers = HashMap<String, FloatBuffer>()
+    private val results = LinkedHashMap<String, FloatArray>()
+
+    init {
+        try {
+            for (spec in outputs) {
+                val buffer = directFloats(spec.size)
+                pinnedBuffers[spec.name] = buffer
+                pinned[spec.name] = OnnxTensor.createTensor(env, buffer, longShape(spec))
+                results[spec.name] = FloatArray(spec.size)
+            }
+        } catch (e: OrtException) {
+            freeNative()
+            throw ModelLoadException("model $name: cannot allocate its outputs: ${e.message}", e)
+        }
+    }
+
+    /**
+     * Runs the model on [values] (input name → float32 values in the input's shape, C order) and
+     * returns output name → values, in arrays this session reuses (overwritten by the next run).
+     */
+    @Throws(FaceEmotionException::class)
+    fun run(values: Map<String, FloatBuffer>): Map<String, FloatArray> = lock.withLock {
+        if (closed) throw ClosedException("model $name: the session is closed")
+        if (values.keys != inputs.map { it.name }.toSet()) {
+            val expected = inputs.map { it.name }
+            throw InvalidInputException("model $name: inputs ${values.keys.toList()}; expected $expected")
+        }
+        try {
+            for (spec in inputs) feed[spec.name] = inputTensor(spec, values.getValue(spec.name))
+            session.run(feed, pinned).close()  // the Result does not own pinned outputs: they stay open
+        } catch (e: OrtException) {
+            throw InferenceException("model $name on $providerInUse: ${e.message}", e)
+        }
+        for ((outputName, buffer) in pinnedBuffers) {
+            val b: java.nio.Buffer = buffer
+            b.rewind()
+            buffer.get(results.getValue(outputName))
+            b.rewind()
+        }
+        results
+    }
+
+    /** Frees the session and its tensors; waits for a running call. Closing twice does nothing. */
+    override fun close() = lock.withLock {
+        if (closed) return@withLock
+        closed = true
+        freeNative()
+    }
+
+    private fun freeNative() {
+        for ((_, tensor) in inputTensors.values) tensor.close()
+        for (tensor in pinned.values) tensor.close()
+        inputTensors.clear()
+        pinned.clear()
+        closeSession(name, session, sessionOptions)
+    }
+
+    /** The OnnxTensor over [given] (a direct native-order buffer) or over the session's copy of it. */
+    private fun inputTensor(spec: TensorSpec, given: FloatBuffer): OnnxTensor {
+        if (given.remaining() != spec.size) {
+            val why = "input ${spec.name} has ${given.remaining()} values; expected ${spec.size} ${spec.shape}"
+            throw InvalidInputException("model $name: $why")
+        }
+        // ONNX Runtime reads a direct native-order buffer from its start to its capacity in place.
+        val direct = given.isDirect && given.order() == ByteOrder.nativeOrder() && given.position() == 0 &&
+            given.capacity() == spec.size
+        val source = if (direct) given else ownInputs.getOrPut(spec.name) { directFloats(spec.size) }.also {
+            val b: java.nio.Buffer = it
+            b.clear()
+            it.put(given.duplicate())
+            b.rewind()
+        }
+        val cached = inputTensors[spec.name]
+        if (cached != null && cached.first === source) return cached.second
+        cached?.second?.close()
+        val tensor = OnnxTensor.createTensor(env, source, longShape(spec))
+        inputTensors[spec.name] = source to tensor
+        return tensor
+    }
+
+    companion object {
+        private const val TAG = "FaceEmotion"
+
+        /**
+         * Opens [model] (the bytes of an .ort or .onnx file) with [settings] and checks that it
+         * declares exactly [inputs] and [outputs] (float32, same names and shapes; a dimension the
+         * model leaves free matches any). [ModelLoadException] when no session can be opened,
+         * [ModelMismatchException] when the model is not the expected one.
+         */
+        @JvmStatic
+        @JvmOverloads
+        @Throws(FaceEmotionException::class)
+        fun open(
+            name: String,
+            model: ByteArray,
+            inputs: List<TensorSpec>,
+            outputs: List<TensorSpec>,
+            settings: SessionSettings = SessionSettings(),
+        ): ModelSession {
+            val env = OrtEnvironment.getEnvironment()
+            var fallbackReason: String? = null
+            var provider = settings.provider
+            val (session, options) = try {
+                createSession(env, model, settings, provider)
+            } catch (e: OrtException) {
+                val tried = provider.displayName
+                if (!settings.cpuFallback || provider == Provider.Cpu) {
+                    throw ModelLoadException("model $name: ONNX Runtime cannot open it on $tried: ${e.message}", e)
+                }
+                fallbackReason = "$tried: ${e.message}"
+                Log.w(TAG, "model $name: the $tried session failed, running on the CPU instead: ${e.message}")
+                provider = Provider.Cpu
+                try {
+                    createSession(env, model, settings, provider)
+                } catch (e2: OrtException) {
+                    val why = "$fallbackReason; CPU: ${e2.message}"
+                    throw ModelLoadException("model $name: ONNX Runtime cannot open it ($why)", e2)
+                }
+            }
+            val mismatch = try {
+                TensorSpec.mismatch(name, TensorRole.INPUT, declared(session.inputInfo), inputs)
+                    ?: TensorSpec.mismatch(name, TensorRole.OUTPUT, declared(session.outputInfo), outputs)
+            } catch (e: OrtException) {
+                "model $name: its inputs and outputs cannot be read: ${e.message}"
+            }
+            if (mismatch != null) {
+                closeSession(name, session, options)
+                throw ModelMismatchException(mismatch)
+            }
+            return ModelSession(name, inputs, outputs, env, session, options, provider.displayName, fallbackReason)
+        }
+
+        /**
+         * A session on [provider] and the options it was made with: ONNX Runtime's SessionOptions
+         * must stay open until the session is closed (its documentation), so they are closed together.
+         */
+        private fun createSession(
+            env: OrtEnvironment, model: ByteArray, settings: SessionSettings, provider: Provider,
+        ): Pair<OrtSession, OrtSession.SessionOptions> {
+            val options = OrtSession.SessionOptions()
+            try {
+                val threads = settings.intraOpThreads
+                when (provider) {
+                    is Provider.Nnapi -> {
+                        if (threads > 0) options.setIntraOpNumThreads(threads)
+                        options.addNnapi(provider.flags)
+                    }
+                    Provider.Xnnpack -> if (threads > 0) {
+                        // ONNX Runtime's XNNPACK guide: XNNPACK's own thread pool does the work; ORT's
+                        // pool stays at one thread and does not spin.
+                        options.addConfigEntry("session.intra_op.allow_spinning", "0")
+                        options.setIntraOpNumThreads(1)
+                        options.addXnnpack(mapOf("intra_op_num_threads" to threads.toString()))
+                    } else {
+                        options.addXnnpack(emptyMap())
+                    }
+                    Provider.Cpu -> if (threads > 0) options.setIntraOpNumThreads(threads)
+                }
+                settings.configureSession?.configure(options, provider)
+                return env.createSession(model, options) to options
+            } catch (e: Throwable) {
+                options.close()
+                throw e
+            }
+        }
+
+        private fun closeSession(name: String, session: OrtSession, options: OrtSession.SessionOptions) {
+            try {
+                session.close()
+            } catch (e: OrtException) {
+                Log.w(TAG, "model $name: closing the session failed: ${e.message}")
+            } finally {
+                options.close()
+            }
+        }
+
+        /** name → shape of every declared tensor (null for one that is not a float32 tensor). */
+        private fun declared(info: Map<String, ai.onnxruntime.NodeInfo>): Map<String, List<Long>?> =
+            info.mapValues { (_, node) ->
+                val value = node.info
+                if (value is TensorInfo && value.type == OnnxJavaType.FLOAT) value.shape.toList() else null
+            }
+
+        private fun longShape(spec: TensorSpec) = LongArray(spec.shape.size) { spec.shape[it].toLong() }
+    }
+}

@@ -1,0 +1,65 @@
+// Runtime library of packager (hand-written, not generated): the same for every recipe; see Recipes.kt.
+package dev.packager.face
+
+import kotlin.math.abs
+import kotlin.math.max
+
+/**
+ * How far [actual] is from [expected] (packager.difference.scaled_diff, for one output):
+ * max |actual − expected| / max(1, max |expected|), computed in Double; infinite when either side
+ * holds NaN or infinity, so such an output never passes. 0 for empty arrays.
+ */
+fun scaledDiff(actual: FloatArray, expected: FloatArray): Double {
+    require(actual.size == expected.size) { "${actual.size} values vs ${expected.size} expected" }
+    var diff = 0.0
+    var scale = 1.0
+    for (i in actual.indices) {
+        val a = actual[i].toDouble()
+        val e = expected[i].toDouble()
+        if (!a.isFinite() || !e.isFinite()) return Double.POSITIVE_INFINITY
+        diff = max(diff, abs(a - e))
+        scale = max(scale, abs(e))
+    }
+    return diff / scale
+}
+
+/**
+ * One model's on-device self-check: its bundled sample input run on a CPU session (the provider
+ * the bundle's expected outputs were verified on; NNAPI and XNNPACK may compute in fp16) and
+ * compared with the bundled expected outputs.
+ *
+ * @property model the model file's stem (`face_detection`).
+ * @property provider the provider of the judged run ("CPU").
+ * @property scaledDiff largest [scaledDiff] over the model's outputs.
+ * @property tolerance the limit ([SELF_CHECK_TOLERANCE]).
+ * @property passed scaledDiff ≤ tolerance.
+ * @property acceleratorProvider the provider of the pipeline's own session when it is not the CPU, else null.
+ * @property acceleratorScaledDiff that session's difference on the same sample: reported, not judged.
+ */
+data class SelfCheckResult(
+    val model: String,
+    val provider: String,
+    val scaledDiff: Double,
+    val tolerance: Double,
+    val acceleratorProvider: String? = null,
+    val acceleratorScaledDiff: Double? = null,
+) {
+    val passed: Boolean get() = scaledDiff <= tolerance
+}
+
+/**
+ * Names of the self-check samples next to the models (`packager build --self-check` puts them in
+ * the app's assets): `<model>.sample_input.npy` and `<model>.sample_output.<output>.npy`, the
+ * output name made file-safe (every character outside `[A-Za-z0-9_.-]` becomes `_`;
+ * packager.layout.file_safe).
+ */
+object SampleFiles {
+    @JvmStatic
+    fun input(model: String): String = "$model.sample_input.npy"
+
+    @JvmStatic
+    fun output(model: String, output: String): String = "$model.sample_output.${fileSafe(output)}.npy"
+
+    @JvmStatic
+    fun fileSafe(name: String): String = name.replace(Regex("[^A-Za-z0-9_.-]"), "_").ifEmpty { "_" }
+}

@@ -1,0 +1,49 @@
+// Runtime library of packager (hand-written, not generated): the same for every recipe; see Recipes.kt.
+package dev.packager.face
+
+/**
+ * A float32 tensor a model takes or gives: its [name] in the model and its [shape] (every
+ * dimension > 0). [ModelSession] checks a model's declared inputs and outputs against these.
+ */
+data class TensorSpec(val name: String, val shape: List<Int>) {
+    init {
+        require(shape.all { it > 0 }) { "tensor $name: shape $shape has a dimension below 1" }
+    }
+
+    /** Number of values: the product of [shape]. */
+    val size: Int get() = shape.fold(1) { a, b -> a * b }
+
+    override fun toString(): String = "$name $shape"
+
+    companion object {
+        /**
+         * Why a model's [declared] tensors (name → shape, -1 or any value < 1 for a dimension the
+         * model leaves free; null shape for a tensor that is not float32) do not fit the
+         * [expected] ones, or null when they fit: the same names, each float32, with the same rank
+         * and every fixed dimension equal. [role] and [model] name the place in the message.
+         */
+        fun mismatch(
+            model: String, role: TensorRole, declared: Map<String, List<Long>?>, expected: List<TensorSpec>,
+        ): String? {
+            val names = expected.map { it.name }
+            if (declared.keys != names.toSet()) {
+                return "model $model: ${role}s ${declared.keys.toList()}; expected ${names}"
+            }
+            for (spec in expected) {
+                val shape = declared.getValue(spec.name)
+                    ?: return "model $model: $role ${spec.name} is not a float32 tensor"
+                val fits = shape.size == spec.shape.size &&
+                    shape.indices.all { shape[it] < 1 || shape[it] == spec.shape[it].toLong() }
+                if (!fits) return "model $model: $role ${spec.name} has shape $shape; expected ${spec.shape}"
+            }
+            return null
+        }
+    }
+}
+
+/** Whether a [TensorSpec] is a model's input or output (written in lower case in messages). */
+enum class TensorRole {
+    INPUT, OUTPUT;
+
+    override fun toString(): String = name.lowercase()
+}

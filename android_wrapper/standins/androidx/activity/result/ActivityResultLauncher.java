@@ -1,0 +1,10 @@
+package androidx.activity.result;
+
+// Compile-only stand-in (packager tests; never shipped): the members android_wrapper/README.md's
+// sample Activity uses, with the AndroidX / CameraX signatures.
+public abstract class ActivityResultLauncher<I> {
+    public ActivityResultLauncher() {}
+
+    public void launch(I input) { throw new RuntimeException("Stub!"); }
+    public abstract void unregister();
+}

@@ -1,0 +1,11 @@
+package androidx.activity.result.contract;
+
+// Compile-only stand-in (packager tests; never shipped): the members android_wrapper/README.md's
+// sample Activity uses, with the AndroidX / CameraX signatures.
+public final class ActivityResultContracts {
+    private ActivityResultContracts() {}
+
+    public static final class RequestPermission extends ActivityResultContract<String, Boolean> {
+        public RequestPermission() { throw new RuntimeException("Stub!"); }
+    }
+}

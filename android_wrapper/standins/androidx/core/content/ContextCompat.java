@@ -1,0 +1,13 @@
+package androidx.core.content;
+
+import android.content.Context;
+import java.util.concurrent.Executor;
+
+// Compile-only stand-in (packager tests; never shipped): the members android_wrapper/README.md's
+// sample Activity uses, with the AndroidX / CameraX signatures.
+public class ContextCompat {
+    protected ContextCompat() {}
+
+    public static int checkSelfPermission(Context context, String permission) { throw new RuntimeException("Stub!"); }
+    public static Executor getMainExecutor(Context context) { throw new RuntimeException("Stub!"); }
+}

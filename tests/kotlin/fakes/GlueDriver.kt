@@ -1,0 +1,169 @@
+// Test code (tests/kotlin/test_kotlin_glue.py; never shipped): the Android-only glue
+// (ModelSession, FaceEmotionPipeline) run on a JVM against the fake ONNX Runtime beside it.
+// Compiled against the stand-ins with the runtime files; run with the fakes on the class path.
+package dev.packager.face.glue
+
+import android.content.Context
+import android.content.res.AssetManager
+import dev.packager.face.FaceEmotionException
+import dev.packager.face.FaceEmotionPipeline
+import dev.packager.face.ModelSession
+import dev.packager.face.PipelineOptions
+import dev.packager.face.Provider
+import dev.packager.face.SessionConfigurator
+import dev.packager.face.SessionSettings
+import dev.packager.face.TensorSpec
+import java.io.File
+import java.nio.ByteBuffer
+import java.nio.ByteOrder
+import java.nio.FloatBuffer
+
+private val X = listOf(TensorSpec("x", listOf(1, 4)))
+private val YZ = listOf(TensorSpec("y", listOf(1, 3)), TensorSpec("z", listOf(1, 2)))
+
+private fun model(fail: String = "", sleepMs: Int = 0, y: String = "1, 3") =
+    """{"inputs": {"x": [1, 4]}, "outputs": {"y": [$y], "z": [1, 2]}, "fail": [$fail], "sleepMs": $sleepMs}""".toByteArray()
+
+private fun direct(vararg v: Float): FloatBuffer =
+    ByteBuffer.allocateDirect(4 * v.size).order(ByteOrder.nativeOrder()).asFloatBuffer().put(v).also { it.rewind() }
+
+/** The fake's record (ai.onnxruntime.Fake, reached by reflection: the glue is compiled against the stand-ins). */
+private val fake = Class.forName("ai.onnxruntime.Fake")
+
+@Suppress("UNCHECKED_CAST")
+private val fakeLog: MutableList<String> get() = fake.getField("log").get(null) as MutableList<String>
+
+private fun counts() = listOf("sessions", "options", "tensors").associateWith {
+    fake.getField("open" + it.replaceFirstChar(Char::uppercase)).getInt(null)
+}
+
+/** One scenario: its result map, plus the fake's call log and what is left open afterwards. */
+private fun scenario(block: () -> Map<String, Any?>): Map<String, Any?> {
+    fakeLog.clear()
+    val result = try {
+        block()
+    } catch (e: FaceEmotionException) {
+        mapOf("error" to e.javaClass.simpleName, "message" to e.message)
+    }
+    return result + mapOf("log" to fakeLog.toList(), "open" to counts())
+}
+
+private fun quote(v: Any?): String = when (v) {
+    null -> "null"
+    is String -> "\"" + v.replace("\\", "\\\\").replace("\"", "\\\"") + "\""
+    is Map<*, *> -> v.entries.joinToString(", ", "{", "}") { (k, x) -> quote(k.toString()) + ": " + quote(x) }
+    is Iterable<*> -> v.joinToString(", ", "[", "]") { quote(it) }
+    is FloatArray -> v.toList().let(::quote)
+    else -> v.toString()
+}
+
+fun main(args: Array<String>) {
+    val assets = File(args[1])
+    System.setProperty("fake.assets", assets.path)
+    val context = object : Context() {
+        override fun getAssets(): AssetManager = AssetManager::class.java.getDeclaredConstructor().newInstance()
+    }
+    val out = linkedMapOf<String, Any?>()
+    out["default"] = scenario {
+        ModelSession.open("m", model(), X, YZ).use {
+            mapOf("provider" to it.providerInUse, "fallback" to it.fallbackReason)
+        }
+    }
+    out["fallback"] = scenario {
+        ModelSession.open("m", model(fail = "\"NNAPI\""), X, YZ).use {
+            mapOf("provider" to it.providerInUse, "fallback" to it.fallbackReason)
+        }
+    }
+    out["no fallback"] = scenario {
+        ModelSession.open("m", model(fail = "\"NNAPI\""), X, YZ, SessionSettings(cpuFallback = false)).close()
+        mapOf()
+    }
+    out["mismatch"] = scenario { ModelSession.open("m", model(y = "1, 5"), X, YZ).close(); mapOf() }
+    out["run"] = scenario {
+        ModelSession.open("m", model(), X, YZ, SessionSettings(Provider.Cpu)).use { s ->
+            val input = direct(1f, 2f, 3f, 6f)
+            val first = s.run(mapOf("x" to input)).getValue("y").copyOf()
+            s.run(mapOf("x" to input))
+            val again = s.run(mapOf("x" to input))
+            val heap = s.run(mapOf("x" to FloatBuffer.wrap(floatArrayOf(0f, 0f, 0f, 4f))))
+            val same = again === heap
+            mapOf("first" to first, "z" to heap.getValue("z").copyOf(), "y" to heap.getValue("y").copyOf(),
+                "reusedMap" to same)
+        }
+    }
+    out["wrong input"] = scenario {
+        ModelSession.open("m", model(), X, YZ).use { it.run(mapOf("x" to direct(1f, 2f))) }
+        mapOf()
+    }
+    out["xnnpack"] = scenario {
+        ModelSession.open("m", model(), X, YZ, SessionSettings(Provider.Xnnpack, intraOpThreads = 4)).use {
+            mapOf("provider" to it.providerInUse)
+        }
+    }
+    out["xnnpack default threads"] = scenario {
+        ModelSession.open("m", model(), X, YZ, SessionSettings(Provider.Xnnpack)).use { mapOf("provider" to it.providerInUse) }
+    }
+    out["hook"] = scenario {
+        val seen = mutableListOf<String>()
+        val hook = SessionConfigurator { options, provider -> seen.add(provider.toString()); options.addConfigEntry("k", "v") }
+        ModelSession.open("m", model(fail = "\"NNAPI\""), X, YZ, SessionSettings(configureSession = hook)).close()
+        mapOf("seen" to seen)
+    }
+    out["close waits"] = scenario {
+        val s = ModelSession.open("m", model(sleepMs = 400), X, YZ)
+        var runEnd = 0L
+        var runError: String? = null
+        val runner = Thread {
+            try {
+                s.run(mapOf("x" to direct(1f, 1f, 1f, 1f)))
+            } catch (e: Throwable) {
+                runError = e.toString()
+            }
+            runEnd = System.nanoTime()
+        }
+        runner.start()
+        Thread.sleep(100)
+        s.close()
+        val closeEnd = System.nanoTime()
+        runner.join()
+        val after = try {
+            s.run(mapOf("x" to direct(1f, 1f, 1f, 1f)))
+            null
+        } catch (e: FaceEmotionException) {
+            e.javaClass.simpleName
+        }
+        s.close()  // twice: nothing
+        mapOf("closeAfterRun" to (closeEnd >= runEnd), "runError" to runError, "runAfterClose" to after)
+    }
+    out["pipeline"] = scenario {
+        FaceEmotionPipeline.fromAssets(context, PipelineOptions(maxFaces = 2)).use { p ->
+            val gray = IntArray(64 * 48) { 0xFF808080.toInt() }
+            val faces = p.run(gray, 64, 48)
+            val checks = p.selfCheck(context).map {
+                mapOf("model" to it.model, "provider" to it.provider, "diff" to it.scaledDiff, "passed" to it.passed,
+                    "accelerator" to it.acceleratorProvider, "acceleratorDiff" to it.acceleratorScaledDiff)
+            }
+            val invalid = try {
+                p.run(IntArray(5), 64, 48)
+                null
+            } catch (e: FaceEmotionException) {
+                e.javaClass.simpleName + ": " + e.message
+            }
+            val unlimited = FaceEmotionPipeline.fromAssets(context).use { it.run(gray, 64, 48).size }
+            val strict = FaceEmotionPipeline.fromAssets(context, PipelineOptions(scoreThreshold = 0.99)).use {
+                it.run(gray, 64, 48).size
+            }
+            mapOf("providers" to p.providersInUse, "faces" to faces.size, "unlimited" to unlimited, "strict" to strict,
+                "selfCheck" to checks, "invalid" to invalid)
+        }
+    }
+    out["pipeline second fails"] = scenario {
+        FaceEmotionPipeline.fromAssets(context, emotionAsset = "broken.ort").close()
+        mapOf()
+    }
+    out["no samples"] = scenario {
+        FaceEmotionPipeline.fromAssets(context, detectorAsset = "copy/face_detection.ort").use { it.selfCheck(context) }
+        mapOf()
+    }
+    File(args[0]).writeText(quote(out))
+}

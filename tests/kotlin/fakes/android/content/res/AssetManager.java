@@ -1,0 +1,20 @@
+package android.content.res;
+
+import java.io.FileInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+
+// Test double (tests/kotlin/test_kotlin_glue.py; never shipped): runs the Android-only glue on a
+// JVM in place of the compile-only stand-in of the same name. Same signatures as the stand-in
+// (the glue is compiled against the stand-ins); behaviour scripted by the "model" bytes (JSON)
+// and recorded in Fake.log. Assets are the files of the folder in the system property fake.assets.
+public final class AssetManager implements AutoCloseable {
+    public AssetManager() {}
+
+    public InputStream open(String fileName) throws IOException {
+        return new FileInputStream(new java.io.File(System.getProperty("fake.assets"), fileName));
+    }
+
+    @Override
+    public void close() {}
+}

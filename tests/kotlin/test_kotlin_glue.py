@@ -1,0 +1,161 @@
+"""The Android-only ONNX Runtime glue (ModelSession, FaceEmotionPipeline) run on a JVM.
+
+onnxruntime-android cannot run here (no Android, no Maven), so the glue — compiled against the
+compile-only stand-ins, as in test_kotlin_android.py — is run with test doubles of the same
+classes on the class path (tests/kotlin/fakes/: a scripted "model", a call log, open-handle
+counts; never shipped). A signature that differs from the stand-ins' fails at run time
+(NoSuchMethodError). What this proves is the glue's own logic: provider options, the CPU
+fallback and its log line, I/O checked at open, nothing left open on any failure, pinned outputs
+and reused input tensors, close() waiting for a run, the self-check's comparison."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+
+import numpy as np
+import pytest
+
+from packager.parity import kotlin
+from test_kotlin_android import ROOT, compile_with_standins
+
+FAKES = ROOT / "tests" / "kotlin" / "fakes"
+
+
+def _model(specs: dict, fail=()) -> bytes:
+    return json.dumps({"inputs": dict(specs["inputs"]), "outputs": dict(specs["outputs"]), "fail": list(fail)}).encode()
+
+
+def _expected(x: np.ndarray, shape) -> np.ndarray:
+    """The fake model's rule (FakeModel.java): mean of the input (float64, then float32) + j / 1000."""
+    n = int(np.prod(shape))
+    mean = np.float32(x.astype(np.float64).sum() / x.size)
+    return (mean + np.arange(n, dtype=np.float32) / np.float32(1000)).reshape(shape)
+
+
+@pytest.fixture(scope="module")
+def glue(kotlin_classes, tmp_path_factory) -> dict:
+    d = tmp_path_factory.mktemp("glue")
+    specs = kotlin.self_checks({"npy": [], "diff": [], "signature": [], "files": []}, d / "specs")["specs"]
+    detector, emotion = specs["blazeface-short-range"], specs["fer-minixception"]
+    assets = d / "assets"
+    (assets / "copy").mkdir(parents=True)
+    rng = np.random.default_rng(5)
+    for stem, spec in (("face_detection", detector), ("face_emotion_recognition", emotion)):
+        (assets / f"{stem}.ort").write_bytes(_model(spec))
+        (name, shape), = spec["inputs"]
+        x = rng.uniform(-1, 1, shape).astype(np.float32)
+        np.save(assets / f"{stem}.sample_input.npy", x)
+        for out_name, out_shape in spec["outputs"]:
+            y = _expected(x, out_shape)
+            if stem == "face_emotion_recognition":
+                y = y + np.float32(1e-3)  # a model that drifted: the self-check must fail it
+            np.save(assets / f"{stem}.sample_output.{out_name}.npy", y)
+    (assets / "broken.ort").write_bytes(_model(emotion, fail=("NNAPI", "CPU")))
+    (assets / "copy" / "face_detection.ort").write_bytes(_model(detector))
+    compiled = compile_with_standins(d, {"GlueDriver.kt": (FAKES / "GlueDriver.kt").read_text()})
+    assert compiled.returncode == 0, compiled.stdout + compiled.stderr
+    fakes = d / "fakes"
+    java_files = [str(p) for p in FAKES.rglob("*.java")]
+    done = subprocess.run(["javac", "-d", str(fakes), *java_files], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    java, _, stdlib = kotlin.toolchain()
+    out = d / "out.json"
+    done = subprocess.run([java, "-cp", f"{fakes}:{compiled.args[-1]}:{stdlib}", "dev.packager.face.glue.GlueDriverKt",
+                           str(out), str(assets)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stdout + done.stderr
+    return json.loads(out.read_text())
+
+
+NOTHING_OPEN = {"sessions": 0, "options": 0, "tensors": 0}
+
+
+def test_every_scenario_leaves_nothing_open(glue):
+    for name, result in glue.items():
+        assert result["open"] == NOTHING_OPEN, name
+
+
+def test_nnapi_by_default_with_cpu_disabled(glue):
+    r = glue["default"]
+    assert r["provider"] == "NNAPI" and r["fallback"] is None
+    assert r["log"][:2] == ["addNnapi [CPU_DISABLED]", "createSession NNAPI"]
+
+
+def test_a_failing_provider_falls_back_to_the_cpu_and_says_so(glue):
+    r = glue["fallback"]
+    assert r["provider"] == "CPU" and r["fallback"] == "NNAPI: NNAPI cannot take this model"
+    assert "Log.W FaceEmotion: model m: the NNAPI session failed, running on the CPU instead: NNAPI cannot take this model" in r["log"]
+    assert glue["no fallback"]["error"] == "ModelLoadException"
+    assert "cannot open it on NNAPI" in glue["no fallback"]["message"]
+
+
+def test_a_model_that_differs_is_refused_at_open_with_the_difference_named(glue):
+    r = glue["mismatch"]
+    assert r["error"] == "ModelMismatchException"
+    assert r["message"] == "model m: output y has shape [1, 5]; expected [1, 3]"
+    assert "closeSession" in r["log"]
+
+
+def test_outputs_come_through_pinned_buffers_and_inputs_are_reused(glue):
+    r = glue["run"]
+    assert r["first"] == pytest.approx([3.0, 3.001, 3.002], abs=1e-6)
+    assert r["y"] == pytest.approx([1.0, 1.001, 1.002], abs=1e-6) and r["z"] == pytest.approx([1.0, 1.001], abs=1e-6)
+    assert r["reusedMap"] is True
+    tensors = [line for line in r["log"] if line.startswith("createTensor")]
+    # Two pinned outputs at open, one tensor over the caller's direct buffer for three runs, one
+    # over the session's own copy of the heap buffer.
+    assert tensors == ["createTensor [1, 3] direct", "createTensor [1, 2] direct", "createTensor [1, 4] direct",
+                       "createTensor [1, 4] direct"]
+    assert r["log"].count("run") == 4
+    assert glue["wrong input"]["error"] == "InvalidInputException"
+    assert "input x has 2 values; expected 4 [1, 4]" in glue["wrong input"]["message"]
+
+
+def test_xnnpack_gets_the_threads_and_ort_one_thread_without_spinning(glue):
+    r = glue["xnnpack"]
+    assert r["provider"] == "XNNPACK"
+    assert r["log"][:4] == ["addConfigEntry session.intra_op.allow_spinning=0", "setIntraOpNumThreads 1",
+                            "addXnnpack {intra_op_num_threads=4}", "createSession XNNPACK"]
+    # Without a thread count, ONNX Runtime's defaults stand.
+    assert glue["xnnpack default threads"]["log"][:2] == ["addXnnpack {}", "createSession XNNPACK"]
+
+
+def test_the_hook_sees_every_session_options_last(glue):
+    r = glue["hook"]
+    assert r["seen"] == ["Nnapi([CPU_DISABLED])", "Cpu"]
+    assert r["log"].index("addConfigEntry k=v") > r["log"].index("addNnapi [CPU_DISABLED]")
+
+
+def test_close_waits_for_a_running_call_and_later_calls_are_refused(glue):
+    r = glue["close waits"]
+    assert r["runError"] is None and r["closeAfterRun"] is True
+    assert r["runAfterClose"] == "ClosedException"
+    assert r["log"].count("closeSession") == 1
+
+
+def test_the_pipeline_runs_reports_providers_and_wraps_bad_input(glue):
+    r = glue["pipeline"]
+    assert r["providers"] == {"face_detection": "NNAPI", "face_emotion_recognition": "NNAPI"}
+    assert r["unlimited"] > 2 and r["faces"] == 2  # maxFaces keeps the best two
+    assert r["strict"] == 0  # the fake's scores stay below sigmoid(0.9) < 0.99
+    assert r["invalid"].startswith("InvalidInputException: pixel array has 5 values")
+
+
+def test_the_self_check_judges_the_cpu_run_and_reports_the_accelerator(glue):
+    det, emo = glue["pipeline"]["selfCheck"]
+    assert det == {"model": "face_detection", "provider": "CPU", "diff": 0.0, "passed": True,
+                   "accelerator": "NNAPI", "acceleratorDiff": 0.0}
+    assert emo["model"] == "face_emotion_recognition" and emo["passed"] is False
+    assert emo["diff"] == pytest.approx(1e-3, rel=1e-3) and emo["acceleratorDiff"] == pytest.approx(1e-3, rel=1e-3)
+
+
+def test_the_first_session_is_closed_when_the_second_cannot_open(glue):
+    r = glue["pipeline second fails"]
+    assert r["error"] == "ModelLoadException" and "model broken" in r["message"]
+    assert r["log"].count("createSession NNAPI") == 1 and r["log"].count("closeSession") == 1
+
+
+def test_missing_samples_name_the_build_flag(glue):
+    r = glue["no samples"]
+    assert r["error"] == "SampleFormatException"
+    assert "copy/face_detection.sample_input.npy" in r["message"] and "packager build --self-check" in r["message"]
