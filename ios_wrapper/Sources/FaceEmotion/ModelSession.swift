@@ -248,17 +248,24 @@
         guard ORTIsCoreMLExecutionProviderAvailable() else {
           throw FaceWrapperError.runtime("this ONNX Runtime has no CoreML execution provider")
         }
-        if let dir = coreML.modelCacheDirectory {
+        var cacheFolder: URL?
+        if coreML.modelCacheDirectory != nil {
           do {
-            try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            cacheFolder = coreML.cacheFolder(
+              model: model.lastPathComponent, content: try Data(contentsOf: model))
+            if let dir = cacheFolder {
+              try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+            }
           } catch {
             throw FaceWrapperError.runtime(
-              "cannot create the Core ML model cache \(dir.path): \(error.localizedDescription)")
+              "cannot make the Core ML model cache for \(model.lastPathComponent): "
+                + error.localizedDescription)
           }
         }
         let options = try sessionOptions(settings) { options in
           try onnxRuntime("add the CoreML execution provider") {
-            try options.appendCoreMLExecutionProvider(withOptionsV2: coreML.providerOptions)
+            try options.appendCoreMLExecutionProvider(
+              withOptionsV2: coreML.providerOptions(cacheFolder: cacheFolder))
           }
         }
         let session = try onnxRuntime("open \(model.lastPathComponent) with CoreML") {

@@ -76,15 +76,37 @@ public struct CoreMLOptions: Sendable, Equatable {
       .appendingPathComponent("CoreML", isDirectory: true)
   }
 
-  /// The provider options as ONNX Runtime's CoreML execution provider reads them.
-  public var providerOptions: [String: String] {
+  /// The folder a model's compiled form is cached in: `<modelCacheDirectory>/<file name up to
+  /// its first dot>-<contentKey of its bytes>` (nil without a cache directory). ONNX Runtime
+  /// finds a cached compilation by the model's path and never checks it against the model, so
+  /// a model updated in place would run its stale compilation: one folder per content makes
+  /// an updated model compile afresh.
+  public func cacheFolder(model name: String, content: Data) -> URL? {
+    let stem = name.split(separator: ".").first.map(String.init) ?? name
+    return modelCacheDirectory?.appendingPathComponent(
+      "\(stem)-\(Self.contentKey(content))", isDirectory: true)
+  }
+
+  /// A short, stable name for a model's content: FNV-1a 64 of its bytes, 16 hex digits.
+  public static func contentKey(_ data: Data) -> String {
+    var hash: UInt64 = 0xcbf2_9ce4_8422_2325
+    for byte in data {
+      hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+    }
+    let hex = String(hash, radix: 16)
+    return String(repeating: "0", count: 16 - hex.count) + hex
+  }
+
+  /// The provider options as ONNX Runtime's CoreML execution provider reads them, for a model
+  /// whose compiled form is cached in `cacheFolder` (nil: no cache; see `cacheFolder(model:content:)`).
+  public func providerOptions(cacheFolder: URL?) -> [String: String] {
     var options = [
       "MLComputeUnits": computeUnits.rawValue,
       "ModelFormat": modelFormat.rawValue,
       "RequireStaticInputShapes": staticInputShapes ? "1" : "0",
     ]
-    if let dir = modelCacheDirectory {
-      options["ModelCacheDirectory"] = dir.path
+    if let cacheFolder {
+      options["ModelCacheDirectory"] = cacheFolder.path
     }
     return options
   }

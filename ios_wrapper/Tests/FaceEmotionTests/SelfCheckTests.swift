@@ -141,17 +141,26 @@ final class SessionCoreTests: XCTestCase {
 
   func testCoreMLProviderOptions() throws {
     XCTAssertEqual(
-      CoreMLOptions(modelCacheDirectory: nil).providerOptions,
+      CoreMLOptions(modelCacheDirectory: nil).providerOptions(cacheFolder: nil),
       ["MLComputeUnits": "ALL", "ModelFormat": "MLProgram", "RequireStaticInputShapes": "1"])
     let dir = URL(fileURLWithPath: "/tmp/cache", isDirectory: true)
+    let options = CoreMLOptions(
+      computeUnits: .cpuAndNeuralEngine, modelFormat: .neuralNetwork, modelCacheDirectory: dir,
+      staticInputShapes: false)
+    let folder = options.cacheFolder(model: "face_detection.ort", content: Data("abc".utf8))
+    // FNV-1a 64 of "abc" (the published test vector)
+    XCTAssertEqual(folder?.path, "/tmp/cache/face_detection-e71fa2190541574b")
+    XCTAssertNotEqual(
+      folder, options.cacheFolder(model: "face_detection.ort", content: Data("abd".utf8)))
+    XCTAssertNil(
+      CoreMLOptions(modelCacheDirectory: nil).cacheFolder(model: "m.ort", content: Data()))
+    XCTAssertEqual(CoreMLOptions.contentKey(Data()), "cbf29ce484222325")
     XCTAssertEqual(
-      CoreMLOptions(
-        computeUnits: .cpuAndNeuralEngine, modelFormat: .neuralNetwork, modelCacheDirectory: dir,
-        staticInputShapes: false
-      ).providerOptions,
+      options.providerOptions(cacheFolder: folder),
       [
         "MLComputeUnits": "CPUAndNeuralEngine", "ModelFormat": "NeuralNetwork",
-        "RequireStaticInputShapes": "0", "ModelCacheDirectory": "/tmp/cache",
+        "RequireStaticInputShapes": "0",
+        "ModelCacheDirectory": "/tmp/cache/face_detection-e71fa2190541574b",
       ])
     XCTAssertEqual(CoreMLOptions.ComputeUnits.cpuAndGPU.rawValue, "CPUAndGPU")
     XCTAssertEqual(CoreMLOptions.ComputeUnits.cpuOnly.rawValue, "CPUOnly")

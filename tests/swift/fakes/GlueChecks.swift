@@ -103,9 +103,13 @@ do {
 
 // Core ML: provider options, model cache created, hook called last, threads
 do {
-  let cache = dir.appendingPathComponent("cache/CoreML", isDirectory: true)
+  let cacheRoot = dir.appendingPathComponent("cache/CoreML", isDirectory: true)
+  let coreML = CoreMLOptions(computeUnits: .cpuAndGPU, modelCacheDirectory: cacheRoot)
+  // one cache folder per model content, below the cache directory
+  let cache = cacheRoot.appendingPathComponent(
+    "double-\(CoreMLOptions.contentKey(Data("fake".utf8)))", isDirectory: true)
   let settings = SessionSettings(
-    provider: .coreML(CoreMLOptions(computeUnits: .cpuAndGPU, modelCacheDirectory: cache)),
+    provider: .coreML(coreML),
     intraOpThreads: 3, configureSession: { try $0.setGraphOptimizationLevel(.extended) })
   Fake.coreMLOptions = []
   Fake.threads = []
