@@ -40,6 +40,9 @@ class Target:
         wrapper: folder of the wrapper sources (runtime library + generated files).
         language: codegen language of the wrapper.
         hint: one line on how the models folder enters an app.
+        package_models: the models folder of a bundle that is itself a package (``packager
+            convert``): the Android library module's own assets, the Swift package target's
+            resources (``{module}``: the target's name, ``module_name``).
     """
 
     name: str
@@ -47,13 +50,15 @@ class Target:
     wrapper: str
     language: str
     hint: str
+    package_models: str
 
 
 TARGETS = {
     "android": Target("android", "assets", "kotlin", "kotlin",
-                      "copy `assets/` into `app/src/main/assets/` (or add it to `sourceSets.main.assets`)"),
+                      "copy `assets/` into `app/src/main/assets/` (or add it to `sourceSets.main.assets`)",
+                      "src/main/assets"),
     "ios": Target("ios", "Resources", "swift", "swift",
-                  "add `Resources/` to the app target (Copy Bundle Resources)"),
+                  "add `Resources/` to the app target (Copy Bundle Resources)", "Sources/{module}/Resources"),
 }
 
 
@@ -75,6 +80,35 @@ def sample_input(model: str) -> str:
 def sample_output(model: str, output: str, int8: bool = False) -> str:
     """Expected sample output (by output tensor name), relative to the models folder."""
     return f"samples/{model}/{'int8/' if int8 else ''}{file_safe(output)}.npy"
+
+
+#: Folder of the self-check samples in a package bundle (``packager convert``): beside the package
+#: sources, outside the app's assets, so that an app does not ship them unless it asks to.
+SAMPLES = "samples"
+
+
+def package_samples(model: str, inputs: list[str], outputs: list[str]) -> dict[str, dict[str, str]]:
+    """Sample files of a model in a package bundle, relative to the bundle root:
+    ``{"inputs": {name: "samples/<model>.sample_input.npy"}, "outputs": {name:
+    "samples/<model>.sample_output.<file-safe name>.npy"}}``; a model of several inputs names each
+    (``<model>.sample_input.<file-safe name>.npy``)."""
+    one = len(inputs) == 1
+    return {
+        "inputs": {n: f"{SAMPLES}/{model}.sample_input{'' if one else '.' + file_safe(n)}.npy" for n in inputs},
+        "outputs": {n: f"{SAMPLES}/{model}.sample_output.{file_safe(n)}.npy" for n in outputs},
+    }
+
+
+def module_name(model: str) -> str:
+    """A model's Swift target / Kotlin class stem: ``face_landmark`` → ``FaceLandmark``."""
+    parts = [p for p in re.split(r"[^A-Za-z0-9]+", model) if p]
+    name = "".join(p[:1].upper() + p[1:] for p in parts) or "Model"
+    return name if name[0].isalpha() else "Model" + name
+
+
+def package_models(t: "Target", model: str) -> str:
+    """The models folder of a package bundle for ``model`` (``Target.package_models``)."""
+    return t.package_models.format(module=module_name(model))
 
 
 _SAFE = re.compile(r"[^A-Za-z0-9_.-]")

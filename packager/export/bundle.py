@@ -16,7 +16,7 @@ from packager.export import ort as ort_export
 from packager.layout import Target
 
 
-def _npy(x: np.ndarray) -> bytes:
+def npy_bytes(x: np.ndarray) -> bytes:
     buf = io.BytesIO()
     np.save(buf, np.ascontiguousarray(x), allow_pickle=False)
     return buf.getvalue()
@@ -29,11 +29,11 @@ def bundle_files(t: Target, models: dict[str, art.Artifacts]) -> tuple[dict[str,
         p = {"fp32": f"{t.models}/{layout.model_file(role)}", "sample_input": f"{t.models}/{layout.sample_input(role)}",
              "sample_outputs": {}}
         files[p["fp32"]] = a.ort
-        files[p["sample_input"]] = _npy(a.sample_input)
+        files[p["sample_input"]] = npy_bytes(a.sample_input)
         for name, value in a.sample_outputs.items():
             rel = f"{t.models}/{layout.sample_output(role, name)}"
             p["sample_outputs"][name] = rel
-            files[rel] = _npy(value)
+            files[rel] = npy_bytes(value)
         if a.int8 is not None:
             p["int8"] = f"{t.models}/{layout.model_file(role, int8=True)}"
             files[p["int8"]] = a.int8["ort"]
@@ -41,7 +41,7 @@ def bundle_files(t: Target, models: dict[str, art.Artifacts]) -> tuple[dict[str,
             for name, value in a.int8["sample_outputs"].items():
                 rel = f"{t.models}/{layout.sample_output(role, name, int8=True)}"
                 p["int8_sample_outputs"][name] = rel
-                files[rel] = _npy(value)
+                files[rel] = npy_bytes(value)
         paths[role] = p
     return files, paths
 
