@@ -83,14 +83,12 @@ def make_artifacts(opts: ConvertOptions, progress: Progress, cache: Cache) -> tu
     from packager import convert as front_ends
 
     fmt = preparation.any_format(opts.model)
-    with progress.stage(f"reading the inputs of {opts.model}"):
+    # One stage for everything a bad model or sample fails on: a refusal stays the only line.
+    with progress.stage(f"converting {opts.model} ({fmt}) to ONNX, verified against its source runtime on the sample"):
         specs = front_ends.any_front_end(fmt).inputs(opts.model)
-    samples, notes = feeds.make(specs, list(opts.samples), list(opts.shapes))
-    for note in notes:
-        progress.say(note)
-    with progress.stage(f"converting {fmt} to ONNX, verified against its source runtime on the sample"):
+        samples, notes = feeds.make(specs, list(opts.samples), list(opts.shapes))
         converted = preparation.convert_any(opts.model, samples, cache.root.parent)
-    for note in converted.notes:
+    for note in notes + list(converted.notes):
         progress.say(note)
     with progress.stage("provider rewrites, .ort, parity"):
         a = art.build(opts.name, converted, [samples], cache)
