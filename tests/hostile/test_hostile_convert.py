@@ -1,5 +1,5 @@
 """``packager convert`` refuses bad models and bad samples with one line and exit 2, before
-anything is converted, and leaves a previous_convert_bundle bundle byte-identical.
+anything is converted, and leaves a previous bundle byte-identical.
 
 Every case here is refused while reading the model's declared inputs or the samples (ONNX,
 TorchScript and numpy files: fast); the TFLite cases, which import TensorFlow, are in
