@@ -147,6 +147,15 @@ def _add_convert(sub) -> None:
     c.add_argument("--target", choices=["android", "ios", "all"], default="all", help="which bundle(s) (default: %(default)s)")
     c.add_argument("--out", metavar="DIR",
                    help="output folder; bundles go to DIR/android, DIR/ios (default: dist/<model file stem>)")
+    c.add_argument("--quantize", choices=["int8"],
+                   help="also ship an int8 (QDQ) model, calibrated on --calibration; fails when it agrees with fp32 "
+                   "on less than --min-int8-agreement %% of the held-out inputs")
+    c.add_argument("--calibration", metavar="DIR",
+                   help="a folder of .npy inputs (one-input models, each of the sample's shape and dtype, at least 8): "
+                   "every 4th is held out to measure the int8 model, the others calibrate it")
+    c.add_argument("--min-int8-agreement", type=float, default=95.0, metavar="PCT",
+                   help="percent of held-out inputs on which every int8 output must lie within 0.05 of fp32, each in "
+                   "its own scale (default: %(default)g)")
     c.add_argument("--json", action="store_true", help="print the summary as JSON")
     c.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
 
@@ -227,7 +236,8 @@ def dispatch(args: argparse.Namespace) -> int:
 
         targets = ("android", "ios") if args.target == "all" else (args.target,)
         opts = ConvertOptions(args.model, tuple(args.samples), tuple(args.shapes), targets,
-                              None if args.out is None else Path(args.out))
+                              None if args.out is None else Path(args.out), args.quantize, args.calibration,
+                              args.min_int8_agreement)
         return convert_command(opts, args.json, progress)
     raise AssertionError(args.command)
 

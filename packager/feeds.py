@@ -133,3 +133,36 @@ def make(specs: list[TensorSpec], samples: list[str], shapes: list[str]) -> tupl
         if note:
             notes.append(note)
     return feeds, notes
+
+
+#: Fewest calibration files ``--calibration`` takes: every HELD_OUT_EVERY-th is held out to
+#: measure the int8 model, so at least two are held out.
+MIN_CALIBRATION = 8
+HELD_OUT_EVERY = 4
+
+
+def calibration(folder: str, sample: dict[str, np.ndarray]) -> tuple[list[dict], list[dict]]:
+    """``--calibration DIR``: its ``.npy`` files (sorted by name), each one input of the sample's
+    shape and dtype, as (calibration feeds, held-out feeds): every ``HELD_OUT_EVERY``-th file is
+    held out, never calibrated on.  One-input models only."""
+    from pathlib import Path
+
+    if len(sample) != 1:
+        raise PackagerError(f"--calibration takes one-input models; this one has {len(sample)} inputs "
+                            f"({', '.join(sample)})")
+    (name, x), d = next(iter(sample.items())), Path(folder)
+    if not d.is_dir():
+        raise PackagerError(f"--calibration {folder}: not a folder of .npy files")
+    files = sorted(p for p in d.iterdir() if p.suffix == ".npy" and p.is_file())
+    if len(files) < MIN_CALIBRATION:
+        raise PackagerError(f"--calibration {folder}: {len(files)} .npy files; give at least {MIN_CALIBRATION} "
+                            f"(every {HELD_OUT_EVERY}th is held out to measure the int8 model)")
+    feeds = []
+    for p in files:
+        y = load_npy(str(p), name)
+        if y.shape != x.shape or y.dtype != x.dtype:
+            raise PackagerError(f"calibration file {p} is {list(y.shape)} {y.dtype}; input {name!r} is "
+                                f"{list(x.shape)} {x.dtype} (as the sample)")
+        feeds.append({name: np.ascontiguousarray(y)})
+    held = set(range(HELD_OUT_EVERY - 1, len(feeds), HELD_OUT_EVERY))
+    return [f for i, f in enumerate(feeds) if i not in held], [f for i, f in enumerate(feeds) if i in held]

@@ -25,9 +25,10 @@ from packager.cache import Cache, check_writable
 from packager.convert import MAX_CONVERSION_DIFF
 from packager.errors import PackagerError
 from packager.export import artifacts as art
-from packager.export import coverage, install, manifest
+from packager.export import coverage, install, manifest, quantize
 from packager.export import ort as ort_export
 from packager.export.bundle import npy_bytes
+from packager.export.quantize import DEFAULT_MIN_AGREEMENT
 from packager.layout import TARGETS, Target
 from packager.progress import Progress
 
@@ -42,6 +43,10 @@ class ConvertOptions:
         shapes: ``--shape NAME=D,D,…`` options (inputs given no sample).
         targets: bundle names, from ``TARGETS``.
         out: output folder (bundles go to ``out/<target>``); None: ``dist/<model>``.
+        quantize: ``None`` or ``"int8"`` (needs ``calibration``).
+        calibration: folder of ``.npy`` inputs to calibrate int8 on (every 4th held out).
+        min_int8_agreement: percent (0–100) of held-out inputs on which every int8 output must
+            lie within ``quantize.SELF_CHECK["outputs"]`` of fp32.
     """
 
     model: str
@@ -49,6 +54,9 @@ class ConvertOptions:
     shapes: tuple[str, ...] = ()
     targets: tuple[str, ...] = tuple(TARGETS)
     out: Path | None = None
+    quantize: str | None = None
+    calibration: str | None = None
+    min_int8_agreement: float = DEFAULT_MIN_AGREEMENT
 
     @property
     def name(self) -> str:
@@ -70,6 +78,13 @@ def check_options(opts: ConvertOptions) -> None:
     unknown = [t for t in opts.targets if t not in TARGETS]
     if unknown or not opts.targets:
         raise PackagerError(f"unknown target {unknown}; choose from: {', '.join(TARGETS)}, all")
+    if opts.quantize not in (None, "int8"):
+        raise PackagerError(f"unknown quantization {opts.quantize!r}; the only one is int8")
+    if (opts.quantize is None) != (opts.calibration is None):
+        raise PackagerError("--quantize int8 needs --calibration DIR (a folder of .npy inputs), and --calibration "
+                            "is only for --quantize int8")
+    if not 0.0 <= opts.min_int8_agreement <= 100.0:
+        raise PackagerError(f"--min-int8-agreement {opts.min_int8_agreement:g}: give a percentage from 0 to 100")
     preparation.check_file(opts.model)
     preparation.any_format(opts.model)
     check_writable(opts.folder, "--out")
@@ -87,11 +102,17 @@ def make_artifacts(opts: ConvertOptions, progress: Progress, cache: Cache) -> tu
     with progress.stage(f"converting {opts.model} ({fmt}) to ONNX, verified against its source runtime on the sample"):
         specs = front_ends.any_front_end(fmt).inputs(opts.model)
         samples, notes = feeds.make(specs, list(opts.samples), list(opts.shapes))
+        calib, held_out = feeds.calibration(opts.calibration, samples) if opts.calibration else ([], [])
         converted = preparation.convert_any(opts.model, samples, cache.root.parent)
     for note in notes + list(converted.notes):
         progress.say(note)
     with progress.stage("provider rewrites, .ort, parity"):
-        a = art.build(opts.name, converted, [samples], cache)
+        # the calibration inputs are real data: the rewrites are proven on them too
+        a = art.build(opts.name, converted, [samples, *held_out, *calib], cache)
+    if opts.quantize == "int8":
+        with progress.stage(f"int8 quantization ({len(calib)} calibration inputs) and agreement ({len(held_out)} held out)"):
+            a.int8 = art.int8(a, calib, held_out, quantize.output_agreement, quantize.SELF_CHECK["outputs"],
+                              opts.min_int8_agreement, cache)
     return a, notes + list(converted.notes)
 
 
@@ -103,6 +124,12 @@ def bundle_files(t: Target, a: art.Artifacts) -> tuple[dict[str, bytes], dict]:
     files = {paths["fp32"]: a.ort}
     files.update({s["inputs"][n]: npy_bytes(x) for n, x in a.sample_inputs.items()})
     files.update({s["outputs"][n]: npy_bytes(x) for n, x in a.sample_outputs.items()})
+    if a.int8 is not None:
+        int8 = layout.model_file(a.role, int8=True)
+        paths["int8"] = f"{models}/{int8}"
+        paths["int8_outputs"] = layout.package_samples(int8.removesuffix(".ort"), [], list(a.int8["sample_outputs"]))["outputs"]
+        files[paths["int8"]] = a.int8["ort"]
+        files.update({paths["int8_outputs"][n]: npy_bytes(x) for n, x in a.int8["sample_outputs"].items()})
     return files, paths
 
 
@@ -159,7 +186,10 @@ def convert(opts: ConvertOptions, progress: Progress, cache: Cache | None = None
     install.remove_stale(out)
     a, notes = make_artifacts(opts, progress, cache)
     with progress.stage("listing required operators"):
-        config = ort_export.required_operators_cached({layout.model_file(a.role): (a.ort, a.ort_fixed)}, cache)
+        models = {layout.model_file(a.role): (a.ort, a.ort_fixed)}
+        if a.int8 is not None:
+            models[layout.model_file(a.role, int8=True)] = (a.int8["ort"], a.int8["ort_fixed"])
+        config = ort_export.required_operators_cached(models, cache)
     out.mkdir(parents=True, exist_ok=True)
     staged, manifests = {}, {}
     try:
@@ -187,7 +217,8 @@ def summary(out: Path, a: art.Artifacts, notes: list[str], manifests: dict) -> d
         "ort_parity": a.parity["max_scaled_diff_replayed"], "rewrites": [r["rewrite"] for r in a.rewrites],
         "coverage": {"before": coverage.brief(a.coverage_before), "after": coverage.brief(a.coverage_after)},
         "notes": notes,
-    }
+    } | ({} if a.int8 is None else {"int8": {k: a.int8["agreement"][k] for k in ("percent", "agreeing", "inputs", "minimum")}
+                                    | {"host_kernels_percent": a.int8["host_kernels"]["percent"]}})
 
 
 def summary_text(s: dict) -> str:
@@ -196,6 +227,10 @@ def summary_text(s: dict) -> str:
              + (", ".join(s["rewrites"]) or "none")]
     for p, after in s["coverage"]["after"].items():
         lines.append(f"  {p}: {s['coverage']['before'][p]} -> {after}")
+    if "int8" in s:
+        q = s["int8"]
+        lines.append(f"  int8: every output within 0.05 of fp32 on {q['percent']:.1f}% of {q['inputs']} held-out inputs "
+                     f"(minimum {q['minimum']:g}%; this machine's fused kernels: {q['host_kernels_percent']:.1f}%)")
     lines += [f"  {t}: {path}" for t, path in s["bundles"].items()]
     return "\n".join(lines)
 

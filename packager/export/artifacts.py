@@ -144,29 +144,40 @@ def fp32_parity(name: str, ort_bytes: bytes, source: bytes, inputs: list[dict[st
 
 
 def int8_variant(a: Artifacts, calibration, held_out, held_out_faces: int, minimum: float, cache: Cache) -> dict:
+    """The face models' int8 variant (``int8``): agreement is the same faces (detector) or the
+    same top-1 label (emotion) on held-out inputs."""
+    detector = a.recipe.role == "detector"
+
+    def agreement_of(fp32_outs, int8_outs):
+        if detector:
+            return quantize.detector_agreement(a.recipe, fp32_outs, int8_outs, held_out_faces)
+        return quantize.emotion_agreement(fp32_outs, int8_outs)
+
+    feed = (lambda x: {a.input_name: x})
+    return int8(a, [feed(x) for x in calibration], [feed(x) for x in held_out], agreement_of,
+                quantize.SELF_CHECK["detector" if detector else "emotion"], minimum, cache)
+
+
+def int8(a: Artifacts, calibration: list[dict], held_out: list[dict], agreement_of, self_check: dict, minimum: float,
+         cache: Cache) -> dict:
     """Quantize, convert, measure agreement on held-out inputs (fails below ``minimum``).
+    Inputs are dicts by input name; ``agreement_of(fp32 outputs, int8 outputs)`` (one dict of
+    outputs per held-out input) returns the agreement record (``percent``, ``agreeing``…).
 
     The gate runs the int8 .ort as written (its QDQ semantics, the same on every machine); the
     host's fused integer kernels (saved runtime optimizations replayed) are measured beside it."""
-    q = quantize.quantize(a.onnx_bytes, a.input_name, calibration, cache)
+    q = quantize.quantize(a.onnx_bytes, calibration, cache)
     q_ort, q_fixed, _ = ort_export.convert(q, cache)
-    detector = a.recipe.role == "detector"
-    feeds = [a.sample_input] + list(held_out)
+    feeds = [a.sample_inputs] + list(held_out)
 
     def outputs(model: bytes, replay: bool = False) -> list[dict]:
         sess = onnxrt.session(model, ort_format=True, replay=replay)
-        return [onnxrt.run(sess, {a.input_name: x}) for x in feeds]
+        return [onnxrt.run(sess, f) for f in feeds]
 
     fp32_outs = outputs(a.ort)[1:]
     defined_outs, host_outs = outputs(q_ort), outputs(q_ort, replay=True)
-
-    def agreement_of(int8_outs):
-        if detector:
-            return quantize.detector_agreement(a.recipe, fp32_outs, int8_outs[1:], held_out_faces)
-        return quantize.emotion_agreement(fp32_outs, int8_outs[1:])
-
-    agreement = agreement_of(defined_outs)
-    host_agreement = agreement_of(host_outs)
+    agreement = agreement_of(fp32_outs, defined_outs[1:])
+    host_agreement = agreement_of(fp32_outs, host_outs[1:])
     agreement["semantics"] = "the int8 .ort as written: QuantizeLinear / DequantizeLinear around float operators"
     agreement["minimum"] = minimum
     quantize.check(a.role, agreement, minimum)
@@ -181,7 +192,7 @@ def int8_variant(a: Artifacts, calibration, held_out, held_out_faces: int, minim
     # What the int8 model itself answers on the sample input, by its defined semantics: an app's
     # self-check of the int8 variant compares against these (``self_check``), not the fp32 outputs.
     return {"ort": q_ort, "ort_fixed": q_fixed, "agreement": agreement, "sample_outputs": defined_outs[0],
-            "host_kernels": host_kernels, "self_check": quantize.SELF_CHECK["detector" if detector else "emotion"],
+            "host_kernels": host_kernels, "self_check": self_check,
             "coverage": coverage.measure(q, cache), "settings": quantize.SETTINGS,
             "calibration_inputs": len(calibration)}
 

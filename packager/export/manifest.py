@@ -134,7 +134,7 @@ def any_model_entry(a, paths: dict, notes: list[str]) -> dict:
     an opset upgrade)."""
     model = onnx.load_from_string(a.onnx_bytes)
     c = a.converted
-    return {
+    entry = {
         "source": {"file": Path(c.source).name, "sha256": c.source_sha256,
                    "format": c.source_runtime if c.source_runtime != "torch" else "pytorch",
                    "conversion": {"checked_against": c.source_runtime, "max_diff": c.max_abs_diff,
@@ -152,6 +152,17 @@ def any_model_entry(a, paths: dict, notes: list[str]) -> dict:
                     "produced_by": "the converted ONNX model on onnxruntime's CPU provider",
                     "self_check": {"measure": SCALED_MEASURE, "tolerance": FP32_TOLERANCE}},
     }
+    if a.int8 is not None:
+        entry["artifacts"]["int8"] = {
+            "file": paths["int8"], "agreement": a.int8["agreement"], "coverage": a.int8["coverage"],
+            "settings": a.int8["settings"], "calibration_inputs": a.int8["calibration_inputs"],
+            "operators": ort_summary(a.int8["ort"]),
+            "sample_outputs": {"files": paths["int8_outputs"],
+                               "produced_by": "this int8 .ort as written (QDQ semantics: no fusions replayed) on "
+                               "onnxruntime's CPU provider; integer kernels round differently, so compare within "
+                               "self_check.tolerance", "self_check": a.int8["self_check"]},
+        }
+    return entry
 
 
 def file_hashes(root: Path) -> dict:
