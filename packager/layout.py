@@ -13,6 +13,14 @@ Bundle layout (``<out>/android``; iOS the same with ``Resources/`` and ``swift/`
       samples/<model>/int8/<output name>.npy                       (with --quantize int8)
     kotlin/                        wrapper sources (iOS: swift/): the runtime library + the generated
                                    Recipes.kt/.swift, or a README saying why they are missing
+
+A ``packager convert`` bundle is itself a package (``Target.package_models``,
+``package_samples``)::
+
+    <out>/android/   src/main/assets/<model>.ort, samples/<model>.sample_input.npy,
+                     samples/<model>.sample_output.<output>.npy, README.md, manifest.json,
+                     required_operators.config
+    <out>/ios/       the same with Sources/<Module>/Resources/<model>.ort
 """
 
 from __future__ import annotations
