@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 
 from packager import __version__, recipes
 from packager.errors import PackagerError
@@ -125,13 +126,13 @@ holds the sample and the expected outputs for a self-check on the device.
 def _add_convert(sub) -> None:
     c = sub.add_parser(
         "convert", help="convert any one model (TFLite, ONNX, TorchScript) into verified mobile bundles",
-        description="Convert one model no recipe knows into ONNX Runtime's mobile format (.ort) for NNAPI "
+        description=textwrap.fill("Convert one model no recipe knows into ONNX Runtime's mobile format (.ort) for NNAPI "
         "(Android) and CoreML (iOS), verified against its source runtime on a sample input, and write one "
         "bundle per target: the .ort in the Android module's src/main/assets/ or the Swift package's "
         "Sources/<Module>/Resources/, the sample input and expected outputs in samples/, "
         "required_operators.config and manifest.json (coverage per provider before and after the rewrites, "
         "the checks). Bundles are replaced atomically; the same command twice writes the same bytes. "
-        "Exit code 2 with one line on stderr, nothing written, when the model or a sample is refused.",
+        "Exit code 2 with one line on stderr, nothing written, when the model or a sample is refused.", 96),
         epilog=CONVERT_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     c.add_argument("model", metavar="MODEL",

@@ -212,3 +212,11 @@ def test_int8_that_misses_the_gate_is_refused_and_writes_nothing(tmp_path):
     assert r.returncode == 2 and len(lines) == 1 and "Traceback" not in r.stderr, r.stderr
     assert "iris_landmark int8 agrees with fp32 on" in lines[0] and "--min-int8-agreement" in lines[0]
     assert not (tmp_path / "dist" / "android").exists() and not (tmp_path / "dist" / "ios").exists()
+
+
+def test_help_teaches_the_command():
+    out = packager("convert", "--help").stdout
+    for needle in ("-i NPY", "NAME=PATH", "--shape NAME=D,D,...", "--quantize {int8}", "--calibration DIR",
+                   "src/main/assets/", "Sources/<Module>/Resources/", "examples:", "What is checked", "seed 0",
+                   "a state_dict has no architecture"):
+        assert needle in " ".join(out.split()) or needle in out, needle
