@@ -27,7 +27,7 @@ from packager.errors import PackagerError
 from packager.export import artifacts as art
 from packager.export import coverage, install, manifest, quantize
 from packager.export import ort as ort_export
-from packager.export.bundle import npy_bytes
+from packager.export.bundle import npy_bytes, seal, write_files
 from packager.export.quantize import DEFAULT_MIN_AGREEMENT
 from packager.layout import TARGETS, Target
 from packager.progress import Progress
@@ -142,6 +142,12 @@ def readme(t: Target, a: art.Artifacts, paths: dict) -> str:
     lines = [f"# {a.role} ({t.name})", "", where, "",
              f"- `{paths['fp32']}`: fp32, ONNX Runtime mobile format (Runtime optimization style); "
              + "; ".join(f"{p} {v}" for p, v in coverage.brief(a.coverage_after).items()) + ".",
+             *([] if a.int8 is None else [
+                 f"- `{paths['int8']}`: int8 (QDQ); every output within {a.int8['self_check']['tolerance']:g} of fp32 on "
+                 f"{a.int8['agreement']['percent']:.1f}% of {a.int8['agreement']['inputs']} held-out inputs; "
+                 + "; ".join(f"{p} {v}" for p, v in coverage.brief(a.int8["coverage"]).items())
+                 + f". Self-check: `{layout.SAMPLES}/{a.role}.int8.sample_output.*.npy` are its outputs as written; "
+                 f"compare within {a.int8['self_check']['tolerance']:g}."]),
              f"- `{layout.SAMPLES}/`: the sample input and the outputs this model gives on it, for an on-device "
              f"self-check: max |out - expected| / max(1, max |expected|) per output <= {ort_export.FP32_TOLERANCE:g}. "
              "They are not in the app's assets.",
@@ -159,10 +165,7 @@ def write_bundle(t: Target, root: Path, a: art.Artifacts, config: str, notes: li
     files, paths = bundle_files(t, a)
     files[layout.OPERATORS] = config.encode()
     files[layout.README] = readme(t, a, paths).encode()
-    for rel, payload in files.items():
-        p = root / rel
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_bytes(payload)
+    write_files(root, files)
     m = {
         "format": manifest.FORMAT, "target": t.name, "packager_version": __version__,
         "onnxruntime_version": onnxruntime.__version__,
@@ -170,12 +173,7 @@ def write_bundle(t: Target, root: Path, a: art.Artifacts, config: str, notes: li
         "models": {a.role: manifest.any_model_entry(a, paths, notes)},
         "required_operators": layout.OPERATORS,
     }
-    m["files"] = manifest.file_hashes(root)
-    (root / layout.MANIFEST).write_bytes(manifest.dumps(m))
-    problems = manifest.problems(root)
-    if problems:
-        raise PackagerError(f"bundle {t.name} does not match its manifest: {problems[:3]}")
-    return m
+    return seal(t, root, m)
 
 
 def convert(opts: ConvertOptions, progress: Progress, cache: Cache | None = None) -> dict:

@@ -87,10 +87,7 @@ def write_bundle(t: Target, root: Path, models: dict[str, art.Artifacts], config
     files, paths = bundle_files(t, models)
     files[layout.OPERATORS] = config.encode()
     files[layout.README] = readme(t, models).encode()
-    for rel, payload in files.items():
-        p = root / rel
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_bytes(payload)
+    write_files(root, files)
     wrapper = write_wrapper(t, root, models)
     first = next(iter(models.values()))
     m = {
@@ -100,6 +97,20 @@ def write_bundle(t: Target, root: Path, models: dict[str, art.Artifacts], config
         "models": {role: manifest.model_entry(a, paths[role]) for role, a in models.items()},
         "required_operators": layout.OPERATORS, "wrapper": wrapper,
     }
+    return seal(t, root, m)
+
+
+def write_files(root: Path, files: dict[str, bytes]) -> None:
+    """Write bundle files (relative path → bytes) under ``root``."""
+    for rel, payload in files.items():
+        p = root / rel
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_bytes(payload)
+
+
+def seal(t: Target, root: Path, m: dict) -> dict:
+    """Finish a bundle: the manifest ``m`` gets the hashes of every file under ``root`` and is
+    written; the bundle is read back against it.  Returns the manifest."""
     m["files"] = manifest.file_hashes(root)
     (root / layout.MANIFEST).write_bytes(manifest.dumps(m))
     problems = manifest.problems(root)
