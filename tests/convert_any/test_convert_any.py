@@ -220,3 +220,36 @@ def test_help_teaches_the_command():
                    "src/main/assets/", "Sources/<Module>/Resources/", "examples:", "What is checked", "seed 0",
                    "a state_dict has no architecture"):
         assert needle in " ".join(out.split()) or needle in out, needle
+
+
+def _dynamic_tflite(path: Path) -> Path:
+    """A TFLite model with a dynamic batch ([?, 7, 3] → softmax(x · w)), written by TensorFlow's
+    own converter."""
+    import tensorflow as tf
+
+    w = tf.constant(np.random.default_rng(0).standard_normal((3, 5)).astype(np.float32))
+
+    @tf.function(input_signature=[tf.TensorSpec([None, 7, 3], tf.float32)])
+    def scores(x):
+        return {"scores": tf.nn.softmax(tf.matmul(x, w))}
+
+    path.write_bytes(tf.lite.TFLiteConverter.from_concrete_functions([scores.get_concrete_function()]).convert())
+    return path
+
+
+def test_tflite_dynamic_dimensions_are_pinned_from_the_sample(tmp_path):
+    model = _dynamic_tflite(tmp_path / "dyn.tflite")
+    one_line_error(packager("convert", model, "--out", tmp_path / "dist"), "dynamic dimensions [?, 7, 3]",
+                   "--shape x=1,7,3")
+    sample = tmp_path / "x.npy"
+    np.save(sample, np.random.default_rng(1).standard_normal((2, 7, 3)).astype(np.float32))
+    r = packager("convert", model, "-i", sample, "--out", tmp_path / "dist")
+    assert r.returncode == 0, r.stderr
+    assert "dynamic dimensions of [?, 7, 3] float32 pinned to the sample's [2, 7, 3]" in r.stderr
+    entry = json.loads((tmp_path / "dist/android/manifest.json").read_text())["models"]["dyn"]
+    assert entry["inputs"][0]["shape"] == [2, 7, 3] and entry["outputs"][0]["shape"] == [2, 7, 5]
+    assert entry["source"]["conversion"]["max_diff"] <= 1e-4
+    sess = ort.InferenceSession(str(tmp_path / "dist/android" / entry["artifacts"]["fp32"]["file"]))
+    (got,) = sess.run(None, {"x": np.load(sample)})
+    (expected_file,) = entry["samples"]["outputs"].values()
+    assert np.max(np.abs(got - np.load(tmp_path / "dist/android" / expected_file))) <= 1e-6
