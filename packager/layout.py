@@ -51,6 +51,8 @@ class Target:
         package_models: the models folder of a bundle that is itself a package (``packager
             convert``): the Android library module's own assets, the Swift package target's
             resources (``{module}``: the target's name, ``module_name``).
+        package_hint: how such a bundle's models enter an app (``{models}``: that folder,
+            ``{file}``: the model file).
     """
 
     name: str
@@ -59,14 +61,20 @@ class Target:
     language: str
     hint: str
     package_models: str
+    package_hint: str
 
 
 TARGETS = {
     "android": Target("android", "assets", "kotlin", "kotlin",
                       "copy `assets/` into `app/src/main/assets/` (or add it to `sourceSets.main.assets`)",
-                      "src/main/assets"),
+                      "src/main/assets",
+                      "This folder has an Android library module's layout (no build file yet): its models are in "
+                      "`{models}/`; add a `build.gradle.kts` applying `com.android.library`, or copy `{models}/` into "
+                      "your app's, and open `{file}` from the assets."),
     "ios": Target("ios", "Resources", "swift", "swift",
-                  "add `Resources/` to the app target (Copy Bundle Resources)", "Sources/{module}/Resources"),
+                  "add `Resources/` to the app target (Copy Bundle Resources)", "Sources/{module}/Resources",
+                  "Add `{models}/` to your app's Swift package target (`resources: [.process(\"Resources\")]`) and "
+                  "open `{file}` with `Bundle.module`."),
 }
 
 

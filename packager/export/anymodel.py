@@ -65,6 +65,7 @@ class ConvertOptions:
 
     @property
     def folder(self) -> Path:
+        """Where the bundles go: ``out``, else ``dist/<name>``."""
         return Path(self.out) if self.out is not None else Path("dist") / self.name
 
 
@@ -135,10 +136,7 @@ def bundle_files(t: Target, a: art.Artifacts) -> tuple[dict[str, bytes], dict]:
 
 def readme(t: Target, a: art.Artifacts, paths: dict) -> str:
     model = layout.model_file(a.role)
-    where = {"android": "This folder is an Android library module: its models are in `src/main/assets/`, "
-                        f"so an app that depends on it opens `{model}` from its assets.",
-             "ios": f"Add `{layout.package_models(t, a.role)}/` to your app's Swift package target "
-                    f"(`resources: [.process(\"Resources\")]`) and open `{model}` with `Bundle.module`."}[t.name]
+    where = t.package_hint.format(models=layout.package_models(t, a.role), file=model)
     lines = [f"# {a.role} ({t.name})", "", where, "",
              f"- `{paths['fp32']}`: fp32, ONNX Runtime mobile format (Runtime optimization style); "
              + "; ".join(f"{p} {v}" for p, v in coverage.brief(a.coverage_after).items()) + ".",
