@@ -36,6 +36,7 @@ from packager.export import coverage
 from packager.errors import PackagerError
 from packager.convert import MAX_CONVERSION_DIFF
 from packager.export.ort import FP32_TOLERANCE, ort_summary
+from packager.preparation import SUFFIXES
 
 #: The one output measure (``packager.difference.scaled_diff``), as the manifests state it.
 SCALED_MEASURE = "max |out - expected| / max(1, max |expected|) per output"
@@ -136,7 +137,7 @@ def any_model_entry(a, paths: dict, notes: list[str]) -> dict:
     c = a.converted
     entry = {
         "source": {"file": Path(c.source).name, "sha256": c.source_sha256,
-                   "format": c.source_runtime if c.source_runtime != "torch" else "pytorch",
+                   "format": SUFFIXES[Path(c.source).suffix.lower()],
                    "conversion": {"checked_against": c.source_runtime, "max_diff": c.max_abs_diff,
                                   "limit": MAX_CONVERSION_DIFF, "measure": SCALED_MEASURE}},
         "notes": list(notes),

@@ -107,6 +107,7 @@ def test_ort_reproduces_the_bundled_samples(converted, name):
         bundle = dist / target
         entry = json.loads((bundle / "manifest.json").read_text())["models"][name]
         conversion = entry["source"]["conversion"]
+        assert entry["source"]["format"] == {"ferplus": "onnx", "traced": "pytorch"}.get(name, "tflite")
         assert conversion["max_diff"] <= conversion["limit"] == 1e-4
         check = entry["samples"]["self_check"]
         sess = ort.InferenceSession(str(bundle / entry["artifacts"]["fp32"]["file"]), providers=["CPUExecutionProvider"])
