@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 
 from packager import __version__, layout, recipes
 from packager.errors import PackagerError
@@ -16,6 +17,7 @@ EPILOG = """examples:
   packager run photo.jpg --emotion-recipe emotion-ferplus --emotion-model emotion-ferplus-8.onnx
   packager run group.jpg --detector blazeface-full-range    distant faces (group photos)
   packager build --target all                  Android and iOS bundles into dist/
+  packager convert model.tflite -i input.npy   any one model: verified bundles into dist/model/
 """
 
 _ANDROID, _IOS = layout.TARGETS["android"], layout.TARGETS["ios"]
@@ -137,7 +139,59 @@ def parser() -> argparse.ArgumentParser:
     _add_model_options(par)
     _add_bench(sub)
     _add_build(sub)
+    _add_convert(sub)
     return p
+
+
+CONVERT_EPILOG = """examples:
+  packager convert face_landmark.tflite -i face.npy       one input, one sample
+  packager convert model.onnx -i image=img.npy -i mask=mask.npy    several inputs, by name
+  packager convert model.onnx --shape input=1,3,224,224   no sample: made from this shape (seed 0)
+  packager convert traced.pt -i x.npy --target android --out build/models
+
+What is checked: the ONNX model against the source runtime (TFLite interpreter, torch, onnxruntime
+on the original file) on the sample, scale-relative, limit 1e-4; each provider rewrite bit for bit
+(kept only when identical and better covered); the .ort against the ONNX (limit 1e-4). The bundle
+holds the sample and the expected outputs for a self-check on the device.
+"""
+
+
+def _add_convert(sub) -> None:
+    c = sub.add_parser(
+        "convert", help="convert any one model (TFLite, ONNX, TorchScript) into verified mobile bundles",
+        description=textwrap.fill("Convert one model no recipe knows into ONNX Runtime's mobile format (.ort) for NNAPI "
+        "(Android) and CoreML (iOS), verified against its source runtime on a sample input, and write one "
+        "bundle per target: the .ort in the Android module's src/main/assets/ or the Swift package's "
+        "Sources/<Module>/Resources/, the sample input and expected outputs in samples/, "
+        "required_operators.config and manifest.json (coverage per provider before and after the rewrites, "
+        "the checks). Bundles are replaced atomically; the same command twice writes the same bytes. "
+        "Exit code 2 with one line on stderr, nothing written, when the model or a sample is refused.", 96),
+        epilog=CONVERT_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    c.add_argument("model", metavar="MODEL",
+                   help="the model file: .tflite, .onnx (opset 7 or newer; older opsets than 13 are upgraded) or a "
+                   "TorchScript .pt/.pth (torch.jit.trace(model, x).save(path); a state_dict has no architecture "
+                   "and is refused)")
+    c.add_argument("-i", "--input", dest="samples", action="append", default=[], metavar="NPY",
+                   help="a sample input as .npy, one per model input, in the model's input order or as NAME=PATH; "
+                   "its shape pins the input's dynamic dimensions. Without -i, samples are made from the model's "
+                   "static shapes (uniform in [0, 1), seed 0), and the command says so")
+    c.add_argument("--shape", dest="shapes", action="append", default=[], metavar="NAME=D,D,...",
+                   help="the shape of an input given no sample (needed for dynamic dimensions and TorchScript)")
+    c.add_argument("--target", choices=["android", "ios", "all"], default="all", help="which bundle(s) (default: %(default)s)")
+    c.add_argument("--out", metavar="DIR",
+                   help="output folder; bundles go to DIR/android, DIR/ios (default: dist/<model file stem>)")
+    c.add_argument("--quantize", choices=["int8"],
+                   help="also ship an int8 (QDQ) model, calibrated on --calibration; fails when it agrees with fp32 "
+                   "on less than --min-int8-agreement %% of the held-out inputs")
+    c.add_argument("--calibration", metavar="DIR",
+                   help="a folder of .npy inputs (one-input models, each of the sample's shape and dtype, at least 8): "
+                   "every 4th is held out to measure the int8 model, the others calibrate it")
+    c.add_argument("--min-int8-agreement", type=float, default=95.0, metavar="PCT",
+                   help="percent of held-out inputs on which every int8 output must lie within 0.05 of fp32, each in "
+                   "its own scale (default: %(default)g)")
+    c.add_argument("--json", action="store_true", help="print the summary as JSON")
+    c.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
 
 
 def _add_build(sub) -> None:
@@ -212,6 +266,16 @@ def dispatch(args: argparse.Namespace) -> int:
         return build_command(targets, args.out, args.quantize, args.min_int8_agreement, args.emotion_recipe,
                              args.emotion_model, args.json, progress, detector=args.detector,
                              self_check=args.self_check)
+    if args.command == "convert":
+        from pathlib import Path
+
+        from packager.export.anymodel import ConvertOptions, convert_command
+
+        targets = ("android", "ios") if args.target == "all" else (args.target,)
+        opts = ConvertOptions(args.model, tuple(args.samples), tuple(args.shapes), targets,
+                              None if args.out is None else Path(args.out), args.quantize, args.calibration,
+                              args.min_int8_agreement)
+        return convert_command(opts, args.json, progress)
     raise AssertionError(args.command)
 
 

@@ -32,6 +32,11 @@ samples stay outside the app (``SAMPLES``) unless the build is asked for them (`
 
 ``<model>`` is a value of ``MODELS``; ``<output>`` an output tensor name made file-safe
 (``file_safe``).
+
+A ``packager convert`` bundle holds one model no recipe knows, named ``<model>`` after its file,
+in the same places: ``src/main/assets/<model>.ort`` (Android), ``Sources/<Module>/Resources/``
+(iOS, ``Target.package_models`` with ``module_name``), its samples in ``SAMPLES`` under the same
+names (a model of several inputs names each input file: ``<model>.sample_input.<input>.npy``).
 """
 
 from __future__ import annotations
@@ -61,12 +66,18 @@ class Target:
         models: folder of the model files inside the bundle: what the app reads at run time (the
             module's assets, the package target's resources).  Flat: no sub-folders.
         language: codegen language of the wrapper; its files are written at the bundle root.
+        package_models: the models folder of a one-model bundle (``packager convert``), ``{module}``
+            standing for the model's target name (``module_name``).
+        package_hint: how such a bundle's models enter an app (``{models}``: that folder,
+            ``{file}``: the model file).
     """
 
     name: str
     kind: str
     models: str
     language: str
+    package_models: str
+    package_hint: str
 
     def model_path(self, name: str) -> str:
         """Bundle path of a file in the models folder."""
@@ -74,8 +85,13 @@ class Target:
 
 
 TARGETS = {
-    "android": Target("android", "Android library module", "src/main/assets", "kotlin"),
-    "ios": Target("ios", "Swift package", "Sources/FaceEmotion/Resources", "swift"),
+    "android": Target("android", "Android library module", "src/main/assets", "kotlin", "src/main/assets",
+                      "This folder has an Android library module's layout (no build file yet): its models are in "
+                      "`{models}/`; add a `build.gradle.kts` applying `com.android.library`, or copy `{models}/` into "
+                      "your app's, and open `{file}` from the assets."),
+    "ios": Target("ios", "Swift package", "Sources/FaceEmotion/Resources", "swift", "Sources/{module}/Resources",
+                  "Add `{models}/` to your app's Swift package target (`resources: [.process(\"Resources\")]`) and "
+                  "open `{file}` with `Bundle.module`."),
 }
 
 
@@ -89,9 +105,10 @@ def model_files() -> tuple[str, ...]:
     return tuple(model_file(m) for m in ROLES)
 
 
-def sample_input(model: str) -> str:
-    """File name of a model's sample input: ``face_detection.sample_input.npy``."""
-    return f"{model}.sample_input.npy"
+def sample_input(model: str, input: str | None = None) -> str:
+    """File name of a model's sample input: ``face_detection.sample_input.npy``; of one input of a
+    model with several (by input name): ``<model>.sample_input.<input>.npy``."""
+    return f"{model}.sample_input{'' if input is None else '.' + file_safe(input)}.npy"
 
 
 def sample_output(model: str, output: str, int8: bool = False) -> str:
@@ -103,6 +120,30 @@ def sample_output(model: str, output: str, int8: bool = False) -> str:
 def sample_path(name: str) -> str:
     """Bundle path of a sample file in ``SAMPLES``."""
     return f"{SAMPLES}/{name}"
+
+
+def package_samples(model: str, inputs: list[str], outputs: list[str]) -> dict[str, dict[str, str]]:
+    """Sample files of a model in a package bundle, relative to the bundle root:
+    ``{"inputs": {name: "samples/<model>.sample_input.npy"}, "outputs": {name:
+    "samples/<model>.sample_output.<file-safe name>.npy"}}``; a model of several inputs names each
+    (``<model>.sample_input.<file-safe name>.npy``)."""
+    one = len(inputs) == 1
+    return {
+        "inputs": {n: sample_path(sample_input(model, None if one else n)) for n in inputs},
+        "outputs": {n: sample_path(sample_output(model, n)) for n in outputs},
+    }
+
+
+def module_name(model: str) -> str:
+    """A model's Swift target / Kotlin class stem: ``face_landmark`` → ``FaceLandmark``."""
+    parts = [p for p in re.split(r"[^A-Za-z0-9]+", model) if p]
+    name = "".join(p[:1].upper() + p[1:] for p in parts) or "Model"
+    return name if name[0].isalpha() else "Model" + name
+
+
+def package_models(t: "Target", model: str) -> str:
+    """The models folder of a package bundle for ``model`` (``Target.package_models``)."""
+    return t.package_models.format(module=module_name(model))
 
 
 _SAFE = re.compile(r"[^A-Za-z0-9_.-]")

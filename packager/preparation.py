@@ -38,6 +38,11 @@ def source_path(recipe, user_path: str | None) -> str:
         if spec is None or not spec.submodule_search_locations:
             raise PackagerError(f"the weights of {recipe.name} are not installed: {w.install_hint}")
         user_path = os.path.join(list(spec.submodule_search_locations)[0], w.path)
+    return check_file(user_path)
+
+
+def check_file(user_path: str) -> str:
+    """A model file that exists, is not empty and can be read (else a one-line error)."""
     if not os.path.isfile(user_path):
         raise PackagerError(f"model file not found: {user_path}")
     if os.path.getsize(user_path) == 0:
@@ -70,6 +75,7 @@ class ConvertedModel:
     max_abs_diff: float
     source_runtime: str
     cached: bool
+    notes: tuple[str, ...] = ()
 
     def load(self) -> "onnx.ModelProto":  # noqa: F821  (onnx is imported on use)
         import onnx  # not at module level: a cache hit (every `packager run`) needs no onnx
@@ -105,6 +111,40 @@ def convert(recipe, user_path: str | None, check_input, cache: Path | None = Non
 
 
 SUFFIXES = {".tflite": "tflite", ".onnx": "onnx", ".pt": "pytorch", ".pth": "pytorch"}
+
+
+def any_format(path: str) -> str:
+    """The front end of a model no recipe knows, by its file suffix."""
+    fmt = SUFFIXES.get(Path(path).suffix.lower())
+    if fmt is None:
+        raise PackagerError(f"{path}: unknown model format {Path(path).suffix or '(no suffix)'}; packager converts "
+                            + ", ".join(f"{s} ({f})" for s, f in SUFFIXES.items()))
+    return fmt
+
+
+def convert_any(path: str, feeds: dict[str, np.ndarray], cache: Path | None = None) -> ConvertedModel:
+    """A model no recipe knows (``packager convert``) as verified ONNX with its shapes pinned to
+    ``feeds`` (its sample inputs, by name), from the cache when an intact entry exists."""
+    from packager.cache import sha256
+
+    src = check_file(path)
+    fmt = any_format(src)
+    digest = sha256_file(src)
+    store = Cache(None if cache is None else Path(cache) / "export")
+    sample = sorted((n, str(x.dtype), list(x.shape), sha256(np.ascontiguousarray(x).tobytes())) for n, x in feeds.items())
+    k = key("onnx-any", fmt, digest, sample, CONVERTER_REVISION)
+
+    def build():
+        from packager import convert as front_ends
+
+        conv = front_ends.any_front_end(fmt).convert(src, feeds)
+        return ({"onnx": conv.model.SerializeToString(deterministic=True)},
+                {"max_abs_diff": conv.max_abs_diff, "source_runtime": conv.source_runtime, "notes": list(conv.notes)})
+
+    n_hits = len(store.hits)
+    _, info = store.files("onnx", k, build, names=("onnx",), fields=("max_abs_diff", "source_runtime", "notes"))
+    return ConvertedModel(None, src, digest, store.path("onnx", k, "onnx"), info["max_abs_diff"],
+                          info["source_runtime"], len(store.hits) > n_hits, tuple(info["notes"]))
 
 
 def source_format(recipe, path: str) -> str:

@@ -27,8 +27,8 @@ from packager import preparation, recipes  # noqa: E402
 from packager.reference.pipeline import ReferencePipeline  # noqa: E402
 
 
-SLOW_FIXTURES = {"prepared_default", "prepared_all", "parity_prepared", "reference"}
-SLOW_SUBJECTS = {"export", "kotlin", "swift", "bench"}
+SLOW_FIXTURES = {"prepared_default", "prepared_all", "parity_prepared", "reference", "previous_convert_bundle"}
+SLOW_SUBJECTS = {"export", "kotlin", "swift", "bench", "convert_any"}
 
 
 def pytest_collection_modifyitems(config, items):

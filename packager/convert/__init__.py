@@ -4,7 +4,7 @@ only when a model of that format is converted."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Callable
 
 import numpy as np
@@ -32,10 +32,35 @@ class Conversion:
     model: onnx.ModelProto
     max_abs_diff: float
     source_runtime: str
+    notes: tuple[str, ...] = field(default=())
 
 
 FrontEnd = Callable[..., Conversion]
 _REGISTRY: dict[str, FrontEnd] = {}
+
+
+@dataclass(frozen=True)
+class AnyFrontEnd:
+    """How a format converts a model no recipe knows (``packager convert``).
+
+    Attributes:
+        inputs: ``inputs(path)`` → the model's inputs as its file declares them
+            (``packager.signature.TensorSpec``), in the order the model takes them.
+        convert: ``convert(path, feeds, opset)`` → a ``Conversion`` with every dimension pinned to
+            the feeds' shapes, verified on them against the source runtime (``compare_named``).
+    """
+
+    inputs: Callable
+    convert: Callable
+
+
+_ANY: dict[str, AnyFrontEnd] = {}
+
+#: The opset models no recipe knows are brought to (the recipes' own, see ``packager.recipes``):
+#: older ONNX files are upgraded to it, newer ones kept.
+ANY_OPSET = 13
+#: The oldest opset ``onnx.version_converter`` upgrades reliably.
+MIN_OPSET = 7
 
 
 def register(name: str):
@@ -46,6 +71,25 @@ def register(name: str):
         return fn
 
     return wrap
+
+
+def register_any(name: str, inputs: Callable):
+    """Decorator adding the ``packager convert`` front end of a format: the decorated function is
+    its ``convert``, ``inputs`` reads its declared inputs."""
+
+    def wrap(fn: Callable) -> Callable:
+        _ANY[name] = AnyFrontEnd(inputs, fn)
+        return fn
+
+    return wrap
+
+
+def any_front_end(name: str) -> AnyFrontEnd:
+    """The ``packager convert`` front end of a format; an unknown name lists the valid ones."""
+    _load_all()
+    if name not in _ANY:
+        raise PackagerError(f"unknown model format {name!r}; choose one of: {', '.join(sorted(_ANY))}")
+    return _ANY[name]
 
 
 def front_end(name: str) -> FrontEnd:
@@ -126,13 +170,7 @@ def check_outputs(recipe, path: str, outputs: list[np.ndarray], runtime: str) ->
                 f"{path} does not fit recipe {recipe.name}: output {name!r} has shape {list(np.shape(got))}, "
                 f"the recipe expects {list(shape)}" + _labels_hint(recipe, shape)
             )
-        bad = ~np.isfinite(np.asarray(got, np.float64))
-        if bad.any():
-            kinds = " and ".join(k for k, m in (("NaN", np.isnan(got)), ("Inf", np.isinf(got))) if np.any(m))
-            raise PackagerError(
-                f"{path} is broken: output {name!r} is {kinds} in {int(bad.sum())} of {bad.size} values "
-                f"on the check input ({runtime})"
-            )
+    check_finite(path, recipe.output_names, outputs, runtime)
 
 
 def _labels_hint(recipe, shape) -> str:
@@ -144,6 +182,42 @@ def verify(recipe, path: str, ours: list[np.ndarray], theirs: list[np.ndarray], 
     """The source's outputs fit the recipe (``check_outputs``), and ours equal them (``compare``)."""
     check_outputs(recipe, path, theirs, runtime)
     return compare(recipe.name, ours, theirs, runtime)
+
+
+def check_finite(path: str, names: list[str], outputs: list[np.ndarray], runtime: str) -> None:
+    """Every value of every output finite on the check input; else the model is broken."""
+    for name, got in zip(names, outputs):
+        bad = ~np.isfinite(np.asarray(got, np.float64))
+        if bad.any():
+            kinds = " and ".join(k for k, m in (("NaN", np.isnan(got)), ("Inf", np.isinf(got))) if np.any(m))
+            raise PackagerError(
+                f"{path} is broken: output {name!r} is {kinds} in {int(bad.sum())} of {bad.size} values "
+                f"on the check input ({runtime})"
+            )
+
+
+def compare_named(path: str, names: list[str], ours: list[np.ndarray], theirs: list[np.ndarray], runtime: str) -> float:
+    """A model no recipe knows: as many outputs as the source, the source's finite on the sample
+    input (``check_finite``), ours equal to them (``compare``)."""
+    if len(ours) != len(theirs):
+        raise PackagerError(f"conversion of {path} is wrong: {len(ours)} outputs, {runtime} gives {len(theirs)}")
+    check_finite(path, names, theirs, runtime)
+    return compare(path, ours, theirs, runtime)
+
+
+def pin_shapes(model: onnx.ModelProto, feeds: dict[str, np.ndarray], outputs: list[np.ndarray]) -> onnx.ModelProto:
+    """Every input dimension pinned to its feed's shape and every output's to the shape the source
+    runtime gave on them (NNAPI and CoreML want static shapes), then shapes re-inferred."""
+    inits = {i.name for i in model.graph.initializer}
+    pinned = [(v, feeds[v.name].shape) for v in model.graph.input if v.name not in inits]
+    pinned += list(zip(model.graph.output, (np.shape(o) for o in outputs)))
+    for value, shape in pinned:
+        t = value.type.tensor_type
+        del t.shape.dim[:]
+        for n in shape:
+            t.shape.dim.add().dim_value = n
+    del model.graph.value_info[:]
+    return onnx.shape_inference.infer_shapes(model)
 
 
 def check_signature(model: onnx.ModelProto, recipe, outputs: list[str], path: str) -> None:

@@ -7,7 +7,9 @@ import numpy as np
 import onnx
 from onnx import version_converter
 
-from packager.convert import Conversion, check_signature, fix_input_shape, register, run_onnx, verify
+from packager import signature
+from packager.convert import (ANY_OPSET, MIN_OPSET, Conversion, check_signature, compare_named, fix_input_shape,
+                              one_line, pin_shapes, register, register_any, run_onnx, verify)
 from packager.errors import PackagerError
 
 
@@ -56,3 +58,45 @@ def convert(path: str, recipe, check_input: np.ndarray) -> Conversion:
     ours = run_onnx(model, {recipe.input_name: check_input})
     diff = verify(recipe, path, ours, expected, "onnxruntime on the original file")
     return Conversion(model, diff, "onnxruntime")
+
+
+def inputs(path: str) -> list[signature.TensorSpec]:
+    """The model's real inputs (an IR-3 file's weights, also listed as inputs, left out)."""
+    model = load(path)
+    inits = {i.name for i in model.graph.initializer}
+    return [signature.from_onnx_value(v) for v in model.graph.input if v.name not in inits]
+
+
+@register_any("onnx", inputs)
+def convert_any(path: str, feeds: dict[str, np.ndarray], target_opset: int = ANY_OPSET) -> Conversion:
+    """Any ONNX file → ONNX at ``target_opset`` or newer (older files upgraded with
+    ``onnx.version_converter``), weights as constants, shapes pinned to ``feeds``; verified on
+    ``feeds`` against onnxruntime on the original file."""
+    original = load(path)
+    found = opset(original)
+    if found < MIN_OPSET:
+        raise PackagerError(f"{path} uses opset {found}; packager converts opset {MIN_OPSET} and newer "
+                            "(re-export the model with a newer exporter)")
+    expected = run_onnx(original, feeds, path)
+    notes = []
+    model = onnx.ModelProto.FromString(original.SerializeToString())
+    n_inputs = len(model.graph.input)
+    model = drop_initializer_inputs(model)
+    if original.ir_version < 4 and n_inputs > len(model.graph.input):
+        notes.append(f"IR version {original.ir_version}: its {n_inputs - len(model.graph.input)} weights listed as "
+                     "graph inputs are kept as constants")
+    if found < target_opset:
+        try:
+            model = version_converter.convert_version(model, target_opset)
+        except Exception as e:
+            raise PackagerError(f"cannot upgrade {path} from opset {found} to {target_opset}: {one_line(e)}") from None
+        notes.append(f"opset {found} upgraded to {target_opset} (onnx.version_converter)")
+    model = pin_shapes(model, feeds, expected)
+    try:
+        onnx.checker.check_model(model)
+    except Exception as e:
+        raise PackagerError(f"{path} does not make a valid ONNX model once converted: {one_line(e)}") from None
+    ours = run_onnx(model, feeds)
+    names = [o.name for o in model.graph.output]
+    diff = compare_named(path, names, ours, expected, "onnxruntime on the original file")
+    return Conversion(model, diff, "onnxruntime", tuple(notes))

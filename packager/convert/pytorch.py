@@ -13,18 +13,21 @@ import warnings
 import numpy as np
 import onnx
 
-from packager.convert import Conversion, check_outputs, check_signature, compare, one_line, register, run_onnx
+from packager import signature
+from packager.convert import (ANY_OPSET, Conversion, check_outputs, check_signature, compare, compare_named, one_line,
+                              pin_shapes, register, register_any, run_onnx)
 from packager.errors import PackagerError
 
 
-def load_module(path: str, recipe):
-    """A state_dict for the recipe's architecture, or a TorchScript module."""
+def _load(path: str):
+    """A TorchScript module, or what a weights-only unpickler reads (tensors, dicts, lists,
+    numbers: never code).  A pickle of anything else is refused without being unpickled."""
     import torch
 
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")  # TorchScript archives are handled below
-            obj = torch.load(path, map_location="cpu", weights_only=True)
+            return torch.load(path, map_location="cpu", weights_only=True)
     except Exception:
         try:
             return torch.jit.load(path, map_location="cpu").eval()
@@ -32,6 +35,15 @@ def load_module(path: str, recipe):
             raise PackagerError(
                 f"{path} is neither a PyTorch state_dict nor a TorchScript file (pickles of anything but tensors are refused)"
             ) from None
+
+
+def load_module(path: str, recipe):
+    """A state_dict for the recipe's architecture, or a TorchScript module."""
+    import torch
+
+    obj = _load(path)
+    if isinstance(obj, torch.jit.ScriptModule):
+        return obj
     if not isinstance(obj, dict) or not all(isinstance(v, torch.Tensor) for v in obj.values()):
         raise PackagerError(f"{path} holds a {type(obj).__name__}, not a state_dict of tensors")
     from packager.convert.affectnet import ResNet50
@@ -89,3 +101,58 @@ def as_arrays(result, path: str) -> list[np.ndarray]:
     if not all(isinstance(t, torch.Tensor) for t in items):
         raise PackagerError(f"{path} returns {type(result).__name__}, not tensors")
     return [t.detach().numpy() for t in items]
+
+
+def load_torchscript(path: str):
+    """A TorchScript module; a state_dict (weights without their architecture) is refused with
+    what to do instead."""
+    import torch
+
+    obj = _load(path)
+    if not isinstance(obj, torch.jit.ScriptModule):
+        what = "a state_dict (weights only)" if isinstance(obj, dict) else f"a {type(obj).__name__}"
+        raise PackagerError(
+            f"{path} holds {what}, not a model: converting it needs its architecture; save the model with "
+            "torch.jit.trace(model, example).save(path) (TorchScript) or export it to ONNX, and convert that"
+        )
+    return obj
+
+
+def inputs(path: str) -> list[signature.TensorSpec]:
+    """The forward arguments of a TorchScript module, by name; TorchScript declares no shapes."""
+    module = load_torchscript(path)
+    args = module.forward.schema.arguments[1:]  # [0] is self
+    return [signature.TensorSpec(a.name, None, None) for a in args]
+
+
+@register_any("pytorch", inputs)
+def convert_any(path: str, feeds: dict[str, np.ndarray], opset: int = ANY_OPSET) -> Conversion:
+    """A TorchScript file → ONNX (torch's TorchScript exporter, static shapes), verified on
+    ``feeds`` against torch.  Outputs are named ``output`` (one) or ``output_0``, ``output_1``…"""
+    import torch
+
+    module = load_torchscript(path)
+    names = [a.name for a in module.forward.schema.arguments[1:]]
+    xs = tuple(torch.from_numpy(np.ascontiguousarray(feeds[n])) for n in names)
+    try:
+        with torch.no_grad():
+            expected = as_arrays(module(*xs), path)
+    except PackagerError:
+        raise
+    except Exception as e:
+        shapes = ", ".join(f"{n} {list(x.shape)}" for n, x in zip(names, xs))
+        raise PackagerError(f"{path} fails in torch on input {shapes}: {one_line(e, last=True)}") from None
+    out_names = ["output"] if len(expected) == 1 else [f"output_{i}" for i in range(len(expected))]
+    with tempfile.TemporaryDirectory() as tmp, warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        out = os.path.join(tmp, "model.onnx")
+        try:
+            with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+                torch.onnx.export(module, xs, out, dynamo=False, opset_version=opset, input_names=names,
+                                  output_names=out_names)
+        except Exception as e:
+            raise PackagerError(f"torch cannot export {path} to ONNX: {one_line(e)}") from None
+        model = onnx.load(out)
+    model = pin_shapes(model, feeds, expected)
+    ours = run_onnx(model, feeds)
+    return Conversion(model, compare_named(path, out_names, ours, expected, "torch"), "torch")

@@ -35,7 +35,8 @@ class Artifacts:
         coverage_before / coverage_after: ``coverage.measure`` of the source / rewritten model.
         ort / ort_fixed: runtime-style .ort (shipped) and fixed-style .ort (operator list only).
         parity: the fp32 .ort against the source ONNX.
-        sample_input: the real sample input (astronaut); sample_outputs: the source ONNX's outputs.
+        sample_inputs: the sample input by input name (the face models: the astronaut);
+            sample_outputs: the source ONNX's outputs on it, by output name.
         int8: ``{"ort", "ort_fixed", "agreement", "coverage"}`` when quantized.
     """
 
@@ -48,7 +49,7 @@ class Artifacts:
     ort: bytes
     ort_fixed: bytes
     parity: dict
-    sample_input: np.ndarray
+    sample_inputs: dict
     sample_outputs: dict
     int8: dict | None = field(default=None)
 
@@ -60,6 +61,12 @@ class Artifacts:
     def input_name(self) -> str:
         return self.recipe.input_name
 
+    @property
+    def sample_input(self) -> np.ndarray:
+        """The sample input of a one-input model (the face models)."""
+        (x,) = self.sample_inputs.values()
+        return x
+
 
 def _rank(cov: dict) -> tuple:
     """Higher is better: providers taking the whole model, fewer partitions, more nodes."""
@@ -69,14 +76,14 @@ def _rank(cov: dict) -> tuple:
             sum(cov[p]["supported_nodes"] / max(1, cov[p]["nodes"]) for p in ps))
 
 
-def prove(original: bytes, rewritten: bytes, input_name: str, feeds: list[np.ndarray]) -> float:
+def prove(original: bytes, rewritten: bytes, feeds: list[dict[str, np.ndarray]]) -> float:
     """Largest output difference of two graphs run as written (no ORT graph optimizations) on
-    real inputs."""
+    real inputs (each a dict of inputs by name)."""
     a, b = (onnxrt.session(m, optimize=onnxrt.Optimize.NONE) for m in (original, rewritten))
-    return max(difference.max_abs_diff(onnxrt.run(a, {input_name: x}), onnxrt.run(b, {input_name: x})) for x in feeds)
+    return max(difference.max_abs_diff(onnxrt.run(a, f), onnxrt.run(b, f)) for f in feeds)
 
 
-def _try_rewrites(current: bytes, candidates: list, input_name: str, feeds, cache: Cache):
+def _try_rewrites(current: bytes, candidates: list, feeds, cache: Cache):
     """The best-ranking candidate (ties: the first) that improves coverage and is proven
     output-preserving, as (bytes, record); None when no candidate qualifies."""
     measured = [(c, c.model.SerializeToString(deterministic=True)) for c in candidates if c.nodes]
@@ -91,7 +98,7 @@ def _try_rewrites(current: bytes, candidates: list, input_name: str, feeds, cach
         if _rank(covs[c.name]) <= base:
             rejected[c.name] = "does not improve coverage"
             continue
-        diff = prove(current, data, input_name, feeds)
+        diff = prove(current, data, feeds)
         if not diff <= REWRITE_TOLERANCE:  # NaN fails too
             rejected[c.name] = f"outputs changed by {diff:.3g}"
             continue
@@ -100,31 +107,32 @@ def _try_rewrites(current: bytes, candidates: list, input_name: str, feeds, cach
     return None
 
 
-def optimize_for_providers(source: bytes, input_name: str, feeds, cache: Cache) -> tuple[bytes, list, dict, dict]:
-    """Apply the rewrites that improve provider coverage, each proven on ``feeds``.
+def optimize_for_providers(source: bytes, feeds: list[dict], cache: Cache) -> tuple[bytes, list, dict, dict]:
+    """Apply the rewrites that improve provider coverage, each proven on ``feeds`` (dicts of
+    inputs by name).
     Returns (model bytes, rewrite records, coverage before, coverage after)."""
     before = coverage.measure(source, cache)
     current, records = source, []
     for make in ((rewrite.pad_to_concat, rewrite.pad_to_conv1x1), (rewrite.fold_dequantize,)):
         model = onnx.load_from_string(current)
-        got = _try_rewrites(current, [m(model) for m in make], input_name, feeds, cache)
+        got = _try_rewrites(current, [m(model) for m in make], feeds, cache)
         if got is not None:
             current, rec = got
             records.append(rec)
     return current, records, before, coverage.measure(current, cache)
 
 
-def fp32_parity(name: str, ort_bytes: bytes, source: bytes, input_name: str, inputs: list[np.ndarray]) -> dict:
+def fp32_parity(name: str, ort_bytes: bytes, source: bytes, inputs: list[dict[str, np.ndarray]]) -> dict:
     """The fp32 .ort against its source ONNX (onnxruntime with all optimizations, as the
     reference pipeline runs it), run as stored and with its saved runtime optimizations
     replayed (a phone's CPU fallback); fails when ``difference.scaled_diff`` exceeds
     ``ort.FP32_TOLERANCE``.  The plain absolute difference is recorded too."""
     ref = onnxrt.session(source, ort_format=False)
-    expected = [onnxrt.run(ref, {input_name: x}) for x in inputs]
+    expected = [onnxrt.run(ref, f) for f in inputs]
     out = {"inputs": len(inputs), "limit": ort_export.FP32_TOLERANCE, "measure": "max |ort - onnx| / max(1, max |onnx|) per output"}
     for replay, suffix in ((False, ""), (True, "_replayed")):
         sess = onnxrt.session(ort_bytes, ort_format=True, replay=replay)
-        got = [onnxrt.run(sess, {input_name: x}) for x in inputs]
+        got = [onnxrt.run(sess, f) for f in inputs]
         out["max_scaled_diff" + suffix] = max(difference.scaled_diff(g, e) for g, e in zip(got, expected))
         out["max_abs_diff" + suffix] = max(difference.max_abs_diff(g, e) for g, e in zip(got, expected))
         if not out["max_scaled_diff" + suffix] <= ort_export.FP32_TOLERANCE:
@@ -136,29 +144,40 @@ def fp32_parity(name: str, ort_bytes: bytes, source: bytes, input_name: str, inp
 
 
 def int8_variant(a: Artifacts, calibration, held_out, held_out_faces: int, minimum: float, cache: Cache) -> dict:
+    """The face models' int8 variant (``int8``): agreement is the same faces (detector) or the
+    same top-1 label (emotion) on held-out inputs."""
+    detector = a.recipe.role == "detector"
+
+    def agreement_of(fp32_outs, int8_outs):
+        if detector:
+            return quantize.detector_agreement(a.recipe, fp32_outs, int8_outs, held_out_faces)
+        return quantize.emotion_agreement(fp32_outs, int8_outs)
+
+    feed = (lambda x: {a.input_name: x})
+    return int8(a, [feed(x) for x in calibration], [feed(x) for x in held_out], agreement_of,
+                quantize.SELF_CHECK["detector" if detector else "emotion"], minimum, cache)
+
+
+def int8(a: Artifacts, calibration: list[dict], held_out: list[dict], agreement_of, self_check: dict, minimum: float,
+         cache: Cache) -> dict:
     """Quantize, convert, measure agreement on held-out inputs (fails below ``minimum``).
+    Inputs are dicts by input name; ``agreement_of(fp32 outputs, int8 outputs)`` (one dict of
+    outputs per held-out input) returns the agreement record (``percent``, ``agreeing``…).
 
     The gate runs the int8 .ort as written (its QDQ semantics, the same on every machine); the
     host's fused integer kernels (saved runtime optimizations replayed) are measured beside it."""
-    q = quantize.quantize(a.onnx_bytes, a.input_name, calibration, cache)
+    q = quantize.quantize(a.onnx_bytes, calibration, cache)
     q_ort, q_fixed, _ = ort_export.convert(q, cache)
-    detector = a.recipe.role == "detector"
-    feeds = [a.sample_input] + list(held_out)
+    feeds = [a.sample_inputs] + list(held_out)
 
     def outputs(model: bytes, replay: bool = False) -> list[dict]:
         sess = onnxrt.session(model, ort_format=True, replay=replay)
-        return [onnxrt.run(sess, {a.input_name: x}) for x in feeds]
+        return [onnxrt.run(sess, f) for f in feeds]
 
     fp32_outs = outputs(a.ort)[1:]
     defined_outs, host_outs = outputs(q_ort), outputs(q_ort, replay=True)
-
-    def agreement_of(int8_outs):
-        if detector:
-            return quantize.detector_agreement(a.recipe, fp32_outs, int8_outs[1:], held_out_faces)
-        return quantize.emotion_agreement(fp32_outs, int8_outs[1:])
-
-    agreement = agreement_of(defined_outs)
-    host_agreement = agreement_of(host_outs)
+    agreement = agreement_of(fp32_outs, defined_outs[1:])
+    host_agreement = agreement_of(fp32_outs, host_outs[1:])
     agreement["semantics"] = "the int8 .ort as written: QuantizeLinear / DequantizeLinear around float operators"
     agreement["minimum"] = minimum
     quantize.check(a.role, agreement, minimum)
@@ -173,21 +192,19 @@ def int8_variant(a: Artifacts, calibration, held_out, held_out_faces: int, minim
     # What the int8 model itself answers on the sample input, by its defined semantics: an app's
     # self-check of the int8 variant compares against these (``self_check``), not the fp32 outputs.
     return {"ort": q_ort, "ort_fixed": q_fixed, "agreement": agreement, "sample_outputs": defined_outs[0],
-            "host_kernels": host_kernels, "self_check": quantize.SELF_CHECK["detector" if detector else "emotion"],
+            "host_kernels": host_kernels, "self_check": self_check,
             "coverage": coverage.measure(q, cache), "settings": quantize.SETTINGS,
             "calibration_inputs": len(calibration)}
 
 
-def build(role: str, converted, sample_input: np.ndarray, proof_inputs: list[np.ndarray], cache: Cache) -> Artifacts:
-    """fp32 artifacts of one model: canonical names, rewrites (proven on ``proof_inputs``),
-    .ort, parity against the source ONNX on the sample input and the first
-    ``PARITY_EXTRA_INPUTS`` proof inputs."""
-    recipe = converted.recipe
+def build(role: str, converted, feeds: list[dict[str, np.ndarray]], cache: Cache) -> Artifacts:
+    """fp32 artifacts of one model: canonical names, rewrites (proven on every feed), .ort,
+    parity against the source ONNX on the sample input (``feeds[0]``) and the next
+    ``PARITY_EXTRA_INPUTS`` feeds.  A feed is a dict of inputs by name."""
     source = converted.onnx_path.read_bytes()
-    feeds = [sample_input] + list(proof_inputs)
     named = rewrite.canonical_names(onnx.load_from_string(source)).SerializeToString(deterministic=True)
-    model, records, before, after = optimize_for_providers(named, recipe.input_name, feeds, cache)
+    model, records, before, after = optimize_for_providers(named, feeds, cache)
     ort_bytes, fixed, _ = ort_export.convert(model, cache)
-    parity = fp32_parity(role, ort_bytes, source, recipe.input_name, feeds[: 1 + PARITY_EXTRA_INPUTS])
-    expected = onnxrt.run(onnxrt.session(source, ort_format=False), {recipe.input_name: sample_input})
-    return Artifacts(role, converted, model, records, before, after, ort_bytes, fixed, parity, sample_input, expected)
+    parity = fp32_parity(role, ort_bytes, source, feeds[: 1 + PARITY_EXTRA_INPUTS])
+    expected = onnxrt.run(onnxrt.session(source, ort_format=False), feeds[0])
+    return Artifacts(role, converted, model, records, before, after, ort_bytes, fixed, parity, feeds[0], expected)

@@ -86,7 +86,9 @@ def make_artifacts(opts: BuildOptions, progress: Progress, cache: Cache) -> dict
     for converted in (det, emo):
         role = layout.MODELS[converted.recipe.role]
         with progress.stage(f"{role}: provider rewrites, .ort, parity"):
-            out[role] = art.build(role, converted, samples_in[role], proofs[role], cache)
+            name = converted.recipe.input_name
+            feeds = [{name: x} for x in [samples_in[role], *proofs[role]]]
+            out[role] = art.build(role, converted, feeds, cache)
     if opts.quantize == "int8":
         calib = {d: real.detector_calibration, e: real.emotion_calibration}
         held = {d: real.detector_held_out, e: real.emotion_held_out}

@@ -16,7 +16,7 @@ from packager.export import ort as ort_export
 from packager.layout import Target
 
 
-def _npy(x: np.ndarray) -> bytes:
+def npy_bytes(x: np.ndarray) -> bytes:
     buf = io.BytesIO()
     np.save(buf, np.ascontiguousarray(x), allow_pickle=False)
     return buf.getvalue()
@@ -40,7 +40,7 @@ def bundle_files(t: Target, models: dict[str, art.Artifacts], self_check: bool =
     for role, a in models.items():
         input_file = layout.sample_input(role)
         output_files = {name: layout.sample_output(role, name) for name in a.sample_outputs}
-        data = {input_file: _npy(a.sample_input), **{output_files[n]: _npy(v) for n, v in a.sample_outputs.items()}}
+        data = {input_file: npy_bytes(a.sample_input), **{output_files[n]: npy_bytes(v) for n, v in a.sample_outputs.items()}}
 
         def place(where) -> dict:
             """The fp32 samples at ``where(file name)``: their bundle paths."""
@@ -54,7 +54,7 @@ def bundle_files(t: Target, models: dict[str, art.Artifacts], self_check: bool =
         if a.int8 is not None:
             p["int8"] = _add(files, t.model_path(layout.model_file(role, int8=True)), a.int8["ort"])
             p["int8_sample_outputs"] = {
-                name: _add(files, layout.sample_path(layout.sample_output(role, name, int8=True)), _npy(value))
+                name: _add(files, layout.sample_path(layout.sample_output(role, name, int8=True)), npy_bytes(value))
                 for name, value in a.int8["sample_outputs"].items()}
         paths[role] = p
     return files, paths
@@ -157,12 +157,7 @@ def write_bundle(t: Target, root: Path, models: dict[str, art.Artifacts], config
     _add(files, layout.OPERATORS, config.encode())
     _add(files, layout.README, readme(t, models, self_check).encode())
     wrapper = write_wrapper(t, root, models)
-    for rel, payload in files.items():
-        p = root / rel
-        if p.exists():
-            raise PackagerError(f"bundle {t.name}: {rel} is both a wrapper file and a bundle file")
-        p.parent.mkdir(parents=True, exist_ok=True)
-        p.write_bytes(payload)
+    write_files(root, files)
     first = next(iter(models.values()))
     m = {
         "format": manifest.FORMAT, "target": t.name, "packager_version": __version__,
@@ -172,6 +167,23 @@ def write_bundle(t: Target, root: Path, models: dict[str, art.Artifacts], config
         "required_operators": layout.OPERATORS, "wrapper": wrapper,
         "package": {"kind": t.kind, "models": t.models, "samples": layout.SAMPLES, "samples_in_app": self_check},
     }
+    return seal(t, root, m)
+
+
+def write_files(root: Path, files: dict[str, bytes]) -> None:
+    """Write bundle files (relative path → bytes) under ``root``; a file already there (a wrapper
+    file of the same path) is an error, never overwritten."""
+    for rel, payload in files.items():
+        p = root / rel
+        if p.exists():
+            raise PackagerError(f"bundle {root.name}: {rel} is both a wrapper file and a bundle file")
+        p.parent.mkdir(parents=True, exist_ok=True)
+        p.write_bytes(payload)
+
+
+def seal(t: Target, root: Path, m: dict) -> dict:
+    """Finish a bundle: the manifest ``m`` gets the hashes of every file under ``root`` and is
+    written; the bundle is read back against it.  Returns the manifest."""
     m["files"] = manifest.file_hashes(root)
     (root / layout.MANIFEST).write_bytes(manifest.dumps(m))
     problems = manifest.problems(root)

@@ -41,7 +41,12 @@ import onnx
 from packager import layout, recipes
 from packager.export import coverage
 from packager.errors import PackagerError
-from packager.export.ort import ort_summary
+from packager.convert import MAX_CONVERSION_DIFF
+from packager.export.ort import FP32_TOLERANCE, ort_summary
+from packager.preparation import SUFFIXES
+
+#: The one output measure (``packager.difference.scaled_diff``), as the manifests state it.
+SCALED_MEASURE = "max |out - expected| / max(1, max |expected|) per output"
 
 FORMAT = 2
 NAME = layout.MANIFEST
@@ -127,6 +132,44 @@ def model_entry(a, paths: dict) -> dict:
                 "compare within self_check.tolerance",
                 "self_check": a.int8["self_check"],
             },
+        }
+    return entry
+
+
+def any_model_entry(a, paths: dict, notes: list[str]) -> dict:
+    """Manifest entry of a model no recipe knows (``packager convert``); ``paths`` gives its
+    bundle files: ``fp32``, ``inputs`` and ``outputs`` {tensor name: sample path}.  ``notes``: how
+    its samples were chosen and what the conversion changed (made inputs, pinned dimensions,
+    an opset upgrade)."""
+    model = onnx.load_from_string(a.onnx_bytes)
+    c = a.converted
+    entry = {
+        "source": {"file": Path(c.source).name, "sha256": c.source_sha256,
+                   "format": SUFFIXES[Path(c.source).suffix.lower()],
+                   "conversion": {"checked_against": c.source_runtime, "max_diff": c.max_abs_diff,
+                                  "limit": MAX_CONVERSION_DIFF, "measure": SCALED_MEASURE}},
+        "notes": list(notes),
+        "opset": next(o.version for o in model.opset_import if o.domain in ("", "ai.onnx")),
+        "inputs": _value_infos(model.graph.input),
+        "outputs": _value_infos(model.graph.output),
+        "rewrites": a.rewrites,
+        "coverage": {"before": a.coverage_before, "after": a.coverage_after,
+                     "complete": coverage.complete(a.coverage_after)},
+        "artifacts": {"fp32": {"file": paths["fp32"], "parity": a.parity, "coverage": "coverage.after",
+                               "operators": ort_summary(a.ort)}},
+        "samples": {"inputs": paths["inputs"], "outputs": paths["outputs"],
+                    "produced_by": "the converted ONNX model on onnxruntime's CPU provider",
+                    "self_check": {"measure": SCALED_MEASURE, "tolerance": FP32_TOLERANCE}},
+    }
+    if a.int8 is not None:
+        entry["artifacts"]["int8"] = {
+            "file": paths["int8"], "agreement": a.int8["agreement"], "coverage": a.int8["coverage"],
+            "settings": a.int8["settings"], "calibration_inputs": a.int8["calibration_inputs"],
+            "operators": ort_summary(a.int8["ort"]),
+            "sample_outputs": {"files": paths["int8_outputs"],
+                               "produced_by": "this int8 .ort as written (QDQ semantics: no fusions replayed) on "
+                               "onnxruntime's CPU provider; integer kernels round differently, so compare within "
+                               "self_check.tolerance", "self_check": a.int8["self_check"]},
         }
     return entry
 

@@ -68,18 +68,20 @@ SELF_CHECK = {
                             f"within {MAX_CORNER_SHIFT:g} of the face size", "tolerance": None},
     "emotion": {"measure": "max |out - expected| / max(1, max |expected|) per output", "tolerance": 0.05},
 }
+#: A model no recipe knows (``packager convert``) has no task measure: its outputs are compared
+#: as the emotion model's are, each in its own scale.
+SELF_CHECK["outputs"] = SELF_CHECK["emotion"]
 
 
-def _reader(input_name: str, tensors: list[np.ndarray]):
+def _reader(feeds: list[dict[str, np.ndarray]]):
     from onnxruntime.quantization import CalibrationDataReader
 
     class Reader(CalibrationDataReader):
         def __init__(self):
-            self._it = iter(tensors)
+            self._it = iter(feeds)
 
         def get_next(self):
-            x = next(self._it, None)
-            return None if x is None else {input_name: x}
+            return next(self._it, None)
 
     return Reader()
 
@@ -135,12 +137,12 @@ def input_layers(model: onnx.ModelProto) -> list[str]:
     return sorted(out)
 
 
-def quantize(onnx_bytes: bytes, input_name: str, calibration: list[np.ndarray], cache: Cache) -> bytes:
+def quantize(onnx_bytes: bytes, calibration: list[dict[str, np.ndarray]], cache: Cache) -> bytes:
     """fp32 ONNX → int8 QDQ ONNX (output heads kept float), cached by model, calibration data
-    and settings."""
+    (dicts of inputs by name) and settings."""
     if not calibration:
         raise PackagerError("no calibration inputs: the detector found no face on the calibration photos")
-    digest = sha256(b"".join(np.ascontiguousarray(x, np.float32).tobytes() for x in calibration))
+    digest = sha256(b"".join(np.ascontiguousarray(f[n], np.float32).tobytes() for f in calibration for n in sorted(f)))
 
     def build():
         from onnxruntime.quantization import CalibrationMethod, QuantFormat, QuantType, quantize_static
@@ -155,7 +157,7 @@ def quantize(onnx_bytes: bytes, input_name: str, calibration: list[np.ndarray], 
             try:
                 with contextlib.redirect_stdout(io.StringIO()):
                     quantize_static(
-                        str(src), str(out), _reader(input_name, calibration), quant_format=QuantFormat.QDQ,
+                        str(src), str(out), _reader(calibration), quant_format=QuantFormat.QDQ,
                         per_channel=True, reduce_range=True, activation_type=QuantType.QUInt8,
                         weight_type=QuantType.QInt8, calibrate_method=CalibrationMethod.Percentile,
                         nodes_to_exclude=keep_float,
@@ -189,6 +191,21 @@ def emotion_agreement(fp32_outputs: list[dict], int8_outputs: list[dict]) -> dic
     return {"metric": "top-1 label agreement", "inputs": n, "agreeing": same,
             "percent": 100.0 * same / n, "max_abs_output_diff": worst,
             "confusion": {"rows": "fp32 top-1 label", "columns": "int8 top-1 label", "counts": confusion.tolist()}}
+
+
+def output_agreement(fp32_outputs: list[dict], int8_outputs: list[dict]) -> dict:
+    """For a model no recipe knows: the share of held-out inputs on which every int8 output lies
+    within ``SELF_CHECK["outputs"]`` of fp32 (``difference.scaled_diff``), with the worst
+    difference and, per output, how often its argmax (a classifier's top-1) is the same."""
+    tol = SELF_CHECK["outputs"]["tolerance"]
+    diffs = [difference.scaled_diff(b, a) for a, b in zip(fp32_outputs, int8_outputs)]
+    same = sum(d <= tol for d in diffs)
+    n = len(diffs)
+    top1 = {name: 100.0 * sum(int(np.argmax(a[name]) == np.argmax(b[name])) for a, b in zip(fp32_outputs, int8_outputs)) / n
+            for name in (fp32_outputs[0] if fp32_outputs else {})}
+    return {"metric": f"every output within {tol:g} of fp32 ({SELF_CHECK['outputs']['measure']})", "inputs": n,
+            "agreeing": same, "percent": 100.0 * same / n if n else 0.0, "max_scaled_output_diff": max(diffs, default=0.0),
+            "same_argmax_percent": top1}
 
 
 def _pair(fa: list[detect.Detection], fb: list[detect.Detection]) -> list[tuple[float, float]]:

@@ -95,3 +95,32 @@ def malicious_pickle(path: Path, marker: Path) -> Path:
 
     path.write_bytes(pickle.dumps(Payload()))
     return path
+
+
+def tiny_onnx(path: Path, opset: int = 13, index_input: bool = False) -> Path:
+    """A small real ONNX model: ``image`` [1,3,8,8] float32 → Conv 3×3 → Relu → ``features``
+    [1,4,8,8]; with ``index_input``, a second input ``index`` [1] int64 picks one channel (Gather):
+    a model with a non-float input."""
+    rng = np.random.default_rng(0)
+    inits = [numpy_helper.from_array(rng.standard_normal((4, 3, 3, 3)).astype(np.float32), "w"),
+             numpy_helper.from_array(rng.standard_normal(4).astype(np.float32), "b")]
+    nodes = [helper.make_node("Conv", ["image", "w", "b"], ["conv"], kernel_shape=[3, 3], pads=[1, 1, 1, 1]),
+             helper.make_node("Relu", ["conv"], ["features"])]
+    inputs = [helper.make_tensor_value_info("image", onnx.TensorProto.FLOAT, [1, 3, 8, 8])]
+    outputs = [helper.make_tensor_value_info("features", onnx.TensorProto.FLOAT, [1, 4, 8, 8])]
+    if index_input:
+        nodes[-1].output[0] = "relu"
+        nodes.append(helper.make_node("Gather", ["relu", "index"], ["features"], axis=1))
+        inputs.append(helper.make_tensor_value_info("index", onnx.TensorProto.INT64, [1]))
+        outputs = [helper.make_tensor_value_info("features", onnx.TensorProto.FLOAT, [1, 1, 8, 8])]
+    graph = helper.make_graph(nodes, "tiny", inputs, outputs, inits)
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", opset)])
+    model.ir_version = 7 if opset >= 7 else 3
+    onnx.save(model, str(path))
+    return path
+
+
+def pickled_npy(path: Path) -> Path:
+    """A ``.npy`` holding a Python object array (loading it needs pickle)."""
+    np.save(path, np.array([{"a": 1}], dtype=object), allow_pickle=True)
+    return path

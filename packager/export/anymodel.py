@@ -1,0 +1,238 @@
+"""``packager convert MODEL``: one model no recipe knows → verified Android / iOS bundles.
+
+The same path as ``packager build``, for one model and its sample inputs instead of the face
+recipes and photos: the user's model (TFLite, ONNX, TorchScript) is converted by its front end
+and verified against its source runtime on the samples (``preparation.convert_any``), then
+rewritten for the providers where provably identical, turned into a Runtime-style ``.ort`` and
+checked against its ONNX (``artifacts.build``), and written per target into a staging folder
+that is swapped in (``install``).  Bundle layout (``packager.layout``; ``<model>`` is the file
+stem, ``<Module>`` its ``layout.module_name``)::
+
+    <out>/android/   README.md, manifest.json, required_operators.config,
+                     src/main/assets/<model>.ort, samples/<model>.sample_input.npy,
+                     samples/<model>.sample_output.<output>.npy
+    <out>/ios/       the same with Sources/<Module>/Resources/<model>.ort
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+from packager import __version__, feeds, layout, preparation
+from packager.cache import Cache, check_writable
+from packager.convert import MAX_CONVERSION_DIFF
+from packager.errors import PackagerError
+from packager.export import artifacts as art
+from packager.export import coverage, install, manifest, quantize
+from packager.export import ort as ort_export
+from packager.export.bundle import npy_bytes, seal, write_files
+from packager.export.quantize import DEFAULT_MIN_AGREEMENT
+from packager.layout import TARGETS, Target
+from packager.progress import Progress
+
+
+@dataclass(frozen=True)
+class ConvertOptions:
+    """What ``packager convert`` was asked for.
+
+    Attributes:
+        model: the model file (``.tflite``, ``.onnx``, ``.pt``/``.pth`` TorchScript).
+        samples: ``-i`` options: one ``.npy`` per model input, by order or ``NAME=PATH``.
+        shapes: ``--shape NAME=D,D,…`` options (inputs given no sample).
+        targets: bundle names, from ``TARGETS``.
+        out: output folder (bundles go to ``out/<target>``); None: ``dist/<model>``.
+        quantize: ``None`` or ``"int8"`` (needs ``calibration``).
+        calibration: folder of ``.npy`` inputs to calibrate int8 on (every 4th held out).
+        min_int8_agreement: percent (0–100) of held-out inputs on which every int8 output must
+            lie within ``quantize.SELF_CHECK["outputs"]`` of fp32.
+    """
+
+    model: str
+    samples: tuple[str, ...] = ()
+    shapes: tuple[str, ...] = ()
+    targets: tuple[str, ...] = tuple(TARGETS)
+    out: Path | None = None
+    quantize: str | None = None
+    calibration: str | None = None
+    min_int8_agreement: float = DEFAULT_MIN_AGREEMENT
+
+    @property
+    def name(self) -> str:
+        """The model's bundle name: its file stem, file-safe."""
+        return layout.file_safe(Path(self.model).stem)
+
+    @property
+    def folder(self) -> Path:
+        """Where the bundles go: ``out``, else ``dist/<name>``."""
+        return Path(self.out) if self.out is not None else Path("dist") / self.name
+
+
+def _is_bundle(path: Path) -> bool:
+    return (path / layout.MANIFEST).is_file()
+
+
+def check_options(opts: ConvertOptions) -> None:
+    """Everything that can be refused before the model is read: the file, its format, the targets
+    and the output folder."""
+    unknown = [t for t in opts.targets if t not in TARGETS]
+    if unknown or not opts.targets:
+        raise PackagerError(f"unknown target {unknown}; choose from: {', '.join(TARGETS)}, all")
+    if opts.quantize not in (None, "int8"):
+        raise PackagerError(f"unknown quantization {opts.quantize!r}; the only one is int8")
+    if (opts.quantize is None) != (opts.calibration is None):
+        raise PackagerError("--quantize int8 needs --calibration DIR (a folder of .npy inputs), and --calibration "
+                            "is only for --quantize int8")
+    if not 0.0 <= opts.min_int8_agreement <= 100.0:
+        raise PackagerError(f"--min-int8-agreement {opts.min_int8_agreement:g}: give a percentage from 0 to 100")
+    preparation.check_file(opts.model)
+    preparation.any_format(opts.model)
+    check_writable(opts.folder, "--out")
+    for t in opts.targets:
+        install.check_target(opts.folder / t, _is_bundle)
+
+
+def make_artifacts(opts: ConvertOptions, progress: Progress, cache: Cache) -> tuple[art.Artifacts, list[str]]:
+    """The model's verified artifacts and the notes on how its samples were chosen and it was
+    converted."""
+    from packager import convert as front_ends
+
+    fmt = preparation.any_format(opts.model)
+    # One stage for everything a bad model or sample fails on: a refusal stays the only line.
+    with progress.stage(f"converting {opts.model} ({fmt}) to ONNX, verified against its source runtime on the sample"):
+        specs = front_ends.any_front_end(fmt).inputs(opts.model)
+        samples, notes = feeds.make(specs, list(opts.samples), list(opts.shapes))
+        calib, held_out = feeds.calibration(opts.calibration, samples) if opts.calibration else ([], [])
+        converted = preparation.convert_any(opts.model, samples, cache.root.parent)
+    for note in notes + list(converted.notes):
+        progress.say(note)
+    with progress.stage("provider rewrites, .ort, parity"):
+        # the calibration inputs are real data: the rewrites are proven on them too
+        a = art.build(opts.name, converted, [samples, *held_out, *calib], cache)
+    if opts.quantize == "int8":
+        with progress.stage(f"int8 quantization ({len(calib)} calibration inputs) and agreement ({len(held_out)} held out)"):
+            a.int8 = art.int8(a, calib, held_out, quantize.output_agreement, quantize.SELF_CHECK["outputs"],
+                              opts.min_int8_agreement, cache)
+    return a, notes + list(converted.notes)
+
+
+def bundle_files(t: Target, a: art.Artifacts) -> tuple[dict[str, bytes], dict]:
+    """(relative path → bytes of the model and its samples, the manifest's paths)."""
+    models = layout.package_models(t, a.role)
+    s = layout.package_samples(a.role, list(a.sample_inputs), list(a.sample_outputs))
+    paths = {"fp32": f"{models}/{layout.model_file(a.role)}", **s}
+    files = {paths["fp32"]: a.ort}
+    files.update({s["inputs"][n]: npy_bytes(x) for n, x in a.sample_inputs.items()})
+    files.update({s["outputs"][n]: npy_bytes(x) for n, x in a.sample_outputs.items()})
+    if a.int8 is not None:
+        int8 = layout.model_file(a.role, int8=True)
+        paths["int8"] = f"{models}/{int8}"
+        paths["int8_outputs"] = layout.package_samples(int8.removesuffix(".ort"), [], list(a.int8["sample_outputs"]))["outputs"]
+        files[paths["int8"]] = a.int8["ort"]
+        files.update({paths["int8_outputs"][n]: npy_bytes(x) for n, x in a.int8["sample_outputs"].items()})
+    return files, paths
+
+
+def readme(t: Target, a: art.Artifacts, paths: dict) -> str:
+    model = layout.model_file(a.role)
+    where = t.package_hint.format(models=layout.package_models(t, a.role), file=model)
+    lines = [f"# {a.role} ({t.name})", "", where, "",
+             f"- `{paths['fp32']}`: fp32, ONNX Runtime mobile format (Runtime optimization style); "
+             + "; ".join(f"{p} {v}" for p, v in coverage.brief(a.coverage_after).items()) + ".",
+             *([] if a.int8 is None else [
+                 f"- `{paths['int8']}`: int8 (QDQ); every output within {a.int8['self_check']['tolerance']:g} of fp32 on "
+                 f"{a.int8['agreement']['percent']:.1f}% of {a.int8['agreement']['inputs']} held-out inputs; "
+                 + "; ".join(f"{p} {v}" for p, v in coverage.brief(a.int8["coverage"]).items())
+                 + f". Self-check: `{layout.SAMPLES}/{a.role}.int8.sample_output.*.npy` are its outputs as written; "
+                 f"compare within {a.int8['self_check']['tolerance']:g}."]),
+             f"- `{layout.SAMPLES}/`: the sample input and the outputs this model gives on it, for an on-device "
+             f"self-check: max |out - expected| / max(1, max |expected|) per output <= {ort_export.FP32_TOLERANCE:g}. "
+             "They are not in the app's assets.",
+             "- `required_operators.config`: operators for a reduced ONNX Runtime build "
+             "(`--minimal_build extended --include_ops_by_config`).",
+             "- `manifest.json`: inputs and outputs, the conversion check, provider coverage before and after the "
+             "rewrites, parity, sha256 of every file."]
+    return "\n".join(lines) + "\n"
+
+
+def write_bundle(t: Target, root: Path, a: art.Artifacts, config: str, notes: list[str]) -> dict:
+    """Write one complete bundle into ``root`` (a staging folder); returns its manifest."""
+    import onnxruntime
+
+    files, paths = bundle_files(t, a)
+    files[layout.OPERATORS] = config.encode()
+    files[layout.README] = readme(t, a, paths).encode()
+    write_files(root, files)
+    m = {
+        "format": manifest.FORMAT, "target": t.name, "packager_version": __version__,
+        "onnxruntime_version": onnxruntime.__version__,
+        "ort_format_version": ort_export.ort_summary(a.ort)["format_version"],
+        "models": {a.role: manifest.any_model_entry(a, paths, notes)},
+        "required_operators": layout.OPERATORS,
+    }
+    return seal(t, root, m)
+
+
+def convert(opts: ConvertOptions, progress: Progress, cache: Cache | None = None) -> dict:
+    """Make, verify and install the bundles; returns the summary."""
+    check_options(opts)
+    cache = cache or Cache()
+    out = opts.folder
+    install.remove_stale(out)
+    a, notes = make_artifacts(opts, progress, cache)
+    with progress.stage("listing required operators"):
+        models = {layout.model_file(a.role): (a.ort, a.ort_fixed)}
+        if a.int8 is not None:
+            models[layout.model_file(a.role, int8=True)] = (a.int8["ort"], a.int8["ort_fixed"])
+        config = ort_export.required_operators_cached(models, cache)
+    out.mkdir(parents=True, exist_ok=True)
+    staged, manifests = {}, {}
+    try:
+        for name in opts.targets:
+            with progress.stage(f"writing the {name} bundle"):
+                staged[name] = install.staging_dir(out, name)
+                manifests[name] = write_bundle(TARGETS[name], staged[name], a, config, notes)
+        with progress.stage("installing " + " and ".join(str(out / n) for n in opts.targets)):
+            try:
+                install.install(staged, out)
+            except OSError as e:
+                raise PackagerError(f"installing into {out} failed ({e.strerror or e}); the previous bundles "
+                                    "are in place; is another run writing there?") from None
+    finally:
+        install.discard(p for p in staged.values() if p.exists())
+    return summary(out, a, notes, manifests)
+
+
+def summary(out: Path, a: art.Artifacts, notes: list[str], manifests: dict) -> dict:
+    """What the command prints: where the bundles are and what was proven."""
+    return {
+        "model": a.role, "bundles": {t: str(out / t) for t in manifests},
+        "conversion": {"checked_against": a.converted.source_runtime, "max_diff": a.converted.max_abs_diff,
+                       "limit": MAX_CONVERSION_DIFF},
+        "ort_parity": a.parity["max_scaled_diff_replayed"], "rewrites": [r["rewrite"] for r in a.rewrites],
+        "coverage": {"before": coverage.brief(a.coverage_before), "after": coverage.brief(a.coverage_after)},
+        "notes": notes,
+    } | ({} if a.int8 is None else {"int8": {k: a.int8["agreement"][k] for k in ("percent", "agreeing", "inputs", "minimum")}
+                                    | {"host_kernels_percent": a.int8["host_kernels"]["percent"]}})
+
+
+def summary_text(s: dict) -> str:
+    lines = [f"{s['model']}: ONNX vs {s['conversion']['checked_against']} {s['conversion']['max_diff']:.3g} "
+             f"(limit {s['conversion']['limit']:g}); .ort vs ONNX {s['ort_parity']:.3g}; rewrites: "
+             + (", ".join(s["rewrites"]) or "none")]
+    for p, after in s["coverage"]["after"].items():
+        lines.append(f"  {p}: {s['coverage']['before'][p]} -> {after}")
+    if "int8" in s:
+        q = s["int8"]
+        lines.append(f"  int8: every output within 0.05 of fp32 on {q['percent']:.1f}% of {q['inputs']} held-out inputs "
+                     f"(minimum {q['minimum']:g}%; this machine's fused kernels: {q['host_kernels_percent']:.1f}%)")
+    lines += [f"  {t}: {path}" for t, path in s["bundles"].items()]
+    return "\n".join(lines)
+
+
+def convert_command(opts: ConvertOptions, as_json: bool, progress: Progress, print_fn=print) -> int:
+    """``packager convert``: convert, then print the summary (text, or JSON with ``as_json``)."""
+    s = convert(opts, progress)
+    print_fn(json.dumps(s, indent=2) if as_json else summary_text(s))
+    return 0

@@ -1,0 +1,168 @@
+"""The sample inputs of ``packager convert``: the user's ``.npy`` files (one per model input, by
+order or ``name=path``), or, without any, values made from the model's static shapes.
+
+Every check here runs before anything is converted or written; a sample that does not fit the
+model (rank, a static dimension, dtype) is refused with one line naming the input.  Dynamic
+dimensions take the sample's sizes (``--shape NAME=D,D,…`` when no sample is given), and every
+such choice is returned as a note the command prints.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from packager.errors import PackagerError
+from packager.signature import TensorSpec
+
+#: Seed of the values made for inputs given no sample (the same command gives the same bundle).
+SEED = 0
+#: Range of the values made for a float input given no sample: uniform in [LOW, HIGH).
+LOW, HIGH = 0.0, 1.0
+
+
+def parse_shapes(items: list[str], specs: list[TensorSpec]) -> dict[str, tuple[int, ...]]:
+    """``--shape NAME=1,3,224,224`` options by input name (every name must be an input)."""
+    names = [s.name for s in specs]
+    out = {}
+    for item in items:
+        name, sep, dims = item.rpartition("=")
+        if not sep or not name:
+            raise PackagerError(f"--shape {item!r}: write NAME=D,D,... (inputs: {', '.join(names)})")
+        if name not in names:
+            raise PackagerError(f"--shape {item!r}: the model has no input {name!r} (inputs: {', '.join(names)})")
+        try:
+            shape = tuple(int(d) for d in dims.split(","))
+        except ValueError:
+            shape = ()
+        if not shape or any(d <= 0 for d in shape):
+            raise PackagerError(f"--shape {item!r}: dimensions must be positive integers separated by commas")
+        out[name] = shape
+    return out
+
+
+def assign(items: list[str], specs: list[TensorSpec]) -> dict[str, str]:
+    """``-i`` options → {input name: .npy path}: each ``NAME=PATH`` by name, the others in the
+    model's input order.  Given any, every input needs one."""
+    names = [s.name for s in specs]
+    named, positional = {}, []
+    for item in items:
+        name, sep, path = item.partition("=")
+        if sep and name in names:
+            if name in named:
+                raise PackagerError(f"-i {item!r}: input {name!r} is given twice")
+            named[name] = path
+        else:
+            positional.append(item)
+    rest = [n for n in names if n not in named]
+    if len(positional) > len(rest):
+        raise PackagerError(f"{len(items)} -i samples for a model with {len(names)} input(s) ({', '.join(names)})")
+    out = {**named, **dict(zip(rest, positional))}
+    missing = [n for n in names if n not in out]
+    if items and missing:
+        raise PackagerError(f"no sample for input(s) {', '.join(missing)}: give one -i per model input "
+                            f"({', '.join(names)}), by order or as NAME=PATH")
+    return out
+
+
+def load_npy(path: str, name: str) -> np.ndarray:
+    """A ``.npy`` file as an array (never unpickled: object arrays are refused)."""
+    try:
+        x = np.load(path, allow_pickle=False)
+    except FileNotFoundError:
+        raise PackagerError(f"sample for input {name!r} not found: {path}") from None
+    except (OSError, ValueError, EOFError) as e:
+        reason = "it holds Python objects" if "allow_pickle" in str(e) else (str(e).splitlines() or ["unreadable"])[0]
+        raise PackagerError(f"sample {path} for input {name!r} is not a numeric .npy array ({reason})") from None
+    if not isinstance(x, np.ndarray) or x.dtype.kind not in "biuf":
+        raise PackagerError(f"sample {path} for input {name!r} is not a numeric array (dtype {getattr(x, 'dtype', '?')})")
+    return x
+
+
+def _fit(spec: TensorSpec, x: np.ndarray, path: str, shape: tuple[int, ...] | None) -> str | None:
+    """Refuse a sample that does not fit its input; the note when it pins dynamic dimensions."""
+    if spec.dtype is not None and x.dtype.name != spec.dtype:
+        kind = "" if np.dtype(spec.dtype).kind == "f" else " (not a float input: give a sample of its own dtype)"
+        raise PackagerError(f"sample {path} is {x.dtype.name}, input {spec.name!r} takes {spec.dtype}{kind}")
+    if not spec.fits(x.shape):
+        raise PackagerError(f"sample {path} has shape {list(x.shape)}, input {spec.name!r} takes {spec.describe()}")
+    if shape is not None and shape != x.shape:
+        raise PackagerError(f"--shape {spec.name}={','.join(map(str, shape))} differs from the shape of sample {path} "
+                            f"{list(x.shape)}")
+    if spec.shape is not None and not spec.static:
+        return f"input {spec.name!r}: dynamic dimensions of {spec.describe()} pinned to the sample's {list(x.shape)}"
+    return None
+
+
+def _made(spec: TensorSpec, shape: tuple[int, ...] | None, rng: np.random.Generator) -> tuple[np.ndarray, str]:
+    """Values for an input given no sample, and the note saying so."""
+    if shape is None:
+        if spec.shape is None:
+            raise PackagerError(f"input {spec.name!r}: the model file declares no shape (TorchScript); give a sample "
+                                f"with -i, or its shape with --shape {spec.name}=D,D,...")
+        if not spec.static:
+            pin = ",".join("1" if d is None else str(d) for d in spec.shape)
+            raise PackagerError(f"input {spec.name!r} has dynamic dimensions {spec.describe()}: give a sample with -i, "
+                                f"or pin them with --shape {spec.name}={pin}")
+        shape = tuple(spec.shape)
+    elif not spec.fits(shape):
+        raise PackagerError(f"--shape {spec.name}={','.join(map(str, shape))} does not fit input {spec.name!r}, "
+                            f"which takes {spec.describe()}")
+    dtype = spec.dtype or "float32"
+    if np.dtype(dtype).kind != "f":
+        raise PackagerError(f"input {spec.name!r} is {dtype}, not float: packager cannot make a meaningful sample of "
+                            "it; give one with -i")
+    x = rng.uniform(LOW, HIGH, shape).astype(dtype)
+    return x, (f"input {spec.name!r}: no sample given, made {list(shape)} {dtype} uniform in [{LOW:g}, {HIGH:g}) "
+               f"(seed {SEED}); give a real one with -i for a check on real data")
+
+
+def make(specs: list[TensorSpec], samples: list[str], shapes: list[str]) -> tuple[dict[str, np.ndarray], list[str]]:
+    """The sample inputs by name, in the model's input order, and the notes on how they were
+    chosen (made values, pinned dimensions)."""
+    pinned = parse_shapes(shapes, specs)
+    paths = assign(samples, specs)
+    rng = np.random.default_rng(SEED)
+    feeds, notes = {}, []
+    for spec in specs:
+        if spec.name in paths:
+            x = load_npy(paths[spec.name], spec.name)
+            note = _fit(spec, x, paths[spec.name], pinned.get(spec.name))
+        else:
+            x, note = _made(spec, pinned.get(spec.name), rng)
+        feeds[spec.name] = np.ascontiguousarray(x)
+        if note:
+            notes.append(note)
+    return feeds, notes
+
+
+#: Fewest calibration files ``--calibration`` takes: every HELD_OUT_EVERY-th is held out to
+#: measure the int8 model, so at least two are held out.
+MIN_CALIBRATION = 8
+HELD_OUT_EVERY = 4
+
+
+def calibration(folder: str, sample: dict[str, np.ndarray]) -> tuple[list[dict], list[dict]]:
+    """``--calibration DIR``: its ``.npy`` files (sorted by name), each one input of the sample's
+    shape and dtype, as (calibration feeds, held-out feeds): every ``HELD_OUT_EVERY``-th file is
+    held out, never calibrated on.  One-input models only."""
+    from pathlib import Path
+
+    if len(sample) != 1:
+        raise PackagerError(f"--calibration takes one-input models; this one has {len(sample)} inputs "
+                            f"({', '.join(sample)})")
+    (name, x), d = next(iter(sample.items())), Path(folder)
+    if not d.is_dir():
+        raise PackagerError(f"--calibration {folder}: not a folder of .npy files")
+    files = sorted(p for p in d.iterdir() if p.suffix == ".npy" and p.is_file())
+    if len(files) < MIN_CALIBRATION:
+        raise PackagerError(f"--calibration {folder}: {len(files)} .npy files; give at least {MIN_CALIBRATION} "
+                            f"(every {HELD_OUT_EVERY}th is held out to measure the int8 model)")
+    feeds = []
+    for p in files:
+        y = load_npy(str(p), name)
+        if y.shape != x.shape or y.dtype != x.dtype:
+            raise PackagerError(f"calibration file {p} is {list(y.shape)} {y.dtype}; input {name!r} is "
+                                f"{list(x.shape)} {x.dtype} (as the sample)")
+        feeds.append({name: np.ascontiguousarray(y)})
+    held = set(range(HELD_OUT_EVERY - 1, len(feeds), HELD_OUT_EVERY))
+    return [f for i, f in enumerate(feeds) if i not in held], [f for i, f in enumerate(feeds) if i in held]
