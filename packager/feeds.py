@@ -64,6 +64,11 @@ def assign(items: list[str], specs: list[TensorSpec]) -> dict[str, str]:
     return out
 
 
+def _npy_magic(path: str) -> bool:
+    with open(path, "rb") as f:
+        return f.read(6) == b"\x93NUMPY"
+
+
 def load_npy(path: str, name: str) -> np.ndarray:
     """A ``.npy`` file as an array (never unpickled: object arrays are refused)."""
     try:
@@ -71,7 +76,9 @@ def load_npy(path: str, name: str) -> np.ndarray:
     except FileNotFoundError:
         raise PackagerError(f"sample for input {name!r} not found: {path}") from None
     except (OSError, ValueError, EOFError) as e:
-        reason = "it holds Python objects" if "allow_pickle" in str(e) else (str(e).splitlines() or ["unreadable"])[0]
+        reason = (str(e).splitlines() or ["unreadable"])[0]
+        if "allow_pickle" in str(e):  # numpy read it as a pickle: no .npy header, or an object array
+            reason = "it holds Python objects" if _npy_magic(path) else "no .npy header: write it with numpy.save"
         raise PackagerError(f"sample {path} for input {name!r} is not a numeric .npy array ({reason})") from None
     if not isinstance(x, np.ndarray) or x.dtype.kind not in "biuf":
         raise PackagerError(f"sample {path} for input {name!r} is not a numeric array (dtype {getattr(x, 'dtype', '?')})")

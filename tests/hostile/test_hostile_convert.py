@@ -77,7 +77,7 @@ CASES = {
     "sample that does not exist": (lambda f: [f["tiny"], "-i", f["tiny"].with_name("nope.npy")],
                                    ["sample for input 'image' not found"]),
     "pickled sample": (lambda f: [f["tiny"], "-i", f["pickled"]], ["not a numeric .npy array", "Python objects"]),
-    "sample that is not npy": (lambda f: [f["tiny"], "-i", f["notnpy"]], ["not a numeric .npy array"]),
+    "sample that is not npy": (lambda f: [f["tiny"], "-i", f["notnpy"]], ["not a numeric .npy array", "no .npy header"]),
     "dynamic dimensions and no sample": (lambda f: [f["ferplus"]],
                                          ["dynamic dimensions [?, 1, 64, 64]", "--shape Input3=1,1,64,64"]),
     "--shape for no input": (lambda f: [f["ferplus"], "--shape", "Input=1,1,64,64"], ["has no input 'Input'"]),
