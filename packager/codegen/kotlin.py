@@ -46,6 +46,10 @@ RUNTIME = (
                                        "Resample", "SelfCheck", "TensorSpec", "Types")),
 )
 
+#: The generic runtime pieces a one-model runner (``packager convert``) needs: the session, its
+#: tensors, .npy samples, the self-check's measure and result, the exceptions.
+RUNNER_RUNTIME = tuple(f"kotlin/{name}.kt" for name in ("Errors", "ModelSession", "Npy", "SelfCheck", "TensorSpec"))
+
 _PLACES = {"AndroidManifest.xml": "src/main/AndroidManifest.xml"}
 
 
@@ -82,6 +86,8 @@ SETTINGS = register(
         string=string,
         ident=camel,
         runtime=RUNTIME,
+        runner_runtime=RUNNER_RUNTIME,
+        runner_path=lambda module, name: f"{SOURCE_DIR}/{name}",
     )
 )
 

@@ -23,6 +23,18 @@ RUNTIME = (f"ios/{MANIFEST}", *(f"swift/{name}.swift" for name in (
     "FaceEmotionSteps", "FrameAdapters", "ImageAdapters", "ModelSession", "Npy", "Providers", "Resample", "SelfCheck",
     "TensorSpec", "Types")))
 
+#: The generic runtime pieces a one-model runner (``packager convert``) needs: the session and its
+#: providers, tensors, .npy samples, the self-check's measure and result, and ``Types.swift`` for
+#: the error type ``FaceWrapperError``.
+RUNNER_RUNTIME = tuple(f"swift/{name}.swift" for name in ("ModelSession", "Npy", "Providers", "SelfCheck", "TensorSpec",
+                                                            "Types"))
+
+
+def runner_path(module: str, name: str) -> str:
+    """A runner bundle's file: ``Sources/<module>/<name>``."""
+    return f"Sources/{module}/{name}"
+
+
 #: Swift keywords that need backticks when a recipe name camel-cases into one.
 RESERVED = frozenset(
     "associatedtype class deinit enum extension fileprivate func import init inout internal let "
@@ -86,5 +98,7 @@ SWIFT = register(
         string=string,
         ident=ident,
         runtime=RUNTIME,
+        runner_runtime=RUNNER_RUNTIME,
+        runner_path=runner_path,
     )
 )

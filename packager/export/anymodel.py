@@ -134,6 +134,30 @@ def bundle_files(t: Target, a: art.Artifacts) -> tuple[dict[str, bytes], dict]:
     return files, paths
 
 
+def runner_context(a: art.Artifacts) -> dict:
+    """What the runner templates (``templates/runner_<language>/``) are rendered with: the model's
+    tensors as it runs them (every dimension pinned to the sample's), its file, its samples' file
+    names (``layout.package_samples``) and the self-check's limit."""
+    s = layout.package_samples(a.role, list(a.sample_inputs), list(a.sample_outputs))
+
+    def specs(arrays: dict) -> list[dict]:
+        return [{"name": n, "shape": [int(d) for d in x.shape], "size": int(x.size)} for n, x in arrays.items()]
+
+    return {"model": a.role, "model_file": layout.model_file(a.role),
+            "inputs": specs(a.sample_inputs), "outputs": specs(a.sample_outputs),
+            "sample_inputs": {n: Path(f).name for n, f in s["inputs"].items()},
+            "sample_outputs": {n: Path(f).name for n, f in s["outputs"].items()},
+            "tolerance": ort_export.FP32_TOLERANCE}
+
+
+def runner_files(t: Target, a: art.Artifacts) -> dict[str, bytes]:
+    """The bundle's runner sources: ``<Module>Runner`` and the runtime pieces it uses."""
+    from packager import codegen
+
+    rendered = codegen.render_runner(t.language, layout.module_name(a.role), runner_context(a))
+    return {rel: text.encode() for rel, text in rendered.items()}
+
+
 def readme(t: Target, a: art.Artifacts, paths: dict) -> str:
     model = layout.model_file(a.role)
     where = t.package_hint.format(models=layout.package_models(t, a.role), file=model)
@@ -161,6 +185,7 @@ def write_bundle(t: Target, root: Path, a: art.Artifacts, config: str, notes: li
     import onnxruntime
 
     files, paths = bundle_files(t, a)
+    files.update(runner_files(t, a))
     files[layout.OPERATORS] = config.encode()
     files[layout.README] = readme(t, a, paths).encode()
     write_files(root, files)
