@@ -1,0 +1,270 @@
+"""The per-model runners ``packager convert`` writes (``<Module>Runner.kt`` / ``.swift``): for real
+converted models (the FER+ stand-in ONNX, a two-input two-output TorchScript model the test
+traces), the runner's tensors are the ``.ort``'s own (onnxruntime reads them), the Kotlin runner and
+the runtime pieces beside it compile with kotlinc against the Android / ONNX Runtime stand-ins and
+run on the JVM against the test doubles of ``ai.onnxruntime`` (tests/kotlin/fakes), and the Swift
+runner with its pieces type-checks in Swift 6 mode against the ONNX Runtime stand-in modules."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import onnxruntime as ort
+import pytest
+from packager_cli import packager
+
+import standins
+from packager import codegen
+from packager.parity import kotlin, swift
+from test_convert_any import _torchscript
+
+ROOT = Path(__file__).resolve().parents[2]
+STANDINS = ROOT / "android_wrapper" / "standins"
+FAKES = ROOT / "tests" / "kotlin" / "fakes"
+SWIFT_FIXTURES = ROOT / "tests" / "swift" / "fixtures"
+MODULES = {"ferplus": "Ferplus", "traced": "Traced"}
+KOTLIN_DIR = "src/main/kotlin/dev/packager/face"
+
+
+@pytest.fixture(scope="module")
+def bundles(tmp_path_factory) -> dict[str, Path]:
+    """name → the folder holding its android/ and ios/ bundles."""
+    tmp = tmp_path_factory.mktemp("runners")
+    rng = np.random.default_rng(3)
+    gray, image, scale = tmp / "gray.npy", tmp / "image.npy", tmp / "scale.npy"
+    np.save(gray, rng.uniform(0, 255, (1, 1, 64, 64)).astype(np.float32))
+    np.save(image, rng.uniform(0, 1, (1, 3, 32, 32)).astype(np.float32))
+    np.save(scale, np.full((1, 1), 2.0, np.float32))
+    runs = {"ferplus": (standins.write_ferplus(tmp / "ferplus.onnx"), ["-i", gray]),
+            "traced": (_torchscript(tmp / "traced.pt"), ["-i", f"scale={scale}", "-i", image])}
+    out = {}
+    for name, (model, args) in runs.items():
+        r = packager("convert", model, *args, "--out", tmp / name)
+        assert r.returncode == 0, r.stderr
+        out[name] = tmp / name
+    return out
+
+
+def _declared(bundle: Path, name: str) -> tuple[list, list]:
+    """(inputs, outputs) of the bundle's .ort as onnxruntime reads them: [(name, shape)]."""
+    m = json.loads((bundle / "manifest.json").read_text())["models"][name]
+    sess = ort.InferenceSession(str(bundle / m["artifacts"]["fp32"]["file"]), providers=["CPUExecutionProvider"])
+    return ([(i.name, list(i.shape)) for i in sess.get_inputs()], [(o.name, list(o.shape)) for o in sess.get_outputs()])
+
+
+def _kotlin_specs(text: str, which: str) -> list:
+    block = re.search(rf"val {which}: List<TensorSpec> = listOf\((.*?)\n        \)", text, re.S).group(1)
+    return [(json.loads(n), [int(d) for d in dims.split(",")])
+            for n, dims in re.findall(r'TensorSpec\(("(?:[^"\\]|\\.)*"), listOf\(([^)]*)\)\)', block)]
+
+
+def _swift_specs(text: str, which: str) -> list:
+    block = re.search(rf"static let {which}: \[TensorSpec\] = \[(.*?)\n    \]", text, re.S).group(1)
+    return [(json.loads(n), [int(d) for d in dims.split(",")])
+            for n, dims in re.findall(r'TensorSpec\(name: ("(?:[^"\\]|\\.)*"), shape: \[([^\]]*)\]\)', block)]
+
+
+@pytest.mark.parametrize("name", sorted(MODULES))
+def test_runner_tensors_are_the_models_own(bundles, name):
+    """The runner's inputs and outputs are the .ort's names, order and shapes (all static)."""
+    module = MODULES[name]
+    for target, path, parse in (("android", f"{KOTLIN_DIR}/{module}Runner.kt", _kotlin_specs),
+                                ("ios", f"Sources/{module}/{module}Runner.swift", _swift_specs)):
+        bundle = bundles[name] / target
+        text = (bundle / path).read_text()
+        inputs, outputs = _declared(bundle, name)
+        assert all(isinstance(d, int) for _, shape in inputs + outputs for d in shape), (inputs, outputs)
+        which = ("INPUTS", "OUTPUTS") if target == "android" else ("inputs", "outputs")
+        assert parse(text, which[0]) == inputs
+        assert parse(text, which[1]) == outputs
+        # the sample files it names are the bundle's (by file name: the app copies them where it likes)
+        m = json.loads((bundle / "manifest.json").read_text())["models"][name]["samples"]
+        for rel in list(m["inputs"].values()) + list(m["outputs"].values()):
+            assert f'"{Path(rel).name}"' in text, rel
+        assert "0.0001" in text and m["self_check"]["tolerance"] == 1e-4
+
+
+@pytest.mark.parametrize("name", sorted(MODULES))
+def test_runtime_pieces_are_copied_byte_for_byte(bundles, name):
+    for target, lang, folder in (("android", "kotlin", KOTLIN_DIR), ("ios", "swift", f"Sources/{MODULES[name]}")):
+        settings = codegen.language(lang)
+        sources = sorted(p.name for p in (bundles[name] / target / folder).iterdir() if p.is_file())
+        pieces = sorted(Path(rel).name for rel in settings.runner_runtime)
+        assert sources == sorted(pieces + [f"{MODULES[name]}Runner.{'kt' if lang == 'kotlin' else 'swift'}"])
+        for rel in settings.runner_runtime:
+            assert (bundles[name] / target / folder / Path(rel).name).read_bytes() == (codegen.RUNTIME / rel).read_bytes()
+
+
+def _kotlinc(sources: list[Path], out: Path) -> subprocess.CompletedProcess:
+    java, compiler, stdlib = kotlin.toolchain()
+    cmd = [java, "-Xss8m", "-cp", str(compiler), "org.jetbrains.kotlin.cli.jvm.K2JVMCompiler", "-no-stdlib", "-no-reflect",
+           "-classpath", str(stdlib), "-jvm-target", "17", *map(str, sources), str(STANDINS), "-d", str(out)]
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=kotlin.COMPILE_TIMEOUT)
+
+
+#: Runs a generated runner (RUNNER: its class) on the fakes' scripted model; prints JSON.
+DRIVER = """\
+import android.content.Context
+import android.content.res.AssetManager
+import dev.packager.face.*
+import java.io.File
+
+fun outcome(block: () -> Any?): String = try {
+    "ok " + block().toString()
+} catch (e: FaceEmotionException) {
+    e.javaClass.simpleName + ": " + e.message
+}
+
+fun main(args: Array<String>) {
+    System.setProperty("fake.assets", args[0])
+    val context = object : Context() {
+        override fun getAssets(): AssetManager = AssetManager::class.java.getDeclaredConstructor().newInstance()
+    }
+    val lines = mutableListOf<String>()
+    RUNNER.fromAssets(context).use { runner ->
+        lines += "provider " + runner.session.providerInUse
+        lines += "samples " + outcome { runner.selfCheck(File(args[1])) }
+        lines += "drifted " + outcome { runner.selfCheck(File(args[2])) }
+        lines += "assets " + outcome { runner.selfCheck(context, "samples/") }
+        lines += "missing " + outcome { runner.selfCheck(context) }
+        val feed = RUNNER.INPUTS.associate { it.name to FloatArray(it.size) { 1f } }
+        lines += "run " + outcome { runner.run(feed).mapValues { it.value.take(2) } }
+        lines += "wrong " + outcome { runner.run(mapOf("nope" to FloatArray(1))) }
+    }
+    lines += "cpu " + outcome {
+        RUNNER.fromAssets(context, SessionSettings(Provider.Cpu)).use { it.selfCheck(File(args[1])) }
+    }
+    File(args[3]).writeText(lines.joinToString("\\n"))
+}
+"""
+
+
+def _fake_outputs(inputs: dict[str, np.ndarray], outputs: list) -> dict[str, np.ndarray]:
+    """The fake model's rule (tests/kotlin/fakes FakeModel.java): every output value j = mean of
+    all input values (float64, then float32) + j / 1000."""
+    values = np.concatenate([x.astype(np.float64).ravel() for x in inputs.values()])
+    mean = np.float32(values.sum() / values.size)
+    return {n: (mean + np.arange(int(np.prod(s)), dtype=np.float32) / np.float32(1000)).reshape(s) for n, s in outputs}
+
+
+@pytest.mark.parametrize("name", sorted(MODULES))
+def test_kotlin_runner_compiles_and_runs_on_the_fakes(bundles, name, tmp_path):
+    """kotlinc compiles the bundle's Kotlin sources (runner + runtime pieces, nothing else) against
+    the stand-ins; run against the fakes, the runner opens its asset on NNAPI, passes the
+    self-check on samples that fit, fails it on drifted ones, and names what is missing."""
+    bundle = bundles[name] / "android"
+    module = MODULES[name]
+    sources = sorted((bundle / KOTLIN_DIR).glob("*.kt"))
+    driver = tmp_path / "Driver.kt"
+    driver.write_text(DRIVER.replace("RUNNER", f"{module}Runner"))
+    done = _kotlinc([*sources, driver], tmp_path / "classes")
+    assert done.returncode == 0, done.stdout + done.stderr
+    # The fake "model" declares the .ort's own tensors; samples follow the fake's rule.
+    inputs, outputs = _declared(bundle, name)
+    m = json.loads((bundle / "manifest.json").read_text())["models"][name]["samples"]
+    assets, good, drifted = tmp_path / "assets", tmp_path / "good", tmp_path / "drifted"
+    for d in (assets / "samples", good, drifted):
+        d.mkdir(parents=True)
+    (assets / f"{name}.ort").write_text(json.dumps({"inputs": dict(inputs), "outputs": dict(outputs)}))
+    feeds = {n: np.load(bundle / m["inputs"][n]) for n, _ in inputs}
+    for n, x in feeds.items():
+        for d in (assets / "samples", good, drifted):
+            np.save(d / Path(m["inputs"][n]).name, x)
+    for n, y in _fake_outputs(feeds, outputs).items():
+        file = Path(m["outputs"][n]).name
+        np.save(good / file, y)
+        np.save(assets / "samples" / file, y)
+        np.save(drifted / file, y + np.float32(1e-3) * max(1.0, float(np.abs(y).max())))
+    fakes = tmp_path / "fakes"
+    javac = subprocess.run(["javac", "-d", str(fakes), *map(str, FAKES.rglob("*.java"))], capture_output=True, text=True, timeout=300)
+    assert javac.returncode == 0, javac.stderr
+    java, _, stdlib = kotlin.toolchain()
+    report = tmp_path / "report.txt"
+    run = subprocess.run([java, "-cp", f"{fakes}:{tmp_path / 'classes'}:{stdlib}", "DriverKt", str(assets), str(good),
+                          str(drifted), str(report)], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stdout + run.stderr
+    lines = dict(line.split(" ", 1) for line in report.read_text().splitlines())
+    assert lines["provider"] == "NNAPI"
+    passed = re.compile(rf"ok SelfCheckResult\(model={name}, provider=CPU, scaledDiff=0\.0, tolerance=1\.0E-4, "
+                        r"acceleratorProvider=NNAPI, acceleratorScaledDiff=0\.0\)")
+    assert passed.fullmatch(lines["samples"]) and passed.fullmatch(lines["assets"]), lines
+    drift = float(re.search(r"provider=CPU, scaledDiff=([^,]+), tolerance=1\.0E-4", lines["drifted"]).group(1))
+    assert 9e-4 < drift < 1.1e-3, lines["drifted"]  # judged against 1e-4: a failed check
+    first_output = Path(m["inputs"][inputs[0][0]]).name
+    assert lines["missing"].startswith(f"SampleFormatException: {first_output} cannot be read"), lines["missing"]
+    assert "copy the bundle's samples/ files there" in lines["missing"]
+    expected_run = {n: [round(1 + j / 1000, 6) for j in range(min(2, int(np.prod(s))))] for n, s in outputs}
+    got_run = {k: [round(float(v), 6) for v in vs.strip("[]").split(", ")]
+               for k, vs in re.findall(r"(\w+)=(\[[^\]]*\])", lines["run"])}
+    assert got_run == expected_run, lines["run"]
+    assert lines["wrong"].startswith("InvalidInputException: model " + name), lines["wrong"]
+    assert re.fullmatch(r"ok SelfCheckResult\(.*acceleratorProvider=null, acceleratorScaledDiff=null\)", lines["cpu"]), lines["cpu"]
+
+
+def _swift_modules(tmp_path: Path, ort_module: str) -> Path:
+    swiftc = str(Path(swift.swift()).with_name("swiftc"))
+    mod = tmp_path / "modules"
+    mod.mkdir()
+    for name, src in (("os", "os"), (ort_module, "onnxruntime_objc")):
+        subprocess.run([swiftc, "-emit-module", "-parse-as-library", "-module-name", name, "-I", str(mod),
+                        str(SWIFT_FIXTURES / f"{src}.swift"), "-emit-module-path", str(mod / f"{name}.swiftmodule")],
+                       check=True, capture_output=True, timeout=600)
+    return mod
+
+
+#: Uses the runner as an app would (file of the module: `Bundle.module` is the package's).
+SWIFT_USE = """\
+import Foundation
+
+extension Bundle {
+  static var module: Bundle { Bundle.main }
+}
+
+func useRunner(_ url: URL, _ samples: URL) throws -> Bool {
+  let runner = try RUNNER(settings: SessionSettings(provider: .cpu))
+  let other = try RUNNER(model: url)
+  defer { other.close() }
+  let feed = Dictionary(uniqueKeysWithValues: RUNNER.inputs.map { ($0.name, [Float](repeating: 0, count: $0.count)) })
+  let out: [String: [Float]] = try runner.run(feed)
+  let check: SelfCheckResult = try runner.selfCheck(samplesIn: samples)
+  _ = try runner.session.selfCheck(samplesIn: samples)
+  runner.close()
+  return check.passed && !out.isEmpty && Recipes.selfCheckTolerance == 1e-4
+}
+"""
+
+
+@pytest.mark.parametrize("name", sorted(MODULES))
+def test_swift_runner_typechecks_in_swift_6(bundles, name, tmp_path):
+    """The bundle's Swift sources (runner + runtime pieces, nothing else) type-check in Swift 6
+    mode with warnings as errors, with the package trait (-D ONNXRuntime) against the ONNX Runtime
+    stand-in module, and with Bundle.module (-D PACKAGE_RESOURCES) used as an app would."""
+    module = MODULES[name]
+    sources = sorted((bundles[name] / "ios" / "Sources" / module).glob("*.swift"))
+    mod = _swift_modules(tmp_path, "OnnxRuntimeBindings")
+    use = tmp_path / "Use.swift"
+    use.write_text(SWIFT_USE.replace("RUNNER", f"{module}Runner"))
+    swiftc = str(Path(swift.swift()).with_name("swiftc"))
+    done = subprocess.run([swiftc, "-typecheck", "-warnings-as-errors", "-swift-version", "6", "-I", str(mod),
+                           "-D", "ONNXRuntime", "-D", "PACKAGE_RESOURCES", "-module-name", module, *map(str, sources), str(use)],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-4000:]
+    # Without the trait and without ONNX Runtime, the glue and the runner compile away: the use fails.
+    bare = subprocess.run([swiftc, "-typecheck", "-swift-version", "6", "-module-name", module, *map(str, sources), str(use)],
+                          capture_output=True, text=True, timeout=600)
+    assert bare.returncode != 0 and f"{module}Runner" in bare.stderr
+
+
+def test_a_runner_that_does_not_fit_its_module_does_not_compile(bundles, tmp_path):
+    """The compile is real: a runner calling a member the runtime lacks is refused."""
+    bundle = bundles["ferplus"] / "android"
+    sources = sorted((bundle / KOTLIN_DIR).glob("*.kt"))
+    broken = tmp_path / "Broken.kt"
+    broken.write_text("package dev.packager.face\nfun f(r: FerplusRunner) = r.session.notAMember\n")
+    done = _kotlinc([*sources, broken], tmp_path / "classes")
+    assert done.returncode != 0 and "notAMember" in done.stdout + done.stderr
