@@ -197,20 +197,22 @@ def write(lang_name: str, root: Path, **ctx_args) -> list[Path]:
     return out
 
 
-#: ``runner_<language>/Runner.<ext>.j2``: the one-model runner of ``packager convert``.
+#: ``runner_<language>/Runner.<ext>.j2``: the one-model runner of ``packager convert``, written as
+#: ``<module>Runner.<ext>``; the folder's other templates keep their names (a package manifest).
 RUNNER_TEMPLATE = "Runner"
 
 
 def render_runner(lang_name: str, module: str, ctx: dict) -> dict[str, str]:
-    """A one-model runner bundle's sources (``packager convert``): the generic runtime pieces
-    (``LanguageSettings.runner_runtime``, byte for byte) and ``<module>Runner.<ext>`` rendered from
-    ``templates/runner_<language>/`` with ``ctx`` (the model's tensors, files and tolerance, see
-    ``packager.export.anymodel.runner_context``): relative path → text, in sorted order."""
+    """A one-model runner bundle's code (``packager convert``): the generic runtime pieces
+    (``LanguageSettings.runner_runtime``, byte for byte) and the templates of
+    ``templates/runner_<language>/`` rendered with ``ctx`` (the model's tensors, files and
+    tolerance, see ``packager.export.anymodel.runner_context``) and ``module``: relative path →
+    text, in sorted order."""
     lang = language(lang_name)
     folder = TEMPLATES / f"runner_{lang.name}"
     env = environment(lang, folder)
-    names = [n for n in env.list_templates(filter_func=lambda n: n.startswith(RUNNER_TEMPLATE + "."))]
-    if len(names) != 1 or lang.runner_path is None:
+    names = sorted(n for n in env.list_templates(filter_func=lambda n: n.endswith(".j2")) if not Path(n).name.startswith("_"))
+    if not any(n.startswith(RUNNER_TEMPLATE + ".") for n in names) or lang.runner_path is None:
         raise PackagerError(f"the {lang.name} runner template is missing ({folder}); reinstall packager")
     out = {}
     for rel in lang.runner_runtime:
@@ -218,6 +220,8 @@ def render_runner(lang_name: str, module: str, ctx: dict) -> dict[str, str]:
         if not path.is_file():
             raise PackagerError(f"the {lang.name} runtime file {rel} is missing ({path}); reinstall packager")
         out[lang.runner_path(module, Path(rel).name)] = path.read_bytes().decode("utf-8")
-    name = module + names[0][: -len(".j2")]
-    out[lang.runner_path(module, name)] = env.get_template(names[0]).render(dict(ctx, module=module))
+    for n in names:
+        name = n[: -len(".j2")]
+        name = module + name if name.startswith(RUNNER_TEMPLATE + ".") else name
+        out[lang.runner_path(module, name)] = env.get_template(n).render(dict(ctx, module=module))
     return dict(sorted(out.items()))

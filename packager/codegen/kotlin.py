@@ -46,9 +46,13 @@ RUNTIME = (
                                        "Resample", "SelfCheck", "TensorSpec", "Types")),
 )
 
-#: The generic runtime pieces a one-model runner (``packager convert``) needs: the session, its
-#: tensors, .npy samples, the self-check's measure and result, the exceptions.
-RUNNER_RUNTIME = tuple(f"kotlin/{name}.kt" for name in ("Errors", "ModelSession", "Npy", "SelfCheck", "TensorSpec"))
+#: The generic runtime pieces a one-model runner (``packager convert``) needs: the module's Gradle
+#: and manifest files, the session, its tensors, .npy samples, the self-check's measure and result,
+#: the exceptions.
+RUNNER_RUNTIME = (
+    "android/AndroidManifest.xml", "android/build.gradle.kts", "android/consumer-rules.pro",
+    *(f"kotlin/{name}.kt" for name in ("Errors", "ModelSession", "Npy", "SelfCheck", "TensorSpec")),
+)
 
 _PLACES = {"AndroidManifest.xml": "src/main/AndroidManifest.xml"}
 
@@ -87,7 +91,7 @@ SETTINGS = register(
         ident=camel,
         runtime=RUNTIME,
         runner_runtime=RUNNER_RUNTIME,
-        runner_path=lambda module, name: f"{SOURCE_DIR}/{name}",
+        runner_path=lambda module, name: output_path(name),
     )
 )
 

@@ -135,6 +135,8 @@ def bundle_files(t: Target, a: art.Artifacts) -> tuple[dict[str, bytes], dict]:
 
 
 def runner_context(a: art.Artifacts) -> dict:
+    from packager.codegen import swift as swift_codegen
+
     """What the runner templates (``templates/runner_<language>/``) are rendered with: the model's
     tensors as it runs them (every dimension pinned to the sample's), its file, its samples' file
     names (``layout.package_samples``) and the self-check's limit."""
@@ -147,7 +149,7 @@ def runner_context(a: art.Artifacts) -> dict:
             "inputs": specs(a.sample_inputs), "outputs": specs(a.sample_outputs),
             "sample_inputs": {n: Path(f).name for n, f in s["inputs"].items()},
             "sample_outputs": {n: Path(f).name for n, f in s["outputs"].items()},
-            "tolerance": ort_export.FP32_TOLERANCE}
+            "tolerance": ort_export.FP32_TOLERANCE, "onnxruntime_package": swift_codegen.ort_package_version()}
 
 
 def runner_files(t: Target, a: art.Artifacts) -> dict[str, bytes]:

@@ -91,13 +91,55 @@ def test_runner_tensors_are_the_models_own(bundles, name):
 
 @pytest.mark.parametrize("name", sorted(MODULES))
 def test_runtime_pieces_are_copied_byte_for_byte(bundles, name):
-    for target, lang, folder in (("android", "kotlin", KOTLIN_DIR), ("ios", "swift", f"Sources/{MODULES[name]}")):
+    """The bundle's code is the runner and the runtime pieces it uses (the Android module's Gradle
+    and manifest files among them), each a byte-identical copy of the runtime library's file."""
+    module = MODULES[name]
+    for target, lang, folder in (("android", "kotlin", KOTLIN_DIR), ("ios", "swift", f"Sources/{module}")):
         settings = codegen.language(lang)
-        sources = sorted(p.name for p in (bundles[name] / target / folder).iterdir() if p.is_file())
-        pieces = sorted(Path(rel).name for rel in settings.runner_runtime)
-        assert sources == sorted(pieces + [f"{MODULES[name]}Runner.{'kt' if lang == 'kotlin' else 'swift'}"])
+        bundle = bundles[name] / target
+        sources = sorted(p.name for p in (bundle / folder).iterdir() if p.is_file())
+        pieces = sorted(Path(rel).name for rel in settings.runner_runtime if rel.startswith(lang + "/"))
+        assert sources == sorted(pieces + [f"{module}Runner.{'kt' if lang == 'kotlin' else 'swift'}"])
         for rel in settings.runner_runtime:
-            assert (bundles[name] / target / folder / Path(rel).name).read_bytes() == (codegen.RUNTIME / rel).read_bytes()
+            assert (bundle / settings.runner_path(module, Path(rel).name)).read_bytes() == (codegen.RUNTIME / rel).read_bytes()
+    android = bundles[name] / "android"
+    assert {"build.gradle.kts", "consumer-rules.pro", "src/main/AndroidManifest.xml"} <= {
+        p.relative_to(android).as_posix() for p in android.rglob("*") if p.is_file()}
+
+
+def _dump(package: Path) -> dict:
+    done = subprocess.run([swift.swift(), "package", "dump-package", "--manifest-cache", "none", "--package-path", str(package)],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return json.loads(done.stdout)
+
+
+@pytest.mark.parametrize("name", ["traced"])
+def test_the_ios_bundle_is_a_swift_package_that_builds(bundles, name, tmp_path):
+    """Package.swift declares the library <Module> with its model processed into Bundle.module and
+    ONNX Runtime behind the default trait (the version the runtime's manifest asks for); with the
+    trait off it builds offline here (the pure parts; the .ort copied into the resource bundle),
+    and its Swift is lint-clean."""
+    module, bundle = MODULES[name], bundles[name] / "ios"
+    m = _dump(bundle)
+    [target] = m["targets"]
+    assert target["name"] == module and [p["name"] for p in m["products"]] == [module]
+    assert target["resources"] == [{"path": "Resources", "rule": {"process": {}}}]
+    assert target["settings"] == [{"kind": {"define": {"_0": "PACKAGE_RESOURCES"}}, "tool": "swift"}]
+    assert target["dependencies"] == [
+        {"product": ["onnxruntime", "onnxruntime-swift-package-manager", None, {"platformNames": [], "traits": ["ONNXRuntime"]}]}]
+    assert {t["name"]: t["enabledTraits"] for t in m["traits"]} == {"default": ["ONNXRuntime"], "ONNXRuntime": []}
+    [dep] = m["dependencies"]
+    assert [dep["sourceControl"][0]["requirement"]["range"][0]["lowerBound"]] == re.findall(
+        r'onnxruntime-swift-package-manager",\s*from:\s*"([0-9.]+)"', (swift.PACKAGE / "Package.swift").read_text())
+    build = subprocess.run([swift.swift(), "build", "--disable-default-traits", "--package-path", str(bundle),
+                            "--scratch-path", str(tmp_path / "build")], capture_output=True, text=True, timeout=900)
+    assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
+    assert list((tmp_path / "build").rglob(f"*/{name}.ort")), "the model is a resource of the built package"
+    files = [str(p) for p in bundle.rglob("*.swift")]
+    lint = subprocess.run([swift.swift(), "format", "lint", "--strict", "--configuration", str(swift.PACKAGE / ".swift-format"),
+                           *files], capture_output=True, text=True, timeout=600)
+    assert lint.returncode == 0 and not lint.stderr.strip(), lint.stderr[-3000:]
 
 
 def _kotlinc(sources: list[Path], out: Path) -> subprocess.CompletedProcess:
