@@ -310,3 +310,12 @@ def test_a_runner_that_does_not_fit_its_module_does_not_compile(bundles, tmp_pat
     broken.write_text("package dev.packager.face\nfun f(r: FerplusRunner) = r.session.notAMember\n")
     done = _kotlinc([*sources, broken], tmp_path / "classes")
     assert done.returncode != 0 and "notAMember" in done.stdout + done.stderr
+
+
+def test_the_bundle_readme_tells_how_to_use_the_runner(bundles):
+    for target, entry in (("android", "FerplusRunner.fromAssets(context)"), ("ios", "FerplusRunner()")):
+        text = (bundles["ferplus"] / target / "README.md").read_text()
+        assert entry in text and "no build file" not in text
+        assert "copy `samples/` where the app can read them" in text
+    assert "an app includes one such module" in (bundles["ferplus"] / "android" / "README.md").read_text()
+    assert "Package.swift" in (bundles["ferplus"] / "ios" / "README.md").read_text()
