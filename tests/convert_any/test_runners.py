@@ -2,8 +2,10 @@
 converted models (the FER+ stand-in ONNX, a two-input two-output TorchScript model the test
 traces), the runner's tensors are the ``.ort``'s own (onnxruntime reads them), the Kotlin runner and
 the runtime pieces beside it compile with kotlinc against the Android / ONNX Runtime stand-ins and
-run on the JVM against the test doubles of ``ai.onnxruntime`` (tests/kotlin/fakes), and the Swift
-runner with its pieces type-checks in Swift 6 mode against the ONNX Runtime stand-in modules."""
+run on the JVM against the test doubles of ``ai.onnxruntime`` (tests/kotlin/fakes); the Swift
+runner with its pieces type-checks in Swift 6 mode against the ONNX Runtime stand-in modules and
+runs on Linux against the fake ONNX Runtime (tests/swift/fakes); the iOS bundle's Package.swift
+builds offline with its trait off."""
 
 from __future__ import annotations
 
@@ -319,3 +321,103 @@ def test_the_bundle_readme_tells_how_to_use_the_runner(bundles):
         assert "copy `samples/` where the app can read them" in text
     assert "an app includes one such module" in (bundles["ferplus"] / "android" / "README.md").read_text()
     assert "Package.swift" in (bundles["ferplus"] / "ios" / "README.md").read_text()
+
+
+#: Runs a generated Swift runner (RUNNER) on the fake ONNX Runtime (tests/swift/fakes): the model
+#: at argv[1] declares DECLARED (the .ort's own tensors, from onnxruntime); its "CPU" computes the
+#: fakes' rule of the Kotlin test, its "CoreML" adds 1e-3 to every value (float16 stands in).
+SWIFT_DRIVER = """\
+import Foundation
+import OnnxRuntimeBindings
+
+let args = CommandLine.arguments
+let url = URL(fileURLWithPath: args[1])
+let declared: (inputs: [String: [Int]], outputs: [String: [Int]]) = DECLARED
+Fake.models[url.path] = FakeModel(inputs: declared.inputs, outputs: declared.outputs) { inputs in
+  let all = inputs.values.flatMap { $0 }
+  let mean = Float(all.reduce(0.0) { $0 + Double($1) } / Double(all.count))
+  return declared.outputs.mapValues { shape in
+    (0..<shape.reduce(1, *)).map { mean + Float($0) / 1000 }
+  }
+}
+Fake.coreMLError = 1e-3
+
+func outcome(_ body: () throws -> String) -> String {
+  do { return "ok " + (try body()) } catch { return "error \\(error)" }
+}
+func describe(_ r: SelfCheckResult) -> String {
+  "\\(r.provider) \\(r.passed) \\(r.scaledDiff) \\(r.acceleratorProvider ?? "-") \\(r.acceleratorScaledDiff ?? -1)"
+}
+var lines: [String] = []
+let runner = try RUNNER(model: url)
+lines.append("provider \\(runner.session.providerInUse)")
+lines.append("samples " + outcome { describe(try runner.selfCheck(samplesIn: URL(fileURLWithPath: args[2]))) })
+lines.append("drifted " + outcome { describe(try runner.selfCheck(samplesIn: URL(fileURLWithPath: args[3]))) })
+lines.append("missing " + outcome { describe(try runner.selfCheck(samplesIn: url.deletingLastPathComponent())) })
+let ones = Dictionary(uniqueKeysWithValues: RUNNER.inputs.map { ($0.name, [Float](repeating: 1, count: $0.count)) })
+lines.append("run " + outcome {
+  let out = try RUNNER(model: url, settings: SessionSettings(provider: .cpu)).run(ones)
+  return RUNNER.outputs.map { "\\($0.name)=\\(Array((out[$0.name] ?? []).prefix(2)))" }.joined(separator: " ")
+})
+lines.append("wrong " + outcome { "\\(try runner.run(["nope": [1]]))" })
+runner.close()
+lines.append("closed " + outcome { "\\(try runner.run(ones))" })
+try lines.joined(separator: "\\n").write(toFile: args[4], atomically: true, encoding: .utf8)
+"""
+
+
+@pytest.mark.parametrize("name", ["traced"])
+def test_swift_runner_runs_on_the_fake_onnx_runtime(bundles, name, tmp_path):
+    """The bundle's Swift sources with the fake ONNX Runtime, built and run on Linux: Core ML by
+    default, the self-check judged on the CPU (Core ML's difference reported), drifted samples
+    fail, a missing sample is named, runs by name, a closed runner refuses."""
+    module, bundle = MODULES[name], bundles[name] / "ios"
+    swiftc = str(Path(swift.swift()).with_name("swiftc"))
+    mod = tmp_path / "modules"
+    mod.mkdir()
+    subprocess.run([swiftc, "-parse-as-library", "-emit-library", "-static", "-module-name", "OnnxRuntimeBindings",
+                    "-emit-module", "-emit-module-path", str(mod / "OnnxRuntimeBindings.swiftmodule"),
+                    "-o", str(mod / "libOnnxRuntimeBindings.a"), str(ROOT / "tests" / "swift" / "fakes" / "OnnxRuntimeFake.swift")],
+                   check=True, capture_output=True, timeout=600)
+    inputs, outputs = _declared(bundle, name)
+
+    def literal(specs):
+        return "[" + ", ".join(f'"{n}": [{", ".join(map(str, s))}]' for n, s in specs) + "]"
+
+    main = tmp_path / "main.swift"
+    main.write_text(SWIFT_DRIVER.replace("RUNNER", f"{module}Runner")
+                    .replace("DECLARED", f"({literal(inputs)}, {literal(outputs)})"))
+    exe = tmp_path / "runner-checks"
+    sources = sorted((bundle / "Sources" / module).glob("*.swift"))
+    build = subprocess.run([swiftc, "-swift-version", "6", "-D", "ONNXRuntime", "-I", str(mod), "-L", str(mod),
+                            "-lOnnxRuntimeBindings", "-module-name", module, *map(str, sources), str(main), "-o", str(exe)],
+                           capture_output=True, text=True, timeout=900)
+    assert build.returncode == 0, build.stderr[-6000:]
+    m = json.loads((bundle / "manifest.json").read_text())["models"][name]["samples"]
+    model, good, drifted = tmp_path / "model" / f"{name}.ort", tmp_path / "good", tmp_path / "drifted"
+    for d in (model.parent, good, drifted):
+        d.mkdir()
+    model.write_bytes(b"fake")
+    feeds = {n: np.load(bundle / m["inputs"][n]) for n, _ in inputs}
+    for n, x in feeds.items():
+        for d in (good, drifted):
+            np.save(d / Path(m["inputs"][n]).name, x)
+    for n, y in _fake_outputs(feeds, outputs).items():
+        np.save(good / Path(m["outputs"][n]).name, y)
+        np.save(drifted / Path(m["outputs"][n]).name, y + np.float32(1e-3) * max(1.0, float(np.abs(y).max())))
+    report = tmp_path / "report.txt"
+    run = subprocess.run([str(exe), str(model), str(good), str(drifted), str(report)], capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-3000:]
+    lines = dict(line.split(" ", 1) for line in report.read_text().splitlines())
+    assert lines["provider"] == "CoreML"
+    ok, provider, passed, diff, accel, accel_diff = lines["samples"].split(" ")
+    assert (ok, provider, passed, accel) == ("ok", "CPU", "true", "CoreML"), lines["samples"]
+    assert float(diff) <= 1e-6 and 5e-4 < float(accel_diff) < 2e-3, lines["samples"]
+    ok, provider, passed, diff, *_ = lines["drifted"].split(" ")
+    assert (ok, provider, passed) == ("ok", "CPU", "false") and 9e-4 < float(diff) < 1.1e-3, lines["drifted"]
+    first = Path(m["inputs"][inputs[0][0]]).name
+    assert lines["missing"].startswith("error invalid file: cannot read") and first in lines["missing"], lines["missing"]
+    expected = " ".join(f"{n}={[1.0 + j / 1000 for j in range(min(2, int(np.prod(s))))]}" for n, s in outputs)
+    assert lines["run"] == "ok " + expected, lines["run"]
+    assert lines["wrong"].startswith("error invalid configuration: ") and "nope" in lines["wrong"], lines["wrong"]
+    assert lines["closed"].startswith("error runtime error: the session of") and "closed" in lines["closed"], lines["closed"]
