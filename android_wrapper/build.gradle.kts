@@ -1,7 +1,7 @@
 // Part of packager's Android module (hand-written, not generated): the same for every recipe.
-// Android library module with the face detection + emotion recognition wrappers. Include it in an
-// app as it is: settings.gradle.kts `include(":face")` + `project(":face").projectDir = file(...)`,
-// then `implementation(project(":face"))`. Plugin versions come from the including build (or from
+// Android library module with the face detection + emotion recognition wrappers (or, in a
+// `packager convert` bundle, one model's runner). Include it in an app as it is: settings.gradle.kts
+// `include(":face")` + `project(":face").projectDir = file(...)`, then `implementation(project(":face"))`. Plugin versions come from the including build (or from
 // this folder's settings.gradle.kts when it is built on its own). Targets AGP 8.6+ and AGP 9.x.
 plugins {
     id("com.android.library")

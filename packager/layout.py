@@ -36,7 +36,9 @@ samples stay outside the app (``SAMPLES``) unless the build is asked for them (`
 A ``packager convert`` bundle holds one model no recipe knows, named ``<model>`` after its file,
 in the same places: ``src/main/assets/<model>.ort`` (Android), ``Sources/<Module>/Resources/``
 (iOS, ``Target.package_models`` with ``module_name``), its samples in ``SAMPLES`` under the same
-names (a model of several inputs names each input file: ``<model>.sample_input.<input>.npy``).
+names (a model of several inputs names each input file: ``<model>.sample_input.<input>.npy``),
+and its code: the generated ``<Module>Runner`` and the runtime pieces it uses
+(``codegen.render_runner``), with the Android module's Gradle files / a generated ``Package.swift``.
 """
 
 from __future__ import annotations
@@ -68,8 +70,8 @@ class Target:
         language: codegen language of the wrapper; its files are written at the bundle root.
         package_models: the models folder of a one-model bundle (``packager convert``), ``{module}``
             standing for the model's target name (``module_name``).
-        package_hint: how such a bundle's models enter an app (``{models}``: that folder,
-            ``{file}``: the model file).
+        package_hint: how such a bundle enters an app (``{models}``: its models folder, ``{file}``:
+            the model file, ``{module}``: ``module_name``, ``{runner}``: the runner class).
     """
 
     name: str
@@ -86,12 +88,13 @@ class Target:
 
 TARGETS = {
     "android": Target("android", "Android library module", "src/main/assets", "kotlin", "src/main/assets",
-                      "This folder has an Android library module's layout (no build file yet): its models are in "
-                      "`{models}/`; add a `build.gradle.kts` applying `com.android.library`, or copy `{models}/` into "
-                      "your app's, and open `{file}` from the assets."),
+                      "This folder is an Android library module (`build.gradle.kts`): include it from your "
+                      "`settings.gradle.kts` and depend on it; its model is `{models}/{file}`, opened by "
+                      "`{runner}.fromAssets(context)`."),
     "ios": Target("ios", "Swift package", "Sources/FaceEmotion/Resources", "swift", "Sources/{module}/Resources",
-                  "Add `{models}/` to your app's Swift package target (`resources: [.process(\"Resources\")]`) and "
-                  "open `{file}` with `Bundle.module`."),
+                  "This folder is a Swift package (`Package.swift`, library `{module}`): add it to your app (Xcode: "
+                  "Add Package Dependencies > Add Local...); its model is `{models}/{file}`, processed into "
+                  "`Bundle.module` and opened by `{runner}()`."),
 }
 
 

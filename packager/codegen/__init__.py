@@ -59,6 +59,10 @@ class LanguageSettings:
         ident: recipe name → identifier (``fer-minixception`` → ``ferMinixception``).
         runtime: the runtime library's files, relative to ``RUNTIME``; each is copied to
             ``output_path(<its file name>)``.
+        runner_runtime: the generic pieces of the runtime library (``ModelSession``, ``TensorSpec``,
+            ``Npy``, the self-check) that a one-model runner (``packager convert``) uses, relative
+            to ``RUNTIME``.
+        runner_path: (module name, file name) → path of a runner bundle's source file.
     """
 
     name: str
@@ -68,6 +72,8 @@ class LanguageSettings:
     string: Callable[[str], str]
     ident: Callable[[str], str]
     runtime: tuple[str, ...]
+    runner_runtime: tuple[str, ...] = ()
+    runner_path: Callable[[str, str], str] | None = None
 
 
 _LANGUAGES: dict[str, LanguageSettings] = {}
@@ -129,8 +135,8 @@ def context(
     }
 
 
-def environment(lang: LanguageSettings) -> jinja2.Environment:
-    folder = TEMPLATES / lang.name
+def environment(lang: LanguageSettings, folder: Path | None = None) -> jinja2.Environment:
+    folder = folder or TEMPLATES / lang.name
     if not folder.is_dir():
         raise PackagerError(f"the {lang.name} templates are missing ({folder}); reinstall packager")
     env = jinja2.Environment(
@@ -189,3 +195,33 @@ def write(lang_name: str, root: Path, **ctx_args) -> list[Path]:
         path.write_bytes(text.encode("utf-8"))
         out.append(path)
     return out
+
+
+#: ``runner_<language>/Runner.<ext>.j2``: the one-model runner of ``packager convert``, written as
+#: ``<module>Runner.<ext>``; the folder's other templates keep their names (a package manifest).
+RUNNER_TEMPLATE = "Runner"
+
+
+def render_runner(lang_name: str, module: str, ctx: dict) -> dict[str, str]:
+    """A one-model runner bundle's code (``packager convert``): the generic runtime pieces
+    (``LanguageSettings.runner_runtime``, byte for byte) and the templates of
+    ``templates/runner_<language>/`` rendered with ``ctx`` (the model's tensors, files and
+    tolerance, see ``packager.export.anymodel.runner_context``) and ``module``: relative path →
+    text, in sorted order."""
+    lang = language(lang_name)
+    folder = TEMPLATES / f"runner_{lang.name}"
+    env = environment(lang, folder)
+    names = sorted(n for n in env.list_templates(filter_func=lambda n: n.endswith(".j2")) if not Path(n).name.startswith("_"))
+    if not any(n.startswith(RUNNER_TEMPLATE + ".") for n in names) or lang.runner_path is None:
+        raise PackagerError(f"the {lang.name} runner template is missing ({folder}); reinstall packager")
+    out = {}
+    for rel in lang.runner_runtime:
+        path = RUNTIME / rel
+        if not path.is_file():
+            raise PackagerError(f"the {lang.name} runtime file {rel} is missing ({path}); reinstall packager")
+        out[lang.runner_path(module, Path(rel).name)] = path.read_bytes().decode("utf-8")
+    for n in names:
+        name = n[: -len(".j2")]
+        name = module + name if name.startswith(RUNNER_TEMPLATE + ".") else name
+        out[lang.runner_path(module, name)] = env.get_template(n).render(dict(ctx, module=module))
+    return dict(sorted(out.items()))

@@ -46,6 +46,14 @@ RUNTIME = (
                                        "Resample", "SelfCheck", "TensorSpec", "Types")),
 )
 
+#: The generic runtime pieces a one-model runner (``packager convert``) needs: the module's Gradle
+#: and manifest files, the session, its tensors, .npy samples, the self-check's measure and result,
+#: the exceptions.
+RUNNER_RUNTIME = (
+    "android/AndroidManifest.xml", "android/build.gradle.kts", "android/consumer-rules.pro",
+    *(f"kotlin/{name}.kt" for name in ("Errors", "ModelSession", "Npy", "SelfCheck", "TensorSpec")),
+)
+
 _PLACES = {"AndroidManifest.xml": "src/main/AndroidManifest.xml"}
 
 
@@ -82,6 +90,8 @@ SETTINGS = register(
         string=string,
         ident=camel,
         runtime=RUNTIME,
+        runner_runtime=RUNNER_RUNTIME,
+        runner_path=lambda module, name: output_path(name),
     )
 )
 

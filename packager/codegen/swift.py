@@ -8,7 +8,10 @@ and one file per template (``templates/swift/X.swift.j2`` renders ``X.swift``).
 
 from __future__ import annotations
 
+import re
+
 from packager.codegen import LanguageSettings, camel, register, shortest
+from packager.errors import PackagerError
 
 #: The library target inside the Swift package (runtime library + generated files).
 SOURCE_DIR = "Sources/FaceEmotion"
@@ -22,6 +25,30 @@ RUNTIME = (f"ios/{MANIFEST}", *(f"swift/{name}.swift" for name in (
     "CameraFrame", "Config", "Detection", "FaceDetectionWrapper", "FaceEmotionPipeline", "FaceEmotionRecognitionWrapper",
     "FaceEmotionSteps", "FrameAdapters", "ImageAdapters", "ModelSession", "Npy", "Providers", "Resample", "SelfCheck",
     "TensorSpec", "Types")))
+
+#: The generic runtime pieces a one-model runner (``packager convert``) needs: the session and its
+#: providers, tensors, .npy samples, the self-check's measure and result, and ``Types.swift`` for
+#: the error type ``FaceWrapperError``.
+RUNNER_RUNTIME = tuple(f"swift/{name}.swift" for name in ("ModelSession", "Npy", "Providers", "SelfCheck", "TensorSpec",
+                                                            "Types"))
+
+
+def runner_path(module: str, name: str) -> str:
+    """A runner bundle's file: ``Sources/<module>/<name>``; ``Package.swift`` at the root."""
+    return name if name == MANIFEST else f"Sources/{module}/{name}"
+
+
+def ort_package_version() -> str:
+    """The version of ONNX Runtime's Swift package the runtime's ``Package.swift`` asks for (the
+    one home of that number on iOS): a runner bundle's manifest asks for the same."""
+    from packager import codegen
+
+    text = (codegen.RUNTIME / "ios" / MANIFEST).read_text()
+    found = re.findall(r'onnxruntime-swift-package-manager",\s*from:\s*"([0-9.]+)"', text)
+    if len(found) != 1:
+        raise PackagerError(f"no ONNX Runtime version in the runtime's {MANIFEST}; reinstall packager")
+    return found[0]
+
 
 #: Swift keywords that need backticks when a recipe name camel-cases into one.
 RESERVED = frozenset(
@@ -86,5 +113,7 @@ SWIFT = register(
         string=string,
         ident=ident,
         runtime=RUNTIME,
+        runner_runtime=RUNNER_RUNTIME,
+        runner_path=runner_path,
     )
 )

@@ -9,9 +9,12 @@ that is swapped in (``install``).  Bundle layout (``packager.layout``; ``<model>
 stem, ``<Module>`` its ``layout.module_name``)::
 
     <out>/android/   README.md, manifest.json, required_operators.config,
+                     build.gradle.kts, consumer-rules.pro, src/main/AndroidManifest.xml,
+                     src/main/kotlin/dev/packager/face/<Module>Runner.kt (+ runtime pieces),
                      src/main/assets/<model>.ort, samples/<model>.sample_input.npy,
                      samples/<model>.sample_output.<output>.npy
-    <out>/ios/       the same with Sources/<Module>/Resources/<model>.ort
+    <out>/ios/       the same with Package.swift, Sources/<Module>/<Module>Runner.swift (+ runtime
+                     pieces), Sources/<Module>/Resources/<model>.ort
 """
 
 from __future__ import annotations
@@ -134,9 +137,37 @@ def bundle_files(t: Target, a: art.Artifacts) -> tuple[dict[str, bytes], dict]:
     return files, paths
 
 
+def runner_context(a: art.Artifacts) -> dict:
+    from packager.codegen import swift as swift_codegen
+
+    """What the runner templates (``templates/runner_<language>/``) are rendered with: the model's
+    tensors as it runs them (every dimension pinned to the sample's), its file, its samples' file
+    names (``layout.package_samples``) and the self-check's limit."""
+    s = layout.package_samples(a.role, list(a.sample_inputs), list(a.sample_outputs))
+
+    def specs(arrays: dict) -> list[dict]:
+        return [{"name": n, "shape": [int(d) for d in x.shape], "size": int(x.size)} for n, x in arrays.items()]
+
+    return {"model": a.role, "model_file": layout.model_file(a.role),
+            "inputs": specs(a.sample_inputs), "outputs": specs(a.sample_outputs),
+            "sample_inputs": {n: Path(f).name for n, f in s["inputs"].items()},
+            "sample_outputs": {n: Path(f).name for n, f in s["outputs"].items()},
+            "tolerance": ort_export.FP32_TOLERANCE, "onnxruntime_package": swift_codegen.ort_package_version()}
+
+
+def runner_files(t: Target, a: art.Artifacts) -> dict[str, bytes]:
+    """The bundle's runner sources: ``<Module>Runner`` and the runtime pieces it uses."""
+    from packager import codegen
+
+    rendered = codegen.render_runner(t.language, layout.module_name(a.role), runner_context(a))
+    return {rel: text.encode() for rel, text in rendered.items()}
+
+
 def readme(t: Target, a: art.Artifacts, paths: dict) -> str:
     model = layout.model_file(a.role)
-    where = t.package_hint.format(models=layout.package_models(t, a.role), file=model)
+    module = layout.module_name(a.role)
+    where = t.package_hint.format(models=layout.package_models(t, a.role), file=model, module=module,
+                                  runner=f"{module}Runner")
     lines = [f"# {a.role} ({t.name})", "", where, "",
              f"- `{paths['fp32']}`: fp32, ONNX Runtime mobile format (Runtime optimization style); "
              + "; ".join(f"{p} {v}" for p, v in coverage.brief(a.coverage_after).items()) + ".",
@@ -149,6 +180,17 @@ def readme(t: Target, a: art.Artifacts, paths: dict) -> str:
              f"- `{layout.SAMPLES}/`: the sample input and the outputs this model gives on it, for an on-device "
              f"self-check: max |out - expected| / max(1, max |expected|) per output <= {ort_export.FP32_TOLERANCE:g}. "
              "They are not in the app's assets.",
+             f"- `{module}Runner` ({'Kotlin, package dev.packager.face' if t.language == 'kotlin' else 'Swift'}): "
+             "opens the model (" + ("NNAPI" if t.language == "kotlin" else "Core ML") + " with CPU fallback by "
+             "default, `SessionSettings`), `run` on named float32 arrays, and `selfCheck`, which runs the sample on "
+             "the CPU and compares it within the tolerance above. The samples are not in the app: copy "
+             f"`{layout.SAMPLES}/` where the app can read them and pass that place ("
+             + ("`selfCheck(context, \"samples/\")` for the assets, or `selfCheck(File)`" if t.language == "kotlin"
+                else "`selfCheck(samplesIn: url)`") + "). Beside it are packager's runtime pieces it uses "
+             "(`ModelSession`, `TensorSpec`, `Npy`, the self-check), copied as they are; it runs float32 tensors only"
+             + (". They are in package `dev.packager.face`, as in every packager Android module: an app includes "
+                "one such module (two give duplicate classes)." if t.language == "kotlin" else
+                " (a model with integer inputs or outputs fails `ModelSession`'s check when it opens)."),
              "- `required_operators.config`: operators for a reduced ONNX Runtime build "
              "(`--minimal_build extended --include_ops_by_config`).",
              "- `manifest.json`: inputs and outputs, the conversion check, provider coverage before and after the "
@@ -161,6 +203,7 @@ def write_bundle(t: Target, root: Path, a: art.Artifacts, config: str, notes: li
     import onnxruntime
 
     files, paths = bundle_files(t, a)
+    files.update(runner_files(t, a))
     files[layout.OPERATORS] = config.encode()
     files[layout.README] = readme(t, a, paths).encode()
     write_files(root, files)

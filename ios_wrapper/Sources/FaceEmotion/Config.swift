@@ -189,3 +189,25 @@ public struct EmotionConfig: Sendable, Equatable {
   /// Channels of the input tensor.
   public var channels: Int { color.channels }
 }
+
+extension DetectorConfig {
+  /// The detector's input: `inputName`, `inputShape`.
+  public var inputSpec: TensorSpec { TensorSpec(name: inputName, shape: inputShape) }
+
+  /// The detector's outputs for `anchors` anchors: regressors [1, N, 4 + 2K] and
+  /// classificators [1, N, 1], in that order.
+  public func outputSpecs(anchors: Int) -> [TensorSpec] {
+    [
+      TensorSpec(name: regressorsName, shape: [1, anchors, rowLength]),
+      TensorSpec(name: classificatorsName, shape: [1, anchors, 1]),
+    ]
+  }
+}
+
+extension EmotionConfig {
+  /// The emotion model's input: `inputName`, `inputShape`.
+  public var inputSpec: TensorSpec { TensorSpec(name: inputName, shape: inputShape) }
+
+  /// The emotion model's output: one value per label, [1, labels].
+  public var outputSpec: TensorSpec { TensorSpec(name: outputName, shape: [1, labels.count]) }
+}

@@ -1,6 +1,11 @@
 // Runtime library of packager (hand-written, not generated): the same for every recipe; see Recipes.kt.
 package dev.packager.face
 
+import java.nio.Buffer
+import java.nio.ByteBuffer
+import java.nio.ByteOrder
+import java.nio.FloatBuffer
+
 /**
  * A float32 tensor a model takes or gives: its [name] in the model and its [shape] (every
  * dimension > 0). [ModelSession] checks a model's declared inputs and outputs against these.
@@ -46,4 +51,20 @@ enum class TensorRole {
     INPUT, OUTPUT;
 
     override fun toString(): String = name.lowercase()
+}
+
+/** A native-order direct buffer of [size] floats: what OnnxTensor.createTensor uses without a copy. */
+internal fun directFloats(size: Int): FloatBuffer =
+    ByteBuffer.allocateDirect(4 * size).order(ByteOrder.nativeOrder()).asFloatBuffer()
+
+/**
+ * [values] into [buffer] (of as many floats), leaving it at position 0. clear() and rewind() are
+ * called as java.nio.Buffer's: FloatBuffer's own overrides exist only since Java 9 (Android 14),
+ * and code compiled against them fails on older devices.
+ */
+internal fun putAll(buffer: FloatBuffer, values: FloatArray) {
+    val b: Buffer = buffer
+    b.clear()
+    buffer.put(values)
+    b.rewind()
 }

@@ -1,9 +1,6 @@
 // Runtime library of packager (hand-written, not generated): the same for every recipe; see Recipes.kt.
 package dev.packager.face
 
-import java.nio.Buffer
-import java.nio.ByteBuffer
-import java.nio.ByteOrder
 import java.nio.FloatBuffer
 
 /** An axis-aligned box (xmin, ymin, xmax, ymax); image pixels or normalized, as documented at use. */
@@ -90,23 +87,7 @@ class EmotionInput(val tensor: FloatBuffer, val shape: List<Int>) {
     fun tensorValues(): FloatArray = copyValues(tensor)
 }
 
-/** A native-order direct buffer of [size] floats: what OnnxTensor.createTensor uses without a copy. */
-internal fun directFloats(size: Int): FloatBuffer =
-    ByteBuffer.allocateDirect(4 * size).order(ByteOrder.nativeOrder()).asFloatBuffer()
-
 private fun copyValues(b: FloatBuffer): FloatArray = FloatArray(b.limit()) { b.get(it) }
-
-/**
- * [values] into [buffer] (of as many floats), leaving it at position 0. clear() and rewind() are
- * called as java.nio.Buffer's: FloatBuffer's own overrides exist only since Java 9 (Android 14),
- * and code compiled against them fails on older devices.
- */
-internal fun putAll(buffer: FloatBuffer, values: FloatArray) {
-    val b: Buffer = buffer
-    b.clear()
-    buffer.put(values)
-    b.rewind()
-}
 
 /**
  * Non-premultiplied ARGB pixels (what Bitmap.getPixels returns) composited over black, in place:
