@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import textwrap
 
@@ -282,7 +283,13 @@ def dispatch(args: argparse.Namespace) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
     try:
-        return dispatch(args)
+        code = dispatch(args)
+        sys.stdout.flush()  # here, not at exit: a closed pipe is caught below
+        return code
+    except BrokenPipeError:
+        # the reader of the output went away (`packager run ... | head`): stop quietly, as Unix tools do
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except PackagerError as e:
         print(f"packager: error: {e}", file=sys.stderr)
         return 2

@@ -109,3 +109,21 @@ def test_help_teaches():
     assert r.returncode == 0 and "examples:" in r.stdout and "run" in r.stdout
     r = packager("run", "--help")
     assert "--emotion-model" in r.stdout and "cache" in r.stdout
+
+
+def test_a_reader_that_goes_away_gets_no_traceback(astronaut_png):
+    """`packager run ... | head`: the output pipe is closed before the JSON is written; the command
+    stops quietly (exit 141, as a tool killed by SIGPIPE) instead of printing a traceback."""
+    import os
+    import subprocess
+    import sys
+
+    read, write = os.pipe()
+    os.close(read)
+    try:
+        r = subprocess.run([sys.executable, "-m", "packager", "run", str(astronaut_png), "--json"], stdout=write,
+                           stderr=subprocess.PIPE, text=True, env=os.environ.copy(), timeout=900)
+    finally:
+        os.close(write)
+    assert r.returncode == 141, r.stderr
+    assert "Traceback" not in r.stderr and "BrokenPipe" not in r.stderr, r.stderr
