@@ -24,13 +24,14 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from packager import __version__, feeds, layout, preparation
-from packager.cache import Cache, check_writable
+from packager.cache import Cache
 from packager.convert import MAX_CONVERSION_DIFF
 from packager.errors import PackagerError
 from packager.export import artifacts as art
 from packager.export import coverage, install, manifest, quantize
 from packager.export import ort as ort_export
-from packager.export.bundle import npy_bytes, seal, write_files
+from packager.export.build import check_agreement, check_choices, check_out
+from packager.export.bundle import add, npy_bytes, seal, write_files
 from packager.export.quantize import DEFAULT_MIN_AGREEMENT
 from packager.layout import TARGETS, Target
 from packager.progress import Progress
@@ -72,28 +73,17 @@ class ConvertOptions:
         return Path(self.out) if self.out is not None else Path("dist") / self.name
 
 
-def _is_bundle(path: Path) -> bool:
-    return (path / layout.MANIFEST).is_file()
-
-
 def check_options(opts: ConvertOptions) -> None:
     """Everything that can be refused before the model is read: the file, its format, the targets
     and the output folder."""
-    unknown = [t for t in opts.targets if t not in TARGETS]
-    if unknown or not opts.targets:
-        raise PackagerError(f"unknown target {unknown}; choose from: {', '.join(TARGETS)}, all")
-    if opts.quantize not in (None, "int8"):
-        raise PackagerError(f"unknown quantization {opts.quantize!r}; the only one is int8")
+    check_choices(opts.targets, opts.quantize)
     if (opts.quantize is None) != (opts.calibration is None):
         raise PackagerError("--quantize int8 needs --calibration DIR (a folder of .npy inputs), and --calibration "
                             "is only for --quantize int8")
-    if not 0.0 <= opts.min_int8_agreement <= 100.0:
-        raise PackagerError(f"--min-int8-agreement {opts.min_int8_agreement:g}: give a percentage from 0 to 100")
+    check_agreement(opts.min_int8_agreement)
     preparation.check_file(opts.model)
     preparation.any_format(opts.model)
-    check_writable(opts.folder, "--out")
-    for t in opts.targets:
-        install.check_target(opts.folder / t, _is_bundle)
+    check_out(opts.targets, opts.folder)
 
 
 def make_artifacts(opts: ConvertOptions, progress: Progress, cache: Cache) -> tuple[art.Artifacts, list[str]]:
@@ -124,25 +114,26 @@ def bundle_files(t: Target, a: art.Artifacts) -> tuple[dict[str, bytes], dict]:
     """(relative path → bytes of the model and its samples, the manifest's paths)."""
     models = layout.package_models(t, a.role)
     s = layout.package_samples(a.role, list(a.sample_inputs), list(a.sample_outputs))
-    paths = {"fp32": f"{models}/{layout.model_file(a.role)}", **s}
-    files = {paths["fp32"]: a.ort}
-    files.update({s["inputs"][n]: npy_bytes(x) for n, x in a.sample_inputs.items()})
-    files.update({s["outputs"][n]: npy_bytes(x) for n, x in a.sample_outputs.items()})
+    files: dict[str, bytes] = {}
+    paths = {"fp32": add(files, f"{models}/{layout.model_file(a.role)}", a.ort), **s}
+    for n, x in a.sample_inputs.items():
+        add(files, s["inputs"][n], npy_bytes(x))
+    for n, x in a.sample_outputs.items():
+        add(files, s["outputs"][n], npy_bytes(x))
     if a.int8 is not None:
-        int8 = layout.model_file(a.role, int8=True)
-        paths["int8"] = f"{models}/{int8}"
-        paths["int8_outputs"] = layout.package_samples(int8.removesuffix(".ort"), [], list(a.int8["sample_outputs"]))["outputs"]
-        files[paths["int8"]] = a.int8["ort"]
-        files.update({paths["int8_outputs"][n]: npy_bytes(x) for n, x in a.int8["sample_outputs"].items()})
+        paths["int8"] = add(files, f"{models}/{layout.model_file(a.role, int8=True)}", a.int8["ort"])
+        paths["int8_outputs"] = {
+            n: add(files, layout.sample_path(layout.sample_output(a.role, n, int8=True)), npy_bytes(x))
+            for n, x in a.int8["sample_outputs"].items()}
     return files, paths
 
 
 def runner_context(a: art.Artifacts) -> dict:
-    from packager.codegen import swift as swift_codegen
-
     """What the runner templates (``templates/runner_<language>/``) are rendered with: the model's
     tensors as it runs them (every dimension pinned to the sample's), its file, its samples' file
     names (``layout.package_samples``) and the self-check's limit."""
+    from packager.codegen import swift as swift_codegen
+
     s = layout.package_samples(a.role, list(a.sample_inputs), list(a.sample_outputs))
 
     def specs(arrays: dict) -> list[dict]:
@@ -268,7 +259,7 @@ def summary_text(s: dict) -> str:
         lines.append(f"  {p}: {s['coverage']['before'][p]} -> {after}")
     if "int8" in s:
         q = s["int8"]
-        lines.append(f"  int8: every output within 0.05 of fp32 on {q['percent']:.1f}% of {q['inputs']} held-out inputs "
+        lines.append(f"  int8: every output within {quantize.SELF_CHECK['outputs']['tolerance']:g} of fp32 on {q['percent']:.1f}% of {q['inputs']} held-out inputs "
                      f"(minimum {q['minimum']:g}%; this machine's fused kernels: {q['host_kernels_percent']:.1f}%)")
     lines += [f"  {t}: {path}" for t, path in s["bundles"].items()]
     return "\n".join(lines)

@@ -50,21 +50,36 @@ class BuildOptions:
     self_check: bool = False
 
 
-def check_options(opts: BuildOptions) -> None:
-    unknown = [t for t in opts.targets if t not in TARGETS]
-    if unknown or not opts.targets:
+def check_choices(targets: tuple[str, ...], quantize: str | None) -> None:
+    """Known targets and quantization (``build`` and ``convert``)."""
+    unknown = [t for t in targets if t not in TARGETS]
+    if unknown or not targets:
         raise PackagerError(f"unknown target {unknown}; choose from: {', '.join(TARGETS)}, all")
-    if opts.quantize not in (None, "int8"):
-        raise PackagerError(f"unknown quantization {opts.quantize!r}; the only one is int8")
-    if not 0.0 <= opts.min_int8_agreement <= 100.0:
-        raise PackagerError(f"--min-int8-agreement {opts.min_int8_agreement:g}: give a percentage from 0 to 100")
-    check_writable(opts.out, "--out")
-    for t in opts.targets:
-        install.check_target(opts.out / t, _is_bundle)
+    if quantize not in (None, "int8"):
+        raise PackagerError(f"unknown quantization {quantize!r}; the only one is int8")
+
+
+def check_agreement(min_int8_agreement: float) -> None:
+    if not 0.0 <= min_int8_agreement <= 100.0:
+        raise PackagerError(f"--min-int8-agreement {min_int8_agreement:g}: give a percentage from 0 to 100")
+
+
+def check_out(targets: tuple[str, ...], out: Path) -> None:
+    """An output folder whose bundles may be replaced (``build`` and ``convert``)."""
+    check_writable(out, "--out")
+    for t in targets:
+        install.check_target(out / t, is_bundle)
+
+
+def check_options(opts: BuildOptions) -> None:
+    check_choices(opts.targets, opts.quantize)
+    check_agreement(opts.min_int8_agreement)
+    check_out(opts.targets, opts.out)
     install.check_file(opts.out / htmlreport.NAME, htmlreport.is_report)
 
 
-def _is_bundle(path: Path) -> bool:
+def is_bundle(path: Path) -> bool:
+    """A folder a previous build or convert wrote (it holds a manifest)."""
     return (path / layout.MANIFEST).is_file()
 
 

@@ -22,7 +22,7 @@ def npy_bytes(x: np.ndarray) -> bytes:
     return buf.getvalue()
 
 
-def _add(files: dict[str, bytes], rel: str, payload: bytes) -> str:
+def add(files: dict[str, bytes], rel: str, payload: bytes) -> str:
     """Put one file in the bundle; a second file of the same path (two outputs whose names are
     the same once file-safe) is an error, never a silent overwrite."""
     if rel in files:
@@ -44,17 +44,17 @@ def bundle_files(t: Target, models: dict[str, art.Artifacts], self_check: bool =
 
         def place(where) -> dict:
             """The fp32 samples at ``where(file name)``: their bundle paths."""
-            return {"input": _add(files, where(input_file), data[input_file]),
-                    "outputs": {n: _add(files, where(f), data[f]) for n, f in output_files.items()}}
+            return {"input": add(files, where(input_file), data[input_file]),
+                    "outputs": {n: add(files, where(f), data[f]) for n, f in output_files.items()}}
 
-        p = {"fp32": _add(files, t.model_path(layout.model_file(role)), a.ort)}
+        p = {"fp32": add(files, t.model_path(layout.model_file(role)), a.ort)}
         outside = place(layout.sample_path)
         p["sample_input"], p["sample_outputs"] = outside["input"], outside["outputs"]
         p["in_app"] = place(t.model_path) if self_check else None
         if a.int8 is not None:
-            p["int8"] = _add(files, t.model_path(layout.model_file(role, int8=True)), a.int8["ort"])
+            p["int8"] = add(files, t.model_path(layout.model_file(role, int8=True)), a.int8["ort"])
             p["int8_sample_outputs"] = {
-                name: _add(files, layout.sample_path(layout.sample_output(role, name, int8=True)), npy_bytes(value))
+                name: add(files, layout.sample_path(layout.sample_output(role, name, int8=True)), npy_bytes(value))
                 for name, value in a.int8["sample_outputs"].items()}
         paths[role] = p
     return files, paths
@@ -154,8 +154,8 @@ def write_bundle(t: Target, root: Path, models: dict[str, art.Artifacts], config
     import onnxruntime
 
     files, paths = bundle_files(t, models, self_check)
-    _add(files, layout.OPERATORS, config.encode())
-    _add(files, layout.README, readme(t, models, self_check).encode())
+    add(files, layout.OPERATORS, config.encode())
+    add(files, layout.README, readme(t, models, self_check).encode())
     wrapper = write_wrapper(t, root, models)
     write_files(root, files)
     first = next(iter(models.values()))
