@@ -108,6 +108,7 @@ class ModelSession private constructor(
     private val pinned = LinkedHashMap<String, OnnxTensor>()
     private val pinnedBuffers = HashMap<String, FloatBuffer>()
     private val results = LinkedHashMap<String, FloatArray>()
+    private val inputNames: Set<String> = inputs.map { it.name }.toSet()
 
     init {
         try {
@@ -130,7 +131,7 @@ class ModelSession private constructor(
     @Throws(FaceEmotionException::class)
     fun run(values: Map<String, FloatBuffer>): Map<String, FloatArray> = lock.withLock {
         if (closed) throw ClosedException("model $name: the session is closed")
-        if (values.keys != inputs.map { it.name }.toSet()) {
+        if (values.keys != inputNames) {
             val expected = inputs.map { it.name }
             throw InvalidInputException("model $name: inputs ${values.keys.toList()}; expected $expected")
         }
@@ -141,10 +142,8 @@ class ModelSession private constructor(
             throw InferenceException("model $name on $providerInUse: ${e.message}", e)
         }
         for ((outputName, buffer) in pinnedBuffers) {
-            val b: java.nio.Buffer = buffer
-            b.rewind()
-            buffer.get(results.getValue(outputName))
-            b.rewind()
+            buffer.get(results.getValue(outputName))  // at position 0: allocated there, rewound after each read
+            (buffer as java.nio.Buffer).rewind()
         }
         results
     }
@@ -174,10 +173,7 @@ class ModelSession private constructor(
         val direct = given.isDirect && given.order() == ByteOrder.nativeOrder() && given.position() == 0 &&
             given.capacity() == spec.size
         val source = if (direct) given else ownInputs.getOrPut(spec.name) { directFloats(spec.size) }.also {
-            val b: java.nio.Buffer = it
-            b.clear()
-            it.put(given.duplicate())
-            b.rewind()
+            putAll(it, given.duplicate())
         }
         val cached = inputTensors[spec.name]
         if (cached != null && cached.first === source) return cached.second

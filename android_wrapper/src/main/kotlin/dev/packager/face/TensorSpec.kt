@@ -68,3 +68,11 @@ internal fun putAll(buffer: FloatBuffer, values: FloatArray) {
     buffer.put(values)
     b.rewind()
 }
+
+/** The remaining [values] into [buffer] (of as many floats), leaving it at position 0; as [putAll] above. */
+internal fun putAll(buffer: FloatBuffer, values: FloatBuffer) {
+    val b: Buffer = buffer
+    b.clear()
+    buffer.put(values)
+    b.rewind()
+}
