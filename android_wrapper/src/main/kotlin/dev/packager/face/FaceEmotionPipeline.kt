@@ -120,19 +120,9 @@ class FaceEmotionPipeline @JvmOverloads @Throws(FaceEmotionException::class) con
     @Throws(FaceEmotionException::class)
     fun selfCheck(context: Context): List<SelfCheckResult> = guarded {
         listOf(detector to detectorAsset, classifier to emotionAsset).map { (session, asset) ->
-            val sample = readSample(context, session, asset)
+            val (feed, expected) = loadSample(context, session, asset)
             val model = readAsset(context, asset)
-            val cpu = ModelSession.open(
-                session.name, model, session.inputs, session.outputs,
-                options.session.copy(provider = Provider.Cpu, cpuFallback = false),
-            )
-            val diff = cpu.use { difference(it.run(sample.first), sample.second) }
-            val accelerated = if (session.providerInUse == Provider.Cpu.displayName) null
-            else difference(session.run(sample.first), sample.second)
-            SelfCheckResult(
-                session.name, cpu.providerInUse, diff, SELF_CHECK_TOLERANCE,
-                session.providerInUse.takeIf { accelerated != null }, accelerated,
-            )
+            selfCheckOnCpu(session, model, options.session, feed, expected, SELF_CHECK_TOLERANCE)
         }
     }
 
@@ -174,14 +164,11 @@ class FaceEmotionPipeline @JvmOverloads @Throws(FaceEmotionException::class) con
         }
     }
 
-    private fun difference(actual: Map<String, FloatArray>, expected: Map<String, FloatArray>): Double =
-        expected.maxOf { (name, values) -> scaledDiff(actual.getValue(name), values) }
-
     /**
      * The sample's inputs (as direct buffers) and expected outputs of [session]'s model, read from
      * the assets folder of its model file [asset].
      */
-    private fun readSample(
+    private fun loadSample(
         context: Context, session: ModelSession, asset: String,
     ): Pair<Map<String, FloatBuffer>, Map<String, FloatArray>> {
         val folder = asset.substringBeforeLast('/', "").let { if (it.isEmpty()) it else "$it/" }
@@ -193,11 +180,7 @@ class FaceEmotionPipeline @JvmOverloads @Throws(FaceEmotionException::class) con
                 val why = "${e.message}: build with `packager build --self-check` to ship the samples"
                 throw SampleFormatException(why, e)
             }
-            val array = Npy.read(bytes, file)
-            if (array.shape != spec.shape) {
-                throw SampleFormatException("$file: shape ${array.shape}; the model's ${spec.name} is ${spec.shape}")
-            }
-            return array.values
+            return readSample(bytes, file, spec)
         }
         require(session.inputs.size == 1) { "model ${session.name}: one input expected" }
         val input = session.inputs[0]

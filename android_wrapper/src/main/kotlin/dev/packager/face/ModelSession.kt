@@ -46,6 +46,34 @@ sealed class Provider(val displayName: String) {
     }
 }
 
+/**
+ * The self-check of [session]'s model ([model]: its bytes): [feed] run on a new CPU session of it
+ * (opened with [settings], provider CPU, no fallback) and judged against [expected] within
+ * [tolerance]; [session] run on the same feed too, its difference reported (not judged) when it
+ * is not the CPU.
+ */
+@Throws(FaceEmotionException::class)
+internal fun selfCheckOnCpu(
+    session: ModelSession,
+    model: ByteArray,
+    settings: SessionSettings,
+    feed: Map<String, FloatBuffer>,
+    expected: Map<String, FloatArray>,
+    tolerance: Double,
+): SelfCheckResult {
+    val cpu = ModelSession.open(
+        session.name, model, session.inputs, session.outputs,
+        settings.copy(provider = Provider.Cpu, cpuFallback = false),
+    )
+    val diff = cpu.use { maxScaledDiff(it.run(feed), expected) }
+    val accelerated = if (session.providerInUse == Provider.Cpu.displayName) null
+    else maxScaledDiff(session.run(feed), expected)
+    return SelfCheckResult(
+        session.name, cpu.providerInUse, diff, tolerance,
+        session.providerInUse.takeIf { accelerated != null }, accelerated,
+    )
+}
+
 /** Adjusts ONNX Runtime's session options after the library set them (see [SessionSettings.configureSession]). */
 fun interface SessionConfigurator {
     @Throws(OrtException::class)

@@ -23,6 +23,22 @@ fun scaledDiff(actual: FloatArray, expected: FloatArray): Double {
     return diff / scale
 }
 
+/** The largest [scaledDiff] over [expected]'s outputs, each against the output of the same name in [actual]. */
+internal fun maxScaledDiff(actual: Map<String, FloatArray>, expected: Map<String, FloatArray>): Double =
+    expected.maxOf { (name, values) -> scaledDiff(actual.getValue(name), values) }
+
+/**
+ * A self-check sample's values: [bytes] (the .npy file [file]) read with [Npy.read] and checked to
+ * have [spec]'s shape ([SampleFormatException] when not).
+ */
+internal fun readSample(bytes: ByteArray, file: String, spec: TensorSpec): FloatArray {
+    val array = Npy.read(bytes, file)
+    if (array.shape != spec.shape) {
+        throw SampleFormatException("$file: shape ${array.shape}; the model's ${spec.name} is ${spec.shape}")
+    }
+    return array.values
+}
+
 /**
  * One model's on-device self-check: its bundled sample input run on a CPU session (the provider
  * the bundle's expected outputs were verified on; NNAPI and XNNPACK may compute in fp16) and
