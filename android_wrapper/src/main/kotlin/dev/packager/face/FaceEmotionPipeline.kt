@@ -165,7 +165,7 @@ class FaceEmotionPipeline @JvmOverloads @Throws(FaceEmotionException::class) con
     }
 
     /**
-     * The sample's inputs (as direct buffers) and expected outputs of [session]'s model, read from
+     * The sample's inputs and expected outputs of [session]'s model, read from
      * the assets folder of its model file [asset].
      */
     private fun loadSample(
@@ -185,9 +185,8 @@ class FaceEmotionPipeline @JvmOverloads @Throws(FaceEmotionException::class) con
         require(session.inputs.size == 1) { "model ${session.name}: one input expected" }
         val input = session.inputs[0]
         val values = npy(SampleFiles.input(session.name), input)
-        val buffer = directFloats(values.size).also { putAll(it, values) }
         val expected = session.outputs.associate { it.name to npy(SampleFiles.output(session.name, it.name), it) }
-        return mapOf(input.name to buffer) to expected
+        return mapOf(input.name to FloatBuffer.wrap(values)) to expected  // ModelSession copies it
     }
 
     companion object {
