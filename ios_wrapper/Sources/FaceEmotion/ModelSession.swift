@@ -337,8 +337,7 @@
       if let error = error as? FaceWrapperError {
         return error.description
       }
-      let ns = error as NSError
-      return "\(ns.localizedDescription) (\(ns.domain) \(ns.code))"
+      return nsErrorLine(error)
     }
   }
 
@@ -405,10 +404,14 @@
     } catch let error as FaceWrapperError {
       throw error
     } catch {
-      let ns = error as NSError
-      throw FaceWrapperError.onnxRuntime(
-        "\(what()): \(ns.localizedDescription) (\(ns.domain) \(ns.code))")
+      throw FaceWrapperError.onnxRuntime("\(what()): \(nsErrorLine(error))")
     }
+  }
+
+  /// An error as an `NSError`'s message, domain and code: "message (domain code)".
+  private func nsErrorLine(_ error: Error) -> String {
+    let ns = error as NSError
+    return "\(ns.localizedDescription) (\(ns.domain) \(ns.code))"
   }
 
   /// A CPU fallback is never silent: it goes to the unified log (os.Logger, subsystem
