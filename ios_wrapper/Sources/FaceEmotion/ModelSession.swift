@@ -83,6 +83,9 @@
     /// Why the session fell back to the CPU; nil when it did not.
     public let fallbackReason: String?
 
+    /// The outputs' names, in `outputs` order (made once).
+    private let outputNames: [String]
+
     private let lock = NSLock()
     private let env: ORTEnv
     private var session: ORTSession?
@@ -99,6 +102,7 @@
       self.model = model
       self.inputs = inputs
       self.outputs = outputs
+      outputNames = outputs.map(\.name)
       let file = model.lastPathComponent
       guard FileManager.default.fileExists(atPath: model.path) else {
         throw FaceWrapperError.runtime("no model file at \(model.path)")
@@ -154,7 +158,7 @@
         return v
       }
       let out = try run(values)
-      return Dictionary(uniqueKeysWithValues: zip(outputs.map(\.name), out))
+      return Dictionary(uniqueKeysWithValues: zip(outputNames, out))
     }
 
     /// Runs the model on its inputs in `inputs` order → its outputs in `outputs` order.
