@@ -148,7 +148,7 @@
     /// computes in float16). Throws `.invalidFile` when the samples are missing (the build
     /// writes them for the fp32 models only).
     public func selfCheck() throws -> [SelfCheckResult] {
-      try [detector, classifier].map { try $0.selfCheck(settings: options.session) }
+      try [detector, classifier].map { try $0.selfCheck() }
     }
 
     /// Frees both sessions (after running runs end); later runs throw `.runtime`.

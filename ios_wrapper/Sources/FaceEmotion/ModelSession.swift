@@ -82,6 +82,9 @@
     public let providerInUse: String
     /// Why the session fell back to the CPU; nil when it did not.
     public let fallbackReason: String?
+    /// The settings the session was opened with (`selfCheck` opens its CPU session with their
+    /// threads and hook).
+    public let settings: SessionSettings
 
     /// The outputs' names, in `outputs` order (made once).
     private let outputNames: [String]
@@ -102,6 +105,7 @@
       self.model = model
       self.inputs = inputs
       self.outputs = outputs
+      self.settings = settings
       outputNames = outputs.map(\.name)
       let file = model.lastPathComponent
       guard FileManager.default.fileExists(atPath: model.path) else {
@@ -187,11 +191,10 @@
 
     /// Runs the model on its self-check sample (`SelfCheckSamples` named after `modelName`: one
     /// input, the expected outputs, in `directory`, by default the model's own folder) in a CPU session opened with
-    /// these settings' threads and hook, and compares within `tolerance`; this session's own
+    /// this session's `settings`' threads and hook, and compares within `tolerance`; this session's own
     /// difference is reported beside it when it is not a CPU session.
     public func selfCheck(
-      samplesIn directory: URL? = nil, settings: SessionSettings = SessionSettings(),
-      tolerance: Double = Recipes.selfCheckTolerance
+      samplesIn directory: URL? = nil, tolerance: Double = Recipes.selfCheckTolerance
     ) throws -> SelfCheckResult {
       let stem = modelName
       let dir = directory ?? model.deletingLastPathComponent()
