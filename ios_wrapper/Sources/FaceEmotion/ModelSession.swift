@@ -197,38 +197,52 @@
       samplesIn directory: URL? = nil, tolerance: Double = Recipes.selfCheckTolerance
     ) throws -> SelfCheckResult {
       let stem = modelName
-      let dir = directory ?? model.deletingLastPathComponent()
       guard inputs.count == 1 else {
         throw FaceWrapperError.modelMismatch(
           "\(stem): self-check samples hold one input, the model takes \(inputs.count)")
       }
-      let input = try Npy(
-        contentsOf: dir.appendingPathComponent(SelfCheckSamples.inputFile(model: stem)))
-      guard input.shape == inputs[0].shape else {
-        throw FaceWrapperError.modelMismatch(
-          "\(stem): the sample input has shape \(input.shape), the model takes \(inputs[0])")
+      return try selfCheck(
+        inputFiles: [SelfCheckSamples.inputFile(model: stem)],
+        outputFiles: outputs.map { SelfCheckSamples.outputFile(model: stem, output: $0.name) },
+        in: directory ?? model.deletingLastPathComponent(), tolerance: tolerance)
+    }
+
+    /// Runs the model on sample `.npy` files in `directory` (`inputFiles` in `inputs` order,
+    /// the expected `outputFiles` in `outputs` order) in a CPU session opened with this
+    /// session's `settings`' threads and hook, and compares each output within `tolerance`
+    /// (max |out − expected| / max(1, max |expected|)); this session's own difference is
+    /// reported beside it when it is not a CPU session.
+    public func selfCheck(
+      inputFiles: [String], outputFiles: [String], in directory: URL,
+      tolerance: Double = Recipes.selfCheckTolerance
+    ) throws -> SelfCheckResult {
+      guard inputFiles.count == inputs.count, outputFiles.count == outputs.count else {
+        throw FaceWrapperError.invalidConfig(
+          "\(modelName) takes \(inputs.count) inputs and \(outputs.count) outputs, got sample files \(inputFiles) and \(outputFiles)"
+        )
       }
-      let expected = try outputs.map { spec in
-        let file = SelfCheckSamples.outputFile(model: stem, output: spec.name)
-        let npy = try Npy(contentsOf: dir.appendingPathComponent(file))
-        guard npy.shape == spec.shape else {
+      func sample(_ file: String, _ spec: TensorSpec) throws -> [Float] {
+        let array = try Npy(contentsOf: directory.appendingPathComponent(file))
+        guard array.shape == spec.shape else {
           throw FaceWrapperError.modelMismatch(
-            "\(file) has shape \(npy.shape), the model's output is \(spec)")
+            "\(file) has shape \(array.shape), the model's \(spec.name) is \(spec)")
         }
-        return npy.values
+        return array.values
       }
+      let values = try zip(inputFiles, inputs).map(sample)
+      let expected = try zip(outputFiles, outputs).map(sample)
       var cpuSettings = settings
       cpuSettings.provider = .cpu
       cpuSettings.cpuFallback = false
       let cpu = try ModelSession(
         model: model, inputs: inputs, outputs: outputs, settings: cpuSettings)
       defer { cpu.close() }
-      let diff = try Self.worst(cpu.run([input.values]), expected)
+      let diff = try Self.worst(cpu.run(values), expected)
       let accelerated = providerInUse != "CPU"
       return SelfCheckResult(
-        model: stem, provider: cpu.providerInUse, scaledDiff: diff, tolerance: tolerance,
+        model: modelName, provider: cpu.providerInUse, scaledDiff: diff, tolerance: tolerance,
         acceleratorProvider: accelerated ? providerInUse : nil,
-        acceleratorScaledDiff: accelerated ? try Self.worst(run([input.values]), expected) : nil)
+        acceleratorScaledDiff: accelerated ? try Self.worst(run(values), expected) : nil)
     }
 
     /// Frees the session and its tensors (after a running run ends); later runs throw.
