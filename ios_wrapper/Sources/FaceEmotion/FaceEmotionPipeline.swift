@@ -67,6 +67,8 @@
     public let detector: ModelSession
     /// The emotion model's session.
     public let classifier: ModelSession
+    /// The steps around the two sessions (made once from the wrappers and `options.maxFaces`).
+    private let steps: FaceEmotionSteps
 
     /// Sessions for two model files (`.ort` or `.onnx`), checked against the wrappers'
     /// configurations. Throws `FaceWrapperError`: `.invalidConfig` for options out of range,
@@ -96,6 +98,8 @@
       self.options = options
       self.detection = config == detection.config ? detection : FaceDetectionWrapper(config: config)
       self.recognition = recognition
+      steps = FaceEmotionSteps(
+        detection: self.detection, recognition: recognition, maxFaces: options.maxFaces)
       detector = try ModelSession(
         model: detectorModel, inputs: [config.inputSpec],
         outputs: config.outputSpecs(anchors: detection.numAnchors), settings: options.session)
@@ -144,7 +148,7 @@
     /// computes in float16). Throws `.invalidFile` when the samples are missing (the build
     /// writes them for the fp32 models only).
     public func selfCheck() throws -> [SelfCheckResult] {
-      try [detector, classifier].map { try $0.selfCheck(settings: options.session) }
+      try [detector, classifier].map { try $0.selfCheck() }
     }
 
     /// Frees both sessions (after running runs end); later runs throw `.runtime`.
@@ -175,10 +179,6 @@
     /// Runs the emotion model on a preprocessed crop.
     public func runEmotion(_ input: EmotionInput) throws -> [Float] {
       try classifier.run([input.tensor])[0]
-    }
-
-    private var steps: FaceEmotionSteps {
-      FaceEmotionSteps(detection: detection, recognition: recognition, maxFaces: options.maxFaces)
     }
   }
 

@@ -82,6 +82,12 @@
     public let providerInUse: String
     /// Why the session fell back to the CPU; nil when it did not.
     public let fallbackReason: String?
+    /// The settings the session was opened with (`selfCheck` opens its CPU session with their
+    /// threads and hook).
+    public let settings: SessionSettings
+
+    /// The outputs' names, in `outputs` order (made once).
+    private let outputNames: [String]
 
     private let lock = NSLock()
     private let env: ORTEnv
@@ -99,6 +105,8 @@
       self.model = model
       self.inputs = inputs
       self.outputs = outputs
+      self.settings = settings
+      outputNames = outputs.map(\.name)
       let file = model.lastPathComponent
       guard FileManager.default.fileExists(atPath: model.path) else {
         throw FaceWrapperError.runtime("no model file at \(model.path)")
@@ -154,7 +162,7 @@
         return v
       }
       let out = try run(values)
-      return Dictionary(uniqueKeysWithValues: zip(outputs.map(\.name), out))
+      return Dictionary(uniqueKeysWithValues: zip(outputNames, out))
     }
 
     /// Runs the model on its inputs in `inputs` order → its outputs in `outputs` order.
@@ -183,45 +191,58 @@
 
     /// Runs the model on its self-check sample (`SelfCheckSamples` named after `modelName`: one
     /// input, the expected outputs, in `directory`, by default the model's own folder) in a CPU session opened with
-    /// these settings' threads and hook, and compares within `tolerance`; this session's own
+    /// this session's `settings`' threads and hook, and compares within `tolerance`; this session's own
     /// difference is reported beside it when it is not a CPU session.
     public func selfCheck(
-      samplesIn directory: URL? = nil, settings: SessionSettings = SessionSettings(),
-      tolerance: Double = Recipes.selfCheckTolerance
+      samplesIn directory: URL? = nil, tolerance: Double = Recipes.selfCheckTolerance
     ) throws -> SelfCheckResult {
       let stem = modelName
-      let dir = directory ?? model.deletingLastPathComponent()
       guard inputs.count == 1 else {
         throw FaceWrapperError.modelMismatch(
           "\(stem): self-check samples hold one input, the model takes \(inputs.count)")
       }
-      let input = try Npy(
-        contentsOf: dir.appendingPathComponent(SelfCheckSamples.inputFile(model: stem)))
-      guard input.shape == inputs[0].shape else {
-        throw FaceWrapperError.modelMismatch(
-          "\(stem): the sample input has shape \(input.shape), the model takes \(inputs[0])")
+      return try selfCheck(
+        inputFiles: [SelfCheckSamples.inputFile(model: stem)],
+        outputFiles: outputs.map { SelfCheckSamples.outputFile(model: stem, output: $0.name) },
+        in: directory ?? model.deletingLastPathComponent(), tolerance: tolerance)
+    }
+
+    /// Runs the model on sample `.npy` files in `directory` (`inputFiles` in `inputs` order,
+    /// the expected `outputFiles` in `outputs` order) in a CPU session opened with this
+    /// session's `settings`' threads and hook, and compares each output within `tolerance`
+    /// (max |out − expected| / max(1, max |expected|)); this session's own difference is
+    /// reported beside it when it is not a CPU session.
+    public func selfCheck(
+      inputFiles: [String], outputFiles: [String], in directory: URL,
+      tolerance: Double = Recipes.selfCheckTolerance
+    ) throws -> SelfCheckResult {
+      guard inputFiles.count == inputs.count, outputFiles.count == outputs.count else {
+        throw FaceWrapperError.invalidConfig(
+          "\(modelName) takes \(inputs.count) inputs and \(outputs.count) outputs, got sample files \(inputFiles) and \(outputFiles)"
+        )
       }
-      let expected = try outputs.map { spec in
-        let file = SelfCheckSamples.outputFile(model: stem, output: spec.name)
-        let npy = try Npy(contentsOf: dir.appendingPathComponent(file))
-        guard npy.shape == spec.shape else {
+      func sample(_ file: String, _ spec: TensorSpec) throws -> [Float] {
+        let array = try Npy(contentsOf: directory.appendingPathComponent(file))
+        guard array.shape == spec.shape else {
           throw FaceWrapperError.modelMismatch(
-            "\(file) has shape \(npy.shape), the model's output is \(spec)")
+            "\(file) has shape \(array.shape), the model's \(spec.name) is \(spec)")
         }
-        return npy.values
+        return array.values
       }
+      let values = try zip(inputFiles, inputs).map(sample)
+      let expected = try zip(outputFiles, outputs).map(sample)
       var cpuSettings = settings
       cpuSettings.provider = .cpu
       cpuSettings.cpuFallback = false
       let cpu = try ModelSession(
         model: model, inputs: inputs, outputs: outputs, settings: cpuSettings)
       defer { cpu.close() }
-      let diff = try Self.worst(cpu.run([input.values]), expected)
+      let diff = try Self.worst(cpu.run(values), expected)
       let accelerated = providerInUse != "CPU"
       return SelfCheckResult(
-        model: stem, provider: cpu.providerInUse, scaledDiff: diff, tolerance: tolerance,
+        model: modelName, provider: cpu.providerInUse, scaledDiff: diff, tolerance: tolerance,
         acceleratorProvider: accelerated ? providerInUse : nil,
-        acceleratorScaledDiff: accelerated ? try Self.worst(run([input.values]), expected) : nil)
+        acceleratorScaledDiff: accelerated ? try Self.worst(run(values), expected) : nil)
     }
 
     /// Frees the session and its tensors (after a running run ends); later runs throw.
@@ -337,8 +358,7 @@
       if let error = error as? FaceWrapperError {
         return error.description
       }
-      let ns = error as NSError
-      return "\(ns.localizedDescription) (\(ns.domain) \(ns.code))"
+      return nsErrorLine(error)
     }
   }
 
@@ -405,10 +425,14 @@
     } catch let error as FaceWrapperError {
       throw error
     } catch {
-      let ns = error as NSError
-      throw FaceWrapperError.onnxRuntime(
-        "\(what()): \(ns.localizedDescription) (\(ns.domain) \(ns.code))")
+      throw FaceWrapperError.onnxRuntime("\(what()): \(nsErrorLine(error))")
     }
+  }
+
+  /// An error as an `NSError`'s message, domain and code: "message (domain code)".
+  private func nsErrorLine(_ error: Error) -> String {
+    let ns = error as NSError
+    return "\(ns.localizedDescription) (\(ns.domain) \(ns.code))"
   }
 
   /// A CPU fallback is never silent: it goes to the unified log (os.Logger, subsystem

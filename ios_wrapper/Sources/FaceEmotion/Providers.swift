@@ -90,8 +90,10 @@ public struct CoreMLOptions: Sendable, Equatable {
   /// A short, stable name for a model's content: FNV-1a 64 of its bytes, 16 hex digits.
   public static func contentKey(_ data: Data) -> String {
     var hash: UInt64 = 0xcbf2_9ce4_8422_2325
-    for byte in data {
-      hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+    data.withUnsafeBytes { bytes in
+      for byte in bytes {
+        hash = (hash ^ UInt64(byte)) &* 0x0000_0100_0000_01b3
+      }
     }
     let hex = String(hash, radix: 16)
     return String(repeating: "0", count: 16 - hex.count) + hex

@@ -168,7 +168,7 @@ do {
   // +0.01 on every value: worst over the outputs of 0.01 / max(1, max |expected|): s (2.5)
   check(result.acceleratorProvider == "CoreML" && abs((result.acceleratorScaledDiff ?? 0) - 0.01 / 2.5) < 1e-6, "\(result)")
   try Npy(shape: [1, 1], values: [2.6]).write(to: dir.appendingPathComponent("double.sample_output.s.npy"))
-  let failed = try session.selfCheck(settings: cpu)
+  let failed = try session.selfCheck()
   check(!failed.passed && abs(failed.scaledDiff - 0.1 / 2.6) < 1e-6, "\(failed)")
   try FileManager.default.removeItem(at: dir.appendingPathComponent("double.sample_output.s.npy"))
   let missing = expectError("missing sample") { _ = try session.selfCheck() }
