@@ -9,9 +9,9 @@ import dev.packager.face.DetectorOutputs
 import dev.packager.face.EmotionInput
 import dev.packager.face.Face
 import dev.packager.face.FaceDetectionWrapper
-import dev.packager.face.FaceEmotion
 import dev.packager.face.FaceEmotionRecognitionWrapper
 import dev.packager.face.FaceEmotionSteps
+import dev.packager.face.FaceResult
 import dev.packager.face.Interpolation
 import dev.packager.face.Recipes
 import java.io.File
@@ -53,7 +53,7 @@ class Case(val dir: File) {
     fun emotionInput(face: Face): EmotionInput =
         frame?.let { recognition.preprocess(it, face) } ?: recognition.preprocess(pixels, width, height, face)
 
-    fun chain(runDetector: (DetectionInput) -> DetectorOutputs, runEmotion: (EmotionInput) -> FloatArray): List<FaceEmotion> {
+    fun chain(runDetector: (DetectionInput) -> DetectorOutputs, runEmotion: (EmotionInput) -> FloatArray): List<FaceResult> {
         val steps = FaceEmotionSteps(detection, recognition)
         return frame?.let { steps.run(it, runDetector, runEmotion) }
             ?: steps.run(pixels, width, height, runDetector, runEmotion)

@@ -53,5 +53,5 @@ fun FaceEmotionRecognitionWrapper.preprocess(
 /** Every face of the bitmap with its emotion, in upright pixels (the pixels are read once, into a reused array). */
 @JvmOverloads
 @Throws(FaceEmotionException::class)
-fun FaceEmotionPipeline.run(bitmap: Bitmap, rotationDegrees: Int = 0, mirrored: Boolean = false): List<FaceEmotion> =
+fun FaceEmotionPipeline.run(bitmap: Bitmap, rotationDegrees: Int = 0, mirrored: Boolean = false): List<FaceResult> =
     runFrame { buffer -> bitmap.cameraFrame(buffer, rotationDegrees, mirrored) }

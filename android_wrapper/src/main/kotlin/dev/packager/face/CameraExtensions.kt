@@ -42,7 +42,7 @@ fun Image.toCameraFrame(rotationDegrees: Int, mirrored: Boolean = false): Camera
  */
 @JvmOverloads
 @Throws(FaceEmotionException::class)
-fun FaceEmotionPipeline.run(image: ImageProxy, mirrored: Boolean = false): List<FaceEmotion> =
+fun FaceEmotionPipeline.run(image: ImageProxy, mirrored: Boolean = false): List<FaceResult> =
     runFrame { image.toCameraFrame(mirrored) }
 
 /** The frame of an image's planes, read through [buffer], [rowStride] and [pixelStride] by plane index. */

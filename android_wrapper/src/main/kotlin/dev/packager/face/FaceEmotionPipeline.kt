@@ -90,15 +90,15 @@ class FaceEmotionPipeline @JvmOverloads @Throws(FaceEmotionException::class) con
 
     /** Every face of an ARGB image with its emotion, best face first (see [FaceEmotionSteps.run]). */
     @Throws(FaceEmotionException::class)
-    fun run(pixels: IntArray, width: Int, height: Int): List<FaceEmotion> =
+    fun run(pixels: IntArray, width: Int, height: Int): List<FaceResult> =
         guarded { steps.run(pixels, width, height, ::detect, ::classify) }
 
     /** Every face of a camera frame with its emotion, in upright pixels (see [FaceEmotionSteps.run]). */
     @Throws(FaceEmotionException::class)
-    fun run(frame: CameraFrame): List<FaceEmotion> = guarded { steps.run(frame, ::detect, ::classify) }
+    fun run(frame: CameraFrame): List<FaceResult> = guarded { steps.run(frame, ::detect, ::classify) }
 
     /** Every face of the frame [make] gives (reading pixels into the [ArgbBuffer] it is given), under the lock. */
-    internal fun runFrame(make: (ArgbBuffer) -> CameraFrame): List<FaceEmotion> =
+    internal fun runFrame(make: (ArgbBuffer) -> CameraFrame): List<FaceResult> =
         guarded { steps.run(make(detection.argbBuffer), ::detect, ::classify) }
 
     /** Runs the detector on a preprocessed input. */

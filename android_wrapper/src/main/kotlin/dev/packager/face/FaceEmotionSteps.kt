@@ -29,7 +29,7 @@ class FaceEmotionSteps @JvmOverloads constructor(
         height: Int,
         runDetector: (DetectionInput) -> DetectorOutputs,
         runEmotion: (EmotionInput) -> FloatArray,
-    ): List<FaceEmotion> {
+    ): List<FaceResult> {
         checkImage(pixels, width, height)
         return run(CameraFrame.argb(pixels, width, height), runDetector, runEmotion)
     }
@@ -43,12 +43,12 @@ class FaceEmotionSteps @JvmOverloads constructor(
         frame: CameraFrame,
         runDetector: (DetectionInput) -> DetectorOutputs,
         runEmotion: (EmotionInput) -> FloatArray,
-    ): List<FaceEmotion> {
+    ): List<FaceResult> {
         val input = detection.preprocess(frame)
         val outputs = runDetector(input)
         val all = detection.postprocess(outputs.regressors, outputs.classificators, input)
         val faces = if (all.size > maxFaces) all.subList(0, maxFaces) else all
-        return faces.map { face -> FaceEmotion(face, classify(frame, face, runEmotion)) }
+        return faces.map { face -> FaceResult(face, classify(frame, face, runEmotion)) }
     }
 
     private fun classify(

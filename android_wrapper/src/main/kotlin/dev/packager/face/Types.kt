@@ -134,4 +134,4 @@ data class EmotionResult(val probabilities: List<Double>, val labels: List<Strin
 }
 
 /** A face and the emotion of its crop (null when the crop or the model output was unusable). */
-data class FaceEmotion(val face: Face, val emotion: EmotionResult?)
+data class FaceResult(val face: Face, val emotion: EmotionResult?)
