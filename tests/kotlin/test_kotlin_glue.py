@@ -76,14 +76,49 @@ def test_every_scenario_leaves_nothing_open(glue):
 
 
 def test_nnapi_by_default_with_cpu_disabled(glue):
+    """On the fakes' default device (API 34) the default is NNAPI with CPU_DISABLED."""
     r = glue["default"]
-    assert r["provider"] == "NNAPI" and r["fallback"] is None
+    assert r["requested"] == r["provider"] == "NNAPI" and r["fallback"] is None
     assert r["log"][:2] == ["addNnapi [CPU_DISABLED]", "createSession NNAPI"]
+
+
+#: The default provider per API level (docs/DESIGN.md "Providers"): NNAPI with CPU_DISABLED where
+#: ONNX Runtime honours that flag (API 29) up to NNAPI's deprecation (API 35), XNNPACK elsewhere.
+DEFAULTS = {24: "XNNPACK", 26: "XNNPACK", 27: "XNNPACK", 28: "XNNPACK", 29: "NNAPI", 30: "NNAPI", 34: "NNAPI",
+            35: "XNNPACK", 36: "XNNPACK"}
+
+
+def test_the_default_provider_follows_the_api_level_and_is_what_runs(glue):
+    r = glue["defaults by api level"]
+    assert r["defaultFor"] == {str(k): ("Nnapi([CPU_DISABLED])" if v == "NNAPI" else "Xnnpack") for k, v in DEFAULTS.items()}
+    assert r["opened"] == {str(k): [v, v, None] for k, v in DEFAULTS.items()}
+    registered = [line for line in r["log"] if line.startswith("createSession")]
+    assert registered == [f"createSession {v}" for v in DEFAULTS.values()]
+
+
+def test_nnapi_below_api_27_is_not_registered_and_the_cpu_is_reported(glue):
+    """ONNX Runtime's NNAPI provider needs Android 8.1 (API 27): asked for below it, the session is
+    a CPU one, reported as such with the reason; without the fallback it is a ModelLoadException."""
+    r = glue["nnapi below api 27"]
+    assert (r["requested"], r["provider"]) == ("NNAPI", "CPU")
+    assert r["fallback"] == "NNAPI: NNAPI needs Android 8.1 (API 27); this device runs API 26"
+    assert not [line for line in r["log"] if line.startswith("addNnapi")]
+    assert [line for line in r["log"] if line.startswith("createSession")] == ["createSession CPU"]
+    refused = glue["nnapi below api 27 without fallback"]
+    assert refused["error"] == "ModelLoadException" and "NNAPI needs Android 8.1 (API 27)" in refused["message"]
+    assert not [line for line in refused["log"] if line.startswith("createSession")]
+
+
+def test_nnapi_asked_for_on_android_15_is_what_runs(glue):
+    """Deprecated is not removed: an app that asks for NNAPI on API 35 gets it."""
+    r = glue["nnapi asked for on api 35"]
+    assert (r["requested"], r["provider"], r["fallback"]) == ("NNAPI", "NNAPI", None)
 
 
 def test_a_failing_provider_falls_back_to_the_cpu_and_says_so(glue):
     r = glue["fallback"]
     assert r["provider"] == "CPU" and r["fallback"] == "NNAPI: NNAPI cannot take this model"
+    assert [line for line in r["log"] if line.startswith("createSession")] == ["createSession NNAPI failed", "createSession CPU"]
     assert "Log.W FaceEmotion: model m: the NNAPI session failed, running on the CPU instead: NNAPI cannot take this model" in r["log"]
     assert glue["no fallback"]["error"] == "ModelLoadException"
     assert "cannot open it on NNAPI" in glue["no fallback"]["message"]
@@ -135,7 +170,7 @@ def test_close_waits_for_a_running_call_and_later_calls_are_refused(glue):
 
 def test_the_pipeline_runs_reports_providers_and_wraps_bad_input(glue):
     r = glue["pipeline"]
-    assert r["providers"] == {"face_detection": "NNAPI", "face_emotion_recognition": "NNAPI"}
+    assert r["providers"] == r["requested"] == {"face_detection": "NNAPI", "face_emotion_recognition": "NNAPI"}
     assert r["unlimited"] > 2 and r["faces"] == 2  # maxFaces keeps the best two
     assert r["strict"] == 0  # the fake's scores stay below sigmoid(0.9) < 0.99
     assert r["invalid"].startswith("InvalidInputException: pixel array has 5 values")
@@ -147,6 +182,13 @@ def test_the_self_check_judges_the_cpu_run_and_reports_the_accelerator(glue):
                    "accelerator": "NNAPI", "acceleratorDiff": 0.0}
     assert emo["model"] == "face_emotion_recognition" and emo["passed"] is False
     assert emo["diff"] == pytest.approx(1e-3, rel=1e-3) and emo["acceleratorDiff"] == pytest.approx(1e-3, rel=1e-3)
+
+
+def test_the_pipeline_reports_what_was_asked_what_runs_and_why(glue):
+    r = glue["pipeline fallback"]
+    both = ("face_detection", "face_emotion_recognition")
+    assert r["requested"] == dict.fromkeys(both, "NNAPI") and r["providers"] == dict.fromkeys(both, "CPU")
+    assert r["reasons"] == dict.fromkeys(both, "NNAPI: NNAPI needs Android 8.1 (API 27); this device runs API 26")
 
 
 def test_the_first_session_is_closed_when_the_second_cannot_open(glue):

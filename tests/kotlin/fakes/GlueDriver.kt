@@ -33,6 +33,21 @@ private val fake = Class.forName("ai.onnxruntime.Fake")
 @Suppress("UNCHECKED_CAST")
 private val fakeLog: MutableList<String> get() = fake.getField("log").get(null) as MutableList<String>
 
+/** Sets the fake device's API level (android.os.Build.VERSION.SDK_INT of the fakes, not final there). */
+private fun setSdk(level: Int) = Class.forName("android.os.Build\$VERSION").getField("SDK_INT").setInt(null, level)
+
+/** [block] on a device of API level [level]; the fakes' default (34) afterwards. */
+private fun <T> onSdk(level: Int, block: () -> T): T {
+    setSdk(level)
+    try {
+        return block()
+    } finally {
+        setSdk(DEFAULT_SDK)
+    }
+}
+
+private const val DEFAULT_SDK = 34
+
 private fun counts() = listOf("sessions", "options", "tensors").associateWith {
     fake.getField("open" + it.replaceFirstChar(Char::uppercase)).getInt(null)
 }
@@ -66,7 +81,34 @@ fun main(args: Array<String>) {
     val out = linkedMapOf<String, Any?>()
     out["default"] = scenario {
         ModelSession.open("m", model(), X, YZ).use {
-            mapOf("provider" to it.providerInUse, "fallback" to it.fallbackReason)
+            mapOf("requested" to it.requestedProvider, "provider" to it.providerInUse, "fallback" to it.fallbackReason)
+        }
+    }
+    out["defaults by api level"] = scenario {
+        val levels = listOf(24, 26, 27, 28, 29, 30, 34, 35, 36)
+        val opened = levels.associate { level ->
+            level.toString() to onSdk(level) {
+                ModelSession.open("m", model(), X, YZ).use { listOf(it.requestedProvider, it.providerInUse, it.fallbackReason) }
+            }
+        }
+        mapOf("opened" to opened, "defaultFor" to levels.associate { it.toString() to Provider.defaultFor(it).toString() })
+    }
+    out["nnapi below api 27"] = scenario {
+        onSdk(26) {
+            ModelSession.open("m", model(), X, YZ, SessionSettings(Provider.Nnapi())).use {
+                mapOf("requested" to it.requestedProvider, "provider" to it.providerInUse, "fallback" to it.fallbackReason)
+            }
+        }
+    }
+    out["nnapi below api 27 without fallback"] = scenario {
+        onSdk(26) { ModelSession.open("m", model(), X, YZ, SessionSettings(Provider.Nnapi(), cpuFallback = false)).close() }
+        mapOf()
+    }
+    out["nnapi asked for on api 35"] = scenario {
+        onSdk(35) {
+            ModelSession.open("m", model(), X, YZ, SessionSettings(Provider.Nnapi())).use {
+                mapOf("requested" to it.requestedProvider, "provider" to it.providerInUse, "fallback" to it.fallbackReason)
+            }
         }
     }
     out["fallback"] = scenario {
@@ -153,8 +195,15 @@ fun main(args: Array<String>) {
             val strict = FaceEmotionPipeline.fromAssets(context, PipelineOptions(scoreThreshold = 0.99)).use {
                 it.run(gray, 64, 48).size
             }
-            mapOf("providers" to p.providersInUse, "faces" to faces.size, "unlimited" to unlimited, "strict" to strict,
+            mapOf("providers" to p.providersInUse, "requested" to p.requestedProviders, "faces" to faces.size, "unlimited" to unlimited, "strict" to strict,
                 "selfCheck" to checks, "invalid" to invalid)
+        }
+    }
+    out["pipeline fallback"] = scenario {
+        onSdk(26) {
+            FaceEmotionPipeline.fromAssets(context, PipelineOptions(session = SessionSettings(Provider.Nnapi()))).use {
+                mapOf("requested" to it.requestedProviders, "providers" to it.providersInUse, "reasons" to it.fallbackReasons)
+            }
         }
     }
     out["pipeline second fails"] = scenario {

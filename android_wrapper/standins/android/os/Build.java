@@ -10,5 +10,8 @@ public class Build {
 
     public static class VERSION_CODES {
         public static final int O = 26;
+        public static final int O_MR1 = 27;
+        public static final int Q = 29;
+        public static final int VANILLA_ICE_CREAM = 35;
     }
 }

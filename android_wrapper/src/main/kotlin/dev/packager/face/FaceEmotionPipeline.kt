@@ -80,11 +80,18 @@ class FaceEmotionPipeline @JvmOverloads @Throws(FaceEmotionException::class) con
     private val detectorFeed = HashMap<String, FloatBuffer>(2)
     private val emotionFeed = HashMap<String, FloatBuffer>(2)
 
-    /** Model file stem → the provider its session runs on ("NNAPI", "XNNPACK" or "CPU"). */
+    /** Model file stem → the provider [PipelineOptions.session] asked for ("NNAPI", "XNNPACK" or "CPU"). */
+    val requestedProviders: Map<String, String> =
+        linkedMapOf(detector.name to detector.requestedProvider, classifier.name to classifier.requestedProvider)
+
+    /**
+     * Model file stem → the provider registered with the session that runs it, after any CPU
+     * fallback ([ModelSession.providerInUse]).
+     */
     val providersInUse: Map<String, String> =
         linkedMapOf(detector.name to detector.providerInUse, classifier.name to classifier.providerInUse)
 
-    /** Model file stem → why its session fell back to the CPU; empty when none did. */
+    /** Model file stem → why its session runs on the CPU instead of the requested provider; empty when none does. */
     val fallbackReasons: Map<String, String> =
         listOf(detector, classifier).mapNotNull { s -> s.fallbackReason?.let { s.name to it } }.toMap()
 

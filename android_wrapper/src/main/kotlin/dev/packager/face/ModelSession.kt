@@ -11,6 +11,7 @@ import ai.onnxruntime.OrtException
 import ai.onnxruntime.OrtSession
 import ai.onnxruntime.TensorInfo
 import ai.onnxruntime.providers.NNAPIFlags
+import android.os.Build
 import android.util.Log
 import java.nio.ByteBuffer
 import java.nio.ByteOrder
@@ -19,13 +20,20 @@ import java.util.EnumSet
 import java.util.concurrent.locks.ReentrantLock
 import kotlin.concurrent.withLock
 
-/** Where ONNX Runtime runs a model; nodes the provider cannot take run on ONNX Runtime's CPU kernels. */
+/**
+ * Where ONNX Runtime runs a model; nodes the provider cannot take run on ONNX Runtime's CPU kernels.
+ * [deviceDefault] is the default: NNAPI on Android 10 to 14 (API 29-34), XNNPACK otherwise.
+ */
 sealed class Provider(val displayName: String) {
     /**
-     * Android's NNAPI (the NPU, GPU or DSP the device's drivers expose). [flags]: ONNX Runtime's
-     * NNAPI options; the default CPU_DISABLED keeps NNAPI's own slow CPU reference implementation
-     * out (ORT's CPU kernels take those nodes instead), as ONNX Runtime recommends. USE_FP16 lets
-     * NNAPI compute in half precision. NNAPI is deprecated from Android 15: prefer [Xnnpack] there.
+     * Android's NNAPI (the NPU, GPU or DSP the device's drivers expose); ONNX Runtime's NNAPI
+     * execution provider needs Android 8.1 (API [MIN_SDK]): below it the session is not opened on
+     * NNAPI ([ModelSession.fallbackReason] says so). [flags]: ONNX Runtime's NNAPI options; the
+     * default CPU_DISABLED keeps NNAPI's own CPU reference implementation (nnapi-reference, often
+     * slower than ONNX Runtime's CPU kernels) out; from API 29, where ONNX Runtime honours it, a
+     * model the accelerators cannot take whole fails to open on NNAPI, so the CPU fallback is taken
+     * and reported. USE_FP16 lets NNAPI compute in half precision. NNAPI is deprecated from
+     * Android 15 (API 35).
      */
     class Nnapi @JvmOverloads constructor(
         val flags: EnumSet<NNAPIFlags> = EnumSet.of(NNAPIFlags.CPU_DISABLED),
@@ -33,9 +41,14 @@ sealed class Provider(val displayName: String) {
         override fun equals(other: Any?): Boolean = other is Nnapi && other.flags == flags
         override fun hashCode(): Int = flags.hashCode()
         override fun toString(): String = "Nnapi($flags)"
+
+        companion object {
+            /** Android 8.1: ONNX Runtime's NNAPI execution provider needs it (its NNAPI EP documentation). */
+            const val MIN_SDK: Int = Build.VERSION_CODES.O_MR1
+        }
     }
 
-    /** XNNPACK: optimized float32 CPU kernels (ARM NEON), the alternative to NNAPI on every Android version. */
+    /** XNNPACK: optimized float32 CPU kernels (ARM NEON), in onnxruntime-android on every Android version. */
     object Xnnpack : Provider("XNNPACK") {
         override fun toString(): String = "Xnnpack"
     }
@@ -43,6 +56,37 @@ sealed class Provider(val displayName: String) {
     /** ONNX Runtime's own CPU kernels only. */
     object Cpu : Provider("CPU") {
         override fun toString(): String = "Cpu"
+    }
+
+    companion object {
+        /** Android 10: from here ONNX Runtime honours NNAPI's CPU_DISABLED (ignored up to API 28). */
+        const val NNAPI_DEFAULT_FROM_SDK: Int = Build.VERSION_CODES.Q
+
+        /** Android 15: NNAPI is deprecated (Android NDK, Neural Networks API guide). */
+        const val NNAPI_DEPRECATED_SDK: Int = Build.VERSION_CODES.VANILLA_ICE_CREAM
+
+        /**
+         * The default provider on a device of API level [sdkInt]: [Nnapi] with CPU_DISABLED from
+         * API [NNAPI_DEFAULT_FROM_SDK] up to [NNAPI_DEPRECATED_SDK] (exclusive), [Xnnpack] otherwise
+         * (before API 29 NNAPI may run nodes on its slow CPU reference code; from Android 15 it
+         * is deprecated and, as Android's guide expects, mostly backed by the CPU).
+         */
+        @JvmStatic
+        fun defaultFor(sdkInt: Int): Provider =
+            if (sdkInt >= NNAPI_DEFAULT_FROM_SDK && sdkInt < NNAPI_DEPRECATED_SDK) Nnapi() else Xnnpack
+
+        /** [defaultFor] this device (`android.os.Build.VERSION.SDK_INT`). */
+        @JvmStatic
+        fun deviceDefault(): Provider = defaultFor(Build.VERSION.SDK_INT)
+
+        /** Why [provider] cannot be registered on a device of API level [sdkInt], or null when it can. */
+        @JvmStatic
+        fun unavailableReason(provider: Provider, sdkInt: Int): String? =
+            if (provider is Nnapi && sdkInt < Nnapi.MIN_SDK) {
+                "NNAPI needs Android 8.1 (API ${Nnapi.MIN_SDK}); this device runs API $sdkInt"
+            } else {
+                null
+            }
     }
 }
 
@@ -83,16 +127,18 @@ fun interface SessionConfigurator {
 /**
  * How [ModelSession] opens a model.
  *
- * @property provider where the model runs (default NNAPI with CPU_DISABLED).
- * @property cpuFallback when the provider's session cannot be opened, open a CPU one instead (logged
- *   with android.util.Log and reported as [ModelSession.fallbackReason]); false: fail.
+ * @property provider where the model runs; default [Provider.deviceDefault]: NNAPI with CPU_DISABLED on
+ *   API 29-34, XNNPACK otherwise.
+ * @property cpuFallback when the provider cannot be registered on this device (NNAPI below API 27) or
+ *   its session cannot be opened, open a CPU one instead (logged with android.util.Log and reported
+ *   as [ModelSession.fallbackReason]); false: fail with [ModelLoadException].
  * @property intraOpThreads CPU threads per session; 0 lets ONNX Runtime choose. With XNNPACK, n > 0
  *   threads are XNNPACK's (ONNX Runtime's own pool is then 1 thread, as its XNNPACK guide says).
  * @property configureSession called last on each session's options (e.g. `setOptimizationLevel`,
  *   `addConfigEntry`); it is called again, with [Provider.Cpu], for a CPU fallback session.
  */
 data class SessionSettings @JvmOverloads constructor(
-    val provider: Provider = Provider.Nnapi(),
+    val provider: Provider = Provider.deviceDefault(),
     val cpuFallback: Boolean = true,
     val intraOpThreads: Int = 0,
     val configureSession: SessionConfigurator? = null,
@@ -123,9 +169,14 @@ class ModelSession private constructor(
     private val env: OrtEnvironment,
     private val session: OrtSession,
     private val sessionOptions: OrtSession.SessionOptions,
-    /** The provider the session runs on: "NNAPI", "XNNPACK" or "CPU". */
+    /** The provider [SessionSettings.provider] asked for: "NNAPI", "XNNPACK" or "CPU". */
+    val requestedProvider: String,
+    /**
+     * The provider registered with the session that runs, after any fallback: "NNAPI", "XNNPACK" or
+     * "CPU" (nodes it does not take run on ONNX Runtime's CPU kernels).
+     */
     val providerInUse: String,
-    /** Why the session fell back to the CPU (the provider's error), or null when it did not. */
+    /** Why [providerInUse] is not [requestedProvider] (the device, or the provider's error); null when it is. */
     val fallbackReason: String?,
 ) : AutoCloseable {
     private val lock = ReentrantLock()
@@ -231,25 +282,9 @@ class ModelSession private constructor(
             settings: SessionSettings = SessionSettings(),
         ): ModelSession {
             val env = OrtEnvironment.getEnvironment()
-            var fallbackReason: String? = null
-            var provider = settings.provider
-            val (session, options) = try {
-                createSession(env, model, settings, provider)
-            } catch (e: OrtException) {
-                val tried = provider.displayName
-                if (!settings.cpuFallback || provider == Provider.Cpu) {
-                    throw ModelLoadException("model $name: ONNX Runtime cannot open it on $tried: ${e.message}", e)
-                }
-                fallbackReason = "$tried: ${e.message}"
-                Log.w(TAG, "model $name: the $tried session failed, running on the CPU instead: ${e.message}")
-                provider = Provider.Cpu
-                try {
-                    createSession(env, model, settings, provider)
-                } catch (e2: OrtException) {
-                    val why = "$fallbackReason; CPU: ${e2.message}"
-                    throw ModelLoadException("model $name: ONNX Runtime cannot open it ($why)", e2)
-                }
-            }
+            val opened = openWithFallback(name, env, model, settings)
+            val session = opened.session
+            val options = opened.options
             val mismatch = try {
                 TensorSpec.mismatch(name, TensorRole.INPUT, declared(session.inputInfo), inputs)
                     ?: TensorSpec.mismatch(name, TensorRole.OUTPUT, declared(session.outputInfo), outputs)
@@ -260,7 +295,47 @@ class ModelSession private constructor(
                 closeSession(name, session, options)
                 throw ModelMismatchException(mismatch)
             }
-            return ModelSession(name, inputs, outputs, env, session, options, provider.displayName, fallbackReason)
+            return ModelSession(
+                name, inputs, outputs, env, session, options,
+                settings.provider.displayName, opened.provider.displayName, opened.fallbackReason,
+            )
+        }
+
+        /** A session, the options it was made with, the provider registered with it and why it is not the requested one. */
+        private class Opened(
+            val session: OrtSession,
+            val options: OrtSession.SessionOptions,
+            val provider: Provider,
+            val fallbackReason: String?,
+        )
+
+        /**
+         * A session on [SessionSettings.provider]; when that provider cannot be registered on this
+         * device ([Provider.unavailableReason]) or ONNX Runtime cannot open the session on it, a CPU
+         * session with the reason (logged), if [SessionSettings.cpuFallback] allows.
+         */
+        private fun openWithFallback(name: String, env: OrtEnvironment, model: ByteArray, settings: SessionSettings): Opened {
+            val requested = settings.provider
+            val unavailable = Provider.unavailableReason(requested, Build.VERSION.SDK_INT)
+            val failure = if (unavailable != null) null else try {
+                val (session, options) = createSession(env, model, settings, requested)
+                return Opened(session, options, requested, null)
+            } catch (e: OrtException) {
+                e
+            }
+            val tried = requested.displayName
+            val why = unavailable ?: failure?.message
+            if (!settings.cpuFallback || requested == Provider.Cpu) {
+                throw ModelLoadException("model $name: ONNX Runtime cannot open it on $tried: $why", failure)
+            }
+            val reason = "$tried: $why"
+            Log.w(TAG, "model $name: the $tried session failed, running on the CPU instead: $why")
+            val (session, options) = try {
+                createSession(env, model, settings, Provider.Cpu)
+            } catch (e: OrtException) {
+                throw ModelLoadException("model $name: ONNX Runtime cannot open it ($reason; CPU: ${e.message})", e)
+            }
+            return Opened(session, options, Provider.Cpu, reason)
         }
 
         /**
