@@ -1,8 +1,11 @@
 // Part of packager's Android module (hand-written, not generated): the same for every recipe.
-// Android library module with the face detection + emotion recognition wrappers (or, in a
-// `packager convert` bundle, one model's runner). Include it in an app as it is: settings.gradle.kts
-// `include(":face")` + `project(":face").projectDir = file(...)`, then `implementation(project(":face"))`. Plugin versions come from the including build (or from
-// this folder's settings.gradle.kts when it is built on its own). Targets AGP 8.6+ and AGP 9.x.
+// Android library module with the face detection + emotion recognition wrappers, namespace
+// dev.packager.face. A `packager convert` bundle holds a copy of this file around one model's
+// runner that differs in its namespace only (dev.packager.<model>), so the modules compose in one
+// app. Include it in an app as it is: settings.gradle.kts `include(":face")` +
+// `project(":face").projectDir = file(...)`, then `implementation(project(":face"))` (the project
+// name is yours to choose). Plugin versions come from the including build (or from this folder's
+// settings.gradle.kts when it is built on its own). Targets AGP 8.6+ and AGP 9.x.
 plugins {
     id("com.android.library")
 }
@@ -43,8 +46,10 @@ tasks.withType<org.jetbrains.kotlin.gradle.tasks.KotlinJvmCompile>().configureEa
 }
 
 dependencies {
-    // ONNX Runtime with the NNAPI and XNNPACK execution providers. Use a version at least as new
-    // as the onnxruntime that wrote the bundle's .ort files (override with -PonnxruntimeVersion=...);
-    // 1.16 or newer (pinned outputs). `api`: SessionSettings exposes NNAPIFlags and SessionOptions.
-    api("com.microsoft.onnxruntime:onnxruntime-android:${findProperty("onnxruntimeVersion") ?: "1.32.0"}")
+    // ONNX Runtime with the NNAPI and XNNPACK execution providers: the version that wrote and
+    // verified the bundle's .ort files. An app that needs a newer one declares it itself (Gradle
+    // resolves to the highest version asked for); never an older one: an .ort file is read by an
+    // ONNX Runtime at least as new as the one that wrote it (and pinned outputs need 1.16).
+    // `api`: SessionSettings exposes NNAPIFlags and SessionOptions.
+    api("com.microsoft.onnxruntime:onnxruntime-android:1.24.2")
 }

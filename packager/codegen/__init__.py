@@ -58,11 +58,18 @@ class LanguageSettings:
         string: str → string literal.
         ident: recipe name → identifier (``fer-minixception`` → ``ferMinixception``).
         runtime: the runtime library's files, relative to ``RUNTIME``; each is copied to
-            ``output_path(<its file name>)``.
+            ``runtime_path(<it>)``.
+        runtime_path: a runtime file (relative to ``RUNTIME``) → its path relative to the
+            wrapper root; default ``output_path(<its file name>)``.
         runner_runtime: the generic pieces of the runtime library (``ModelSession``, ``TensorSpec``,
             ``Npy``, the self-check) that a one-model runner (``packager convert``) uses, relative
             to ``RUNTIME``.
         runner_path: (module name, file name) → path of a runner bundle's source file.
+        runner_package: module name → the package of a runner bundle's code (Kotlin:
+            ``dev.packager.<module>``, so that modules compose in one app), given to the runner
+            templates as ``package``; None where a module is its own namespace (Swift).
+        repackage: (file name, text, package) → a runtime piece's text moved into ``package`` (only
+            its package declaration changes); used with ``runner_package``.
     """
 
     name: str
@@ -73,7 +80,10 @@ class LanguageSettings:
     ident: Callable[[str], str]
     runtime: tuple[str, ...]
     runner_runtime: tuple[str, ...] = ()
+    runtime_path: Callable[[str], str] | None = None
     runner_path: Callable[[str, str], str] | None = None
+    runner_package: Callable[[str], str] | None = None
+    repackage: Callable[[str, str, str], str] | None = None
 
 
 _LANGUAGES: dict[str, LanguageSettings] = {}
@@ -170,7 +180,8 @@ def runtime_files(lang_name: str) -> dict[str, str]:
         path = RUNTIME / rel
         if not path.is_file():
             raise PackagerError(f"the {lang.name} runtime file {rel} is missing ({path}); reinstall packager")
-        out[lang.output_path(Path(rel).name)] = path.read_bytes().decode("utf-8")
+        place = lang.runtime_path(rel) if lang.runtime_path else lang.output_path(Path(rel).name)
+        out[place] = path.read_bytes().decode("utf-8")
     return out
 
 
@@ -204,24 +215,27 @@ RUNNER_TEMPLATE = "Runner"
 
 def render_runner(lang_name: str, module: str, ctx: dict) -> dict[str, str]:
     """A one-model runner bundle's code (``packager convert``): the generic runtime pieces
-    (``LanguageSettings.runner_runtime``, byte for byte) and the templates of
+    (``LanguageSettings.runner_runtime``; byte for byte but for their package declaration, which
+    ``LanguageSettings.repackage`` sets to the bundle's ``runner_package``) and the templates of
     ``templates/runner_<language>/`` rendered with ``ctx`` (the model's tensors, files and
-    tolerance, see ``packager.export.anymodel.runner_context``) and ``module``: relative path →
-    text, in sorted order."""
+    tolerance, see ``packager.export.anymodel.runner_context``), ``module`` and ``package``:
+    relative path → text, in sorted order."""
     lang = language(lang_name)
     folder = TEMPLATES / f"runner_{lang.name}"
     env = environment(lang, folder)
     names = sorted(n for n in env.list_templates(filter_func=lambda n: n.endswith(".j2")) if not Path(n).name.startswith("_"))
     if not any(n.startswith(RUNNER_TEMPLATE + ".") for n in names) or lang.runner_path is None:
         raise PackagerError(f"the {lang.name} runner template is missing ({folder}); reinstall packager")
+    package = lang.runner_package(module) if lang.runner_package else None
     out = {}
     for rel in lang.runner_runtime:
-        path = RUNTIME / rel
+        path, name = RUNTIME / rel, Path(rel).name
         if not path.is_file():
             raise PackagerError(f"the {lang.name} runtime file {rel} is missing ({path}); reinstall packager")
-        out[lang.runner_path(module, Path(rel).name)] = path.read_bytes().decode("utf-8")
+        text = path.read_bytes().decode("utf-8")
+        out[lang.runner_path(module, name)] = lang.repackage(name, text, package) if package else text
     for n in names:
         name = n[: -len(".j2")]
         name = module + name if name.startswith(RUNNER_TEMPLATE + ".") else name
-        out[lang.runner_path(module, name)] = env.get_template(n).render(dict(ctx, module=module))
+        out[lang.runner_path(module, name)] = env.get_template(n).render(dict(ctx, module=module, package=package))
     return dict(sorted(out.items()))

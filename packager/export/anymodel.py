@@ -10,7 +10,8 @@ stem, ``<Module>`` its ``layout.module_name``)::
 
     <out>/android/   README.md, manifest.json, required_operators.config,
                      build.gradle.kts, consumer-rules.pro, src/main/AndroidManifest.xml,
-                     src/main/kotlin/dev/packager/face/<Module>Runner.kt (+ runtime pieces),
+                     src/main/kotlin/dev/packager/<module>/<Module>Runner.kt (+ runtime pieces,
+                     moved into that package: ``codegen.kotlin.runner_package``),
                      src/main/assets/<model>.ort, samples/<model>.sample_input.npy,
                      samples/<model>.sample_output.<output>.npy
     <out>/ios/       the same with Package.swift, Sources/<Module>/<Module>Runner.swift (+ runtime
@@ -155,8 +156,12 @@ def runner_files(t: Target, a: art.Artifacts) -> dict[str, bytes]:
 
 
 def readme(t: Target, a: art.Artifacts, paths: dict) -> str:
+    from packager import codegen
+
     model = layout.model_file(a.role)
     module = layout.module_name(a.role)
+    settings = codegen.language(t.language)
+    package = settings.runner_package(module) if settings.runner_package else None
     where = t.package_hint.format(models=layout.package_models(t, a.role), file=model, module=module,
                                   runner=f"{module}Runner")
     lines = [f"# {a.role} ({t.name})", "", where, "",
@@ -171,16 +176,19 @@ def readme(t: Target, a: art.Artifacts, paths: dict) -> str:
              f"- `{layout.SAMPLES}/`: the sample input and the outputs this model gives on it, for an on-device "
              f"self-check: max |out - expected| / max(1, max |expected|) per output <= {ort_export.FP32_TOLERANCE:g}. "
              "They are not in the app's assets.",
-             f"- `{module}Runner` ({'Kotlin, package dev.packager.face' if t.language == 'kotlin' else 'Swift'}): "
-             "opens the model (" + ("NNAPI" if t.language == "kotlin" else "Core ML") + " with CPU fallback by "
-             "default, `SessionSettings`), `run` on named float32 arrays, and `selfCheck`, which runs the sample on "
+             f"- `{module}Runner` ({f'Kotlin, package `{package}`' if t.language == 'kotlin' else 'Swift'}): "
+             "opens the model (" + ("NNAPI on Android 10-14, XNNPACK otherwise" if t.language == "kotlin" else "Core ML")
+             + " with CPU fallback by default, `SessionSettings`; `session.providerInUse` says what runs and "
+             "`session.fallbackReason` why it is not what was asked), `run` on named float32 arrays, and `selfCheck`, "
+             "which runs the sample on "
              "the CPU and compares it within the tolerance above. The samples are not in the app: copy "
              f"`{layout.SAMPLES}/` where the app can read them and pass that place ("
              + ("`selfCheck(context, \"samples/\")` for the assets, or `selfCheck(File)`" if t.language == "kotlin"
                 else "`selfCheck(samplesIn: url)`") + "). Beside it are packager's runtime pieces it uses "
              "(`ModelSession`, `TensorSpec`, `Npy`, the self-check), copied as they are; it runs float32 tensors only"
-             + (". They are in package `dev.packager.face`, as in every packager Android module: an app includes "
-                "one such module (two give duplicate classes)." if t.language == "kotlin" else
+             + (f". They are in this module's own package `{package}` (its Gradle namespace too), so the face module and "
+                "any number of `packager convert` modules compose in one app without duplicate classes. No sample app: "
+                "the runner takes the model's own tensors, which no camera frame is." if t.language == "kotlin" else
                 " (a model with integer inputs or outputs fails `ModelSession`'s check when it opens)."),
              "- `required_operators.config`: operators for a reduced ONNX Runtime build "
              "(`--minimal_build extended --include_ops_by_config`).",

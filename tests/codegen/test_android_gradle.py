@@ -9,6 +9,8 @@ from pathlib import Path
 
 import onnxruntime
 
+from packager.codegen import kotlin
+
 ROOT = Path(__file__).resolve().parents[2] / "android_wrapper"
 BUILD = (ROOT / "build.gradle.kts").read_text()
 SETTINGS = (ROOT / "settings.gradle.kts").read_text()
@@ -49,13 +51,23 @@ def test_the_standalone_build_uses_agp_9_without_a_kotlin_plugin():
     assert "kotlin" not in code
 
 
-def test_onnxruntime_android_is_as_new_as_the_onnxruntime_that_writes_the_models():
-    """An .ort file is read by an onnxruntime at least as new as the one that wrote it; pinned
-    outputs (OrtSession.run(inputs, pinnedOutputs)) need 1.16."""
-    found = re.search(r'onnxruntime-android:\$\{findProperty\("onnxruntimeVersion"\) \?: "(\d+)\.(\d+)\.\d+"\}', BUILD)
-    assert found
-    ours = tuple(int(x) for x in onnxruntime.__version__.split(".")[:2])
-    assert (int(found.group(1)), int(found.group(2))) >= max(ours, (1, 16))
+def test_onnxruntime_android_is_the_onnxruntime_that_writes_the_models():
+    """The module asks for the onnxruntime-android that wrote and verified its .ort files (an .ort
+    file is read by an onnxruntime at least as new as the one that wrote it; pinned outputs,
+    OrtSession.run(inputs, pinnedOutputs), need 1.16), named literally: no property decides it."""
+    found = re.findall(r'api\("com\.microsoft\.onnxruntime:onnxruntime-android:([^"]+)"\)', _code(BUILD))
+    assert found == [onnxruntime.__version__]
+    assert tuple(int(x) for x in found[0].split(".")[:2]) >= (1, 16)
+    assert "findProperty" not in _code(BUILD)
+
+
+def test_a_convert_module_differs_from_the_face_module_in_its_namespace_only():
+    """The one home of the Gradle file is this one; a convert bundle's copy is it with the
+    namespace of its own package (kotlin.repackage), nothing else changed."""
+    moved = kotlin.repackage("build.gradle.kts", BUILD, "dev.packager.facelandmark")
+    assert re.findall(r'namespace = "([^"]+)"', moved) == ["dev.packager.facelandmark"]
+    assert moved.replace('"dev.packager.facelandmark"', f'"{kotlin.PACKAGE}"') == BUILD
+    assert re.findall(r'namespace = "([^"]+)"', BUILD) == [kotlin.PACKAGE]
 
 
 def test_the_readme_states_the_versions_and_that_gradle_is_not_run_here():

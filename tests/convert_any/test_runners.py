@@ -22,6 +22,7 @@ from packager_cli import packager
 
 import standins
 from packager import codegen
+from packager.codegen import kotlin as kotlin_settings
 from packager.parity import kotlin, swift
 from test_convert_any import _torchscript
 
@@ -30,7 +31,11 @@ STANDINS = ROOT / "android_wrapper" / "standins"
 FAKES = ROOT / "tests" / "kotlin" / "fakes"
 SWIFT_FIXTURES = ROOT / "tests" / "swift" / "fixtures"
 MODULES = {"ferplus": "Ferplus", "traced": "Traced"}
-KOTLIN_DIR = "src/main/kotlin/dev/packager/face"
+
+
+def kotlin_dir(module: str) -> str:
+    """The Kotlin source folder of a convert module: its own package's (dev/packager/<module>)."""
+    return kotlin_settings.package_dir(kotlin_settings.runner_package(module))
 
 
 @pytest.fixture(scope="module")
@@ -75,7 +80,7 @@ def _swift_specs(text: str, which: str) -> list:
 def test_runner_tensors_are_the_models_own(bundles, name):
     """The runner's inputs and outputs are the .ort's names, order and shapes (all static)."""
     module = MODULES[name]
-    for target, path, parse in (("android", f"{KOTLIN_DIR}/{module}Runner.kt", _kotlin_specs),
+    for target, path, parse in (("android", f"{kotlin_dir(module)}/{module}Runner.kt", _kotlin_specs),
                                 ("ios", f"Sources/{module}/{module}Runner.swift", _swift_specs)):
         bundle = bundles[name] / target
         text = (bundle / path).read_text()
@@ -92,21 +97,35 @@ def test_runner_tensors_are_the_models_own(bundles, name):
 
 
 @pytest.mark.parametrize("name", sorted(MODULES))
-def test_runtime_pieces_are_copied_byte_for_byte(bundles, name):
+def test_runtime_pieces_are_copied_byte_for_byte_but_their_package(bundles, name):
     """The bundle's code is the runner and the runtime pieces it uses (the Android module's Gradle
-    and manifest files among them), each a byte-identical copy of the runtime library's file."""
+    and manifest files among them), each a copy of the runtime library's file: byte for byte in
+    Swift; in Kotlin byte for byte but for one line, the package line of a source (``package
+    dev.packager.<module>``) or the Gradle file's ``namespace``, the module's own package."""
     module = MODULES[name]
-    for target, lang, folder in (("android", "kotlin", KOTLIN_DIR), ("ios", "swift", f"Sources/{module}")):
+    package = kotlin_settings.runner_package(module)
+    assert package == f"dev.packager.{module.lower()}"
+    for target, lang, folder in (("android", "kotlin", kotlin_dir(module)), ("ios", "swift", f"Sources/{module}")):
         settings = codegen.language(lang)
         bundle = bundles[name] / target
         sources = sorted(p.name for p in (bundle / folder).iterdir() if p.is_file())
         pieces = sorted(Path(rel).name for rel in settings.runner_runtime if rel.startswith(lang + "/"))
         assert sources == sorted(pieces + [f"{module}Runner.{'kt' if lang == 'kotlin' else 'swift'}"])
         for rel in settings.runner_runtime:
-            assert (bundle / settings.runner_path(module, Path(rel).name)).read_bytes() == (codegen.RUNTIME / rel).read_bytes()
+            copied = (bundle / settings.runner_path(module, Path(rel).name)).read_bytes()
+            original = (codegen.RUNTIME / rel).read_bytes()
+            if lang == "swift" or not rel.endswith((".kt", ".gradle.kts")):
+                assert copied == original, rel
+                continue
+            old, new = original.decode().splitlines(True), copied.decode().splitlines(True)
+            changed = [(a, b) for a, b in zip(old, new) if a != b]
+            expected = ((f"package {kotlin_settings.PACKAGE}\n", f"package {package}\n") if rel.endswith(".kt") else
+                        (f'    namespace = "{kotlin_settings.PACKAGE}"\n', f'    namespace = "{package}"\n'))
+            assert len(old) == len(new) and changed == [expected], rel
     android = bundles[name] / "android"
     assert {"build.gradle.kts", "consumer-rules.pro", "src/main/AndroidManifest.xml"} <= {
         p.relative_to(android).as_posix() for p in android.rglob("*") if p.is_file()}
+    assert not (android / kotlin_settings.SOURCE_DIR).exists()  # nothing in the face module's package
 
 
 def _dump(package: Path) -> dict:
@@ -155,7 +174,7 @@ def _kotlinc(sources: list[Path], out: Path) -> subprocess.CompletedProcess:
 DRIVER = """\
 import android.content.Context
 import android.content.res.AssetManager
-import dev.packager.face.*
+import PACKAGE.*
 import java.io.File
 
 fun outcome(block: () -> Any?): String = try {
@@ -203,9 +222,9 @@ def test_kotlin_runner_compiles_and_runs_on_the_fakes(bundles, name, tmp_path):
     self-check on samples that fit, fails it on drifted ones, and names what is missing."""
     bundle = bundles[name] / "android"
     module = MODULES[name]
-    sources = sorted((bundle / KOTLIN_DIR).glob("*.kt"))
+    sources = sorted((bundle / kotlin_dir(module)).glob("*.kt"))
     driver = tmp_path / "Driver.kt"
-    driver.write_text(DRIVER.replace("RUNNER", f"{module}Runner"))
+    driver.write_text(DRIVER.replace("RUNNER", f"{module}Runner").replace("PACKAGE", kotlin_settings.runner_package(module)))
     done = _kotlinc([*sources, driver], tmp_path / "classes")
     assert done.returncode == 0, done.stdout + done.stderr
     # The fake "model" declares the .ort's own tensors; samples follow the fake's rule.
@@ -307,9 +326,9 @@ def test_swift_runner_typechecks_in_swift_6(bundles, name, tmp_path):
 def test_a_runner_that_does_not_fit_its_module_does_not_compile(bundles, tmp_path):
     """The compile is real: a runner calling a member the runtime lacks is refused."""
     bundle = bundles["ferplus"] / "android"
-    sources = sorted((bundle / KOTLIN_DIR).glob("*.kt"))
+    sources = sorted((bundle / kotlin_dir("Ferplus")).glob("*.kt"))
     broken = tmp_path / "Broken.kt"
-    broken.write_text("package dev.packager.face\nfun f(r: FerplusRunner) = r.session.notAMember\n")
+    broken.write_text("package dev.packager.ferplus\nfun f(r: FerplusRunner) = r.session.notAMember\n")
     done = _kotlinc([*sources, broken], tmp_path / "classes")
     assert done.returncode != 0 and "notAMember" in done.stdout + done.stderr
 
@@ -319,7 +338,8 @@ def test_the_bundle_readme_tells_how_to_use_the_runner(bundles):
         text = (bundles["ferplus"] / target / "README.md").read_text()
         assert entry in text and "no build file" not in text
         assert "copy `samples/` where the app can read them" in text
-    assert "an app includes one such module" in (bundles["ferplus"] / "android" / "README.md").read_text()
+    android = (bundles["ferplus"] / "android" / "README.md").read_text()
+    assert "package `dev.packager.ferplus`" in android and "compose in one app without duplicate classes" in android
     assert "Package.swift" in (bundles["ferplus"] / "ios" / "README.md").read_text()
 
 

@@ -94,8 +94,7 @@ def test_android_bundle_is_a_complete_library_module(default_build):
     root = default_build.bundle("android")
     for rel in kotlin_settings.RUNTIME:
         if not rel.endswith(".kt"):
-            name = Path(rel).name
-            assert (root / kotlin_settings.output_path(name)).read_bytes() == (codegen.RUNTIME / rel).read_bytes(), rel
+            assert (root / kotlin_settings.runtime_path(rel)).read_bytes() == (codegen.RUNTIME / rel).read_bytes(), rel
     manifest_xml = ET.parse(root / "src/main/AndroidManifest.xml").getroot()
     assert manifest_xml.tag == "manifest" and "package" not in manifest_xml.attrib
     gradle = (root / "build.gradle.kts").read_text()
@@ -103,7 +102,7 @@ def test_android_bundle_is_a_complete_library_module(default_build):
     assert re.search(r'noCompress\s*\+=\s*(listOf\()?"ort"', gradle)
     assert layout.TARGETS["android"].models == "src/main/assets" == kotlin_settings.ASSETS_DIR
     kt = {p.name for p in (root / kotlin_settings.SOURCE_DIR).glob("*.kt")}
-    assert kt == {Path(rel).name for rel in codegen.render("kotlin") if rel.endswith(".kt")}
+    assert kt == {Path(rel).name for rel in codegen.render("kotlin") if rel.endswith(".kt") and not kotlin_settings.is_sample(rel)}
     assert not (root / "settings.gradle.kts").exists()  # the app's settings include it
 
 

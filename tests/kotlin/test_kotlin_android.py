@@ -1,8 +1,9 @@
 """The Android-only runtime files (adapters, ONNX Runtime glue) and android_wrapper/README.md's
-CameraX analyzer and sample Activity compile, with the project's Kotlin compiler, against the
+CameraX analyzer and options compile, with the project's Kotlin compiler, against the
 compile-only stand-ins of the Android, CameraX and ONNX Runtime classes they use
 (android_wrapper/standins/, Java with the real signatures); the README's Java usage compiles with
-javac against the result; the stand-ins are never part of a bundle."""
+javac against the result; the stand-ins are never part of a bundle. (The sample app, sample/, is
+compiled as an app would compile it, against a bundle's classes: tests/export/test_android_app.py.)"""
 
 from __future__ import annotations
 
@@ -35,11 +36,13 @@ def readme_analyzer() -> str:
 
 
 def compile_with_standins(tmp_path: Path, extra: dict[str, str]) -> subprocess.CompletedProcess:
-    """Every rendered .kt file (core and Android-only) plus ``extra``, against the stand-ins."""
+    """Every rendered .kt file of the module (core and Android-only; not the sample app) plus
+    ``extra``, against the stand-ins."""
     java, compiler, stdlib = kotlin.toolchain()
     src = tmp_path / "src"
     src.mkdir()
-    files = {p.rsplit("/", 1)[-1]: t for p, t in codegen.render("kotlin").items() if p.endswith(".kt")}
+    files = {p.rsplit("/", 1)[-1]: t for p, t in codegen.render("kotlin").items()
+             if p.endswith(".kt") and not settings.is_sample(p)}
     for name, text in {**files, **extra}.items():
         (src / name).write_text(text)
     cmd = [java, "-Xss8m", "-cp", str(compiler), "org.jetbrains.kotlin.cli.jvm.K2JVMCompiler",
@@ -57,7 +60,6 @@ README_OPTIONS_IMPORTS = ("import ai.onnxruntime.OrtSession\nimport ai.onnxrunti
 def compiled(tmp_path_factory) -> subprocess.CompletedProcess:
     return compile_with_standins(tmp_path_factory.mktemp("android"), {
         "ReadmeAnalyzer.kt": readme_analyzer(),
-        "ReadmeActivity.kt": readme_block("class FaceEmotionActivity : ComponentActivity()"),
         "ReadmeOptions.kt": README_OPTIONS_IMPORTS + "fun readmeOptions() {\n" + readme_block("configureSession = {") + "}\n",
         "ReadmeSelfCheck.kt": "import android.content.Context\nimport android.util.Log\nimport dev.packager.face.*\n\n"
                               "fun readmeSelfCheck(pipeline: FaceEmotionPipeline, context: Context) {\n"
@@ -70,7 +72,7 @@ def test_android_files_and_readme_analyzer_compile(compiled):
     classes = {p.name for p in Path(compiled.args[-1]).rglob("*.class")}
     # The Android-only files and the README's analyzer were compiled, not skipped.
     assert {"CameraExtensionsKt.class", "BitmapExtensionsKt.class", "FaceEmotionPipeline.class",
-            "ModelSession.class", "FaceEmotionAnalyzer.class", "FaceEmotionActivity.class",
+            "ModelSession.class", "FaceEmotionAnalyzer.class",
             "ReadmeOptionsKt.class", "ReadmeSelfCheckKt.class"} <= classes
     # The Java stand-ins are read for their signatures only: none of them is emitted.
     assert not {p.stem + ".class" for p in STANDINS.rglob("*.java")} & classes

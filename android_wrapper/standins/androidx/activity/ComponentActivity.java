@@ -7,8 +7,8 @@ import androidx.activity.result.ActivityResultLauncher;
 import androidx.activity.result.contract.ActivityResultContract;
 import androidx.lifecycle.Lifecycle;
 
-// Compile-only stand-in (packager tests; never shipped): the members android_wrapper/README.md's
-// sample Activity uses, with the AndroidX / CameraX signatures.
+// Compile-only stand-in (packager tests; never shipped): the members the sample app
+// (android_wrapper/sample/) uses, with the AndroidX / CameraX signatures.
 public class ComponentActivity extends androidx.core.app.ComponentActivity implements ActivityResultCaller {
     public ComponentActivity() { throw new RuntimeException("Stub!"); }
 

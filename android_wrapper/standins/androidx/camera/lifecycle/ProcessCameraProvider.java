@@ -7,8 +7,8 @@ import androidx.camera.core.UseCase;
 import androidx.lifecycle.LifecycleOwner;
 import com.google.common.util.concurrent.ListenableFuture;
 
-// Compile-only stand-in (packager tests; never shipped): the members android_wrapper/README.md's
-// sample Activity uses, with the AndroidX / CameraX signatures.
+// Compile-only stand-in (packager tests; never shipped): the members the sample app
+// (android_wrapper/sample/) uses, with the AndroidX / CameraX signatures.
 public final class ProcessCameraProvider {
     ProcessCameraProvider() {}
 

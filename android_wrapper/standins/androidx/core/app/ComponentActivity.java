@@ -5,8 +5,8 @@ import android.os.Bundle;
 import androidx.lifecycle.Lifecycle;
 import androidx.lifecycle.LifecycleOwner;
 
-// Compile-only stand-in (packager tests; never shipped): the members android_wrapper/README.md's
-// sample Activity uses, with the AndroidX / CameraX signatures.
+// Compile-only stand-in (packager tests; never shipped): the members the sample app
+// (android_wrapper/sample/) uses, with the AndroidX / CameraX signatures.
 public class ComponentActivity extends Activity implements LifecycleOwner {
     public ComponentActivity() { throw new RuntimeException("Stub!"); }
 

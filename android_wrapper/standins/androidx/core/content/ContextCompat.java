@@ -3,8 +3,8 @@ package androidx.core.content;
 import android.content.Context;
 import java.util.concurrent.Executor;
 
-// Compile-only stand-in (packager tests; never shipped): the members android_wrapper/README.md's
-// sample Activity uses, with the AndroidX / CameraX signatures.
+// Compile-only stand-in (packager tests; never shipped): the members the sample app
+// (android_wrapper/sample/) uses, with the AndroidX / CameraX signatures.
 public class ContextCompat {
     protected ContextCompat() {}
 
