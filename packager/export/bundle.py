@@ -75,7 +75,8 @@ def write_wrapper(t: Target, root: Path, models: dict[str, art.Artifacts]) -> di
 _ANDROID_STEPS = """## Add it to your app
 
 This folder is an Android library module (namespace `dev.packager.face`). Use it where it is, or
-copy it into your project first; do not edit it.
+copy it into your project first; do not edit it. Modules written by `packager convert` have
+namespaces of their own (`dev.packager.<model>`): include any number of them beside this one.
 
 1. In your project's `settings.gradle.kts`:
 
@@ -93,7 +94,10 @@ copy it into your project first; do not edit it.
    ```
 
 3. Sync Gradle. The models in `{models}/` are merged into the app's assets, where
-   `FaceEmotionPipeline.fromAssets(context)` finds them.
+   `FaceEmotionPipeline.fromAssets(context)` finds them. onnxruntime-android comes with the module
+   (the version that wrote the models; see `build.gradle.kts`).
+
+To try it first, open `sample/` in Android Studio: a camera app on this module (see "Sample app").
 """
 
 _IOS_STEPS = """## Add it to your app
@@ -114,9 +118,31 @@ folder: use the folder's name if you copy it elsewhere).
 #: The literal integration steps of each target's bundle README (``{models}``: its models folder).
 STEPS = {"android": _ANDROID_STEPS, "ios": _IOS_STEPS}
 
+#: "What is here" lines of a target's bundle beyond the models, samples and root files.
+CONTENTS = {"android": ("- `sample/`: the sample app, an app module of its own on this one (not part of the library).",)}
+
+#: Each target's API reference, one home beside its runtime library (relative to
+#: ``codegen.RUNTIME``), put into the bundle README whole but for its title and first paragraph.
+API_REFERENCE = {"android": "android/API.md"}
+
+
+def api_reference(t: Target) -> list[str]:
+    """The README lines of ``t``'s API reference (none for a target without one)."""
+    from packager import codegen
+
+    if t.name not in API_REFERENCE:
+        return []
+    path = codegen.RUNTIME / API_REFERENCE[t.name]
+    if not path.is_file():
+        raise PackagerError(f"the {t.name} API reference is missing ({path}); reinstall packager")
+    text = path.read_text(encoding="utf-8")
+    body = text.split("\n## ", 1)[1]  # from the first section: the title and its paragraph are the repository's
+    return ["## " + body.rstrip("\n"), ""]
+
 
 def readme(t: Target, models: dict[str, art.Artifacts], self_check: bool = False) -> str:
-    lines = [f"# Face pipeline: {t.kind}", "", STEPS[t.name].replace("{models}", t.models), "## What is here", "",
+    lines = [f"# Face pipeline: {t.kind}", "", STEPS[t.name].replace("{models}", t.models), *api_reference(t),
+             "## What is here", "",
              f"- `{t.models}/`: the models the app loads"
              + (" and the fp32 self-check samples (built with `--self-check`), which the pipeline's `selfCheck()` "
                 "runs on the device." if self_check else "."),
@@ -125,6 +151,7 @@ def readme(t: Target, models: dict[str, art.Artifacts], self_check: bool = False
              + (" (the fp32 ones are also in the app)." if self_check else
                 "; `packager build --self-check` also puts the fp32 ones next to the models, for the pipeline's "
                 "on-device `selfCheck()`."),
+             *CONTENTS.get(t.name, ()),
              "- `required_operators.config`: operators for a reduced ONNX Runtime build "
              "(`--minimal_build extended --include_ops_by_config`).",
              "- `manifest.json`: shapes, preprocessing, labels, provider coverage, parity, where every file is and its sha256.",

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import onnxruntime
 
+from packager import codegen
 from packager.codegen import kotlin
 
 ROOT = Path(__file__).resolve().parents[2] / "android_wrapper"
@@ -75,3 +76,49 @@ def test_the_readme_states_the_versions_and_that_gradle_is_not_run_here():
     for words in ("AGP 8.6", "AGP 9", "Gradle 9.1", "Kotlin Gradle plugin 2.0", "built-in Kotlin",
                   "android.builtInKotlin=false", "not run in CI"):
         assert words in section, words
+
+
+SAMPLE = ROOT / "sample"
+
+
+def test_the_sample_app_is_an_application_on_the_face_module():
+    """sample/ is an app module of its own: the application plugin (the Kotlin plugin as in the
+    library, for AGP 8 and 9), the face module as ":face", the CameraX and Activity libraries its
+    code imports; built alone, its settings include the module one folder up."""
+    build = _code((SAMPLE / "build.gradle.kts").read_text())
+    plugins = re.search(r"plugins\s*\{(.*?)\}", build, re.S).group(1)
+    assert re.findall(r'id\("([^"]+)"\)', plugins) == ["com.android.application"]
+    assert 'if (extensions.findByName("kotlin") == null) {' in build
+    assert 'implementation(project(":face"))' in build
+    deps = set(re.findall(r'implementation\("([^:"]+:[^:"]+):[^"]+"\)', build))
+    assert deps == {"androidx.activity:activity", "androidx.camera:camera-camera2", "androidx.camera:camera-lifecycle"}
+    assert re.search(r'namespace = "dev\.packager\.face\.sample"', build) and "minSdk = 24" in build
+    settings = _code((SAMPLE / "settings.gradle.kts").read_text())
+    assert 'include(":face")' in settings and 'project(":face").projectDir = file("..")' in settings
+    assert re.search(r'id\("com\.android\.application"\) version "9\.', settings)
+    assert "android.useAndroidX=true" in (SAMPLE / "gradle.properties").read_text()
+
+
+def test_the_sample_manifest_asks_for_the_camera_and_launches_the_activity():
+    import xml.etree.ElementTree as ET
+
+    android = "{http://schemas.android.com/apk/res/android}"
+    root = ET.parse(SAMPLE / "src/main/AndroidManifest.xml").getroot()
+    assert [p.get(android + "name") for p in root.iter("uses-permission")] == ["android.permission.CAMERA"]
+    (activity,) = root.iter("activity")
+    assert activity.get(android + "name") == ".MainActivity" and activity.get(android + "exported") == "true"
+    assert [a.get(android + "name") for a in activity.iter("action")] == ["android.intent.action.MAIN"]
+    assert [c.get(android + "name") for c in activity.iter("category")] == ["android.intent.category.LAUNCHER"]
+    main = (SAMPLE / "src/main/kotlin/dev/packager/face/sample/MainActivity.kt").read_text()
+    assert "package dev.packager.face.sample\n" in main and "class MainActivity : ComponentActivity()" in main
+    assert "ImageAnalysis.Analyzer" in main and "FaceEmotionPipeline.fromAssets(" in main
+
+
+def test_the_sample_ships_with_the_face_module():
+    """The sample's files are runtime files of the Kotlin module (copied into the bundle under
+    sample/), never part of the library's sources or of the core's JVM compile."""
+    rendered = codegen.render("kotlin")
+    sample = {p for p in rendered if kotlin.is_sample(p)}
+    assert sample == {rel[len("android/"):] for rel in kotlin.SAMPLE_APP}
+    assert all((ROOT / p).read_text() == rendered[p] for p in sample)
+    assert not any(kotlin.is_core(p) for p in sample)

@@ -1,7 +1,8 @@
-"""The Android-only runtime files (adapters, ONNX Runtime glue) and android_wrapper/README.md's
-CameraX analyzer and options compile, with the project's Kotlin compiler, against the
+"""The Android-only runtime files (adapters, ONNX Runtime glue) and the code of the module's API
+reference (android_wrapper/API.md: its CameraX analyzer, options, self-check) compile, with the
+project's Kotlin compiler, against the
 compile-only stand-ins of the Android, CameraX and ONNX Runtime classes they use
-(android_wrapper/standins/, Java with the real signatures); the README's Java usage compiles with
+(android_wrapper/standins/, Java with the real signatures); its Java usage compiles with
 javac against the result; the stand-ins are never part of a bundle. (The sample app, sample/, is
 compiled as an app would compile it, against a bundle's classes: tests/export/test_android_app.py.)"""
 
@@ -20,18 +21,19 @@ from packager.parity import kotlin
 ROOT = Path(__file__).resolve().parents[2]
 STANDINS = ROOT / "android_wrapper" / "standins"
 README = ROOT / "android_wrapper" / "README.md"
+API = ROOT / "android_wrapper" / "API.md"
 
 
 def readme_block(marker: str, language: str = "kotlin") -> str:
-    """The one README code block in ``language`` that contains ``marker``."""
-    blocks = re.findall(rf"```{language}\n(.*?)```", README.read_text(), re.S)
+    """The one API.md code block in ``language`` that contains ``marker``."""
+    blocks = re.findall(rf"```{language}\n(.*?)```", API.read_text(), re.S)
     found = [b for b in blocks if marker in b]
-    assert len(found) == 1, f"README.md shows one {language} block with {marker}"
+    assert len(found) == 1, f"API.md shows one {language} block with {marker}"
     return found[0]
 
 
 def readme_analyzer() -> str:
-    """The README's Kotlin block that implements ImageAnalysis.Analyzer."""
+    """API.md's Kotlin block that implements ImageAnalysis.Analyzer."""
     return readme_block("ImageAnalysis.Analyzer")
 
 
@@ -51,7 +53,7 @@ def compile_with_standins(tmp_path: Path, extra: dict[str, str]) -> subprocess.C
     return subprocess.run(cmd, capture_output=True, text=True, timeout=kotlin.COMPILE_TIMEOUT)
 
 
-#: What the README's options block (a fragment) needs to compile as a function body.
+#: What API.md's options block (a fragment) needs to compile as a function body.
 README_OPTIONS_IMPORTS = ("import ai.onnxruntime.OrtSession\nimport ai.onnxruntime.providers.NNAPIFlags\n"
                           "import dev.packager.face.*\nimport java.util.EnumSet\n\n")
 

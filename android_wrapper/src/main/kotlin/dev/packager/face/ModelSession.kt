@@ -301,7 +301,7 @@ class ModelSession private constructor(
             )
         }
 
-        /** A session, the options it was made with, the provider registered with it and why it is not the requested one. */
+        /** A session, the options it was made with, the provider registered with it and the fallback reason. */
         private class Opened(
             val session: OrtSession,
             val options: OrtSession.SessionOptions,
@@ -314,7 +314,9 @@ class ModelSession private constructor(
          * device ([Provider.unavailableReason]) or ONNX Runtime cannot open the session on it, a CPU
          * session with the reason (logged), if [SessionSettings.cpuFallback] allows.
          */
-        private fun openWithFallback(name: String, env: OrtEnvironment, model: ByteArray, settings: SessionSettings): Opened {
+        private fun openWithFallback(
+            name: String, env: OrtEnvironment, model: ByteArray, settings: SessionSettings,
+        ): Opened {
             val requested = settings.provider
             val unavailable = Provider.unavailableReason(requested, Build.VERSION.SDK_INT)
             val failure = if (unavailable != null) null else try {

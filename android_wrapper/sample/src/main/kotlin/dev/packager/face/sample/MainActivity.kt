@@ -96,7 +96,8 @@ class FaceAnalyzer(private val context: Context, private val report: (String) ->
         if (pipeline == null && !cannotOpen) {
             pipeline = try {
                 FaceEmotionPipeline.fromAssets(context, PipelineOptions(maxFaces = 5)).also {
-                    Log.i(TAG, "models run on ${it.providersInUse} (asked for ${it.requestedProviders}) ${it.fallbackReasons}")
+                    val asked = it.requestedProviders
+                    Log.i(TAG, "models run on ${it.providersInUse} (asked for $asked) ${it.fallbackReasons}")
                 }
             } catch (e: FaceEmotionException) {
                 cannotOpen = true
