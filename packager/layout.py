@@ -11,6 +11,7 @@ samples stay outside the app (``SAMPLES``) unless the build is asked for them (`
       build.gradle.kts, consumer-rules.pro
       src/main/AndroidManifest.xml
       src/main/kotlin/dev/packager/face/    the runtime library + the generated Recipes.kt
+      sample/                               a minimal camera app on the module (an app module of its own)
       src/main/assets/                      Target.models: merged into the app's assets
         face_detection.ort, face_emotion_recognition.ort
         face_detection.int8.ort, face_emotion_recognition.int8.ort      (--quantize int8)
@@ -38,7 +39,9 @@ in the same places: ``src/main/assets/<model>.ort`` (Android), ``Sources/<Module
 (iOS, ``Target.package_models`` with ``module_name``), its samples in ``SAMPLES`` under the same
 names (a model of several inputs names each input file: ``<model>.sample_input.<input>.npy``),
 and its code: the generated ``<Module>Runner`` and the runtime pieces it uses
-(``codegen.render_runner``), with the Android module's Gradle files / a generated ``Package.swift``.
+(``codegen.render_runner``), with the Android module's Gradle files / a generated ``Package.swift``;
+on Android in its own Kotlin package and Gradle namespace (``codegen.kotlin.runner_package``:
+``src/main/kotlin/dev/packager/<module>/``), so that modules compose in one app.
 """
 
 from __future__ import annotations
