@@ -49,7 +49,7 @@ final class DetectionTests: XCTestCase {
 
   func testLetterboxOfWideImage() {
     let box = Letterbox.fit(width: 200, height: 100, size: 128)
-    XCTAssertEqual(box, Letterbox(x0: 0, y0: -50, x1: 200, y1: 150))
+    XCTAssertEqual(box, Letterbox(x0: 0, y0: -50, x1: 200, y1: 150, width: 200, height: 100))
     XCTAssertEqual(box.toImage(Point(x: 0.5, y: 0.5)), Point(x: 100, y: 50))
   }
 
@@ -89,13 +89,14 @@ final class DetectionTests: XCTestCase {
     let wrapper = FaceDetectionWrapper()
     let n = wrapper.numAnchors
     let row = wrapper.config.rowLength
-    let box = Letterbox(x0: 0, y0: 0, x1: 1, y1: 1)
+    let box = Letterbox(x0: 0, y0: 0, x1: 1, y1: 1, width: 1, height: 1)
     XCTAssertThrowsError(
       try wrapper.postprocess(
         regressors: [Float](repeating: 0, count: n * row - 1),
-        classificators: [Float](repeating: 0, count: n), letterbox: box))
+        classificators: [Float](repeating: 0, count: n), letterbox: box, mirrored: false))
     XCTAssertThrowsError(
-      try wrapper.postprocess(regressors: [], classificators: [], letterbox: box))
+      try wrapper.postprocess(
+        regressors: [], classificators: [], letterbox: box, mirrored: false))
   }
 
   func testNonFiniteOutputsAreDropped() throws {
@@ -108,10 +109,10 @@ final class DetectionTests: XCTestCase {
     scores[7] = .infinity  // clipped, then kept
     let faces = try wrapper.postprocess(
       regressors: regressors, classificators: scores,
-      letterbox: Letterbox(x0: 0, y0: 0, x1: 1, y1: 1))
+      letterbox: Letterbox(x0: 0, y0: 0, x1: 1, y1: 1, width: 1, height: 1), mirrored: false)
     XCTAssertEqual(faces.count, 1)
     XCTAssertEqual(
-      faces[0].normalizedBox.xmin, wrapper.anchors[7].x + (10 - 5) / 128, accuracy: 1e-12)
+      faces[0].letterboxBox.xmin, wrapper.anchors[7].x + (10 - 5) / 128, accuracy: 1e-12)
   }
 
   func testBadImagesThrow() {
