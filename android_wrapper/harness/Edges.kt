@@ -36,6 +36,9 @@ fun edgeOutcomes(): Map<String, String> {
         "regressors_inf" to { faces(det.postprocess(reg(Float.POSITIVE_INFINITY), cls(10f), box, false)) },
         "scores_plus_inf" to { faces(det.postprocess(reg(0f), cls(Float.POSITIVE_INFINITY), box, false)) },
         "scores_minus_inf" to { faces(det.postprocess(reg(0f), cls(Float.NEGATIVE_INFINITY), box, false)) },
+        "detector_keypoint_mirror_not_permutation" to {
+            faces(FaceDetectionWrapper(det.config.copy(keypointMirror = listOf(0, 0, 2, 3, 4, 5))).postprocess(reg(0f), cls(0f), box, true))
+        },
         "crop_zero_size_image" to { tensorRange(emo.preprocess(IntArray(0), 0, 0, Box(0.0, 0.0, 10.0, 10.0)).tensorValues()) },
         "crop_box_nan" to { tensorRange(emo.preprocess(image, 40, 30, Box(Double.NaN, 0.0, 10.0, 10.0)).tensorValues()) },
         "crop_box_inf" to { tensorRange(emo.preprocess(image, 40, 30, Box(0.0, 0.0, Double.POSITIVE_INFINITY, 10.0)).tensorValues()) },
