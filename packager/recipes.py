@@ -71,6 +71,17 @@ class Anchors:
         return sum(cells * cells * per_cell for cells, per_cell in self.grids())
 
 
+#: The words that name a side of the face, each with its mirror image.
+SIDES = {"left": "right", "right": "left"}
+
+
+def keypoint_partner(name: str) -> str:
+    """The keypoint a mirror image swaps ``name`` with: its ``_``-separated words ``left`` and
+    ``right`` exchanged (``right_ear_tragion`` → ``left_ear_tragion``); ``name`` itself when it
+    has no side (``nose_tip``)."""
+    return "_".join(SIDES.get(word, word) for word in name.split("_"))
+
+
 @dataclass(frozen=True)
 class DetectorRecipe:
     """A face detector of the BlazeFace family.
@@ -85,7 +96,8 @@ class DetectorRecipe:
         fill: pixel value (0..255) of the letterbox padding and of everything outside the image.
         anchors: anchor grid.
         num_keypoints: keypoints per detection, each an (x, y) pair after the 4 box values.
-        keypoint_names: in output order, as checked on a real photo (subject's own left/right).
+        keypoint_names: in output order, as checked on a real (un-mirrored) photo: the subject's
+            own left/right.  ``keypoint_mirror`` names the left/right pairs from them.
         score_clip: raw scores are clipped to ±score_clip before the sigmoid.
         min_score: detections below this probability are dropped.
         iou_threshold: weighted NMS merges boxes whose IoU with the best remaining box exceeds it.
@@ -124,6 +136,21 @@ class DetectorRecipe:
     @property
     def num_anchors(self) -> int:
         return self.anchors.count
+
+    @property
+    def keypoint_mirror(self) -> tuple[int, ...]:
+        """The keypoints' left/right pairs as a permutation: entry ``i`` is the index of the name
+        with ``left`` and ``right`` exchanged (``keypoint_partner``), ``i`` itself for a name
+        without a side.  For a mirrored image, name ``i`` takes model output ``keypoint_mirror[i]``
+        (``packager.reference.detect.subject_keypoints``)."""
+        index = {name: i for i, name in enumerate(self.keypoint_names)}
+        out = []
+        for i, name in enumerate(self.keypoint_names):
+            partner = keypoint_partner(name)
+            if partner not in index:
+                raise ValueError(f"detector {self.name}: keypoint {name!r} has no mirror partner {partner!r}")
+            out.append(index[partner])
+        return tuple(out)
 
     @property
     def output_names(self) -> list[str]:

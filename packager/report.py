@@ -8,11 +8,22 @@ from packager.recipes import DetectorRecipe
 
 
 def face_dict(face, detector: DetectorRecipe) -> dict:
-    x0, y0, x1, y1 = face.box
+    """One face of ``packager run --json``: box and keypoints in pixels, and normalized to the
+    image (``normalized_box``, ``normalized_keypoints``: x / width, y / height); keypoints by
+    name, left/right the subject's own."""
+    def box(b):
+        x0, y0, x1, y1 = b
+        return {"x": x0, "y": y0, "width": x1 - x0, "height": y1 - y0}
+
+    def named(points):
+        return {n: {"x": x, "y": y} for n, (x, y) in zip(detector.keypoint_names, points)}
+
     out = {
-        "box": {"x": x0, "y": y0, "width": x1 - x0, "height": y1 - y0},
+        "box": box(face.box),
         "score": face.score,
-        "keypoints": {n: {"x": x, "y": y} for n, (x, y) in zip(detector.keypoint_names, face.keypoints)},
+        "keypoints": named(face.keypoints),
+        "normalized_box": box(face.normalized_box),
+        "normalized_keypoints": named(face.normalized_keypoints),
     }
     if face.emotion is not None:
         out["emotion"] = {

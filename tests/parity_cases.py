@@ -61,10 +61,14 @@ GROUP_NAMES = ["group3", "group4_1080p"]
 
 #: Camera frames (``packager.reference.frames``): every layout × rotation on real photos, one of
 #: them non-square (a swapped width and height shows), mirrored once per layout, rows padded; with
-#: the default recipes, named ``<image>-<layout>-<rotation>[-mirrored]``.
+#: the default recipes, named ``<image>-<layout>-<rotation>[-mirrored]``.  Every mirrored case has
+#: faces (``MIRRORED_CASES``), whose keypoints the harnesses must name for the subject (left/right
+#: swapped back, ``detect.subject_keypoints``): compared by name, a core that does not swap fails.
+#: Two faces mirrored at rotation 0 (iOS ``.upMirrored``) besides.
 FRAME_IMAGES = ["astronaut", "two_faces", "portrait"]
 FRAME_CASES = [(image, layout, rotation, False) for layout in frames.LAYOUTS for rotation in frames.ROTATIONS
                for image in FRAME_IMAGES] + [("portrait", layout, 90, True) for layout in frames.LAYOUTS]
+FRAME_CASES += [("two_faces", "rgba", 0, True)]
 #: The 4:2:0 layouts once more on a 128×128 face (lfw0), whose letterbox takes one bilinear
 #: sub-sample per axis (step 1): every other frame case downscales (two sub-samples), and the YUV
 #: loops have a path of their own for each count. Every rotation, plain and mirrored.
@@ -77,6 +81,9 @@ def frame_case_name(image: str, layout: str, rotation: int, mirrored: bool) -> s
     return f"{image}-{layout}-{rotation}" + ("-mirrored" if mirrored else "")
 
 
+MIRRORED_CASES = [frame_case_name(*c) for c in FRAME_CASES if c[3]]
+
+
 def frame_images() -> dict[str, frames.Frame]:
     photos = samples.parity_images()
     return {frame_case_name(*c): frames.from_rgb(photos[c[0]], c[1], c[2], c[3]) for c in FRAME_CASES}
@@ -84,6 +91,18 @@ CASE_NAMES = [f"{image}-{recipe}" for recipe in recipes.EMOTIONS for image in IM
     f"{image}-{recipes.DEFAULT_EMOTION}{OPTION_SUFFIX}" for image in IMAGE_NAMES] + [
     f"{image}-{recipes.DEFAULT_EMOTION}{suffix}" for suffix in DETECTOR_SUFFIX.values() for image in IMAGE_NAMES + GROUP_NAMES] + [
     frame_case_name(*c) for c in FRAME_CASES]
+
+
+def name_as_unmirrored(out: Path, detector: recipes.DetectorRecipe) -> None:
+    """Rewrite a harness's ``faces.json`` in ``out`` as a core that ignores the mirror would have
+    written it: each keypoint under its left/right partner's name."""
+    names = detector.keypoint_names
+    partner = {n: names[j] for n, j in zip(names, detector.keypoint_mirror)}
+    doc = json.loads((out / "faces.json").read_text())
+    for face in doc["faces"]:
+        for key in ("keypoints", "keypoints_px", "normalized_keypoints"):
+            face[key] = {partner[n]: point for n, point in face[key].items()}
+    (out / "faces.json").write_text(json.dumps(doc))
 
 
 class CorruptedDetector:

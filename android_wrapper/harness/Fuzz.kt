@@ -91,7 +91,7 @@ private fun length(rng: Random, right: Int): Int = when (rng.nextInt(24)) {
 }
 
 private fun randomLetterbox(rng: Random): Letterbox = when (rng.nextInt(8)) {
-    0 -> Letterbox(weird(rng).toDouble(), weird(rng).toDouble(), weird(rng).toDouble(), weird(rng).toDouble())
+    0 -> Letterbox(weird(rng).toDouble(), weird(rng).toDouble(), weird(rng).toDouble(), weird(rng).toDouble(), rng.nextInt(-2, 3), rng.nextInt(-2, 3))
     else -> Letterbox.fit(1 + rng.nextInt(if (rng.nextBoolean()) 64 else 6000), 1 + rng.nextInt(if (rng.nextBoolean()) 64 else 6000), 128)
 }
 
@@ -110,12 +110,13 @@ private fun fuzzDetector(rng: Random, detection: FaceDetectionWrapper, letterbox
             else -> rng.nextDouble(-12.0, 0.0).toFloat()
         }
     }
-    val faces = tally.call("detector_postprocess", n) { detection.postprocess(reg, cls, letterbox) } ?: return emptyList()
+    val faces = tally.call("detector_postprocess", n) { detection.postprocess(reg, cls, letterbox, rng.nextBoolean()) } ?: return emptyList()
     tally.faces += faces.size
     tally.check(faces.size <= anchors, "detector_postprocess", n) { "${faces.size} faces from $anchors anchors" }
     for (f in faces) {
         tally.check(f.score >= config.minScore && f.score <= 1.0, "detector_postprocess", n) { "score ${f.score}" }
-        tally.check(f.keypoints.size == config.numKeypoints && f.normalizedKeypoints.size == config.numKeypoints, "detector_postprocess", n) { "keypoints" }
+        tally.check(f.keypoints.size == config.numKeypoints && f.normalizedKeypoints.size == config.numKeypoints &&
+                f.letterboxKeypoints.size == config.numKeypoints, "detector_postprocess", n) { "keypoints" }
     }
     return faces
 }

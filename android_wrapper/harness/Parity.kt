@@ -13,6 +13,7 @@ import dev.packager.face.FaceEmotionRecognitionWrapper
 import dev.packager.face.FaceEmotionSteps
 import dev.packager.face.FaceResult
 import dev.packager.face.Interpolation
+import dev.packager.face.Point
 import dev.packager.face.Recipes
 import java.io.File
 
@@ -93,7 +94,8 @@ private fun runCase(case: Case, out: File) {
     val input = case.detectorInput()
     writeF32(File(out, "detector_input.f32"), input.tensorValues())
     val faces = case.detection.postprocess(case.regressors, case.classificators, input)
-    File(out, "faces.json").writeText(toJson(mapOf("faces" to faces.map(::faceJson))))
+    val names = case.detection.config.keypointNames
+    File(out, "faces.json").writeText(toJson(mapOf("faces" to faces.map { faceJson(it, names) })))
     val emotions = case.cropBoxes.mapIndexed { i, box ->
         val x = case.emotionInput(box)
         writeF32(File(out, "emotion_input_$i.f32"), x.tensorValues())
@@ -113,10 +115,18 @@ private fun runCase(case: Case, out: File) {
 
 private fun boxList(b: Box) = listOf(b.xmin, b.ymin, b.xmax, b.ymax)
 
-private fun faceJson(f: Face) = mapOf(
-    "box" to boxList(f.normalizedBox),
-    "keypoints" to f.normalizedKeypoints.map { listOf(it.x, it.y) },
+/** One face of faces.json: keypoints by name (the recipe's names, in the core's order). */
+private fun faceJson(f: Face, names: List<String>) = mapOf(
+    "box" to boxList(f.letterboxBox),
+    "keypoints" to named(names, f.letterboxKeypoints),
     "score" to f.score,
     "box_px" to boxList(f.box),
-    "keypoints_px" to f.keypoints.map { listOf(it.x, it.y) },
+    "keypoints_px" to named(names, f.keypoints),
+    "normalized_box" to boxList(f.normalizedBox),
+    "normalized_keypoints" to named(names, f.normalizedKeypoints),
 )
+
+private fun named(names: List<String>, points: List<Point>): Map<String, List<Double>> {
+    require(names.size == points.size) { "${points.size} keypoints for ${names.size} names" }
+    return names.zip(points).associate { (name, p) -> name to listOf(p.x, p.y) }
+}

@@ -127,7 +127,8 @@ def context(
     for kind, default, rendered in (("detector", default_detector, detectors), ("emotion", default_emotion, emotions)):
         if default not in {r.name for r in rendered}:
             raise PackagerError(f"default {kind} recipe {default!r} is not among the rendered ones")
-    dets = [dict(dataclasses.asdict(r), input_size=r.input_size, num_anchors=r.num_anchors) for r in detectors]
+    dets = [dict(dataclasses.asdict(r), input_size=r.input_size, num_anchors=r.num_anchors,
+                 keypoint_mirror=r.keypoint_mirror) for r in detectors]
     emos = [dict(dataclasses.asdict(r), size=r.size, channels=r.channels) for r in emotions]
     return {
         "detectors": dets,

@@ -15,11 +15,16 @@ Python writes one folder per case (``cases.write_case``)::
 A language harness reads every case folder under a root and writes, into ``<out>/<case>/``::
 
     detector_input.f32        its preprocess of pixels.rgb (float32 LE, NHWC [1,128,128,3])
-    faces.json                {"faces": [{"box": [xmin, ymin, xmax, ymax] normalized,
-                                          "keypoints": [[x, y], ...] normalized,
+    faces.json                {"faces": [{"box": [xmin, ymin, xmax, ymax] normalized to the
+                                                  letterbox (the detector's square input),
+                                          "keypoints": {name: [x, y], ...} likewise,
                                           "score": s,
-                                          "box_px": [...], "keypoints_px": [[x, y], ...]}]}
-                              decoded from regressors.f32 / classificators.f32
+                                          "box_px": [...], "keypoints_px": {name: [x, y], ...},
+                                          "normalized_box": [...], "normalized_keypoints":
+                                            {name: [x, y], ...} normalized to the image}]}
+                              decoded from regressors.f32 / classificators.f32; keypoints by
+                              the recipe's names, left/right the subject's own (on mirrored
+                              frames too), and compared by name
     emotion_input_<i>.f32     its preprocess of pixels.rgb for crop_boxes[i] (float32 LE, the
                               recipe's layout and shape)
     emotion.json              {"faces": [{"probabilities": [...], "top_label": "..."}]} from

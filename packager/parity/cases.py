@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 
 from packager.reference import frames
-from packager.reference.pipeline import ReferencePipeline, to_pixels
+from packager.reference.pipeline import Face, ReferencePipeline
 
 
 def _f32(path: Path, a) -> None:
@@ -29,10 +29,11 @@ def write_frame(case: Path, frame: frames.Frame) -> dict:
 
 def write_case(root: Path, name: str, pipe: ReferencePipeline, rgb: np.ndarray | frames.Frame) -> Path:
     """Run ``pipe`` on ``rgb`` and write case folder ``root/name``; returns it.  A camera frame
-    is run as its upright image (``frames.Frame.rgb``), and the harnesses read its planes."""
+    is run as its upright image (``frames.Frame.rgb``; a mirrored one's keypoints named for the
+    subject), and the harnesses read its planes."""
     frame = rgb if isinstance(rgb, frames.Frame) else None
     rgb = np.ascontiguousarray(frame.rgb() if frame is not None else rgb, dtype=np.uint8)
-    t = pipe.trace(rgb)
+    t = pipe.trace(frame if frame is not None else rgb)
     case = Path(root) / name
     (case / "expected").mkdir(parents=True, exist_ok=True)
     boxes = [list(f.box) for f in t.faces]
@@ -59,17 +60,24 @@ def write_case(root: Path, name: str, pipe: ReferencePipeline, rgb: np.ndarray |
     _f32(exp / "detector_input.f32", t.detector_input)
     for i, x in enumerate(t.emotion_inputs):
         _f32(exp / f"emotion_input_{i}.f32", x)
-    faces = []
-    for det in t.detections:
-        px, kps = to_pixels(det, t.letterbox)
-        faces.append({
-            "box": list(det.box), "keypoints": det.keypoints.tolist(), "score": det.score,
-            "box_px": list(px), "keypoints_px": [list(k) for k in kps],
-        })
+    names = pipe.detector.keypoint_names
+    faces = [face_json(f, names) for f in t.faces]
     (exp / "faces.json").write_text(json.dumps({"faces": faces}))
     emotions = [{"probabilities": list(f.emotion.probabilities), "top_label": f.emotion.top_label} for f in t.faces]
     (exp / "emotion.json").write_text(json.dumps({"faces": emotions}))
     return case
+
+
+def face_json(face: Face, names: tuple[str, ...]) -> dict:
+    """One face of faces.json (``packager.parity``): boxes as [xmin, ymin, xmax, ymax] and
+    keypoints by name, {name: [x, y]} — normalized to the letterbox, in pixels and normalized to
+    the image."""
+    def named(points):
+        return {n: [float(x), float(y)] for n, (x, y) in zip(names, points, strict=True)}
+
+    return {"box": list(face.letterbox_box), "keypoints": named(face.letterbox_keypoints), "score": face.score,
+            "box_px": list(face.box), "keypoints_px": named(face.keypoints),
+            "normalized_box": list(face.normalized_box), "normalized_keypoints": named(face.normalized_keypoints)}
 
 
 def write_cases(root: Path, pipe: ReferencePipeline, images: dict[str, np.ndarray | frames.Frame], suffix: str = "") -> list[Path]:

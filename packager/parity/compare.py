@@ -1,7 +1,8 @@
 """Compare a language harness's outputs with the reference, stage by stage.
 
 Tolerances (docs/DESIGN.md, Parity): input tensors bit-identical (float32), boxes and keypoints
-1e-4 in normalized coordinates, the same number of faces, probabilities 1e-5, the same top label.
+1e-4 in normalized coordinates (normalized to the letterbox and to the image), keypoints compared
+by name, the same number of faces, probabilities 1e-5, the same top label.
 """
 
 from __future__ import annotations
@@ -56,6 +57,18 @@ def _check(res: CaseResult, stage: str, ours, theirs, tol: float) -> None:
         res.failures.append(f"{res.name}: {stage} differs by {d:.3g} (tolerance {tol:g})")
 
 
+def _check_named(res: CaseResult, stage: str, ours: dict, theirs: dict, tol: float) -> None:
+    """Keypoints compared by name ({name: [x, y]}): the same names, each point within ``tol``.
+    A keypoint under the other side's name (a mirrored frame whose left/right pairs were not
+    swapped back) is an eye's width away, far beyond ``tol``."""
+    if set(ours) != set(theirs):
+        res.failures.append(f"{res.name}: {stage} named {sorted(ours)}, the reference {sorted(theirs)}")
+        res.diffs[stage] = float("inf")
+        return
+    names = sorted(theirs)
+    _check(res, stage, [ours[n] for n in names], [theirs[n] for n in names], tol)
+
+
 def compare_case(case: Path, out: Path) -> CaseResult:
     """Check the harness output folder ``out`` for parity case ``case``."""
     res = CaseResult(case.name)
@@ -68,8 +81,10 @@ def compare_case(case: Path, out: Path) -> CaseResult:
             res.failures.append(f"{res.name}: {len(got)} faces, the reference finds {len(want)}")
         else:
             for g, w in zip(got, want):
-                _check(res, "boxes", g["box"], w["box"], COORD_TOL)
-                _check(res, "keypoints", g["keypoints"], w["keypoints"], COORD_TOL)
+                for box in ("box", "normalized_box"):
+                    _check(res, "boxes", g[box], w[box], COORD_TOL)
+                for points in ("keypoints", "normalized_keypoints"):
+                    _check_named(res, "keypoints", g[points], w[points], COORD_TOL)
                 _check(res, "scores", [g["score"]], [w["score"]], PROB_TOL)
         meta = json.loads((case / "case.json").read_text())
         want_e = json.loads((exp / "emotion.json").read_text())["faces"]

@@ -18,13 +18,20 @@ class Letterbox:
     The image is scaled by ``s = min(size / w, size / h)`` and centred; the model input then
     covers the source rectangle ``(x0, y0, x1, y1)`` (pixels, may reach outside the image):
     ``x0 = (w − size / s) / 2``, ``x1 = x0 + size / s``, rows likewise.  A normalized model
-    coordinate ``u`` maps back to the source pixel ``x0 + u · (x1 − x0)``.
+    coordinate ``u`` maps back to the source pixel ``x0 + u · (x1 − x0)``, and a source pixel
+    coordinate ``x`` to the image-normalized ``x / width`` (``y / height``).
+
+    Attributes:
+        x0, y0, x1, y1: the source rectangle in pixels.
+        width, height: the source image's size in pixels (``w``, ``h``).
     """
 
     x0: float
     y0: float
     x1: float
     y1: float
+    width: int
+    height: int
 
     @classmethod
     def fit(cls, width: int, height: int, size: int) -> "Letterbox":
@@ -32,7 +39,7 @@ class Letterbox:
         span = size / s
         x0 = (width - span) / 2.0
         y0 = (height - span) / 2.0
-        return cls(x0, y0, x0 + span, y0 + span)
+        return cls(x0, y0, x0 + span, y0 + span, width, height)
 
     @property
     def rect(self) -> tuple[float, float, float, float]:
@@ -80,7 +87,8 @@ class Detection:
 
     Attributes:
         box: (xmin, ymin, xmax, ymax), 0..1 across the letterboxed input.
-        keypoints: [K, 2] (x, y), same frame.
+        keypoints: [K, 2] (x, y), same frame, in the recipe's ``keypoint_names`` order, each
+            named for the subject's own side (``subject_keypoints``).
         score: probability 0..1.
     """
 
@@ -154,7 +162,35 @@ def weighted_nms(boxes, keypoints, scores, threshold: float) -> list[Detection]:
     return out
 
 
-def postprocess(recipe: DetectorRecipe, regressors, classificators) -> list[Detection]:
-    """Raw outputs → faces in normalized model-input coordinates, best first."""
+def subject_keypoints(recipe: DetectorRecipe, keypoints: np.ndarray, mirrored: bool) -> np.ndarray:
+    """A detection's keypoints [K, 2] in ``recipe.keypoint_names`` order, each named for the
+    subject's own side; the coordinates are not changed.
+
+    The model's outputs are in ``keypoint_names`` order for an un-mirrored image: output 0,
+    ``right_eye``, is the eye on the image's left, which is the subject's own right eye.  When
+    the image is a mirror image (a mirrored camera frame, ``frames.Frame.mirrored``: Android
+    ``mirrored = true``, iOS ``.upMirrored``, ``.leftMirrored``, …), the upright image the
+    detector sees shows the subject's right eye on the image's right, and output 0 — still the
+    eye on the image's left — is the subject's LEFT eye.  The rule: for a mirrored image, name
+    ``i`` takes output ``recipe.keypoint_mirror[i]`` (the left/right pairs swapped:
+    ``right_eye`` ↔ ``left_eye``, ``right_ear_tragion`` ↔ ``left_ear_tragion``; ``nose_tip``
+    and ``mouth_center`` stay); else output ``i``.  Coordinates stay in the upright image.
+
+    Measured (``tests/reference/test_mirrored_frames.py``): the 512×512 astronaut as a mirrored
+    frame, upright image = the photo flipped.  Un-mirrored, her right eye is at x = 203.8, so
+    in the flipped image at 512 − 203.8 = 308.2; the model's output 0 is at x = 268.3 (her left
+    eye: 512 − 248.0 = 264.0 un-mirrored).  Without the swap ``right_eye.x`` was 268.3; with it,
+    310.6 — her own right eye.
+    """
+    return keypoints[list(recipe.keypoint_mirror)] if mirrored else keypoints
+
+
+def postprocess(recipe: DetectorRecipe, regressors, classificators, mirrored: bool = False) -> list[Detection]:
+    """Raw outputs → faces in normalized model-input coordinates, best first, keypoints named
+    for the subject (``subject_keypoints``: swapped left/right pairs when the image is
+    ``mirrored``)."""
     boxes, kps, scores = decode(recipe, regressors, classificators)
-    return weighted_nms(boxes, kps, scores, recipe.iou_threshold)
+    dets = weighted_nms(boxes, kps, scores, recipe.iou_threshold)
+    if not mirrored:
+        return dets
+    return [Detection(d.box, subject_keypoints(recipe, d.keypoints, True), d.score) for d in dets]

@@ -48,6 +48,11 @@ upright image left to right (front cameras).  iOS ``CGImagePropertyOrientation``
 ``x → W' − 1 − x``) is the buffer pixel::
 
       0°: (x, y)      90°: (y, H − 1 − x)      180°: (W − 1 − x, H − 1 − y)      270°: (W − 1 − y, x)
+
+**Mirrored frames keep the subject's own keypoint names**: the detector reads the upright image,
+which for a mirrored frame is a mirror image, so its left/right keypoint pairs are swapped back
+(``packager.reference.detect.subject_keypoints``); boxes and keypoints stay in the upright
+image's pixels.
 """
 
 from __future__ import annotations
@@ -154,6 +159,14 @@ class Frame:
         y, x = np.mgrid[0:uh, 0:uw]
         bx, by = self.buffer_xy(x, y)
         return self.buffer_rgb(bx, by)
+
+
+def upright(image: "np.ndarray | Frame") -> tuple[np.ndarray, bool]:
+    """(upright RGB image H' × W' × 3 uint8, whether it is a mirror image) of a frame, or of an
+    RGB image (never mirrored)."""
+    if isinstance(image, Frame):
+        return image.rgb(), image.mirrored
+    return image, False
 
 
 # --- making frames from photos (parity cases, tests, the bench) ------------------------------

@@ -12,24 +12,34 @@ import numpy as np
 
 from packager import onnxrt
 from packager.recipes import DetectorRecipe, EmotionRecipe
-from packager.reference import detect, emotion
+from packager.reference import detect, emotion, frames
 from packager.reference.emotion import EmotionResult
 
 
 @dataclass(frozen=True)
 class Face:
-    """One detected face, in source-image pixels.
+    """One detected face, in the (upright) source image's pixels.
 
     Attributes:
         box: (xmin, ymin, xmax, ymax) in pixels.
-        keypoints: ((x, y), …) in pixels, in the recipe's ``keypoint_names`` order.
+        keypoints: ((x, y), …) in pixels, in the recipe's ``keypoint_names`` order; left/right
+            are the subject's own, on mirrored frames too (``detect.subject_keypoints``).
         score: detection probability.
+        normalized_box: ``box`` normalized to the image: x / width, y / height (0..1 inside it).
+        normalized_keypoints: ``keypoints`` normalized likewise.
+        letterbox_box: the box as the detector gives it, normalized to its square input (0..1
+            across the letterbox, ``detect.Letterbox``; the parity tolerance is stated in these).
+        letterbox_keypoints: the keypoints likewise.
         emotion: classification of the face crop (None when not classified).
     """
 
     box: tuple[float, float, float, float]
     keypoints: tuple[tuple[float, float], ...]
     score: float
+    normalized_box: tuple[float, float, float, float]
+    normalized_keypoints: tuple[tuple[float, float], ...]
+    letterbox_box: tuple[float, float, float, float]
+    letterbox_keypoints: tuple[tuple[float, float], ...]
     emotion: EmotionResult | None = None
 
 
@@ -40,6 +50,19 @@ def to_pixels(det: detect.Detection, box: detect.Letterbox) -> tuple:
     px = (box.x0 + b[0] * sx, box.y0 + b[1] * sy, box.x0 + b[2] * sx, box.y0 + b[3] * sy)
     kps = tuple((box.x0 + float(x) * sx, box.y0 + float(y) * sy) for x, y in det.keypoints)
     return px, kps
+
+
+def to_face(det: detect.Detection, box: detect.Letterbox, emotion: EmotionResult | None = None) -> Face:
+    """A detection as a ``Face``: in pixels (``to_pixels``), normalized to the image (pixels
+    divided by ``box.width``, ``box.height``) and as the detector gave it."""
+    px, kps = to_pixels(det, box)
+    w, h = box.width, box.height
+    return Face(
+        px, kps, det.score,
+        (px[0] / w, px[1] / h, px[2] / w, px[3] / h), tuple((x / w, y / h) for x, y in kps),
+        tuple(float(v) for v in det.box), tuple((float(x), float(y)) for x, y in det.keypoints),
+        emotion,
+    )
 
 
 @dataclass
@@ -76,13 +99,16 @@ class ReferencePipeline:
     def run_emotion(self, x: np.ndarray) -> np.ndarray:
         return self.emo_session.run([self.emotion.output_name], {self.emotion.input_name: x})[0]
 
-    def trace(self, rgb: np.ndarray) -> Trace:
+    def trace(self, image: np.ndarray | frames.Frame) -> Trace:
+        """Every stage on an RGB image, or on a camera frame's upright image (a mirrored frame's
+        keypoints named for the subject: ``detect.subject_keypoints``)."""
+        rgb, mirrored = frames.upright(image)
         x, box = detect.preprocess(self.detector, rgb)
         reg, cls = self.run_detector(x)
-        dets = detect.postprocess(self.detector, reg, cls)
+        dets = detect.postprocess(self.detector, reg, cls, mirrored)
         t = Trace(box, x, reg, cls, dets, [])
         for det in dets:
-            px, kps = to_pixels(det, box)
+            px, _ = to_pixels(det, box)
             result = None
             if self.emo_session is not None:
                 t.crop_rects.append(emotion.crop_rect(self.emotion, px))
@@ -91,11 +117,11 @@ class ReferencePipeline:
                 t.emotion_inputs.append(ex)
                 t.emotion_outputs.append(out)
                 result = emotion.postprocess(self.emotion, out)
-            t.faces.append(Face(px, kps, det.score, result))
+            t.faces.append(to_face(det, box, result))
         return t
 
-    def __call__(self, rgb: np.ndarray) -> list[Face]:
-        return self.trace(rgb).faces
+    def __call__(self, image: np.ndarray | frames.Frame) -> list[Face]:
+        return self.trace(image).faces
 
 
 class AutoPipeline:
@@ -106,6 +132,6 @@ class AutoPipeline:
         self.primary, self.secondary = primary, secondary
         self.detector, self.emotion = primary.detector, primary.emotion
 
-    def __call__(self, rgb: np.ndarray) -> list[Face]:
-        faces, more = self.primary(rgb), self.secondary(rgb)
+    def __call__(self, image: np.ndarray | frames.Frame) -> list[Face]:
+        faces, more = self.primary(image), self.secondary(image)
         return more if len(more) > len(faces) else faces

@@ -10,41 +10,46 @@ import numpy as np
 
 from packager import recipes
 from packager.recipes import DetectorRecipe, EmotionRecipe
-from packager.reference import detect, emotion
+from packager.reference import detect, emotion, frames
 from packager.reference.emotion import EmotionResult
-from packager.reference.pipeline import Face, to_pixels
+from packager.reference.pipeline import Face, to_face
 
 
 @dataclass(frozen=True)
 class DetectionInput:
-    """The detector's input tensor [1, size, size, 3] and where it lies on the image."""
+    """The detector's input tensor [1, size, size, 3], where it lies on the image, and whether
+    the image is a mirror image (a mirrored frame: keypoint names are swapped back)."""
 
     tensor: np.ndarray
     letterbox: detect.Letterbox
+    mirrored: bool = False
 
 
 class FaceDetectionWrapper:
-    """RGB image → detector input; detector outputs → faces in image pixels."""
+    """RGB image or camera frame → detector input; detector outputs → faces in (upright) image
+    pixels, keypoints named for the subject."""
 
     def __init__(self, config: DetectorRecipe = recipes.BLAZEFACE_SHORT_RANGE):
         self.config = config
 
-    def preprocess(self, rgb: np.ndarray) -> DetectionInput:
-        return DetectionInput(*detect.preprocess(self.config, rgb))
+    def preprocess(self, image: np.ndarray | frames.Frame) -> DetectionInput:
+        rgb, mirrored = frames.upright(image)
+        return DetectionInput(*detect.preprocess(self.config, rgb), mirrored)
 
     def postprocess(self, regressors, classificators, inputs: DetectionInput) -> list[Face]:
-        dets = detect.postprocess(self.config, regressors, classificators)
-        return [Face(*to_pixels(d, inputs.letterbox), d.score) for d in dets]
+        dets = detect.postprocess(self.config, regressors, classificators, inputs.mirrored)
+        return [to_face(d, inputs.letterbox) for d in dets]
 
 
 class FaceEmotionRecognitionWrapper:
-    """RGB image + face → emotion input; emotion output → probabilities and labels."""
+    """RGB image or camera frame + face → emotion input; emotion output → probabilities and
+    labels."""
 
     def __init__(self, config: EmotionRecipe = recipes.FER_MINIXCEPTION):
         self.config = config
 
-    def preprocess(self, rgb: np.ndarray, face: Face) -> np.ndarray:
-        return emotion.preprocess(self.config, rgb, face.box)
+    def preprocess(self, image: np.ndarray | frames.Frame, face: Face) -> np.ndarray:
+        return emotion.preprocess(self.config, frames.upright(image)[0], face.box)
 
     def postprocess(self, output) -> EmotionResult:
         return emotion.postprocess(self.config, output)

@@ -13,10 +13,11 @@ from packager.parity import kotlin
 REPEATS = 5
 
 #: Heap bytes a steady-state frame may allocate (pre+post, one face).  What remains is the
-#: results a frame returns, which cannot be reused: the Face (2 boxes, 2 × 6 keypoints and their
-#: lists, ≈ 650 bytes), the EmotionResult (7 boxed probabilities in a list, ≈ 230 bytes), the
-#: DetectionInput and EmotionInput handles, the Letterbox and the crop Box (≈ 150 bytes):
-#: measured 1.1 KB at every frame size with HotSpot 17 (compressed oops).  The bound leaves room
+#: results a frame returns, which cannot be reused: the Face (3 boxes — pixels, normalized to the
+#: image and to the letterbox — 3 × 6 keypoints and their lists, ≈ 1 KB), the EmotionResult (7
+#: boxed probabilities in a list, ≈ 230 bytes), the DetectionInput and EmotionInput handles, the
+#: Letterbox and the crop Box (≈ 150 bytes): measured 1,432 bytes (YUV frames) and 1,560 (ARGB)
+#: at every frame size with HotSpot 17 (compressed oops).  The bound leaves room
 #: for another JVM's object layout (without compressed oops the same objects take ~1.5×); a
 #: per-frame buffer would break it at once (the detector's input alone is 196 KB).
 MAX_ALLOC_BYTES_PER_FRAME = 2048

@@ -83,12 +83,13 @@ def _reference_outcomes() -> dict:
     }
 
 
-#: Kotlin-only inputs (a numpy image cannot have a pixel array of the wrong length), with the
-#: outcome the wrappers document.
+#: Kotlin-only inputs (a numpy image cannot have a pixel array of the wrong length; the
+#: reference derives the keypoint mirror from the names), with the outcome the wrappers document.
 KOTLIN_ONLY = {
     "detector_negative_size": "rejected",
     "detector_short_pixels": "rejected",
     "detector_long_pixels": "rejected",
+    "detector_keypoint_mirror_not_permutation": "rejected",
 }
 
 

@@ -34,6 +34,11 @@ def test_run_json_and_annotate(astronaut_png, tmp_path):
     [face] = img["faces"]
     assert face["emotion"]["label"] == "happy" and set(face["keypoints"]) >= {"left_eye", "right_eye"}
     assert face["box"]["width"] > 50 and 0 < face["score"] <= 1
+    # The same face normalized to the 512×512 image (x / width, y / height).
+    assert face["normalized_box"] == pytest.approx({k: v / 512 for k, v in face["box"].items()})
+    assert set(face["normalized_keypoints"]) == set(face["keypoints"])
+    eye, norm_eye = face["keypoints"]["right_eye"], face["normalized_keypoints"]["right_eye"]
+    assert norm_eye == pytest.approx({"x": eye["x"] / 512, "y": eye["y"] / 512})
     drawn = np.asarray(Image.open(out))
     assert drawn.shape == (512, 512, 3) and not np.array_equal(drawn, samples.astronaut())
 

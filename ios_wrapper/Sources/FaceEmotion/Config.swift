@@ -81,8 +81,13 @@ public struct DetectorConfig: Sendable, Equatable {
   public let anchors: AnchorConfig
   /// Keypoints per detection, each an (x, y) pair after the 4 box values.
   public let numKeypoints: Int
-  /// Keypoint names in output order.
+  /// Keypoint names in output order for an un-mirrored image: left/right are the subject's own.
   public let keypointNames: [String]
+  /// The left/right pairs of `keypointNames` as a permutation (entry i: the index of name i with
+  /// left and right exchanged, i itself for a name without a side): on a mirrored frame, name i
+  /// takes the model's keypoint keypointMirror[i], so that the names stay the subject's own
+  /// (packager.reference.detect.subject_keypoints).
+  public let keypointMirror: [Int]
   /// Raw scores are clipped to ±scoreClip before the sigmoid.
   public let scoreClip: Double
   /// Detections below this probability are dropped (the recipe's value; set another on a copy,
@@ -100,7 +105,8 @@ public struct DetectorConfig: Sendable, Equatable {
     name: String, inputName: String, inputShape: [Int], regressorsName: String,
     classificatorsName: String, scale: Double, normScale: Double, normOffset: Double,
     fill: Double, anchors: AnchorConfig, numKeypoints: Int, keypointNames: [String],
-    scoreClip: Double, minScore: Double, iouThreshold: Double, resize: Interpolation
+    keypointMirror: [Int], scoreClip: Double, minScore: Double, iouThreshold: Double,
+    resize: Interpolation
   ) {
     self.name = name
     self.inputName = inputName
@@ -114,6 +120,7 @@ public struct DetectorConfig: Sendable, Equatable {
     self.anchors = anchors
     self.numKeypoints = numKeypoints
     self.keypointNames = keypointNames
+    self.keypointMirror = keypointMirror
     self.scoreClip = scoreClip
     self.minScore = minScore
     self.iouThreshold = iouThreshold

@@ -20,6 +20,9 @@ public struct FaceDetectionWrapper: Sendable {
   public let config: DetectorConfig
   /// Anchor centres (normalized input coordinates), in model output order.
   public let anchors: [Point]
+  /// `config.keypointMirror` when it is a permutation of the keypoints, else nil (postprocess
+  /// then throws).
+  private let keypointMirror: [Int]?
   private let workspace = Workspace()
 
   /// Number of anchors = rows the model outputs.
@@ -29,6 +32,10 @@ public struct FaceDetectionWrapper: Sendable {
   public init(config: DetectorConfig = Recipes.defaultDetector) {
     self.config = config
     self.anchors = BlazeFace.anchors(config.anchors)
+    let mirror = config.keypointMirror
+    let isPermutation =
+      mirror.count == config.numKeypoints && mirror.sorted() == Array(0..<mirror.count)
+    self.keypointMirror = isPermutation ? mirror : nil
   }
 
   /// RGBA8 pixels (row-major, width · height · 4 bytes, alpha ignored) → the model input:
@@ -60,10 +67,12 @@ public struct FaceDetectionWrapper: Sendable {
         frame, rect: rect, outWidth: size, outHeight: size, method: config.resize,
         fill: config.fill, writer: writer, into: out, scratch: &scratch)
     }
-    return DetectionInput(tensor: tensor, shape: config.inputShape, letterbox: letterbox)
+    return DetectionInput(
+      tensor: tensor, shape: config.inputShape, letterbox: letterbox, mirrored: frame.mirrored)
   }
 
-  /// Raw model outputs → faces, best first, in source-image pixels (and normalized).
+  /// Raw model outputs → faces, best first, in source-image pixels (and normalized to the image
+  /// and to the letterbox), keypoints named for the subject when `input` is mirrored.
   ///
   /// `regressors` holds anchors × (4 + 2 · keypoints) values, `classificators` one raw score
   /// per anchor. Throws `FaceWrapperError.invalidOutput` when the lengths are wrong; anchors
@@ -72,22 +81,38 @@ public struct FaceDetectionWrapper: Sendable {
     regressors: [Float], classificators: [Float], input: DetectionInput
   ) throws -> [Face] {
     try postprocess(
-      regressors: regressors, classificators: classificators, letterbox: input.letterbox)
+      regressors: regressors, classificators: classificators, letterbox: input.letterbox,
+      mirrored: input.mirrored)
   }
 
-  /// As `postprocess(regressors:classificators:input:)`, with the letterbox of the input.
+  /// As `postprocess(regressors:classificators:input:)`, with the letterbox of the input and
+  /// whether its image is a mirror image: then the left/right keypoint pairs are swapped
+  /// (`DetectorConfig.keypointMirror`) so that the names stay the subject's own; coordinates
+  /// are not changed. Throws `FaceWrapperError.invalidConfig` when `keypointMirror` is not a
+  /// permutation of the keypoints.
   public func postprocess(
-    regressors: [Float], classificators: [Float], letterbox: Letterbox
+    regressors: [Float], classificators: [Float], letterbox: Letterbox, mirrored: Bool
   ) throws -> [Face] {
+    guard let mirror = keypointMirror else {
+      throw FaceWrapperError.invalidConfig(
+        "keypointMirror \(config.keypointMirror) is not a permutation of the "
+          + "\(config.numKeypoints) keypoints")
+    }
     let detections = try BlazeFace.decode(
       config, anchors: anchors, regressors: regressors, classificators: classificators)
     return BlazeFace.weightedNMS(detections, threshold: config.iouThreshold).map { d in
-      Face(
-        box: letterbox.toImage(d.box),
-        keypoints: d.keypoints.map { letterbox.toImage($0) },
+      // Name i is the model's keypoint mirror[i] on a mirror image.
+      let named = mirrored ? mirror.map { d.keypoints[$0] } : d.keypoints
+      let box = letterbox.toImage(d.box)
+      let keypoints = named.map { letterbox.toImage($0) }
+      return Face(
+        box: box,
+        keypoints: keypoints,
         score: d.score,
-        normalizedBox: d.box,
-        normalizedKeypoints: d.keypoints)
+        normalizedBox: letterbox.toNormalized(box),
+        normalizedKeypoints: keypoints.map { letterbox.toNormalized($0) },
+        letterboxBox: d.box,
+        letterboxKeypoints: named)
     }
   }
 }

@@ -75,19 +75,26 @@ public struct Point: Sendable, Equatable {
 /// The image is scaled by s = min(size / w, size / h) and centred; the model input covers the
 /// source rectangle (x0, y0, x1, y1) in pixels, which may reach outside the image:
 /// x0 = (w − size / s) / 2, x1 = x0 + size / s, rows likewise. A normalized model coordinate u
-/// maps back to the source pixel x0 + u · (x1 − x0).
+/// maps back to the source pixel x0 + u · (x1 − x0), and a source pixel x to x / width
+/// normalized to the image.
 public struct Letterbox: Sendable, Equatable {
   public var x0: Double
   public var y0: Double
   public var x1: Double
   public var y1: Double
+  /// The source (upright) image's width in pixels.
+  public var width: Int
+  /// The source (upright) image's height in pixels.
+  public var height: Int
 
-  /// A letterbox from its source rectangle.
-  public init(x0: Double, y0: Double, x1: Double, y1: Double) {
+  /// A letterbox from its source rectangle and the image's size.
+  public init(x0: Double, y0: Double, x1: Double, y1: Double, width: Int, height: Int) {
     self.x0 = x0
     self.y0 = y0
     self.x1 = x1
     self.y1 = y1
+    self.width = width
+    self.height = height
   }
 
   /// The letterbox of a width × height image on a size × size input (all positive).
@@ -96,7 +103,8 @@ public struct Letterbox: Sendable, Equatable {
     let span = Double(size) / s
     let x0 = (Double(width) - span) / 2.0
     let y0 = (Double(height) - span) / 2.0
-    return Letterbox(x0: x0, y0: y0, x1: x0 + span, y1: y0 + span)
+    return Letterbox(
+      x0: x0, y0: y0, x1: x0 + span, y1: y0 + span, width: width, height: height)
   }
 
   /// A normalized input point mapped to source pixels.
@@ -112,35 +120,57 @@ public struct Letterbox: Sendable, Equatable {
       xmin: x0 + b.xmin * sx, ymin: y0 + b.ymin * sy, xmax: x0 + b.xmax * sx,
       ymax: y0 + b.ymax * sy)
   }
+
+  /// A point in source pixels normalized to the image: (x / width, y / height).
+  public func toNormalized(_ p: Point) -> Point {
+    Point(x: p.x / Double(width), y: p.y / Double(height))
+  }
+
+  /// A box in source pixels normalized to the image.
+  public func toNormalized(_ b: Box) -> Box {
+    let w = Double(width)
+    let h = Double(height)
+    return Box(xmin: b.xmin / w, ymin: b.ymin / h, xmax: b.xmax / w, ymax: b.ymax / h)
+  }
 }
 
 /// One detected face.
 public struct Face: Sendable, Equatable {
-  /// Box in source-image pixels.
+  /// Box in the (upright) source image's pixels.
   public var box: Box
-  /// Keypoints in source-image pixels, in `DetectorConfig.keypointNames` order.
+  /// Keypoints in source-image pixels, in `DetectorConfig.keypointNames` order: left/right are
+  /// the subject's own, on mirrored frames too (`DetectorConfig.keypointMirror`).
   public var keypoints: [Point]
   /// Detection probability 0...1.
   public var score: Double
-  /// Box in normalized model-input coordinates (0...1 across the letterboxed input).
+  /// Box normalized to the upright image: x / width, y / height (0...1 inside it), e.g. to draw
+  /// on a view of any size showing the same image.
   public var normalizedBox: Box
-  /// Keypoints in normalized model-input coordinates.
+  /// Keypoints normalized to the upright image likewise.
   public var normalizedKeypoints: [Point]
+  /// Box as the detector gives it, normalized to its square input (0...1 across the letterbox,
+  /// `Letterbox`; the parity tolerance is stated in these coordinates).
+  public var letterboxBox: Box
+  /// Keypoints normalized to the letterbox likewise.
+  public var letterboxKeypoints: [Point]
 
   /// A face from its parts.
   public init(
     box: Box, keypoints: [Point], score: Double, normalizedBox: Box,
-    normalizedKeypoints: [Point]
+    normalizedKeypoints: [Point], letterboxBox: Box, letterboxKeypoints: [Point]
   ) {
     self.box = box
     self.keypoints = keypoints
     self.score = score
     self.normalizedBox = normalizedBox
     self.normalizedKeypoints = normalizedKeypoints
+    self.letterboxBox = letterboxBox
+    self.letterboxKeypoints = letterboxKeypoints
   }
 }
 
-/// The detector's input tensor and where it lies on the source image.
+/// The detector's input tensor, where it lies on the source image, and whether that image is a
+/// mirror image.
 public struct DetectionInput: Sendable, Equatable {
   /// Float32 values in `shape` order (the recipe's layout).
   public var tensor: [Float]
@@ -148,12 +178,16 @@ public struct DetectionInput: Sendable, Equatable {
   public var shape: [Int]
   /// Source rectangle covered by the tensor.
   public var letterbox: Letterbox
+  /// The image is a mirror image (a mirrored frame): postprocess names the keypoints for the
+  /// subject (`DetectorConfig.keypointMirror`).
+  public var mirrored: Bool
 
   /// A detector input from its parts.
-  public init(tensor: [Float], shape: [Int], letterbox: Letterbox) {
+  public init(tensor: [Float], shape: [Int], letterbox: Letterbox, mirrored: Bool) {
     self.tensor = tensor
     self.shape = shape
     self.letterbox = letterbox
+    self.mirrored = mirrored
   }
 }
 

@@ -19,12 +19,15 @@ func runCase(_ c: ParityCase, into out: URL) throws {
   let faces = try detection.postprocess(
     regressors: c.floats("regressors.f32"), classificators: c.floats("classificators.f32"),
     input: input)
-  let faceLines = faces.map { f in
-    "{\"box\": \(JSON.array(corners(f.normalizedBox))), "
-      + "\"keypoints\": [\(f.normalizedKeypoints.map { JSON.array([$0.x, $0.y]) }.joined(separator: ", "))], "
+  let names = c.detector.keypointNames
+  let faceLines = try faces.map { f in
+    "{\"box\": \(JSON.array(corners(f.letterboxBox))), "
+      + "\"keypoints\": \(try named(names, f.letterboxKeypoints)), "
       + "\"score\": \(JSON.number(f.score)), "
       + "\"box_px\": \(JSON.array(corners(f.box))), "
-      + "\"keypoints_px\": [\(f.keypoints.map { JSON.array([$0.x, $0.y]) }.joined(separator: ", "))]}"
+      + "\"keypoints_px\": \(try named(names, f.keypoints)), "
+      + "\"normalized_box\": \(JSON.array(corners(f.normalizedBox))), "
+      + "\"normalized_keypoints\": \(try named(names, f.normalizedKeypoints))}"
   }
   try ("{\"faces\": [" + faceLines.joined(separator: ", ") + "]}").write(
     to: out.appendingPathComponent("faces.json"), atomically: true, encoding: .utf8)
@@ -73,6 +76,15 @@ func runChain(_ c: ParityCase, into out: URL) throws {
 
 func corners(_ b: Box) -> [Double] {
   [b.xmin, b.ymin, b.xmax, b.ymax]
+}
+
+/// Keypoints by name, {"name": [x, y], …}: the recipe's names, in the core's order.
+func named(_ names: [String], _ points: [Point]) throws -> String {
+  guard names.count == points.count else {
+    throw HarnessError(description: "\(points.count) keypoints for \(names.count) names")
+  }
+  let pairs = zip(names, points).map { "\(JSON.string($0)): \(JSON.array([$1.x, $1.y]))" }
+  return "{" + pairs.joined(separator: ", ") + "}"
 }
 
 func parity(casesRoot: URL, outRoot: URL) throws {

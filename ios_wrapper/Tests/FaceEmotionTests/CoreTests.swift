@@ -49,7 +49,7 @@ final class DetectionTests: XCTestCase {
 
   func testLetterboxOfWideImage() {
     let box = Letterbox.fit(width: 200, height: 100, size: 128)
-    XCTAssertEqual(box, Letterbox(x0: 0, y0: -50, x1: 200, y1: 150))
+    XCTAssertEqual(box, Letterbox(x0: 0, y0: -50, x1: 200, y1: 150, width: 200, height: 100))
     XCTAssertEqual(box.toImage(Point(x: 0.5, y: 0.5)), Point(x: 100, y: 50))
   }
 
@@ -85,17 +85,84 @@ final class DetectionTests: XCTestCase {
     XCTAssertEqual(out[1].box.xmax, far.box.xmax, accuracy: 1e-12)
   }
 
+  /// One confident anchor whose keypoint k lies k input pixels right of the anchor.
+  private func oneFace(_ c: DetectorConfig, anchors n: Int) -> (reg: [Float], cls: [Float]) {
+    var regressors = [Float](repeating: 0, count: n * c.rowLength)
+    var scores = [Float](repeating: -20, count: n)
+    scores[5] = 10
+    regressors[5 * c.rowLength + 2] = 20  // width and height, input pixels
+    regressors[5 * c.rowLength + 3] = 20
+    for k in 0..<c.numKeypoints {
+      regressors[5 * c.rowLength + 4 + 2 * k] = Float(k)
+    }
+    return (regressors, scores)
+  }
+
+  /// A mirrored input names the keypoints for the subject: the left/right pairs swapped
+  /// (keypointMirror), the points and the box unchanged; normalizedBox is the pixel box over
+  /// the image's size, letterboxBox the detector's own.
+  func testMirroredInputSwapsTheLeftRightPairs() throws {
+    let wrapper = FaceDetectionWrapper()
+    let c = wrapper.config
+    let (reg, cls) = oneFace(c, anchors: wrapper.numAnchors)
+    let letterbox = Letterbox.fit(width: 256, height: 128, size: c.inputSize)
+    let plain = try wrapper.postprocess(
+      regressors: reg, classificators: cls, letterbox: letterbox, mirrored: false)
+    let mirrored = try wrapper.postprocess(
+      regressors: reg, classificators: cls, letterbox: letterbox, mirrored: true)
+    XCTAssertEqual(plain.count, 1)
+    XCTAssertEqual(mirrored.count, 1)
+    XCTAssertEqual(mirrored[0].box, plain[0].box)
+    XCTAssertEqual(mirrored[0].keypoints, c.keypointMirror.map { plain[0].keypoints[$0] })
+    let names = c.keypointNames
+    guard let right = names.firstIndex(of: "right_eye"),
+      let left = names.firstIndex(of: "left_eye"),
+      let nose = names.firstIndex(of: "nose_tip")
+    else { return XCTFail("keypoint names \(names)") }
+    XCTAssertEqual(mirrored[0].keypoints[right], plain[0].keypoints[left])
+    XCTAssertEqual(mirrored[0].letterboxKeypoints[left], plain[0].letterboxKeypoints[right])
+    XCTAssertEqual(mirrored[0].keypoints[nose], plain[0].keypoints[nose])
+    let f = plain[0]
+    XCTAssertEqual(f.normalizedBox.xmax, f.box.xmax / 256, accuracy: 1e-15)
+    XCTAssertEqual(f.normalizedBox.ymin, f.box.ymin / 128, accuracy: 1e-15)
+    XCTAssertEqual(f.normalizedKeypoints[right].y, f.keypoints[right].y / 128, accuracy: 1e-15)
+    XCTAssertEqual(f.box, letterbox.toImage(f.letterboxBox))
+  }
+
+  func testAKeypointMirrorThatIsNoPermutationIsRefused() {
+    let d = Recipes.blazefaceShortRange
+    let bad = DetectorConfig(
+      name: d.name, inputName: d.inputName, inputShape: d.inputShape,
+      regressorsName: d.regressorsName, classificatorsName: d.classificatorsName, scale: d.scale,
+      normScale: d.normScale, normOffset: d.normOffset, fill: d.fill, anchors: d.anchors,
+      numKeypoints: d.numKeypoints, keypointNames: d.keypointNames,
+      keypointMirror: [0, 0, 2, 3, 4, 5], scoreClip: d.scoreClip, minScore: d.minScore,
+      iouThreshold: d.iouThreshold, resize: d.resize)
+    let wrapper = FaceDetectionWrapper(config: bad)
+    let (reg, cls) = oneFace(bad, anchors: wrapper.numAnchors)
+    XCTAssertThrowsError(
+      try wrapper.postprocess(
+        regressors: reg, classificators: cls,
+        letterbox: Letterbox.fit(width: 8, height: 8, size: bad.inputSize), mirrored: false)
+    ) { error in
+      guard case FaceWrapperError.invalidConfig = error else {
+        return XCTFail("unexpected error \(error)")
+      }
+    }
+  }
+
   func testOutputsOfWrongLengthThrow() {
     let wrapper = FaceDetectionWrapper()
     let n = wrapper.numAnchors
     let row = wrapper.config.rowLength
-    let box = Letterbox(x0: 0, y0: 0, x1: 1, y1: 1)
+    let box = Letterbox(x0: 0, y0: 0, x1: 1, y1: 1, width: 1, height: 1)
     XCTAssertThrowsError(
       try wrapper.postprocess(
         regressors: [Float](repeating: 0, count: n * row - 1),
-        classificators: [Float](repeating: 0, count: n), letterbox: box))
+        classificators: [Float](repeating: 0, count: n), letterbox: box, mirrored: false))
     XCTAssertThrowsError(
-      try wrapper.postprocess(regressors: [], classificators: [], letterbox: box))
+      try wrapper.postprocess(
+        regressors: [], classificators: [], letterbox: box, mirrored: false))
   }
 
   func testNonFiniteOutputsAreDropped() throws {
@@ -108,10 +175,10 @@ final class DetectionTests: XCTestCase {
     scores[7] = .infinity  // clipped, then kept
     let faces = try wrapper.postprocess(
       regressors: regressors, classificators: scores,
-      letterbox: Letterbox(x0: 0, y0: 0, x1: 1, y1: 1))
+      letterbox: Letterbox(x0: 0, y0: 0, x1: 1, y1: 1, width: 1, height: 1), mirrored: false)
     XCTAssertEqual(faces.count, 1)
     XCTAssertEqual(
-      faces[0].normalizedBox.xmin, wrapper.anchors[7].x + (10 - 5) / 128, accuracy: 1e-12)
+      faces[0].letterboxBox.xmin, wrapper.anchors[7].x + (10 - 5) / 128, accuracy: 1e-12)
   }
 
   func testBadImagesThrow() {

@@ -70,19 +70,22 @@ final class FuzzTests: XCTestCase {
       }
       let letterbox = Letterbox(
         x0: g.hostileDouble(-500...500), y0: g.hostileDouble(-500...500),
-        x1: g.hostileDouble(-500...1500), y1: g.hostileDouble(-500...1500))
+        x1: g.hostileDouble(-500...1500), y1: g.hostileDouble(-500...1500),
+        width: g.below(3), height: g.below(3))
       let lengthsRight = regCount == n * row && clsCount == n
       do {
         let faces = try wrapper.postprocess(
-          regressors: regressors, classificators: classificators, letterbox: letterbox)
+          regressors: regressors, classificators: classificators, letterbox: letterbox,
+          mirrored: g.below(2) == 0)
         XCTAssertTrue(lengthsRight, "wrong lengths \(regCount), \(clsCount) were accepted")
         decodedFaces += faces.count
         for f in faces {
           XCTAssertTrue(f.score >= c.minScore && f.score <= 1, "score \(f.score)")
-          let b = f.normalizedBox
+          let b = f.letterboxBox
           XCTAssertTrue([b.xmin, b.ymin, b.xmax, b.ymax].allSatisfy { $0.isFinite })
           XCTAssertEqual(f.keypoints.count, c.numKeypoints)
           XCTAssertEqual(f.normalizedKeypoints.count, c.numKeypoints)
+          XCTAssertEqual(f.letterboxKeypoints.count, c.numKeypoints)
         }
       } catch FaceWrapperError.invalidOutput {
         XCTAssertFalse(lengthsRight, "right lengths were refused")

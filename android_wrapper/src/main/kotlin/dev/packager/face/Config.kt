@@ -50,6 +50,11 @@ data class AnchorConfig(
  * Outputs: [regressorsName] [1, N, 4 + 2 K] and [classificatorsName] [1, N, 1].
  *
  * @property scale raw box and keypoint values are divided by it (the input size).
+ * @property keypointNames in output order for an un-mirrored image: left/right are the subject's own.
+ * @property keypointMirror the left/right pairs of [keypointNames] as a permutation (entry i: the
+ *   index of name i with left and right exchanged, i itself for a name without a side): on a
+ *   mirrored frame, name i takes the model's keypoint keypointMirror[i], so that the names stay
+ *   the subject's own (packager.reference.detect.subject_keypoints).
  * @property fill pixel value (0..255) of the letterbox padding.
  * @property scoreClip raw scores are clipped to ±scoreClip before the sigmoid.
  * @property minScore detections below this probability are dropped.
@@ -68,6 +73,7 @@ data class DetectorConfig(
     val anchors: AnchorConfig,
     val numKeypoints: Int,
     val keypointNames: List<String>,
+    val keypointMirror: List<Int>,
     val scoreClip: Double,
     val minScore: Double,
     val iouThreshold: Double,
@@ -85,6 +91,9 @@ data class DetectorConfig(
         }
         require(numKeypoints >= 0 && keypointNames.size == numKeypoints) {
             "detector $name: ${keypointNames.size} keypoint names for $numKeypoints keypoints"
+        }
+        require(keypointMirror.sorted() == (0 until numKeypoints).toList()) {
+            "detector $name: keypointMirror $keypointMirror is not a permutation of the $numKeypoints keypoints"
         }
         require(scale > 0.0 && scale.isFinite()) { "detector $name: scale must be positive" }
     }

@@ -27,6 +27,7 @@ class FaceDetectionWrapper(val config: DetectorConfig = Recipes.defaultDetector)
     private val detections = Detections(anchors.size / 2, config.numKeypoints, config.rowLength)
     private val values = FloatArray(config.inputSize * config.inputSize * 3)
     private val tensor: FloatBuffer = directFloats(values.size)
+    private val keypointMirror: IntArray = config.keypointMirror.toIntArray()
 
     /** The Android adapters' reusable frame pixels (BitmapExtensions.kt). */
     internal val argbBuffer = ArgbBuffer()
@@ -69,37 +70,49 @@ class FaceDetectionWrapper(val config: DetectorConfig = Recipes.defaultDetector)
         val offset = config.normOffset
         for (i in v.indices) v[i] = (rgb[i] * scale + offset).toFloat()
         putAll(tensor, v)
-        return DetectionInput(tensor, config.inputShape, box)
+        return DetectionInput(tensor, config.inputShape, box, frame.mirrored)
     }
 
-    /** Raw model outputs → faces (best first), mapped to image pixels through [input]'s letterbox. */
+    /**
+     * Raw model outputs → faces (best first), mapped to image pixels through [input]'s letterbox,
+     * keypoints named for the subject when [input] is mirrored.
+     */
     fun postprocess(regressors: FloatArray, classificators: FloatArray, input: DetectionInput): List<Face> =
-        postprocess(regressors, classificators, input.letterbox)
+        postprocess(regressors, classificators, input.letterbox, input.mirrored)
 
     /**
      * Raw model outputs ([regressors] N · (4 + 2K) values, [classificators] N values, in model
-     * order) → faces, best first: decoded, weighted-NMS merged, mapped through [letterbox].
+     * order) → faces, best first: decoded, weighted-NMS merged, mapped through [letterbox]. On a
+     * [mirrored] image the left/right keypoint pairs are swapped ([DetectorConfig.keypointMirror])
+     * so that the names stay the subject's own; coordinates are not changed.
      */
-    fun postprocess(regressors: FloatArray, classificators: FloatArray, letterbox: Letterbox): List<Face> {
+    fun postprocess(
+        regressors: FloatArray, classificators: FloatArray, letterbox: Letterbox, mirrored: Boolean,
+    ): List<Face> {
         val d = detections
         decode(config, anchors, regressors, classificators, d)
         weightedNms(d, config.iouThreshold)
         val faces = ArrayList<Face>(d.mergedSize)
-        for (i in 0 until d.mergedSize) faces.add(toFace(d, i, letterbox))
+        for (i in 0 until d.mergedSize) faces.add(toFace(d, i, letterbox, mirrored))
         return faces
     }
 
-    private fun toFace(d: Detections, i: Int, letterbox: Letterbox): Face {
+    private fun toFace(d: Detections, i: Int, letterbox: Letterbox, mirrored: Boolean): Face {
         val b = d.mergedBoxes
         val box = Box(b[4 * i], b[4 * i + 1], b[4 * i + 2], b[4 * i + 3])
+        val pixelBox = letterbox.toImage(box)
         val kn = d.kn
         val points = ArrayList<Point>(kn / 2)
         val pixels = ArrayList<Point>(kn / 2)
+        val normalized = ArrayList<Point>(kn / 2)
         for (p in 0 until kn / 2) {
-            val point = Point(d.mergedKeypoints[kn * i + 2 * p], d.mergedKeypoints[kn * i + 2 * p + 1])
+            val k = if (mirrored) keypointMirror[p] else p  // name p is the model's keypoint k
+            val point = Point(d.mergedKeypoints[kn * i + 2 * k], d.mergedKeypoints[kn * i + 2 * k + 1])
+            val pixel = letterbox.toImage(point)
             points.add(point)
-            pixels.add(letterbox.toImage(point))
+            pixels.add(pixel)
+            normalized.add(letterbox.toNormalized(pixel))
         }
-        return Face(letterbox.toImage(box), pixels, d.mergedScores[i], box, points)
+        return Face(pixelBox, pixels, d.mergedScores[i], letterbox.toNormalized(pixelBox), normalized, box, points)
     }
 }

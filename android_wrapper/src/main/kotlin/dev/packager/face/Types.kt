@@ -18,9 +18,13 @@ data class Point(val x: Double, val y: Double)
  * The image is scaled by s = min(size / w, size / h) and centred; the input then covers the source
  * rectangle (x0, y0, x1, y1) in pixels, which may reach outside the image:
  * x0 = (w − size / s) / 2, x1 = x0 + size / s, rows likewise. A normalized coordinate u maps back
- * to the source pixel x0 + u · (x1 − x0).
+ * to the source pixel x0 + u · (x1 − x0), and a source pixel x to x / [width] normalized to the image.
+ *
+ * @property width, height the source (upright) image's size in pixels.
  */
-data class Letterbox(val x0: Double, val y0: Double, val x1: Double, val y1: Double) {
+data class Letterbox(
+    val x0: Double, val y0: Double, val x1: Double, val y1: Double, val width: Int, val height: Int,
+) {
     /** Normalized model coordinates → source pixels. */
     fun toImage(p: Point): Point = Point(x0 + p.x * (x1 - x0), y0 + p.y * (y1 - y0))
 
@@ -31,6 +35,12 @@ data class Letterbox(val x0: Double, val y0: Double, val x1: Double, val y1: Dou
         return Box(x0 + b.xmin * sx, y0 + b.ymin * sy, x0 + b.xmax * sx, y0 + b.ymax * sy)
     }
 
+    /** Source pixels → normalized to the image: (x / width, y / height). */
+    fun toNormalized(p: Point): Point = Point(p.x / width, p.y / height)
+
+    /** A box in source pixels → normalized to the image. */
+    fun toNormalized(b: Box): Box = Box(b.xmin / width, b.ymin / height, b.xmax / width, b.ymax / height)
+
     companion object {
         /** The letterbox of a [width] × [height] image on a [size] × [size] input (both > 0). */
         fun fit(width: Int, height: Int, size: Int): Letterbox {
@@ -39,7 +49,7 @@ data class Letterbox(val x0: Double, val y0: Double, val x1: Double, val y1: Dou
             val span = size / s
             val x0 = (width - span) / 2.0
             val y0 = (height - span) / 2.0
-            return Letterbox(x0, y0, x0 + span, y0 + span)
+            return Letterbox(x0, y0, x0 + span, y0 + span, width, height)
         }
     }
 }
@@ -47,12 +57,16 @@ data class Letterbox(val x0: Double, val y0: Double, val x1: Double, val y1: Dou
 /**
  * One detected face.
  *
- * @property box face box in source-image pixels.
- * @property keypoints in source-image pixels, in [DetectorConfig.keypointNames] order.
+ * @property box face box in the (upright) source image's pixels.
+ * @property keypoints in source-image pixels, in [DetectorConfig.keypointNames] order: left/right
+ *   are the subject's own, on mirrored frames too ([DetectorConfig.keypointMirror]).
  * @property score detection probability 0..1.
- * @property normalizedBox the same box in normalized model-input coordinates (0..1 across the
- *   letterboxed input).
- * @property normalizedKeypoints the keypoints in normalized model-input coordinates.
+ * @property normalizedBox the box normalized to the upright image: x / width, y / height (0..1
+ *   inside it), e.g. to draw on a view of any size showing the same image.
+ * @property normalizedKeypoints the keypoints normalized likewise.
+ * @property letterboxBox the box as the detector gives it, normalized to its square input (0..1
+ *   across the letterbox, [Letterbox]; the parity tolerance is stated in these coordinates).
+ * @property letterboxKeypoints the keypoints likewise.
  */
 data class Face(
     val box: Box,
@@ -60,6 +74,8 @@ data class Face(
     val score: Double,
     val normalizedBox: Box,
     val normalizedKeypoints: List<Point>,
+    val letterboxBox: Box,
+    val letterboxKeypoints: List<Point>,
 )
 
 /**
@@ -71,8 +87,10 @@ data class Face(
  *   and is overwritten by its next preprocess call: run the model before preprocessing the next
  *   frame, or copy the values ([tensorValues]) to keep them.
  * @property letterbox where the input lies on the source image (needed by postprocess).
+ * @property mirrored the image is a mirror image (a mirrored frame): postprocess names the
+ *   keypoints for the subject ([DetectorConfig.keypointMirror]).
  */
-class DetectionInput(val tensor: FloatBuffer, val shape: List<Int>, val letterbox: Letterbox) {
+class DetectionInput(val tensor: FloatBuffer, val shape: List<Int>, val letterbox: Letterbox, val mirrored: Boolean) {
     /** A copy of the tensor's values (allocates: for tests and debugging, not per frame). */
     fun tensorValues(): FloatArray = copyValues(tensor)
 }
