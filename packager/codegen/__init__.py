@@ -58,11 +58,13 @@ class LanguageSettings:
         string: str → string literal.
         ident: recipe name → identifier (``fer-minixception`` → ``ferMinixception``).
         runtime: the runtime library's files, relative to ``RUNTIME``; each is copied to
-            ``output_path(<its file name>)``.
+            ``runtime_path(<its path>)``, by default ``output_path(<its file name>)``.
         runner_runtime: the generic pieces of the runtime library (``ModelSession``, ``TensorSpec``,
             ``Npy``, the self-check) that a one-model runner (``packager convert``) uses, relative
             to ``RUNTIME``.
         runner_path: (module name, file name) → path of a runner bundle's source file.
+        runtime_path: a runtime file's path (relative to ``RUNTIME``) → its path relative to the
+            wrapper root, where file names alone are not unique (Swift: two ``Package.swift``).
     """
 
     name: str
@@ -74,6 +76,7 @@ class LanguageSettings:
     runtime: tuple[str, ...]
     runner_runtime: tuple[str, ...] = ()
     runner_path: Callable[[str, str], str] | None = None
+    runtime_path: Callable[[str], str] | None = None
 
 
 _LANGUAGES: dict[str, LanguageSettings] = {}
@@ -170,7 +173,8 @@ def runtime_files(lang_name: str) -> dict[str, str]:
         path = RUNTIME / rel
         if not path.is_file():
             raise PackagerError(f"the {lang.name} runtime file {rel} is missing ({path}); reinstall packager")
-        out[lang.output_path(Path(rel).name)] = path.read_bytes().decode("utf-8")
+        out[lang.runtime_path(rel) if lang.runtime_path else lang.output_path(Path(rel).name)] = \
+            path.read_bytes().decode("utf-8")
     return out
 
 

@@ -117,7 +117,7 @@ PLATFORM_USE = """\
 import Foundation
 import UIKit
 
-func useAll(_ url: URL, _ cg: CGImage, _ ui: UIImage, _ face: Face) throws -> [FaceEmotion] {
+func useAll(_ url: URL, _ cg: CGImage, _ ui: UIImage, _ face: Face) throws -> [FaceResult] {
   let coreML = CoreMLOptions(
     computeUnits: .cpuAndNeuralEngine, modelFormat: .neuralNetwork, modelCacheDirectory: nil,
     staticInputShapes: false)
@@ -165,7 +165,7 @@ func sharedAcrossTasks(_ p: FaceEmotionPipeline, _ frame: CVPixelBuffer) async t
 func useFrames(
   _ p: FaceEmotionPipeline, _ sample: CMSampleBuffer, _ buffer: CVPixelBuffer, _ cg: CGImage,
   _ face: Face
-) throws -> [FaceEmotion] {
+) throws -> [FaceResult] {
   _ = try FaceDetectionWrapper().preprocess(buffer, orientation: .right)
   _ = try FaceEmotionRecognitionWrapper().preprocess(buffer, orientation: .leftMirrored, face)
   _ = try FaceDetectionWrapper().preprocess(cg, orientation: .down)
