@@ -30,7 +30,8 @@ let package = Package(
   dependencies: [
     .package(path: "../FaceEmotionCore"),
     // The ONNX Runtime that writes and verifies the .ort files; Android pins the same version.
-    .package(url: "https://github.com/microsoft/onnxruntime-swift-package-manager", exact: "1.24.2"),
+    .package(
+      url: "https://github.com/microsoft/onnxruntime-swift-package-manager", exact: "1.24.2"),
   ],
   targets: [
     .target(
