@@ -31,8 +31,9 @@ without editing it:
 
   DIR/android   an {_ANDROID.kind}: build.gradle.kts, src/main/kotlin/ (the wrappers),
                 {_ANDROID.models}/ (the .ort models, merged into the app's assets)
-  DIR/ios       a {_IOS.kind}: Package.swift, Sources/FaceEmotion/ (the wrappers),
-                {_IOS.models}/ (the .ort models, in the package's Bundle.module)
+  DIR/ios       a {_IOS.kind}: FaceEmotion/ (the pipeline on ONNX Runtime, the one an
+                app adds), FaceEmotionCore/ (the wrappers), FaceEmotionSample/ (a camera app);
+                {_IOS.models}/ (the .ort models, in Bundle.module)
 
 Each bundle also holds README.md (the integration steps), manifest.json (what every file is,
 with its sha256), required_operators.config and {layout.SAMPLES}/ (per model a sample input and
@@ -50,8 +51,8 @@ then, Android (settings.gradle.kts, then the app's build.gradle.kts):
   include(":face")
   project(":face").projectDir = file("dist/android")
   dependencies { implementation(project(":face")) }
-iOS (Xcode): File > Add Package Dependencies... > Add Local... > dist/ios, then add the
-  FaceEmotion library to the app target
+iOS (Xcode): File > Add Package Dependencies... > Add Local... > dist/ios/FaceEmotion, then add
+  the FaceEmotion library to the app target
 """
 
 

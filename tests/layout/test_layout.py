@@ -32,7 +32,8 @@ def test_file_names():
     assert layout.sample_output("x", "a/b:0", int8=True) == "x.int8.sample_output.a_b_0.npy"
     assert layout.sample_path("x.npy") == "samples/x.npy"
     assert layout.TARGETS["android"].model_path("a.ort") == "src/main/assets/a.ort"
-    assert layout.TARGETS["ios"].model_path("a.ort") == "Sources/FaceEmotion/Resources/a.ort"
+    assert layout.TARGETS["ios"].model_path("a.ort") == "FaceEmotion/Sources/FaceEmotion/Resources/a.ort"
+    assert layout.package_models(layout.TARGETS["ios"], "face_landmark") == "FaceLandmark/Sources/FaceLandmark/Resources"
 
 
 @pytest.mark.parametrize("target", tuple(layout.TARGETS))
