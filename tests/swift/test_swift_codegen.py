@@ -278,7 +278,8 @@ def readme_swift_blocks(text: str | None = None) -> list[str]:
 
 #: What the READMEs' statement snippets may refer to without declaring it.
 SNIPPET_PARAMETERS = ("cgImage: CGImage, pixelBuffer: CVPixelBuffer, pipeline: FaceEmotionPipeline, "
-                      "regressors: [Float], classificators: [Float], output: [Float]")
+                      "regressors: [Float], classificators: [Float], output: [Float], "
+                      "faceDetection: FaceDetectionWrapper, faceEmotionRecognition: FaceEmotionRecognitionWrapper")
 
 
 def readme_sources(blocks: list[str], stem: str = "Readme") -> dict[str, str]:
@@ -296,7 +297,7 @@ def readme_sources(blocks: list[str], stem: str = "Readme") -> dict[str, str]:
             imports |= {"import AVFoundation", "import FaceEmotion", "import UIKit"}
             body = "".join(line + "\n" for line in block.splitlines() if not line.startswith("import "))
             files[f"{stem}Snippet{i}.swift"] = ("".join(sorted(line + "\n" for line in imports))
-                                                + f"\nfunc readmeSnippet{i}({SNIPPET_PARAMETERS}) throws {{\n{body}}}\n")
+                                                + f"\nfunc {stem.lower()}Snippet{i}({SNIPPET_PARAMETERS}) throws {{\n{body}}}\n")
     return files
 
 
@@ -315,7 +316,8 @@ def test_the_readme_camera_app_is_the_sample_app():
 
 @pytest.mark.parametrize("isolation", sorted(swiftbuild.ISOLATION))
 def test_readme_code_compiles_as_an_app(app_modules, tmp_path, isolation):
-    """Every Swift block of ios_wrapper/README.md and of the iOS bundle README — the camera app
+    """Every Swift block of ios_wrapper/README.md, of the iOS bundle README and the project
+    README's wrapper snippet — the camera app
     (a nonisolated capture delegate holding the pipeline, the camera on its own queue, the pipeline
     opened in a detached task and its results hopped to the main actor), the options, the
     self-check, the step-by-step use — type-checks as a module of its own that imports
@@ -324,6 +326,10 @@ def test_readme_code_compiles_as_an_app(app_modules, tmp_path, isolation):
 
     sources = readme_sources(readme_swift_blocks())
     sources |= readme_sources(readme_swift_blocks(bundle.STEPS["ios"]), stem="BundleReadme")
+    # the project README's wrapper snippet (its runner snippet needs a convert bundle: tests/convert_any)
+    top = [b for b in readme_swift_blocks((swift.WRAPPER.parent / "README.md").read_text()) if "Runner" not in b]
+    assert top
+    sources |= readme_sources(top, stem="ProjectReadme")
     assert len([f for f in sources if f.startswith("ReadmeApp")]) == 2, sorted(sources)
     assert any(f.startswith("BundleReadmeSnippet") for f in sources), sorted(sources)
     paths = []
