@@ -150,11 +150,25 @@ def package_samples(model: str, inputs: list[str], outputs: list[str]) -> dict[s
     }
 
 
+#: Names a package bundle's module never takes (``module_name`` adds ``Model``): the face bundle's
+#: Swift packages (a second package of the same folder name is a SwiftPM identity clash) and the
+#: public types of the runtime pieces a runner bundle carries and of its generated file (a module
+#: that declares a type of its own name breaks qualified names: ``Npy.Npy``).
+RESERVED_MODULES = frozenset({
+    "FaceEmotion", "FaceEmotionCore", "FaceEmotionSample",
+    "Box", "CoreMLOptions", "DetectionInput", "EmotionInput", "EmotionResult", "Face", "FaceWrapperError",
+    "Letterbox", "ModelSession", "Npy", "Point", "Provider", "Recipes", "SelfCheckResult", "SelfCheckSamples",
+    "SessionSettings", "TensorSpec",
+})
+
+
 def module_name(model: str) -> str:
-    """A model's Swift target / Kotlin class stem: ``face_landmark`` → ``FaceLandmark``."""
+    """A model's Swift target / Kotlin class stem: ``face_landmark`` → ``FaceLandmark``; a name in
+    ``RESERVED_MODULES`` gets ``Model`` appended (``npy`` → ``NpyModel``)."""
     parts = [p for p in re.split(r"[^A-Za-z0-9]+", model) if p]
     name = "".join(p[:1].upper() + p[1:] for p in parts) or "Model"
-    return name if name[0].isalpha() else "Model" + name
+    name = name if name[0].isalpha() else "Model" + name
+    return name + "Model" if name in RESERVED_MODULES else name
 
 
 def package_models(t: "Target", model: str) -> str:
