@@ -137,7 +137,7 @@ def test_the_ios_bundle_is_a_swift_package_that_builds(bundles, name, tmp_path):
     assert m.get("traits", []) == []
     [dep] = m["dependencies"]
     assert dep["sourceControl"][0]["requirement"] == {"exact": [swift_settings.ort_package_version()]}
-    repo = swiftbuild.fake_ort_repo(tmp_path / "ort", swift_settings.ort_package_version())
+    repo = swiftbuild.fake_ort_repo(tmp_path / "onnxruntime-swift-package-manager", swift_settings.ort_package_version())
     app = swiftbuild.app_package(tmp_path / "app", {module: package},
                                  f"import {module}\nprint({module}Runner.modelFile, {module}Runner.inputs.count)\n")
     build = swiftbuild.build_offline(app, repo, tmp_path)

@@ -196,7 +196,7 @@ def ios_app(self_check_build, tmp_path_factory) -> tuple[Path, Path, str]:
     scratch folder outside the bundle, then run.  Returns (bundle, scratch, the app's output)."""
     package = self_check_build.bundle("ios")
     tmp = tmp_path_factory.mktemp("ios-app")
-    repo = swiftbuild.fake_ort_repo(tmp / "ort", swift_settings.ort_package_version())
+    repo = swiftbuild.fake_ort_repo(tmp / "onnxruntime-swift-package-manager", swift_settings.ort_package_version())
     app = swiftbuild.app_package(tmp / "app", {"FaceEmotion": package / swift_settings.PIPELINE}, CONSUMER_MAIN)
     proc = swiftbuild.build_offline(app, repo, tmp)
     assert proc.returncode == 0, (proc.stdout + proc.stderr)[-6000:]

@@ -67,14 +67,14 @@ def test_face_and_convert_bundles_build_into_one_app_offline(default_build, conv
     assert [p.parent.name for p in converted.glob("*/Package.swift")] == [module]
     for package in (face / swift_settings.PIPELINE, converted / module):
         assert "traits" not in (package / swift_settings.MANIFEST).read_text()
-    repo = swiftbuild.fake_ort_repo(tmp_path / "ort", swift_settings.ort_package_version())
+    repo = swiftbuild.fake_ort_repo(tmp_path / "onnxruntime-swift-package-manager", swift_settings.ort_package_version())
     app = swiftbuild.app_package(tmp_path / "app", {"FaceEmotion": face / swift_settings.PIPELINE,
                                                     module: converted / module}, MAIN)
     build = swiftbuild.build_offline(app, repo, tmp_path)
     assert build.returncode == 0, (build.stdout + build.stderr)[-6000:]
     assert "Computed " + repo.as_uri() + " at " + swift_settings.ort_package_version() in build.stderr + build.stdout
     resolved = json.loads((app / "Package.resolved").read_text())
-    [ort] = [p for p in resolved["pins"] if p["identity"] == "onnxruntime-swift-package-manager"]
+    [ort] = [p for p in resolved["pins"] if p["location"] == swiftbuild.ORT_URL]
     assert ort["state"]["version"] == swift_settings.ort_package_version() == "1.24.2"
 
     exe = tmp_path / "build" / "debug" / "App"
