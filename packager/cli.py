@@ -164,7 +164,7 @@ def _add_convert(sub) -> None:
         description=textwrap.fill("Convert one model no recipe knows into ONNX Runtime's mobile format (.ort) for NNAPI "
         "(Android) and CoreML (iOS), verified against its source runtime on a sample input, and write one "
         "bundle per target: the .ort in the Android module's src/main/assets/ or the Swift package "
-        "<Module>/'s Sources/<Module>/Resources/, the sample input and expected outputs in samples/, "
+        "<Module>/ in <Module>/Sources/<Module>/Resources/, the sample input and expected outputs in samples/, "
         "required_operators.config and manifest.json (coverage per provider before and after the rewrites, "
         "the checks). Bundles are replaced atomically; the same command twice writes the same bytes. "
         "Exit code 2 with one line on stderr, nothing written, when the model or a sample is refused.", 96),
