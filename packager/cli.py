@@ -31,8 +31,9 @@ without editing it:
 
   DIR/android   an {_ANDROID.kind}: build.gradle.kts, src/main/kotlin/ (the wrappers),
                 {_ANDROID.models}/ (the .ort models, merged into the app's assets)
-  DIR/ios       a {_IOS.kind}: Package.swift, Sources/FaceEmotion/ (the wrappers),
-                {_IOS.models}/ (the .ort models, in the package's Bundle.module)
+  DIR/ios       a {_IOS.kind}: FaceEmotion/ (the pipeline on ONNX Runtime, the one an
+                app adds), FaceEmotionCore/ (the wrappers), FaceEmotionSample/ (a camera app);
+                {_IOS.models}/ (the .ort models, in Bundle.module)
 
 Each bundle also holds README.md (the integration steps), manifest.json (what every file is,
 with its sha256), required_operators.config and {layout.SAMPLES}/ (per model a sample input and
@@ -50,8 +51,8 @@ then, Android (settings.gradle.kts, then the app's build.gradle.kts):
   include(":face")
   project(":face").projectDir = file("dist/android")
   dependencies { implementation(project(":face")) }
-iOS (Xcode): File > Add Package Dependencies... > Add Local... > dist/ios, then add the
-  FaceEmotion library to the app target
+iOS (Xcode): File > Add Package Dependencies... > Add Local... > dist/ios/FaceEmotion, then add
+  the FaceEmotion library to the app target
 """
 
 
@@ -162,8 +163,8 @@ def _add_convert(sub) -> None:
         "convert", help="convert any one model (TFLite, ONNX, TorchScript) into verified mobile bundles",
         description=textwrap.fill("Convert one model no recipe knows into ONNX Runtime's mobile format (.ort) for NNAPI "
         "(Android) and CoreML (iOS), verified against its source runtime on a sample input, and write one "
-        "bundle per target: the .ort in the Android module's src/main/assets/ or the Swift package's "
-        "Sources/<Module>/Resources/, the sample input and expected outputs in samples/, "
+        "bundle per target: the .ort in the Android module's src/main/assets/ or the Swift package "
+        "<Module>/ in <Module>/Sources/<Module>/Resources/, the sample input and expected outputs in samples/, "
         "required_operators.config and manifest.json (coverage per provider before and after the rewrites, "
         "the checks). Bundles are replaced atomically; the same command twice writes the same bytes. "
         "Exit code 2 with one line on stderr, nothing written, when the model or a sample is refused.", 96),

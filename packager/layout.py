@@ -1,7 +1,8 @@
 """Where every file of a bundle goes: the one table that the build, codegen, bench and tests read.
 
 A bundle is the project an app developer adds as it is, without editing it: ``<out>/android`` is
-an Android library module, ``<out>/ios`` a Swift package.  Their models sit where the platform
+an Android library module, ``<out>/ios`` holds Swift packages (``FaceEmotion``, the one an app adds,
+on ``FaceEmotionCore``).  Their models sit where the platform
 looks for them (``Target.models``: merged into the app's assets / ``Bundle.module``), each file
 under a unique flat name, so an app can never get two resources of the same name.  The self-check
 samples stay outside the app (``SAMPLES``) unless the build is asked for them (``packager build
@@ -24,22 +25,29 @@ samples stay outside the app (``SAMPLES``) unless the build is asked for them (`
       manifest.json                         see ``packager.export.manifest``
       required_operators.config             operator list for a reduced ONNX Runtime build
 
-    <out>/ios/                              Swift package (Xcode: Add Package Dependencies ▸ Add Local…)
-      Package.swift
-      Sources/FaceEmotion/                  the runtime library + the generated Recipes.swift
-      Sources/FaceEmotion/Resources/        Target.models: processed resources, flat in Bundle.module
-        (the same model and --self-check files as Android)
+    <out>/ios/                              two Swift packages, each in a folder named after its module
+      FaceEmotion/                          the app adds this one (Xcode: Add Package Dependencies ▸ Add Local…)
+        Package.swift                       depends on ../FaceEmotionCore and ONNX Runtime (exact version)
+        Sources/FaceEmotion/                the pipeline and ModelSession (runtime library)
+        Sources/FaceEmotion/Resources/      Target.models: processed resources, flat in Bundle.module
+          (the same model and --self-check files as Android)
+      FaceEmotionCore/                      depends on nothing: wrappers, frames, types, self-check core
+        Package.swift
+        Sources/FaceEmotionCore/            the runtime library + the generated Recipes.swift
+      FaceEmotionSample/                    a SwiftUI + AVFoundation camera app's sources (not a package)
       samples/, README.md, manifest.json, required_operators.config   (as Android)
 
 ``<model>`` is a value of ``MODELS``; ``<output>`` an output tensor name made file-safe
 (``file_safe``).
 
 A ``packager convert`` bundle holds one model no recipe knows, named ``<model>`` after its file,
-in the same places: ``src/main/assets/<model>.ort`` (Android), ``Sources/<Module>/Resources/``
-(iOS, ``Target.package_models`` with ``module_name``), its samples in ``SAMPLES`` under the same
-names (a model of several inputs names each input file: ``<model>.sample_input.<input>.npy``),
-and its code: the generated ``<Module>Runner`` and the runtime pieces it uses
-(``codegen.render_runner``), with the Android module's Gradle files / a generated ``Package.swift``;
+in the same places: ``src/main/assets/<model>.ort`` (Android), ``<Module>/Sources/<Module>/Resources/``
+(iOS, ``Target.package_models`` with ``module_name``: the Swift package is the folder ``<out>/ios/<Module>``,
+so its SwiftPM identity is its module's name and never clashes with another bundle's), its samples
+in ``SAMPLES`` under the same names (a model of several inputs names each input file:
+``<model>.sample_input.<input>.npy``), and its code: the generated ``<Module>Runner`` and the
+runtime pieces it uses (``codegen.render_runner``), with the Android module's Gradle files / a
+generated ``<Module>/Package.swift``;
 on Android in its own Kotlin package and Gradle namespace (``codegen.kotlin.runner_package``:
 ``src/main/kotlin/dev/packager/<module>/``), so that modules compose in one app.
 """
@@ -94,10 +102,15 @@ TARGETS = {
                       "This folder is an Android library module (`build.gradle.kts`): include it from your "
                       "`settings.gradle.kts` and depend on it; its model is `{models}/{file}`, opened by "
                       "`{runner}.fromAssets(context)`."),
-    "ios": Target("ios", "Swift package", "Sources/FaceEmotion/Resources", "swift", "Sources/{module}/Resources",
-                  "This folder is a Swift package (`Package.swift`, library `{module}`): add it to your app (Xcode: "
-                  "Add Package Dependencies > Add Local...); its model is `{models}/{file}`, processed into "
-                  "`Bundle.module` and opened by `{runner}()`."),
+    "ios": Target("ios", "pair of Swift packages", "FaceEmotion/Sources/FaceEmotion/Resources", "swift",
+                  "{module}/Sources/{module}/Resources",
+                  "The folder `{module}/` here is a Swift package (`{module}/Package.swift`, library `{module}`, "
+                  "depending on ONNX Runtime's Swift package only): add it to your app (Xcode: Add Package "
+                  "Dependencies > Add Local... > the `{module}` folder; another package: `.package(path: "
+                  "\"<path to this folder>/{module}\")` and `.product(name: \"{module}\", package: \"{module}\")`); "
+                  "its model is `{models}/{file}`, processed into `Bundle.module` and opened by `{runner}()`. "
+                  "It carries its own copies of packager's runtime pieces, so it sits in one app beside the "
+                  "face bundle and other `packager convert` bundles."),
 }
 
 
@@ -140,11 +153,25 @@ def package_samples(model: str, inputs: list[str], outputs: list[str]) -> dict[s
     }
 
 
+#: Names a package bundle's module never takes (``module_name`` adds ``Model``): the face bundle's
+#: Swift packages (a second package of the same folder name is a SwiftPM identity clash) and the
+#: public types of the runtime pieces a runner bundle carries and of its generated file (a module
+#: that declares a type of its own name breaks qualified names: ``Npy.Npy``).
+RESERVED_MODULES = frozenset({
+    "FaceEmotion", "FaceEmotionCore", "FaceEmotionSample",
+    "Box", "CoreMLOptions", "DetectionInput", "EmotionInput", "EmotionResult", "Face", "FaceWrapperError",
+    "Letterbox", "ModelSession", "Npy", "Point", "Provider", "Recipes", "SelfCheckResult", "SelfCheckSamples",
+    "SessionSettings", "TensorSpec",
+})
+
+
 def module_name(model: str) -> str:
-    """A model's Swift target / Kotlin class stem: ``face_landmark`` → ``FaceLandmark``."""
+    """A model's Swift target / Kotlin class stem: ``face_landmark`` → ``FaceLandmark``; a name in
+    ``RESERVED_MODULES`` gets ``Model`` appended (``npy`` → ``NpyModel``)."""
     parts = [p for p in re.split(r"[^A-Za-z0-9]+", model) if p]
     name = "".join(p[:1].upper() + p[1:] for p in parts) or "Model"
-    return name if name[0].isalpha() else "Model" + name
+    name = name if name[0].isalpha() else "Model" + name
+    return name + "Model" if name in RESERVED_MODULES else name
 
 
 def package_models(t: "Target", model: str) -> str:

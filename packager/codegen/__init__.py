@@ -58,9 +58,10 @@ class LanguageSettings:
         string: str → string literal.
         ident: recipe name → identifier (``fer-minixception`` → ``ferMinixception``).
         runtime: the runtime library's files, relative to ``RUNTIME``; each is copied to
-            ``runtime_path(<it>)``.
+            ``runtime_path(<its path>)``.
         runtime_path: a runtime file (relative to ``RUNTIME``) → its path relative to the
-            wrapper root; default ``output_path(<its file name>)``.
+            wrapper root, where file names alone are not unique (Swift: two ``Package.swift``);
+            default ``output_path(<its file name>)``.
         runner_runtime: the generic pieces of the runtime library (``ModelSession``, ``TensorSpec``,
             ``Npy``, the self-check) that a one-model runner (``packager convert``) uses, relative
             to ``RUNTIME``.

@@ -1,9 +1,21 @@
 """Swift settings for ``packager.codegen``: the runtime library's files, where files go and how
 literals are written.
 
-The output is the Swift package ``ios_wrapper/``: ``Package.swift`` at its root (runtime) and,
-in ``Sources/FaceEmotion/`` (module ``FaceEmotion``), the runtime library (``RUNTIME``, copied)
-and one file per template (``templates/swift/X.swift.j2`` renders ``X.swift``).
+The output is two Swift packages side by side, each in a folder named after its module (so their
+SwiftPM identities are their module names), and the sources of a sample app:
+
+- ``FaceEmotionCore/`` (``CORE``): ``Package.swift`` and, in ``Sources/FaceEmotionCore/``, the pure
+  runtime library (frames, wrappers, types, self-check core; no dependency) and one file per
+  template (``templates/swift/X.swift.j2`` renders ``X.swift``);
+- ``FaceEmotion/`` (``PIPELINE``): ``Package.swift`` (``../FaceEmotionCore`` + ONNX Runtime) and,
+  in ``Sources/FaceEmotion/``, ``ModelSession``, ``FaceEmotionPipeline`` and the re-export of the
+  core;
+- ``FaceEmotionSample/`` (``SAMPLE``): a SwiftUI + AVFoundation camera app's sources (an app's
+  files, not a package).
+
+The runtime files live in the repository at ``ios_wrapper/<folder>/…``, reached through
+``packager/runtime/ios/<folder>`` (``RUNTIME``, paths relative to ``codegen.RUNTIME``): each is
+copied to the same path under the wrapper root (``runtime_path``).
 """
 
 from __future__ import annotations
@@ -13,40 +25,64 @@ import re
 from packager.codegen import LanguageSettings, camel, register, shortest
 from packager.errors import PackagerError
 
-#: The library target inside the Swift package (runtime library + generated files).
-SOURCE_DIR = "Sources/FaceEmotion"
-
-#: The package manifest, at the package root.
+#: The package manifest, at each package's root.
 MANIFEST = "Package.swift"
+#: The pure core's package and module; the generated files go in its source folder.
+CORE = "FaceEmotionCore"
+#: The pipeline's package and module (ONNX Runtime), the one an app adds.
+PIPELINE = "FaceEmotion"
+#: The sample camera app's folder (sources only: an app target's files).
+SAMPLE = "FaceEmotionSample"
 
-#: The runtime library, relative to ``codegen.RUNTIME`` (``swift/`` is the package's source folder,
-#: ``ios/`` its root files).
-RUNTIME = (f"ios/{MANIFEST}", *(f"swift/{name}.swift" for name in (
-    "CameraFrame", "Config", "Detection", "FaceDetectionWrapper", "FaceEmotionPipeline", "FaceEmotionRecognitionWrapper",
-    "FaceEmotionSteps", "FrameAdapters", "ImageAdapters", "ModelSession", "Npy", "Providers", "Resample", "SelfCheck",
-    "TensorSpec", "Types")))
+
+def source_dir(module: str) -> str:
+    """A package's library target folder: ``<module>/Sources/<module>``."""
+    return f"{module}/Sources/{module}"
+
+
+#: The generated files' folder (the core's library target).
+SOURCE_DIR = source_dir(CORE)
+
+_CORE_FILES = ("CameraFrame", "Config", "Detection", "FaceDetectionWrapper", "FaceEmotionRecognitionWrapper",
+               "FaceEmotionSteps", "FrameAdapters", "ImageAdapters", "Npy", "Providers", "Resample", "SelfCheck",
+               "TensorSpec", "Types")
+_PIPELINE_FILES = ("Exports", "FaceEmotionPipeline", "ModelSession")
+_SAMPLE_FILES = ("FaceEmotionAnalyzer", "FaceEmotionModel", "FaceEmotionSampleApp", "FaceEmotionView")
+
+#: The runtime library, relative to ``codegen.RUNTIME``; ``ios/`` is the wrapper root.
+RUNTIME = (
+    f"ios/{CORE}/{MANIFEST}", *(f"ios/{SOURCE_DIR}/{name}.swift" for name in _CORE_FILES),
+    f"ios/{PIPELINE}/{MANIFEST}", *(f"ios/{source_dir(PIPELINE)}/{name}.swift" for name in _PIPELINE_FILES),
+    f"ios/{SAMPLE}/README.md", *(f"ios/{SAMPLE}/{name}.swift" for name in _SAMPLE_FILES),
+)
 
 #: The generic runtime pieces a one-model runner (``packager convert``) needs: the session and its
 #: providers, tensors, .npy samples, the self-check's measure and result, and ``Types.swift`` for
-#: the error type ``FaceWrapperError``.
-RUNNER_RUNTIME = tuple(f"swift/{name}.swift" for name in ("ModelSession", "Npy", "Providers", "SelfCheck", "TensorSpec",
-                                                            "Types"))
+#: the error type ``FaceWrapperError``; copied into the runner's one module.
+RUNNER_RUNTIME = (f"ios/{source_dir(PIPELINE)}/ModelSession.swift",
+                  *(f"ios/{SOURCE_DIR}/{name}.swift" for name in ("Npy", "Providers", "SelfCheck", "TensorSpec", "Types")))
+
+
+def runtime_path(rel: str) -> str:
+    """A runtime file's place under the wrapper root: its path below ``ios/``."""
+    return rel.removeprefix("ios/")
 
 
 def runner_path(module: str, name: str) -> str:
-    """A runner bundle's file: ``Sources/<module>/<name>``; ``Package.swift`` at the root."""
-    return name if name == MANIFEST else f"Sources/{module}/{name}"
+    """A runner bundle's file: the package is the folder ``<module>/`` (``<module>/Package.swift``),
+    its sources in ``<module>/Sources/<module>/<name>``."""
+    return f"{module}/{name}" if name == MANIFEST else f"{source_dir(module)}/{name}"
 
 
 def ort_package_version() -> str:
-    """The version of ONNX Runtime's Swift package the runtime's ``Package.swift`` asks for (the
-    one home of that number on iOS): a runner bundle's manifest asks for the same."""
+    """The version of ONNX Runtime's Swift package the pipeline package's ``Package.swift`` pins
+    (``exact:``, the one home of that number on iOS): a runner bundle's manifest pins the same."""
     from packager import codegen
 
-    text = (codegen.RUNTIME / "ios" / MANIFEST).read_text()
-    found = re.findall(r'onnxruntime-swift-package-manager",\s*from:\s*"([0-9.]+)"', text)
+    text = (codegen.RUNTIME / "ios" / PIPELINE / MANIFEST).read_text()
+    found = re.findall(r'onnxruntime-swift-package-manager",\s*exact:\s*"([0-9.]+)"', text)
     if len(found) != 1:
-        raise PackagerError(f"no ONNX Runtime version in the runtime's {MANIFEST}; reinstall packager")
+        raise PackagerError(f"no ONNX Runtime version in the runtime's {PIPELINE}/{MANIFEST}; reinstall packager")
     return found[0]
 
 
@@ -61,14 +97,22 @@ RESERVED = frozenset(
 
 
 def output_path(name: str) -> str:
-    """``FaceDetectionWrapper.swift`` → ``Sources/FaceEmotion/FaceDetectionWrapper.swift``;
-    ``Package.swift`` stays at the package root."""
-    return name if name == MANIFEST else f"{SOURCE_DIR}/{name}"
+    """A generated file (``Recipes.swift``) → ``FaceEmotionCore/Sources/FaceEmotionCore/Recipes.swift``."""
+    return f"{SOURCE_DIR}/{name}"
+
+
+def module_of(path: str) -> str | None:
+    """The module whose library target holds ``path`` (a wrapper-relative ``.swift`` file):
+    ``FaceEmotionCore`` or ``FaceEmotion``; None for a manifest or the sample app."""
+    for module in (CORE, PIPELINE):
+        if path.startswith(source_dir(module) + "/") and path.endswith(".swift"):
+            return module
+    return None
 
 
 def is_source(path: str) -> bool:
-    """True for a Swift source of the library target (not the package manifest)."""
-    return path.startswith(SOURCE_DIR + "/") and path.endswith(".swift")
+    """True for a Swift source of one of the two library targets (not a manifest, not the sample)."""
+    return module_of(path) is not None
 
 
 def double(x: float) -> str:
@@ -113,6 +157,7 @@ SWIFT = register(
         string=string,
         ident=ident,
         runtime=RUNTIME,
+        runtime_path=runtime_path,
         runner_runtime=RUNNER_RUNTIME,
         runner_path=runner_path,
     )

@@ -14,8 +14,10 @@ stem, ``<Module>`` its ``layout.module_name``)::
                      moved into that package: ``codegen.kotlin.runner_package``),
                      src/main/assets/<model>.ort, samples/<model>.sample_input.npy,
                      samples/<model>.sample_output.<output>.npy
-    <out>/ios/       the same with Package.swift, Sources/<Module>/<Module>Runner.swift (+ runtime
-                     pieces), Sources/<Module>/Resources/<model>.ort
+    <out>/ios/       README.md, manifest.json, required_operators.config, samples/ (as Android) and
+                     the Swift package <Module>/ (folder named after its module: a unique SwiftPM
+                     identity): <Module>/Package.swift, <Module>/Sources/<Module>/<Module>Runner.swift
+                     (+ runtime pieces), <Module>/Sources/<Module>/Resources/<model>.ort
 """
 
 from __future__ import annotations

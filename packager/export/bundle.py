@@ -102,17 +102,106 @@ To try it first, open `sample/` in Android Studio: a camera app on this module (
 
 _IOS_STEPS = """## Add it to your app
 
-This folder is a Swift package (library `FaceEmotion`). Use it where it is, or copy it into your
-project first; do not edit it.
+This folder holds two Swift packages, each in a folder named after its module, and a sample app.
+Use them where they are, or copy this folder into your project first (keep the two package
+folders side by side); do not edit them.
 
-1. In Xcode: File ▸ Add Package Dependencies… ▸ Add Local… and choose this folder.
-2. Add the `FaceEmotion` library to your app target (Frameworks, Libraries, and Embedded Content).
-3. `import FaceEmotion`. The models in `{models}/` are the package's
-   processed resources, flat in its resource bundle, where `FaceEmotionPipeline()` finds them.
+- `FaceEmotion/`: the package your app adds. `FaceEmotionPipeline` and `ModelSession` on ONNX
+  Runtime, the models in `{models}/`. It depends on `../FaceEmotionCore` and on
+  [onnxruntime-swift-package-manager](https://github.com/microsoft/onnxruntime-swift-package-manager)
+  at exactly the version its `Package.swift` names: the onnxruntime that wrote and verified the
+  `.ort` files (`onnxruntime_version` in `manifest.json`). It re-exports the core: `import
+  FaceEmotion` is all an app writes.
+- `FaceEmotionCore/`: depends on nothing. The wrappers' pre- and post-processing, camera frames,
+  the result types, the recipes, `.npy` and the self-check's measure.
+- `FaceEmotionSample/`: a SwiftUI + AVFoundation camera app's source files (see below).
 
-Or, in another package's `Package.swift`: `.package(path: "<path to this folder>")` and the
-product `.product(name: "FaceEmotion", package: "ios")` (a local package is named after its
-folder: use the folder's name if you copy it elsewhere).
+1. Xcode 16.3 or later: File ▸ Add Package Dependencies… ▸ Add Local… and choose the
+   `FaceEmotion` folder; Add Package; add the `FaceEmotion` library to your app target. Xcode
+   resolves `FaceEmotionCore` beside it and fetches ONNX Runtime's Swift package (product
+   `onnxruntime`, module `OnnxRuntimeBindings`).
+2. `import FaceEmotion`. The models in `{models}/` are the package's processed resources, flat
+   in its resource bundle, where `FaceEmotionPipeline()` finds them.
+3. For the camera: add `NSCameraUsageDescription` (Privacy – Camera Usage Description) to the
+   app's Info.plist. Run on a device (the Simulator has no camera and no Neural Engine).
+
+Or, in another package's `Package.swift`: `.package(path: "<path to this folder>/FaceEmotion")`
+and the product `.product(name: "FaceEmotion", package: "FaceEmotion")` (a local package's
+identity is its folder's name). For pre- and post-processing around your own inference, without
+ONNX Runtime: `.package(path: "<path to this folder>/FaceEmotionCore")`,
+`.product(name: "FaceEmotionCore", package: "FaceEmotionCore")`, `import FaceEmotionCore`.
+There are no package traits: nothing is switched off by a build setting.
+
+`packager convert` bundles are packages named after their model (`<out>/ios/<Module>/`) and sit
+in the same app; each carries its own copies of the runtime pieces (`ModelSession`,
+`SessionSettings`, `TensorSpec`, ...), so where a file imports two bundles, qualify those names
+(`FaceEmotion.SessionSettings`).
+
+## API
+
+```swift
+let pipeline = try FaceEmotionPipeline()               // both models; Core ML, CPU fallback
+let results: [FaceResult] = try pipeline.run(cgImage)  // best face first
+for r in results {
+  print(r.face.box, r.face.score, r.emotion?.topLabel ?? "?", r.emotion?.topProbability ?? 0)
+}
+```
+
+- `FaceEmotionPipeline.run(_:)` takes a `CGImage`, a `UIImage`, a camera frame
+  (`CMSampleBuffer` or `CVPixelBuffer` with a `CGImagePropertyOrientation`: 420f/420v/BGRA/RGBA
+  read in place and turned upright while sampled), a `CameraFrame`, or RGBA bytes
+  (`run(pixels:width:height:)`).
+- `FaceResult`: `face: Face`, `emotion: EmotionResult?` (nil when the face's crop or the model's
+  output was unusable). `Face`: `box: Box` (`xmin`, `ymin`, `xmax`, `ymax`, in the upright
+  image's pixels), `keypoints: [Point]` (in `DetectorConfig.keypointNames` order), `score`
+  (0...1), `normalizedBox` / `normalizedKeypoints` (0...1 across the letterboxed model input).
+  `EmotionResult`: `probabilities`, `labels`, `topIndex`, `topLabel`, `topProbability`.
+- `PipelineOptions(scoreThreshold:iouThreshold:maxFaces:session:)`: thresholds in 0...1 (nil:
+  the detector recipe's), at most `maxFaces` faces (nil: all), and `session: SessionSettings`
+  for both models: `provider` `.coreML(CoreMLOptions())` (default) or `.cpu`; `cpuFallback`
+  (default true); `intraOpThreads` (0: ONNX Runtime chooses); `configureSession`, a hook called
+  with ONNX Runtime's `ORTSessionOptions` before each session opens. `CoreMLOptions`:
+  `computeUnits` (`.all` default, `.cpuAndNeuralEngine`, `.cpuAndGPU`, `.cpuOnly`),
+  `modelFormat` (`.mlProgram` default: Core ML 5, iOS 15+, which is the package's minimum;
+  `.neuralNetwork`), `modelCacheDirectory` (default `<Caches>/FaceEmotion/CoreML`: Core ML
+  compiles each model once, not at every launch), `staticInputShapes` (default true).
+- Providers: `pipeline.requestedProviders` (what was asked for) and `pipeline.providersInUse`
+  (model file stem → `"CoreML"` or `"CPU"`: the provider registered with the session that runs,
+  after any CPU fallback); a session's `requestedProvider`, `providerInUse` and
+  `fallbackReason` (why it fell back; the fallback is also logged, subsystem `FaceEmotion`).
+  That is the session's provider, not where each node runs: ONNX Runtime's Objective-C API does
+  not report per-node assignment, and nodes Core ML cannot take run on the CPU inside a
+  `"CoreML"` session. How much of each model Core ML takes (nodes, partitions) was measured at
+  build time: `manifest.json`, `models.<model>.coverage.after`.
+- Threads: `FaceEmotionPipeline` and `ModelSession` are `Sendable` classes: open one pipeline
+  (off the main actor: Core ML compiles at the first launch) and share it between the capture
+  queue, tasks and actors. Each model's runs are serialized by its session's lock; pre- and
+  post-processing run in parallel. `close()` waits for running runs; later runs throw. Every
+  result, option and wrapper type is a `Sendable` value.
+- Errors: one type, `FaceWrapperError`, each case with a one-line `description`:
+  `.invalidImage`, `.invalidBox`, `.invalidOutput`, `.invalidConfig` (bad input or options),
+  `.invalidFile` (a self-check sample missing or not float32 `.npy`), `.modelMismatch` (a model
+  whose input or output names or shapes are not the configured ones), `.onnxRuntime` (what ONNX
+  Runtime refused: its message, domain and code) and `.runtime` (a model not in the bundle, a
+  closed pipeline).
+- Self-check: built with `--self-check`, `try pipeline.selfCheck()` runs each model on its
+  bundled sample in a CPU session and returns one `SelfCheckResult` per model (`model`,
+  `provider`, `scaledDiff`, `tolerance`, `passed`; the pipeline's own Core ML session's
+  difference beside it, `acceleratorProvider` / `acceleratorScaledDiff`, not judged: Core ML
+  computes in float16). Without the samples in the app it throws `.invalidFile`.
+- Your own inference: `FaceDetectionWrapper().preprocess(…)` → `DetectionInput` (`tensor`,
+  `shape`, `letterbox`), run the detector, `postprocess(regressors:classificators:input:)` →
+  `[Face]`; `FaceEmotionRecognitionWrapper().preprocess(image, face)` → `EmotionInput`,
+  `postprocess(output:)` → `EmotionResult`. `ModelSession(model:inputs:outputs:settings:)` runs
+  any model on named float32 tensors.
+
+## Sample app
+
+`FaceEmotionSample/` holds a minimal SwiftUI + AVFoundation camera app: the front camera's
+frames go through the pipeline on the capture queue, the view shows the providers and one line
+per face. Its `README.md` says how to make it an Xcode app target (iOS 17+). It compiles under
+Xcode 26's project defaults (Swift 6, main-actor default isolation) and without them: the capture
+delegate and the camera are `nonisolated`, results hop to the main actor.
 """
 
 #: The literal integration steps of each target's bundle README (``{models}``: its models folder).

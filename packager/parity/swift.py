@@ -2,10 +2,11 @@
 ``Recipes.swift``) with its parity harness and run it (``packager parity --lang swift``), and
 time it (``benchmark``, ``python -m packager.parity.swift --bench``).
 
-The Swift package ``ios_wrapper/`` is staged into the cache with the wrapper's sources as
-codegen writes them (so a template change is always what gets checked, and nothing is written
-into the source tree), under ``<cache>/swift/<content hash>/``: ``package/`` holds the sources,
-``build/`` is SwiftPM's scratch path.  A second run with the same sources reuses the build.
+The pure core's Swift package ``ios_wrapper/FaceEmotionCore/`` (no dependency: it builds offline)
+is staged into the cache with the wrapper's sources as codegen writes them (so a template change is
+always what gets checked, and nothing is written into the source tree), under
+``<cache>/swift/<content hash>/``: ``package/`` holds the sources, ``build/`` is SwiftPM's scratch
+path.  A second run with the same sources reuses the build.
 """
 
 from __future__ import annotations
@@ -24,12 +25,16 @@ from pathlib import Path
 
 from packager import codegen
 from packager.cache import cache_dir
+from packager.codegen import swift as swift_settings
 from packager.errors import PackagerError
 from packager.parity import cases
 from packager.parity import harness_bench
 from packager.parity.harness_bench import BENCH_SIZES, STAGES, bench_main
 
-PACKAGE = Path(__file__).resolve().parents[2] / "ios_wrapper"
+#: The repository's Swift packages (``ios_wrapper/``: FaceEmotionCore, FaceEmotion, the sample app).
+WRAPPER = Path(__file__).resolve().parents[2] / "ios_wrapper"
+#: The pure core's package, with the parity harness and the tests: what CI builds and runs.
+PACKAGE = WRAPPER / swift_settings.CORE
 HARNESS = "ParityHarness"
 #: Staged packages kept in the cache (older ones are removed).
 KEEP_STAGED = 3
@@ -46,15 +51,17 @@ def swift() -> str:
 
 
 def package_files() -> dict[str, bytes]:
-    """Every file of the Swift package as it should be built: ``ios_wrapper/`` minus build
-    folders, with the wrapper's sources as ``codegen.render`` gives them."""
+    """Every file of the core's Swift package as it should be built: ``ios_wrapper/FaceEmotionCore/``
+    minus build folders, with the core's sources as ``codegen.render`` gives them."""
     files = {}
     for path in sorted(PACKAGE.rglob("*")):
         rel = path.relative_to(PACKAGE)
         if path.is_file() and not (_SKIP_DIRS & set(rel.parts)):
             files[rel.as_posix()] = path.read_bytes()
+    prefix = swift_settings.CORE + "/"
     for rel, text in codegen.render("swift").items():
-        files[rel] = text.encode()
+        if rel.startswith(prefix):
+            files[rel[len(prefix):]] = text.encode()
     return dict(sorted(files.items()))
 
 
@@ -98,18 +105,11 @@ def _prune(parent: Path, keep: int) -> None:
         shutil.rmtree(old, ignore_errors=True)
 
 
-#: ``swift build`` / ``swift test`` flags: the package's default trait ONNXRuntime is off, so
-#: nothing is fetched (SwiftPM resolves a dependency only for an enabled trait) and the
-#: pure-Swift core is what gets built and tested.
-PURE_CORE = ("--disable-default-traits",)
-
-
 def swift_command(root: Path, *args: str, timeout: float = 1800) -> subprocess.CompletedProcess:
-    """``swift <args> --package-path <root>/package --scratch-path <root>/build`` (``build``
-    and ``test`` with ``PURE_CORE``); a failure raises PackagerError with the compiler's
-    output."""
-    traits = PURE_CORE if args[:1] in (("build",), ("test",)) else ()
-    cmd = [swift(), *args, *traits, "--package-path", str(root / "package"), "--scratch-path", str(root / "build")]
+    """``swift <args> --package-path <root>/package --scratch-path <root>/build``; a failure raises
+    PackagerError with the compiler's output.  The core package depends on nothing: nothing is
+    fetched and no flag switches anything off."""
+    cmd = [swift(), *args, "--package-path", str(root / "package"), "--scratch-path", str(root / "build")]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
     if proc.returncode != 0:
         raise PackagerError(f"`swift {' '.join(args)}` failed:\n{proc.stdout[-6000:]}\n{proc.stderr[-6000:]}")

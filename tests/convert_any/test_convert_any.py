@@ -87,7 +87,7 @@ def test_bundle_files_follow_the_layout(converted, name):
     dist, _ = converted[name]
     android, ios = dist / "android", dist / "ios"
     assert (android / f"src/main/assets/{name}.ort").is_file()
-    assert (ios / f"Sources/{MODULES[name]}/Resources/{name}.ort").is_file()
+    assert (ios / f"{MODULES[name]}/Sources/{MODULES[name]}/Resources/{name}.ort").is_file()
     for bundle in (android, ios):
         for f in ("README.md", "manifest.json", "required_operators.config"):
             assert (bundle / f).is_file(), f

@@ -4,8 +4,9 @@ traces), the runner's tensors are the ``.ort``'s own (onnxruntime reads them), t
 the runtime pieces beside it compile with kotlinc against the Android / ONNX Runtime stand-ins and
 run on the JVM against the test doubles of ``ai.onnxruntime`` (tests/kotlin/fakes); the Swift
 runner with its pieces type-checks in Swift 6 mode against the ONNX Runtime stand-in modules and
-runs on Linux against the fake ONNX Runtime (tests/swift/fakes); the iOS bundle's Package.swift
-builds offline with its trait off."""
+runs on Linux against the fake ONNX Runtime (tests/swift/fakes); the iOS bundle's package
+(``<out>/ios/<Module>/``) builds offline as a dependency of an app package, ONNX Runtime's Swift
+package mirrored to a local fake (tests/swiftbuild.py)."""
 
 from __future__ import annotations
 
@@ -21,15 +22,16 @@ import pytest
 from packager_cli import packager
 
 import standins
+import swiftbuild
 from packager import codegen
 from packager.codegen import kotlin as kotlin_settings
+from packager.codegen import swift as swift_settings
 from packager.parity import kotlin, swift
 from test_convert_any import _torchscript
 
 ROOT = Path(__file__).resolve().parents[2]
 STANDINS = ROOT / "android_wrapper" / "standins"
 FAKES = ROOT / "tests" / "kotlin" / "fakes"
-SWIFT_FIXTURES = ROOT / "tests" / "swift" / "fixtures"
 MODULES = {"ferplus": "Ferplus", "traced": "Traced"}
 
 
@@ -71,7 +73,7 @@ def _kotlin_specs(text: str, which: str) -> list:
 
 
 def _swift_specs(text: str, which: str) -> list:
-    block = re.search(rf"static let {which}: \[TensorSpec\] = \[(.*?)\n    \]", text, re.S).group(1)
+    block = re.search(rf"static let {which}: \[TensorSpec\] = \[(.*?)\n  \]", text, re.S).group(1)
     return [(json.loads(n), [int(d) for d in dims.split(",")])
             for n, dims in re.findall(r'TensorSpec\(name: ("(?:[^"\\]|\\.)*"), shape: \[([^\]]*)\]\)', block)]
 
@@ -81,7 +83,7 @@ def test_runner_tensors_are_the_models_own(bundles, name):
     """The runner's inputs and outputs are the .ort's names, order and shapes (all static)."""
     module = MODULES[name]
     for target, path, parse in (("android", f"{kotlin_dir(module)}/{module}Runner.kt", _kotlin_specs),
-                                ("ios", f"Sources/{module}/{module}Runner.swift", _swift_specs)):
+                                ("ios", f"{module}/Sources/{module}/{module}Runner.swift", _swift_specs)):
         bundle = bundles[name] / target
         text = (bundle / path).read_text()
         inputs, outputs = _declared(bundle, name)
@@ -105,11 +107,11 @@ def test_runtime_pieces_are_copied_byte_for_byte_but_their_package(bundles, name
     module = MODULES[name]
     package = kotlin_settings.runner_package(module)
     assert package == f"dev.packager.{module.lower()}"
-    for target, lang, folder in (("android", "kotlin", kotlin_dir(module)), ("ios", "swift", f"Sources/{module}")):
+    for target, lang, folder in (("android", "kotlin", kotlin_dir(module)), ("ios", "swift", f"{module}/Sources/{module}")):
         settings = codegen.language(lang)
         bundle = bundles[name] / target
         sources = sorted(p.name for p in (bundle / folder).iterdir() if p.is_file())
-        pieces = sorted(Path(rel).name for rel in settings.runner_runtime if rel.startswith(lang + "/"))
+        pieces = sorted(Path(rel).name for rel in settings.runner_runtime if rel.endswith((".kt", ".swift")))
         assert sources == sorted(pieces + [f"{module}Runner.{'kt' if lang == 'kotlin' else 'swift'}"])
         for rel in settings.runner_runtime:
             copied = (bundle / settings.runner_path(module, Path(rel).name)).read_bytes()
@@ -137,28 +139,31 @@ def _dump(package: Path) -> dict:
 
 @pytest.mark.parametrize("name", ["traced"])
 def test_the_ios_bundle_is_a_swift_package_that_builds(bundles, name, tmp_path):
-    """Package.swift declares the library <Module> with its model processed into Bundle.module and
-    ONNX Runtime behind the default trait (the version the runtime's manifest asks for); with the
-    trait off it builds offline here (the pure parts; the .ort copied into the resource bundle),
-    and its Swift is lint-clean."""
+    """``<out>/ios/<Module>/Package.swift`` declares the library <Module> with its model processed
+    into Bundle.module and ONNX Runtime's Swift package as a plain dependency (no trait), at the
+    exact version the face bundle's pipeline package pins; an app package depending on it by path
+    builds offline with no flag (the .ort copied into the resource bundle), and its Swift is
+    lint-clean."""
     module, bundle = MODULES[name], bundles[name] / "ios"
-    m = _dump(bundle)
+    assert sorted(p.name for p in bundle.iterdir() if p.is_dir()) == sorted([module, "samples"])
+    package = bundle / module
+    m = _dump(package)
     [target] = m["targets"]
     assert target["name"] == module and [p["name"] for p in m["products"]] == [module]
     assert target["resources"] == [{"path": "Resources", "rule": {"process": {}}}]
     assert target["settings"] == [{"kind": {"define": {"_0": "PACKAGE_RESOURCES"}}, "tool": "swift"}]
-    assert target["dependencies"] == [
-        {"product": ["onnxruntime", "onnxruntime-swift-package-manager", None, {"platformNames": [], "traits": ["ONNXRuntime"]}]}]
-    assert {t["name"]: t["enabledTraits"] for t in m["traits"]} == {"default": ["ONNXRuntime"], "ONNXRuntime": []}
+    assert target["dependencies"] == [{"product": ["onnxruntime", "onnxruntime-swift-package-manager", None, None]}]
+    assert m.get("traits", []) == []
     [dep] = m["dependencies"]
-    assert [dep["sourceControl"][0]["requirement"]["range"][0]["lowerBound"]] == re.findall(
-        r'onnxruntime-swift-package-manager",\s*from:\s*"([0-9.]+)"', (swift.PACKAGE / "Package.swift").read_text())
-    build = subprocess.run([swift.swift(), "build", "--disable-default-traits", "--package-path", str(bundle),
-                            "--scratch-path", str(tmp_path / "build")], capture_output=True, text=True, timeout=900)
+    assert dep["sourceControl"][0]["requirement"] == {"exact": [swift_settings.ort_package_version()]}
+    repo = swiftbuild.fake_ort_repo(tmp_path / "onnxruntime-swift-package-manager", swift_settings.ort_package_version())
+    app = swiftbuild.app_package(tmp_path / "app", {module: package},
+                                 f"import {module}\nprint({module}Runner.modelFile, {module}Runner.inputs.count)\n")
+    build = swiftbuild.build_offline(app, repo, tmp_path)
     assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
-    assert list((tmp_path / "build").rglob(f"*/{name}.ort")), "the model is a resource of the built package"
-    files = [str(p) for p in bundle.rglob("*.swift")]
-    lint = subprocess.run([swift.swift(), "format", "lint", "--strict", "--configuration", str(swift.PACKAGE / ".swift-format"),
+    assert list((tmp_path / "build").rglob(f"{module}_{module}.resources/{name}.ort")), "the model is a resource of the built package"
+    files = [str(p) for p in package.rglob("*.swift")]
+    lint = subprocess.run([swift.swift(), "format", "lint", "--strict", "--configuration", str(swift.WRAPPER / ".swift-format"),
                            *files], capture_output=True, text=True, timeout=600)
     assert lint.returncode == 0 and not lint.stderr.strip(), lint.stderr[-3000:]
 
@@ -269,17 +274,6 @@ def test_kotlin_runner_compiles_and_runs_on_the_fakes(bundles, name, tmp_path):
     assert re.fullmatch(r"ok SelfCheckResult\(.*acceleratorProvider=null, acceleratorScaledDiff=null\)", lines["cpu"]), lines["cpu"]
 
 
-def _swift_modules(tmp_path: Path, ort_module: str) -> Path:
-    swiftc = str(Path(swift.swift()).with_name("swiftc"))
-    mod = tmp_path / "modules"
-    mod.mkdir()
-    for name, src in (("os", "os"), (ort_module, "onnxruntime_objc")):
-        subprocess.run([swiftc, "-emit-module", "-parse-as-library", "-module-name", name, "-I", str(mod),
-                        str(SWIFT_FIXTURES / f"{src}.swift"), "-emit-module-path", str(mod / f"{name}.swiftmodule")],
-                       check=True, capture_output=True, timeout=600)
-    return mod
-
-
 #: Uses the runner as an app would (file of the module: `Bundle.module` is the package's).
 SWIFT_USE = """\
 import Foundation
@@ -305,22 +299,21 @@ func useRunner(_ url: URL, _ samples: URL) throws -> Bool {
 @pytest.mark.parametrize("name", sorted(MODULES))
 def test_swift_runner_typechecks_in_swift_6(bundles, name, tmp_path):
     """The bundle's Swift sources (runner + runtime pieces, nothing else) type-check in Swift 6
-    mode with warnings as errors, with the package trait (-D ONNXRuntime) against the ONNX Runtime
-    stand-in module, and with Bundle.module (-D PACKAGE_RESOURCES) used as an app would."""
+    mode with warnings as errors against the ONNX Runtime stand-in module, with Bundle.module
+    (-D PACKAGE_RESOURCES, as the package defines it) used as an app would; without ONNX Runtime
+    they do not compile (no trait: nothing compiles away)."""
     module = MODULES[name]
-    sources = sorted((bundles[name] / "ios" / "Sources" / module).glob("*.swift"))
-    mod = _swift_modules(tmp_path, "OnnxRuntimeBindings")
+    sources = sorted((bundles[name] / "ios" / module / "Sources" / module).glob("*.swift"))
+    mod = swiftbuild.stand_ins(tmp_path / "modules", ["os", swiftbuild.ORT_MODULE])
     use = tmp_path / "Use.swift"
     use.write_text(SWIFT_USE.replace("RUNNER", f"{module}Runner"))
-    swiftc = str(Path(swift.swift()).with_name("swiftc"))
-    done = subprocess.run([swiftc, "-typecheck", "-warnings-as-errors", "-swift-version", "6", "-I", str(mod),
-                           "-D", "ONNXRuntime", "-D", "PACKAGE_RESOURCES", "-module-name", module, *map(str, sources), str(use)],
+    done = subprocess.run([swiftbuild.swiftc(), "-typecheck", "-warnings-as-errors", "-swift-version", "6", "-I", str(mod),
+                           "-D", "PACKAGE_RESOURCES", "-module-name", module, *map(str, sources), str(use)],
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-4000:]
-    # Without the trait and without ONNX Runtime, the glue and the runner compile away: the use fails.
-    bare = subprocess.run([swiftc, "-typecheck", "-swift-version", "6", "-module-name", module, *map(str, sources), str(use)],
+    bare = subprocess.run([swiftbuild.swiftc(), "-typecheck", "-swift-version", "6", "-module-name", module, *map(str, sources), str(use)],
                           capture_output=True, text=True, timeout=600)
-    assert bare.returncode != 0 and f"{module}Runner" in bare.stderr
+    assert bare.returncode != 0 and "no such module 'OnnxRuntimeBindings'" in bare.stderr
 
 
 def test_a_runner_that_does_not_fit_its_module_does_not_compile(bundles, tmp_path):
@@ -392,13 +385,8 @@ def test_swift_runner_runs_on_the_fake_onnx_runtime(bundles, name, tmp_path):
     default, the self-check judged on the CPU (Core ML's difference reported), drifted samples
     fail, a missing sample is named, runs by name, a closed runner refuses."""
     module, bundle = MODULES[name], bundles[name] / "ios"
-    swiftc = str(Path(swift.swift()).with_name("swiftc"))
-    mod = tmp_path / "modules"
-    mod.mkdir()
-    subprocess.run([swiftc, "-parse-as-library", "-emit-library", "-static", "-module-name", "OnnxRuntimeBindings",
-                    "-emit-module", "-emit-module-path", str(mod / "OnnxRuntimeBindings.swiftmodule"),
-                    "-o", str(mod / "libOnnxRuntimeBindings.a"), str(ROOT / "tests" / "swift" / "fakes" / "OnnxRuntimeFake.swift")],
-                   check=True, capture_output=True, timeout=600)
+    swiftc = swiftbuild.swiftc()
+    mod = swiftbuild.fake_ort_library(tmp_path / "modules")
     inputs, outputs = _declared(bundle, name)
 
     def literal(specs):
@@ -408,8 +396,8 @@ def test_swift_runner_runs_on_the_fake_onnx_runtime(bundles, name, tmp_path):
     main.write_text(SWIFT_DRIVER.replace("RUNNER", f"{module}Runner")
                     .replace("DECLARED", f"({literal(inputs)}, {literal(outputs)})"))
     exe = tmp_path / "runner-checks"
-    sources = sorted((bundle / "Sources" / module).glob("*.swift"))
-    build = subprocess.run([swiftc, "-swift-version", "6", "-D", "ONNXRuntime", "-I", str(mod), "-L", str(mod),
+    sources = sorted((bundle / module / "Sources" / module).glob("*.swift"))
+    build = subprocess.run([swiftc, "-swift-version", "6", "-I", str(mod), "-L", str(mod),
                             "-lOnnxRuntimeBindings", "-module-name", module, *map(str, sources), str(main), "-o", str(exe)],
                            capture_output=True, text=True, timeout=900)
     assert build.returncode == 0, build.stderr[-6000:]

@@ -42,7 +42,7 @@ def test_manifest_lists_every_file_with_its_hash(default_build, target):
         paths = [entry["artifacts"]["fp32"]["file"], entry["artifacts"]["int8"]["file"], entry["samples"]["input"],
                  *entry["samples"]["outputs"].values()]
         assert all(p in m["files"] for p in paths)
-    models_dir = {"android": "src/main/assets", "ios": "Sources/FaceEmotion/Resources"}[target]
+    models_dir = {"android": "src/main/assets", "ios": "FaceEmotion/Sources/FaceEmotion/Resources"}[target]
     assert layout.TARGETS[target].models == models_dir
     assert f"{models_dir}/face_detection.ort" in m["files"]
     assert f"{models_dir}/face_emotion_recognition.ort" in m["files"]

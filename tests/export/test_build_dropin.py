@@ -1,9 +1,11 @@
 """The bundles are drop-in (issue 11): ``dist/android`` is a complete Android library module and
-``dist/ios`` a complete Swift package, with the models where each platform reads them, under
-unique flat names, and the self-check samples out of the app unless ``--self-check``.
+``dist/ios`` two complete Swift packages (``FaceEmotion`` on ``FaceEmotionCore``) and a sample app,
+with the models where each platform reads them, under unique flat names, and the self-check
+samples out of the app unless ``--self-check``.
 
-The Swift package is built here with SwiftPM, as it is and as a local dependency of another
-package (what Xcode's Add Local… does); the module's Kotlin is compiled against the Android
+The Swift packages are built here with SwiftPM as a local dependency of an app package (what
+Xcode's Add Local… does), offline: ONNX Runtime's package is mirrored to a local fake
+(tests/swiftbuild.py); the module's Kotlin is compiled against the Android
 stand-ins (there is no Android SDK or Gradle here).  The READMEs' integration steps are checked
 against what they name."""
 
@@ -23,7 +25,9 @@ from packager import codegen, layout, recipes
 from packager.codegen import kotlin as kotlin_settings
 from packager.codegen import swift as swift_settings
 from packager.export import manifest
-from packager.parity import kotlin, swift
+from packager.parity import kotlin
+
+import swiftbuild
 
 ROOT = Path(__file__).resolve().parents[2]
 TARGETS = tuple(layout.TARGETS)
@@ -120,16 +124,24 @@ def test_android_module_sources_compile_against_the_standins(default_build, tmp_
     assert {"FaceEmotionPipeline.class", "BitmapExtensionsKt.class", "CameraExtensionsKt.class"} <= classes
 
 
-def test_ios_bundle_is_a_complete_swift_package(default_build):
-    """Package.swift at the root (packager's own), every Swift source in the library target, the
-    models in the target's Resources folder; no harness and no tests."""
+def test_ios_bundle_is_two_complete_swift_packages_and_the_sample_app(default_build):
+    """Each package in a folder named after its module, its Package.swift packager's own, its
+    Swift sources in its library target; the models in the pipeline target's Resources folder;
+    the sample app's files beside them; no harness and no tests."""
     root = default_build.bundle("ios")
-    assert (root / swift_settings.MANIFEST).read_bytes() == (swift.PACKAGE / "Package.swift").read_bytes()
-    sources = {p.relative_to(root).as_posix() for p in (root / "Sources").rglob("*.swift")}
-    assert sources == {rel for rel in codegen.render("swift") if swift_settings.is_source(rel)}
-    assert layout.TARGETS["ios"].models == f"{swift_settings.SOURCE_DIR}/Resources"
-    assert {p.name for p in (root / "Sources").iterdir()} == {"FaceEmotion"}
-    assert not (root / "Tests").exists()
+    for rel in swift_settings.RUNTIME:
+        out = swift_settings.runtime_path(rel)
+        assert (root / out).read_bytes() == (codegen.RUNTIME / rel).read_bytes(), rel
+    for module in (swift_settings.CORE, swift_settings.PIPELINE):
+        sources = {p.relative_to(root).as_posix() for p in (root / module / "Sources").rglob("*.swift")}
+        assert sources == {rel for rel in codegen.render("swift") if swift_settings.module_of(rel) == module}
+        assert {p.name for p in (root / module / "Sources").iterdir()} == {module}
+        assert not (root / module / "Tests").exists()
+    assert layout.TARGETS["ios"].models == f"{swift_settings.source_dir(swift_settings.PIPELINE)}/Resources"
+    assert sorted(p.name for p in (root / swift_settings.SAMPLE).iterdir()) == sorted(
+        rel.rsplit("/", 1)[1] for rel in swift_settings.RUNTIME if rel.startswith(f"ios/{swift_settings.SAMPLE}/"))
+    folders = {p.name for p in root.iterdir() if p.is_dir()}
+    assert folders == {swift_settings.CORE, swift_settings.PIPELINE, swift_settings.SAMPLE, layout.SAMPLES}
 
 
 @pytest.mark.parametrize("target", TARGETS)
@@ -162,41 +174,57 @@ def test_self_check_puts_exactly_the_fp32_samples_next_to_the_models(self_check_
         assert (root / rel).read_bytes() == (default / rel).read_bytes(), rel
 
 
-def _swift_flags(package: Path) -> list[str]:
-    """``--disable-default-traits`` when the package declares traits (its default trait brings
-    ONNX Runtime, which is fetched: nothing is fetched here)."""
-    return ["--disable-default-traits"] if "traits:" in (package / swift_settings.MANIFEST).read_text() else []
+#: The app's main: the package's recipes, and the pipeline opened from its own resources (the fake
+#: ONNX Runtime knows no model: its refusal names the file it was given).
+CONSUMER_MAIN = """\
+import FaceEmotion
 
-
-def _swift(*args: str, cwd: Path | None = None) -> subprocess.CompletedProcess:
-    proc = subprocess.run([swift.swift(), *args], capture_output=True, text=True, timeout=1800, cwd=cwd)
-    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-6000:]
-    return proc
+print("detectors", Recipes.detectors.count, "emotions", Recipes.emotions.count)
+do {
+  _ = try FaceEmotionPipeline()
+} catch {
+  print("pipeline:", error)
+}
+"""
 
 
 @pytest.fixture(scope="module")
-def ios_package_build(self_check_build, tmp_path_factory) -> tuple[Path, Path]:
-    """``swift build`` of dist/ios as it is (``--self-check``: .ort and .npy resources), its
-    scratch folder outside the bundle.  Returns (bundle, scratch)."""
+def ios_app(self_check_build, tmp_path_factory) -> tuple[Path, Path, str]:
+    """An app package depending on dist/ios/FaceEmotion by path (what Xcode's Add Local… does),
+    built offline with SwiftPM, no trait flag (ONNX Runtime's package mirrored to the fake), its
+    scratch folder outside the bundle, then run.  Returns (bundle, scratch, the app's output)."""
     package = self_check_build.bundle("ios")
-    scratch = tmp_path_factory.mktemp("ios-build")
-    _swift("build", *_swift_flags(package), "--package-path", str(package), "--scratch-path", str(scratch))
-    return package, scratch
+    tmp = tmp_path_factory.mktemp("ios-app")
+    repo = swiftbuild.fake_ort_repo(tmp / "onnxruntime-swift-package-manager", swift_settings.ort_package_version())
+    app = swiftbuild.app_package(tmp / "app", {"FaceEmotion": package / swift_settings.PIPELINE}, CONSUMER_MAIN)
+    proc = swiftbuild.build_offline(app, repo, tmp)
+    assert proc.returncode == 0, (proc.stdout + proc.stderr)[-6000:]
+    exe = next(p for p in (tmp / "build").rglob("App") if p.is_file() and p.stat().st_mode & 0o111)
+    out = subprocess.run([str(exe)], capture_output=True, text=True, timeout=60, check=True).stdout
+    return package, tmp / "build", out
 
 
-def test_ios_package_builds_with_swiftpm(ios_package_build):
-    package, scratch = ios_package_build
-    products = json.loads(_swift("package", "dump-package", "--package-path", str(package)).stdout)["products"]
-    assert [(p["name"], p["targets"]) for p in products] == [("FaceEmotion", ["FaceEmotion"])]
+def test_ios_packages_are_a_local_dependency_of_an_app(ios_app):
+    """The app builds with no network and runs: it sees the recipes through `import FaceEmotion`
+    (the core, re-exported), and the pipeline opens the models from its own resource bundle."""
+    package, scratch, out = ios_app
+    lines = out.splitlines()
+    assert lines[0].split() == ["detectors", str(len(recipes.DETECTORS)), "emotions", str(len(recipes.EMOTIONS))]
+    assert re.fullmatch(r"pipeline: ONNX Runtime error: open face_detection\.ort: Load model \S+/"
+                        r"FaceEmotion_FaceEmotion\.resources/face_detection\.ort failed \(onnxruntime 2\)", lines[1]), lines
     assert manifest.problems(package) == []  # building it wrote nothing into the bundle
-    assert not (package / ".build").exists()
+    for module in (swift_settings.CORE, swift_settings.PIPELINE):
+        assert not (package / module / ".build").exists() and not (package / module / ".swiftpm").exists()
+    products = json.loads(swiftbuild.swiftpm("package", "dump-package", "--package-path",
+                                             str(package / swift_settings.PIPELINE)).stdout)["products"]
+    assert [(p["name"], p["targets"]) for p in products] == [("FaceEmotion", ["FaceEmotion"])]
 
 
-def test_ios_resources_are_flat_at_the_root_of_bundle_module(ios_package_build, self_check_build):
+def test_ios_resources_are_flat_at_the_root_of_bundle_module(ios_app):
     """SwiftPM's resource bundle of the FaceEmotion target (``Bundle.module``) holds every file of
     the models folder at its root, byte for byte: ``Bundle.url(forResource:withExtension:)``
     finds them without a subdirectory."""
-    package, scratch = ios_package_build
+    package, scratch, _ = ios_app
     (bundle,) = [p for p in scratch.rglob("FaceEmotion_FaceEmotion.resources") if p.is_dir()]
     models = package / layout.TARGETS["ios"].models
     assert {p.name for p in bundle.iterdir()} == {p.name for p in models.iterdir()}
@@ -204,45 +232,15 @@ def test_ios_resources_are_flat_at_the_root_of_bundle_module(ios_package_build, 
     assert {layout.model_file(r) for r in layout.ROLES} <= {p.name for p in bundle.iterdir()}
 
 
-CONSUMER = """\
-// swift-tools-version:6.1
-import PackageDescription
-
-let package = Package(
-  name: "App",
-  dependencies: [.package(path: {path}{traits})],
-  targets: [
-    .executableTarget(name: "App", dependencies: [.product(name: "FaceEmotion", package: {identity})])
-  ]
-)
-"""
-
-CONSUMER_MAIN = """\
-import FaceEmotion
-
-print("detectors", Recipes.detectors.count, "emotions", Recipes.emotions.count)
-"""
-
-
-def test_ios_package_is_a_local_dependency_of_an_app(default_build, tmp_path):
-    """What the README's steps do: another package depends on dist/ios by path (Xcode's Add
-    Local…), uses the FaceEmotion product, builds and runs."""
-    package = default_build.bundle("ios")
-    traits = ", traits: []" if _swift_flags(package) else ""
-    app = tmp_path / "app"
-    (app / "Sources/App").mkdir(parents=True)
-    (app / "Package.swift").write_text(CONSUMER.replace("{path}", json.dumps(str(package))).replace("{traits}", traits)
-                                       .replace("{identity}", json.dumps(package.name)))
-    (app / "Sources/App/main.swift").write_text(CONSUMER_MAIN)
-    _swift("build", "--package-path", str(app), "--scratch-path", str(tmp_path / "build"))
-    exe = next(p for p in (tmp_path / "build").rglob("App") if p.is_file() and p.stat().st_mode & 0o111)
-    out = subprocess.run([str(exe)], capture_output=True, text=True, timeout=60, check=True).stdout
-    assert out.split() == ["detectors", str(len(recipes.DETECTORS)), "emotions", str(len(recipes.EMOTIONS))]
-    assert manifest.problems(package) == []
-    readme = (package / layout.README).read_text()
-    assert "Add Package Dependencies" in readme and "Add Local" in readme
-    assert f'.product(name: "FaceEmotion", package: "{package.name}")' in readme
+def test_ios_readme_names_the_package_folders_and_documents_the_api(default_build):
+    readme = (default_build.bundle("ios") / layout.README).read_text()
+    assert "Add Package Dependencies" in readme and "Add Local" in readme and "choose the\n   `FaceEmotion` folder" in readme
+    assert '.product(name: "FaceEmotion", package: "FaceEmotion")' in readme
     assert f"`{layout.TARGETS['ios'].models}/`" in readme
+    for name in ("FaceResult", "PipelineOptions", "Sendable", "FaceWrapperError", "selfCheck()", "providersInUse",
+                 "requestedProviders", "fallbackReason", "per-node assignment", "coverage.after", "FaceEmotionSample/",
+                 "iOS 15"):
+        assert name in readme, name
 
 
 def test_android_readme_steps_name_this_module(default_build):

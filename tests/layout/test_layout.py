@@ -32,7 +32,8 @@ def test_file_names():
     assert layout.sample_output("x", "a/b:0", int8=True) == "x.int8.sample_output.a_b_0.npy"
     assert layout.sample_path("x.npy") == "samples/x.npy"
     assert layout.TARGETS["android"].model_path("a.ort") == "src/main/assets/a.ort"
-    assert layout.TARGETS["ios"].model_path("a.ort") == "Sources/FaceEmotion/Resources/a.ort"
+    assert layout.TARGETS["ios"].model_path("a.ort") == "FaceEmotion/Sources/FaceEmotion/Resources/a.ort"
+    assert layout.package_models(layout.TARGETS["ios"], "face_landmark") == "FaceLandmark/Sources/FaceLandmark/Resources"
 
 
 @pytest.mark.parametrize("target", tuple(layout.TARGETS))
@@ -81,3 +82,22 @@ def test_build_help_teaches_the_bundles_and_the_self_check_flag():
         assert t.kind in out and f"{t.models}/" in out
     assert "--self-check" in out and "selfCheck()" in out
     assert 'include(":face")' in out and 'implementation(project(":face"))' in out and "Add Local" in out
+
+
+def test_module_names_never_clash_with_the_face_packages_or_the_runtime_types():
+    """A convert bundle's module is its package's folder (its SwiftPM identity) and holds copies of
+    the runtime pieces: it is never named like the face bundle's packages or like a public type it
+    declares (read from the runtime pieces and the runner template)."""
+    import re
+    from packager import codegen
+
+    assert layout.module_name("face_landmark") == "FaceLandmark" and layout.module_name("3d") == "Model3d"
+    assert layout.module_name("face_emotion") == "FaceEmotionModel" and layout.module_name("npy") == "NpyModel"
+    swift = codegen.language("swift")
+    texts = [(codegen.RUNTIME / rel).read_text() for rel in swift.runner_runtime]
+    texts.append((codegen.TEMPLATES / "runner_swift" / "Runner.swift.j2").read_text())
+    declared = {n for text in texts for n in re.findall(r"^public (?:final )?(?:struct|class|enum|protocol) (\w+)", text, re.M)}
+    assert "ModelSession" in declared and "Recipes" in declared
+    assert declared <= layout.RESERVED_MODULES
+    for name in layout.RESERVED_MODULES:
+        assert layout.module_name(name) not in layout.RESERVED_MODULES

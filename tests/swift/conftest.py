@@ -1,4 +1,4 @@
-"""Session fixtures of the Swift suite: one staged build of ios_wrapper, the parity cases of
+"""Session fixtures of the Swift suite: one staged build of ios_wrapper/FaceEmotionCore, the parity cases of
 every emotion recipe (the same case set as the Kotlin suite), and one harness run over all."""
 
 from __future__ import annotations

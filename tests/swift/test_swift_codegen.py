@@ -1,12 +1,14 @@
 """The Swift wrapper: golden files, the runtime library, constants from the recipes, literals,
 a render for other recipes that still compiles and lints clean, and the code that compiles away
-on Linux (platform adapters, ONNX Runtime glue, every Swift block of ios_wrapper/README.md)
-type-checked in Swift 6 mode against stand-ins of the SDK APIs.
+on Linux (platform adapters, ONNX Runtime glue), every Swift block of ios_wrapper/README.md and the
+sample app, compiled as an app compiles them: the two packages' modules (FaceEmotionCore, then
+FaceEmotion on ONNX Runtime) against stand-ins of the SDK APIs, then the app's code as a module of
+its own that imports FaceEmotion, in Swift 6 mode, with and without `-default-isolation MainActor`.
 
-The golden files are the generated sources committed in ios_wrapper/Sources/FaceEmotion
-(Recipes.swift): one copy serves as both the golden set and the package an app adds, and the
-test proves it equals a fresh render (``PACKAGER_UPDATE_GOLDEN=1`` rewrites it; a failure shows
-a unified diff).  The folder's other sources are the runtime library itself."""
+The golden files are the generated sources committed in ios_wrapper/FaceEmotionCore/Sources/
+FaceEmotionCore (Recipes.swift): one copy serves as both the golden set and the package an app adds,
+and the test proves it equals a fresh render (``PACKAGER_UPDATE_GOLDEN=1`` rewrites it; a failure
+shows a unified diff).  The folder's other sources are the runtime library itself."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+import swiftbuild
 from packager import codegen, recipes
 from packager.codegen import swift as swift_settings
 from packager.parity import swift
@@ -24,17 +27,18 @@ from packager.parity import swift
 from swift_golden import UPDATE_FLAG, check_tree, updating, write_tree
 
 
-
 def _flat(rendered: dict[str, str]) -> dict[str, str]:
-    """Golden files are stored by file name (all Swift outputs share one folder)."""
+    """Golden files are stored by file name (all generated Swift shares one folder)."""
     return {Path(rel).name: text for rel, text in rendered.items()}
 
 
 def test_golden_files_in_the_committed_package():
-    """The generated files equal a fresh render; every other source is a listed runtime file."""
+    """The generated files equal a fresh render; every other source of the core's folder is a
+    listed runtime file."""
     rendered = _flat(codegen.render_templates("swift"))
-    runtime = frozenset(_flat(codegen.runtime_files("swift")))
-    target = swift.PACKAGE / swift_settings.SOURCE_DIR
+    runtime = frozenset(_flat({rel: text for rel, text in codegen.runtime_files("swift").items()
+                               if rel.startswith(swift_settings.SOURCE_DIR + "/")}))
+    target = swift.WRAPPER / swift_settings.SOURCE_DIR
     if updating():
         write_tree(target, rendered, keep=runtime)
     hint = (f"regenerate: {UPDATE_FLAG}=1 python -m pytest tests/swift, or "
@@ -44,23 +48,55 @@ def test_golden_files_in_the_committed_package():
 
 
 def test_runtime_library_is_the_committed_package():
-    """The runtime files the package copies are the Swift package's own sources, byte for byte."""
+    """The runtime files the package copies are ios_wrapper's own files, byte for byte, each at
+    the same path under the wrapper root."""
     files = codegen.runtime_files("swift")
     assert len(files) == len(swift_settings.RUNTIME)
     for rel, text in files.items():
-        assert (swift.PACKAGE / rel).read_bytes() == text.encode(), rel
+        assert (swift.WRAPPER / rel).read_bytes() == text.encode(), rel
 
 
-def test_every_template_and_runtime_file_lands_in_the_library_target():
-    """Every source in the library target; the package manifest at the package root."""
+def _committed() -> set[str]:
+    """Every file of ios_wrapper's two packages and sample app, but the harness, the tests and
+    SwiftPM's own folders."""
+    out = set()
+    for folder in (swift_settings.CORE, swift_settings.PIPELINE, swift_settings.SAMPLE):
+        for p in (swift.WRAPPER / folder).rglob("*"):
+            rel = p.relative_to(swift.WRAPPER)
+            if p.is_file() and not {".build", ".swiftpm", "ParityHarness", "Tests"} & set(rel.parts):
+                out.add(rel.as_posix())
+    return out
+
+
+def test_every_template_and_runtime_file_lands_in_its_package():
+    """Two packages, each in a folder named after its module with its manifest at its root and
+    its sources in its library target; the generated file in the core; the sample app's files in
+    a folder of their own; nothing committed that the render does not write."""
     templates = sorted(p.name[: -len(".j2")] for p in (codegen.TEMPLATES / "swift").glob("*.j2") if not p.name.startswith("_"))
     assert templates == ["Recipes.swift"]
-    runtime = [Path(rel).name for rel in swift_settings.RUNTIME]
-    assert sorted(_flat(codegen.render("swift"))) == sorted(templates + runtime)
-    sources = [rel for rel in codegen.render("swift") if rel != swift_settings.MANIFEST]
-    assert all(rel.startswith(swift_settings.SOURCE_DIR + "/") for rel in sources)
-    assert [rel for rel in codegen.render("swift") if not swift_settings.is_source(rel)] == ["Package.swift"]
-    assert {"FaceDetectionWrapper.swift", "FaceEmotionRecognitionWrapper.swift", "FaceEmotionPipeline.swift"} <= set(runtime)
+    rendered = codegen.render("swift")
+    assert set(rendered) == _committed()
+    assert [rel for rel in rendered if rel.endswith(swift_settings.MANIFEST)] == [
+        f"{swift_settings.PIPELINE}/Package.swift", f"{swift_settings.CORE}/Package.swift"]
+    modules = {rel: swift_settings.module_of(rel) for rel in rendered}
+    assert modules[f"{swift_settings.SOURCE_DIR}/Recipes.swift"] == swift_settings.CORE
+    pipeline = sorted(Path(rel).name for rel, m in modules.items() if m == swift_settings.PIPELINE)
+    assert pipeline == ["Exports.swift", "FaceEmotionPipeline.swift", "ModelSession.swift"]
+    assert {"FaceDetectionWrapper.swift", "FaceEmotionRecognitionWrapper.swift", "Providers.swift"} <= {
+        Path(rel).name for rel, m in modules.items() if m == swift_settings.CORE}
+    others = {rel for rel, m in modules.items() if m is None and not rel.endswith(swift_settings.MANIFEST)}
+    assert others and all(rel.startswith(swift_settings.SAMPLE + "/") for rel in others)
+
+
+def test_no_public_type_is_named_like_its_module():
+    """`FaceEmotion.Point` must resolve: no public type of either module (the pipeline re-exports
+    the core) is named like a module."""
+    declared = set()
+    for rel, text in codegen.render("swift").items():
+        if swift_settings.module_of(rel):
+            declared |= set(re.findall(r"^\s*public (?:final )?(?:struct|class|enum|protocol|actor|typealias) (\w+)", text, re.M))
+    assert {"FaceResult", "FaceEmotionPipeline", "ModelSession", "Face"} <= declared
+    assert not {swift_settings.CORE, swift_settings.PIPELINE} & declared
 
 
 def _variant_recipes():
@@ -102,22 +138,23 @@ def test_string_and_identifier_literals():
 def test_a_render_for_other_recipes_compiles_and_lints_clean(tmp_path):
     det, emos = _variant_recipes()
     written = codegen.write("swift", tmp_path, detectors=(det,), emotions=emos, default_emotion="default", default_detector=det.name)
-    files = [p for p in written if swift_settings.is_source(p.relative_to(tmp_path).as_posix())]
-    swiftc = str(Path(swift.swift()).with_name("swiftc"))
-    proc = subprocess.run([swiftc, "-typecheck", "-swift-version", "6", "-module-name", "FaceEmotion", *map(str, files)],
-                          capture_output=True, text=True, timeout=600)
+    core = [p for p in written if swift_settings.module_of(p.relative_to(tmp_path).as_posix()) == swift_settings.CORE]
+    proc = subprocess.run([swiftbuild.swiftc(), "-typecheck", "-swift-version", "6", "-module-name", swift_settings.CORE,
+                           *map(str, core)], capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-4000:]
-    lint = subprocess.run([swift.swift(), "format", "lint", "--strict", "--configuration", str(swift.PACKAGE / ".swift-format"), *map(str, files)],
-                          capture_output=True, text=True, timeout=600)
+    files = [p for p in written if p.suffix == ".swift"]
+    lint = subprocess.run([swift.swift(), "format", "lint", "--strict", "--configuration", str(swift.WRAPPER / ".swift-format"),
+                           *map(str, files)], capture_output=True, text=True, timeout=600)
     assert lint.returncode == 0 and not lint.stderr.strip(), lint.stderr[-4000:]
 
 
-#: Uses every platform entry point of the generated code.
 PLATFORM_USE = """\
+import AVFoundation
+import FaceEmotion
 import Foundation
 import UIKit
 
-func useAll(_ url: URL, _ cg: CGImage, _ ui: UIImage, _ face: Face) throws -> [FaceEmotion] {
+func useAll(_ url: URL, _ cg: CGImage, _ ui: UIImage, _ face: Face) throws -> [FaceResult] {
   let coreML = CoreMLOptions(
     computeUnits: .cpuAndNeuralEngine, modelFormat: .neuralNetwork, modelCacheDirectory: nil,
     staticInputShapes: false)
@@ -132,7 +169,9 @@ func useAll(_ url: URL, _ cg: CGImage, _ ui: UIImage, _ face: Face) throws -> [F
   let results: [SelfCheckResult] = try p.selfCheck()
   _ = results.allSatisfy(\.passed)
   let providers: [String: String] = p.providersInUse
-  _ = (providers, p.detector.fallbackReason, p.classifier.providerInUse)
+  let requested: [String: String] = p.requestedProviders
+  _ = (providers, requested, p.detector.fallbackReason, p.classifier.providerInUse)
+  _ = (p.detector.requestedProvider, p.classifier.settings.provider == .cpu)
   let session = try ModelSession(
     model: url, inputs: [TensorSpec(name: "x", shape: [1, 4])],
     outputs: [TensorSpec(name: "y", shape: [1, 2])])
@@ -165,7 +204,7 @@ func sharedAcrossTasks(_ p: FaceEmotionPipeline, _ frame: CVPixelBuffer) async t
 func useFrames(
   _ p: FaceEmotionPipeline, _ sample: CMSampleBuffer, _ buffer: CVPixelBuffer, _ cg: CGImage,
   _ face: Face
-) throws -> [FaceEmotion] {
+) throws -> [FaceResult] {
   _ = try FaceDetectionWrapper().preprocess(buffer, orientation: .right)
   _ = try FaceEmotionRecognitionWrapper().preprocess(buffer, orientation: .leftMirrored, face)
   _ = try FaceDetectionWrapper().preprocess(cg, orientation: .down)
@@ -179,114 +218,150 @@ func useFrames(
 }
 """
 
-#: Stand-in modules (fixtures/<name>.swift), in dependency order; fixtures/SwiftUI.swift serves
-#: the README's sample app only.
-STAND_INS = ("CoreGraphics", "UIKit", "CoreVideo", "CoreMedia", "ImageIO", "AVFoundation", "os")
 
-
-def readme_swift_blocks() -> list[str]:
-    """Every ```swift block of ios_wrapper/README.md."""
-    text = (swift.PACKAGE / "README.md").read_text()
-    return re.findall(r"```swift\n(.*?)```", text, flags=re.S)
-
-
-#: What the README's statement snippets may refer to without declaring it.
-SNIPPET_PARAMETERS = ("cgImage: CGImage, pixelBuffer: CVPixelBuffer, pipeline: FaceEmotionPipeline, "
-                      "regressors: [Float], classificators: [Float], output: [Float]")
-
-
-def readme_sources() -> dict[str, str]:
-    """The README's Swift as files of the module FaceEmotion: blocks that declare types (the
-    sample app) as they are, statement snippets inside a function each, `import FaceEmotion`
-    dropped (they are type-checked inside that module); the manifest block is left to
-    test_swift_package.py."""
-    files = {}
-    for i, block in enumerate(readme_swift_blocks()):
-        if block.startswith("// swift-tools-version"):
-            continue
-        code = block.replace("import FaceEmotion\n", "")
-        if re.search(r"^(final class|struct|class) ", code, flags=re.M):
-            files[f"ReadmeApp{i}.swift"] = code
-        else:
-            imports = "".join(line + "\n" for line in code.splitlines() if line.startswith("import "))
-            body = "".join(line + "\n" for line in code.splitlines() if not line.startswith("import "))
-            files[f"ReadmeSnippet{i}.swift"] = (f"import AVFoundation\nimport UIKit\n{imports}\n"
-                                                f"func readmeSnippet{i}({SNIPPET_PARAMETERS}) throws {{\n{body}}}\n")
-    return files
-
-
-def _stand_in_modules(tmp_path: Path, names) -> Path:
-    """Compile fixtures/<name>.swift into modules (ORT's under the given module name)."""
-    swiftc = str(Path(swift.swift()).with_name("swiftc"))
-    fixtures = Path(__file__).parent / "fixtures"
-    mod = tmp_path / "modules"
-    mod.mkdir()
-    for name in names:
-        src = "onnxruntime_objc" if name in ORT_MODULES else name
-        subprocess.run([swiftc, "-emit-module", "-parse-as-library", "-module-name", name, "-I", str(mod),
-                        str(fixtures / f"{src}.swift"), "-emit-module-path", str(mod / f"{name}.swiftmodule")],
-                       check=True, capture_output=True, timeout=600)
+@pytest.fixture(scope="module")
+def app_modules(tmp_path_factory) -> Path:
+    """The SDK and ONNX Runtime stand-ins, then FaceEmotionCore and FaceEmotion as the package
+    renders them, compiled into modules (Swift 6 mode, warnings as errors): what an app imports."""
+    mod = swiftbuild.stand_ins(tmp_path_factory.mktemp("app-modules"))
+    root = tmp_path_factory.mktemp("wrapper")
+    codegen.write("swift", root)
+    proc = swiftbuild.emit_modules(root, mod)
+    assert proc.returncode == 0, proc.stderr[-6000:]
     return mod
 
 
-#: ONNX Runtime's Objective-C API: module OnnxRuntimeBindings (the Swift package, product
-#: onnxruntime), onnxruntime_objc (the onnxruntime-objc pod).
-ORT_MODULES = ("OnnxRuntimeBindings", "onnxruntime_objc")
+def _app_errors_and_warnings(proc: subprocess.CompletedProcess) -> list[str]:
+    return [line for line in proc.stderr.splitlines() if "error:" in line or "warning:" in line]
 
 
-def _typecheck(tmp_path: Path, mod: Path, *extra: str, flags=(), warnings_as_errors=True) -> subprocess.CompletedProcess:
-    swiftc = str(Path(swift.swift()).with_name("swiftc"))
-    # the library's sources (not a package manifest, should codegen write one)
-    files = [p for p in codegen.write("swift", tmp_path / "src") if swift_settings.is_source(p.relative_to(tmp_path / "src").as_posix())]
-    strict = ["-warnings-as-errors"] if warnings_as_errors else []
-    return subprocess.run([swiftc, "-typecheck", *strict, "-swift-version", "6", "-I", str(mod), *flags,
-                           "-module-name", "FaceEmotion", *map(str, files), *extra],
-                          capture_output=True, text=True, timeout=600)
-
-
-@pytest.mark.parametrize("ort_module, unified_log", [("OnnxRuntimeBindings", True), ("onnxruntime_objc", True),
-                                                     ("OnnxRuntimeBindings", False)])
-def test_platform_code_typechecks_against_the_sdk_apis(tmp_path, ort_module, unified_log):
-    """The code that compiles away on Linux — CGImage/UIImage adapters, the camera-frame
-    adapters (CVPixelBuffer, CMSampleBuffer, CGImagePropertyOrientation), the ONNX Runtime
-    glue (module OnnxRuntimeBindings from the Swift package, with the package's trait
-    ONNXRuntime; onnxruntime_objc from the pod, sources copied into an app), with and without
-    the unified log (os.Logger) — and a use of every entry point type-check without warnings in Swift 6 mode against compile-only stand-ins of those APIs
-    (fixtures/*.swift, the SDKs' Swift signatures; test-only, never in the package or a
-    bundle)."""
-    names = [m for m in STAND_INS if unified_log or m != "os"] + [ort_module]
-    mod = _stand_in_modules(tmp_path, names)
+@pytest.mark.parametrize("isolation", sorted(swiftbuild.ISOLATION))
+def test_platform_code_compiles_for_an_app_against_the_sdk_apis(app_modules, tmp_path, isolation):
+    """The code that compiles away on Linux — CGImage/UIImage adapters, the camera-frame adapters
+    (CVPixelBuffer, CMSampleBuffer, CGImagePropertyOrientation), the ONNX Runtime glue — compiles
+    without a warning in its two modules against compile-only stand-ins of those APIs
+    (fixtures/*.swift, the SDKs' Swift signatures; test-only, never in the package or a bundle),
+    and a use of every entry point type-checks as an app module that imports FaceEmotion alone."""
     use = tmp_path / "UsesPlatform.swift"
-    use.write_text(PLATFORM_USE.replace("import UIKit", "import AVFoundation\nimport UIKit"))
-    flags = ("-D", "ONNXRuntime") if ort_module == "OnnxRuntimeBindings" else ()
-    proc = _typecheck(tmp_path, mod, str(use), flags=flags)
+    use.write_text(PLATFORM_USE)
+    proc = swiftbuild.typecheck_app(app_modules, [use], isolation)
+    assert proc.returncode == 0 and not _app_errors_and_warnings(proc), proc.stderr[-4000:]
+
+
+def test_the_glue_compiles_without_the_unified_log(tmp_path):
+    """Where there is no `os` module (Linux), the fallback goes to standard error: the modules
+    still compile without a warning."""
+    mod = swiftbuild.stand_ins(tmp_path / "modules", [m for m in swiftbuild.SDK if m != "os"] + [swiftbuild.ORT_MODULE])
+    codegen.write("swift", tmp_path / "src")
+    proc = swiftbuild.emit_modules(tmp_path / "src", mod)
     assert proc.returncode == 0, proc.stderr[-4000:]
 
 
-def test_readme_code_typechecks_in_swift_6_mode(tmp_path):
-    """Every Swift block of ios_wrapper/README.md — the SwiftUI + AVFoundation camera app
-    (a checked-Sendable capture delegate holding the pipeline, the pipeline opened in a detached
-    task and handed to the main actor), the options, the self-check, the step-by-step use —
-    type-checks in Swift 6 mode against the stand-ins, the app itself without a warning."""
-    mod = _stand_in_modules(tmp_path, [*STAND_INS, "SwiftUI", "OnnxRuntimeBindings"])
-    sources = readme_sources()
+def test_without_onnx_runtime_the_pipeline_does_not_compile(tmp_path):
+    """Nothing compiles away: without ONNX Runtime's module the core still builds, and the
+    pipeline package stops the build naming the missing module."""
+    mod = swiftbuild.stand_ins(tmp_path / "modules", swiftbuild.SDK)
+    codegen.write("swift", tmp_path / "src")
+    proc = swiftbuild.emit_modules(tmp_path / "src", mod)
+    assert proc.returncode != 0
+    assert (mod / f"{swift_settings.CORE}.swiftmodule").is_file()
+    errors = {line.split("error: ", 1)[1] for line in proc.stderr.splitlines() if "error: " in line}
+    assert errors - {"emit-module command failed with exit code 1 (use -v to see invocation)"} == {
+        "no such module 'OnnxRuntimeBindings'"}, proc.stderr[-4000:]
+
+
+def readme_swift_blocks(text: str | None = None) -> list[str]:
+    """Every ```swift block of ios_wrapper/README.md (or of ``text``)."""
+    text = (swift.WRAPPER / "README.md").read_text() if text is None else text
+    return re.findall(r"```swift\n(.*?)```", text, flags=re.S)
+
+
+#: What the READMEs' statement snippets may refer to without declaring it.
+SNIPPET_PARAMETERS = ("cgImage: CGImage, pixelBuffer: CVPixelBuffer, pipeline: FaceEmotionPipeline, "
+                      "regressors: [Float], classificators: [Float], output: [Float], "
+                      "faceDetection: FaceDetectionWrapper, faceEmotionRecognition: FaceEmotionRecognitionWrapper")
+
+
+def readme_sources(blocks: list[str], stem: str = "Readme") -> dict[str, str]:
+    """README Swift blocks as files of an app module that imports FaceEmotion: blocks that declare
+    types (the camera app) as they are, statement snippets inside a function each (with
+    `import FaceEmotion`); package manifests are left to test_swift_package.py."""
+    files = {}
+    for i, block in enumerate(blocks):
+        if block.startswith("// swift-tools-version"):
+            continue
+        if re.search(r"^(nonisolated )?(final class|struct|class) ", block, flags=re.M):
+            files[f"{stem}App{i}.swift"] = block
+        else:
+            imports = {line for line in block.splitlines() if line.startswith("import ")}
+            imports |= {"import AVFoundation", "import FaceEmotion", "import UIKit"}
+            body = "".join(line + "\n" for line in block.splitlines() if not line.startswith("import "))
+            files[f"{stem}Snippet{i}.swift"] = ("".join(sorted(line + "\n" for line in imports))
+                                                + f"\nfunc {stem.lower()}Snippet{i}({SNIPPET_PARAMETERS}) throws {{\n{body}}}\n")
+    return files
+
+
+def _sample_files() -> dict[str, str]:
+    folder = swift.WRAPPER / swift_settings.SAMPLE
+    return {p.name: p.read_text() for p in sorted(folder.glob("*.swift"))}
+
+
+def test_the_readme_camera_app_is_the_sample_app():
+    """The README's camera app is the bundle's sample app, file for file (the delegate and the
+    camera; the model): one text, compiled below."""
+    apps = [b for b in readme_swift_blocks() if re.search(r"^(nonisolated )?final class ", b, flags=re.M)]
+    sample = _sample_files()
+    assert sorted(apps) == sorted([sample["FaceEmotionAnalyzer.swift"], sample["FaceEmotionModel.swift"]])
+
+
+@pytest.mark.parametrize("isolation", sorted(swiftbuild.ISOLATION))
+def test_readme_code_compiles_as_an_app(app_modules, tmp_path, isolation):
+    """Every Swift block of ios_wrapper/README.md, of the iOS bundle README and the project
+    README's wrapper snippet — the camera app
+    (a nonisolated capture delegate holding the pipeline, the camera on its own queue, the pipeline
+    opened in a detached task and its results hopped to the main actor), the options, the
+    self-check, the step-by-step use — type-checks as a module of its own that imports
+    FaceEmotion, in Swift 6 mode, in both isolation modes; the camera app without a warning."""
+    from packager.export import bundle
+
+    sources = readme_sources(readme_swift_blocks())
+    sources |= readme_sources(readme_swift_blocks(bundle.STEPS["ios"]), stem="BundleReadme")
+    # the project README's wrapper snippet (its runner snippet needs a convert bundle: tests/convert_any)
+    top = [b for b in readme_swift_blocks((swift.WRAPPER.parent / "README.md").read_text()) if "Runner" not in b]
+    assert top
+    sources |= readme_sources(top, stem="ProjectReadme")
     assert len([f for f in sources if f.startswith("ReadmeApp")]) == 2, sorted(sources)
-    assert "AVCaptureVideoDataOutputSampleBufferDelegate, Sendable" in "".join(sources.values())
+    assert any(f.startswith("BundleReadmeSnippet") for f in sources), sorted(sources)
     paths = []
     for name, code in sources.items():
         (tmp_path / name).write_text(code)
-        paths.append(str(tmp_path / name))
-    proc = _typecheck(tmp_path, mod, *paths, flags=("-D", "ONNXRuntime"), warnings_as_errors=False)
+        paths.append(tmp_path / name)
+    proc = swiftbuild.typecheck_app(app_modules, paths, isolation)
     assert proc.returncode == 0, proc.stderr[-6000:]
-    app_warnings = [line for line in proc.stderr.splitlines() if "ReadmeApp" in line and "warning:" in line]
+    # snippets leave values unused (a comment stands for the work); the app has no warning
+    app_warnings = [line for line in _app_errors_and_warnings(proc) if "ReadmeApp" in line]
     assert not app_warnings, "\n".join(app_warnings)
 
 
-def test_the_trait_without_onnx_runtime_is_a_compile_error(tmp_path):
-    """With the trait ONNXRuntime on and no ONNX Runtime module, the glue does not compile
-    away: it stops the build with one #error naming the missing module."""
-    mod = _stand_in_modules(tmp_path, ["os"])
-    proc = _typecheck(tmp_path, mod, flags=("-D", "ONNXRuntime"))
-    assert proc.returncode != 0
-    errors = [line for line in proc.stderr.splitlines() if "error:" in line]
-    assert errors and all("ONNX Runtime cannot be imported" in line for line in errors), proc.stderr[-4000:]
+@pytest.mark.parametrize("isolation", sorted(swiftbuild.ISOLATION))
+def test_sample_app_compiles_as_an_app(app_modules, tmp_path, isolation):
+    """The bundle's sample app (ios_wrapper/FaceEmotionSample: `@main` SwiftUI app, view, model,
+    capture delegate and camera) type-checks as an app module importing FaceEmotion, Swift 6 mode,
+    without a warning, with and without Xcode 26's `-default-isolation MainActor`."""
+    files = sorted((swift.WRAPPER / swift_settings.SAMPLE).glob("*.swift"))
+    assert len(files) == 4
+    proc = swiftbuild.typecheck_app(app_modules, files, isolation)
+    assert proc.returncode == 0 and not _app_errors_and_warnings(proc), proc.stderr[-6000:]
+
+
+def test_the_main_actor_mode_is_real(app_modules, tmp_path):
+    """The check can fail: the camera without `nonisolated` (the README's earlier version) does not
+    compile under `-default-isolation MainActor` (its queue closure touches main-actor state), and
+    compiles without it."""
+    sample = _sample_files()
+    for name, text in sample.items():
+        (tmp_path / name).write_text(text.replace("nonisolated final class", "final class"))
+    files = sorted(tmp_path.glob("*.swift"))
+    assert swiftbuild.typecheck_app(app_modules, files, "nonisolated").returncode == 0
+    proc = swiftbuild.typecheck_app(app_modules, files, "MainActor")
+    assert proc.returncode != 0 and "can not be referenced from a Sendable closure" in proc.stderr, proc.stderr[-3000:]

@@ -1,44 +1,35 @@
-"""The ONNX Runtime glue RUN on Linux: ModelSession and FaceEmotionPipeline compiled (Swift 6
-mode, trait ONNXRuntime) against a behavioural fake of ONNX Runtime's Objective-C API
-(fakes/OnnxRuntimeFake.swift: the stand-in's signatures, models registered by path, shapes of
-inputs and preallocated outputs checked as ONNX Runtime checks them) and exercised by
-fakes/GlueChecks.swift: named runs into memory made once, I/O names and shapes checked at open,
-Core ML provider options and model cache, the hook, CPU fallback reported and logged, errors
-wrapped, the self-check, runs from many threads with close() racing them, the pipeline's
-options. The real ONNX Runtime runs only on Apple platforms; the fake proves the glue's own
-logic."""
+"""The ONNX Runtime glue RUN on Linux: the two modules FaceEmotionCore and FaceEmotion (Swift 6
+mode, warnings as errors) compiled as static libraries against a behavioural fake of ONNX
+Runtime's Objective-C API (fakes/OnnxRuntimeFake.swift, module OnnxRuntimeBindings: the stand-in's
+signatures, models registered by path, shapes of inputs and preallocated outputs checked as ONNX
+Runtime checks them) and exercised by fakes/GlueChecks.swift, an executable that imports
+FaceEmotion as an app does: named runs into memory made once, I/O names and shapes checked at
+open, Core ML provider options and model cache, the hook, CPU fallback reported (requested and
+in-use provider, reason) and logged, errors wrapped, the self-check, runs from many threads with
+close() racing them, the pipeline's options. The real ONNX Runtime runs only on Apple platforms;
+the fake proves the glue's own logic."""
 
 from __future__ import annotations
 
 import re
-import shutil
 import subprocess
-from pathlib import Path
 
+import swiftbuild
 from packager import codegen
-from packager.parity import swift
-
-FAKES = Path(__file__).parent / "fakes"
+from packager.codegen import swift as swift_settings
 
 
 def test_glue_runs_on_the_fake_onnx_runtime(tmp_path):
-    swiftc = str(Path(swift.swift()).with_name("swiftc"))
-    mod = tmp_path / "modules"
-    mod.mkdir()
-    subprocess.run([swiftc, "-parse-as-library", "-emit-library", "-static", "-module-name", "OnnxRuntimeBindings",
-                    "-emit-module", "-emit-module-path", str(mod / "OnnxRuntimeBindings.swiftmodule"),
-                    "-o", str(mod / "libOnnxRuntimeBindings.a"), str(FAKES / "OnnxRuntimeFake.swift")],
-                   check=True, capture_output=True, timeout=600)
-    sources = [f for f in codegen.write("swift", tmp_path / "src") if Path(f).name != "Package.swift"]
-    main = tmp_path / "main.swift"
-    shutil.copy(FAKES / "GlueChecks.swift", main)
+    mod = swiftbuild.fake_ort_library(tmp_path / "modules")
+    codegen.write("swift", tmp_path / "src")
+    lib = swiftbuild.emit_modules(tmp_path / "src", mod, library=True)
+    assert lib.returncode == 0, lib.stderr[-6000:]
     exe = tmp_path / "glue-checks"
-    build = subprocess.run([swiftc, "-swift-version", "6", "-D", "ONNXRuntime", "-I", str(mod), "-L", str(mod),
-                            "-lOnnxRuntimeBindings", "-module-name", "FaceEmotion", *map(str, sources), str(main),
-                            "-o", str(exe)], capture_output=True, text=True, timeout=900)
+    build = subprocess.run([swiftbuild.swiftc(), "-swift-version", "6", "-I", str(mod), "-L", str(mod),
+                            f"-l{swift_settings.PIPELINE}", f"-l{swift_settings.CORE}", f"-l{swiftbuild.ORT_MODULE}",
+                            "-module-name", "GlueChecks", str(swiftbuild.FAKES / "GlueChecks.swift"), "-o", str(exe)],
+                           capture_output=True, text=True, timeout=900)
     assert build.returncode == 0, build.stderr[-6000:]
-    warnings = [line for line in build.stderr.splitlines() if "warning:" in line and "/src/" in line]
-    assert not warnings, "\n".join(warnings)
     run = subprocess.run([str(exe)], capture_output=True, text=True, timeout=600)
     assert run.returncode == 0, run.stdout[-6000:] + run.stderr[-3000:]
     passed = int(re.search(r"checks: (\d+) passed, 0 failed", run.stdout).group(1))

@@ -1,5 +1,6 @@
-"""The Swift package ios_wrapper/: its XCTest suite (unit + seeded fuzz tests) passes on Linux,
-and `swift format lint` finds nothing."""
+"""The Swift packages of ios_wrapper/: the core's XCTest suite (unit + seeded fuzz tests) passes on
+Linux, `swift format lint` finds nothing, and the two manifests declare what the contract says (no
+traits; the core depends on nothing, the pipeline on the core and ONNX Runtime, exact version)."""
 
 from __future__ import annotations
 
@@ -8,7 +9,9 @@ import re
 import subprocess
 from pathlib import Path
 
+from packager.codegen import swift as swift_settings
 from packager.parity import swift
+from test_swift_codegen import readme_swift_blocks
 
 
 def test_xctest_suite_passes(swift_harness):
@@ -24,17 +27,15 @@ def test_xctest_suite_passes(swift_harness):
 
 
 def test_swift_format_lint_is_clean():
-    pkg = swift.PACKAGE
-    cmd = [swift.swift(), "format", "lint", "--strict", "--recursive", "--configuration", str(pkg / ".swift-format"),
-           str(pkg / "Package.swift"), str(pkg / "Sources"), str(pkg / "Tests")]
+    wrapper = swift.WRAPPER
+    cmd = [swift.swift(), "format", "lint", "--strict", "--recursive", "--configuration", str(wrapper / ".swift-format"),
+           *(str(wrapper / folder) for folder in (swift_settings.CORE, swift_settings.PIPELINE, swift_settings.SAMPLE))]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0 and not proc.stderr.strip(), proc.stderr[-6000:]
 
 
 def test_lint_configuration_forbids_force_unwrap_and_force_try():
-    import json
-
-    rules = json.loads((swift.PACKAGE / ".swift-format").read_text())["rules"]
+    rules = json.loads((swift.WRAPPER / ".swift-format").read_text())["rules"]
     assert rules["NeverForceUnwrap"] and rules["NeverUseForceTry"] and rules["NeverUseImplicitlyUnwrappedOptionals"]
 
 
@@ -46,81 +47,75 @@ def _dump(package_dir: Path) -> dict:
     return json.loads(proc.stdout)
 
 
-def test_package_depends_on_nothing_outside(swift_harness):
-    """With its default trait off (how CI builds: swift.PURE_CORE) the package needs nothing —
-    the harness was just built offline that way; the one declared dependency, ONNX Runtime's
-    Swift package, is used only by the trait ONNXRuntime, which is on by default."""
-    root = swift.staged_package()
-    manifest = _dump(root / "package")
-    assert swift.PURE_CORE == ("--disable-default-traits",)
-    [dep] = manifest["dependencies"]
+def test_core_package_depends_on_nothing(swift_harness):
+    """The core package declares no dependency and no trait (the harness was just built from it
+    offline, with no flag); its targets are the library, the harness and the tests."""
+    manifest = _dump(swift.staged_package() / "package")
+    assert manifest["dependencies"] == [] and manifest.get("traits", []) == []
+    targets = {t["name"]: t for t in manifest["targets"]}
+    assert set(targets) == {"FaceEmotionCore", "ParityHarness", "FaceEmotionTests"}
+    assert targets["FaceEmotionCore"]["dependencies"] == []
+    assert [p["name"] for p in manifest["products"]] == ["FaceEmotionCore"]
+
+
+def ort_version_in(manifest: dict) -> str:
+    """The exact version of ONNX Runtime's Swift package a dumped manifest pins."""
+    [dep] = [d for d in manifest["dependencies"] if "sourceControl" in d]
     source = dep["sourceControl"][0]
     assert source["location"]["remote"][0]["urlString"] == "https://github.com/microsoft/onnxruntime-swift-package-manager"
-    assert source["requirement"]["range"][0]["lowerBound"] == _package_ort_version()
-    assert {t["name"]: t["enabledTraits"] for t in manifest["traits"]} == {"default": ["ONNXRuntime"], "ONNXRuntime": []}
-    targets = {t["name"]: t for t in manifest["targets"]}
-    assert set(targets) == {"FaceEmotion", "ParityHarness", "FaceEmotionTests"}
-    assert targets["FaceEmotion"]["dependencies"] == [
-        {"product": ["onnxruntime", "onnxruntime-swift-package-manager", None, {"platformNames": [], "traits": ["ONNXRuntime"]}]}]
-    # no models in the committed package: no resources, no Bundle.module
-    assert targets["FaceEmotion"]["resources"] == [] and targets["FaceEmotion"]["settings"] == []
-
-
-def test_the_same_manifest_makes_the_bundle_package(tmp_path):
-    """Copied into a folder shaped like dist/ios (the library and its models only), the
-    manifest declares the library alone, its models processed flat into Bundle.module."""
-    (tmp_path / "Package.swift").write_bytes((swift.PACKAGE / "Package.swift").read_bytes())
-    lib = tmp_path / "Sources" / "FaceEmotion"
-    (lib / "Resources").mkdir(parents=True)
-    (lib / "Resources" / "face_detection.ort").write_bytes(b"model")
-    manifest = _dump(tmp_path)
-    [target] = manifest["targets"]
-    assert target["name"] == "FaceEmotion"
-    assert target["resources"] == [{"path": "Resources", "rule": {"process": {}}}]
-    assert target["settings"] == [{"kind": {"define": {"_0": "PACKAGE_RESOURCES"}}, "tool": "swift"}]
-    assert [p["name"] for p in manifest["products"]] == ["FaceEmotion"]
-
-
-def _package_ort_version() -> str:
-    text = (swift.PACKAGE / "Package.swift").read_text()
-    [version] = re.findall(r'onnxruntime-swift-package-manager",\s*from:\s*"([0-9.]+)"', text)
+    [version] = source["requirement"]["exact"]
     return version
 
 
-def test_onnxruntime_versions_agree_and_read_the_bundled_models():
-    """Swift's ONNX Runtime (Package.swift) is Android's default (build.gradle.kts), and not
-    older than the onnxruntime that writes the .ort files."""
-    import onnxruntime
+def test_pipeline_package_is_the_core_and_onnx_runtime_without_traits(tmp_path):
+    """The pipeline package depends on ../FaceEmotionCore and ONNX Runtime's Swift package at the
+    exact version ``codegen.swift.ort_package_version`` reads, with no trait and no condition:
+    its target always links ONNX Runtime. Without models it declares no resources."""
+    manifest = _dump(swift.WRAPPER / swift_settings.PIPELINE)
+    assert manifest.get("traits", []) == []
+    [local] = [d for d in manifest["dependencies"] if "fileSystem" in d]
+    assert Path(local["fileSystem"][0]["path"]) == (swift.WRAPPER / swift_settings.CORE).resolve()
+    assert ort_version_in(manifest) == swift_settings.ort_package_version() == "1.24.2"
+    [target] = manifest["targets"]
+    assert target["name"] == "FaceEmotion" and [p["name"] for p in manifest["products"]] == ["FaceEmotion"]
+    assert target["dependencies"] == [
+        {"product": ["FaceEmotionCore", "FaceEmotionCore", None, None]},
+        {"product": ["onnxruntime", "onnxruntime-swift-package-manager", None, None]}]
+    assert target["resources"] == [] and target["settings"] == []
 
-    gradle = (swift.PACKAGE.parent / "android_wrapper" / "build.gradle.kts").read_text()
-    [android] = re.findall(r'onnxruntime-android:\$\{findProperty\("onnxruntimeVersion"\) \?: "([0-9.]+)"\}', gradle)
-    ios = _package_ort_version()
-    assert ios == android
-    installed = tuple(int(x) for x in onnxruntime.__version__.split(".")[:2])
-    assert tuple(int(x) for x in ios.split(".")[:2]) >= installed, (ios, onnxruntime.__version__)
+
+def test_the_same_manifest_makes_the_bundle_package(tmp_path):
+    """Copied into a folder shaped like dist/ios/FaceEmotion (the library and its models), the
+    manifest declares the models processed flat into Bundle.module."""
+    pkg = tmp_path / swift_settings.PIPELINE
+    lib = pkg / "Sources" / "FaceEmotion"
+    (lib / "Resources").mkdir(parents=True)
+    (pkg / "Package.swift").write_bytes((swift.WRAPPER / swift_settings.PIPELINE / "Package.swift").read_bytes())
+    (lib / "Resources" / "face_detection.ort").write_bytes(b"model")
+    manifest = _dump(pkg)
+    [target] = manifest["targets"]
+    assert target["resources"] == [{"path": "Resources", "rule": {"process": {}}}]
+    assert target["settings"] == [{"kind": {"define": {"_0": "PACKAGE_RESOURCES"}}, "tool": "swift"}]
 
 
-def test_an_app_package_builds_on_the_bundle_as_the_readme_says(tmp_path):
-    """ios_wrapper/README.md's manifest of an app package, next to a folder shaped like dist/ios
-    (this Package.swift, the library's sources, a model in Resources), builds offline: with
-    `traits: []` nothing is fetched, and the app links the library and its resource bundle."""
+def test_the_core_alone_is_a_local_dependency_of_an_app_as_the_readme_says(tmp_path):
+    """An app package that takes the core alone (pre- and post-processing around its own
+    inference, as ios_wrapper/README.md says) builds and runs offline: nothing to fetch."""
     from packager import codegen
-    from test_swift_codegen import readme_swift_blocks
 
     [manifest] = [b for b in readme_swift_blocks() if b.startswith("// swift-tools-version")]
-    assert '.package(path: "../dist/ios", traits: [])' in manifest
+    assert '.package(path: "../dist/ios/FaceEmotion")' in manifest and "traits" not in manifest
     ios = tmp_path / "dist" / "ios"
     for rel, text in codegen.render("swift").items():
         (ios / rel).parent.mkdir(parents=True, exist_ok=True)
         (ios / rel).write_text(text)
-    (ios / "Package.swift").write_bytes((swift.PACKAGE / "Package.swift").read_bytes())
-    (ios / "Sources" / "FaceEmotion" / "Resources").mkdir()
-    (ios / "Sources" / "FaceEmotion" / "Resources" / "face_detection.ort").write_bytes(b"model")
     app = tmp_path / "app"
     (app / "Sources" / "App").mkdir(parents=True)
-    (app / "Package.swift").write_text(manifest)
+    (app / "Package.swift").write_text(manifest.replace('"../dist/ios/FaceEmotion"', '"../dist/ios/FaceEmotionCore"')
+                                       .replace('.product(name: "FaceEmotion", package: "FaceEmotion")',
+                                                '.product(name: "FaceEmotionCore", package: "FaceEmotionCore")'))
     (app / "Sources" / "App" / "main.swift").write_text(
-        "import FaceEmotion\nprint(FaceDetectionWrapper().numAnchors, Recipes.selfCheckTolerance)\n")
+        "import FaceEmotionCore\nprint(FaceDetectionWrapper().numAnchors, Recipes.selfCheckTolerance)\n")
     proc = subprocess.run([swift.swift(), "run", "--package-path", str(app), "--scratch-path", str(tmp_path / "build"),
                            "--manifest-cache", "none", "App"], capture_output=True, text=True, timeout=1200)
     assert proc.returncode == 0, (proc.stdout + proc.stderr)[-4000:]

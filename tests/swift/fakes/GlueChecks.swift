@@ -1,8 +1,9 @@
 // Runs the ONNX Runtime glue (ModelSession, FaceEmotionPipeline) on the fake ONNX Runtime
-// (OnnxRuntimeFake.swift): compiled as main.swift with the library's sources by
-// test_swift_glue.py. Prints one line per failed check and "checks: N passed"; exits 1 on a
+// (OnnxRuntimeFake.swift): an executable importing FaceEmotion as an app does, linked by
+// test_swift_glue.py with the two packages' modules. Prints one line per failed check and "checks: N passed"; exits 1 on a
 // failure.
 
+import FaceEmotion
 import Foundation
 import OnnxRuntimeBindings
 
@@ -49,7 +50,9 @@ let cpu = SessionSettings(provider: .cpu)
 // runs on named tensors, outputs written into memory made once
 do {
   let session = try ModelSession(model: model, inputs: [x], outputs: outputs, settings: cpu)
-  check(session.providerInUse == "CPU" && session.fallbackReason == nil, "CPU session")
+  check(
+    session.requestedProvider == "CPU" && session.providerInUse == "CPU" && session.fallbackReason == nil,
+    "CPU session")
   check(session.modelName == "double", "model name \(session.modelName)")
   Fake.outputMemory = []
   let a = try session.run(["x": [1, 2, 3, 4]])
@@ -139,7 +142,7 @@ do {
 do {
   Fake.coreMLAvailable = false
   let a = try ModelSession(model: model, inputs: [x], outputs: outputs)
-  check(a.providerInUse == "CPU", "fallback provider")
+  check(a.requestedProvider == "CoreML" && a.providerInUse == "CPU", "fallback provider")
   check(a.fallbackReason?.contains("no CoreML execution provider") ?? false, "\(String(describing: a.fallbackReason))")
   Fake.coreMLAvailable = true
   Fake.coreMLOpenFails = true
@@ -152,7 +155,7 @@ do {
   Fake.coreMLOpenFails = false
   Fake.coreMLRunFails = true
   let c = try ModelSession(model: model, inputs: [x], outputs: outputs)
-  check(c.providerInUse == "CPU" && (c.fallbackReason?.hasPrefix("the CoreML session failed its first run") ?? false), "\(String(describing: c.fallbackReason))")
+  check(c.requestedProvider == "CoreML" && c.providerInUse == "CPU" && (c.fallbackReason?.hasPrefix("the CoreML session failed its first run") ?? false), "\(String(describing: c.fallbackReason))")
   Fake.coreMLRunFails = false
 }
 
@@ -219,6 +222,17 @@ do {
     })
   let pipeline = try FaceEmotionPipeline(detectorModel: detector, emotionModel: emotion)
   check(pipeline.providersInUse == ["face_detection": "CoreML", "face_emotion_recognition": "CoreML"], "\(pipeline.providersInUse)")
+  check(pipeline.requestedProviders == pipeline.providersInUse, "\(pipeline.requestedProviders)")
+  // Core ML sessions that fail their first run: both models fall back, and say so
+  Fake.coreMLRunFails = true
+  let fallen = try FaceEmotionPipeline(detectorModel: detector, emotionModel: emotion)
+  Fake.coreMLRunFails = false
+  check(
+    fallen.requestedProviders == ["face_detection": "CoreML", "face_emotion_recognition": "CoreML"]
+      && fallen.providersInUse == ["face_detection": "CPU", "face_emotion_recognition": "CPU"],
+    "\(fallen.requestedProviders) \(fallen.providersInUse)")
+  check(fallen.classifier.fallbackReason?.hasPrefix("the CoreML session failed") ?? false, "reason")
+  fallen.close()
   let results = try pipeline.run(pixels: [UInt8](repeating: 90, count: 64 * 48 * 4), width: 64, height: 48)
   check(results.count == 1 && results.first?.emotion?.topIndex == 3, "\(results)")
   let strict = try FaceEmotionPipeline(

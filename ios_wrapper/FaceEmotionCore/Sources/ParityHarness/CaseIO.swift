@@ -1,7 +1,7 @@
 // Reading parity case folders and writing harness outputs (packager/parity/__init__.py).
 // Hand-written: the harness is test infrastructure, not generated code.
 
-import FaceEmotion
+import FaceEmotionCore
 import Foundation
 
 /// A harness failure: printed, then the process exits with status 1.
@@ -103,7 +103,7 @@ struct ParityCase {
   func run(
     _ steps: FaceEmotionSteps, runDetector: (DetectionInput) throws -> DetectorOutputs,
     runEmotion: (EmotionInput) throws -> [Float]
-  ) throws -> [FaceEmotion] {
+  ) throws -> [FaceResult] {
     if let planes {
       return try steps.run(planes.frame, runDetector: runDetector, runEmotion: runEmotion)
     }

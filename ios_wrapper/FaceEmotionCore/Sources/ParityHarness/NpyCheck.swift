@@ -2,7 +2,7 @@
 // (tests/swift/test_swift_selfcheck.py checks them against numpy and
 // packager.difference.scaled_diff).
 
-import FaceEmotion
+import FaceEmotionCore
 import Foundation
 
 /// Reads every `*.npy` in `dir`: a readable one is written again (`Npy.encoded()`) into

@@ -90,7 +90,7 @@
       _ pixelBuffer: CVPixelBuffer, orientation: CGImagePropertyOrientation = .up,
       runDetector: (DetectionInput) throws -> DetectorOutputs,
       runEmotion: (EmotionInput) throws -> [Float]
-    ) throws -> [FaceEmotion] {
+    ) throws -> [FaceResult] {
       try CameraFrame.withPixelBuffer(pixelBuffer, orientation: orientation) {
         try run($0, runDetector: runDetector, runEmotion: runEmotion)
       }

@@ -4,7 +4,7 @@
 
 import XCTest
 
-@testable import FaceEmotion
+@testable import FaceEmotionCore
 
 /// SplitMix64: a tiny seeded generator, so every run sees the same cases.
 struct SplitMix64: RandomNumberGenerator {

@@ -5,7 +5,7 @@
 
 import XCTest
 
-@testable import FaceEmotion
+@testable import FaceEmotionCore
 
 final class FrameTests: XCTestCase {
   func testOrientationTable() {

@@ -6,7 +6,7 @@
 //   ParityHarness --resample JOBS.json OUT_DIR   (the resampler alone, Resampling.swift)
 //   ParityHarness --npy NPY_DIR OUT_DIR   (.npy files and scaledDiff, NpyCheck.swift)
 
-import FaceEmotion
+import FaceEmotionCore
 import Foundation
 
 /// Runs one case and writes detector_input.f32, faces.json, emotion_input_<i>.f32 and

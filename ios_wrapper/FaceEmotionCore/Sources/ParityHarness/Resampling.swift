@@ -2,7 +2,7 @@
 // Python tests can hold it to packager/reference/resample.py value by value.
 // Hand-written: the harness is test infrastructure, not generated code.
 
-import FaceEmotion
+import FaceEmotionCore
 import Foundation
 
 /// `jobsFile` (JSON): {"width", "height", "pixels": RGB file beside it, "jobs": [{"rect":

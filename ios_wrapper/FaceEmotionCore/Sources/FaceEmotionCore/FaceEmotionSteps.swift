@@ -15,7 +15,7 @@ public struct DetectorOutputs: Sendable, Equatable {
 }
 
 /// One detected face with its emotion (nil when its crop or model output was unusable).
-public struct FaceEmotion: Sendable, Equatable {
+public struct FaceResult: Sendable, Equatable {
   /// The face, in source-image pixels.
   public var face: Face
   /// The classification of its crop.
@@ -61,7 +61,7 @@ public struct FaceEmotionSteps: Sendable {
     pixels: [UInt8], width: Int, height: Int,
     runDetector: (DetectionInput) throws -> DetectorOutputs,
     runEmotion: (EmotionInput) throws -> [Float]
-  ) throws -> [FaceEmotion] {
+  ) throws -> [FaceResult] {
     try RGBAImage(pixels: pixels, width: width, height: height).withFrame { frame in
       try run(frame, runDetector: runDetector, runEmotion: runEmotion)
     }
@@ -72,17 +72,17 @@ public struct FaceEmotionSteps: Sendable {
   public func run(
     _ frame: CameraFrame, runDetector: (DetectionInput) throws -> DetectorOutputs,
     runEmotion: (EmotionInput) throws -> [Float]
-  ) throws -> [FaceEmotion] {
+  ) throws -> [FaceResult] {
     let input = try detection.preprocess(frame)
     let outputs = try runDetector(input)
     let faces = try detection.postprocess(
       regressors: outputs.regressors, classificators: outputs.classificators, input: input)
     return try faces.prefix(max(0, maxFaces ?? faces.count)).map { face in
       guard let x = try? recognition.preprocess(frame, face) else {
-        return FaceEmotion(face: face, emotion: nil)
+        return FaceResult(face: face, emotion: nil)
       }
       let output = try runEmotion(x)
-      return FaceEmotion(face: face, emotion: try? recognition.postprocess(output: output))
+      return FaceResult(face: face, emotion: try? recognition.postprocess(output: output))
     }
   }
 }

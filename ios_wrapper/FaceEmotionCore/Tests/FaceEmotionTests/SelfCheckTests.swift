@@ -5,7 +5,7 @@
 import Foundation
 import XCTest
 
-@testable import FaceEmotion
+@testable import FaceEmotionCore
 
 final class NpyTests: XCTestCase {
   func testRoundTrip() throws {
@@ -185,7 +185,7 @@ final class SessionCoreTests: XCTestCase {
     }
     let outputs = DetectorOutputs(regressors: regressors, classificators: scores)
     let pixels = [UInt8](repeating: 128, count: 64 * 64 * 4)
-    func run(_ maxFaces: Int?) throws -> [FaceEmotion] {
+    func run(_ maxFaces: Int?) throws -> [FaceResult] {
       try FaceEmotionSteps(maxFaces: maxFaces).run(
         pixels: pixels, width: 64, height: 64, runDetector: { _ in outputs },
         runEmotion: { _ in [Float](repeating: 0, count: Recipes.defaultEmotion.labels.count) })

@@ -1,6 +1,6 @@
 // Bench mode: pre- plus post-processing time per frame on real parity cases.
 
-import FaceEmotion
+import FaceEmotionCore
 import Foundation
 
 /// The benchmark protocol both harnesses share (packager/parity/harness_bench.py): for each case

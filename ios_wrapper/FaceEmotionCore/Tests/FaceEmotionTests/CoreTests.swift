@@ -4,7 +4,7 @@
 
 import XCTest
 
-@testable import FaceEmotion
+@testable import FaceEmotionCore
 
 final class RecipeTests: XCTestCase {
   func testLookupByName() throws {

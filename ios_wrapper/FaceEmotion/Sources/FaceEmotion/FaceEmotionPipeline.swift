@@ -1,0 +1,239 @@
+// Runtime library of packager (hand-written, not generated), the same for every recipe.
+//
+// Runtime glue: the bundle's two models in two `ModelSession`s (ModelSession.swift, on ONNX
+// Runtime). Every line of pre- and post-processing lives in the core wrappers
+// (FaceEmotionCore).
+
+import Foundation
+
+/// Options of `FaceEmotionPipeline`: detection limits and how its sessions open.
+public struct PipelineOptions: Sendable {
+  /// Faces below this probability (0...1) are dropped; nil: the detector recipe's `minScore`
+  /// (0.5 for BlazeFace).
+  public var scoreThreshold: Double?
+  /// Weighted NMS merges boxes overlapping the best remaining one by more than this IoU
+  /// (0...1); nil: the detector recipe's `iouThreshold` (0.3 for BlazeFace).
+  public var iouThreshold: Double?
+  /// At most this many faces (the best ones) are classified and returned; nil: all.
+  public var maxFaces: Int?
+  /// Provider (default Core ML MLProgram with a model cache, CPU fallback), threads and the
+  /// session-options hook, for both models.
+  public var session: SessionSettings
+
+  /// Options; by default the recipe's thresholds, every face, Core ML with CPU fallback.
+  public init(
+    scoreThreshold: Double? = nil, iouThreshold: Double? = nil, maxFaces: Int? = nil,
+    session: SessionSettings = SessionSettings()
+  ) {
+    self.scoreThreshold = scoreThreshold
+    self.iouThreshold = iouThreshold
+    self.maxFaces = maxFaces
+    self.session = session
+  }
+}
+
+/// The bundle's two models on ONNX Runtime: detect → crop → classify every face.
+///
+///     let pipeline = try FaceEmotionPipeline()  // the .ort files of the package or app
+///     for result in try pipeline.run(cgImage) {
+///       print(result.face.box, result.emotion?.topLabel ?? "?")
+///     }
+///
+/// Opening checks each model's input and output names and shapes against the recipes
+/// (`ModelSession`) and reports the provider each session got (`providersInUse`; a CPU
+/// fallback is logged). `selfCheck()` runs the bundled samples (`packager build
+/// --self-check`).
+///
+/// Memory: create one pipeline and run it on every frame: the wrappers reuse their tensors,
+/// the sessions their input and output memory (`ModelSession`).
+///
+/// Threads: `Sendable`; share one pipeline between threads, tasks and a capture queue. Each
+/// model's runs are serialized by its session's lock (two frames at once take turns on a
+/// model; pre- and post-processing run in parallel); `close()` waits for running runs.
+public final class FaceEmotionPipeline: Sendable {
+  /// Model file of the detector in the bundle (copied there by `packager build`).
+  public static let detectorModelFile = "face_detection.ort"
+  /// Model file of the emotion classifier in the bundle.
+  public static let emotionModelFile = "face_emotion_recognition.ort"
+
+  /// The options the pipeline was opened with.
+  public let options: PipelineOptions
+  /// Detector pre- and post-processing (with the options' thresholds).
+  public let detection: FaceDetectionWrapper
+  /// Emotion pre- and post-processing.
+  public let recognition: FaceEmotionRecognitionWrapper
+  /// The detector's session.
+  public let detector: ModelSession
+  /// The emotion model's session.
+  public let classifier: ModelSession
+  /// The steps around the two sessions (made once from the wrappers and `options.maxFaces`).
+  private let steps: FaceEmotionSteps
+
+  /// Sessions for two model files (`.ort` or `.onnx`), checked against the wrappers'
+  /// configurations. Throws `FaceWrapperError`: `.invalidConfig` for options out of range,
+  /// `.modelMismatch` for a model that is not the configured one, `.onnxRuntime` for what
+  /// ONNX Runtime refused.
+  public init(
+    detectorModel: URL, emotionModel: URL, options: PipelineOptions = PipelineOptions(),
+    detection: FaceDetectionWrapper = FaceDetectionWrapper(),
+    recognition: FaceEmotionRecognitionWrapper = FaceEmotionRecognitionWrapper()
+  ) throws {
+    var config = detection.config
+    if let score = options.scoreThreshold {
+      guard (0...1).contains(score) else {
+        throw FaceWrapperError.invalidConfig("scoreThreshold \(score) is not in 0...1")
+      }
+      config.minScore = score
+    }
+    if let iou = options.iouThreshold {
+      guard (0...1).contains(iou) else {
+        throw FaceWrapperError.invalidConfig("iouThreshold \(iou) is not in 0...1")
+      }
+      config.iouThreshold = iou
+    }
+    if let maxFaces = options.maxFaces, maxFaces < 1 {
+      throw FaceWrapperError.invalidConfig("maxFaces \(maxFaces) is not positive")
+    }
+    self.options = options
+    self.detection = config == detection.config ? detection : FaceDetectionWrapper(config: config)
+    self.recognition = recognition
+    steps = FaceEmotionSteps(
+      detection: self.detection, recognition: recognition, maxFaces: options.maxFaces)
+    detector = try ModelSession(
+      model: detectorModel, inputs: [config.inputSpec],
+      outputs: config.outputSpecs(anchors: detection.numAnchors), settings: options.session)
+    let emotion = recognition.config
+    classifier = try ModelSession(
+      model: emotionModel, inputs: [emotion.inputSpec], outputs: [emotion.outputSpec],
+      settings: options.session)
+  }
+
+  /// Sessions for `face_detection.ort` and `face_emotion_recognition.ort` found in `bundle`,
+  /// or by default in the app's main bundle and then in the package's own resources (where
+  /// `packager build` puts them: `Bundle.module`).
+  public convenience init(bundle: Bundle? = nil, options: PipelineOptions = PipelineOptions())
+    throws
+  {
+    var bundles = [bundle ?? Bundle.main]
+    #if PACKAGE_RESOURCES
+      if bundle == nil {
+        bundles.append(Bundle.module)
+      }
+    #endif
+    func find(_ file: String) -> URL? {
+      bundles.lazy.compactMap { $0.url(forResource: file, withExtension: nil) }.first
+    }
+    guard let detectorModel = find(Self.detectorModelFile),
+      let emotionModel = find(Self.emotionModelFile)
+    else {
+      throw FaceWrapperError.runtime(
+        "\(Self.detectorModelFile) or \(Self.emotionModelFile) is not in the bundle")
+    }
+    try self.init(detectorModel: detectorModel, emotionModel: emotionModel, options: options)
+  }
+
+  /// Model file stem → the provider its session runs on after any CPU fallback
+  /// (`ModelSession.providerInUse`: "CoreML" or "CPU"), e.g. ["face_detection": "CoreML",
+  /// "face_emotion_recognition": "CoreML"]. A session's provider, not a per-node assignment:
+  /// nodes Core ML cannot take run on the CPU inside a "CoreML" session (ONNX Runtime's
+  /// Objective-C API does not report which; the manifest's `coverage` does, measured at build).
+  public var providersInUse: [String: String] {
+    Dictionary(
+      [detector, classifier].map { ($0.modelName, $0.providerInUse) },
+      uniquingKeysWith: { a, _ in a })
+  }
+
+  /// Model file stem → the provider asked for (`ModelSession.requestedProvider`); where it
+  /// differs from `providersInUse`, that session's `fallbackReason` says why.
+  public var requestedProviders: [String: String] {
+    Dictionary(
+      [detector, classifier].map { ($0.modelName, $0.requestedProvider) },
+      uniquingKeysWith: { a, _ in a })
+  }
+
+  /// The on-device self-check, one call: each model run on its bundled sample
+  /// (`packager build --self-check` puts them next to the models) by a CPU session and
+  /// compared with the build's outputs within `Recipes.selfCheckTolerance`; the pipeline's
+  /// own (accelerated) session's difference is reported beside it, not judged (Core ML
+  /// computes in float16). Throws `.invalidFile` when the samples are missing (the build
+  /// writes them for the fp32 models only).
+  public func selfCheck() throws -> [SelfCheckResult] {
+    try [detector, classifier].map { try $0.selfCheck() }
+  }
+
+  /// Frees both sessions (after running runs end); later runs throw `.runtime`.
+  public func close() {
+    detector.close()
+    classifier.close()
+  }
+
+  /// Every face of an RGBA8 image with its emotion, best face first (`FaceEmotionSteps.run`).
+  public func run(pixels: [UInt8], width: Int, height: Int) throws -> [FaceResult] {
+    try steps.run(
+      pixels: pixels, width: width, height: height, runDetector: runDetector,
+      runEmotion: runEmotion)
+  }
+
+  /// Every face of a camera frame with its emotion, best face first, in the upright frame's
+  /// pixels (`FaceEmotionSteps.run`).
+  public func run(_ frame: CameraFrame) throws -> [FaceResult] {
+    try steps.run(frame, runDetector: runDetector, runEmotion: runEmotion)
+  }
+
+  /// Runs the detector on a preprocessed input.
+  public func runDetector(_ input: DetectionInput) throws -> DetectorOutputs {
+    let out = try detector.run([input.tensor])
+    return DetectorOutputs(regressors: out[0], classificators: out[1])
+  }
+
+  /// Runs the emotion model on a preprocessed crop.
+  public func runEmotion(_ input: EmotionInput) throws -> [Float] {
+    try classifier.run([input.tensor])[0]
+  }
+}
+
+#if canImport(CoreMedia) && canImport(ImageIO)
+  import CoreMedia
+  import ImageIO
+
+  extension FaceEmotionPipeline {
+    /// `run(_:)` on a camera's sample buffer (`AVCaptureVideoDataOutput`), read upright
+    /// through `orientation` straight from its locked planes (`CameraFrame.withSampleBuffer`).
+    public func run(
+      _ sampleBuffer: CMSampleBuffer, orientation: CGImagePropertyOrientation = .up
+    ) throws -> [FaceResult] {
+      try CameraFrame.withSampleBuffer(sampleBuffer, orientation: orientation) { try run($0) }
+    }
+
+    /// `run(_:)` on a camera's pixel buffer (`CameraFrame.withPixelBuffer`).
+    public func run(
+      _ pixelBuffer: CVPixelBuffer, orientation: CGImagePropertyOrientation = .up
+    ) throws -> [FaceResult] {
+      try CameraFrame.withPixelBuffer(pixelBuffer, orientation: orientation) { try run($0) }
+    }
+  }
+#endif
+
+#if canImport(CoreGraphics)
+  import CoreGraphics
+
+  extension FaceEmotionPipeline {
+    /// `run(pixels:width:height:)` on a CGImage.
+    public func run(_ image: CGImage) throws -> [FaceResult] {
+      let rgba = try image.rgbaImage()
+      return try run(pixels: rgba.pixels, width: rgba.width, height: rgba.height)
+    }
+  }
+#endif
+
+#if canImport(UIKit)
+  import UIKit
+
+  extension FaceEmotionPipeline {
+    /// `run(pixels:width:height:)` on a UIImage (orientation applied).
+    public func run(_ image: UIImage) throws -> [FaceResult] {
+      let rgba = try image.rgbaImage()
+      return try run(pixels: rgba.pixels, width: rgba.width, height: rgba.height)
+    }
+  }
+#endif

@@ -1,1 +1,0 @@
-../../../ios_wrapper/Package.swift
