@@ -43,8 +43,8 @@ tasks.withType<org.jetbrains.kotlin.gradle.tasks.KotlinJvmCompile>().configureEa
 }
 
 dependencies {
-    // ONNX Runtime with the NNAPI and XNNPACK execution providers. Use a version at least as new
-    // as the onnxruntime that wrote the bundle's .ort files (override with -PonnxruntimeVersion=...);
-    // 1.16 or newer (pinned outputs). `api`: SessionSettings exposes NNAPIFlags and SessionOptions.
-    api("com.microsoft.onnxruntime:onnxruntime-android:${findProperty("onnxruntimeVersion") ?: "1.32.0"}")
+    // ONNX Runtime with the NNAPI and XNNPACK execution providers: the version of the onnxruntime
+    // that wrote the bundle's .ort files (override with -PonnxruntimeVersion=..., not older than
+    // that; 1.16 or newer: pinned outputs). `api`: SessionSettings exposes NNAPIFlags and SessionOptions.
+    api("com.microsoft.onnxruntime:onnxruntime-android:${findProperty("onnxruntimeVersion") ?: "1.24.2"}")
 }

@@ -53,8 +53,8 @@ let package = Package(
     .default(enabledTraits: ["ONNXRuntime"]),
   ],
   dependencies: [
-    // The .ort files are written by onnxruntime 1.32 (PyPI); Android pins the same version.
-    .package(url: "https://github.com/microsoft/onnxruntime-swift-package-manager", from: "1.32.0")
+    // Exactly the onnxruntime (PyPI) that writes the .ort files; Android asks for the same version.
+    .package(url: "https://github.com/microsoft/onnxruntime-swift-package-manager", exact: "1.24.2")
   ],
   targets: targets
 )

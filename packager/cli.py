@@ -7,7 +7,7 @@ import os
 import sys
 import textwrap
 
-from packager import __version__, layout, recipes
+from packager import __version__, layout, ortversion, recipes
 from packager.errors import PackagerError
 from packager.progress import Progress
 
@@ -191,8 +191,13 @@ def _add_convert(sub) -> None:
     c.add_argument("--min-int8-agreement", type=float, default=95.0, metavar="PCT",
                    help="percent of held-out inputs on which every int8 output must lie within 0.05 of fp32, each in "
                    "its own scale (default: %(default)g)")
+    _add_onnxruntime_option(c)
     c.add_argument("--json", action="store_true", help="print the summary as JSON")
     c.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+
+
+def _add_onnxruntime_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--onnxruntime-version", metavar="X", help=ortversion.RULE.replace("%", "%%"))
 
 
 def _add_build(sub) -> None:
@@ -211,6 +216,7 @@ def _add_build(sub) -> None:
                    "assets / the package's resources; a few hundred kB), so the wrappers' selfCheck() can run "
                    "the models on the device and compare; without it the samples are only in the bundle's "
                    "samples/ folder, outside the app")
+    _add_onnxruntime_option(b)
     b.add_argument("--json", action="store_true", help="print the summary as JSON")
     b.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     _add_model_options(b)
@@ -266,7 +272,7 @@ def dispatch(args: argparse.Namespace) -> int:
         targets = ["android", "ios"] if args.target == "all" else [args.target]
         return build_command(targets, args.out, args.quantize, args.min_int8_agreement, args.emotion_recipe,
                              args.emotion_model, args.json, progress, detector=args.detector,
-                             self_check=args.self_check)
+                             self_check=args.self_check, onnxruntime_version=args.onnxruntime_version)
     if args.command == "convert":
         from pathlib import Path
 
@@ -275,7 +281,7 @@ def dispatch(args: argparse.Namespace) -> int:
         targets = ("android", "ios") if args.target == "all" else (args.target,)
         opts = ConvertOptions(args.model, tuple(args.samples), tuple(args.shapes), targets,
                               None if args.out is None else Path(args.out), args.quantize, args.calibration,
-                              args.min_int8_agreement)
+                              args.min_int8_agreement, args.onnxruntime_version)
         return convert_command(opts, args.json, progress)
     raise AssertionError(args.command)
 

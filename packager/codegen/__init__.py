@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -46,6 +47,25 @@ RUNTIME = PACKAGE_DIR / "runtime"
 
 
 @dataclass(frozen=True)
+class RuntimePin:
+    """Where a language's package manifest names the ONNX Runtime an app gets.
+
+    Attributes:
+        package: where apps get ONNX Runtime (a Maven coordinate, a SwiftPM package URL).
+        file: name of the manifest that names its version (``build.gradle.kts``, ``Package.swift``).
+        version: regular expression whose group 1 is that version in the file.
+    """
+
+    package: str
+    file: str
+    version: str
+
+    def found(self, text: str) -> list[str]:
+        """The versions of ONNX Runtime the manifest text asks for."""
+        return re.findall(self.version, text)
+
+
+@dataclass(frozen=True)
 class LanguageSettings:
     """What differs between languages.
 
@@ -63,6 +83,7 @@ class LanguageSettings:
             ``Npy``, the self-check) that a one-model runner (``packager convert``) uses, relative
             to ``RUNTIME``.
         runner_path: (module name, file name) → path of a runner bundle's source file.
+        onnxruntime: where the package manifest names ONNX Runtime's version (``pin_onnxruntime``).
     """
 
     name: str
@@ -74,6 +95,7 @@ class LanguageSettings:
     runtime: tuple[str, ...]
     runner_runtime: tuple[str, ...] = ()
     runner_path: Callable[[str, str], str] | None = None
+    onnxruntime: RuntimePin | None = None
 
 
 _LANGUAGES: dict[str, LanguageSettings] = {}
@@ -185,11 +207,30 @@ def render(lang_name: str, **ctx_args) -> dict[str, str]:
     return dict(sorted({**runtime, **generated}.items()))
 
 
-def write(lang_name: str, root: Path, **ctx_args) -> list[Path]:
-    """Write the wrapper into ``root`` (created as needed), byte for byte; returns the written
-    paths."""
+def pin_onnxruntime(lang_name: str, files: dict[str, str], version: str) -> dict[str, str]:
+    """``files`` (relative path → text) with the one ONNX Runtime version their package manifest
+    asks for (``LanguageSettings.onnxruntime``) set to ``version``; the other files unchanged.
+    Exactly one version must be found."""
+    pin = language(lang_name).onnxruntime
+    out, found = dict(files), 0
+    for rel, text in files.items():
+        if Path(rel).name == pin.file and pin.found(text):
+            found += len(pin.found(text))
+            out[rel] = re.sub(pin.version, lambda m: text[m.start(0):m.start(1)] + version + text[m.end(1):m.end(0)], text)
+    if found != 1:
+        raise PackagerError(f"{found} ONNX Runtime versions in the {lang_name} {pin.file}, not 1; reinstall packager")
+    return out
+
+
+def write(lang_name: str, root: Path, onnxruntime_version: str | None = None, **ctx_args) -> list[Path]:
+    """Write the wrapper into ``root`` (created as needed), byte for byte, but for the ONNX
+    Runtime version its package manifest asks for, when ``onnxruntime_version`` is given
+    (``pin_onnxruntime``); returns the written paths."""
+    files = render(lang_name, **ctx_args)
+    if onnxruntime_version is not None:
+        files = pin_onnxruntime(lang_name, files, onnxruntime_version)
     out = []
-    for rel, text in render(lang_name, **ctx_args).items():
+    for rel, text in files.items():
         path = Path(root) / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(text.encode("utf-8"))
@@ -207,7 +248,8 @@ def render_runner(lang_name: str, module: str, ctx: dict) -> dict[str, str]:
     (``LanguageSettings.runner_runtime``, byte for byte) and the templates of
     ``templates/runner_<language>/`` rendered with ``ctx`` (the model's tensors, files and
     tolerance, see ``packager.export.anymodel.runner_context``) and ``module``: relative path →
-    text, in sorted order."""
+    text, in sorted order.  The package manifest asks for ONNX Runtime ``ctx["onnxruntime_version"]``
+    (``pin_onnxruntime``)."""
     lang = language(lang_name)
     folder = TEMPLATES / f"runner_{lang.name}"
     env = environment(lang, folder)
@@ -224,4 +266,4 @@ def render_runner(lang_name: str, module: str, ctx: dict) -> dict[str, str]:
         name = n[: -len(".j2")]
         name = module + name if name.startswith(RUNNER_TEMPLATE + ".") else name
         out[lang.runner_path(module, name)] = env.get_template(n).render(dict(ctx, module=module))
-    return dict(sorted(out.items()))
+    return dict(sorted(pin_onnxruntime(lang.name, out, ctx["onnxruntime_version"]).items()))

@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 
 from packager import layout
-from packager.codegen import LanguageSettings, camel, register, shortest
+from packager.codegen import LanguageSettings, RuntimePin, camel, register, shortest
 
 #: Kotlin package of the generated code, and its source folder in the module.
 PACKAGE = "dev.packager.face"
@@ -55,6 +55,13 @@ RUNNER_RUNTIME = (
 )
 
 _PLACES = {"AndroidManifest.xml": "src/main/AndroidManifest.xml"}
+
+#: ONNX Runtime's Android package, as ``build.gradle.kts`` names it: ``ONNXRUNTIME.package:1.24.2``,
+#: or a default value (``${findProperty("onnxruntimeVersion") ?: "1.24.2"}``).
+ONNXRUNTIME = RuntimePin(
+    package="com.microsoft.onnxruntime:onnxruntime-android", file="build.gradle.kts",
+    version=r'com\.microsoft\.onnxruntime:onnxruntime-android:(?:\$\{findProperty\("onnxruntimeVersion"\) \?: ")?'
+            r'([0-9][^"}$]*)"')
 
 
 def output_path(name: str) -> str:
@@ -92,6 +99,7 @@ SETTINGS = register(
         runtime=RUNTIME,
         runner_runtime=RUNNER_RUNTIME,
         runner_path=lambda module, name: output_path(name),
+        onnxruntime=ONNXRUNTIME,
     )
 )
 

@@ -8,9 +8,7 @@ and one file per template (``templates/swift/X.swift.j2`` renders ``X.swift``).
 
 from __future__ import annotations
 
-import re
-
-from packager.codegen import LanguageSettings, camel, register, shortest
+from packager.codegen import LanguageSettings, RuntimePin, camel, register, shortest
 from packager.errors import PackagerError
 
 #: The library target inside the Swift package (runtime library + generated files).
@@ -38,13 +36,19 @@ def runner_path(module: str, name: str) -> str:
     return name if name == MANIFEST else f"Sources/{module}/{name}"
 
 
+#: ONNX Runtime's Swift package, as ``Package.swift`` names it: ``.package(url: ONNXRUNTIME.package,
+#: exact: "1.24.2")`` (``from:`` is read too, to report it).
+ONNXRUNTIME = RuntimePin(
+    package="https://github.com/microsoft/onnxruntime-swift-package-manager", file=MANIFEST,
+    version=r'"https://github\.com/microsoft/onnxruntime-swift-package-manager",\s*(?:exact|from):\s*"([^"]*)"')
+
+
 def ort_package_version() -> str:
-    """The version of ONNX Runtime's Swift package the runtime's ``Package.swift`` asks for (the
-    one home of that number on iOS): a runner bundle's manifest asks for the same."""
+    """The version of ONNX Runtime's Swift package the runtime's ``Package.swift`` asks for."""
     from packager import codegen
 
     text = (codegen.RUNTIME / "ios" / MANIFEST).read_text()
-    found = re.findall(r'onnxruntime-swift-package-manager",\s*from:\s*"([0-9.]+)"', text)
+    found = ONNXRUNTIME.found(text)
     if len(found) != 1:
         raise PackagerError(f"no ONNX Runtime version in the runtime's {MANIFEST}; reinstall packager")
     return found[0]
@@ -115,5 +119,6 @@ SWIFT = register(
         runtime=RUNTIME,
         runner_runtime=RUNNER_RUNTIME,
         runner_path=runner_path,
+        onnxruntime=ONNXRUNTIME,
     )
 )

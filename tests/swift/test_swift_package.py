@@ -8,6 +8,7 @@ import re
 import subprocess
 from pathlib import Path
 
+from packager import ortversion
 from packager.parity import swift
 
 
@@ -56,7 +57,7 @@ def test_package_depends_on_nothing_outside(swift_harness):
     [dep] = manifest["dependencies"]
     source = dep["sourceControl"][0]
     assert source["location"]["remote"][0]["urlString"] == "https://github.com/microsoft/onnxruntime-swift-package-manager"
-    assert source["requirement"]["range"][0]["lowerBound"] == _package_ort_version()
+    assert source["requirement"] == {"exact": [ortversion.ONNXRUNTIME_VERSION]}
     assert {t["name"]: t["enabledTraits"] for t in manifest["traits"]} == {"default": ["ONNXRuntime"], "ONNXRuntime": []}
     targets = {t["name"]: t for t in manifest["targets"]}
     assert set(targets) == {"FaceEmotion", "ParityHarness", "FaceEmotionTests"}
@@ -79,25 +80,6 @@ def test_the_same_manifest_makes_the_bundle_package(tmp_path):
     assert target["resources"] == [{"path": "Resources", "rule": {"process": {}}}]
     assert target["settings"] == [{"kind": {"define": {"_0": "PACKAGE_RESOURCES"}}, "tool": "swift"}]
     assert [p["name"] for p in manifest["products"]] == ["FaceEmotion"]
-
-
-def _package_ort_version() -> str:
-    text = (swift.PACKAGE / "Package.swift").read_text()
-    [version] = re.findall(r'onnxruntime-swift-package-manager",\s*from:\s*"([0-9.]+)"', text)
-    return version
-
-
-def test_onnxruntime_versions_agree_and_read_the_bundled_models():
-    """Swift's ONNX Runtime (Package.swift) is Android's default (build.gradle.kts), and not
-    older than the onnxruntime that writes the .ort files."""
-    import onnxruntime
-
-    gradle = (swift.PACKAGE.parent / "android_wrapper" / "build.gradle.kts").read_text()
-    [android] = re.findall(r'onnxruntime-android:\$\{findProperty\("onnxruntimeVersion"\) \?: "([0-9.]+)"\}', gradle)
-    ios = _package_ort_version()
-    assert ios == android
-    installed = tuple(int(x) for x in onnxruntime.__version__.split(".")[:2])
-    assert tuple(int(x) for x in ios.split(".")[:2]) >= installed, (ios, onnxruntime.__version__)
 
 
 def test_an_app_package_builds_on_the_bundle_as_the_readme_says(tmp_path):
