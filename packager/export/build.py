@@ -15,7 +15,7 @@ from packager import layout, ortversion, preparation, recipes
 from packager.cache import Cache, check_writable
 from packager.errors import PackagerError
 from packager.export import artifacts as art
-from packager.export import calibration, install
+from packager.export import calibration, install, manifest
 from packager.export import ort as ort_export
 from packager.export.bundle import write_bundle
 from packager.export.quantize import DEFAULT_MIN_AGREEMENT
@@ -67,18 +67,34 @@ def check_agreement(min_int8_agreement: float) -> None:
         raise PackagerError(f"--min-int8-agreement {min_int8_agreement:g}: give a percentage from 0 to 100")
 
 
-def check_out(targets: tuple[str, ...], out: Path) -> None:
-    """An output folder whose bundles may be replaced (``build`` and ``convert``)."""
+def check_out(targets: tuple[str, ...], out: Path, models: tuple[str, ...]) -> None:
+    """An output folder whose bundles may be replaced (``build`` and ``convert``): each bundle
+    folder is absent, empty or a previous bundle of the same ``models`` (bundle names) whose
+    manifest says which files packager wrote (the rest is kept, ``install``)."""
     check_writable(out, "--out")
     for t in targets:
         install.check_target(out / t, is_bundle)
+        if is_bundle(out / t):
+            there = tuple(manifest.previous(out / t)["models"])
+            if set(there) != set(models):
+                raise PackagerError(f"{out / t} holds the bundle of {_models(there)}; refusing to replace it with "
+                                    f"{_models(models)} (choose another --out)")
+
+
+def _models(names: tuple[str, ...]) -> str:
+    return ("model " if len(names) == 1 else "models ") + ", ".join(names)
+
+
+def owned(bundle: Path) -> set[str]:
+    """What packager wrote in a previous bundle folder (``install``): its manifest's files."""
+    return manifest.written(bundle)
 
 
 def check_options(opts: BuildOptions) -> None:
     check_choices(opts.targets, opts.quantize)
     check_agreement(opts.min_int8_agreement)
     ortversion.runtime_version(opts.onnxruntime_version)
-    check_out(opts.targets, opts.out)
+    check_out(opts.targets, opts.out, layout.ROLES)
     install.check_file(opts.out / htmlreport.NAME, htmlreport.is_report)
 
 
@@ -138,7 +154,7 @@ def build(opts: BuildOptions, progress: Progress, cache: Cache | None = None) ->
             staged[htmlreport.NAME] = htmlreport.stage(opts.out, manifests, models)
         with progress.stage("installing " + " and ".join(str(opts.out / n) for n in opts.targets)):
             try:
-                install.install(staged, opts.out)
+                install.install(staged, opts.out, owned)
             except OSError as e:
                 raise PackagerError(f"installing into {opts.out} failed ({e.strerror or e}); the previous bundles "
                                     "are in place; is another build writing there?") from None
