@@ -3,13 +3,12 @@ installed onnxruntime that writes the .ort files, the runtime library's Package.
 build.gradle.kts, the runner templates and the docs name the same version; another one is a
 user's explicit choice, never older than the writer.  The built bundles' manifests and package
 files are checked by tests/export/test_build_bundle.py and tests/convert_any/test_convert_any.py
-(``bundle_runtime_versions`` below)."""
+(``tests/runtime_versions.py``)."""
 
 from __future__ import annotations
 
 import contextlib
 import io
-import json
 import re
 import tomllib
 from pathlib import Path
@@ -35,17 +34,6 @@ def _run(*args: str) -> tuple[int, str, str]:
     with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
         code = cli.main(list(args))
     return code, out.getvalue(), err.getvalue()
-
-
-def bundle_runtime_versions(root: Path) -> set[str]:
-    """Every ONNX Runtime version a built bundle names: its manifest's writer and package, and
-    the version its Package.swift / build.gradle.kts ask for (wherever they are in the bundle)."""
-    m = json.loads((root / layout.MANIFEST).read_text())
-    pin = codegen.language(layout.TARGETS[m["target"]].language).onnxruntime
-    assert m["runtime_package"]["package"] == pin.package
-    found = [v for p in sorted(root.rglob(pin.file)) for v in pin.found(p.read_text())]
-    assert len(found) == 1, found
-    return {m["onnxruntime_version"], m["runtime_package"]["version"], *found}
 
 
 def test_the_pin_the_constant_and_the_installed_onnxruntime_agree():

@@ -165,3 +165,16 @@ def test_a_manifest_that_does_not_say_what_packager_wrote_is_refused(tmp_path, t
     (tmp_path / "android" / "manifest.json").write_text(text)
     with pytest.raises(PackagerError, match="cannot be read, so packager cannot tell the files it wrote"):
         manifest.written(tmp_path / "android")
+
+
+def test_build_does_not_replace_another_models_bundle(tmp_path):
+    """``packager build`` into an --out whose android folder is a ``convert`` bundle of another
+    model: refused before any work, naming that model."""
+    from packager_cli import one_line_error, packager
+
+    bundle = _bundle(tmp_path / "dist" / "android", {"src/main/assets/tiny.ort": "model"}, models=("tiny",))
+    before = _tree(bundle)
+    one_line_error(packager("build", "--out", tmp_path / "dist", "--target", "android"),
+                   f"{bundle} holds the bundle of model tiny", "refusing to replace it with models face_detection, "
+                   "face_emotion_recognition (choose another --out)")
+    assert _tree(bundle) == before and _leftovers(tmp_path / "dist") == []
