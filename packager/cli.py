@@ -37,7 +37,8 @@ without editing it:
 Each bundle also holds README.md (the integration steps), manifest.json (what every file is,
 with its sha256), required_operators.config and {layout.SAMPLES}/ (per model a sample input and
 the expected outputs, kept out of the app unless --self-check). DIR/report.html shows the build.
-Bundles are replaced atomically: a failed build leaves the previous ones untouched.
+Bundles are replaced atomically: a failed build leaves the previous ones untouched; what you
+added to a bundle folder (build/, .gradle/, local.properties, .build/, .swiftpm/, ...) is kept.
 """
 
 BUILD_EPILOG = """\
@@ -165,7 +166,8 @@ def _add_convert(sub) -> None:
         "bundle per target: the .ort in the Android module's src/main/assets/ or the Swift package's "
         "Sources/<Module>/Resources/, the sample input and expected outputs in samples/, "
         "required_operators.config and manifest.json (coverage per provider before and after the rewrites, "
-        "the checks). Bundles are replaced atomically; the same command twice writes the same bytes. "
+        "the checks). Bundles are replaced atomically, keeping what you added to their folders; the same command "
+        "twice writes the same bytes; an --out holding another model's bundles is refused. "
         "Exit code 2 with one line on stderr, nothing written, when the model or a sample is refused.", 96),
         epilog=CONVERT_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
     )

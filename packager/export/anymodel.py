@@ -188,7 +188,8 @@ def readme(t: Target, a: art.Artifacts, paths: dict, runtime: dict) -> str:
              "- `required_operators.config`: operators for a reduced ONNX Runtime build "
              "(`--minimal_build extended --include_ops_by_config`).",
              "- `manifest.json`: inputs and outputs, the conversion check, provider coverage before and after the "
-             "rewrites, parity, sha256 of every file."]
+             "rewrites, parity, sha256 of every file packager wrote: a rebuild replaces those and keeps anything you "
+             "add to this folder."]
     return "\n".join(lines) + "\n"
 
 

@@ -142,7 +142,9 @@ def readme(t: Target, models: dict[str, art.Artifacts], self_check: bool = False
                 "on-device `selfCheck()`."),
              "- `required_operators.config`: operators for a reduced ONNX Runtime build "
              "(`--minimal_build extended --include_ops_by_config`).",
-             "- `manifest.json`: shapes, preprocessing, labels, provider coverage, parity, where every file is and its sha256.",
+             "- `manifest.json`: shapes, preprocessing, labels, provider coverage, parity, where every file is and its "
+             "sha256. Those files are packager's: a rebuild replaces them and keeps anything you add to this folder "
+             "(`build/`, `.gradle/`, `local.properties`, `.build/`, `.swiftpm/`).",
              "", "Models:"]
     for role, a in models.items():
         lines.append(f"- `{layout.model_file(role)}`: {a.recipe.name}, fp32; "
