@@ -212,11 +212,16 @@ def pin_onnxruntime(lang_name: str, files: dict[str, str], version: str) -> dict
     asks for (``LanguageSettings.onnxruntime``) set to ``version``; the other files unchanged.
     Exactly one version must be found."""
     pin = language(lang_name).onnxruntime
+
+    def pinned(m: re.Match) -> str:
+        """The match with its group 1 (the version) replaced."""
+        return m.string[m.start(0):m.start(1)] + version + m.string[m.end(1):m.end(0)]
+
     out, found = dict(files), 0
     for rel, text in files.items():
         if Path(rel).name == pin.file and pin.found(text):
             found += len(pin.found(text))
-            out[rel] = re.sub(pin.version, lambda m: text[m.start(0):m.start(1)] + version + text[m.end(1):m.end(0)], text)
+            out[rel] = re.sub(pin.version, pinned, text)
     if found != 1:
         raise PackagerError(f"{found} ONNX Runtime versions in the {lang_name} {pin.file}, not 1; reinstall packager")
     return out

@@ -30,7 +30,7 @@ from packager.errors import PackagerError
 from packager.export import artifacts as art
 from packager.export import coverage, install, manifest, quantize
 from packager.export import ort as ort_export
-from packager.export.build import check_agreement, check_choices, check_out, owned
+from packager.export.build import check_agreement, check_choices, check_out
 from packager.export.bundle import add, npy_bytes, runtime_fields, runtime_text, seal, write_files
 from packager.export.quantize import DEFAULT_MIN_AGREEMENT
 from packager.layout import TARGETS, Target
@@ -234,7 +234,7 @@ def convert(opts: ConvertOptions, progress: Progress, cache: Cache | None = None
                 manifests[name] = write_bundle(TARGETS[name], staged[name], a, config, notes, onnxruntime_version)
         with progress.stage("installing " + " and ".join(str(out / n) for n in opts.targets)):
             try:
-                install.install(staged, out, owned)
+                install.install(staged, out, manifest.written)
             except OSError as e:
                 raise PackagerError(f"installing into {out} failed ({e.strerror or e}); the previous bundles "
                                     "are in place; is another run writing there?") from None

@@ -85,11 +85,6 @@ def _models(names: tuple[str, ...]) -> str:
     return ("model " if len(names) == 1 else "models ") + ", ".join(names)
 
 
-def owned(bundle: Path) -> set[str]:
-    """What packager wrote in a previous bundle folder (``install``): its manifest's files."""
-    return manifest.written(bundle)
-
-
 def check_options(opts: BuildOptions) -> None:
     check_choices(opts.targets, opts.quantize)
     check_agreement(opts.min_int8_agreement)
@@ -154,7 +149,7 @@ def build(opts: BuildOptions, progress: Progress, cache: Cache | None = None) ->
             staged[htmlreport.NAME] = htmlreport.stage(opts.out, manifests, models)
         with progress.stage("installing " + " and ".join(str(opts.out / n) for n in opts.targets)):
             try:
-                install.install(staged, opts.out, owned)
+                install.install(staged, opts.out, manifest.written)
             except OSError as e:
                 raise PackagerError(f"installing into {opts.out} failed ({e.strerror or e}); the previous bundles "
                                     "are in place; is another build writing there?") from None
