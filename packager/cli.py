@@ -7,7 +7,7 @@ import os
 import sys
 import textwrap
 
-from packager import __version__, layout, recipes
+from packager import __version__, layout, ortversion, recipes
 from packager.errors import PackagerError
 from packager.progress import Progress
 
@@ -38,7 +38,8 @@ without editing it:
 Each bundle also holds README.md (the integration steps), manifest.json (what every file is,
 with its sha256), required_operators.config and {layout.SAMPLES}/ (per model a sample input and
 the expected outputs, kept out of the app unless --self-check). DIR/report.html shows the build.
-Bundles are replaced atomically: a failed build leaves the previous ones untouched.
+Bundles are replaced atomically: a failed build leaves the previous ones untouched; what you
+added to a bundle folder (build/, .gradle/, local.properties, .build/, .swiftpm/, ...) is kept.
 """
 
 BUILD_EPILOG = """\
@@ -166,7 +167,8 @@ def _add_convert(sub) -> None:
         "bundle per target: the .ort in the Android module's src/main/assets/ or the Swift package "
         "<Module>/ in <Module>/Sources/<Module>/Resources/, the sample input and expected outputs in samples/, "
         "required_operators.config and manifest.json (coverage per provider before and after the rewrites, "
-        "the checks). Bundles are replaced atomically; the same command twice writes the same bytes. "
+        "the checks). Bundles are replaced atomically, keeping what you added to their folders; the same command "
+        "twice writes the same bytes; an --out holding another model's bundles is refused. "
         "Exit code 2 with one line on stderr, nothing written, when the model or a sample is refused.", 96),
         epilog=CONVERT_EPILOG, formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -192,8 +194,13 @@ def _add_convert(sub) -> None:
     c.add_argument("--min-int8-agreement", type=float, default=95.0, metavar="PCT",
                    help="percent of held-out inputs on which every int8 output must lie within 0.05 of fp32, each in "
                    "its own scale (default: %(default)g)")
+    _add_onnxruntime_option(c)
     c.add_argument("--json", action="store_true", help="print the summary as JSON")
     c.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
+
+
+def _add_onnxruntime_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--onnxruntime-version", metavar="X", help=ortversion.RULE.replace("%", "%%"))
 
 
 def _add_build(sub) -> None:
@@ -212,6 +219,7 @@ def _add_build(sub) -> None:
                    "assets / the package's resources; a few hundred kB), so the wrappers' selfCheck() can run "
                    "the models on the device and compare; without it the samples are only in the bundle's "
                    "samples/ folder, outside the app")
+    _add_onnxruntime_option(b)
     b.add_argument("--json", action="store_true", help="print the summary as JSON")
     b.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
     _add_model_options(b)
@@ -267,7 +275,7 @@ def dispatch(args: argparse.Namespace) -> int:
         targets = ["android", "ios"] if args.target == "all" else [args.target]
         return build_command(targets, args.out, args.quantize, args.min_int8_agreement, args.emotion_recipe,
                              args.emotion_model, args.json, progress, detector=args.detector,
-                             self_check=args.self_check)
+                             self_check=args.self_check, onnxruntime_version=args.onnxruntime_version)
     if args.command == "convert":
         from pathlib import Path
 
@@ -276,7 +284,7 @@ def dispatch(args: argparse.Namespace) -> int:
         targets = ("android", "ios") if args.target == "all" else (args.target,)
         opts = ConvertOptions(args.model, tuple(args.samples), tuple(args.shapes), targets,
                               None if args.out is None else Path(args.out), args.quantize, args.calibration,
-                              args.min_int8_agreement)
+                              args.min_int8_agreement, args.onnxruntime_version)
         return convert_command(opts, args.json, progress)
     raise AssertionError(args.command)
 

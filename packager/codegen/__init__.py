@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import dataclasses
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable
@@ -43,6 +44,25 @@ PACKAGE_DIR = Path(__file__).resolve().parents[1]
 TEMPLATES = PACKAGE_DIR / "templates"
 #: The runtime library, as listed by ``LanguageSettings.runtime`` (relative to this folder).
 RUNTIME = PACKAGE_DIR / "runtime"
+
+
+@dataclass(frozen=True)
+class RuntimePin:
+    """Where a language's package manifest names the ONNX Runtime an app gets.
+
+    Attributes:
+        package: where apps get ONNX Runtime (a Maven coordinate, a SwiftPM package URL).
+        file: name of the manifest that names its version (``build.gradle.kts``, ``Package.swift``).
+        version: regular expression whose group 1 is that version in the file.
+    """
+
+    package: str
+    file: str
+    version: str
+
+    def found(self, text: str) -> list[str]:
+        """The versions of ONNX Runtime the manifest text asks for."""
+        return re.findall(self.version, text)
 
 
 @dataclass(frozen=True)
@@ -71,6 +91,7 @@ class LanguageSettings:
             templates as ``package``; None where a module is its own namespace (Swift).
         repackage: (file name, text, package) → a runtime piece's text moved into ``package`` (only
             its package declaration changes); used with ``runner_package``.
+        onnxruntime: where the package manifest names ONNX Runtime's version (``pin_onnxruntime``).
     """
 
     name: str
@@ -85,6 +106,7 @@ class LanguageSettings:
     runner_path: Callable[[str, str], str] | None = None
     runner_package: Callable[[str], str] | None = None
     repackage: Callable[[str, str, str], str] | None = None
+    onnxruntime: RuntimePin | None = None
 
 
 _LANGUAGES: dict[str, LanguageSettings] = {}
@@ -198,11 +220,35 @@ def render(lang_name: str, **ctx_args) -> dict[str, str]:
     return dict(sorted({**runtime, **generated}.items()))
 
 
-def write(lang_name: str, root: Path, **ctx_args) -> list[Path]:
-    """Write the wrapper into ``root`` (created as needed), byte for byte; returns the written
-    paths."""
+def pin_onnxruntime(lang_name: str, files: dict[str, str], version: str) -> dict[str, str]:
+    """``files`` (relative path → text) with the one ONNX Runtime version their package manifest
+    asks for (``LanguageSettings.onnxruntime``) set to ``version``; the other files unchanged.
+    Exactly one version must be found."""
+    pin = language(lang_name).onnxruntime
+
+    def pinned(m: re.Match) -> str:
+        """The match with its group 1 (the version) replaced."""
+        return m.string[m.start(0):m.start(1)] + version + m.string[m.end(1):m.end(0)]
+
+    out, found = dict(files), 0
+    for rel, text in files.items():
+        if Path(rel).name == pin.file and pin.found(text):
+            found += len(pin.found(text))
+            out[rel] = re.sub(pin.version, pinned, text)
+    if found != 1:
+        raise PackagerError(f"{found} ONNX Runtime versions in the {lang_name} {pin.file}, not 1; reinstall packager")
+    return out
+
+
+def write(lang_name: str, root: Path, onnxruntime_version: str | None = None, **ctx_args) -> list[Path]:
+    """Write the wrapper into ``root`` (created as needed), byte for byte, but for the ONNX
+    Runtime version its package manifest asks for, when ``onnxruntime_version`` is given
+    (``pin_onnxruntime``); returns the written paths."""
+    files = render(lang_name, **ctx_args)
+    if onnxruntime_version is not None:
+        files = pin_onnxruntime(lang_name, files, onnxruntime_version)
     out = []
-    for rel, text in render(lang_name, **ctx_args).items():
+    for rel, text in files.items():
         path = Path(root) / rel
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(text.encode("utf-8"))
@@ -221,7 +267,8 @@ def render_runner(lang_name: str, module: str, ctx: dict) -> dict[str, str]:
     ``LanguageSettings.repackage`` sets to the bundle's ``runner_package``) and the templates of
     ``templates/runner_<language>/`` rendered with ``ctx`` (the model's tensors, files and
     tolerance, see ``packager.export.anymodel.runner_context``), ``module`` and ``package``:
-    relative path → text, in sorted order."""
+    relative path → text, in sorted order.  The package manifest asks for ONNX Runtime
+    ``ctx["onnxruntime_version"]`` (``pin_onnxruntime``).
     lang = language(lang_name)
     folder = TEMPLATES / f"runner_{lang.name}"
     env = environment(lang, folder)
@@ -240,4 +287,4 @@ def render_runner(lang_name: str, module: str, ctx: dict) -> dict[str, str]:
         name = n[: -len(".j2")]
         name = module + name if name.startswith(RUNNER_TEMPLATE + ".") else name
         out[lang.runner_path(module, name)] = env.get_template(n).render(dict(ctx, module=module, package=package))
-    return dict(sorted(out.items()))
+    return dict(sorted(pin_onnxruntime(lang.name, out, ctx["onnxruntime_version"]).items()))

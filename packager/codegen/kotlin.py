@@ -23,7 +23,7 @@ import json
 import re
 
 from packager import layout
-from packager.codegen import LanguageSettings, camel, register, shortest
+from packager.codegen import LanguageSettings, RuntimePin, camel, register, shortest
 from packager.errors import PackagerError
 
 #: Kotlin package and Gradle namespace of the face module (``packager build``), and its source
@@ -125,6 +125,14 @@ def runner_path(module: str, name: str) -> str:
     return output_path(name)
 
 
+#: ONNX Runtime's Android package, as ``build.gradle.kts`` names it: ``ONNXRUNTIME.package:1.24.2``,
+#: or a default value (``${findProperty("onnxruntimeVersion") ?: "1.24.2"}``).
+ONNXRUNTIME = RuntimePin(
+    package="com.microsoft.onnxruntime:onnxruntime-android", file="build.gradle.kts",
+    version=r'com\.microsoft\.onnxruntime:onnxruntime-android:(?:\$\{findProperty\("onnxruntimeVersion"\) \?: ")?'
+            r'([0-9][^"}$]*)"')
+
+
 def output_path(name: str) -> str:
     """File name (a template's without ``.j2``, or a runtime file's) → path in the module:
     ``X.kt`` → ``SOURCE_DIR/X.kt``, the manifest under ``src/main``, everything else (Gradle
@@ -171,6 +179,7 @@ SETTINGS = register(
         runner_path=runner_path,
         runner_package=runner_package,
         repackage=repackage,
+        onnxruntime=ONNXRUNTIME,
     )
 )
 

@@ -20,9 +20,7 @@ copied to the same path under the wrapper root (``runtime_path``).
 
 from __future__ import annotations
 
-import re
-
-from packager.codegen import LanguageSettings, camel, register, shortest
+from packager.codegen import LanguageSettings, RuntimePin, camel, register, shortest
 from packager.errors import PackagerError
 
 #: The package manifest, at each package's root.
@@ -74,13 +72,20 @@ def runner_path(module: str, name: str) -> str:
     return f"{module}/{name}" if name == MANIFEST else f"{source_dir(module)}/{name}"
 
 
+#: ONNX Runtime's Swift package, as ``Package.swift`` names it: ``.package(url: ONNXRUNTIME.package,
+#: exact: "1.24.2")`` (``from:`` is read too, to report it).
+ONNXRUNTIME = RuntimePin(
+    package="https://github.com/microsoft/onnxruntime-swift-package-manager", file=MANIFEST,
+    version=r'"https://github\.com/microsoft/onnxruntime-swift-package-manager",\s*(?:exact|from):\s*"([^"]*)"')
+
+
 def ort_package_version() -> str:
     """The version of ONNX Runtime's Swift package the pipeline package's ``Package.swift`` pins
     (``exact:``, the one home of that number on iOS): a runner bundle's manifest pins the same."""
     from packager import codegen
 
     text = (codegen.RUNTIME / "ios" / PIPELINE / MANIFEST).read_text()
-    found = re.findall(r'onnxruntime-swift-package-manager",\s*exact:\s*"([0-9.]+)"', text)
+    found = ONNXRUNTIME.found(text)
     if len(found) != 1:
         raise PackagerError(f"no ONNX Runtime version in the runtime's {PIPELINE}/{MANIFEST}; reinstall packager")
     return found[0]
@@ -160,5 +165,6 @@ SWIFT = register(
         runtime_path=runtime_path,
         runner_runtime=RUNNER_RUNTIME,
         runner_path=runner_path,
+        onnxruntime=ONNXRUNTIME,
     )
 )

@@ -26,7 +26,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from packager import __version__, feeds, layout, preparation
+from packager import __version__, feeds, layout, ortversion, preparation
 from packager.cache import Cache
 from packager.convert import MAX_CONVERSION_DIFF
 from packager.errors import PackagerError
@@ -34,7 +34,7 @@ from packager.export import artifacts as art
 from packager.export import coverage, install, manifest, quantize
 from packager.export import ort as ort_export
 from packager.export.build import check_agreement, check_choices, check_out
-from packager.export.bundle import add, npy_bytes, seal, write_files
+from packager.export.bundle import add, npy_bytes, runtime_fields, runtime_text, seal, write_files
 from packager.export.quantize import DEFAULT_MIN_AGREEMENT
 from packager.layout import TARGETS, Target
 from packager.progress import Progress
@@ -54,6 +54,8 @@ class ConvertOptions:
         calibration: folder of ``.npy`` inputs to calibrate int8 on (every 4th held out).
         min_int8_agreement: percent (0–100) of held-out inputs on which every int8 output must
             lie within ``quantize.SELF_CHECK["outputs"]`` of fp32.
+        onnxruntime_version: the ONNX Runtime the bundles' packages ask for; None: packager's
+            (``ortversion.runtime_version`` states the rule).
     """
 
     model: str
@@ -64,6 +66,7 @@ class ConvertOptions:
     quantize: str | None = None
     calibration: str | None = None
     min_int8_agreement: float = DEFAULT_MIN_AGREEMENT
+    onnxruntime_version: str | None = None
 
     @property
     def name(self) -> str:
@@ -84,9 +87,10 @@ def check_options(opts: ConvertOptions) -> None:
         raise PackagerError("--quantize int8 needs --calibration DIR (a folder of .npy inputs), and --calibration "
                             "is only for --quantize int8")
     check_agreement(opts.min_int8_agreement)
+    ortversion.runtime_version(opts.onnxruntime_version)
     preparation.check_file(opts.model)
     preparation.any_format(opts.model)
-    check_out(opts.targets, opts.folder)
+    check_out(opts.targets, opts.folder, (opts.name,))
 
 
 def make_artifacts(opts: ConvertOptions, progress: Progress, cache: Cache) -> tuple[art.Artifacts, list[str]]:
@@ -131,12 +135,11 @@ def bundle_files(t: Target, a: art.Artifacts) -> tuple[dict[str, bytes], dict]:
     return files, paths
 
 
-def runner_context(a: art.Artifacts) -> dict:
+def runner_context(a: art.Artifacts, onnxruntime_version: str) -> dict:
     """What the runner templates (``templates/runner_<language>/``) are rendered with: the model's
     tensors as it runs them (every dimension pinned to the sample's), its file, its samples' file
-    names (``layout.package_samples``) and the self-check's limit."""
-    from packager.codegen import swift as swift_codegen
-
+    names (``layout.package_samples``), the self-check's limit and the ONNX Runtime version the
+    package asks for."""
     s = layout.package_samples(a.role, list(a.sample_inputs), list(a.sample_outputs))
 
     def specs(arrays: dict) -> list[dict]:
@@ -146,18 +149,18 @@ def runner_context(a: art.Artifacts) -> dict:
             "inputs": specs(a.sample_inputs), "outputs": specs(a.sample_outputs),
             "sample_inputs": {n: Path(f).name for n, f in s["inputs"].items()},
             "sample_outputs": {n: Path(f).name for n, f in s["outputs"].items()},
-            "tolerance": ort_export.FP32_TOLERANCE, "onnxruntime_package": swift_codegen.ort_package_version()}
+            "tolerance": ort_export.FP32_TOLERANCE, "onnxruntime_version": onnxruntime_version}
 
 
-def runner_files(t: Target, a: art.Artifacts) -> dict[str, bytes]:
+def runner_files(t: Target, a: art.Artifacts, onnxruntime_version: str) -> dict[str, bytes]:
     """The bundle's runner sources: ``<Module>Runner`` and the runtime pieces it uses."""
     from packager import codegen
 
-    rendered = codegen.render_runner(t.language, layout.module_name(a.role), runner_context(a))
+    rendered = codegen.render_runner(t.language, layout.module_name(a.role), runner_context(a, onnxruntime_version))
     return {rel: text.encode() for rel, text in rendered.items()}
 
 
-def readme(t: Target, a: art.Artifacts, paths: dict) -> str:
+def readme(t: Target, a: art.Artifacts, paths: dict, runtime: dict) -> str:
     from packager import codegen
 
     model = layout.model_file(a.role)
@@ -166,7 +169,7 @@ def readme(t: Target, a: art.Artifacts, paths: dict) -> str:
     package = settings.runner_package(module) if settings.runner_package else None
     where = t.package_hint.format(models=layout.package_models(t, a.role), file=model, module=module,
                                   runner=f"{module}Runner")
-    lines = [f"# {a.role} ({t.name})", "", where, "",
+    lines = [f"# {a.role} ({t.name})", "", where, "", runtime_text(t, runtime), "",
              f"- `{paths['fp32']}`: fp32, ONNX Runtime mobile format (Runtime optimization style); "
              + "; ".join(f"{p} {v}" for p, v in coverage.brief(a.coverage_after).items()) + ".",
              *([] if a.int8 is None else [
@@ -195,22 +198,23 @@ def readme(t: Target, a: art.Artifacts, paths: dict) -> str:
              "- `required_operators.config`: operators for a reduced ONNX Runtime build "
              "(`--minimal_build extended --include_ops_by_config`).",
              "- `manifest.json`: inputs and outputs, the conversion check, provider coverage before and after the "
-             "rewrites, parity, sha256 of every file."]
+             "rewrites, parity, sha256 of every file packager wrote: a rebuild replaces those and keeps anything you "
+             "add to this folder."]
     return "\n".join(lines) + "\n"
 
 
-def write_bundle(t: Target, root: Path, a: art.Artifacts, config: str, notes: list[str]) -> dict:
-    """Write one complete bundle into ``root`` (a staging folder); returns its manifest."""
-    import onnxruntime
-
+def write_bundle(t: Target, root: Path, a: art.Artifacts, config: str, notes: list[str],
+                 onnxruntime_version: str = ortversion.ONNXRUNTIME_VERSION) -> dict:
+    """Write one complete bundle into ``root`` (a staging folder), its package asking for ONNX
+    Runtime ``onnxruntime_version``; returns its manifest."""
+    runtime = runtime_fields(t, onnxruntime_version)
     files, paths = bundle_files(t, a)
-    files.update(runner_files(t, a))
+    files.update(runner_files(t, a, onnxruntime_version))
     files[layout.OPERATORS] = config.encode()
-    files[layout.README] = readme(t, a, paths).encode()
+    files[layout.README] = readme(t, a, paths, runtime).encode()
     write_files(root, files)
     m = {
-        "format": manifest.FORMAT, "target": t.name, "packager_version": __version__,
-        "onnxruntime_version": onnxruntime.__version__,
+        "format": manifest.FORMAT, "target": t.name, "packager_version": __version__, **runtime,
         "ort_format_version": ort_export.ort_summary(a.ort)["format_version"],
         "models": {a.role: manifest.any_model_entry(a, paths, notes)},
         "required_operators": layout.OPERATORS,
@@ -221,6 +225,7 @@ def write_bundle(t: Target, root: Path, a: art.Artifacts, config: str, notes: li
 def convert(opts: ConvertOptions, progress: Progress, cache: Cache | None = None) -> dict:
     """Make, verify and install the bundles; returns the summary."""
     check_options(opts)
+    onnxruntime_version = ortversion.runtime_version(opts.onnxruntime_version)
     cache = cache or Cache()
     out = opts.folder
     install.remove_stale(out)
@@ -236,10 +241,10 @@ def convert(opts: ConvertOptions, progress: Progress, cache: Cache | None = None
         for name in opts.targets:
             with progress.stage(f"writing the {name} bundle"):
                 staged[name] = install.staging_dir(out, name)
-                manifests[name] = write_bundle(TARGETS[name], staged[name], a, config, notes)
+                manifests[name] = write_bundle(TARGETS[name], staged[name], a, config, notes, onnxruntime_version)
         with progress.stage("installing " + " and ".join(str(out / n) for n in opts.targets)):
             try:
-                install.install(staged, out)
+                install.install(staged, out, manifest.written)
             except OSError as e:
                 raise PackagerError(f"installing into {out} failed ({e.strerror or e}); the previous bundles "
                                     "are in place; is another run writing there?") from None

@@ -11,11 +11,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from packager import layout, preparation, recipes
+from packager import layout, ortversion, preparation, recipes
 from packager.cache import Cache, check_writable
 from packager.errors import PackagerError
 from packager.export import artifacts as art
-from packager.export import calibration, install
+from packager.export import calibration, install, manifest
 from packager.export import ort as ort_export
 from packager.export.bundle import write_bundle
 from packager.export.quantize import DEFAULT_MIN_AGREEMENT
@@ -38,6 +38,8 @@ class BuildOptions:
         detector: the detector recipe name.
         self_check: also put the fp32 self-check samples in the app, next to the models (by
             default they are only in the bundle's ``samples/``, outside the app).
+        onnxruntime_version: the ONNX Runtime the bundles' packages ask for; None: packager's
+            (``ortversion.runtime_version`` states the rule).
     """
 
     targets: tuple[str, ...] = tuple(TARGETS)
@@ -48,6 +50,7 @@ class BuildOptions:
     emotion_model: str | None = None
     detector: str = recipes.DEFAULT_DETECTOR
     self_check: bool = False
+    onnxruntime_version: str | None = None
 
 
 def check_choices(targets: tuple[str, ...], quantize: str | None) -> None:
@@ -64,17 +67,29 @@ def check_agreement(min_int8_agreement: float) -> None:
         raise PackagerError(f"--min-int8-agreement {min_int8_agreement:g}: give a percentage from 0 to 100")
 
 
-def check_out(targets: tuple[str, ...], out: Path) -> None:
-    """An output folder whose bundles may be replaced (``build`` and ``convert``)."""
+def check_out(targets: tuple[str, ...], out: Path, models: tuple[str, ...]) -> None:
+    """An output folder whose bundles may be replaced (``build`` and ``convert``): each bundle
+    folder is absent, empty or a previous bundle of the same ``models`` (bundle names) whose
+    manifest says which files packager wrote (the rest is kept, ``install``)."""
     check_writable(out, "--out")
     for t in targets:
         install.check_target(out / t, is_bundle)
+        if is_bundle(out / t):
+            there = tuple(manifest.previous(out / t)["models"])
+            if set(there) != set(models):
+                raise PackagerError(f"{out / t} holds the bundle of {_models(there)}; refusing to replace it with "
+                                    f"{_models(models)} (choose another --out)")
+
+
+def _models(names: tuple[str, ...]) -> str:
+    return ("model " if len(names) == 1 else "models ") + ", ".join(names)
 
 
 def check_options(opts: BuildOptions) -> None:
     check_choices(opts.targets, opts.quantize)
     check_agreement(opts.min_int8_agreement)
-    check_out(opts.targets, opts.out)
+    ortversion.runtime_version(opts.onnxruntime_version)
+    check_out(opts.targets, opts.out, layout.ROLES)
     install.check_file(opts.out / htmlreport.NAME, htmlreport.is_report)
 
 
@@ -116,6 +131,7 @@ def make_artifacts(opts: BuildOptions, progress: Progress, cache: Cache) -> dict
 def build(opts: BuildOptions, progress: Progress, cache: Cache | None = None) -> dict:
     """Make, verify and install the bundles; returns the summary (see ``summary``)."""
     check_options(opts)
+    onnxruntime_version = ortversion.runtime_version(opts.onnxruntime_version)
     cache = cache or Cache()
     install.remove_stale(opts.out)
     models = make_artifacts(opts, progress, cache)
@@ -127,12 +143,13 @@ def build(opts: BuildOptions, progress: Progress, cache: Cache | None = None) ->
         for name in opts.targets:
             with progress.stage(f"writing the {name} bundle"):
                 staged[name] = install.staging_dir(opts.out, name)
-                manifests[name] = write_bundle(TARGETS[name], staged[name], models, config, opts.self_check)
+                manifests[name] = write_bundle(TARGETS[name], staged[name], models, config, opts.self_check,
+                                               onnxruntime_version)
         with progress.stage("writing the build report"):
             staged[htmlreport.NAME] = htmlreport.stage(opts.out, manifests, models)
         with progress.stage("installing " + " and ".join(str(opts.out / n) for n in opts.targets)):
             try:
-                install.install(staged, opts.out)
+                install.install(staged, opts.out, manifest.written)
             except OSError as e:
                 raise PackagerError(f"installing into {opts.out} failed ({e.strerror or e}); the previous bundles "
                                     "are in place; is another build writing there?") from None
@@ -152,12 +169,13 @@ def _config_inputs(models: dict[str, art.Artifacts]) -> dict[str, tuple[bytes, b
 
 def build_command(targets: list[str], out: str, quantize: str | None, min_agreement: float, emotion_recipe: str,
                   emotion_model: str | None, as_json: bool, progress: Progress, print_fn=print,
-                  detector: str = recipes.DEFAULT_DETECTOR, self_check: bool = False) -> int:
+                  detector: str = recipes.DEFAULT_DETECTOR, self_check: bool = False,
+                  onnxruntime_version: str | None = None) -> int:
     """``packager build``: build, then print the summary (text, or JSON with ``as_json``)."""
     import json
 
     opts = BuildOptions(tuple(targets), Path(out), quantize, min_agreement, emotion_recipe, emotion_model, detector,
-                        self_check)
+                        self_check, onnxruntime_version)
     s = build(opts, progress)
     print_fn(json.dumps(s, indent=2) if as_json else summary_text(s))
     return 0

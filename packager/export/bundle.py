@@ -8,7 +8,7 @@ from pathlib import Path
 
 import numpy as np
 
-from packager import __version__, layout
+from packager import __version__, layout, ortversion
 from packager.errors import PackagerError
 from packager.export import artifacts as art
 from packager.export import coverage, manifest
@@ -60,13 +60,15 @@ def bundle_files(t: Target, models: dict[str, art.Artifacts], self_check: bool =
     return files, paths
 
 
-def write_wrapper(t: Target, root: Path, models: dict[str, art.Artifacts]) -> dict:
+def write_wrapper(t: Target, root: Path, models: dict[str, art.Artifacts], onnxruntime_version: str | None = None) -> dict:
     """The wrapper (runtime library + generated layer, defaults: the bundle's models) at the
-    bundle root ``root``: with it the bundle is a complete module / package.  A missing template
-    or runtime file stops the build (``PackagerError``)."""
+    bundle root ``root``: with it the bundle is a complete module / package, asking for ONNX
+    Runtime ``onnxruntime_version`` (None: the runtime library's own).  A missing template or
+    runtime file stops the build (``PackagerError``)."""
     from packager import codegen
 
-    written = codegen.write(t.language, root, default_detector=models[layout.MODELS["detector"]].recipe.name,
+    written = codegen.write(t.language, root, onnxruntime_version,
+                            default_detector=models[layout.MODELS["detector"]].recipe.name,
                             default_emotion=models[layout.MODELS["emotion"]].recipe.name)
     return {"language": t.language, "status": "generated", "folder": ".",
             "files": sorted(p.relative_to(root).as_posix() for p in written)}
@@ -229,8 +231,21 @@ def api_reference(t: Target) -> list[str]:
     return ["## " + body.rstrip("\n"), ""]
 
 
-def readme(t: Target, models: dict[str, art.Artifacts], self_check: bool = False) -> str:
-    lines = [f"# Face pipeline: {t.kind}", "", STEPS[t.name].replace("{models}", t.models), *api_reference(t),
+def runtime_text(t: Target, runtime: dict) -> str:
+    """The bundle README's words on its ONNX Runtime (``runtime``: the manifest's
+    ``onnxruntime_version`` and ``runtime_package``)."""
+    pin = "" if runtime["runtime_package"]["version"] == ortversion.ONNXRUNTIME_VERSION else (
+        f" (chosen with `--onnxruntime-version`; packager's default is {ortversion.ONNXRUNTIME_VERSION})")
+    where = {"android": "`build.gradle.kts` depends on", "ios": "`Package.swift` depends on exactly"}[t.name]
+    return (f"ONNX Runtime: {where} `{runtime['runtime_package']['package']}` "
+            f"{runtime['runtime_package']['version']}{pin}. The models were written and verified by onnxruntime "
+            f"{runtime['onnxruntime_version']} (Python); an older runtime than that is not promised to load them.")
+
+
+def readme(t: Target, models: dict[str, art.Artifacts], self_check: bool = False, runtime: dict | None = None) -> str:
+    runtime = runtime or runtime_fields(t, ortversion.ONNXRUNTIME_VERSION)
+    lines = [f"# Face pipeline: {t.kind}", "", STEPS[t.name].replace("{models}", t.models), runtime_text(t, runtime), "",
+             *api_reference(t),
              "## What is here", "",
              f"- `{t.models}/`: the models the app loads"
              + (" and the fp32 self-check samples (built with `--self-check`), which the pipeline's `selfCheck()` "
@@ -243,7 +258,9 @@ def readme(t: Target, models: dict[str, art.Artifacts], self_check: bool = False
              *CONTENTS.get(t.name, ()),
              "- `required_operators.config`: operators for a reduced ONNX Runtime build "
              "(`--minimal_build extended --include_ops_by_config`).",
-             "- `manifest.json`: shapes, preprocessing, labels, provider coverage, parity, where every file is and its sha256.",
+             "- `manifest.json`: shapes, preprocessing, labels, provider coverage, parity, where every file is and its "
+             "sha256. Those files are packager's: a rebuild replaces them and keeps anything you add to this folder "
+             "(`build/`, `.gradle/`, `local.properties`, `.build/`, `.swiftpm/`).",
              "", "Models:"]
     for role, a in models.items():
         lines.append(f"- `{layout.model_file(role)}`: {a.recipe.name}, fp32; "
@@ -264,20 +281,30 @@ def _self_check_text(c: dict) -> str:
     return c["measure"] + ("" if c["tolerance"] is None else f" <= {c['tolerance']:g}")
 
 
-def write_bundle(t: Target, root: Path, models: dict[str, art.Artifacts], config: str, self_check: bool = False) -> dict:
-    """Write one complete bundle into ``root`` (a staging folder); returns its manifest.  With
-    ``self_check`` the fp32 samples are also in the app (next to the models)."""
-    import onnxruntime
+def runtime_fields(t: Target, onnxruntime_version: str) -> dict:
+    """The manifest's ONNX Runtime fields: ``onnxruntime_version`` (the onnxruntime that wrote and
+    verified the .ort files) and ``runtime_package`` (what the app's build asks for)."""
+    from packager import codegen
 
+    return {"onnxruntime_version": ortversion.installed_version(),
+            "runtime_package": {"package": codegen.language(t.language).onnxruntime.package,
+                                "version": onnxruntime_version}}
+
+
+def write_bundle(t: Target, root: Path, models: dict[str, art.Artifacts], config: str, self_check: bool = False,
+                 onnxruntime_version: str = ortversion.ONNXRUNTIME_VERSION) -> dict:
+    """Write one complete bundle into ``root`` (a staging folder); returns its manifest.  With
+    ``self_check`` the fp32 samples are also in the app (next to the models); its package asks
+    for ONNX Runtime ``onnxruntime_version`` (``ortversion.runtime_version``)."""
+    runtime = runtime_fields(t, onnxruntime_version)
     files, paths = bundle_files(t, models, self_check)
     add(files, layout.OPERATORS, config.encode())
-    add(files, layout.README, readme(t, models, self_check).encode())
-    wrapper = write_wrapper(t, root, models)
+    add(files, layout.README, readme(t, models, self_check, runtime).encode())
+    wrapper = write_wrapper(t, root, models, onnxruntime_version)
     write_files(root, files)
     first = next(iter(models.values()))
     m = {
-        "format": manifest.FORMAT, "target": t.name, "packager_version": __version__,
-        "onnxruntime_version": onnxruntime.__version__,
+        "format": manifest.FORMAT, "target": t.name, "packager_version": __version__, **runtime,
         "ort_format_version": ort_export.ort_summary(first.ort)["format_version"],
         "models": {role: manifest.model_entry(a, paths[role]) for role, a in models.items()},
         "required_operators": layout.OPERATORS, "wrapper": wrapper,

@@ -7,6 +7,13 @@ Several bundles (``--target all``) are installed together: if one swap fails, th
 swapped are swapped back, so either every bundle is new or every bundle is as before.  Staging
 folders are removed on any failure or interrupt; a build killed outright leaves its staging
 folder behind, and the next build removes it (its process id is no longer alive).
+
+What packager did not write in a previous bundle folder is kept: an app developer's ``build/``,
+``.gradle/``, ``local.properties``, ``.build/``, ``.swiftpm/``, at any depth.  The previous
+bundle's manifest lists every file packager wrote (``owned``); every other entry (the top-most
+file, link or folder outside those files) is moved into the staged bundle at the same relative
+path before the swap, and moved back if the install fails, so that the old bundle is whole again.
+An entry the new bundle also writes is refused before anything moves.
 """
 
 from __future__ import annotations
@@ -18,7 +25,8 @@ import os
 import re
 import secrets
 import shutil
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import Callable
 
 from packager.errors import PackagerError
 
@@ -139,9 +147,75 @@ def _swap_back(final: Path, old: Path | None, staged: Path) -> None:
         os.rename(old, final)
 
 
-def install(staged: dict[str, Path], out: Path) -> None:
+def foreign(folder: Path, owned: set[str]) -> list[str]:
+    """The entries of a bundle folder that packager did not write, relative (``/``), sorted: every
+    top-most file, link or folder that is neither one of ``owned`` (relative file paths) nor a
+    folder on the way to one of them.  A folder where packager wrote a file is not packager's."""
+    on_the_way = {p.as_posix() for rel in owned for p in PurePosixPath(rel).parents if p.name}
+    out = []
+
+    def walk(here: Path, prefix: str) -> None:
+        for entry in sorted(here.iterdir()):
+            rel = prefix + entry.name
+            real_dir = entry.is_dir() and not entry.is_symlink()
+            if rel in owned and not real_dir:
+                continue
+            if rel in on_the_way and real_dir:
+                walk(entry, rel + "/")
+            else:
+                out.append(rel)
+
+    walk(folder, "")
+    return out
+
+
+def _blocked(staged: Path, rel: str) -> bool:
+    """Whether the staged bundle already has ``rel`` or a file on its way."""
+    dest = staged / rel
+    if dest.exists() or dest.is_symlink():
+        return True
+    return any((staged / p).exists() and not (staged / p).is_dir()
+               for p in PurePosixPath(rel).parents if p.name)
+
+
+def _carry_over(staged: dict[str, Path], out: Path, owned: Callable[[Path], set[str]]) -> list[tuple[Path, Path]]:
+    """Move what packager did not write in each previous bundle ``out/<name>`` into its staged
+    bundle; returns the moves (from, to).  Refuses (``PackagerError``) before moving anything when
+    the new bundle writes one of those entries; a failed move puts the earlier ones back."""
+    plan = []
+    for name, path in staged.items():
+        final = out / name
+        if not path.is_dir() or path.is_symlink() or not final.is_dir() or final.is_symlink():
+            continue
+        entries = foreign(final, owned(final))
+        clash = [rel for rel in entries if _blocked(path, rel)]
+        if clash:
+            raise PackagerError(f"{final / clash[0]} was not written by packager, but the new bundle writes it; "
+                                "move it away and run again")
+        plan += [(final / rel, path / rel) for rel in entries]
+    moved: list[tuple[Path, Path]] = []
+    try:
+        for src, dest in plan:
+            dest.parent.mkdir(parents=True, exist_ok=True)
+            os.rename(src, dest)
+            moved.append((src, dest))
+    except BaseException:
+        _move_back(moved)
+        raise
+    return moved
+
+
+def _move_back(moved: list[tuple[Path, Path]]) -> None:
+    for src, dest in reversed(moved):
+        os.rename(dest, src)
+
+
+def install(staged: dict[str, Path], out: Path, owned: Callable[[Path], set[str]] | None = None) -> None:
     """Swap every staged bundle into ``out/<name>`` together (all or none), then delete the
-    previous bundles."""
+    previous bundles.  ``owned``: previous bundle folder → the relative paths of the files
+    packager wrote in it; everything else in it is carried into the new bundle (and back if the
+    install fails).  Without ``owned`` the previous folders are replaced whole."""
+    moved = _carry_over(staged, out, owned) if owned is not None else []
     done: list[tuple[Path, Path | None, Path]] = []
     try:
         for name, path in staged.items():
@@ -150,6 +224,7 @@ def install(staged: dict[str, Path], out: Path) -> None:
     except BaseException:
         for final, old, path in reversed(done):
             _swap_back(final, old, path)
+        _move_back(moved)
         raise
     for _, old, _ in done:
         if old is not None:

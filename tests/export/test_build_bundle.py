@@ -12,8 +12,9 @@ import numpy as np
 import onnx
 import onnxruntime as ort
 import pytest
+from runtime_versions import bundle_runtime_versions
 
-from packager import codegen, difference, layout, onnxrt, recipes
+from packager import codegen, difference, layout, onnxrt, ortversion, recipes
 from packager.export import manifest, rewrite
 from packager import preparation
 
@@ -47,6 +48,17 @@ def test_manifest_lists_every_file_with_its_hash(default_build, target):
     assert f"{models_dir}/face_detection.ort" in m["files"]
     assert f"{models_dir}/face_emotion_recognition.ort" in m["files"]
     assert "required_operators.config" in m["files"]
+
+
+@pytest.mark.parametrize("target", TARGETS)
+def test_one_onnxruntime_version_in_every_bundle(default_build, self_check_build, target):
+    """The manifest's writer and package and the package file's version are packager's one
+    version (tests/codegen/test_onnxruntime_version.py), in every build."""
+    for built in (default_build, self_check_build):
+        assert bundle_runtime_versions(built.bundle(target)) == {ortversion.ONNXRUNTIME_VERSION}
+    readme = (default_build.bundle(target) / "README.md").read_text()
+    assert f"ONNX Runtime: `{'build.gradle.kts' if target == 'android' else 'Package.swift'}`" in readme
+    assert readme.count(ortversion.ONNXRUNTIME_VERSION) >= 2
 
 
 def test_manifest_detects_a_changed_file(default_build, tmp_path):

@@ -12,6 +12,11 @@ from onnx import TensorProto, helper, numpy_helper
 from packager.export import rewrite
 
 
+#: The IR version of the test graphs: the first for opset 13.  onnx 1.23's default (IR 14) is newer
+#: than onnxruntime 1.24 reads (13).
+IR_VERSION = 7
+
+
 def _run(model: onnx.ModelProto, x: np.ndarray) -> np.ndarray:
     so = ort.SessionOptions()
     so.graph_optimization_level = ort.GraphOptimizationLevel.ORT_DISABLE_ALL
@@ -29,7 +34,7 @@ def _pad_model(pads: list[int], value: float | None = None, mode: str = "constan
     relu = helper.make_node("Relu", ["padded"], ["y"])
     graph = helper.make_graph([node, relu], "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 4, 5])],
                               [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)], inits)
-    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    return helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)], ir_version=IR_VERSION)
 
 
 X = np.random.default_rng(0).standard_normal((1, 3, 4, 5)).astype(np.float32)
@@ -74,7 +79,7 @@ def test_folded_dequantize_is_bit_identical_to_onnxruntime(axis_scale):
     conv = helper.make_node("Conv", ["x", "w"], ["y"], kernel_shape=[2, 2])
     graph = helper.make_graph([dq, conv], "g", [helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 4, 5])],
                               [helper.make_tensor_value_info("y", TensorProto.FLOAT, None)], inits)
-    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)])
+    model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 13)], ir_version=IR_VERSION)
     folded = rewrite.fold_dequantize(model)
     assert folded.nodes == 1 and [n.op_type for n in folded.model.graph.node] == ["Conv"]
     assert [i.name for i in folded.model.graph.initializer] == ["w"]  # q, s, z dropped

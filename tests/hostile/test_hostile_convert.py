@@ -88,14 +88,64 @@ CASES = {
 }
 
 
+def _named_tiny(args: list, tmp: Path) -> list:
+    """``args`` with the model (the first) under the name of the previous bundle's model, so that
+    the model, not the name, is what is refused (another model's bundle is not replaced)."""
+    model = Path(args[0])
+    named = tmp / "named" / f"tiny{model.suffix}"
+    named.parent.mkdir()
+    if model.exists():
+        named.write_bytes(model.read_bytes())
+    return [named, *args[1:]]
+
+
 @pytest.mark.parametrize("case", sorted(CASES))
 def test_refused_with_one_line_and_the_previous_bundle_intact(case, previous_convert_bundle, tmp_path):
     make_args, needles = CASES[case]
     before = _tree(previous_convert_bundle)
-    r = packager("convert", *make_args(_files(tmp_path)), "--out", previous_convert_bundle)
+    r = packager("convert", *_named_tiny(make_args(_files(tmp_path)), tmp_path), "--out", previous_convert_bundle)
     one_line_error(r, *needles)
     assert _tree(previous_convert_bundle) == before
     assert not [p for p in previous_convert_bundle.iterdir() if p.name.startswith(".")], "a staging folder was left behind"
+
+
+def test_another_model_is_not_written_over_the_bundle_of_the_first(previous_convert_bundle, tmp_path):
+    """Two models into one --out: the second is refused (naming the first), the first stays."""
+    before = _tree(previous_convert_bundle)
+    other = hm.tiny_onnx(tmp_path / "other.onnx")
+    r = packager("convert", other, "--out", previous_convert_bundle)
+    one_line_error(r, f"{previous_convert_bundle / 'android'} holds the bundle of model tiny",
+                   "refusing to replace it with model other", "choose another --out")
+    assert _tree(previous_convert_bundle) == before
+    assert not [p for p in previous_convert_bundle.iterdir() if p.name.startswith(".")]
+
+
+#: What an app developer's tools leave in a bundle folder (Gradle, Android Studio, SwiftPM, Xcode).
+PLANTED = {"local.properties": "sdk.dir=/opt/android-sdk\n", "build/intermediates/classes/X.class": "classes",
+           ".gradle/8.7/fileHashes/fileHashes.lock": "lock", ".swiftpm/xcode/package.xcworkspace/contents.xcworkspacedata": "x",
+           ".build/debug.yaml": "swiftpm"}
+
+
+def test_the_same_model_replaces_its_bundle_and_keeps_the_developers_files(previous_convert_bundle, tmp_path):
+    import shutil
+
+    out = tmp_path / "out"
+    shutil.copytree(previous_convert_bundle, out, symlinks=True)
+    ours = {t: _tree(out / t) for t in ("android", "ios")}
+    for t in ("android", "ios"):
+        for rel, text in PLANTED.items():
+            (out / t / rel).parent.mkdir(parents=True, exist_ok=True)
+            (out / t / rel).write_text(text)
+        (out / t / ".swiftpm" / "configuration").mkdir()  # an empty folder is kept too
+    r = packager("convert", hm.tiny_onnx(tmp_path / "tiny.onnx"), "--out", out, "--quiet")
+    assert r.returncode == 0, r.stderr
+    for t in ("android", "ios"):
+        tree = _tree(out / t)
+        assert {rel: tree[rel] for rel in ours[t]} == ours[t]  # the same bytes again
+        assert set(tree) == set(ours[t]) | set(PLANTED)
+        assert all((out / t / rel).read_text() == text for rel, text in PLANTED.items())
+        assert (out / t / ".swiftpm" / "configuration").is_dir()
+    assert not [p for p in out.iterdir() if p.name.startswith(".")]
 
 
 def test_state_dict_needs_an_architecture(tmp_path):

@@ -2,6 +2,9 @@
 message before anything is cached (API level, fast), and on the command line with one line and
 exit 2, leaving a previous bundle byte-identical (slow: needs the converted detector)."""
 
+import hashlib
+import json
+
 import numpy as np
 import pytest
 from packager_cli import one_line_error, packager
@@ -65,7 +68,9 @@ def test_recipe_output_shapes():
 def fake_previous_bundle(out):
     """A previous bundle as ``packager build`` recognizes one (a manifest) with its bytes."""
     (out / "android").mkdir(parents=True)
-    (out / "android" / "manifest.json").write_text('{"previous": true}\n')
+    (out / "android" / "manifest.json").write_text(json.dumps({
+        "previous": True, "models": {"face_detection": {}, "face_emotion_recognition": {}},
+        "files": {"model.ort": {"sha256": hashlib.sha256(b"previous model").hexdigest(), "bytes": 14}}}))
     (out / "android" / "model.ort").write_bytes(b"previous model")
     return {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
 

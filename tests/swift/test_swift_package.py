@@ -9,6 +9,7 @@ import re
 import subprocess
 from pathlib import Path
 
+from packager import ortversion
 from packager.codegen import swift as swift_settings
 from packager.parity import swift
 from test_swift_codegen import readme_swift_blocks
@@ -63,6 +64,7 @@ def ort_version_in(manifest: dict) -> str:
     [dep] = [d for d in manifest["dependencies"] if "sourceControl" in d]
     source = dep["sourceControl"][0]
     assert source["location"]["remote"][0]["urlString"] == "https://github.com/microsoft/onnxruntime-swift-package-manager"
+    assert source["requirement"] == {"exact": [ortversion.ONNXRUNTIME_VERSION]}
     [version] = source["requirement"]["exact"]
     return version
 
