@@ -268,7 +268,7 @@ def render_runner(lang_name: str, module: str, ctx: dict) -> dict[str, str]:
     ``templates/runner_<language>/`` rendered with ``ctx`` (the model's tensors, files and
     tolerance, see ``packager.export.anymodel.runner_context``), ``module`` and ``package``:
     relative path → text, in sorted order.  The package manifest asks for ONNX Runtime
-    ``ctx["onnxruntime_version"]`` (``pin_onnxruntime``).
+    ``ctx["onnxruntime_version"]`` (``pin_onnxruntime``)."""
     lang = language(lang_name)
     folder = TEMPLATES / f"runner_{lang.name}"
     env = environment(lang, folder)

@@ -45,7 +45,7 @@ def test_the_pin_the_constant_and_the_installed_onnxruntime_agree():
 
 def test_the_runtime_library_asks_for_exactly_that_version():
     assert swift.ort_package_version() == VERSION
-    package = (codegen.RUNTIME / "ios" / swift.MANIFEST).read_text()
+    package = (codegen.RUNTIME / "ios" / swift.PIPELINE / swift.MANIFEST).read_text()
     assert re.search(rf'"{re.escape(swift.ONNXRUNTIME.package)}",\s*exact:\s*"{re.escape(VERSION)}"', package)
     gradle = (ROOT / "android_wrapper" / "build.gradle.kts").read_text()
     assert kotlin.ONNXRUNTIME.found(gradle) == [VERSION]
@@ -74,7 +74,7 @@ def test_the_face_wrapper_is_pinned_the_same_way(lang, tmp_path):
     pin = codegen.language(lang).onnxruntime
     default = codegen.render(lang)
     other = codegen.pin_onnxruntime(lang, default, "1.30.0")
-    [manifest] = [p for p in default if Path(p).name == pin.file]
+    [manifest] = [p for p in default if Path(p).name == pin.file and pin.found(default[p])]
     assert {p for p in default if default[p] != other[p]} == {manifest}
     assert pin.found(other[manifest]) == ["1.30.0"]
     assert codegen.pin_onnxruntime(lang, default, VERSION) == default
