@@ -15,6 +15,8 @@ EPILOG = """examples:
   packager run photo.jpg                       faces, keypoints and emotions of one photo
   packager run photo.jpg --annotate out.png    ... and draw them
   packager run photos/                         every image in a folder, all cores, images per second
+  packager run clip.mp4 --every 5 --json       faces over time: track ids, smoothed emotions
+  packager run clip.mp4 --annotate out.mp4 --csv out.csv    ... drawn on the video, and as a table
   packager run photo.jpg --emotion-recipe emotion-ferplus --emotion-model emotion-ferplus-8.onnx
   packager run group.jpg --detector blazeface-full-range    distant faces (group photos)
   packager build --target all                  Android and iOS bundles into dist/
@@ -98,20 +100,34 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     run = sub.add_parser(
-        "run", help="run the reference pipeline on images",
+        "run", help="run the reference pipeline on images and videos",
         description="Detect faces (BlazeFace, see --detector) and classify each face's emotion with the "
         "reference pipeline. Prints, per face: box in pixels, score, six keypoints, emotion "
         "probabilities and the top label. The first run converts the models (a few seconds); later runs "
-        "use the cache ($PACKAGER_CACHE, default ~/.cache/packager). Exit code: 0 when every image was "
-        "processed; 1 in throughput mode when some images could not be (each is reported on stderr and, with "
-        "--json, as an entry with its error; every other image's result is complete); 2 when nothing was done "
-        "(a bad argument, image, model or output path, one line on stderr).",
+        "use the cache ($PACKAGER_CACHE, default ~/.cache/packager). Videos: per analysed frame the same, plus "
+        "each face's track id and smoothed emotion. Exit code: 0 when every image and video was "
+        "processed; 1 when some images could not be in throughput mode, or a video broke off (each is reported on "
+        "stderr and, with --json, as an entry with its error; a broken video keeps every frame read before the "
+        "damage; every other result is complete); 2 when nothing was done "
+        "(a bad argument, image, video, model or output path, one line on stderr).",
     )
-    run.add_argument("images", nargs="+", metavar="IMAGE",
-                     help="image files (anything Pillow reads); a folder or a quoted glob pattern ('photos/**/*.jpg') "
-                     "selects throughput mode: all cores busy, a progress bar, images per second at the end")
+    run.add_argument("images", nargs="+", metavar="IMAGE|VIDEO",
+                     help="image files (anything Pillow reads) and video files (.mp4 .m4v .mov .mkv .webm .avi: H.264, "
+                     "HEVC, VP9, AV1, … as PyAV's FFmpeg decodes them; the container's rotation applied); a folder or a "
+                     "quoted glob pattern ('photos/**/*.jpg') selects throughput mode for images: all cores busy, a "
+                     "progress bar, images per second at the end")
     run.add_argument("--json", action="store_true", help="print JSON instead of text")
-    run.add_argument("--annotate", metavar="OUT.png", help="write the image with faces drawn on it (one image only)")
+    run.add_argument("--annotate", metavar="OUT.png|OUT.mp4",
+                     help="write the image (.png/.jpg) or the video (.mp4: H.264, every frame, the input's frame rate) with "
+                     "faces drawn on it; one input only")
+    run.add_argument("--every", type=int, default=1, metavar="N",
+                     help="videos: analyse frames 0, N, 2N, … (default: %(default)s, every frame); faces keep a track id "
+                     "over time and their emotion is smoothed with a time constant in seconds, so N does not change "
+                     "what the labels show")
+    run.add_argument("--csv", metavar="OUT.csv",
+                     help="also write one row per face per analysed frame (file, frame, time, track, box, score, label, "
+                     "smoothed label, probabilities, smoothed probabilities); a frame without a face is one row with "
+                     "empty face fields")
     run.add_argument("--threads", type=int, default=1, metavar="N",
                      help="onnxruntime threads per model (default: %(default)s, the fastest on small models as measured by "
                      "packager bench; 0: onnxruntime's default)")
@@ -248,7 +264,8 @@ def dispatch(args: argparse.Namespace) -> int:
         from packager.run import run_images
 
         return run_images(args.images, args.emotion_recipe, args.emotion_model, args.json, args.annotate,
-                          args.threads, progress, workers=args.workers, detector=args.detector)
+                          args.threads, progress, workers=args.workers, detector=args.detector, every=args.every,
+                          csv_out=args.csv)
     if args.command == "parity":
         from packager.parity.run import parity_command
 
