@@ -74,11 +74,14 @@ def run_video(path: str, pipe, every: int, progress: Progress, annotate: str | N
     start = time.perf_counter()
     writer, shown, decoded = None, [], 0
     with VideoReader(path) as video:
-        result = VideoResult({"video": path, "fps": video.fps, "frames_total": 0, "every": every, "frames": []})
+        result = VideoResult({"video": path, "fps": video.fps, "frames_total": 0, "width": None, "height": None,
+                              "every": every, "frames": []})
         total = video.declared_frames or (round(video.declared_seconds * video.fps) if video.declared_seconds else None)
         bar = Bar(total, progress, unit="frames")
         try:
             for frame in video.frames():
+                if frame.index == 0:  # upright size
+                    result.entry["height"], result.entry["width"] = frame.rgb.shape[:2]
                 if frame.index % every == 0:
                     faces = tracker.update(pipe(frame.rgb), frame.time)
                     shown = faces

@@ -38,13 +38,14 @@ def test_iou():
     assert tracking.iou((0, 0, 10, 10), (5, 5, 15, 15)) == pytest.approx(25 / 175)
 
 
-def test_default_threshold_means_about_half_a_width():
-    """The recipe's claim: at IoU 0.3 a face may move about half its width sideways.
-    (w − d)/(w + d) = 0.3  ⇔  d = 0.7 / 1.3 · w ≈ 0.54 w."""
-    d = 0.7 / 1.3 * 10
-    assert shifted_iou(10, d) == pytest.approx(TRACKING.iou_threshold)
-    assert tracking.iou((0, 0, 10, 10), (d - 0.01, 0, 10 + d - 0.01, 10)) >= TRACKING.iou_threshold
-    assert tracking.iou((0, 0, 10, 10), (d + 0.01, 0, 10 + d + 0.01, 10)) < TRACKING.iou_threshold
+def test_default_threshold_in_face_widths():
+    """The recipe's claim: at IoU t a face may move (1 − t)/(1 + t) of its width sideways, since
+    (w − d)/(w + d) = t  ⇔  d = (1 − t)/(1 + t) · w."""
+    t = TRACKING.iou_threshold
+    d = (1 - t) / (1 + t) * 10
+    assert shifted_iou(10, d) == pytest.approx(t)
+    assert tracking.iou((0, 0, 10, 10), (d - 0.01, 0, 10 + d - 0.01, 10)) >= t
+    assert tracking.iou((0, 0, 10, 10), (d + 0.01, 0, 10 + d + 0.01, 10)) < t
 
 
 def test_match_is_greedy_highest_iou_first():
