@@ -106,7 +106,7 @@ def parser() -> argparse.ArgumentParser:
         "probabilities and the top label. The first run converts the models (a few seconds); later runs "
         "use the cache ($PACKAGER_CACHE, default ~/.cache/packager). Videos: per analysed frame the same, plus "
         "each face's track id and smoothed emotion. Exit code: 0 when every image and video was "
-        "processed; 1 when some images could not be in throughput mode, or a video broke off (each is reported on "
+        "processed; 1 in throughput mode when some images could not be, or when a video broke off (each is reported on "
         "stderr and, with --json, as an entry with its error; a broken video keeps every frame read before the "
         "damage; every other result is complete); 2 when nothing was done "
         "(a bad argument, image, video, model or output path, one line on stderr).",
