@@ -239,7 +239,8 @@ def _add_bench(sub) -> None:
         "stage by stage, the floor (the bare onnxruntime session.run calls on the same tensors), the fer "
         "package's detect_emotions and mediapipe's FaceDetector (optional peers: pip install -e '.[bench]'; "
         "a peer that is not installed is reported as missing), cold start to the first result, throughput "
-        "mode (packager run DIR on 1 worker and on one per core), fp32 vs "
+        "mode (packager run DIR on 1 worker and on one per core), video (packager run VIDEO at 640x360 and 1080p "
+        "beside fer's Video.analyze; the delay the emotion smoothing adds on real footage), fp32 vs "
         "int8 artifacts, packager build cold vs warm, and the generated Kotlin/Swift pre/post. Prints "
         "medians, p90 and ratios as markdown tables, then the targets and what stands in the way of a "
         "missed one.",
@@ -250,7 +251,7 @@ def _add_bench(sub) -> None:
     b.add_argument("--threads", type=int, default=1, metavar="N",
                    help="onnxruntime intra-op threads per model (default: %(default)s, chosen by measurement: "
                    "the bench shows the other setting next to it)")
-    b.add_argument("--skip", action="append", default=[], choices=["peers", "cold", "throughput", "artifacts", "build", "mobile"],
+    b.add_argument("--skip", action="append", default=[], choices=["peers", "cold", "throughput", "video", "artifacts", "build", "mobile"],
                    help="leave a section out (its rows then say so); repeatable")
     b.add_argument("--json", action="store_true", help="print JSON instead of markdown")
     b.add_argument("--html", metavar="OUT.html", help="also write the tables as charts: one self-contained page (inline SVG, no script)")
