@@ -34,7 +34,8 @@ MODEL_FILES = layout.model_files()
 
 #: Files that import android.*, androidx.* or ai.onnxruntime.* (not compiled by the JVM harness;
 #: ``tests/kotlin/test_kotlin_android.py`` compiles them against ``android_wrapper/standins/``).
-ANDROID_ONLY = ("BitmapExtensions.kt", "CameraExtensions.kt", "FaceEmotionPipeline.kt", "ModelSession.kt")
+ANDROID_ONLY = ("BitmapExtensions.kt", "CameraExtensions.kt", "FaceEmotionPipeline.kt", "FaceVideoPipeline.kt",
+                "ModelSession.kt")
 
 #: The runtime library, relative to ``codegen.RUNTIME``: ``kotlin/`` is the module's source
 #: folder, ``android/`` its Gradle and manifest files.
@@ -42,8 +43,9 @@ RUNTIME = (
     "android/AndroidManifest.xml", "android/build.gradle.kts", "android/consumer-rules.pro",
     *(f"kotlin/{name}.kt" for name in ("BitmapExtensions", "CameraExtensions", "CameraFrame", "Config", "Decode",
                                        "Errors", "FaceDetectionWrapper", "FaceEmotionPipeline",
-                                       "FaceEmotionRecognitionWrapper", "FaceEmotionSteps", "ModelSession", "Npy",
-                                       "Resample", "SelfCheck", "TensorSpec", "Types")),
+                                       "FaceEmotionRecognitionWrapper", "FaceEmotionSteps", "FaceVideoPipeline",
+                                       "ModelSession", "Npy", "Resample", "SelfCheck", "TensorSpec", "Tracking",
+                                       "Types")),
 )
 
 #: The generic runtime pieces a one-model runner (``packager convert``) needs: the module's Gradle

@@ -23,8 +23,8 @@ MANIFEST = "Package.swift"
 #: ``ios/`` its root files).
 RUNTIME = (f"ios/{MANIFEST}", *(f"swift/{name}.swift" for name in (
     "CameraFrame", "Config", "Detection", "FaceDetectionWrapper", "FaceEmotionPipeline", "FaceEmotionRecognitionWrapper",
-    "FaceEmotionSteps", "FrameAdapters", "ImageAdapters", "ModelSession", "Npy", "Providers", "Resample", "SelfCheck",
-    "TensorSpec", "Types")))
+    "FaceEmotionSteps", "FaceVideoPipeline", "FrameAdapters", "ImageAdapters", "ModelSession", "Npy", "Providers",
+    "Resample", "SelfCheck", "TensorSpec", "Tracking", "Types")))
 
 #: The generic runtime pieces a one-model runner (``packager convert``) needs: the session and its
 #: providers, tensors, .npy samples, the self-check's measure and result, and ``Types.swift`` for
