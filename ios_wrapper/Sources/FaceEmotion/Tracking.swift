@@ -153,14 +153,17 @@ public struct FaceTracker: Sendable {
         k = tracks.count - 1
       }
       let smoothed = smooth(&tracks[k], emotions[i], t)
-      out.append(TrackedFace(face: faces[i], emotion: emotions[i], track: tracks[k].id, smoothed: smoothed))
+      out.append(
+        TrackedFace(face: faces[i], emotion: emotions[i], track: tracks[k].id, smoothed: smoothed))
       tracks[k].box = faces[i].box
       tracks[k].seen = t
     }
     return out
   }
 
-  private func smooth(_ track: inout Track, _ emotion: EmotionResult?, _ t: Double) -> EmotionResult? {
+  private func smooth(_ track: inout Track, _ emotion: EmotionResult?, _ t: Double)
+    -> EmotionResult?
+  {
     guard let emotion else { return nil }
     let p = emotion.probabilities
     var next = p

@@ -14,10 +14,13 @@ func sequence(jobFile: URL, outFile: URL) throws {
   let data = try Data(contentsOf: jobFile)
   func numbers(_ v: Any?) throws -> [Double] {
     guard let texts = v as? [String] else {
-      throw HarnessError(description: "\(jobFile.path): expected a list of decimal strings: \(v ?? "nil")")
+      throw HarnessError(
+        description: "\(jobFile.path): expected a list of decimal strings: \(v ?? "nil")")
     }
     return try texts.map { t in
-      guard let x = Double(t) else { throw HarnessError(description: "\(jobFile.path): not a number: \(t)") }
+      guard let x = Double(t) else {
+        throw HarnessError(description: "\(jobFile.path): not a number: \(t)")
+      }
       return x
     }
   }
@@ -44,11 +47,14 @@ func sequence(jobFile: URL, outFile: URL) throws {
     for f in faceSpecs {
       let b = try numbers(f["box"])
       let box = Box(xmin: b[0], ymin: b[1], xmax: b[2], ymax: b[3])
-      faces.append(Face(box: box, keypoints: [], score: 1, normalizedBox: box, normalizedKeypoints: []))
+      faces.append(
+        Face(box: box, keypoints: [], score: 1, normalizedBox: box, normalizedKeypoints: []))
       if f["probabilities"] is NSNull || f["probabilities"] == nil {
         emotions.append(nil)
       } else {
-        emotions.append(EmotionResult(probabilities: try numbers(f["probabilities"]), labels: labels, topIndex: 0))
+        emotions.append(
+          EmotionResult(probabilities: try numbers(f["probabilities"]), labels: labels, topIndex: 0)
+        )
       }
     }
     let tracked = try tracker.update(faces: faces, emotions: emotions, timestampMs: ms)

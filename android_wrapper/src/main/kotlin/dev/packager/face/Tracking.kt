@@ -95,7 +95,9 @@ class FaceTracker(val config: TrackingConfig) {
      */
     fun update(faces: List<Face>, emotions: List<EmotionResult?>, timestampMs: Long): List<TrackedFace> {
         require(faces.size == emotions.size) { "${faces.size} faces but ${emotions.size} emotions" }
-        lastMs?.let { require(timestampMs > it) { "frame time $timestampMs ms is not after the previous frame's $it ms" } }
+        lastMs?.let { last ->
+            require(timestampMs > last) { "frame time $timestampMs ms is not after the previous frame's $last ms" }
+        }
         lastMs = timestampMs
         val t = timestampMs / 1000.0
         tracks.removeAll { t - it.seen > config.keepSeconds }
