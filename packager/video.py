@@ -50,8 +50,9 @@ class VideoResult:
     """One video through the pipeline.
 
     Attributes:
-        entry: its JSON (``{"video", "fps", "frames_total", "frames": [...]}``, plus ``"error"``
-            when it broke off).
+        entry: its JSON (``{"video", "fps", "frames_total", "width", "height", "every", "frames":
+            [...], "throughput": {"seconds", "frames_per_second"}}``, plus ``"error"`` when it broke
+            off).
         frames: (index, time, tracked faces) per analysed frame, in order.
         error: the damage message, or None.
         seconds: wall time of decoding, analysing and writing.
@@ -112,6 +113,7 @@ def run_video(path: str, pipe, every: int, progress: Progress, annotate: str | N
         writer.close()
     result.entry["frames_total"] = decoded
     result.seconds = time.perf_counter() - start
+    result.entry["throughput"] = {"seconds": result.seconds, "frames_per_second": decoded / max(result.seconds, 1e-9)}
     return result
 
 

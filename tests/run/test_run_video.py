@@ -45,6 +45,8 @@ def test_one_person_is_one_track_across_the_whole_clip(carphone_every_frame):
     assert [f["time"] for f in v["frames"]] == pytest.approx([k * 1001 / 30000 for k in range(120)])
     assert all(len(f["faces"]) == 1 for f in v["frames"])
     assert {face["track"] for f in v["frames"] for face in f["faces"]} == {1}
+    t = v["throughput"]
+    assert t["frames_per_second"] == pytest.approx(120 / t["seconds"])
 
 
 def test_a_face_carries_an_image_face_plus_track_and_smoothed(carphone_every_frame):
