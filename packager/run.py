@@ -129,26 +129,41 @@ def run_images(
             report.annotate(rgb, faces).save(buf, format=ANNOTATE_FORMATS[Path(annotate).suffix.lower()])
             write_atomic(Path(annotate), buf.getvalue())
     if videos:
-        doc["videos"] = []
+        doc["videos"], broken = _run_videos(videos, pipe, every, progress, annotate, None if as_json else print_fn,
+                                            rows, labels)
+        failed += broken
+    if csv_out:
+        _write_csv(Path(csv_out), labels, rows)
+    if as_json:
+        print_fn(json.dumps(doc, indent=2))
+    return FAILED_IMAGES if failed else 0
+
+
+def _run_videos(videos: list[str], pipe, every: int, progress: Progress, annotate: str | None, print_fn,
+                rows: list, labels: tuple[str, ...]) -> tuple[list[dict], int]:
+    """Each video through ``video.run_video``, one after the other: their JSON entries, and how
+    many broke off (each said on stderr where it stands).  Appends their ``--csv`` rows to
+    ``rows``."""
+    entries, broken = [], 0
     for path in videos:
-        got = run_video(path, pipe, every, progress, annotate, None if as_json else print_fn)
-        doc["videos"].append(got.entry)
+        got = run_video(path, pipe, every, progress, annotate, print_fn)
+        entries.append(got.entry)
         for index, t, faces in got.frames:
             rows += [report.csv_row(path, index, t, tf.face, tf.track, tf.smoothed, labels) for tf in faces]
             rows += [] if faces else [report.csv_row(path, index, t, None, labels=labels)]
         if got.error:
-            failed += 1
+            broken += 1
             print(f"packager: error: {got.error}", file=progress.stream, flush=True)
         progress.say(video_summary(got))
-    if csv_out:
-        buf = io.StringIO()
-        writer = csv.writer(buf, lineterminator="\n")
-        writer.writerow(report.csv_header(labels))
-        writer.writerows(rows)
-        write_atomic(Path(csv_out), buf.getvalue().encode())
-    if as_json:
-        print_fn(json.dumps(doc, indent=2))
-    return FAILED_IMAGES if failed else 0
+    return entries, broken
+
+
+def _write_csv(path: Path, labels: tuple[str, ...], rows: list) -> None:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(report.csv_header(labels))
+    writer.writerows(rows)
+    write_atomic(path, buf.getvalue().encode())
 
 
 def _prepare(detector: str, emotion_recipe: str, emotion_model: str | None, progress: Progress):
