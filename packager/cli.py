@@ -143,7 +143,12 @@ def parser() -> argparse.ArgumentParser:
         "difference per stage (input tensor, boxes, keypoints, scores, crop tensor, probabilities). "
         "Exit code 1 when any stage is outside docs/DESIGN.md's tolerances.",
     )
-    par.add_argument("images", nargs="+", metavar="IMAGE", help="image files (anything Pillow reads)")
+    par.add_argument("images", nargs="+", metavar="IMAGE|VIDEO",
+                     help="image files (anything Pillow reads) and video files (as packager run reads them): each "
+                     "analysed frame is an image case, and the frame sequence goes through each language's face "
+                     "tracker (track ids and smoothed emotions against the reference)")
+    par.add_argument("--every", type=int, default=1, metavar="N",
+                     help="videos: frames 0, N, 2N, … (default: %(default)s)")
     par.add_argument("--lang", choices=["kotlin", "swift", "all"], default="all", help="which generated core to check (default: %(default)s)")
     par.add_argument("--frame", choices=["rgb", "argb", "rgba", "bgra", "yuv420", "nv12", "nv21"], default="rgb",
                      help="feed the cores each image as this camera frame, rows padded (argb: Android Bitmap pixels; "
@@ -272,7 +277,7 @@ def dispatch(args: argparse.Namespace) -> int:
 
         langs = ["kotlin", "swift"] if args.lang == "all" else [args.lang]
         return parity_command(args.images, langs, args.emotion_recipe, args.emotion_model, progress, detector=args.detector,
-                              frame=args.frame, rotation=args.rotation, mirrored=args.mirrored)
+                              frame=args.frame, rotation=args.rotation, mirrored=args.mirrored, every=args.every)
     if args.command == "bench":
         from packager.bench.command import bench_command
 

@@ -341,11 +341,12 @@ class TrackingRecipe:
             threshold of 0.3 split into four tracks; a talking head (``carphone``, 30 fps) never
             goes below 0.84.  Faces that do not overlap (neighbours in a group photo) never match
             whatever the threshold, and among overlapping ones the highest IoU is taken first.
-        keep_seconds: a face continues a track only when the track's last face is at most this
-            many seconds earlier; at a frame spacing ``dt`` a track so survives
-            ``floor(keep / dt) − 1`` missed analysed frames (at ``--every`` spacings over a
-            second, none).  1.0: a blink of the detector (a turned head, motion blur) a few frames
-            long keeps the id; a person who leaves and comes back after a second is a new track.
+        keep_seconds: a face continues a track across missed analysed frames only when the
+            track's last face is at most this many seconds earlier (a track seen in the previous
+            analysed frame always may continue, however far apart the frames are).  At a frame
+            spacing ``dt`` a track so survives about ``keep / dt − 1`` missed frames.  1.0: a blink
+            of the detector (a turned head, motion blur) a few frames long keeps the id; a person
+            who leaves and comes back after more than a second is a new track.
         smoothing_seconds: time constant ``tau`` of the per-track exponential smoothing of the
             emotion probabilities: ``s += alpha · (p − s)`` with ``alpha = 1 − exp(−dt / tau)``,
             ``dt`` the seconds since the track's previous face.  0.5: a one-frame flicker at 30 fps

@@ -35,12 +35,18 @@ def _face(x0, width=10.0, probs=(0.5, 0.3, 0.2), y0=0.0):
 
 def corners() -> list:
     """An equal IoU (one face between two tracks), faces taken best IoU first, a track found
-    again exactly keep_seconds later, one 1 ms too late, and a face with no emotion."""
+    again exactly keep_seconds after its last face (kept) and one 1 ms later (a new track),
+    both after a frame that missed it, a face with no emotion, and frames further apart than
+    keep_seconds that each see the face (kept)."""
     return [
         (0, [_face(0), _face(4)]),
         (40, [_face(2, probs=(0.1, 0.6, 0.3))]),  # equal IoU with both tracks: the older takes it
         (80, [_face(0, probs=(0.2, 0.2, 0.6)), _face(4, probs=(0.3, 0.3, 0.4))]),  # each back to its track, best IoU first
+        (500, []),
         (1080, [_face(1)]),  # 1000 ms after its last face: kept
+        (1500, []),
         (2081, [_face(1, probs=None)]),  # 1001 ms: a new track, without emotion
         (2100, [_face(100), _face(1, probs=(0.0, 0.0, 1.0))]),
+        (4100, [_face(100, probs=(0.1, 0.1, 0.8)), _face(1, probs=(0.9, 0.05, 0.05))]),  # 2 s on: both kept
+        (6100, [_face(1)]),
     ]

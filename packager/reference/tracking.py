@@ -15,9 +15,12 @@ time of that frame.
    taken when neither its track nor its face is taken yet.
 3. A face left without a track starts a new one; ids count up from 1 for each video
    (``FaceTracker`` is made once per video), in face-list order.
-0. (Before 1.) A track whose last face is more than ``keep_seconds`` before ``t`` is forgotten
-   for good (its id is never used again): a face continues a track only across a gap of at most
-   ``keep_seconds`` between the two sightings.
+0. (Before 1.) A track that found no face in the previous analysed frame and whose last face is
+   more than ``keep_seconds`` before ``t`` is forgotten for good (its id is never used again): a
+   face continues a track across missed frames only when the gap between the two sightings is at
+   most ``keep_seconds``; a track seen in the previous analysed frame always may continue, so
+   analysed frames further apart than ``keep_seconds`` (``--every 60`` at 30 fps) still follow a
+   face that stays in view.
 
 **Smoothing** (``smooth``).  Per track, exponential smoothing of the probability vector in
 continuous time, so that its strength is set in seconds and does not depend on the frame rate or
@@ -134,9 +137,9 @@ class FaceTracker:
         one ``TrackedFace`` per face, in the same order."""
         if self.time is not None and not time > self.time:
             raise ValueError(f"frame time {time} s is not after the previous frame's {self.time} s")
-        self.time = time
+        previous, self.time = self.time, time
         s = self.settings
-        self.tracks = [t for t in self.tracks if time - t.seen <= s.keep_seconds]
+        self.tracks = [t for t in self.tracks if t.seen == previous or time - t.seen <= s.keep_seconds]
         pairs = match([t.box for t in self.tracks], [f.box for f in faces], s.iou_threshold)
         track_of = {fi: self.tracks[ti] for ti, fi in pairs}
         out = []

@@ -113,6 +113,15 @@ def test_keep_is_time_not_frames():
         assert ids(tr, [face(0)], back / fps) == ([1] if same else [2]), (fps, back)
 
 
+def test_a_face_seen_in_every_analysed_frame_keeps_its_track_however_far_apart():
+    """Frames 2 s apart (--every 60 at 30 fps): a still face is seen in each, so it stays track 1
+    although every gap exceeds keep_seconds; missed once (4 s gap), it is a new track."""
+    tr = tracking.FaceTracker()
+    assert [ids(tr, [face(0)], t) for t in (0.0, 2.0, 4.0, 6.0)] == [[1]] * 4
+    tr.update([], 8.0)
+    assert ids(tr, [face(0)], 10.0) == [2]
+
+
 def test_time_must_increase():
     tr = tracking.FaceTracker()
     tr.update([face(0)], 1.0)

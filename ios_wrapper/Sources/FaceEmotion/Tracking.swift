@@ -8,8 +8,8 @@ import Foundation
 public struct TrackingConfig: Sendable, Equatable {
   /// A face continues a track when their boxes overlap with IoU ≥ this (0...1).
   public var iouThreshold: Double
-  /// A face continues a track only when the track's last face is at most this many seconds
-  /// earlier.
+  /// A face continues a track across missed frames only when the track's last face is at most
+  /// this many seconds earlier (a track seen in the previous frame always may).
   public var keepSeconds: Double
   /// Time constant τ (seconds) of the per-track exponential smoothing of the probabilities.
   public var smoothingSeconds: Double
@@ -89,7 +89,8 @@ public func smoothingAlpha(_ dt: Double, tau: Double) -> Double {
 
 /// Track ids and smoothed emotions for the frames of one video or camera session, in time
 /// order (packager.reference.tracking.FaceTracker, the specification):
-/// 0. a track whose last face is more than `keepSeconds` before the frame is forgotten for good;
+/// 0. a track that found no face in the previous frame and whose last face is more than
+///    `keepSeconds` before this one is forgotten for good;
 /// 1.–2. faces are matched to the live tracks by `matchTracks`;
 /// 3. a face left over starts a new track (ids 1, 2, … in face order, never reused);
 /// then per track `s ← s + α · (p − s)`, α = `smoothingAlpha` of the seconds since its previous
@@ -135,9 +136,10 @@ public struct FaceTracker: Sendable {
       throw FaceWrapperError.invalidImage(
         "frame time \(timestampMs) ms is not after the previous frame's \(last) ms")
     }
+    let previous = lastMs.map { Double($0) / 1000.0 }
     lastMs = timestampMs
     let t = Double(timestampMs) / 1000.0
-    tracks.removeAll { t - $0.seen > config.keepSeconds }
+    tracks.removeAll { $0.seen != previous && t - $0.seen > config.keepSeconds }
     let pairs = matchTracks(tracks.map(\.box), faces.map(\.box), threshold: config.iouThreshold)
     var trackOf = [Int?](repeating: nil, count: faces.count)
     for p in pairs { trackOf[p.face] = p.track }

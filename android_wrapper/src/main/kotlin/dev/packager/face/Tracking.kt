@@ -7,8 +7,8 @@ package dev.packager.face
  * how many frames an app skips do not change what a person sees.
  *
  * @property iouThreshold a face continues a track when their boxes overlap with IoU ≥ this (0..1).
- * @property keepSeconds a face continues a track only when the track's last face is at most this
- *   many seconds earlier.
+ * @property keepSeconds a face continues a track across missed frames only when the track's last
+ *   face is at most this many seconds earlier (a track seen in the previous frame always may).
  * @property smoothingSeconds time constant τ of the per-track exponential smoothing of the emotion
  *   probabilities (seconds).
  */
@@ -65,7 +65,8 @@ fun smoothingAlpha(dt: Double, tau: Double): Double = -Math.expm1(-dt / tau)
 /**
  * Track ids and smoothed emotions for the frames of one video or camera session, in time order
  * (packager.reference.tracking.FaceTracker, the specification):
- * 0. a track whose last face is more than keepSeconds before the frame is forgotten for good;
+ * 0. a track that found no face in the previous frame and whose last face is more than keepSeconds
+ *    before this one is forgotten for good;
  * 1.–2. faces are matched to the live tracks by [matchTracks];
  * 3. a face left over starts a new track (ids 1, 2, … in face order, never reused);
  * then per track `s ← s + α · (p − s)`, α = [smoothingAlpha] of the seconds since its previous face
@@ -98,9 +99,10 @@ class FaceTracker(val config: TrackingConfig) {
         lastMs?.let { last ->
             require(timestampMs > last) { "frame time $timestampMs ms is not after the previous frame's $last ms" }
         }
+        val previous = lastMs?.let { it / 1000.0 }
         lastMs = timestampMs
         val t = timestampMs / 1000.0
-        tracks.removeAll { t - it.seen > config.keepSeconds }
+        tracks.removeAll { it.seen != previous && t - it.seen > config.keepSeconds }
         val pairs = matchTracks(tracks.map { it.box }, faces.map { it.box }, config.iouThreshold)
         val trackOf = arrayOfNulls<Track>(faces.size)
         for ((t, f) in pairs) trackOf[f] = tracks[t]
