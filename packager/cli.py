@@ -15,6 +15,8 @@ EPILOG = """examples:
   packager run photo.jpg                       faces, keypoints and emotions of one photo
   packager run photo.jpg --annotate out.png    ... and draw them
   packager run photos/                         every image in a folder, all cores, images per second
+  packager run clip.mp4 --every 5 --json       faces over time: track ids, smoothed emotions
+  packager run clip.mp4 --annotate out.mp4 --csv out.csv    ... drawn on the video, and as a table
   packager run photo.jpg --emotion-recipe emotion-ferplus --emotion-model emotion-ferplus-8.onnx
   packager run group.jpg --detector blazeface-full-range    distant faces (group photos)
   packager build --target all                  Android and iOS bundles into dist/
@@ -100,20 +102,34 @@ def parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     run = sub.add_parser(
-        "run", help="run the reference pipeline on images",
+        "run", help="run the reference pipeline on images and videos",
         description="Detect faces (BlazeFace, see --detector) and classify each face's emotion with the "
         "reference pipeline. Prints, per face: box in pixels, score, six keypoints, emotion "
         "probabilities and the top label. The first run converts the models (a few seconds); later runs "
-        "use the cache ($PACKAGER_CACHE, default ~/.cache/packager). Exit code: 0 when every image was "
-        "processed; 1 in throughput mode when some images could not be (each is reported on stderr and, with "
-        "--json, as an entry with its error; every other image's result is complete); 2 when nothing was done "
-        "(a bad argument, image, model or output path, one line on stderr).",
+        "use the cache ($PACKAGER_CACHE, default ~/.cache/packager). Videos: per analysed frame the same, plus "
+        "each face's track id and smoothed emotion. Exit code: 0 when every image and video was "
+        "processed; 1 in throughput mode when some images could not be, or when a video broke off (each is reported on "
+        "stderr and, with --json, as an entry with its error; a broken video keeps every frame read before the "
+        "damage; every other result is complete); 2 when nothing was done "
+        "(a bad argument, image, video, model or output path, one line on stderr).",
     )
-    run.add_argument("images", nargs="+", metavar="IMAGE",
-                     help="image files (anything Pillow reads); a folder or a quoted glob pattern ('photos/**/*.jpg') "
-                     "selects throughput mode: all cores busy, a progress bar, images per second at the end")
+    run.add_argument("images", nargs="+", metavar="IMAGE|VIDEO",
+                     help="image files (anything Pillow reads) and video files (.mp4 .m4v .mov .mkv .webm .avi: H.264, "
+                     "HEVC, VP9, AV1, … as PyAV's FFmpeg decodes them; the container's rotation applied); a folder or a "
+                     "quoted glob pattern ('photos/**/*.jpg') selects throughput mode for images: all cores busy, a "
+                     "progress bar, images per second at the end")
     run.add_argument("--json", action="store_true", help="print JSON instead of text")
-    run.add_argument("--annotate", metavar="OUT.png", help="write the image with faces drawn on it (one image only)")
+    run.add_argument("--annotate", metavar="OUT.png|OUT.mp4",
+                     help="write the image (.png/.jpg) or the video (.mp4: H.264, every frame, the input's frame rate) with "
+                     "faces drawn on it; one input only")
+    run.add_argument("--every", type=int, default=1, metavar="N",
+                     help="videos: analyse frames 0, N, 2N, … (default: %(default)s, every frame); faces keep a track id "
+                     "over time and their emotion is smoothed with a time constant in seconds, so N does not change "
+                     "what the labels show")
+    run.add_argument("--csv", metavar="OUT.csv",
+                     help="also write one row per face per analysed frame (file, frame, time, track, box, score, label, "
+                     "smoothed label, probabilities, smoothed probabilities); a frame without a face is one row with "
+                     "empty face fields")
     run.add_argument("--threads", type=int, default=1, metavar="N",
                      help="onnxruntime threads per model (default: %(default)s, the fastest on small models as measured by "
                      "packager bench; 0: onnxruntime's default)")
@@ -129,7 +145,12 @@ def parser() -> argparse.ArgumentParser:
         "difference per stage (input tensor, boxes, keypoints, scores, crop tensor, probabilities). "
         "Exit code 1 when any stage is outside docs/DESIGN.md's tolerances.",
     )
-    par.add_argument("images", nargs="+", metavar="IMAGE", help="image files (anything Pillow reads)")
+    par.add_argument("images", nargs="+", metavar="IMAGE|VIDEO",
+                     help="image files (anything Pillow reads) and video files (as packager run reads them): each "
+                     "analysed frame is an image case, and the frame sequence goes through each language's face "
+                     "tracker (track ids and smoothed emotions against the reference)")
+    par.add_argument("--every", type=int, default=1, metavar="N",
+                     help="videos: frames 0, N, 2N, … (default: %(default)s)")
     par.add_argument("--lang", choices=["kotlin", "swift", "all"], default="all", help="which generated core to check (default: %(default)s)")
     par.add_argument("--frame", choices=["rgb", "argb", "rgba", "bgra", "yuv420", "nv12", "nv21"], default="rgb",
                      help="feed the cores each image as this camera frame, rows padded (argb: Android Bitmap pixels; "
@@ -232,7 +253,8 @@ def _add_bench(sub) -> None:
         "stage by stage, the floor (the bare onnxruntime session.run calls on the same tensors), the fer "
         "package's detect_emotions and mediapipe's FaceDetector (optional peers: pip install -e '.[bench]'; "
         "a peer that is not installed is reported as missing), cold start to the first result, throughput "
-        "mode (packager run DIR on 1 worker and on one per core), fp32 vs "
+        "mode (packager run DIR on 1 worker and on one per core), video (packager run VIDEO at 640x360 and 1080p "
+        "beside fer's Video.analyze; the delay the emotion smoothing adds on real footage), fp32 vs "
         "int8 artifacts, packager build cold vs warm, and the generated Kotlin/Swift pre/post. Prints "
         "medians, p90 and ratios as markdown tables, then the targets and what stands in the way of a "
         "missed one.",
@@ -243,7 +265,7 @@ def _add_bench(sub) -> None:
     b.add_argument("--threads", type=int, default=1, metavar="N",
                    help="onnxruntime intra-op threads per model (default: %(default)s, chosen by measurement: "
                    "the bench shows the other setting next to it)")
-    b.add_argument("--skip", action="append", default=[], choices=["peers", "cold", "throughput", "artifacts", "build", "mobile"],
+    b.add_argument("--skip", action="append", default=[], choices=["peers", "cold", "throughput", "video", "artifacts", "build", "mobile"],
                    help="leave a section out (its rows then say so); repeatable")
     b.add_argument("--json", action="store_true", help="print JSON instead of markdown")
     b.add_argument("--html", metavar="OUT.html", help="also write the tables as charts: one self-contained page (inline SVG, no script)")
@@ -257,13 +279,14 @@ def dispatch(args: argparse.Namespace) -> int:
         from packager.run import run_images
 
         return run_images(args.images, args.emotion_recipe, args.emotion_model, args.json, args.annotate,
-                          args.threads, progress, workers=args.workers, detector=args.detector)
+                          args.threads, progress, workers=args.workers, detector=args.detector, every=args.every,
+                          csv_out=args.csv)
     if args.command == "parity":
         from packager.parity.run import parity_command
 
         langs = ["kotlin", "swift"] if args.lang == "all" else [args.lang]
         return parity_command(args.images, langs, args.emotion_recipe, args.emotion_model, progress, detector=args.detector,
-                              frame=args.frame, rotation=args.rotation, mirrored=args.mirrored)
+                              frame=args.frame, rotation=args.rotation, mirrored=args.mirrored, every=args.every)
     if args.command == "bench":
         from packager.bench.command import bench_command
 

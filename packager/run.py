@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import glob
 import io
 import json
@@ -12,12 +13,16 @@ from pathlib import Path
 from packager import preparation, recipes, report
 from packager.cache import check_writable, write_atomic
 from packager.errors import PackagerError
-from packager.progress import Progress
+from packager.progress import Bar, Progress
 from packager.imagefiles import load_image
+from packager.video import run_video
+from packager.video import summary as video_summary
+from packager.videofiles import VIDEO_SUFFIXES, VideoReader, is_video
 
 ANNOTATE_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG"}
 #: Files a folder argument contributes (by suffix, case-insensitive).
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".ppm", ".pgm"}
+MEDIA_SUFFIXES = IMAGE_SUFFIXES | VIDEO_SUFFIXES
 GLOB_CHARS = set("*?[")
 #: Exit code of throughput mode when some images failed (each reported; the others' results are
 #: complete).  2 stays "nothing was done" (bad arguments, a bad model).
@@ -25,16 +30,16 @@ FAILED_IMAGES = 1
 
 
 def expand(args: list[str]) -> tuple[list[str], bool]:
-    """Command-line arguments → image paths, and whether throughput mode applies (a folder or a
-    glob pattern was given).  A folder contributes its image files (sorted, not recursive); a
+    """Command-line arguments → image and video paths, and whether throughput mode applies (a folder
+    or a glob pattern was given).  A folder contributes its image and video files (sorted, not recursive); a
     pattern that is not an existing file is expanded with ``glob`` (``**`` recursive)."""
     out, many = [], False
     for a in args:
         if os.path.isdir(a):
             many = True
-            found = sorted(str(p) for p in Path(a).iterdir() if p.is_file() and p.suffix.lower() in IMAGE_SUFFIXES)
+            found = sorted(str(p) for p in Path(a).iterdir() if p.is_file() and p.suffix.lower() in MEDIA_SUFFIXES)
             if not found:
-                raise PackagerError(f"no image files ({', '.join(sorted(IMAGE_SUFFIXES))}) in folder {a}")
+                raise PackagerError(f"no image or video files ({', '.join(sorted(MEDIA_SUFFIXES))}) in folder {a}")
             out += found
         elif not os.path.exists(a) and GLOB_CHARS & set(a):
             many = True
@@ -47,58 +52,118 @@ def expand(args: list[str]) -> tuple[list[str], bool]:
     return out, many
 
 
-def check_annotate_target(out: str | None, images: list[str]) -> None:
-    """``--annotate OUT``: one image, a .png/.jpg name, not a folder, not the input itself, in a
-    folder that takes a new file."""
+def check_output(flag: str, out: str | None, suffixes, inputs: list[str]) -> None:
+    """An output file (``--annotate``, ``--csv``): a name with one of ``suffixes``, not a folder,
+    not one of the inputs, in an existing folder that takes a new file."""
     if out is None:
         return
-    if len(images) != 1:
-        raise PackagerError("--annotate takes one image; run the images one at a time to annotate each")
-    suffix = Path(out).suffix.lower()
-    if suffix not in ANNOTATE_FORMATS:
-        raise PackagerError(f"--annotate {out}: use a .png or .jpg file name")
+    if Path(out).suffix.lower() not in suffixes:
+        raise PackagerError(f"{flag} {out}: use a {' or '.join(sorted(suffixes))} file name")
     if os.path.isdir(out):
-        raise PackagerError(f"--annotate {out} is a folder; give a file name")
+        raise PackagerError(f"{flag} {out} is a folder; give a file name")
     parent = Path(out).parent
     if not parent.is_dir() and not parent.is_file():
-        raise PackagerError(f"--annotate {out}: folder {parent} does not exist")
-    check_writable(parent, f"--annotate {out}: folder")
-    if os.path.exists(out) and os.path.exists(images[0]) and os.path.samefile(out, images[0]):
-        raise PackagerError(f"--annotate {out} is the input image; write the annotated copy to another file")
+        raise PackagerError(f"{flag} {out}: folder {parent} does not exist")
+    check_writable(parent, f"{flag} {out}: folder")
+    for i in inputs:
+        if os.path.exists(out) and os.path.exists(i) and os.path.samefile(out, i):
+            raise PackagerError(f"{flag} {out} is the input {i}; write to another file")
+
+
+def check_annotate_target(out: str | None, inputs: list[str]) -> None:
+    """``--annotate OUT``: one input; a .png/.jpg for an image, a .mp4 for a video."""
+    if out is None:
+        return
+    if len(inputs) != 1:
+        raise PackagerError("--annotate takes one image or video; run them one at a time to annotate each")
+    if is_video(inputs[0]):
+        check_output("--annotate", out, {".mp4"}, inputs)
+    else:
+        check_output("--annotate", out, ANNOTATE_FORMATS, inputs)
 
 
 def run_images(
     images: list[str], emotion_recipe: str, emotion_model: str | None, as_json: bool,
     annotate: str | None, threads: int, progress: Progress, print_fn=print, workers: int | None = None,
-    detector: str = recipes.AUTO_DETECTOR,
+    detector: str = recipes.AUTO_DETECTOR, every: int = 1, csv_out: str | None = None,
 ) -> int:
-    """Detect faces and classify their emotions on each image; print text or JSON.
+    """Detect faces and classify their emotions on each image and video; print text or JSON.
 
-    A folder or glob pattern among ``images`` (or ``workers`` > 1) selects throughput mode:
-    images are decoded and processed on ``workers`` processes (default: one per core)."""
-    images, many = expand(images)
-    check_annotate_target(annotate, images)
-    if (many or (workers or 1) > 1) and not annotate:
-        prepared = _prepare(detector, emotion_recipe, emotion_model, progress)
-        return run_many(images, prepared, as_json, threads, workers or os.cpu_count() or 1, progress, print_fn)
-    pixels = {p: load_image(p) for p in images}  # every image is checked before any work
+    A folder or glob pattern among ``images`` (or ``workers`` > 1) selects throughput mode for
+    the images: they are decoded and processed on ``workers`` processes (default: one per core).
+    Videos (by suffix, ``videofiles.VIDEO_SUFFIXES``) are analysed one after the other, every
+    ``every``-th frame, faces tracked (``video.run_video``).  Exit code 1 when an image failed in
+    throughput mode or a video broke off (each reported; everything else complete), else 0."""
+    if every < 1:
+        raise PackagerError(f"--every {every}: give a whole number of frames, 1 or more")
+    inputs, many = expand(images)
+    videos = [p for p in inputs if is_video(p)]
+    stills = [p for p in inputs if not is_video(p)]
+    check_annotate_target(annotate, inputs)
+    check_output("--csv", csv_out, {".csv"}, inputs)
+    for v in videos:  # every video is checked before any work
+        VideoReader(v).close()
+    throughput = (many or (workers or 1) > 1) and not annotate
+    pixels = {} if throughput else {p: load_image(p) for p in stills}  # likewise every image
     prepared = _prepare(detector, emotion_recipe, emotion_model, progress)
-    pipe = preparation.build_pipeline(prepared, threads)
-    det = prepared.detector.recipe
-    results = []
+    det, labels = prepared.detector.recipe, prepared.emotion.recipe.labels
+    doc = {"detector": prepared.detector_name, "emotion": prepared.emotion.recipe.name}
+    rows, failed = [], 0
+    if stills and throughput:
+        results, summary, found = run_many(stills, prepared, as_json, threads, workers or os.cpu_count() or 1, progress,
+                                           print_fn)
+        doc["images"], doc["throughput"], failed = results, summary, summary["failed"]
+        rows += [report.csv_row(p, None, None, f, labels=labels) for p, faces in found for f in faces or [None]]
+    pipe = preparation.build_pipeline(prepared, threads) if pixels or videos else None
+    if pixels or not videos:
+        doc["images"] = doc.get("images", [])
     for path, rgb in pixels.items():
         faces = pipe(rgb)
-        results.append({"image": path, "width": rgb.shape[1], "height": rgb.shape[0],
-                        "faces": [report.face_dict(f, det) for f in faces]})
+        doc["images"].append({"image": path, "width": rgb.shape[1], "height": rgb.shape[0],
+                              "faces": [report.face_dict(f, det) for f in faces]})
+        rows += [report.csv_row(path, None, None, f, labels=labels) for f in faces or [None]]
         if not as_json:
             print_fn(report.text(path, faces, det))
         if annotate:
             buf = io.BytesIO()
             report.annotate(rgb, faces).save(buf, format=ANNOTATE_FORMATS[Path(annotate).suffix.lower()])
             write_atomic(Path(annotate), buf.getvalue())
+    if videos:
+        doc["videos"], broken = _run_videos(videos, pipe, every, progress, annotate, None if as_json else print_fn,
+                                            rows, labels)
+        failed += broken
+    if csv_out:
+        _write_csv(Path(csv_out), labels, rows)
     if as_json:
-        print_fn(json.dumps({"detector": prepared.detector_name, "emotion": prepared.emotion.recipe.name, "images": results}, indent=2))
-    return 0
+        print_fn(json.dumps(doc, indent=2))
+    return FAILED_IMAGES if failed else 0
+
+
+def _run_videos(videos: list[str], pipe, every: int, progress: Progress, annotate: str | None, print_fn,
+                rows: list, labels: tuple[str, ...]) -> tuple[list[dict], int]:
+    """Each video through ``video.run_video``, one after the other: their JSON entries, and how
+    many broke off (each said on stderr where it stands).  Appends their ``--csv`` rows to
+    ``rows``."""
+    entries, broken = [], 0
+    for path in videos:
+        got = run_video(path, pipe, every, progress, annotate, print_fn)
+        entries.append(got.entry)
+        for index, t, faces in got.frames:
+            rows += [report.csv_row(path, index, t, tf.face, tf.track, tf.smoothed, labels) for tf in faces]
+            rows += [] if faces else [report.csv_row(path, index, t, None, labels=labels)]
+        if got.error:
+            broken += 1
+            print(f"packager: error: {got.error}", file=progress.stream, flush=True)
+        progress.say(video_summary(got))
+    return entries, broken
+
+
+def _write_csv(path: Path, labels: tuple[str, ...], rows: list) -> None:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(report.csv_header(labels))
+    writer.writerows(rows)
+    write_atomic(path, buf.getvalue().encode())
 
 
 def _prepare(detector: str, emotion_recipe: str, emotion_model: str | None, progress: Progress):
@@ -132,40 +197,19 @@ def _run_one(path: str):
         return f"{path}: {type(e).__name__}: {' '.join(str(e).split())}"
 
 
-class Bar:
-    """``[#####.....] 45/120  38.2 images/s`` redrawn in place on a terminal; silent elsewhere."""
-
-    def __init__(self, total: int, progress: Progress, width: int = 30):
-        self.total, self.width = total, width
-        self.stream = progress.stream
-        self.live = not progress.quiet and progress.tty
-        self.start = time.perf_counter()
-
-    def update(self, done: int) -> None:
-        if not self.live:
-            return
-        rate = done / max(time.perf_counter() - self.start, 1e-9)
-        filled = self.width * done // self.total
-        print(f"\r[{'#' * filled}{'.' * (self.width - filled)}] {done}/{self.total}  {rate:.1f} images/s",
-              end="", file=self.stream, flush=True)
-
-    def close(self) -> None:
-        if self.live:
-            print("\r\033[K", end="", file=self.stream, flush=True)
-
-
 def run_many(paths: list[str], prepared, as_json: bool, threads: int, workers: int, progress: Progress,
-             print_fn=print) -> int:
-    """Every image through the pipeline on ``workers`` processes; results in input order, then
-    images per second (stderr, and in the JSON).  An image that fails is reported where it
-    stands (``packager: error: …`` on stderr; ``{"image", "error"}`` in the JSON) and the others
-    go on; the exit code is then ``FAILED_IMAGES`` (1), else 0."""
+             print_fn=print) -> tuple[list[dict], dict, list]:
+    """Every image through the pipeline on ``workers`` processes; returns the JSON entries in
+    input order, the throughput summary (images per second, also said on stderr) and the
+    (path, faces) of each image processed.  An image that fails is reported where it stands
+    (``packager: error: …`` on stderr; ``{"image", "error"}`` in the JSON) and the others go
+    on."""
     from concurrent.futures import ProcessPoolExecutor  # not at module level: cold start of one image
 
     det = prepared.detector.recipe
     workers = max(1, min(workers, len(paths)))
-    results, faces, failed = [], 0, 0
-    bar = Bar(len(paths), progress)
+    results, faces, failed, processed = [], 0, 0, []
+    bar = Bar(len(paths), progress, unit="images")
     start = time.perf_counter()
     with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(prepared, threads)) as pool:
         try:
@@ -178,6 +222,7 @@ def run_many(paths: list[str], prepared, as_json: bool, threads: int, workers: i
                 else:
                     w, h, found = got
                     faces += len(found)
+                    processed.append((path, found))
                     results.append({"image": path, "width": w, "height": h,
                                     "faces": [report.face_dict(f, det) for f in found]})
                     if not as_json:
@@ -189,9 +234,6 @@ def run_many(paths: list[str], prepared, as_json: bool, threads: int, workers: i
     done = len(paths) - failed
     summary = {"images": len(paths), "failed": failed, "faces": faces, "seconds": took,
                "images_per_second": done / took, "workers": workers}
-    if as_json:
-        print_fn(json.dumps({"detector": prepared.detector_name, "emotion": prepared.emotion.recipe.name, "images": results,
-                             "throughput": summary}, indent=2))
     progress.say(f"{done} images, {faces} faces in {took:.2f} s: {summary['images_per_second']:.1f} images/s "
                  f"({workers} worker{'s' * (workers != 1)})" + (f"; {failed} failed" if failed else ""))
-    return FAILED_IMAGES if failed else 0
+    return results, summary, processed

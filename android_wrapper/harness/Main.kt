@@ -15,10 +15,12 @@ private const val USAGE = """usage:
                                      bytes allocated per frame
   resample JOBS.json OUT_DIR         the resampler alone on a list of rectangles (Resampling.kt)
   composite IN.bin OUT.bin           compositeOverBlack on little-endian ARGB int32s
+  sequence JOB.json OUT.json         FaceTracker on the faces of a sequence of frames (Sequences.kt)
   selfcheck JOBS.json OUT_DIR        .npy reading and writing, scaledDiff, TensorSpec checks and the
                                      self-check sample names (SelfChecks.kt)"""
 
-private val ARITY = mapOf("parity" to 3, "fuzz" to 4, "bench" to 5, "resample" to 3, "selfcheck" to 3, "composite" to 3)
+private val ARITY = mapOf("parity" to 3, "fuzz" to 4, "bench" to 5, "resample" to 3, "selfcheck" to 3, "composite" to 3,
+    "sequence" to 3)
 
 fun main(args: Array<String>) {
     if (args.isEmpty() || ARITY[args[0]] != args.size) {
@@ -30,6 +32,7 @@ fun main(args: Array<String>) {
         "fuzz" -> runFuzz(args[1].toLong(), args[2].toInt(), File(args[3]))
         "resample" -> runResampling(File(args[1]), File(args[2]))
         "selfcheck" -> runSelfChecks(File(args[1]), File(args[2]))
+        "sequence" -> runSequence(File(args[1]), File(args[2]))
         "composite" -> {
             val pixels = readI32(File(args[1]))
             compositeOverBlack(pixels)

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from packager.bench import contenders as C
-from packager.bench import bundle_rows, notes, peers, targets, throughput
+from packager.bench import bundle_rows, notes, peers, targets, throughput, video
 from packager.bench.table import MEASURED, NOT_AVAILABLE, Report, Row, link_ratios
 from packager.bench.timing import ColdStartError, cold_start, interleaved
 from packager.errors import PackagerError
@@ -24,7 +24,7 @@ from packager import preparation, recipes
 from packager.imagefiles import load_image
 
 WARM, COLD = "warm", "cold"
-SECTIONS = ("peers", "cold", "throughput", "artifacts", "build", "mobile")
+SECTIONS = ("peers", "cold", "throughput", "video", "artifacts", "build", "mobile")
 
 
 def titles(repeats: int, n_images: int, cold_repeats: int, threads: int) -> dict[str, str]:
@@ -33,6 +33,7 @@ def titles(repeats: int, n_images: int, cold_repeats: int, threads: int) -> dict
               f"interleaved runs; onnxruntime intra-op threads {threads or 'default'})",
         COLD: f"Cold start to first result (fresh process, models cached; median of {cold_repeats})",
         throughput.SECTION: throughput.TITLE,
+        video.SECTION: video.TITLE,
         **bundle_rows.TITLES,
     }
 
@@ -159,6 +160,11 @@ def bench_command(images: list[str], repeats: int, cold_repeats: int, threads: i
                                         "skipped (--skip throughput)"))
         else:
             rows += throughput.rows(paths, Path(tmp), progress)
+        if "video" in skip:
+            rows.append(Row.unavailable(video.SECTION, "video-skipped", "packager run VIDEO", NOT_AVAILABLE,
+                                        "skipped (--skip video)"))
+        else:
+            rows += video.rows(pipe, Path(tmp), progress, "peers" not in skip)[0]
         rows += bundle_rows.rows(Path(tmp), pipe, C.prepare_images(pipe, pixels), repeats, threads, skip, progress)
     link_ratios(rows)
     report = Report(rows, targets.evaluate(rows), notes.closing(rows), settings(paths, repeats, cold_repeats, threads, load_start),

@@ -164,6 +164,8 @@ def context(
         # outputs with the bundled expected outputs, max |a - b| / max(1, max |expected|) per output
         # (packager.difference.scaled_diff), within the limit the build verified the .ort with.
         "self_check_tolerance": ort_export.FP32_TOLERANCE,
+        # Faces over time (video mode): the tracker's and the smoother's constants.
+        "tracking": dataclasses.asdict(recipes.TRACKING),
         "resample_limits": {"max_step": ref_resample.MAX_STEP, "max_coordinate": ref_resample.MAX_COORDINATE,
                             "fraction_bits": ref_resample.FRACTION_BITS, "max_subsamples": ref_resample.MAX_SUBSAMPLES},
     }

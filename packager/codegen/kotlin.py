@@ -38,7 +38,8 @@ MODEL_FILES = layout.model_files()
 
 #: Files that import android.*, androidx.* or ai.onnxruntime.* (not compiled by the JVM harness;
 #: ``tests/kotlin/test_kotlin_android.py`` compiles them against ``android_wrapper/standins/``).
-ANDROID_ONLY = ("BitmapExtensions.kt", "CameraExtensions.kt", "FaceEmotionPipeline.kt", "ModelSession.kt")
+ANDROID_ONLY = ("BitmapExtensions.kt", "CameraExtensions.kt", "FaceEmotionPipeline.kt", "FaceVideoPipeline.kt",
+                "ModelSession.kt")
 
 #: The face bundle's sample app (``android/sample/``, one home: ``android_wrapper/sample/``): a
 #: minimal CameraX Activity on the pipeline, written at ``sample/`` in the module folder (a Gradle
@@ -57,8 +58,9 @@ RUNTIME = (
     "android/AndroidManifest.xml", "android/build.gradle.kts", "android/consumer-rules.pro",
     *(f"kotlin/{name}.kt" for name in ("BitmapExtensions", "CameraExtensions", "CameraFrame", "Config", "Decode",
                                        "Errors", "FaceDetectionWrapper", "FaceEmotionPipeline",
-                                       "FaceEmotionRecognitionWrapper", "FaceEmotionSteps", "ModelSession", "Npy",
-                                       "Resample", "SelfCheck", "TensorSpec", "Types")),
+                                       "FaceEmotionRecognitionWrapper", "FaceEmotionSteps", "FaceVideoPipeline",
+                                       "ModelSession", "Npy", "Resample", "SelfCheck", "TensorSpec", "Tracking",
+                                       "Types")),
     *SAMPLE_APP,
 )
 

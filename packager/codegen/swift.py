@@ -43,8 +43,8 @@ SOURCE_DIR = source_dir(CORE)
 
 _CORE_FILES = ("CameraFrame", "Config", "Detection", "FaceDetectionWrapper", "FaceEmotionRecognitionWrapper",
                "FaceEmotionSteps", "FrameAdapters", "ImageAdapters", "Npy", "Providers", "Resample", "SelfCheck",
-               "TensorSpec", "Types")
-_PIPELINE_FILES = ("Exports", "FaceEmotionPipeline", "ModelSession")
+               "TensorSpec", "Tracking", "Types")
+_PIPELINE_FILES = ("Exports", "FaceEmotionPipeline", "FaceVideoPipeline", "ModelSession")
 _SAMPLE_FILES = ("FaceEmotionAnalyzer", "FaceEmotionModel", "FaceEmotionSampleApp", "FaceEmotionView")
 
 #: The runtime library, relative to ``codegen.RUNTIME``; ``ios/`` is the wrapper root.

@@ -158,6 +158,17 @@ def resample(image, jobs: list[dict]) -> list:
         return cases.read_resampled(Path(tmp) / "out", jobs)
 
 
+def sequence(job_file: Path) -> list[dict]:
+    """The core's ``FaceTracker`` on a sequence job (harness ``sequence`` mode,
+    ``packager.parity.sequences``): per frame its tracks, smoothed probabilities and labels."""
+    with tempfile.TemporaryDirectory(prefix="packager-kotlin-sequence-") as tmp:
+        out = Path(tmp) / "out.json"
+        done = run("sequence", str(job_file), str(out))
+        if done.returncode != 0:
+            raise PackagerError(f"the Kotlin sequence run failed (exit {done.returncode}):\n{done.stdout}{done.stderr}")
+        return json.loads(out.read_text())["frames"]
+
+
 def composite_over_black(argb):
     """``compositeOverBlack`` (what the Bitmap adapters apply to pixels with alpha) on ``argb``, a
     uint32 array of 0xAARRGGBB values (harness ``composite`` mode); returns the composited array."""

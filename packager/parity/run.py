@@ -1,5 +1,6 @@
-"""``packager parity``: run a language's compiled core on images and compare it with the
-reference, stage by stage."""
+"""``packager parity``: run a language's compiled core on images (and the frames of videos) and
+compare it with the reference, stage by stage; a video's frame sequence also goes through each
+language's tracker (``packager.parity.sequences``)."""
 
 from __future__ import annotations
 
@@ -10,8 +11,9 @@ from pathlib import Path
 from packager import preparation, recipes
 from packager.errors import PackagerError
 from packager.imagefiles import load_image
-from packager.parity import cases, compare
+from packager.parity import cases, compare, sequences
 from packager.reference import frames
+from packager.videofiles import VideoReader, is_video
 
 #: language → module whose ``run_harness(cases_root, out_root)`` compiles the
 #: generated core with its harness and runs it over every case folder.
@@ -58,12 +60,45 @@ def table(results: dict[str, list[compare.CaseResult]]) -> str:
 FRAMES = {"rgb": None, "argb": "argb", "rgba": "rgba", "bgra": "bgra", "yuv420": "i420", "nv12": "nv12", "nv21": "nv21"}
 
 
+def video_frames(path: str, every: int) -> list:
+    """The analysed frames (0, every, 2·every, …) of a video, upright; a damaged video is refused
+    (parity wants every frame it was given)."""
+    with VideoReader(path) as video:
+        return [f for f in video.frames() if f.index % every == 0]
+
+
+def check_sequences(videos: dict[str, list], prepared, langs: list[str], progress) -> list[str]:
+    """Each video's analysed frames through the reference, then each language's FaceTracker on the
+    reference's faces (``packager.parity.sequences``): one table line per language and video, then
+    every difference."""
+    pipe = preparation.build_pipeline(prepared)
+    lines, problems = ["| language | video | frames | faces | tracks | result |", "|---|---|---|---|---|---|"], []
+    with tempfile.TemporaryDirectory(prefix="packager-sequence-") as tmp:
+        for name, frames_ in videos.items():
+            seq = [(round(f.time * 1000), pipe(f.rgb)) for f in frames_]
+            job = sequences.write_job(Path(tmp) / f"{name}.json", seq, prepared.emotion.recipe.labels)
+            want = sequences.expected(seq)
+            faces, tracks = sum(len(w["tracks"]) for w in want), len({t for w in want for t in w["tracks"]})
+            for lang in langs:
+                with progress.stage(f"running the {lang} tracker on {name} ({len(seq)} frames)"):
+                    diffs = sequences.compare(want, harness(lang).sequence(job))
+                lines.append(f"| {lang} | {name} | {len(seq)} | {faces} | {tracks} | {'ok' if not diffs else 'FAIL'} |")
+                problems += [f"{lang} {name}: {d}" for d in diffs]
+    return lines + problems
+
+
 def parity_command(image_paths: list[str], langs: list[str], emotion_recipe: str, emotion_model, progress, print_fn=print,
                    detector: str = recipes.DEFAULT_DETECTOR, frame: str = "rgb", rotation: int = 0,
-                   mirrored: bool = False) -> int:
+                   mirrored: bool = False, every: int = 1) -> int:
+    """Images: stage by stage.  Videos: every ``every``-th frame as an image case, and the whole
+    sequence through each language's tracker (track ids, smoothed emotions)."""
     for lang in langs:
         harness(lang)
-    images = {Path(p).stem: load_image(p) for p in image_paths}
+    if every < 1:
+        raise PackagerError(f"--every {every}: give a whole number of frames, 1 or more")
+    videos = {Path(p).stem: video_frames(p, every) for p in image_paths if is_video(p)}
+    images = {Path(p).stem: load_image(p) for p in image_paths if not is_video(p)}
+    images.update({f"{name}-frame{f.index}": f.rgb for name, fs in videos.items() for f in fs})
     if FRAMES.get(frame) is not None:
         images = {name: frames.from_rgb(rgb, FRAMES[frame], rotation, mirrored) for name, rgb in images.items()}
     elif rotation or mirrored:
@@ -72,4 +107,8 @@ def parity_command(image_paths: list[str], langs: list[str], emotion_recipe: str
         prepared = preparation.prepare(detector, emotion_recipe, emotion_model)
     results = check_images(images, prepared, langs, progress)
     print_fn(table(results))
-    return 0 if all(r.ok for rs in results.values() for r in rs) else 1
+    sequence_lines = check_sequences(videos, prepared, langs, progress) if videos else []
+    if sequence_lines:
+        print_fn("\n" + "\n".join(sequence_lines))
+    sequences_ok = not any(line.endswith("| FAIL |") for line in sequence_lines)
+    return 0 if sequences_ok and all(r.ok for rs in results.values() for r in rs) else 1

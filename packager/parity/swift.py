@@ -154,6 +154,19 @@ def resample(image, jobs: list[dict]) -> list:
         return cases.read_resampled(Path(tmp) / "out", jobs)
 
 
+def sequence(job_file: Path) -> list[dict]:
+    """The core's ``FaceTracker`` on a sequence job (harness ``--sequence`` mode,
+    ``packager.parity.sequences``): per frame its tracks, smoothed probabilities and labels."""
+    exe = build("debug")
+    with tempfile.TemporaryDirectory(prefix="packager-swift-sequence-") as tmp:
+        out = Path(tmp) / "out.json"
+        proc = subprocess.run([str(exe), "--sequence", str(job_file), str(out)], capture_output=True, text=True,
+                              timeout=1800)
+        if proc.returncode != 0:
+            raise PackagerError(f"the Swift sequence run failed:\n{proc.stdout[-4000:]}\n{proc.stderr[-4000:]}")
+        return json.loads(out.read_text())["frames"]
+
+
 def npy_check(files: dict[str, bytes]) -> tuple[dict, dict[str, bytes]]:
     """The Swift ``Npy`` reader/writer and ``scaledDiff`` on .npy files (harness ``--npy``
     mode): ``files`` maps file names to bytes; each ``<name>.actual.npy`` /

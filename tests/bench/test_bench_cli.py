@@ -75,6 +75,26 @@ def test_throughput_rows_run_packager_run_on_a_folder(bench_json):
         assert row["status"] == "measured" and row["faces"] == row["n"] == 96 and "images/s" in row["note"], row
 
 
+def test_video_rows_beside_fer_on_the_same_files(bench_json):
+    """packager run VIDEO at 640×360 and 1080p, fer's Video.analyze on the same clips (where the
+    bench extra is installed), and the delay the smoothing adds on the real footage."""
+    by = rows(bench_json)
+    for h in (360, 1080):
+        ours = by[f"video-{h}p"]
+        assert ours["status"] == "measured" and ours["n"] == 120 and ours["faces"] == 120, ours
+        assert "frames/s" in ours["note"]
+        fer = by[f"fer-video-{h}p"]
+        if all(importlib_spec(m) for m in peers.FER.requires):
+            assert fer["status"] == "measured" and fer["baseline"] == f"video-{h}p" and fer["n"] > 0, fer
+            assert fer["ratio"] == pytest.approx(fer["median_ms"] / ours["median_ms"])
+        else:
+            assert fer["status"] == "missing", fer
+    for every in (1, 2, 3):
+        row = by[f"smoothing-every-{every}"]
+        assert row["status"] == "measured" and 0 <= row["median_ms"] < 2000, row
+        assert f"--every {every}:" in row["note"] and "raw label changed" in row["note"]
+
+
 def test_build_and_artifacts_rows_come_from_a_real_build(bench_json):
     by = rows(bench_json)
     assert by["build-cold"]["status"] == by["build-warm"]["status"] == "measured"
@@ -88,7 +108,8 @@ def test_build_and_artifacts_rows_come_from_a_real_build(bench_json):
 
 
 def test_markdown_table_and_bad_options():
-    r = packager("bench", "--repeats", 2, "--skip", "peers", "--skip", "cold", "--skip", "throughput", "--skip", "artifacts",
+    r = packager("bench", "--repeats", 2, "--skip", "peers", "--skip", "cold", "--skip", "throughput", "--skip", "video",
+                 "--skip", "artifacts",
                  "--skip", "build", "--skip", "mobile", "--quiet")
     assert r.returncode == 0, r.stderr
     lines = r.stdout.splitlines()

@@ -1,5 +1,6 @@
 """Cold start: once the models are cached, `packager run` imports no heavy framework (tensorflow,
-torch, onnx, scikit-image, scipy, the peers) — they cost seconds before the first result."""
+torch, onnx, scikit-image, scipy, the peers; PyAV, which only videos need) — they cost seconds before
+the first result."""
 
 import json
 import os
@@ -10,7 +11,7 @@ from PIL import Image
 
 from packager import samples
 
-HEAVY = ("tensorflow", "torch", "onnx", "tf2onnx", "skimage", "scipy", "cv2", "mediapipe", "fer", "keras")
+HEAVY = ("tensorflow", "torch", "onnx", "tf2onnx", "skimage", "scipy", "cv2", "mediapipe", "fer", "keras", "av")
 
 PROBE = """
 import json, sys

@@ -15,7 +15,7 @@ from packager.bench.table import Report, Row, fmt_ms
 from packager.bench.timing import Stats
 from packager.htmlreport import bench as bench_html
 
-SKIP = ["peers", "cold", "throughput", "artifacts", "build", "mobile"]
+SKIP = ["peers", "cold", "throughput", "video", "artifacts", "build", "mobile"]
 
 
 @pytest.fixture(scope="module")

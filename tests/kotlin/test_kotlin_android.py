@@ -66,6 +66,9 @@ def compiled(tmp_path_factory) -> subprocess.CompletedProcess:
         "ReadmeSelfCheck.kt": "import android.content.Context\nimport android.util.Log\nimport dev.packager.face.*\n\n"
                               "fun readmeSelfCheck(pipeline: FaceEmotionPipeline, context: Context) {\n"
                               + readme_block("pipeline.selfCheck(context)") + "}\n",
+        "ReadmeVideo.kt": "import android.content.Context\nimport android.util.Log\nimport androidx.camera.core.ImageProxy\n"
+                          "import dev.packager.face.*\n\nfun readmeVideo(context: Context, image: ImageProxy) {\n"
+                          + readme_block("FaceVideoPipeline(") + "}\n",
     })
 
 
@@ -74,7 +77,7 @@ def test_android_files_and_readme_analyzer_compile(compiled):
     classes = {p.name for p in Path(compiled.args[-1]).rglob("*.class")}
     # The Android-only files and the README's analyzer were compiled, not skipped.
     assert {"CameraExtensionsKt.class", "BitmapExtensionsKt.class", "FaceEmotionPipeline.class",
-            "ModelSession.class", "FaceEmotionAnalyzer.class",
+            "ModelSession.class", "FaceEmotionAnalyzer.class", "FaceVideoPipeline.class", "ReadmeVideoKt.class",
             "ReadmeOptionsKt.class", "ReadmeSelfCheckKt.class"} <= classes
     # The Java stand-ins are read for their signatures only: none of them is emitted.
     assert not {p.stem + ".class" for p in STANDINS.rglob("*.java")} & classes

@@ -252,6 +252,23 @@ do {
       recognition: FaceEmotionRecognitionWrapper(config: Recipes.emotionFerplus))
   }
   check(wrongRecipe.map { if case .modelMismatch = $0 { true } else { false } } ?? false, "\(String(describing: wrongRecipe))")
+  // video mode: the same face in every frame is one track, its smoothed emotion settles on the
+  // raw one; a timestamp that does not increase is refused
+  let video = FaceVideoPipeline(pipeline: pipeline)
+  let frame = [UInt8](repeating: 90, count: 64 * 48 * 4)
+  var tracks: [Int] = []
+  for ms: Int64 in [0, 33, 67, 1000] {
+    let faces = try video.run(pixels: frame, width: 64, height: 48, timestampMs: ms)
+    tracks += faces.map(\.track)
+    check(faces.count == 1 && faces[0].smoothed?.topIndex == 3, "video frame at \(ms) ms: \(faces)")
+  }
+  check(tracks == [1, 1, 1, 1], "one face, one track: \(tracks)")
+  let late = expectError("a timestamp that does not increase") {
+    _ = try video.run(pixels: frame, width: 64, height: 48, timestampMs: 1000)
+  }
+  check(late.map { if case .invalidImage = $0 { true } else { false } } ?? false, "\(String(describing: late))")
+  video.reset()
+  check(try video.run(pixels: frame, width: 64, height: 48, timestampMs: 0).map(\.track) == [1], "reset: ids from 1")
   pipeline.close()
   check(Fake.liveSessions > 0, "sessions alive elsewhere")
 }

@@ -146,6 +146,13 @@ public enum Recipes {
     ]
   )
 
+  /// Faces over time (`FaceTracker`, `FaceVideoPipeline`): packager.recipes.TRACKING.
+  public static let tracking = TrackingConfig(
+    iouThreshold: 0.1,
+    keepSeconds: 1.0,
+    smoothingSeconds: 0.5
+  )
+
   /// The detector recipe this build ships (`blazeface-short-range`).
   public static let defaultDetector = blazefaceShortRange
 

@@ -5,6 +5,7 @@
 //   ParityHarness --bench CASES_ROOT WARMUP REPEATS OUT.json   (packager/parity/harness_bench.py)
 //   ParityHarness --resample JOBS.json OUT_DIR   (the resampler alone, Resampling.swift)
 //   ParityHarness --npy NPY_DIR OUT_DIR   (.npy files and scaledDiff, NpyCheck.swift)
+//   ParityHarness --sequence JOB.json OUT.json   (FaceTracker on a sequence, Sequences.swift)
 
 import FaceEmotionCore
 import Foundation
@@ -113,6 +114,9 @@ do {
   } else if arguments.first == "--npy", arguments.count == 3 {
     try npyCheck(
       dir: URL(fileURLWithPath: arguments[1]), outDir: URL(fileURLWithPath: arguments[2]))
+  } else if arguments.first == "--sequence", arguments.count == 3 {
+    try sequence(
+      jobFile: URL(fileURLWithPath: arguments[1]), outFile: URL(fileURLWithPath: arguments[2]))
   } else if arguments.count == 2 {
     try parity(
       casesRoot: URL(fileURLWithPath: arguments[0]), outRoot: URL(fileURLWithPath: arguments[1]))
@@ -120,7 +124,7 @@ do {
     throw HarnessError(
       description:
         "usage: ParityHarness CASES_ROOT OUT_ROOT | --bench CASES_ROOT WARMUP REPEATS OUT.json "
-        + "| --resample JOBS.json OUT_DIR | --npy NPY_DIR OUT_DIR")
+        + "| --resample JOBS.json OUT_DIR | --npy NPY_DIR OUT_DIR | --sequence JOB.json OUT.json")
   }
 } catch {
   FileHandle.standardError.write("ParityHarness: \(error)\n".data(using: .utf8) ?? Data())

@@ -147,6 +147,13 @@ object Recipes {
         ),
     )
 
+    /** Faces over time (FaceTracker, FaceVideoPipeline): packager.recipes.TRACKING. */
+    val tracking: TrackingConfig = TrackingConfig(
+        iouThreshold = 0.1,
+        keepSeconds = 1.0,
+        smoothingSeconds = 0.5,
+    )
+
     /** The detector this build ships. */
     val defaultDetector: DetectorConfig get() = blazefaceShortRange
 
