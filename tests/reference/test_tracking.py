@@ -14,10 +14,18 @@ from packager.reference.pipeline import Face
 LABELS = ("calm", "joy")
 
 
+def _face(box, keypoints, emotion) -> Face:
+    """A face in a 100 × 100 image (the normalized and letterbox fields, which the tracker does not
+    read, are the box and keypoints over 100)."""
+    norm = tuple(v / 100 for v in box)
+    points = tuple((x / 100, y / 100) for x, y in keypoints)
+    return Face(box, keypoints, 0.9, norm, points, norm, points, emotion)
+
+
 def face(x0: float, width: float = 10.0, probs=(0.5, 0.5), y0: float = 0.0) -> Face:
     """A square face at (x0, y0) with a two-class emotion."""
     emo = EmotionResult(tuple(probs), LABELS, tracking.top_index(tuple(probs)))
-    return Face((x0, y0, x0 + width, y0 + width), ((x0, y0),), 0.9, emo)
+    return _face((x0, y0, x0 + width, y0 + width), ((x0, y0),), emo)
 
 
 def shifted_iou(width: float, d: float) -> float:
@@ -198,7 +206,7 @@ def test_flicker_is_removed():
 
 def test_faces_without_emotion_have_no_smoothed_value():
     tr = tracking.FaceTracker()
-    [f] = tr.update([Face((0, 0, 10, 10), (), 0.9, None)], 0.0)
+    [f] = tr.update([_face((0, 0, 10, 10), (), None)], 0.0)
     assert f.track == 1 and f.smoothed is None
 
 
