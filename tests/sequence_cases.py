@@ -30,7 +30,8 @@ def real(pipe) -> dict[str, list]:
 
 def _face(x0, width=10.0, probs=(0.5, 0.3, 0.2), y0=0.0):
     emo = None if probs is None else EmotionResult(tuple(probs), LABELS, max(range(3), key=lambda i: (probs[i], -i)))
-    return Face((x0, y0, x0 + width, y0 + width), (), 0.9, emo)
+    box = (x0, y0, x0 + width, y0 + width)
+    return Face(box, (), 0.9, box, (), box, (), emo)  # the tracker reads the box and the emotion
 
 
 def corners() -> list:

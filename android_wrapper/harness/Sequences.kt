@@ -32,7 +32,7 @@ fun runSequence(jobFile: File, outFile: File): Int {
             f as Map<*, *>
             val b = (f["box"] as List<*>).map(::num)
             val box = Box(b[0], b[1], b[2], b[3])
-            faces.add(Face(box, emptyList(), 1.0, box, emptyList()))
+            faces.add(Face(box, emptyList(), 1.0, box, emptyList(), box, emptyList()))
             emotions.add((f["probabilities"] as List<*>?)?.let { p -> EmotionResult(p.map(::num), labels, 0) })
         }
         val tracked = tracker.update(faces, emotions, (frame["time_ms"] as String).toLong())

@@ -51,7 +51,7 @@ def test_one_person_is_one_track_across_the_whole_clip(carphone_every_frame):
 
 def test_a_face_carries_an_image_face_plus_track_and_smoothed(carphone_every_frame):
     face = carphone_every_frame["frames"][5]["faces"][0]
-    assert set(face) == {"box", "score", "keypoints", "emotion", "track", "smoothed"}
+    assert set(face) == {"box", "score", "keypoints", "normalized_box", "normalized_keypoints", "emotion", "track", "smoothed"}
     assert set(face["smoothed"]) == {"label", "probabilities"}
     assert list(face["smoothed"]["probabilities"]) == list(face["emotion"]["probabilities"])
     # a convex combination of the raw ones, which sum to 1 in the model's float32

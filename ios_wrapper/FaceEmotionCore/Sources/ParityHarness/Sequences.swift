@@ -48,7 +48,9 @@ func sequence(jobFile: URL, outFile: URL) throws {
       let b = try numbers(f["box"])
       let box = Box(xmin: b[0], ymin: b[1], xmax: b[2], ymax: b[3])
       faces.append(
-        Face(box: box, keypoints: [], score: 1, normalizedBox: box, normalizedKeypoints: []))
+        Face(
+          box: box, keypoints: [], score: 1, normalizedBox: box, normalizedKeypoints: [],
+          letterboxBox: box, letterboxKeypoints: []))
       if f["probabilities"] is NSNull || f["probabilities"] == nil {
         emotions.append(nil)
       } else {
