@@ -7,19 +7,14 @@ not support is not printed. No conclusion is written in advance.
 from __future__ import annotations
 
 from packager.bench import peers, targets
-from packager.bench.table import MISSING, fmt_ms
-
-
-def _median(by_key: dict, key: str) -> float | None:
-    r = by_key.get(key)
-    return r.stats.median if r is not None and r.stats is not None else None
+from packager.bench.table import MISSING, fmt_ms, median
 
 
 def overhead(by_key: dict, target) -> str:
-    ref, flo = _median(by_key, "reference"), _median(by_key, "floor")
+    ref, flo = median(by_key, "reference"), median(by_key, "floor")
     extra = ref - flo
     budget = (target.limit - 1) * flo
-    stages = {k: v for k in by_key if k.startswith("stage-") and (v := _median(by_key, k)) is not None}
+    stages = {k: v for k in by_key if k.startswith("stage-") and (v := median(by_key, k)) is not None}
     out = (f"the reference adds {fmt_ms(extra)} per image to the floor ({fmt_ms(flo)}), against "
            f"{fmt_ms(budget)} allowed for all pre/post ({target.limit:g} × the floor − the floor).")
     if stages:
@@ -28,14 +23,14 @@ def overhead(by_key: dict, target) -> str:
         top_key, top = ranked[0]
         out += (f" Measured stages: {parts}; the largest, {by_key[top_key].name.strip()}, "
                 f"alone {'exceeds' if top > budget else 'fits within'} that allowance.")
-    pil = _median(by_key, "pillow-resize")
+    pil = median(by_key, "pillow-resize")
     if pil is not None:
         out += f" For scale: Pillow's uint8 C resize of the same frame alone takes {fmt_ms(pil)} in this run."
     return out
 
 
 def vs_mediapipe(by_key: dict, target) -> str:
-    flo, mp, ref = _median(by_key, "floor"), _median(by_key, "mediapipe"), _median(by_key, "reference")
+    flo, mp, ref = median(by_key, "floor"), median(by_key, "mediapipe"), median(by_key, "reference")
     allowed = target.limit * mp
     out = (f"mediapipe's whole detection takes {fmt_ms(mp)}, the reference {fmt_ms(ref)}, "
            f"{fmt_ms(ref - allowed)} over the target")
@@ -49,7 +44,7 @@ def vs_mediapipe(by_key: dict, target) -> str:
 
 
 def vs_fer(by_key: dict, target) -> str:
-    fer, ref, flo = _median(by_key, "fer"), _median(by_key, "reference"), _median(by_key, "floor")
+    fer, ref, flo = median(by_key, "fer"), median(by_key, "reference"), median(by_key, "floor")
     out = f"fer takes {fmt_ms(fer)} per image, the reference {fmt_ms(ref)}"
     if flo is None or flo <= 0:
         return out + "."
@@ -62,8 +57,8 @@ def vs_fer(by_key: dict, target) -> str:
 
 
 def cold(by_key: dict, target) -> str:
-    total = _median(by_key, "cold-reference")
-    parts = {k: v for k in ("cold-python", "cold-imports") if (v := _median(by_key, k)) is not None}
+    total = median(by_key, "cold-reference")
+    parts = {k: v for k in ("cold-python", "cold-imports") if (v := median(by_key, k)) is not None}
     out = f"of {fmt_ms(total)} against {fmt_ms(target.limit * 1000)}"
     if not parts:
         return out + "; the interpreter and import rows were not measured."

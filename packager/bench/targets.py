@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from packager.bench.table import median
+
 
 @dataclass(frozen=True)
 class Target:
@@ -48,13 +50,8 @@ class Target:
         return f"| {self.text} | {goal} | {self.shown or '—'} | {self.verdict} |"
 
 
-def _median(rows: dict, key: str) -> float | None:
-    r = rows.get(key)
-    return r.stats.median if r is not None and r.stats is not None else None
-
-
 def _ratio(key: str, text: str, rows: dict, num: str, den: str, limit: float, below: bool) -> Target:
-    a, b = _median(rows, num), _median(rows, den)
+    a, b = median(rows, num), median(rows, den)
     if a is None or b is None or b <= 0:
         missing = [k for k, v in ((num, a), (den, b)) if v is None]
         why = "; ".join(f"{rows[k].name}: {rows[k].note}" if k in rows else f"{k} not run" for k in missing)
@@ -90,7 +87,7 @@ def evaluate(rows: list) -> list[Target]:
             lang, size = r.key.split("-")[1], r.key.split("-", 2)[2]
             out.append(_ratio(f"mobile-{lang}-{size}", f"{lang.capitalize()} pre+post ÷ model inference, {size} frame",
                               by_key, r.key, r.baseline, MOBILE_LIMIT, True))
-    cold = _median(by_key, "cold-reference")
+    cold = median(by_key, "cold-reference")
     if cold is None:
         r = by_key.get("cold-reference")
         out.append(Target("cold-start", "cold start to first result (s)", None, COLD_LIMIT_S, True,

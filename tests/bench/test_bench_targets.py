@@ -72,3 +72,12 @@ def test_the_cold_note_claims_nothing_the_rows_do_not_measure():
     rows = [Row("cold", "cold-reference", "packager run IMAGE", MEASURED, Stats(900.0, None, 3))]
     line = _note(rows, "cold-start")
     assert "tensorflow" not in line and "not measured" in line
+
+
+def test_targets_and_notes_read_medians_from_one_home():
+    from packager.bench import table
+
+    rows = {"a": _row("a", "a", 3.0), "b": Row.unavailable("warm", "b", "b", "missing", "not installed")}
+    assert table.median(rows, "a") == 3.0 and table.median(rows, "b") is None and table.median(rows, "c") is None
+    for module in (targets, notes):
+        assert module.median is table.median and not hasattr(module, "_median")
