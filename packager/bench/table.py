@@ -60,6 +60,12 @@ class Row:
         }
 
 
+def median(by_key: dict[str, Row], key: str) -> float | None:
+    """The median of row ``key`` in ms; None when the row is absent or not measured."""
+    r = by_key.get(key)
+    return r.stats.median if r is not None and r.stats is not None else None
+
+
 def link_ratios(rows: list[Row]) -> None:
     """Fill ``ratio`` of every measured row whose baseline is measured too."""
     by_key = {r.key: r for r in rows}

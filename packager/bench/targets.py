@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from packager.bench.table import median
+
 
 @dataclass(frozen=True)
 class Target:
@@ -48,13 +50,8 @@ class Target:
         return f"| {self.text} | {goal} | {self.shown or '—'} | {self.verdict} |"
 
 
-def _median(rows: dict, key: str) -> float | None:
-    r = rows.get(key)
-    return r.stats.median if r is not None and r.stats is not None else None
-
-
 def _ratio(key: str, text: str, rows: dict, num: str, den: str, limit: float, below: bool) -> Target:
-    a, b = _median(rows, num), _median(rows, den)
+    a, b = median(rows, num), median(rows, den)
     if a is None or b is None or b <= 0:
         missing = [k for k, v in ((num, a), (den, b)) if v is None]
         why = "; ".join(f"{rows[k].name}: {rows[k].note}" if k in rows else f"{k} not run" for k in missing)
@@ -64,6 +61,14 @@ def _ratio(key: str, text: str, rows: dict, num: str, den: str, limit: float, be
 
 #: The generated code's pre+post may cost at most this share of the model's own inference.
 MOBILE_LIMIT = 0.25
+#: The reference end to end may take at most this multiple of the floor (the bare model runs).
+OVERHEAD_LIMIT = 1.3
+#: The reference end to end may take at most this multiple of mediapipe's detection alone.
+MEDIAPIPE_LIMIT = 1.0
+#: fer must take at least this multiple of the reference end to end.
+FER_LIMIT = 20.0
+#: Cold start to the first result, in seconds.
+COLD_LIMIT_S = 0.5
 
 
 def evaluate(rows: list) -> list[Target]:
@@ -72,22 +77,22 @@ def evaluate(rows: list) -> list[Target]:
     pre+post against model inference at each frame size (``MOBILE_LIMIT``)."""
     by_key = {r.key: r for r in rows}
     out = [
-        _ratio("overhead", "reference end to end ÷ floor", by_key, "reference", "floor", 1.3, True),
+        _ratio("overhead", "reference end to end ÷ floor", by_key, "reference", "floor", OVERHEAD_LIMIT, True),
         _ratio("vs-mediapipe", "reference end to end (detect + emotion) ÷ mediapipe detection alone",
-               by_key, "reference", "mediapipe", 1.0, True),
-        _ratio("vs-fer", "fer ÷ reference end to end", by_key, "fer", "reference", 20.0, False),
+               by_key, "reference", "mediapipe", MEDIAPIPE_LIMIT, True),
+        _ratio("vs-fer", "fer ÷ reference end to end", by_key, "fer", "reference", FER_LIMIT, False),
     ]
     for r in rows:  # the generated Kotlin / Swift pre+post, per frame size, against model inference
         if r.key.startswith("mobile-") and r.baseline and r.baseline.startswith("mobile-inference-"):
             lang, size = r.key.split("-")[1], r.key.split("-", 2)[2]
             out.append(_ratio(f"mobile-{lang}-{size}", f"{lang.capitalize()} pre+post ÷ model inference, {size} frame",
                               by_key, r.key, r.baseline, MOBILE_LIMIT, True))
-    cold = _median(by_key, "cold-reference")
+    cold = median(by_key, "cold-reference")
     if cold is None:
         r = by_key.get("cold-reference")
-        out.append(Target("cold-start", "cold start to first result (s)", None, 0.5, True,
+        out.append(Target("cold-start", "cold start to first result (s)", None, COLD_LIMIT_S, True,
                           reason=r.note if r else "not run"))
     else:
-        out.append(Target("cold-start", "cold start to first result (s)", cold / 1000, 0.5, True,
+        out.append(Target("cold-start", "cold start to first result (s)", cold / 1000, COLD_LIMIT_S, True,
                           shown=f"{cold / 1000:.2f} s"))
     return out

@@ -167,7 +167,7 @@ def string(s: str) -> str:
     return json.dumps(s, ensure_ascii=False).replace("$", "\\$")
 
 
-SETTINGS = register(
+register(  # registers the language (codegen.language("kotlin")); nothing reads the result
     LanguageSettings(
         name="kotlin",
         output_path=output_path,

@@ -152,7 +152,7 @@ def ident(name: str) -> str:
     return f"`{out}`" if out in RESERVED else out
 
 
-SWIFT = register(
+register(  # registers the language (codegen.language("swift")); nothing reads the result
     LanguageSettings(
         name="swift",
         output_path=output_path,

@@ -10,8 +10,6 @@ import math
 
 import numpy as np
 
-from packager.reference import detect
-
 
 def axis_taps(start, end, out, size, method):
     """Per output position: list of (source index or None for fill, weight)."""
@@ -105,6 +103,21 @@ def anchors(a):
     return out
 
 
+def iou(a, b):
+    """Intersection over union of two (xmin, ymin, xmax, ymax) boxes, axis by axis: the overlap of
+    the two intervals on each axis (none when they do not overlap), their product the intersection;
+    0 when there is no intersection or the union is empty."""
+    inter = 1.0
+    for lo, hi in ((0, 2), (1, 3)):
+        overlap = min(a[hi], b[hi]) - max(a[lo], b[lo])
+        if not overlap > 0:
+            return 0.0
+        inter *= overlap
+    area = [(box[2] - box[0]) * (box[3] - box[1]) for box in (a, b)]
+    union = area[0] + area[1] - inter
+    return inter / union if union > 0 else 0.0
+
+
 def postprocess(recipe, regressors, classificators):
     """decode + weighted NMS, row by row as the docstrings say."""
     reg = np.asarray(regressors, np.float64).reshape(-1, 4 + 2 * recipe.num_keypoints)
@@ -123,7 +136,7 @@ def postprocess(recipe, regressors, classificators):
     faces = []
     while order:
         top = order[0]
-        merged = [i for i in order if detect.iou(cands[top][0], cands[i][0]) > recipe.iou_threshold]
+        merged = [i for i in order if iou(cands[top][0], cands[i][0]) > recipe.iou_threshold]
         if top not in merged:
             merged.insert(0, top)
         order = [i for i in order if i not in merged]

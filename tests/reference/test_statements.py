@@ -101,6 +101,33 @@ def test_nms_on_many_overlapping_candidates():
     assert np.array_equal(detect.anchors(recipe.anchors), np.array(statements.anchors(recipe.anchors)))
 
 
+def test_iou_is_the_docstring():
+    """detect.iou against its own loop-level statement: overlapping, nested, touching, disjoint on
+    one axis or both, degenerate and reversed boxes, and random ones."""
+    boxes = [(0.0, 0.0, 1.0, 1.0), (0.5, 0.25, 1.5, 2.0), (0.2, 0.2, 0.4, 0.3), (1.0, 0.0, 2.0, 1.0),
+             (2.0, 2.0, 3.0, 3.0), (0.5, 5.0, 0.7, 6.0), (0.3, 0.3, 0.3, 0.9), (1.0, 1.0, 0.0, 0.0),
+             (-1.0, -1.0, 0.5, 0.5)]
+    rng = np.random.default_rng(11)
+    corners = rng.uniform(-1, 2, (60, 2, 2))
+    boxes += [(*c.min(axis=0), *c.max(axis=0)) for c in corners]
+    for a in boxes:
+        for b in boxes:
+            assert abs(detect.iou(a, b) - statements.iou(a, b)) < TOL, (a, b)
+
+
+def test_the_nms_statement_does_not_lean_on_the_code_it_checks(monkeypatch):
+    """A broken detect.iou changes detect.postprocess, not its statement: the NMS comparison above
+    would catch it."""
+    recipe = BLAZEFACE_SHORT_RANGE
+    rng = np.random.default_rng(7)
+    reg = (rng.normal(0, 3, (1, 896, 16)) + np.r_[0, 0, 30, 30, np.zeros(12)]).astype(np.float32)
+    cls = rng.normal(0, 2, (1, 896, 1)).astype(np.float32)
+    spec = statements.postprocess(recipe, reg, cls)
+    monkeypatch.setattr(detect, "iou", lambda a, b: 0.0)
+    assert len(statements.postprocess(recipe, reg, cls)) == len(spec)
+    assert len(detect.postprocess(recipe, reg, cls)) != len(spec)
+
+
 @pytest.mark.parametrize("recipe", [FER_MINIXCEPTION, EMOTION_FERPLUS, EMO_AFFECTNET], ids=lambda r: r.name)
 def test_emotion_stages_are_the_docstring(recipe, images):
     rgb = images["astronaut"]
