@@ -45,20 +45,10 @@ import math
 from dataclasses import dataclass
 
 from packager.recipes import TRACKING, TrackingRecipe
+from packager.reference.detect import iou  # the same IoU as the detector's non-maximum suppression
 from packager.reference.emotion import EmotionResult
 
 Box = tuple[float, float, float, float]
-
-
-def iou(a: Box, b: Box) -> float:
-    """Intersection over union of two boxes ``(x0, y0, x1, y1)``; 0 when either is empty."""
-    iw = min(a[2], b[2]) - max(a[0], b[0])
-    ih = min(a[3], b[3]) - max(a[1], b[1])
-    if iw <= 0 or ih <= 0:
-        return 0.0
-    inter = iw * ih
-    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
-    return inter / union if union > 0 else 0.0
 
 
 def match(track_boxes: list[Box], face_boxes: list[Box], threshold: float) -> list[tuple[int, int]]:
