@@ -3,7 +3,7 @@
 // packager/reference/tracking.py.
 // Hand-written: the harness is test infrastructure, not generated code.
 
-import FaceEmotion
+import FaceEmotionCore
 import Foundation
 
 /// `jobFile` (JSON, every number written as a decimal string): {"config": {"iou_threshold",
