@@ -52,7 +52,7 @@ def test_throughput_mode_errors_are_one_line(folder, tmp_path):
     assert r.returncode == 2 and r.stderr.strip() == f"packager: error: no files match {tmp_path / 'nothing*.png'}"
     (tmp_path / "empty").mkdir()
     r = packager("run", tmp_path / "empty")
-    assert r.returncode == 2 and "no image files" in r.stderr
+    assert r.returncode == 2 and "no image or video files" in r.stderr
     bad = tmp_path / "bad"
     bad.mkdir()
     (bad / "broken.png").write_text("hello")

