@@ -15,11 +15,11 @@ import importlib.metadata
 import json
 import os
 import shutil
-import tempfile
 from pathlib import Path
 from typing import Callable
 
 from packager.errors import PackagerError
+from packager.outputs import check_folder, write_atomic
 
 #: Bumped whenever a step changes what it writes.
 EXPORT_REVISION = 1
@@ -34,49 +34,6 @@ def cache_dir() -> Path:
         return Path(os.environ["PACKAGER_CACHE"])
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "packager"
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write a file so that readers see the old bytes or the new ones, never a mix.  The file's
-    mode follows the umask, as ``open`` would give it (``mkstemp`` alone gives 0600)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix="." + path.name, suffix=".tmp")
-    try:
-        os.fchmod(fd, 0o666 & ~_umask())
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
-def _umask() -> int:
-    # The only portable way to read the umask is to set it and put it back.
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def check_writable(path: Path, what: str) -> None:
-    """Refuse, with one line naming ``what``, a folder ``path`` (existing or to be created) that
-    cannot be written: it, or a folder above it, is a file; or the nearest existing folder does
-    not take a new file (read-only, ``/proc``, ``/sys``: tried with a probe file, since
-    permission bits do not tell, e.g. for root)."""
-    path = Path(path)
-    existing = path
-    while not os.path.lexists(existing) and existing != existing.parent:
-        existing = existing.parent
-    if not existing.is_dir():
-        where = "is a file" if existing == path else f"is under {existing}, which is a file"
-        raise PackagerError(f"{what} {path} {where}, not a folder")
-    try:
-        fd, probe = tempfile.mkstemp(dir=existing, prefix=".packager-probe-")
-        os.close(fd)
-        os.unlink(probe)
-    except OSError as e:
-        raise PackagerError(f"{what} {path}: cannot write in {existing} ({e.strerror})") from None
 
 
 def sha256_file(path: str | os.PathLike) -> str:
@@ -113,7 +70,7 @@ class Cache:
 
     def __init__(self, root: Path | None = None):
         self.root = Path(root) if root is not None else cache_dir() / "export"
-        check_writable(self.root, "the packager cache ($PACKAGER_CACHE)")
+        check_folder(self.root, "the packager cache ($PACKAGER_CACHE)")
         #: ``kind/key`` of every entry reused / computed, in order.
         self.hits: list[str] = []
         self.misses: list[str] = []

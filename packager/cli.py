@@ -268,14 +268,11 @@ def dispatch(args: argparse.Namespace) -> int:
                              args.emotion_model, args.json, progress, detector=args.detector,
                              self_check=args.self_check)
     if args.command == "convert":
-        from pathlib import Path
-
         from packager.export.anymodel import ConvertOptions, convert_command
 
         targets = ("android", "ios") if args.target == "all" else (args.target,)
-        opts = ConvertOptions(args.model, tuple(args.samples), tuple(args.shapes), targets,
-                              None if args.out is None else Path(args.out), args.quantize, args.calibration,
-                              args.min_int8_agreement)
+        opts = ConvertOptions(args.model, tuple(args.samples), tuple(args.shapes), targets, args.out, args.quantize,
+                              args.calibration, args.min_int8_agreement)
         return convert_command(opts, args.json, progress)
     raise AssertionError(args.command)
 
@@ -292,6 +289,12 @@ def main(argv: list[str] | None = None) -> int:
         return 141
     except PackagerError as e:
         print(f"packager: error: {e}", file=sys.stderr)
+        return 2
+    except OSError as e:
+        # the last line of defence: every write packager makes is checked and worded where it
+        # happens (packager.outputs); anything the system still refuses is one line, not a traceback
+        where = f" {e.filename}" if e.filename else ""
+        print(f"packager: error:{where} {e.strerror or e}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("packager: interrupted; nothing was written", file=sys.stderr)

@@ -9,8 +9,7 @@ import os
 import time
 from pathlib import Path
 
-from packager import preparation, recipes, report
-from packager.cache import check_writable, write_atomic
+from packager import outputs, preparation, recipes, report
 from packager.errors import PackagerError
 from packager.progress import Progress
 from packager.imagefiles import load_image
@@ -48,8 +47,8 @@ def expand(args: list[str]) -> tuple[list[str], bool]:
 
 
 def check_annotate_target(out: str | None, images: list[str]) -> None:
-    """``--annotate OUT``: one image, a .png/.jpg name, not a folder, not the input itself, in a
-    folder that takes a new file."""
+    """``--annotate OUT``: one image, a .png/.jpg name, and an output file by the shared rule
+    (``outputs.check_file``: not a folder, not the input itself, in a folder that takes a new file)."""
     if out is None:
         return
     if len(images) != 1:
@@ -57,14 +56,7 @@ def check_annotate_target(out: str | None, images: list[str]) -> None:
     suffix = Path(out).suffix.lower()
     if suffix not in ANNOTATE_FORMATS:
         raise PackagerError(f"--annotate {out}: use a .png or .jpg file name")
-    if os.path.isdir(out):
-        raise PackagerError(f"--annotate {out} is a folder; give a file name")
-    parent = Path(out).parent
-    if not parent.is_dir() and not parent.is_file():
-        raise PackagerError(f"--annotate {out}: folder {parent} does not exist")
-    check_writable(parent, f"--annotate {out}: folder")
-    if os.path.exists(out) and os.path.exists(images[0]) and os.path.samefile(out, images[0]):
-        raise PackagerError(f"--annotate {out} is the input image; write the annotated copy to another file")
+    outputs.check_file(out, "--annotate", inputs=images, input_kind="input image")
 
 
 def run_images(
@@ -95,7 +87,7 @@ def run_images(
         if annotate:
             buf = io.BytesIO()
             report.annotate(rgb, faces).save(buf, format=ANNOTATE_FORMATS[Path(annotate).suffix.lower()])
-            write_atomic(Path(annotate), buf.getvalue())
+            outputs.write_file(Path(annotate), buf.getvalue(), "--annotate")
     if as_json:
         print_fn(json.dumps({"detector": prepared.detector_name, "emotion": prepared.emotion.recipe.name, "images": results}, indent=2))
     return 0

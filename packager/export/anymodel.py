@@ -23,7 +23,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from packager import __version__, feeds, layout, preparation
+from packager import __version__, feeds, layout, outputs, preparation
 from packager.cache import Cache
 from packager.convert import MAX_CONVERSION_DIFF
 from packager.errors import PackagerError
@@ -46,7 +46,8 @@ class ConvertOptions:
         samples: ``-i`` options: one ``.npy`` per model input, by order or ``NAME=PATH``.
         shapes: ``--shape NAME=D,D,…`` options (inputs given no sample).
         targets: bundle names, from ``TARGETS``.
-        out: output folder (bundles go to ``out/<target>``); None: ``dist/<model>``.
+        out: output folder (bundles go to ``out/<target>``), as given (``''`` is refused, not
+            taken for ``.``); None: ``dist/<model>``.
         quantize: ``None`` or ``"int8"`` (needs ``calibration``).
         calibration: folder of ``.npy`` inputs to calibrate int8 on (every 4th held out).
         min_int8_agreement: percent (0–100) of held-out inputs on which every int8 output must
@@ -57,7 +58,7 @@ class ConvertOptions:
     samples: tuple[str, ...] = ()
     shapes: tuple[str, ...] = ()
     targets: tuple[str, ...] = tuple(TARGETS)
-    out: Path | None = None
+    out: str | Path | None = None
     quantize: str | None = None
     calibration: str | None = None
     min_int8_agreement: float = DEFAULT_MIN_AGREEMENT
@@ -83,7 +84,7 @@ def check_options(opts: ConvertOptions) -> None:
     check_agreement(opts.min_int8_agreement)
     preparation.check_file(opts.model)
     preparation.any_format(opts.model)
-    check_out(opts.targets, opts.folder)
+    check_out(opts.targets, opts.folder if opts.out is None else opts.out)
 
 
 def make_artifacts(opts: ConvertOptions, progress: Progress, cache: Cache) -> tuple[art.Artifacts, list[str]]:
@@ -220,9 +221,9 @@ def convert(opts: ConvertOptions, progress: Progress, cache: Cache | None = None
         if a.int8 is not None:
             models[layout.model_file(a.role, int8=True)] = (a.int8["ort"], a.int8["ort_fixed"])
         config = ort_export.required_operators_cached(models, cache)
-    out.mkdir(parents=True, exist_ok=True)
     staged, manifests = {}, {}
     try:
+        out.mkdir(parents=True, exist_ok=True)
         for name in opts.targets:
             with progress.stage(f"writing the {name} bundle"):
                 staged[name] = install.staging_dir(out, name)
@@ -233,6 +234,8 @@ def convert(opts: ConvertOptions, progress: Progress, cache: Cache | None = None
             except OSError as e:
                 raise PackagerError(f"installing into {out} failed ({e.strerror or e}); the previous bundles "
                                     "are in place; is another run writing there?") from None
+    except OSError as e:  # a full disk, a read-only folder: the staging folders go, the old bundles stay
+        raise outputs.failed(e, f"the bundles into {out}", "the previous bundles are in place") from None
     finally:
         install.discard(p for p in staged.values() if p.exists())
     return summary(out, a, notes, manifests)
