@@ -23,7 +23,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from packager import __version__, feeds, layout, outputs, preparation
+from packager import __version__, feeds, isolated, layout, outputs, preparation
 from packager.cache import Cache
 from packager.convert import MAX_CONVERSION_DIFF
 from packager.errors import PackagerError
@@ -90,15 +90,14 @@ def check_options(opts: ConvertOptions) -> None:
 def make_artifacts(opts: ConvertOptions, progress: Progress, cache: Cache) -> tuple[art.Artifacts, list[str]]:
     """The model's verified artifacts and the notes on how its samples were chosen and it was
     converted."""
-    from packager import convert as front_ends
-
     fmt = preparation.any_format(opts.model)
     # One stage for everything a bad model or sample fails on: a refusal stays the only line.
-    with progress.stage(f"converting {opts.model} ({fmt}) to ONNX, verified against its source runtime on the sample"):
-        specs = front_ends.any_front_end(fmt).inputs(opts.model)
+    with progress.stage(f"converting {opts.model} ({fmt}) to ONNX, verified against its source runtime on the sample"), \
+            isolated.Child() as child:  # the user's file is read in a child process: a native crash is one line
+        specs = preparation.declared_inputs(opts.model, child)
         samples, notes = feeds.make(specs, list(opts.samples), list(opts.shapes))
         calib, held_out = feeds.calibration(opts.calibration, samples) if opts.calibration else ([], [])
-        converted = preparation.convert_any(opts.model, samples, cache.root.parent)
+        converted = preparation.convert_any(opts.model, samples, cache.root.parent, child)
     for note in notes + list(converted.notes):
         progress.say(note)
     with progress.stage("provider rewrites, .ort, parity"):
