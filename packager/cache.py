@@ -5,7 +5,8 @@ An entry is ``<kind>/<key>.<name>`` files plus ``<kind>/<key>.json`` recording e
 sha256.  A key is the sha256 of everything the step's output depends on (input bytes, options,
 library versions, ``EXPORT_REVISION``).  An entry whose files are missing or do not match their
 recorded hashes, or whose record does not parse or match its own hash, is rebuilt, never
-trusted.
+trusted; anything but a regular file where an entry's file belongs (a FIFO, a device) is never
+read.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import importlib.metadata
 import json
 import os
 import shutil
+import stat
 from pathlib import Path
 from typing import Callable
 
@@ -120,9 +122,8 @@ class Cache:
             return None
         out = {}
         for name, digest in files.items():
-            try:
-                data = (self.root / kind / f"{k}.{name}").read_bytes()
-            except OSError:
+            data = _read_regular(self.root / kind / f"{k}.{name}")
+            if data is None:
                 return None
             if sha256(data) != digest:
                 return None
@@ -144,9 +145,29 @@ def _info_hash(info: dict) -> str:
     return sha256(json.dumps(info, sort_keys=True).encode())
 
 
-def _read_json(path: Path) -> dict | None:
+def _read_regular(path: Path) -> bytes | None:
+    """The bytes of a regular file, else None.  Anything else in the cache's place (a FIFO would
+    block the read forever, a device would be read as data) is never read; the entry is rebuilt and
+    ``write_atomic`` replaces it."""
     try:
-        value = json.loads(path.read_text())
-    except (OSError, ValueError):
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO opens without a writer, and is refused below
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            return f.read()
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def _read_json(path: Path) -> dict | None:
+    data = _read_regular(path)
+    try:
+        value = json.loads(data) if data is not None else None
+    except ValueError:
         return None
     return value if isinstance(value, dict) else None

@@ -103,9 +103,10 @@ def parser() -> argparse.ArgumentParser:
         "reference pipeline. Prints, per face: box in pixels, score, six keypoints, emotion "
         "probabilities and the top label. The first run converts the models (a few seconds); later runs "
         "use the cache ($PACKAGER_CACHE, default ~/.cache/packager). Exit code: 0 when every image was "
-        "processed; 1 in throughput mode when some images could not be (each is reported on stderr and, with "
-        "--json, as an entry with its error; every other image's result is complete); 2 when nothing was done "
-        "(a bad argument, image, model or output path, one line on stderr).",
+        "processed; 1 when some of several images could not be (each is reported on stderr and, with "
+        "--json, as an entry with its error; every other image's result is complete, even when a worker process "
+        "dies: its images are retried once); 2 when nothing was done (a bad argument, model or output path, or the "
+        "one image given, one line on stderr).",
     )
     run.add_argument("images", nargs="+", metavar="IMAGE",
                      help="image files (anything Pillow reads); a folder or a quoted glob pattern ('photos/**/*.jpg') "
@@ -114,7 +115,7 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--annotate", metavar="OUT.png", help="write the image with faces drawn on it (one image only)")
     run.add_argument("--threads", type=int, default=1, metavar="N",
                      help="onnxruntime threads per model (default: %(default)s, the fastest on small models as measured by "
-                     "packager bench; 0: onnxruntime's default)")
+                     "packager bench; 0: onnxruntime's default; negative values are refused)")
     run.add_argument("--workers", type=int, metavar="N",
                      help="worker processes in throughput mode (default: one per core); more than 1 selects throughput mode")
     run.add_argument("--quiet", action="store_true", help="no progress lines on stderr")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import glob
 import io
 import json
 import os
@@ -26,7 +25,7 @@ FAILED_IMAGES = 1
 def expand(args: list[str]) -> tuple[list[str], bool]:
     """Command-line arguments → image paths, and whether throughput mode applies (a folder or a
     glob pattern was given).  A folder contributes its image files (sorted, not recursive); a
-    pattern that is not an existing file is expanded with ``glob`` (``**`` recursive)."""
+    pattern that is not an existing file is expanded by ``matching``."""
     out, many = [], False
     for a in args:
         if os.path.isdir(a):
@@ -37,13 +36,32 @@ def expand(args: list[str]) -> tuple[list[str], bool]:
             out += found
         elif not os.path.exists(a) and GLOB_CHARS & set(a):
             many = True
-            found = sorted(p for p in glob.glob(a, recursive=True) if os.path.isfile(p))
+            found = matching(a)
             if not found:
                 raise PackagerError(f"no files match {a}")
             out += found
         else:
             out.append(a)
     return out, many
+
+
+def matching(pattern: str) -> list[str]:
+    """The files a glob pattern names, sorted, each once: ``**`` is recursive but does not enter
+    symlinked folders (``glob.glob`` does, and walks a symlink loop 40 levels deep: one file 41
+    times; two loops, 2^40 paths), a file reached by two names counts once (by its real path), and
+    ``*`` skips hidden files as a shell does."""
+    parts = Path(pattern).parts
+    first = next(i for i, part in enumerate(parts) if GLOB_CHARS & set(part))
+    root, rest = Path(*parts[:first]) if first else Path("."), Path(*parts[first:])
+    wants_hidden = any(part.startswith(".") for part in rest.parts)
+    seen, out = set(), []
+    for p in sorted(root.glob(str(rest))):
+        hidden = any(part.startswith(".") for part in p.relative_to(root).parts)
+        real = os.path.realpath(p)
+        if p.is_file() and (wants_hidden or not hidden) and real not in seen:
+            seen.add(real)
+            out.append(str(p))
+    return out
 
 
 def check_annotate_target(out: str | None, images: list[str]) -> None:
@@ -68,17 +86,25 @@ def run_images(
 
     A folder or glob pattern among ``images`` (or ``workers`` > 1) selects throughput mode:
     images are decoded and processed on ``workers`` processes (default: one per core)."""
+    if workers is not None and workers < 1:
+        raise PackagerError(f"--workers {workers}: give 1 or more worker processes")
+    if threads < 0:
+        raise PackagerError(f"--threads {threads}: give 1 or more, or 0 for onnxruntime's default")
     images, many = expand(images)
     check_annotate_target(annotate, images)
     if (many or (workers or 1) > 1) and not annotate:
         prepared = _prepare(detector, emotion_recipe, emotion_model, progress)
         return run_many(images, prepared, as_json, threads, workers or os.cpu_count() or 1, progress, print_fn)
-    pixels = {p: load_image(p) for p in images}  # every image is checked before any work
+    pixels = _load_each(images)  # every image is checked before any work
     prepared = _prepare(detector, emotion_recipe, emotion_model, progress)
     pipe = preparation.build_pipeline(prepared, threads)
     det = prepared.detector.recipe
     results = []
     for path, rgb in pixels.items():
+        if isinstance(rgb, str):  # one of several named files: reported where it stands, as in folder mode
+            results.append({"image": path, "error": rgb})
+            print(f"packager: error: {rgb}", file=progress.stream, flush=True)
+            continue
         faces = pipe(rgb)
         results.append({"image": path, "width": rgb.shape[1], "height": rgb.shape[0],
                         "faces": [report.face_dict(f, det) for f in faces]})
@@ -90,7 +116,22 @@ def run_images(
             outputs.write_file(Path(annotate), buf.getvalue(), "--annotate")
     if as_json:
         print_fn(json.dumps({"detector": prepared.detector_name, "emotion": prepared.emotion.recipe.name, "images": results}, indent=2))
-    return 0
+    return FAILED_IMAGES if any("error" in r for r in results) else 0
+
+
+def _load_each(images: list[str]) -> dict:
+    """Path → pixels.  One image that cannot be read is the command's failure (one line, exit 2);
+    of several named files, each that cannot be read maps to its one-line reason instead, and the
+    others go on (as in folder mode)."""
+    if len(images) == 1:
+        return {images[0]: load_image(images[0])}
+    out = {}
+    for p in images:
+        try:
+            out[p] = load_image(p)
+        except PackagerError as e:
+            out[p] = str(e)
+    return out
 
 
 def _prepare(detector: str, emotion_recipe: str, emotion_model: str | None, progress: Progress):
@@ -151,32 +192,38 @@ def run_many(paths: list[str], prepared, as_json: bool, threads: int, workers: i
     """Every image through the pipeline on ``workers`` processes; results in input order, then
     images per second (stderr, and in the JSON).  An image that fails is reported where it
     stands (``packager: error: …`` on stderr; ``{"image", "error"}`` in the JSON) and the others
-    go on; the exit code is then ``FAILED_IMAGES`` (1), else 0."""
-    from concurrent.futures import ProcessPoolExecutor  # not at module level: cold start of one image
+    go on, a worker that dies included (``packager.pool``: its images are retried once); the exit
+    code is then ``FAILED_IMAGES`` (1), else 0."""
+    from packager import pool  # not at module level: cold start of one image
 
     det = prepared.detector.recipe
     workers = max(1, min(workers, len(paths)))
     results, faces, failed = [], 0, 0
     bar = Bar(len(paths), progress)
     start = time.perf_counter()
-    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(prepared, threads)) as pool:
-        try:
-            for i, (path, got) in enumerate(zip(paths, pool.map(_run_one, paths, chunksize=2)), 1):
-                bar.close()
-                if isinstance(got, str):
-                    failed += 1
-                    results.append({"image": path, "error": got})
-                    print(f"packager: error: {got}", file=progress.stream, flush=True)
-                else:
-                    w, h, found = got
-                    faces += len(found)
-                    results.append({"image": path, "width": w, "height": h,
-                                    "faces": [report.face_dict(f, det) for f in found]})
-                    if not as_json:
-                        print_fn(report.text(path, found, det))
-                bar.update(i)
-        finally:
-            bar.close()
+
+    def take(i: int, got) -> None:
+        nonlocal faces, failed
+        path = paths[i]
+        bar.close()
+        if isinstance(got, str):
+            failed += 1
+            results.append({"image": path, "error": got})
+            print(f"packager: error: {got}", file=progress.stream, flush=True)
+        else:
+            w, h, found = got
+            faces += len(found)
+            results.append({"image": path, "width": w, "height": h,
+                            "faces": [report.face_dict(f, det) for f in found]})
+            if not as_json:
+                print_fn(report.text(path, found, det))
+        bar.update(i + 1)
+
+    try:
+        pool.run_all(paths, _run_one, workers, _init_worker, (prepared, threads), take,
+                     died=lambda path: f"{path}: {pool.DIED}")
+    finally:
+        bar.close()
     took = time.perf_counter() - start
     done = len(paths) - failed
     summary = {"images": len(paths), "failed": failed, "faces": faces, "seconds": took,
