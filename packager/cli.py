@@ -280,6 +280,11 @@ def dispatch(args: argparse.Namespace) -> int:
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    import threading
+
+    from packager import interrupts
+
+    previous = interrupts.handle() if threading.current_thread() is threading.main_thread() else None
     try:
         code = dispatch(args)
         sys.stdout.flush()  # here, not at exit: a closed pipe is caught below
@@ -300,3 +305,5 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("packager: interrupted; nothing was written", file=sys.stderr)
         return 130
+    finally:
+        interrupts.restore(previous)
