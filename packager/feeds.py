@@ -79,16 +79,23 @@ def _npy_header(path: str, name: str) -> None:
 
     try:
         with open(path, "rb") as f:
-            version = np.lib.format.read_magic(f)
+            try:
+                version = np.lib.format.read_magic(f)
+            except ValueError:
+                return  # not a .npy file: np.load says what it is
             read = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}.get(version)
             if read is None:
                 return  # a newer format version: np.load judges it
-            shape, _, dtype = read(f, max_header_size=10000)
+            try:
+                shape, _, dtype = read(f, max_header_size=10000)
+            except Exception as e:  # noqa: BLE001 — the header is Python literal syntax: any parse error
+                raise PackagerError(f"sample {path} for input {name!r} is not a numeric .npy array (its header is "
+                                    f"damaged: {type(e).__name__})") from None
             data = os.fstat(f.fileno()).st_size - f.tell()
     except FileNotFoundError:
         raise PackagerError(f"sample for input {name!r} not found: {path}") from None
-    except (OSError, ValueError, SyntaxError, TypeError):
-        return  # not a .npy header: np.load says what it is
+    except OSError:
+        return  # unreadable: np.load says why
     if dtype.hasobject:
         return
     check_size(f"sample {path} for input {name!r}", shape, dtype)
@@ -110,8 +117,8 @@ def load_npy(path: str, name: str) -> np.ndarray:
         x = np.load(path, allow_pickle=False)
     except FileNotFoundError:
         raise PackagerError(f"sample for input {name!r} not found: {path}") from None
-    except (OSError, ValueError, EOFError) as e:
-        reason = (str(e).splitlines() or ["unreadable"])[0]
+    except Exception as e:  # noqa: BLE001 — OSError, ValueError, EOFError, a damaged header's TokenError...
+        reason = (str(e).splitlines() or [type(e).__name__])[0]
         if "allow_pickle" in str(e):  # numpy read it as a pickle: no .npy header, or an object array
             reason = "it holds Python objects" if _npy_magic(path) else "no .npy header: write it with numpy.save"
         raise PackagerError(f"sample {path} for input {name!r} is not a numeric .npy array ({reason})") from None
