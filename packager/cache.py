@@ -5,7 +5,8 @@ An entry is ``<kind>/<key>.<name>`` files plus ``<kind>/<key>.json`` recording e
 sha256.  A key is the sha256 of everything the step's output depends on (input bytes, options,
 library versions, ``EXPORT_REVISION``).  An entry whose files are missing or do not match their
 recorded hashes, or whose record does not parse or match its own hash, is rebuilt, never
-trusted.
+trusted; anything but a regular file where an entry's file belongs (a FIFO, a device) is never
+read.
 """
 
 from __future__ import annotations
@@ -15,11 +16,12 @@ import importlib.metadata
 import json
 import os
 import shutil
-import tempfile
+import stat
 from pathlib import Path
 from typing import Callable
 
 from packager.errors import PackagerError
+from packager.outputs import check_folder, write_atomic
 
 #: Bumped whenever a step changes what it writes.
 EXPORT_REVISION = 1
@@ -34,49 +36,6 @@ def cache_dir() -> Path:
         return Path(os.environ["PACKAGER_CACHE"])
     base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
     return Path(base) / "packager"
-
-
-def write_atomic(path: Path, data: bytes) -> None:
-    """Write a file so that readers see the old bytes or the new ones, never a mix.  The file's
-    mode follows the umask, as ``open`` would give it (``mkstemp`` alone gives 0600)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix="." + path.name, suffix=".tmp")
-    try:
-        os.fchmod(fd, 0o666 & ~_umask())
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
-
-
-def _umask() -> int:
-    # The only portable way to read the umask is to set it and put it back.
-    mask = os.umask(0o022)
-    os.umask(mask)
-    return mask
-
-
-def check_writable(path: Path, what: str) -> None:
-    """Refuse, with one line naming ``what``, a folder ``path`` (existing or to be created) that
-    cannot be written: it, or a folder above it, is a file; or the nearest existing folder does
-    not take a new file (read-only, ``/proc``, ``/sys``: tried with a probe file, since
-    permission bits do not tell, e.g. for root)."""
-    path = Path(path)
-    existing = path
-    while not os.path.lexists(existing) and existing != existing.parent:
-        existing = existing.parent
-    if not existing.is_dir():
-        where = "is a file" if existing == path else f"is under {existing}, which is a file"
-        raise PackagerError(f"{what} {path} {where}, not a folder")
-    try:
-        fd, probe = tempfile.mkstemp(dir=existing, prefix=".packager-probe-")
-        os.close(fd)
-        os.unlink(probe)
-    except OSError as e:
-        raise PackagerError(f"{what} {path}: cannot write in {existing} ({e.strerror})") from None
 
 
 def sha256_file(path: str | os.PathLike) -> str:
@@ -113,7 +72,7 @@ class Cache:
 
     def __init__(self, root: Path | None = None):
         self.root = Path(root) if root is not None else cache_dir() / "export"
-        check_writable(self.root, "the packager cache ($PACKAGER_CACHE)")
+        check_folder(self.root, "the packager cache ($PACKAGER_CACHE)")
         #: ``kind/key`` of every entry reused / computed, in order.
         self.hits: list[str] = []
         self.misses: list[str] = []
@@ -163,9 +122,8 @@ class Cache:
             return None
         out = {}
         for name, digest in files.items():
-            try:
-                data = (self.root / kind / f"{k}.{name}").read_bytes()
-            except OSError:
+            data = _read_regular(self.root / kind / f"{k}.{name}")
+            if data is None:
                 return None
             if sha256(data) != digest:
                 return None
@@ -187,9 +145,29 @@ def _info_hash(info: dict) -> str:
     return sha256(json.dumps(info, sort_keys=True).encode())
 
 
-def _read_json(path: Path) -> dict | None:
+def _read_regular(path: Path) -> bytes | None:
+    """The bytes of a regular file, else None.  Anything else in the cache's place (a FIFO would
+    block the read forever, a device would be read as data) is never read; the entry is rebuilt and
+    ``write_atomic`` replaces it."""
     try:
-        value = json.loads(path.read_text())
-    except (OSError, ValueError):
+        fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK)  # a FIFO opens without a writer, and is refused below
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        with os.fdopen(fd, "rb", closefd=False) as f:
+            return f.read()
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+
+
+def _read_json(path: Path) -> dict | None:
+    data = _read_regular(path)
+    try:
+        value = json.loads(data) if data is not None else None
+    except ValueError:
         return None
     return value if isinstance(value, dict) else None

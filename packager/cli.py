@@ -111,7 +111,8 @@ def parser() -> argparse.ArgumentParser:
         "processed; 1 in throughput mode when some images could not be, or when a video broke off (each is reported on "
         "stderr and, with --json, as an entry with its error; a broken video keeps every frame read before the "
         "damage; every other result is complete); 2 when nothing was done "
-        "(a bad argument, image, video, model or output path, one line on stderr).",
+        "(a bad argument, image, video, model or output path, one line on stderr). A worker process that dies in "
+        "throughput mode loses nothing: its images are retried once.",
     )
     run.add_argument("images", nargs="+", metavar="IMAGE|VIDEO",
                      help="image files (anything Pillow reads) and video files (.mp4 .m4v .mov .mkv .webm .avi: H.264, "
@@ -132,7 +133,7 @@ def parser() -> argparse.ArgumentParser:
                      "empty face fields")
     run.add_argument("--threads", type=int, default=1, metavar="N",
                      help="onnxruntime threads per model (default: %(default)s, the fastest on small models as measured by "
-                     "packager bench; 0: onnxruntime's default)")
+                     "packager bench; 0: onnxruntime's default; negative values are refused)")
     run.add_argument("--workers", type=int, metavar="N",
                      help="worker processes in throughput mode (default: one per core); more than 1 selects throughput mode")
     run.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
@@ -300,20 +301,22 @@ def dispatch(args: argparse.Namespace) -> int:
                              args.emotion_model, args.json, progress, detector=args.detector,
                              self_check=args.self_check, onnxruntime_version=args.onnxruntime_version)
     if args.command == "convert":
-        from pathlib import Path
-
         from packager.export.anymodel import ConvertOptions, convert_command
 
         targets = ("android", "ios") if args.target == "all" else (args.target,)
-        opts = ConvertOptions(args.model, tuple(args.samples), tuple(args.shapes), targets,
-                              None if args.out is None else Path(args.out), args.quantize, args.calibration,
-                              args.min_int8_agreement, args.onnxruntime_version)
+        opts = ConvertOptions(args.model, tuple(args.samples), tuple(args.shapes), targets, args.out, args.quantize,
+                              args.calibration, args.min_int8_agreement, args.onnxruntime_version)
         return convert_command(opts, args.json, progress)
     raise AssertionError(args.command)
 
 
 def main(argv: list[str] | None = None) -> int:
     args = parser().parse_args(argv)
+    import threading
+
+    from packager import interrupts
+
+    previous = interrupts.handle() if threading.current_thread() is threading.main_thread() else None
     try:
         code = dispatch(args)
         sys.stdout.flush()  # here, not at exit: a closed pipe is caught below
@@ -325,6 +328,14 @@ def main(argv: list[str] | None = None) -> int:
     except PackagerError as e:
         print(f"packager: error: {e}", file=sys.stderr)
         return 2
+    except OSError as e:
+        # the last line of defence: every write packager makes is checked and worded where it
+        # happens (packager.outputs); anything the system still refuses is one line, not a traceback
+        where = f" {e.filename}" if e.filename else ""
+        print(f"packager: error:{where} {e.strerror or e}", file=sys.stderr)
+        return 2
     except KeyboardInterrupt:
         print("packager: interrupted; nothing was written", file=sys.stderr)
         return 130
+    finally:
+        interrupts.restore(previous)

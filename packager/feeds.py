@@ -9,10 +9,12 @@ such choice is returned as a note the command prints.
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from packager.errors import PackagerError
-from packager.signature import TensorSpec
+from packager.signature import TensorSpec, check_size
 
 #: Seed of the values made for inputs given no sample (the same command gives the same bundle).
 SEED = 0
@@ -69,20 +71,78 @@ def _npy_magic(path: str) -> bool:
         return f.read(6) == b"\x93NUMPY"
 
 
+def _npy_header(path: str, name: str) -> None:
+    """Read a ``.npy`` header without reading its data, and refuse a declared size past the
+    memory budget (``signature.check_size``) or past the end of the file (numpy would allocate
+    first and fail after: a header declaring 10^15 values is a ``MemoryError``)."""
+    import os
+
+    try:
+        with open(path, "rb") as f:
+            try:
+                version = np.lib.format.read_magic(f)
+            except ValueError:
+                return  # not a .npy file: np.load says what it is
+            read = {(1, 0): np.lib.format.read_array_header_1_0, (2, 0): np.lib.format.read_array_header_2_0}.get(version)
+            if read is None:
+                return  # a newer format version: np.load judges it
+            try:
+                shape, _, dtype = read(f, max_header_size=10000)
+            except Exception as e:  # noqa: BLE001 — the header is Python literal syntax: any parse error
+                raise PackagerError(f"sample {path} for input {name!r} is not a numeric .npy array (its header is "
+                                    f"damaged: {type(e).__name__})") from None
+            data = os.fstat(f.fileno()).st_size - f.tell()
+    except FileNotFoundError:
+        raise PackagerError(f"sample for input {name!r} not found: {path}") from None
+    except OSError:
+        return  # unreadable: np.load says why
+    if dtype.hasobject:
+        return
+    check_size(f"sample {path} for input {name!r}", shape, dtype)
+    need = math.prod(shape) * dtype.itemsize
+    if data < need:
+        raise PackagerError(f"sample {path} for input {name!r} is truncated: its header declares {list(shape)} "
+                            f"{dtype.name} ({need} bytes), the file holds {data}")
+
+
 def load_npy(path: str, name: str) -> np.ndarray:
-    """A ``.npy`` file as an array (never unpickled: object arrays are refused)."""
+    """A ``.npy`` file as an array of this machine's byte order (never unpickled: object arrays
+    are refused), non-empty and finite.
+
+    The byte order is normalised here, before anything reads the values: the converters and
+    runtimes read a tensor's raw bytes, so a big-endian sample would be checked as garbage on
+    both sides of every comparison and still pass."""
+    _npy_header(path, name)
     try:
         x = np.load(path, allow_pickle=False)
     except FileNotFoundError:
         raise PackagerError(f"sample for input {name!r} not found: {path}") from None
-    except (OSError, ValueError, EOFError) as e:
-        reason = (str(e).splitlines() or ["unreadable"])[0]
+    except Exception as e:  # noqa: BLE001 — OSError, ValueError, EOFError, a damaged header's TokenError...
+        reason = (str(e).splitlines() or [type(e).__name__])[0]
         if "allow_pickle" in str(e):  # numpy read it as a pickle: no .npy header, or an object array
             reason = "it holds Python objects" if _npy_magic(path) else "no .npy header: write it with numpy.save"
         raise PackagerError(f"sample {path} for input {name!r} is not a numeric .npy array ({reason})") from None
     if not isinstance(x, np.ndarray) or x.dtype.kind not in "biuf":
         raise PackagerError(f"sample {path} for input {name!r} is not a numeric array (dtype {getattr(x, 'dtype', '?')})")
+    if not x.dtype.isnative:
+        x = x.astype(x.dtype.newbyteorder("="))
+    if x.size == 0:
+        raise PackagerError(f"sample {path} for input {name!r} is empty (shape {list(x.shape)}): a check on no "
+                            "values proves nothing; give a sample with at least one value")
+    check_finite_sample(x, f"sample {path} for input {name!r}")
     return x
+
+
+def check_finite_sample(x: np.ndarray, what: str) -> None:
+    """A sample holding NaN or Inf is the sample's fault, said so before any model runs on it
+    (else the model's outputs would be NaN and the model blamed)."""
+    if x.dtype.kind != "f":
+        return
+    nan, inf = int(np.isnan(x).sum()), int(np.isinf(x).sum())
+    if nan or inf:
+        kinds = " and ".join(f"{n} {k}" for n, k in ((nan, "NaN"), (inf, "Inf")) if n)
+        raise PackagerError(f"{what} holds {kinds} of its {x.size} values; give finite values (the check compares "
+                            "the model's outputs on them)")
 
 
 def _fit(spec: TensorSpec, x: np.ndarray, path: str, shape: tuple[int, ...] | None) -> str | None:
@@ -115,6 +175,10 @@ def _made(spec: TensorSpec, shape: tuple[int, ...] | None, rng: np.random.Genera
         raise PackagerError(f"--shape {spec.name}={','.join(map(str, shape))} does not fit input {spec.name!r}, "
                             f"which takes {spec.describe()}")
     dtype = spec.dtype or "float32"
+    if 0 in shape:
+        raise PackagerError(f"input {spec.name!r} would be empty ({list(shape)}): a check on no values proves "
+                            f"nothing; give a sample with -i, or --shape {spec.name}=D,D,... of positive dimensions")
+    check_size(f"input {spec.name!r} (no sample given, made from its declared shape)", shape, dtype)
     if np.dtype(dtype).kind != "f":
         raise PackagerError(f"input {spec.name!r} is {dtype}, not float: packager cannot make a meaningful sample of "
                             "it; give one with -i")

@@ -18,15 +18,19 @@ MAX_PIXELS = 64_000_000
 
 def to_rgb(img: Image.Image) -> Image.Image:
     """Any Pillow mode → RGB: 16-bit and float images are scaled to 8 bits (a float image whose
-    values all lie in 0..1 is read as 0..1 — the float convention — not as nearly black 0..255),
+    values all lie in 0..1 is read as 0..1 — the float convention — not as nearly black 0..255;
+    the scale is judged on the finite pixels, and NaN pixels, a float TIFF's no-data rows, are
+    black, +Inf white, −Inf black: a few NaN rows no longer turn the whole image black),
     alpha is composited over black (what the pixels look like once the transparent parts are
     dropped), palettes are expanded."""
     if img.mode in ("I;16", "I;16B", "I;16L", "I", "F"):
         a = np.asarray(img, dtype=np.float64)
-        if img.mode == "F" and a.size and 0.0 <= a.min() and a.max() <= 1.0:
+        finite = a[np.isfinite(a)]
+        if img.mode == "F" and finite.size and 0.0 <= finite.min() and finite.max() <= 1.0:
             top = 1.0
         else:
-            top = 65535.0 if img.mode.startswith("I;16") or a.max() > 255 else 255.0
+            top = 65535.0 if img.mode.startswith("I;16") or (finite.size and finite.max() > 255) else 255.0
+        a = np.nan_to_num(a, nan=0.0, posinf=top, neginf=0.0)
         img = Image.fromarray(np.clip(np.rint(a * (255.0 / top)), 0, 255).astype(np.uint8), "L")
     if img.mode == "P":
         img = img.convert("RGBA")
@@ -46,6 +50,9 @@ def load_image(path: str | os.PathLike) -> np.ndarray:
         raise PackagerError(f"image file is empty: {path}")
     try:
         with warnings.catch_warnings():
+            # Pillow's warnings are not the user's business on success ("Corrupt EXIF data": the
+            # orientation is then left as stored); a decompression bomb is, and is refused below.
+            warnings.simplefilter("ignore")
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(path) as img:
                 if img.width * img.height > MAX_PIXELS:

@@ -36,6 +36,7 @@ def session(model: bytes | str | os.PathLike, *, threads: int = 1, ort_format: b
     """
     import onnxruntime as ort
 
+    ort.set_default_logger_severity(3)  # no native warnings on stderr: packager words what it reports
     so = ort.SessionOptions()
     so.log_severity_level = 3
     so.intra_op_num_threads = threads

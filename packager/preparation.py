@@ -4,11 +4,13 @@ A conversion (TFLite, ONNX, PyTorch front end) imports heavy frameworks and take
 its verified result is kept in the packager cache (``packager.cache``), keyed by the source
 file's sha256, the recipe and the converter versions.  Each conversion is verified on a real
 input: the astronaut photo, letterboxed for the detector, and the astronaut's face, found by the
-detector, for the emotion model.
+detector, for the emotion model.  Conversions read the model file in a child process
+(``packager.isolated``): a file that crashes its runtime is one line, not a dead process.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
 import os
 from dataclasses import dataclass
@@ -16,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from packager import onnxrt, recipes, samples
+from packager import isolated, onnxrt, recipes, samples
 from packager.cache import Cache, key, sha256_file
 from packager.errors import PackagerError
 from packager.recipes import DetectorRecipe, EmotionRecipe
@@ -97,12 +99,11 @@ def convert(recipe, user_path: str | None, check_input, cache: Path | None = Non
     k = key("onnx", recipe.name, digest, recipes.as_dict(recipe), CONVERTER_REVISION)
 
     def build():
-        from packager import convert as front_ends  # imports onnx; only a conversion needs it
-
         x = check_input() if callable(check_input) else check_input
-        conv = front_ends.front_end(source_format(recipe, src))(src, recipe, x)
-        return ({"onnx": conv.model.SerializeToString(deterministic=True)},
-                {"max_abs_diff": conv.max_abs_diff, "source_runtime": conv.source_runtime})
+        fmt = source_format(recipe, src)
+        with isolated.Child() as child:
+            model, diff, runtime, _ = child.call(_convert_recipe, fmt, src, recipe, x, path=src, fmt=fmt)
+        return {"onnx": model}, {"max_abs_diff": diff, "source_runtime": runtime}
 
     n_hits = len(store.hits)
     _, info = store.files("onnx", k, build, names=("onnx",), fields=("max_abs_diff", "source_runtime"))
@@ -122,9 +123,40 @@ def any_format(path: str) -> str:
     return fmt
 
 
-def convert_any(path: str, feeds: dict[str, np.ndarray], cache: Path | None = None) -> ConvertedModel:
+def _convert_recipe(fmt: str, src: str, recipe, x: np.ndarray) -> tuple:
+    """A recipe's model file → (ONNX bytes, max diff, source runtime, notes); runs in the child."""
+    from packager import convert as front_ends  # imports onnx; only a conversion needs it
+
+    conv = front_ends.front_end(fmt)(src, recipe, x)
+    return conv.model.SerializeToString(deterministic=True), conv.max_abs_diff, conv.source_runtime, conv.notes
+
+
+def _convert_any(fmt: str, src: str, feeds: dict[str, np.ndarray]) -> tuple:
+    """Any model file → (ONNX bytes, max diff, source runtime, notes); runs in the child."""
+    from packager import convert as front_ends
+
+    conv = front_ends.any_front_end(fmt).convert(src, feeds)
+    return conv.model.SerializeToString(deterministic=True), conv.max_abs_diff, conv.source_runtime, conv.notes
+
+
+def _declared_inputs(fmt: str, src: str) -> list:
+    from packager import convert as front_ends
+
+    return front_ends.any_front_end(fmt).inputs(src)
+
+
+def declared_inputs(path: str, child: isolated.Child) -> list:
+    """The inputs a model file no recipe knows declares (``signature.TensorSpec``), read in
+    ``child``: reading is the first time a runtime parses the file."""
+    fmt = any_format(path)
+    return child.call(_declared_inputs, fmt, path, path=path, fmt=fmt)
+
+
+def convert_any(path: str, feeds: dict[str, np.ndarray], cache: Path | None = None,
+                child: isolated.Child | None = None) -> ConvertedModel:
     """A model no recipe knows (``packager convert``) as verified ONNX with its shapes pinned to
-    ``feeds`` (its sample inputs, by name), from the cache when an intact entry exists."""
+    ``feeds`` (its sample inputs, by name), from the cache when an intact entry exists.  The
+    conversion runs in ``child`` (a fresh one when None): see ``packager.isolated``."""
     from packager.cache import sha256
 
     src = check_file(path)
@@ -135,11 +167,9 @@ def convert_any(path: str, feeds: dict[str, np.ndarray], cache: Path | None = No
     k = key("onnx-any", fmt, digest, sample, CONVERTER_REVISION)
 
     def build():
-        from packager import convert as front_ends
-
-        conv = front_ends.any_front_end(fmt).convert(src, feeds)
-        return ({"onnx": conv.model.SerializeToString(deterministic=True)},
-                {"max_abs_diff": conv.max_abs_diff, "source_runtime": conv.source_runtime, "notes": list(conv.notes)})
+        with contextlib.nullcontext(child) if child is not None else isolated.Child() as c:
+            model, diff, runtime, notes = c.call(_convert_any, fmt, src, feeds, path=src, fmt=fmt)
+        return {"onnx": model}, {"max_abs_diff": diff, "source_runtime": runtime, "notes": list(notes)}
 
     n_hits = len(store.hits)
     _, info = store.files("onnx", k, build, names=("onnx",), fields=("max_abs_diff", "source_runtime", "notes"))

@@ -10,6 +10,8 @@ import sys
 import time
 from contextlib import contextmanager
 
+from packager import interrupts
+
 
 class Progress:
     """Prints ``stage… done (1.2 s)`` lines to stderr; silent when ``quiet``."""
@@ -29,6 +31,8 @@ class Progress:
 
     @contextmanager
     def stage(self, name: str):
+        interrupts.check()  # a Ctrl-C swallowed during the previous stage stops us here
+        interrupts.pause_for_test(name)
         live = not self.quiet and self.tty
         if live:
             print(f"{name}…", end="", file=self.stream, flush=True)
@@ -39,6 +43,7 @@ class Progress:
             if live:
                 print("\r\033[K", end="", file=self.stream, flush=True)
             raise
+        interrupts.check()
         took = time.perf_counter() - start
         self.times[name] = took
         if live:

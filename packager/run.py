@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import csv
-import glob
 import io
 import json
 import os
 import time
 from pathlib import Path
 
-from packager import preparation, recipes, report
-from packager.cache import check_writable, write_atomic
+from packager import outputs, preparation, recipes, report
 from packager.errors import PackagerError
 from packager.progress import Bar, Progress
 from packager.imagefiles import load_image
@@ -31,8 +29,8 @@ FAILED_IMAGES = 1
 
 def expand(args: list[str]) -> tuple[list[str], bool]:
     """Command-line arguments → image and video paths, and whether throughput mode applies (a folder
-    or a glob pattern was given).  A folder contributes its image and video files (sorted, not recursive); a
-    pattern that is not an existing file is expanded with ``glob`` (``**`` recursive)."""
+    or a glob pattern was given).  A folder contributes its image and video files (sorted, not
+    recursive); a pattern that is not an existing file is expanded by ``matching``."""
     out, many = [], False
     for a in args:
         if os.path.isdir(a):
@@ -43,7 +41,7 @@ def expand(args: list[str]) -> tuple[list[str], bool]:
             out += found
         elif not os.path.exists(a) and GLOB_CHARS & set(a):
             many = True
-            found = sorted(p for p in glob.glob(a, recursive=True) if os.path.isfile(p))
+            found = matching(a)
             if not found:
                 raise PackagerError(f"no files match {a}")
             out += found
@@ -52,22 +50,34 @@ def expand(args: list[str]) -> tuple[list[str], bool]:
     return out, many
 
 
+def matching(pattern: str) -> list[str]:
+    """The files a glob pattern names, sorted, each once: ``**`` is recursive but does not enter
+    symlinked folders (``glob.glob`` does, and walks a symlink loop 40 levels deep: one file 41
+    times; two loops, 2^40 paths), a file reached by two names counts once (by its real path), and
+    ``*`` skips hidden files as a shell does."""
+    parts = Path(pattern).parts
+    first = next(i for i, part in enumerate(parts) if GLOB_CHARS & set(part))
+    root, rest = Path(*parts[:first]) if first else Path("."), Path(*parts[first:])
+    wants_hidden = any(part.startswith(".") for part in rest.parts)
+    seen, out = set(), []
+    for p in sorted(root.glob(str(rest))):
+        hidden = any(part.startswith(".") for part in p.relative_to(root).parts)
+        real = os.path.realpath(p)
+        if p.is_file() and (wants_hidden or not hidden) and real not in seen:
+            seen.add(real)
+            out.append(str(p))
+    return out
+
+
 def check_output(flag: str, out: str | None, suffixes, inputs: list[str]) -> None:
-    """An output file (``--annotate``, ``--csv``): a name with one of ``suffixes``, not a folder,
-    not one of the inputs, in an existing folder that takes a new file."""
+    """An output file (``--annotate``, ``--csv``): a name with one of ``suffixes``, and an output
+    file by the shared rule (``outputs.check_file``: not a folder, not one of the inputs, in a
+    folder that takes a new file)."""
     if out is None:
         return
     if Path(out).suffix.lower() not in suffixes:
         raise PackagerError(f"{flag} {out}: use a {' or '.join(sorted(suffixes))} file name")
-    if os.path.isdir(out):
-        raise PackagerError(f"{flag} {out} is a folder; give a file name")
-    parent = Path(out).parent
-    if not parent.is_dir() and not parent.is_file():
-        raise PackagerError(f"{flag} {out}: folder {parent} does not exist")
-    check_writable(parent, f"{flag} {out}: folder")
-    for i in inputs:
-        if os.path.exists(out) and os.path.exists(i) and os.path.samefile(out, i):
-            raise PackagerError(f"{flag} {out} is the input {i}; write to another file")
+    outputs.check_file(out, flag, inputs=inputs)
 
 
 def check_annotate_target(out: str | None, inputs: list[str]) -> None:
@@ -92,10 +102,15 @@ def run_images(
     A folder or glob pattern among ``images`` (or ``workers`` > 1) selects throughput mode for
     the images: they are decoded and processed on ``workers`` processes (default: one per core).
     Videos (by suffix, ``videofiles.VIDEO_SUFFIXES``) are analysed one after the other, every
-    ``every``-th frame, faces tracked (``video.run_video``).  Exit code 1 when an image failed in
-    throughput mode or a video broke off (each reported; everything else complete), else 0."""
+    ``every``-th frame, faces tracked (``video.run_video``).  Exit code 1 when an image failed
+    (in throughput mode, or one of several named files) or a video broke off (each reported;
+    everything else complete), else 0."""
     if every < 1:
         raise PackagerError(f"--every {every}: give a whole number of frames, 1 or more")
+    if workers is not None and workers < 1:
+        raise PackagerError(f"--workers {workers}: give 1 or more worker processes")
+    if threads < 0:
+        raise PackagerError(f"--threads {threads}: give 1 or more, or 0 for onnxruntime's default")
     inputs, many = expand(images)
     videos = [p for p in inputs if is_video(p)]
     stills = [p for p in inputs if not is_video(p)]
@@ -104,7 +119,9 @@ def run_images(
     for v in videos:  # every video is checked before any work
         VideoReader(v).close()
     throughput = (many or (workers or 1) > 1) and not annotate
-    pixels = {} if throughput else {p: load_image(p) for p in stills}  # likewise every image
+    # every image is checked before any work; of several named files, one that cannot be read is
+    # reported where it stands and the others go on (as in folder mode)
+    pixels = {} if throughput else _load_each(stills, alone=len(inputs) == 1)
     prepared = _prepare(detector, emotion_recipe, emotion_model, progress)
     det, labels = prepared.detector.recipe, prepared.emotion.recipe.labels
     doc = {"detector": prepared.detector_name, "emotion": prepared.emotion.recipe.name}
@@ -118,6 +135,11 @@ def run_images(
     if pixels or not videos:
         doc["images"] = doc.get("images", [])
     for path, rgb in pixels.items():
+        if isinstance(rgb, str):  # one of several named files: reported where it stands, as in folder mode
+            doc["images"].append({"image": path, "error": rgb})
+            failed += 1
+            print(f"packager: error: {rgb}", file=progress.stream, flush=True)
+            continue
         faces = pipe(rgb)
         doc["images"].append({"image": path, "width": rgb.shape[1], "height": rgb.shape[0],
                               "faces": [report.face_dict(f, det) for f in faces]})
@@ -127,7 +149,7 @@ def run_images(
         if annotate:
             buf = io.BytesIO()
             report.annotate(rgb, faces).save(buf, format=ANNOTATE_FORMATS[Path(annotate).suffix.lower()])
-            write_atomic(Path(annotate), buf.getvalue())
+            outputs.write_file(Path(annotate), buf.getvalue(), "--annotate")
     if videos:
         doc["videos"], broken = _run_videos(videos, pipe, every, progress, annotate, None if as_json else print_fn,
                                             rows, labels)
@@ -163,7 +185,22 @@ def _write_csv(path: Path, labels: tuple[str, ...], rows: list) -> None:
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(report.csv_header(labels))
     writer.writerows(rows)
-    write_atomic(path, buf.getvalue().encode())
+    outputs.write_file(path, buf.getvalue().encode(), "--csv")
+
+
+def _load_each(images: list[str], alone: bool) -> dict:
+    """Path → pixels.  The one input that cannot be read (``alone``) is the command's failure (one
+    line, exit 2); of several named files, each that cannot be read maps to its one-line reason
+    instead, and the others go on (as in folder mode)."""
+    if alone:
+        return {p: load_image(p) for p in images}
+    out = {}
+    for p in images:
+        try:
+            out[p] = load_image(p)
+        except PackagerError as e:
+            out[p] = str(e)
+    return out
 
 
 def _prepare(detector: str, emotion_recipe: str, emotion_model: str | None, progress: Progress):
@@ -203,33 +240,38 @@ def run_many(paths: list[str], prepared, as_json: bool, threads: int, workers: i
     input order, the throughput summary (images per second, also said on stderr) and the
     (path, faces) of each image processed.  An image that fails is reported where it stands
     (``packager: error: …`` on stderr; ``{"image", "error"}`` in the JSON) and the others go
-    on."""
-    from concurrent.futures import ProcessPoolExecutor  # not at module level: cold start of one image
+    on, a worker that dies included (``packager.pool``: its images are retried once)."""
+    from packager import pool  # not at module level: cold start of one image
 
     det = prepared.detector.recipe
     workers = max(1, min(workers, len(paths)))
     results, faces, failed, processed = [], 0, 0, []
     bar = Bar(len(paths), progress, unit="images")
     start = time.perf_counter()
-    with ProcessPoolExecutor(workers, initializer=_init_worker, initargs=(prepared, threads)) as pool:
-        try:
-            for i, (path, got) in enumerate(zip(paths, pool.map(_run_one, paths, chunksize=2)), 1):
-                bar.close()
-                if isinstance(got, str):
-                    failed += 1
-                    results.append({"image": path, "error": got})
-                    print(f"packager: error: {got}", file=progress.stream, flush=True)
-                else:
-                    w, h, found = got
-                    faces += len(found)
-                    processed.append((path, found))
-                    results.append({"image": path, "width": w, "height": h,
-                                    "faces": [report.face_dict(f, det) for f in found]})
-                    if not as_json:
-                        print_fn(report.text(path, found, det))
-                bar.update(i)
-        finally:
-            bar.close()
+
+    def take(i: int, got) -> None:
+        nonlocal faces, failed
+        path = paths[i]
+        bar.close()
+        if isinstance(got, str):
+            failed += 1
+            results.append({"image": path, "error": got})
+            print(f"packager: error: {got}", file=progress.stream, flush=True)
+        else:
+            w, h, found = got
+            faces += len(found)
+            processed.append((path, found))
+            results.append({"image": path, "width": w, "height": h,
+                            "faces": [report.face_dict(f, det) for f in found]})
+            if not as_json:
+                print_fn(report.text(path, found, det))
+        bar.update(i + 1)
+
+    try:
+        pool.run_all(paths, _run_one, workers, _init_worker, (prepared, threads), take,
+                     died=lambda path: f"{path}: {pool.DIED}")
+    finally:
+        bar.close()
     took = time.perf_counter() - start
     done = len(paths) - failed
     summary = {"images": len(paths), "failed": failed, "faces": faces, "seconds": took,

@@ -6,9 +6,36 @@ that ``packager convert`` can check the user's sample inputs against it (or make
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
+
+from packager.errors import PackagerError
+
+#: Largest tensor packager allocates: a sample, a made input, a tensor a model file declares.
+#: A phone model's tensors are kilobytes to megabytes; a declared size past this is a damaged file
+#: (or not a phone model), and allocating it would end in a MemoryError or the OOM killer.
+MAX_TENSOR_BYTES = 1 << 30
+
+
+def human_bytes(n: int) -> str:
+    """``1.5 GiB``: binary units, three significant digits."""
+    for unit in ("B", "KiB", "MiB", "GiB", "TiB", "PiB"):
+        if n < 1024 or unit == "PiB":
+            return f"{n:.3g} {unit}" if unit != "B" else f"{n} B"
+        n /= 1024
+    raise AssertionError
+
+
+def check_size(what: str, shape, dtype) -> None:
+    """Refuse, before anything is allocated, a tensor ``what`` of ``shape`` × ``dtype`` larger
+    than ``MAX_TENSOR_BYTES``; the one line names it and its size."""
+    nbytes = math.prod(int(d) for d in shape) * np.dtype(dtype).itemsize
+    if nbytes > MAX_TENSOR_BYTES:
+        raise PackagerError(f"{what} is {[int(d) for d in shape]} {np.dtype(dtype).name}: {human_bytes(nbytes)}, more "
+                            f"than packager allocates for one tensor ({human_bytes(MAX_TENSOR_BYTES)}); is the file "
+                            "damaged, or the shape mistyped?")
 
 
 @dataclass(frozen=True)

@@ -6,12 +6,19 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+from pathlib import Path
+
+#: This checkout, first on the child's path: with ``cwd`` elsewhere, ``python -m packager`` would
+#: import whatever packager pip installed, not the code under test.
+REPO = Path(__file__).resolve().parents[1]
 
 
 def packager(*args, cwd=None, timeout: float = 900) -> subprocess.CompletedProcess:
-    """``python -m packager ARGS`` → the finished process (text stdout / stderr)."""
+    """``python -m packager ARGS`` (this checkout's) → the finished process (text stdout / stderr)."""
+    env = os.environ.copy()
+    env["PYTHONPATH"] = os.pathsep.join([str(REPO), *filter(None, [env.get("PYTHONPATH")])])
     return subprocess.run([sys.executable, "-m", "packager", *map(str, args)], capture_output=True, text=True,
-                          cwd=cwd, env=os.environ.copy(), timeout=timeout)
+                          cwd=cwd, env=env, timeout=timeout)
 
 
 def one_line_error(r: subprocess.CompletedProcess, *needles: str) -> None:

@@ -20,7 +20,7 @@ from packager.bench.table import MEASURED, NOT_AVAILABLE, Report, Row, link_rati
 from packager.bench.timing import ColdStartError, cold_start, interleaved
 from packager.errors import PackagerError
 from packager.progress import Progress
-from packager import preparation, recipes
+from packager import outputs, preparation, recipes
 from packager.imagefiles import load_image
 
 WARM, COLD = "warm", "cold"
@@ -139,8 +139,8 @@ def bench_command(images: list[str], repeats: int, cold_repeats: int, threads: i
                   detector: str = recipes.DEFAULT_DETECTOR) -> int:
     if repeats < 1 or cold_repeats < 1 or threads < 0:
         raise PackagerError("--repeats and --cold-repeats must be at least 1, --threads at least 0")
-    if html is not None and not Path(html).resolve().parent.is_dir():
-        raise PackagerError(f"--html {html}: folder {Path(html).parent} does not exist")
+    if html is not None:
+        outputs.check_file(html, "--html", inputs=images, input_kind="input image")
     load_start = os.getloadavg()[0]
     with tempfile.TemporaryDirectory(prefix="packager-bench-") as tmp:
         paths, pixels = bench_images(images, Path(tmp))
@@ -171,9 +171,8 @@ def bench_command(images: list[str], repeats: int, cold_repeats: int, threads: i
     print_fn(json.dumps(report.as_dict(), indent=2) if as_json else report.markdown())
     if html is not None:
         from packager.htmlreport import bench as bench_html
-        from packager.cache import write_atomic
 
-        write_atomic(Path(html), bench_html.render(report).encode())
+        outputs.write_file(Path(html), bench_html.render(report).encode(), "--html")
         if not as_json:
             print_fn(f"charts: {html}")
     return 0

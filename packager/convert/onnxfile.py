@@ -21,7 +21,38 @@ def load(path: str) -> onnx.ModelProto:
         raise PackagerError(f"{path} is not a valid ONNX model ({type(e).__name__}); is the file truncated?") from None
     if not model.graph.node:
         raise PackagerError(f"{path} is not a valid ONNX model (no graph); is the file truncated?")
+    bad = next((what for what, text in _names(model) if not isinstance(text, str)), None)
+    if bad is not None:  # protobuf (upb) hands over a string field that is not UTF-8 as bytes
+        raise PackagerError(f"{path} is not a valid ONNX model ({bad} is not UTF-8 text); is the file damaged?")
+    if not model.graph.output:
+        raise PackagerError(f"{path} declares no outputs: there is nothing to convert or check; is it a complete "
+                            "model (not a fragment or a training graph)?")
     return model
+
+
+def _names(model: onnx.ModelProto):
+    """(what, text) of every name a runtime reads: opset domains, and in the graph and its
+    subgraphs the operators' types, domains and names, and every tensor name."""
+    for o in model.opset_import:
+        yield "an opset domain", o.domain
+    graphs = [model.graph]
+    while graphs:
+        g = graphs.pop()
+        for kind, values in (("input", g.input), ("output", g.output), ("value", g.value_info)):
+            for i, v in enumerate(values):
+                yield f"graph {kind} {i}'s name", v.name
+        for i, t in enumerate(g.initializer):
+            yield f"initializer {i}'s name", t.name
+        for i, n in enumerate(g.node):
+            yield f"operator {i}'s type", n.op_type
+            yield f"operator {i}'s domain", n.domain
+            yield f"operator {i}'s name", n.name
+            for name in [*n.input, *n.output]:
+                yield f"a tensor name of operator {i}", name
+            for a in n.attribute:
+                yield f"an attribute name of operator {i}", a.name
+                graphs += [a.g] if a.HasField("g") else []
+                graphs += list(a.graphs)
 
 
 def drop_initializer_inputs(model: onnx.ModelProto) -> onnx.ModelProto:

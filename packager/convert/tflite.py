@@ -15,6 +15,11 @@ from packager.convert import (ANY_OPSET, Conversion, check_signature, compare_na
 from packager.errors import PackagerError
 
 
+#: TFLite ``TensorType`` → numpy dtype (the ones whose size matters; others count as 1 byte).
+_TYPES = {0: "float32", 1: "float16", 2: "int32", 3: "uint8", 4: "int64", 6: "bool", 7: "int16", 8: "complex64",
+          9: "int8", 10: "float64", 11: "complex128", 12: "uint64", 15: "uint32", 16: "uint16"}
+
+
 @contextlib.contextmanager
 def _silence_fd2():
     """TensorFlow's C++ side logs to file descriptor 2 before Python can stop it."""
@@ -51,6 +56,7 @@ def check_structure(path: str) -> None:
         if len(buf) < 8 or buf[4:8] != b"TFL3":
             raise ValueError("no TFL3 file identifier")
         m = Model.GetRootAs(buf, 0)
+        sizes = []
         n_buffers, n_codes = m.BuffersLength(), m.OperatorCodesLength()
         for i in range(n_buffers):
             b = m.Buffers(i)
@@ -64,9 +70,12 @@ def check_structure(path: str) -> None:
             n_tensors = g.TensorsLength()
             for i in range(n_tensors):
                 t = g.Tensors(i)
-                t.ShapeAsNumpy(), t.ShapeSignatureAsNumpy(), t.Name()
+                shape, _ = t.ShapeAsNumpy(), t.ShapeSignatureAsNumpy()
+                name = (t.Name() or b"").decode("utf-8")  # TFLite's Python API decodes names: a bad one would raise there
                 if t.Buffer() >= n_buffers:
                     raise ValueError(f"tensor {i} refers to a missing buffer")
+                if not isinstance(shape, int):  # declared sizes: TFLite allocates them when it loads the file
+                    sizes.append((name, [max(int(d), 1) for d in shape], _TYPES.get(t.Type(), "uint8")))
             refs = [g.InputsAsNumpy(), g.OutputsAsNumpy()]
             for i in range(g.OperatorsLength()):
                 op = g.Operators(i)
@@ -75,8 +84,13 @@ def check_structure(path: str) -> None:
                 refs += [op.InputsAsNumpy(), op.OutputsAsNumpy()]
             if any(np.any(np.asarray(r) >= n_tensors) for r in refs if not isinstance(r, int)):
                 raise ValueError("an operator refers to a missing tensor")
+    except UnicodeDecodeError:
+        raise PackagerError(f"{path} is not a valid TFLite model (a tensor name is not UTF-8 text); is the file "
+                            "damaged?") from None
     except Exception as e:  # flatbuffers raises struct.error, IndexError, ValueError...
         raise PackagerError(f"{path} is not a valid TFLite model ({one_line(e, limit=200)}); is the file truncated?") from None
+    for name, shape, dtype in sizes:
+        signature.check_size(f"{path}: tensor {name!r}", shape, dtype)
 
 
 def _interpreter(path: str):

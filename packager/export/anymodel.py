@@ -26,7 +26,7 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from packager import __version__, feeds, layout, ortversion, preparation
+from packager import __version__, feeds, isolated, layout, ortversion, outputs, preparation
 from packager.cache import Cache
 from packager.convert import MAX_CONVERSION_DIFF
 from packager.errors import PackagerError
@@ -49,7 +49,8 @@ class ConvertOptions:
         samples: ``-i`` options: one ``.npy`` per model input, by order or ``NAME=PATH``.
         shapes: ``--shape NAME=D,D,…`` options (inputs given no sample).
         targets: bundle names, from ``TARGETS``.
-        out: output folder (bundles go to ``out/<target>``); None: ``dist/<model>``.
+        out: output folder (bundles go to ``out/<target>``), as given (``''`` is refused, not
+            taken for ``.``); None: ``dist/<model>``.
         quantize: ``None`` or ``"int8"`` (needs ``calibration``).
         calibration: folder of ``.npy`` inputs to calibrate int8 on (every 4th held out).
         min_int8_agreement: percent (0–100) of held-out inputs on which every int8 output must
@@ -62,7 +63,7 @@ class ConvertOptions:
     samples: tuple[str, ...] = ()
     shapes: tuple[str, ...] = ()
     targets: tuple[str, ...] = tuple(TARGETS)
-    out: Path | None = None
+    out: str | Path | None = None
     quantize: str | None = None
     calibration: str | None = None
     min_int8_agreement: float = DEFAULT_MIN_AGREEMENT
@@ -90,21 +91,20 @@ def check_options(opts: ConvertOptions) -> None:
     ortversion.runtime_version(opts.onnxruntime_version)
     preparation.check_file(opts.model)
     preparation.any_format(opts.model)
-    check_out(opts.targets, opts.folder, (opts.name,))
+    check_out(opts.targets, opts.folder if opts.out is None else opts.out, (opts.name,))
 
 
 def make_artifacts(opts: ConvertOptions, progress: Progress, cache: Cache) -> tuple[art.Artifacts, list[str]]:
     """The model's verified artifacts and the notes on how its samples were chosen and it was
     converted."""
-    from packager import convert as front_ends
-
     fmt = preparation.any_format(opts.model)
     # One stage for everything a bad model or sample fails on: a refusal stays the only line.
-    with progress.stage(f"converting {opts.model} ({fmt}) to ONNX, verified against its source runtime on the sample"):
-        specs = front_ends.any_front_end(fmt).inputs(opts.model)
+    with progress.stage(f"converting {opts.model} ({fmt}) to ONNX, verified against its source runtime on the sample"), \
+            isolated.Child() as child:  # the user's file is read in a child process: a native crash is one line
+        specs = preparation.declared_inputs(opts.model, child)
         samples, notes = feeds.make(specs, list(opts.samples), list(opts.shapes))
         calib, held_out = feeds.calibration(opts.calibration, samples) if opts.calibration else ([], [])
-        converted = preparation.convert_any(opts.model, samples, cache.root.parent)
+        converted = preparation.convert_any(opts.model, samples, cache.root.parent, child)
     for note in notes + list(converted.notes):
         progress.say(note)
     with progress.stage("provider rewrites, .ort, parity"):
@@ -235,9 +235,9 @@ def convert(opts: ConvertOptions, progress: Progress, cache: Cache | None = None
         if a.int8 is not None:
             models[layout.model_file(a.role, int8=True)] = (a.int8["ort"], a.int8["ort_fixed"])
         config = ort_export.required_operators_cached(models, cache)
-    out.mkdir(parents=True, exist_ok=True)
     staged, manifests = {}, {}
     try:
+        out.mkdir(parents=True, exist_ok=True)
         for name in opts.targets:
             with progress.stage(f"writing the {name} bundle"):
                 staged[name] = install.staging_dir(out, name)
@@ -248,6 +248,8 @@ def convert(opts: ConvertOptions, progress: Progress, cache: Cache | None = None
             except OSError as e:
                 raise PackagerError(f"installing into {out} failed ({e.strerror or e}); the previous bundles "
                                     "are in place; is another run writing there?") from None
+    except OSError as e:  # a full disk, a read-only folder: the staging folders go, the old bundles stay
+        raise outputs.failed(e, f"the bundles into {out}", "the previous bundles are in place") from None
     finally:
         install.discard(p for p in staged.values() if p.exists())
     return summary(out, a, notes, manifests)

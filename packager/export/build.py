@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from packager import layout, ortversion, preparation, recipes
-from packager.cache import Cache, check_writable
+from packager import layout, ortversion, outputs, preparation, recipes
+from packager.cache import Cache
 from packager.errors import PackagerError
 from packager.export import artifacts as art
 from packager.export import calibration, install, manifest
@@ -67,11 +67,12 @@ def check_agreement(min_int8_agreement: float) -> None:
         raise PackagerError(f"--min-int8-agreement {min_int8_agreement:g}: give a percentage from 0 to 100")
 
 
-def check_out(targets: tuple[str, ...], out: Path, models: tuple[str, ...]) -> None:
-    """An output folder whose bundles may be replaced (``build`` and ``convert``): each bundle
-    folder is absent, empty or a previous bundle of the same ``models`` (bundle names) whose
-    manifest says which files packager wrote (the rest is kept, ``install``)."""
-    check_writable(out, "--out")
+def check_out(targets: tuple[str, ...], out: str | Path, models: tuple[str, ...]) -> Path:
+    """An output folder (``outputs.check_folder``, on the name as given: ``''`` is not ``.``)
+    whose bundles may be replaced (``build`` and ``convert``): each bundle folder is absent, empty
+    or a previous bundle of the same ``models`` (bundle names) whose manifest says which files
+    packager wrote (the rest is kept, ``install``)."""
+    out = outputs.check_folder(out, "--out")
     for t in targets:
         install.check_target(out / t, is_bundle)
         if is_bundle(out / t):
@@ -79,6 +80,7 @@ def check_out(targets: tuple[str, ...], out: Path, models: tuple[str, ...]) -> N
             if set(there) != set(models):
                 raise PackagerError(f"{out / t} holds the bundle of {_models(there)}; refusing to replace it with "
                                     f"{_models(models)} (choose another --out)")
+    return out
 
 
 def _models(names: tuple[str, ...]) -> str:
@@ -137,9 +139,9 @@ def build(opts: BuildOptions, progress: Progress, cache: Cache | None = None) ->
     models = make_artifacts(opts, progress, cache)
     with progress.stage("listing required operators"):
         config = ort_export.required_operators_cached(_config_inputs(models), cache)
-    opts.out.mkdir(parents=True, exist_ok=True)
     staged, manifests = {}, {}
     try:
+        opts.out.mkdir(parents=True, exist_ok=True)
         for name in opts.targets:
             with progress.stage(f"writing the {name} bundle"):
                 staged[name] = install.staging_dir(opts.out, name)
@@ -153,6 +155,8 @@ def build(opts: BuildOptions, progress: Progress, cache: Cache | None = None) ->
             except OSError as e:
                 raise PackagerError(f"installing into {opts.out} failed ({e.strerror or e}); the previous bundles "
                                     "are in place; is another build writing there?") from None
+    except OSError as e:  # a full disk, a read-only folder: the staging folders go, the old bundles stay
+        raise outputs.failed(e, f"the bundles into {opts.out}", "the previous bundles are in place") from None
     finally:
         install.discard(p for p in staged.values() if p.exists())
     return {**summary(opts.out, manifests, cache, models), "report": str(opts.out / htmlreport.NAME)}
@@ -174,6 +178,7 @@ def build_command(targets: list[str], out: str, quantize: str | None, min_agreem
     """``packager build``: build, then print the summary (text, or JSON with ``as_json``)."""
     import json
 
+    check_out(tuple(targets), out, layout.ROLES)  # the name as given: Path("") would be "."
     opts = BuildOptions(tuple(targets), Path(out), quantize, min_agreement, emotion_recipe, emotion_model, detector,
                         self_check, onnxruntime_version)
     s = build(opts, progress)

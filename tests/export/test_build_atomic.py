@@ -86,21 +86,47 @@ def test_failed_int8_check_leaves_previous_bundles_and_clears_dead_staging(defau
 
 def test_sigint_from_the_terminal_exits_130_and_leaves_previous_bundles(previous, cache_root):
     before = _snapshot(previous)
-    env = dict(os.environ, PACKAGER_CACHE=str(cache_root))
+    # The build pauses when the stage starts (interrupts.pause_for_test) until the signal comes:
+    # no race with the stage lines, which a pipe only gets when a stage ends.
+    env = dict(os.environ, PACKAGER_CACHE=str(cache_root), PACKAGER_TEST_PAUSE_AT="finding faces")
     repo = Path(build.__file__).resolve().parents[2]  # this checkout's packager, whatever pip points at
     proc = subprocess.Popen([sys.executable, "-m", "packager", "build", "--out", str(previous)], cwd=repo,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     seen = ""
-    while "finding faces" not in seen:  # stage lines are printed when the stage starts
-        ch = proc.stderr.read(1)
-        assert ch, f"build ended before the stage: {seen}"
-        seen += ch
+    while not seen.endswith("paused at: finding faces for calibration and checks (LFW, astronaut)\n"):
+        line = proc.stderr.readline()
+        assert line, f"build ended before the stage: {seen}"
+        seen += line
     proc.send_signal(signal.SIGINT)
     _, rest = proc.communicate(timeout=120)
     assert proc.returncode == 130, seen + rest
-    assert "interrupted; nothing was written" in rest
+    assert rest == "packager: interrupted; nothing was written\n"
     assert _snapshot(previous) == before
     assert _leftovers(previous) == []
+
+
+def test_an_interrupt_a_library_swallowed_stops_the_next_stage(previous):
+    """Ctrl-C raised inside code that swallows it (a destructor, an ``except BaseException``)
+    is acted on at the next stage boundary, before anything is installed."""
+    from packager import interrupts
+
+    before = _snapshot(previous)
+    progress = Progress(quiet=True)
+    previous_handler = interrupts.handle()
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            with progress.stage("a stage whose library swallows Ctrl-C"):
+                try:
+                    os.kill(os.getpid(), signal.SIGINT)
+                    for _ in range(1000):  # the handler runs between these bytecodes
+                        pass
+                except KeyboardInterrupt:
+                    pass  # swallowed, as a library would
+        with pytest.raises(KeyboardInterrupt):
+            build.build(build.BuildOptions(out=previous), progress, Cache())
+    finally:
+        interrupts.restore(previous_handler)
+    assert _snapshot(previous) == before and _leftovers(previous) == []
 
 
 def test_install_swaps_all_bundles_or_none(tmp_path):

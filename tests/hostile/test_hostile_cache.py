@@ -2,6 +2,7 @@
 installs into the same empty --out never fail."""
 
 import json
+import os
 import shutil
 import threading
 
@@ -34,6 +35,11 @@ def damage_record(edit):
     return apply
 
 
+def as_fifo(path):
+    path.unlink()
+    os.mkfifo(path)
+
+
 def as_dir(path):
     path.unlink()
     (path / "inside").mkdir(parents=True)
@@ -56,18 +62,35 @@ DAMAGE = {
     "file is a folder": lambda r: as_dir(r / "onnx" / "k.onnx"),
     "record is a folder": lambda r: as_dir(record(r)),
     "kind folder is a file": lambda r: (shutil.rmtree(r / "onnx"), (r / "onnx").write_text("x")),
+    "file is a fifo": lambda r: as_fifo(r / "onnx" / "k.onnx"),
+    "record is a fifo": lambda r: as_fifo(record(r)),
 }
 
 
 @pytest.mark.parametrize("damage", sorted(DAMAGE))
 def test_damaged_entry_is_recomputed(tmp_path, damage):
-    calls = []
-    entry(Cache(tmp_path), calls)
-    DAMAGE[damage](tmp_path)
-    files, info = entry(Cache(tmp_path), calls)
-    assert calls == [1, 1] and files == FILES and info == INFO
-    again = Cache(tmp_path)
-    assert entry(again, calls) == (FILES, INFO) and calls == [1, 1] and again.hits == ["onnx/k"]
+    def check():
+        try:
+            calls = []
+            entry(Cache(tmp_path), calls)
+            DAMAGE[damage](tmp_path)
+            files, info = entry(Cache(tmp_path), calls)
+            assert calls == [1, 1] and files == FILES and info == INFO
+            again = Cache(tmp_path)
+            assert entry(again, calls) == (FILES, INFO) and calls == [1, 1] and again.hits == ["onnx/k"]
+        except BaseException as e:  # noqa: BLE001 — raised again below, in the test's thread
+            done.append(e)
+        else:
+            done.append(True)
+
+    # in a thread: a cache that reads a FIFO blocks forever, and the test must say so, not hang
+    done = []
+    t = threading.Thread(target=check, daemon=True)
+    t.start()
+    t.join(60)
+    assert not t.is_alive(), "reading the damaged entry blocked"
+    if done[0] is not True:
+        raise done[0]
 
 
 def test_concurrent_installs_into_the_same_empty_out(tmp_path):
