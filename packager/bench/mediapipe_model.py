@@ -18,7 +18,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from packager import preparation, recipes
-from packager.cache import cache_dir, sha256_file, write_atomic
+from packager.cache import cache_dir, sha256_file
+from packager.outputs import write_atomic
 from packager.recipes import DetectorRecipe
 
 METADATA_FIELD = "TFLITE_METADATA"

@@ -197,3 +197,20 @@ def test_crashing_emotion_model_in_run_and_build(tiny_tflite, tmp_path, prepared
     one_line_error(packager("build", "--target", "android", "--out", tmp_path / "dist", "--emotion-model", mutant,
                             "--quiet"), needle)
     assert not (tmp_path / "dist").exists()
+
+
+def test_tflite_declaring_a_huge_tensor_is_refused_before_tflite_allocates(tmp_path):
+    path = tmp_path / "huge.tflite"
+    code = textwrap.dedent(f"""
+        import os
+        os.environ["TF_CPP_MIN_LOG_LEVEL"] = "3"
+        import tensorflow as tf
+        @tf.function(input_signature=[tf.TensorSpec([1, 1000, 1000, 1000], tf.float32)])
+        def f(x):
+            return {{"y": tf.nn.relu(x)}}
+        open({str(path)!r}, "wb").write(tf.lite.TFLiteConverter.from_concrete_functions([f.get_concrete_function()]).convert())
+    """)
+    subprocess.run([sys.executable, "-c", code], check=True, capture_output=True)
+    one_line_error(packager("convert", path, "--out", tmp_path / "out"),
+                   f"{path}: tensor 'x' is [1, 1000, 1000, 1000] float32: 3.73 GiB, more than packager allocates")
+    assert not (tmp_path / "out").exists()
