@@ -11,6 +11,10 @@ latest at its next stage, before it replaces anything.
 ``PACKAGER_TEST_PAUSE_AT=<stage prefix>`` (tests only) makes ``pause_for_test`` print
 ``paused at: <stage>`` on stderr when that stage starts and wait there for a signal: a test can
 interrupt a command at a known point without racing its output.
+``PACKAGER_TEST_PAUSE_WORKER_AT=<file name>:<marker path>`` (tests only) does the same for a
+throughput-mode worker when it takes that image, once (the marker file records it): it prints
+``worker paused at: <file name> <pid>`` and waits, so a test can kill that very worker while it
+holds the image.
 """
 
 from __future__ import annotations
@@ -55,3 +59,18 @@ def pause_for_test(stage: str) -> None:
         print(f"paused at: {stage}", file=sys.stderr, flush=True)
         while True:
             signal.pause()  # the handler raises out of here (or just before, if the signal came first)
+
+
+def pause_worker_for_test(path: str) -> None:
+    """See the module docstring; nothing unless ``PACKAGER_TEST_PAUSE_WORKER_AT`` names this file
+    and its marker does not exist yet."""
+    at = os.environ.get("PACKAGER_TEST_PAUSE_WORKER_AT")
+    if not at:
+        return
+    name, _, marker = at.partition(":")
+    if os.path.basename(path) != name or not marker or os.path.exists(marker):
+        return
+    open(marker, "w").close()
+    print(f"worker paused at: {name} {os.getpid()}", file=sys.stderr, flush=True)
+    while True:
+        signal.pause()

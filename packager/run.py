@@ -9,7 +9,7 @@ import os
 import time
 from pathlib import Path
 
-from packager import outputs, preparation, recipes, report
+from packager import interrupts, outputs, preparation, recipes, report
 from packager.errors import PackagerError
 from packager.progress import Bar, Progress
 from packager.imagefiles import load_image
@@ -225,6 +225,7 @@ def _init_worker(prepared, threads: int) -> None:
 def _run_one(path: str):
     """(width, height, faces) of one image, or the one-line reason it failed: a bad file among
     many is reported and the others go on."""
+    interrupts.pause_worker_for_test(path)
     try:
         rgb = load_image(path)
         return rgb.shape[1], rgb.shape[0], _worker_pipeline(rgb)
