@@ -4,7 +4,9 @@ The packager cache is pointed at a fresh folder per test session, so the suite n
 writes a user's cache and always proves the conversions from scratch once.
 
 A test is ``slow`` when it needs what takes seconds: a converted model (the fixtures in
-``SLOW_FIXTURES``), a build, a compiler or the bench (every test under ``SLOW_SUBJECTS``).  The
+``SLOW_FIXTURES``), a build, a compiler or the bench (every test under ``SLOW_SUBJECTS``), or
+the command run on model files in child processes that import TensorFlow or torch (the modules
+in ``SLOW_MODULES``: ``packager.isolated`` reads every untrusted model file in a child).  The
 fast lane for development is ``python -m pytest -m "not slow"``; CI runs everything.
 """
 
@@ -29,13 +31,16 @@ from packager.reference.pipeline import ReferencePipeline  # noqa: E402
 
 SLOW_FIXTURES = {"prepared_default", "prepared_all", "parity_prepared", "reference", "previous_convert_bundle"}
 SLOW_SUBJECTS = {"export", "kotlin", "swift", "bench", "convert_any"}
+SLOW_MODULES = {"hostile/test_hostile_model_files.py", "hostile/test_hostile_outputs.py",
+                "hostile/test_hostile_models.py", "hostile/test_hostile_samples.py", "hostile/test_hostile_convert.py"}
 
 
 def pytest_collection_modifyitems(config, items):
     tests = Path(__file__).parent
     for item in items:
-        subject = Path(item.fspath).relative_to(tests).parts[0]
-        if subject in SLOW_SUBJECTS or SLOW_FIXTURES & set(item.fixturenames):
+        rel = Path(item.fspath).relative_to(tests)
+        slow_module = rel.as_posix() in SLOW_MODULES
+        if rel.parts[0] in SLOW_SUBJECTS or slow_module or SLOW_FIXTURES & set(item.fixturenames):
             item.add_marker(pytest.mark.slow)
 
 
