@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from packager.recipes import Anchors, DetectorRecipe
-from packager.reference.resample import resample
+from packager.reference import frames
 
 
 @dataclass(frozen=True)
@@ -46,14 +46,15 @@ class Letterbox:
         return (self.x0, self.y0, self.x1, self.y1)
 
 
-def preprocess(recipe: DetectorRecipe, rgb: np.ndarray) -> tuple[np.ndarray, Letterbox]:
-    """RGB uint8 H×W×3 → (input tensor [1, size, size, 3] float32, letterbox)."""
-    h, w = rgb.shape[:2]
+def preprocess(recipe: DetectorRecipe, image: "np.ndarray | frames.Frame") -> tuple[np.ndarray, Letterbox]:
+    """RGB uint8 H×W×3 or a camera frame (its upright image) → (input tensor [1, size, size, 3]
+    float32, letterbox)."""
+    w, h = frames.size(image)
     if h == 0 or w == 0:
         raise ValueError("image has zero size")
     size = recipe.input_size
     box = Letterbox.fit(w, h, size)
-    pixels = resample(rgb, box.rect, size, size, recipe.resize, recipe.fill)
+    pixels = frames.resample(image, box.rect, size, size, recipe.resize, recipe.fill)
     tensor = pixels * recipe.norm_scale + recipe.norm_offset
     return tensor[None].astype(np.float32), box
 

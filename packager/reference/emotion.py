@@ -7,7 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from packager.recipes import EmotionRecipe
-from packager.reference.resample import resample
+from packager.reference import frames
 
 #: ITU-R BT.601 luma weights, as Pillow's ``convert("L")`` (without its rounding).
 GRAY_WEIGHTS = (0.299, 0.587, 0.114)
@@ -22,20 +22,21 @@ def crop_rect(recipe: EmotionRecipe, box_px) -> tuple[float, float, float, float
     return (cx - side / 2.0, cy - side / 2.0, cx + side / 2.0, cy + side / 2.0)
 
 
-def preprocess(recipe: EmotionRecipe, rgb: np.ndarray, box_px) -> np.ndarray:
-    """RGB uint8 H×W×3 + face box in pixels → input tensor (recipe shape, float32).
+def preprocess(recipe: EmotionRecipe, image: "np.ndarray | frames.Frame", box_px) -> np.ndarray:
+    """RGB uint8 H×W×3 or a camera frame (its upright image) + face box in pixels → input tensor
+    (recipe shape, float32).
 
     Order: resample the RGB crop (``resize``), convert colour (``GRAY`` is the BT.601 weighted
     sum of the resampled channels), subtract ``mean``, multiply by ``scale``, lay out.
     """
-    h, w = rgb.shape[:2]
+    w, h = frames.size(image)
     if h == 0 or w == 0:
         raise ValueError("image has zero size")
     rect = crop_rect(recipe, box_px)
     if not all(np.isfinite(rect)) or rect[2] <= rect[0]:
         raise ValueError(f"face box {tuple(box_px)} is empty or not finite")
     size = recipe.size
-    crop = resample(rgb, rect, size, size, recipe.resize, recipe.fill)
+    crop = frames.resample(image, rect, size, size, recipe.resize, recipe.fill)
     if recipe.color == "GRAY":
         # R·wr + G·wg + B·wb, left to right, each product rounded (no BLAS: a matmul's summation
         # order and fused multiply-adds vary with the CPU; the wrappers must reproduce this bit for bit).

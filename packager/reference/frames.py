@@ -3,10 +3,9 @@
 A frame is a sensor buffer (one or three planes, each with its own row stride and pixel stride)
 plus the turn that makes it upright.  Every step of the pipeline reads the *upright* image, and
 boxes and keypoints are in its coordinates.  Its pixel ``(x, y)`` is the buffer pixel
-``buffer_xy(x, y)`` converted to RGB where it is read: the Kotlin and Swift cores evaluate the
-mapping and the colour conversion only at the pixels the resampler reads (``packager.reference.
-resample``: at most 16 per output sample), never over the whole frame.  This module computes the
-same values for every pixel (``Frame.rgb``); the conversion is pointwise, so both are the same.
+``buffer_xy(x, y)``: the Kotlin and Swift cores evaluate the mapping only at the pixels the
+resampler reads (``packager.reference.resample``: at most 16 per output sample), never over the
+whole frame.  ``resample`` below is how every stage samples a frame.
 
 **Formats** (``Frame.format``):
 
@@ -38,7 +37,30 @@ same values for every pixel (``Frame.rgb``); the conversion is pointwise, so bot
         B = clamp(((Y − 16) · 76309 + 132201 · u + 32768) >> 16)
 
 with ``clamp`` to 0..255.  The constants are the BT.601 coefficients (1.402, 0.344136, 0.714136,
-1.772; video range scaled by 255/219 for Y and 255/224 for chroma) times 2^16, rounded.
+1.772; video range scaled by 255/219 for Y and 255/224 for chroma) times 2^16, rounded.  This is
+the colour of one pixel (``Frame.rgb``: the ``nearest`` and ``antialias`` resamplers and whoever
+wants the upright image).
+
+**Resampling a YUV frame** (``bilinear``, every recipe's default): BT.601 is affine, so the
+planes are resampled first and converted once per output value.  The upright image's Y, U and V
+(U, V: the pixel's chroma sample, as sited above) are resampled as three channels by
+``resample.bilinear_sums`` — the same taps and integer weights as an RGB image — giving per
+output sample the sums ``SY, SU, SV`` over its taps inside the image and their weight ``W``
+(``T`` is the sample's whole weight, ``s_x · s_y · 2^22``).  Then, with the coefficients above
+and no rounding::
+
+    L = (SY − offset · W) · Yscale,   u = SU − 128 · W,   v = SV − 128 · W
+    R' = L + rv · v,   G' = L − gu · u − gv · v,   B' = L + bu · u          (int64)
+    value = (clamp(X', 0, 255 · W · 2^16) + fill · (T − W) · 2^16) / (T · 2^16)    per channel
+
+i.e. the conversion of the weighted mean Y, U, V of the taps inside the image, clamped to
+0..255, mixed with the fill.  Every integer stays below 2^51 and the divisor is a power of two,
+so each value is an exact float64 and every language computes the same bits.  It differs from
+"convert every tap, then resample" only by the per-pixel rounding (±0.5) and clamps, which the
+conversion of the mean does not see: a sample across a saturated edge is clamped once, on the
+mean (docs/DESIGN.md "Camera frames" measures what it changes: nothing in faces or labels).
+The cost of a YUV frame is then that of an RGB one: three channels per tap, one conversion per
+output value instead of one per tap (16 per sample on a downscale).
 
 **Orientation**: ``rotation`` is how far the buffer must be turned clockwise to be upright
 (Android ``ImageInfo.rotationDegrees``: 0, 90, 180 or 270), then ``mirrored`` flips the
@@ -60,6 +82,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+
+from packager.reference import resample as _resample
 
 FORMATS = ("argb", "rgba", "bgra", "yuv")
 ROTATIONS = (0, 90, 180, 270)
@@ -153,6 +177,18 @@ class Frame:
         rgb = [(base + rv * v) >> 16, (base - gu * u - gv * v) >> 16, (base + bu * u) >> 16]
         return np.clip(np.stack(rgb, axis=-1), 0, 255).astype(np.uint8)
 
+    def yuv(self) -> np.ndarray:
+        """The upright image's Y, U, V, H' × W' × 3 uint8: each pixel's luma and its chroma
+        sample (``yuv`` frames only)."""
+        uw, uh = self.upright_size
+        y, x = np.mgrid[0:uh, 0:uw]
+        bx, by = self.buffer_xy(x, y)
+        y_, u_, v_ = self.planes
+        cx, cy = bx >> 1, by >> 1
+        return np.stack([y_.data[by * y_.row_stride + bx * y_.pixel_stride],
+                         u_.data[cy * u_.row_stride + cx * u_.pixel_stride],
+                         v_.data[cy * v_.row_stride + cx * v_.pixel_stride]], axis=-1)
+
     def rgb(self) -> np.ndarray:
         """The upright image, H' × W' × 3 uint8: every pixel by the definitions above."""
         uw, uh = self.upright_size
@@ -167,6 +203,30 @@ def upright(image: "np.ndarray | Frame") -> tuple[np.ndarray, bool]:
     if isinstance(image, Frame):
         return image.rgb(), image.mirrored
     return image, False
+
+
+def size(image: "np.ndarray | Frame") -> tuple[int, int]:
+    """(width, height) of the upright image of a frame or of an RGB image."""
+    return image.upright_size if isinstance(image, Frame) else (image.shape[1], image.shape[0])
+
+
+def resample(image: "np.ndarray | Frame", rect, out_w: int, out_h: int, method: str, fill: float) -> np.ndarray:
+    """``rect`` of the upright image of a frame (or of an RGB image) resampled onto
+    out_h × out_w × 3 float64 R, G, B values (``packager.reference.resample``): a YUV frame under
+    ``bilinear`` by its planes, converted once per output value (module docstring), anything
+    else through its upright RGB image."""
+    if not (isinstance(image, Frame) and image.format == "yuv" and method == "bilinear"):
+        return _resample.resample(upright(image)[0], rect, out_w, out_h, method, fill)
+    if fill != int(fill) or not 0 <= fill <= 255:
+        raise ValueError("bilinear resampling takes uint8 pixels and an integer fill 0..255")
+    sums, inside, total = _resample.bilinear_sums(image.yuv(), rect, out_w, out_h)
+    yscale, rv, gu, gv, bu, offset = YUV_COEFFICIENTS[image.full_range]
+    luma = (sums[..., 0] - offset * inside) * yscale
+    u, v = sums[..., 1] - 128 * inside, sums[..., 2] - 128 * inside
+    rgb = np.stack([luma + rv * v, luma - gu * u - gv * v, luma + bu * u], axis=-1)
+    top = (255 * inside << 16)[..., None]
+    filled = (int(fill) * (total - inside) << 16)[..., None]
+    return (np.clip(rgb, 0, top) + filled) / float(total << 16)
 
 
 # --- making frames from photos (parity cases, tests, the bench) ------------------------------

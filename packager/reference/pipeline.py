@@ -102,8 +102,8 @@ class ReferencePipeline:
     def trace(self, image: np.ndarray | frames.Frame) -> Trace:
         """Every stage on an RGB image, or on a camera frame's upright image (a mirrored frame's
         keypoints named for the subject: ``detect.subject_keypoints``)."""
-        rgb, mirrored = frames.upright(image)
-        x, box = detect.preprocess(self.detector, rgb)
+        mirrored = isinstance(image, frames.Frame) and image.mirrored
+        x, box = detect.preprocess(self.detector, image)
         reg, cls = self.run_detector(x)
         dets = detect.postprocess(self.detector, reg, cls, mirrored)
         t = Trace(box, x, reg, cls, dets, [])
@@ -112,7 +112,7 @@ class ReferencePipeline:
             result = None
             if self.emo_session is not None:
                 t.crop_rects.append(emotion.crop_rect(self.emotion, px))
-                ex = emotion.preprocess(self.emotion, rgb, px)
+                ex = emotion.preprocess(self.emotion, image, px)
                 out = self.run_emotion(ex)
                 t.emotion_inputs.append(ex)
                 t.emotion_outputs.append(out)

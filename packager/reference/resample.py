@@ -92,12 +92,15 @@ def bilinear_taps(start: float, end: float, out: int, size: int) -> tuple[np.nda
     return np.where((k >= 0) & (k < size), k, size), w, n
 
 
-def _bilinear(image: np.ndarray, rect, out_w: int, out_h: int, fill: int) -> np.ndarray:
-    """``bilinear``, vectorized: gathers the 4 taps of every sub-sample and nothing else.
+def bilinear_sums(image: np.ndarray, rect, out_w: int, out_h: int) -> tuple[np.ndarray, np.ndarray, int]:
+    """The integer parts of ``bilinear``, vectorized (gathers the 4 taps of every sub-sample and
+    nothing else): (per output sample and channel, the sum over its taps inside the image of
+    wy · wx · pixel, int64 [out_h, out_w, C]; per output sample, the summed weight wy · wx of those
+    taps, int64 [out_h, out_w]; the weight of every sample, ``s_x · s_y · 2**22``).  A sample's
+    taps outside the image weigh the total less the inside weight: they read ``fill``.
 
-    The integer sums fit uint32: one sub-sample is at most 255 · 2**22 (its weights sum to
-    2**22), four of them 4 278 190 080 < 2**32.  A tap outside the image puts its weight on
-    ``fill`` instead of a pixel."""
+    The sums fit uint32: one sub-sample is at most 255 · 2**22 (its weights sum to 2**22), four
+    of them 4 278 190 080 < 2**32."""
     h, w = image.shape[:2]
     xi, xw, sx = bilinear_taps(rect[0], rect[2], out_w, w)
     yi, yw, sy = bilinear_taps(rect[1], rect[3], out_h, h)
@@ -113,16 +116,20 @@ def _bilinear(image: np.ndarray, rect, out_w: int, out_h: int, fill: int) -> np.
         row += np.take(flat, base + xs[None, :, 1], axis=0) * wx[:, 1]
         row *= wy[:, t]
         total = row if total is None else total + row
-    if not (x_in.all() and y_in.all()):
-        fill_x = np.where(x_in, 0, xw).sum(axis=1)[None, :, None] * wy.sum(axis=1).astype(np.int64)
-        fill_y = np.where(y_in, 0, yw).sum(axis=1)[:, None, None] * (1 << FRACTION_BITS)
-        total += (fill * (fill_x + fill_y)).astype(np.uint32)
+    total = total.astype(np.int64)
+    col_in = wx[:, :, 0].astype(np.int64).sum(axis=1).reshape(out_w, sx).sum(axis=1)
+    row_in = wy[:, :, 0, 0].astype(np.int64).sum(axis=1).reshape(out_h, sy).sum(axis=1)
     if sx * sy > 1:
         v = total.reshape(out_h, sy, out_w, sx, image.shape[2])
-        total = v[:, 0, :, 0].copy()
-        for i, j in [(i, j) for i in range(sy) for j in range(sx)][1:]:
-            total += v[:, i, :, j]
-    return total / float(sx * sy * (1 << (2 * FRACTION_BITS)))
+        total = v.sum(axis=(1, 3))
+    return total, row_in[:, None] * col_in[None, :], sx * sy * (1 << (2 * FRACTION_BITS))
+
+
+def _bilinear(image: np.ndarray, rect, out_w: int, out_h: int, fill: int) -> np.ndarray:
+    """``bilinear``: the sums of ``bilinear_sums``, the fill on the weight outside the image,
+    divided by the sample's weight (a power of two: exact)."""
+    sums, inside, total = bilinear_sums(image, rect, out_w, out_h)
+    return (sums + fill * (total - inside)[..., None]) / float(total)
 
 
 def taps(start: float, end: float, out: int, size: int, method: str):

@@ -33,8 +33,8 @@ class FaceDetectionWrapper:
         self.config = config
 
     def preprocess(self, image: np.ndarray | frames.Frame) -> DetectionInput:
-        rgb, mirrored = frames.upright(image)
-        return DetectionInput(*detect.preprocess(self.config, rgb), mirrored)
+        mirrored = isinstance(image, frames.Frame) and image.mirrored
+        return DetectionInput(*detect.preprocess(self.config, image), mirrored)
 
     def postprocess(self, regressors, classificators, inputs: DetectionInput) -> list[Face]:
         dets = detect.postprocess(self.config, regressors, classificators, inputs.mirrored)
@@ -49,7 +49,7 @@ class FaceEmotionRecognitionWrapper:
         self.config = config
 
     def preprocess(self, image: np.ndarray | frames.Frame, face: Face) -> np.ndarray:
-        return emotion.preprocess(self.config, frames.upright(image)[0], face.box)
+        return emotion.preprocess(self.config, image, face.box)
 
     def postprocess(self, output) -> EmotionResult:
         return emotion.postprocess(self.config, output)

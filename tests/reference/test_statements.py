@@ -7,7 +7,7 @@ import pytest
 
 from packager import samples
 from packager.recipes import BLAZEFACE_SHORT_RANGE, EMOTION_FERPLUS, EMO_AFFECTNET, FER_MINIXCEPTION
-from packager.reference import detect, emotion, resample
+from packager.reference import detect, emotion, frames, resample
 from packager.reference import statements
 
 TOL = 1e-9
@@ -34,6 +34,21 @@ def test_resample_is_the_docstring(rect, out_w, out_h, method):
         spec = statements.resample(rgb, rect, out_w, out_h, method, fill)
         assert ours.shape == spec.shape and ours.dtype == np.float64
         assert np.abs(ours - spec).max() < TOL, (rect, method, fill)
+
+
+@pytest.mark.parametrize("layout,rotation,mirrored,full_range",
+                         [("nv21", 90, False, True), ("nv12", 270, True, False), ("i420", 180, True, True)])
+def test_yuv_frames_are_the_docstring(layout, rotation, mirrored, full_range):
+    """Camera frames resampled by their planes (``frames.resample``), bit for bit: every value is
+    an exact integer over a power of two; odd sizes (chroma edges) and rectangles beyond the frame."""
+    photo = samples.astronaut()[90:291, 140:373]  # 233 × 201
+    frame = frames.from_rgb(photo, layout, rotation, mirrored, full_range)
+    for rect, out_w, out_h in (((0.0, -16.0, 233.0, 217.0), 32, 32), ((60.3, 40.7, 120.2, 110.1), 24, 28),
+                               ((-30.0, 150.5, 40.0, 230.0), 9, 11), ((100.0, 100.0, 104.0, 103.0), 13, 10)):
+        for fill in (0.0, 37.0):
+            ours = frames.resample(frame, rect, out_w, out_h, "bilinear", fill)
+            spec = statements.yuv_frame_bilinear(frame, rect, out_w, out_h, fill)
+            assert np.array_equal(ours, spec), (rect, fill)
 
 
 def test_resample_in_strips_is_the_docstring(monkeypatch):
