@@ -201,17 +201,49 @@ internal class Resampler {
     private fun bilinearBgra(bytes: ByteBuffer, outW: Int, outH: Int, sx: Int, sy: Int, fill: Int) =
         bilinearSums(outW, outH, sx, sy, fill, col0, col1, row0, row1) { at, _ -> bytes.getInt(at) }
 
+    /**
+     * YUV frames (packager/reference/frames.py, "Resampling a YUV frame"): the planes' integer
+     * sums over the same taps — Y by the main tables, U and V by the chroma ones — then BT.601
+     * once per output value, on the sums, exactly ([storeYuv]). Every sub-sample's sum of a plane
+     * is at most 255 · ONE² < 2^31 (an Int); the sample's, over up to 4 sub-samples, a Long.
+     */
     private fun bilinearYuv(frame: CameraFrame, outW: Int, outH: Int, sx: Int, sy: Int, fill: Int) {
-        val y = frame.bytes
-        val u = frame.u
-        val v = frame.v
-        val c = if (frame.fullRange) YUV_FULL_RANGE else YUV_VIDEO_RANGE
-        val cy = c[0]; val rv = c[1]; val gu = c[2]; val gv = c[3]; val bu = c[4]; val off = c[5]
-        bilinearSums(outW, outH, sx, sy, fill, colChroma0, colChroma1, rowChroma0, rowChroma1) { at, chroma ->
-            yuvToRgb(
-                y.get(at).toInt() and 0xFF, u.get(chroma).toInt() and 0xFF, v.get(chroma).toInt() and 0xFF,
-                cy, rv, gu, gv, bu, off,
-            )
+        val yb = frame.bytes
+        val ub = frame.u
+        val vb = frame.v
+        val k = if (frame.fullRange) YUV_SUMS_FULL_RANGE else YUV_SUMS_VIDEO_RANGE
+        val total = sx.toLong() * sy * ONE * ONE
+        // 1 / (total · 2^16): a power of two, so the product is the exact quotient.
+        val norm = 1.0 / (total shl 16).toDouble()
+        val out = out
+        val col0 = col0; val col1 = col1; val cc0 = colChroma0; val cc1 = colChroma1
+        val colWeight0 = colWeight0; val colWeight1 = colWeight1; val colInside = colInside
+        val row0 = row0; val row1 = row1; val rc0 = rowChroma0; val rc1 = rowChroma1
+        val rowWeight0 = rowWeight0; val rowWeight1 = rowWeight1; val rowInside = rowInside
+        var at = 0
+        for (i in 0 until outH) {
+            val rowIn = rowInside[i].toLong()
+            for (j in 0 until outW) {
+                var sY = 0L
+                var sU = 0L
+                var sV = 0L
+                for (qy in sy * i until sy * i + sy) {
+                    val r0 = row0[qy]; val r1 = row1[qy]; val s0 = rc0[qy]; val s1 = rc1[qy]
+                    val v0 = rowWeight0[qy]; val v1 = rowWeight1[qy]
+                    for (qx in sx * j until sx * j + sx) {
+                        val c0 = col0[qx]; val c1 = col1[qx]; val d0 = cc0[qx]; val d1 = cc1[qx]
+                        val u0 = colWeight0[qx]; val u1 = colWeight1[qx]
+                        sY += v0 * (u0 * byte(yb, r0 + c0) + u1 * byte(yb, r0 + c1)) +
+                            v1 * (u0 * byte(yb, r1 + c0) + u1 * byte(yb, r1 + c1))
+                        sU += v0 * (u0 * byte(ub, s0 + d0) + u1 * byte(ub, s0 + d1)) +
+                            v1 * (u0 * byte(ub, s1 + d0) + u1 * byte(ub, s1 + d1))
+                        sV += v0 * (u0 * byte(vb, s0 + d0) + u1 * byte(vb, s0 + d1)) +
+                            v1 * (u0 * byte(vb, s1 + d0) + u1 * byte(vb, s1 + d1))
+                    }
+                }
+                val inside = rowIn * colInside[j]
+                at = k.store(out, at, sY, sU, sV, inside, fill * (total - inside), norm)
+            }
         }
     }
 
@@ -353,6 +385,50 @@ private inline fun sumRb(p00: Int, p01: Int, p10: Int, p11: Int, u0: Int, u1: In
 @Suppress("NOTHING_TO_INLINE")
 private inline fun sumG(p00: Int, p01: Int, p10: Int, p11: Int, u0: Int, u1: Int, v0: Int, v1: Int): Int =
     v0 * (u0 * green(p00) + u1 * green(p01)) + v1 * (u0 * green(p10) + u1 * green(p11))
+
+/** The unsigned byte at absolute index [at] of [b]. */
+@Suppress("NOTHING_TO_INLINE")
+private inline fun byte(b: ByteBuffer, at: Int): Int = b.get(at).toInt() and 0xFF
+
+/**
+ * BT.601 on a YUV frame's resampled sums (packager/reference/frames.py, "Resampling a YUV
+ * frame"), with the coefficients [c] (YUV_FULL_RANGE / YUV_VIDEO_RANGE: scale, rv, gu, gv, bu,
+ * offset) as Longs.
+ */
+private class YuvSums(c: IntArray) {
+    private val scale = c[0].toLong()
+    private val rv = c[1].toLong()
+    private val gu = c[2].toLong()
+    private val gv = c[3].toLong()
+    private val bu = c[4].toLong()
+    private val offset = c[5].toLong()
+
+    /**
+     * R, G, B of one output sample into out[at ..< at + 3]; returns at + 3. [sY], [sU], [sV]:
+     * the weighted sums of its taps inside the image, [inside] their weight, [fill] the fill
+     * times the rest of the sample's weight, [norm] 1 / (the sample's weight · 2^16). Every
+     * integer stays below 2^51: exact as a Double.
+     */
+    @Suppress("NOTHING_TO_INLINE")
+    inline fun store(out: DoubleArray, at: Int, sY: Long, sU: Long, sV: Long, inside: Long, fill: Long, norm: Double): Int {
+        val l = (sY - offset * inside) * scale
+        val u = sU - 128 * inside
+        val v = sV - 128 * inside
+        val top = (255 * inside) shl 16
+        val f = fill shl 16
+        out[at] = (clampTo(l + rv * v, top) + f).toDouble() * norm
+        out[at + 1] = (clampTo(l - gu * u - gv * v, top) + f).toDouble() * norm
+        out[at + 2] = (clampTo(l + bu * u, top) + f).toDouble() * norm
+        return at + 3
+    }
+}
+
+private val YUV_SUMS_FULL_RANGE = YuvSums(YUV_FULL_RANGE)
+private val YUV_SUMS_VIDEO_RANGE = YuvSums(YUV_VIDEO_RANGE)
+
+/** [x] clamped to 0..[top]. */
+@Suppress("NOTHING_TO_INLINE")
+private inline fun clampTo(x: Long, top: Long): Long = if (x < 0) 0 else if (x > top) top else x
 
 /**
  * BILINEAR taps of the out · [s] sub-samples of the span [start, end) on the upright x axis
