@@ -185,10 +185,33 @@ public struct CameraFrame {
   }
 }
 
-/// Reads the R, G, B values of one pixel at an offset made of `CameraFrame.term`s: one type per
-/// format, so that the resampler's loops are specialized for each (no dispatch per pixel).
+/// Reads one pixel at an offset made of `CameraFrame.term`s: one type per format, so that the
+/// resampler's loops are specialized for each (no dispatch per pixel).
 protocol PixelReader {
+  /// R, G, B of the pixel (antialias and nearest, and the upright image).
   func rgb(_ offset: Int) -> (Int, Int, Int)
+  /// The channels bilinear sums: R, G, B (a YUV frame: Y, U, V).
+  func sample(_ offset: Int) -> (Int, Int, Int)
+  /// R, G, B values of one bilinear output sample from its sums of `sample` channels over its
+  /// taps inside the image, their weight `inside`, `fill` times the weight outside, and `unit`
+  /// = 1 / the sample's weight (packager/reference/frames.py, "Resampling a YUV frame").
+  func values(_ sums: (Int, Int, Int), inside: Int, fill: Int, unit: Double) -> (
+    Double, Double, Double
+  )
+}
+
+extension PixelReader {
+  @inline(__always)
+  func sample(_ offset: Int) -> (Int, Int, Int) {
+    rgb(offset)
+  }
+
+  @inline(__always)
+  func values(_ sums: (Int, Int, Int), inside: Int, fill: Int, unit: Double) -> (
+    Double, Double, Double
+  ) {
+    (Double(sums.0 &+ fill) * unit, Double(sums.1 &+ fill) * unit, Double(sums.2 &+ fill) * unit)
+  }
 }
 
 /// Bytes R, G, B at offset, +1, +2 (`.rgba`; `.argb` on a big-endian machine, one byte on).
@@ -256,6 +279,37 @@ struct YUVReader: PixelReader {
   @inline(__always)
   private func clamp(_ x: Int) -> Int {
     min(max(x, 0), 255)
+  }
+
+  /// Y, U, V as they are: bilinear resamples the planes and converts once per output value.
+  @inline(__always)
+  func sample(_ offset: Int) -> (Int, Int, Int) {
+    let chroma = offset &>> 32
+    return (
+      Int(y.load(fromByteOffset: offset & 0xFFFF_FFFF, as: UInt8.self)),
+      Int(u.load(fromByteOffset: chroma, as: UInt8.self)),
+      Int(v.load(fromByteOffset: chroma, as: UInt8.self))
+    )
+  }
+
+  /// BT.601 on the sums, exactly: each channel of the mean Y, U, V of the taps inside the image,
+  /// clamped to 0...255 · inside (in 2^-16), plus the fill, over the sample's weight · 2^16 (a
+  /// power of two; every integer below 2^51, so each value is exact).
+  @inline(__always)
+  func values(_ sums: (Int, Int, Int), inside: Int, fill: Int, unit: Double) -> (
+    Double, Double, Double
+  ) {
+    let l = (sums.0 &- yOffset &* inside) &* scale
+    let cu = sums.1 &- 128 &* inside
+    let cv = sums.2 &- 128 &* inside
+    let top = 255 &* inside &<< 16
+    let f = fill &<< 16
+    let u16 = unit / 65536
+    return (
+      Double(min(max(l &+ vr &* cv, 0), top) &+ f) * u16,
+      Double(min(max(l &- ug &* cu &- vg &* cv, 0), top) &+ f) * u16,
+      Double(min(max(l &+ ub &* cu, 0), top) &+ f) * u16
+    )
   }
 }
 

@@ -128,7 +128,9 @@ enum Resampler {
     min(maxSubsamples, max(1, Int(step.rounded(.up))))
   }
 
-  /// bilinear (see the type's documentation).
+  /// bilinear (see the type's documentation). The sums are of the reader's `sample` channels
+  /// (R, G, B; a YUV frame's Y, U, V), turned into values by its `values` (a YUV frame's
+  /// conversion happens there, once per output value).
   ///
   /// `scratch` holds, in this order: per sub-sample column qx, 4 values (element offsets of its
   /// taps k and k + 1 — tap index · 4 —, then their weights); the same per sub-sample row (tap
@@ -204,10 +206,10 @@ enum Resampler {
         }
         let y = yin[i]
         for j in 0..<outWidth {
-          let f = fillValue &* (full &- y &* xin[j])
-          let r = Double(acc[3 * j] &+ f) * unit
-          let g = Double(acc[3 * j + 1] &+ f) * unit
-          let b = Double(acc[3 * j + 2] &+ f) * unit
+          let inside = y &* xin[j]
+          let (r, g, b) = px.values(
+            (acc[3 * j], acc[3 * j + 1], acc[3 * j + 2]), inside: inside,
+            fill: fillValue &* (full &- inside), unit: unit)
           writer.write(i * outWidth + j, r, g, b, to: out)
         }
       }
@@ -229,10 +231,10 @@ enum Resampler {
     if sx == 2 {  // every downscale: two sub-samples, four taps per output column
       for j in 0..<outWidth {
         let t = 8 * j
-        let p0 = px.rgb(row &+ xt[t])
-        let p1 = px.rgb(row &+ xt[t + 1])
-        let p2 = px.rgb(row &+ xt[t + 4])
-        let p3 = px.rgb(row &+ xt[t + 5])
+        let p0 = px.sample(row &+ xt[t])
+        let p1 = px.sample(row &+ xt[t + 1])
+        let p2 = px.sample(row &+ xt[t + 4])
+        let p3 = px.sample(row &+ xt[t + 5])
         let w0 = xt[t + 2]
         let w1 = xt[t + 3]
         let w2 = xt[t + 6]
@@ -251,8 +253,8 @@ enum Resampler {
       var g = 0
       var b = 0
       for qx in (j * sx)..<(j * sx + sx) {
-        let p0 = px.rgb(row &+ xt[4 * qx])
-        let p1 = px.rgb(row &+ xt[4 * qx + 1])
+        let p0 = px.sample(row &+ xt[4 * qx])
+        let p1 = px.sample(row &+ xt[4 * qx + 1])
         let w0 = xt[4 * qx + 2]
         let w1 = xt[4 * qx + 3]
         r = r &+ w0 &* p0.0 &+ w1 &* p1.0
@@ -276,10 +278,10 @@ enum Resampler {
     func h(_ row: Int, _ c0: Int, _ c1: Int, _ c2: Int, _ c3: Int, _ w: (Int, Int, Int, Int))
       -> (Int, Int, Int)
     {
-      let p0 = px.rgb(row &+ c0)
-      let p1 = px.rgb(row &+ c1)
-      let p2 = px.rgb(row &+ c2)
-      let p3 = px.rgb(row &+ c3)
+      let p0 = px.sample(row &+ c0)
+      let p1 = px.sample(row &+ c1)
+      let p2 = px.sample(row &+ c2)
+      let p3 = px.sample(row &+ c3)
       let r = w.0 &* p0.0 &+ w.1 &* p1.0 &+ w.2 &* p2.0 &+ w.3 &* p3.0
       let g = w.0 &* p0.1 &+ w.1 &* p1.1 &+ w.2 &* p2.1 &+ w.3 &* p3.1
       let b = w.0 &* p0.2 &+ w.1 &* p1.2 &+ w.2 &* p2.2 &+ w.3 &* p3.2
@@ -431,7 +433,7 @@ enum Resampler {
           for j in 0..<pair {
             let row = frame.term(yAxis, rows[slot + j])
             for x in 0..<width {
-              let (r, g, b) = px.rgb(row &+ columns[x])
+              let (r, g, b) = px.sample(row &+ columns[x])
               lines[j * lineLength + x * 3] = Double(r)
               lines[j * lineLength + x * 3 + 1] = Double(g)
               lines[j * lineLength + x * 3 + 2] = Double(b)
