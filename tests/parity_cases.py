@@ -77,8 +77,14 @@ FRAME_CASES += [("lfw0", layout, rotation, mirrored) for layout in YUV_LAYOUTS f
                 for mirrored in (False, True)]
 
 
-def frame_case_name(image: str, layout: str, rotation: int, mirrored: bool) -> str:
-    return f"{image}-{layout}-{rotation}" + ("-mirrored" if mirrored else "")
+#: Video-range YUV (iOS 420v), the fifth field False: the conversion of the resampled planes with
+#: the other coefficients and the Y offset, in both languages; a face in each, both sub-sample counts.
+FRAME_CASES += [("astronaut", "nv12", 270, True, False), ("portrait", "i420", 90, False, False),
+                ("lfw0", "nv21", 180, False, False)]
+
+
+def frame_case_name(image: str, layout: str, rotation: int, mirrored: bool, full_range: bool = True) -> str:
+    return f"{image}-{layout}-{rotation}" + ("-mirrored" if mirrored else "") + ("" if full_range else "-video")
 
 
 MIRRORED_CASES = [frame_case_name(*c) for c in FRAME_CASES if c[3]]
@@ -86,7 +92,7 @@ MIRRORED_CASES = [frame_case_name(*c) for c in FRAME_CASES if c[3]]
 
 def frame_images() -> dict[str, frames.Frame]:
     photos = samples.parity_images()
-    return {frame_case_name(*c): frames.from_rgb(photos[c[0]], c[1], c[2], c[3]) for c in FRAME_CASES}
+    return {frame_case_name(*c): frames.from_rgb(photos[c[0]], *c[1:]) for c in FRAME_CASES}
 CASE_NAMES = [f"{image}-{recipe}" for recipe in recipes.EMOTIONS for image in IMAGE_NAMES] + [
     f"{image}-{recipes.DEFAULT_EMOTION}{OPTION_SUFFIX}" for image in IMAGE_NAMES] + [
     f"{image}-{recipes.DEFAULT_EMOTION}{suffix}" for suffix in DETECTOR_SUFFIX.values() for image in IMAGE_NAMES + GROUP_NAMES] + [

@@ -106,8 +106,12 @@ def artifact_rows(bundle: Path | None, pipe, prepared: list, repeats: int, threa
     return [rows[k] for k, _ in names]
 
 
-def mobile_rows(repeats: int, progress) -> list[Row]:
-    """``packager.parity.<lang>.benchmark()``: the generated core's pre+post per frame."""
+def mobile_rows(repeats: int, progress, pipe=None, threads: int | None = None) -> list[Row]:
+    """``packager.parity.<lang>.benchmark()``: the generated core's pre+post per frame, divided by
+    model inference on the same frame's faces timed right before and right after the harness ran
+    that frame, with ``pipe`` (the bench's own sessions: the floor's settings)."""
+    from packager.parity.harness_bench import STAGES
+
     rows = []
     for lang, field in (("kotlin", "kotlin_pre_post_ms"), ("swift", "swift_pre_post_ms")):
         name = f"{lang.capitalize()} pre+post"
@@ -117,14 +121,17 @@ def mobile_rows(repeats: int, progress) -> list[Row]:
             continue
         try:
             with progress.stage(f"{lang} pre/post benchmark (compiles the harness once)"):
-                result = importlib.import_module(f"packager.parity.{lang}").benchmark(repeats)
+                kw = {} if pipe is None else {"pipe": pipe, "threads": threads}
+                result = importlib.import_module(f"packager.parity.{lang}").benchmark(repeats, **kw)
         except Exception as e:  # noqa: BLE001 — a toolchain failure is reported, not fatal to the bench
             rows.append(Row.unavailable(MOBILE, f"mobile-{lang}", name, NOT_AVAILABLE,
                                         f"not available: {type(e).__name__}: {_last_line(str(e))}"))
             continue
         for size, r in result["sizes"].items():
-            note = (f"median of {result['repeats']} frames, {r['faces']} face(s); reference model inference on the "
-                    f"same frame {r['reference_inference_ms']:.2f} ms → pre+post is {r['ratio']:.2f}× inference")
+            stages = {s: r[f"{lang}_{s}_ms"] for s in STAGES}
+            note = (f"median of {result['repeats']} frames, {r['faces']} face(s); "
+                    + ", ".join(f"{s.replace('_', ' ')} {v:.2f} ms" for s, v in stages.items())
+                    + f" → pre+post is {r['ratio']:.2f}× inference")
             if "reference_pre_post_ms" in r:
                 note += f"; the numpy reference's own pre+post {r['reference_pre_post_ms']:.2f} ms"
             alloc = r.get(f"{lang}_alloc_bytes_per_frame")
@@ -132,11 +139,13 @@ def mobile_rows(repeats: int, progress) -> list[Row]:
                 note += f"; allocates {alloc:,.0f} bytes per frame"
             base = f"mobile-inference-{lang}-{size}"
             rows.append(Row(MOBILE, base, f"  model inference (reference), {size} frame", MEASURED,
-                            Stats(r["reference_inference_ms"], None, result["repeats"]), faces=r["faces"],
-                            note="the denominator of the row below: detector once, emotion model once per face"))
+                            Stats(r["reference_inference_ms"], None, 2 * result["repeats"]), faces=r["faces"],
+                            note=(f"the denominator of the row below: detector once, emotion model once per face, "
+                                  f"the floor's sessions, timed right before ({r['inference_before_ms']:.2f} ms) and "
+                                  f"right after ({r['inference_after_ms']:.2f} ms) the harness ran this frame")))
             rows.append(Row(MOBILE, f"mobile-{lang}-{size}", f"{name}, {size} frame", MEASURED,
                             Stats(r[field], None, result["repeats"]), baseline=base, faces=r["faces"], note=note,
-                            bytes_per_frame=None if alloc is None else int(alloc)))
+                            bytes_per_frame=None if alloc is None else int(alloc), stages=stages))
     return rows
 
 
@@ -154,7 +163,7 @@ def rows(workdir: Path, pipe, prepared: list, repeats: int, threads: int, skip: 
         if BUILD in skip:  # the artifacts still come from a real build (untimed, the user's cache)
             bundle = _untimed_build(workdir, progress)
         out += artifact_rows(bundle, pipe, prepared, repeats, threads, progress)
-    out += [_skipped(MOBILE)] if MOBILE in skip else mobile_rows(max(3, min(repeats, 30)), progress)
+    out += [_skipped(MOBILE)] if MOBILE in skip else mobile_rows(max(3, min(repeats, 30)), progress, pipe, threads)
     return out
 
 

@@ -75,12 +75,35 @@ EXPLAIN = {"overhead": overhead, "vs-mediapipe": vs_mediapipe, "vs-fer": vs_fer,
 
 
 def mobile(by_key: dict, target) -> str:
-    """Why a generated core's pre+post missed its share of inference: the row's own numbers."""
+    """Why a generated core's pre+post missed its share of inference, and the next lever: the
+    row's own numbers — its stages against the allowance, and its frame size's other format."""
     row = by_key[target.key]
     base = by_key[row.baseline]
-    return (f"{fmt_ms(row.stats.median)} of pre+post against {fmt_ms(base.stats.median)} of model inference, "
-            f"{row.stats.median / base.stats.median:.2f} against at most "
-            f"{target.limit:g}: {row.note}.")
+    pre_post, inference = row.stats.median, base.stats.median
+    allowed = target.limit * inference
+    over = pre_post - allowed
+    out = (f"{fmt_ms(pre_post)} of pre+post against {fmt_ms(inference)} of model inference, "
+           f"{pre_post / inference:.2f} against at most {target.limit:g} ({fmt_ms(allowed)}): {fmt_ms(over)} over "
+           f"({row.note}).")
+    if row.stages:
+        ranked = sorted(row.stages.items(), key=lambda kv: -kv[1])
+        out += " Stages: " + ", ".join(f"{k.replace('_', ' ')} {fmt_ms(v)}" for k, v in ranked) + "."
+        top, cost = ranked[0]
+        if cost >= over:
+            out += (f" Next lever: {top.replace('_', ' ')} ({cost / pre_post:.0%} of pre+post); cutting it by "
+                    f"{fmt_ms(over)} ({over / cost:.0%} of it) alone meets the target.")
+        else:
+            out += (f" Next lever: {top.replace('_', ' ')} ({cost / pre_post:.0%} of pre+post), but even without it "
+                    f"pre+post would be {fmt_ms(pre_post - cost)}, over {fmt_ms(allowed)}: every stage must shrink.")
+    lang, size = target.key.split("-", 2)[1:]
+    frame = size.split(" ")[0]
+    for key, other in by_key.items():
+        if (key.startswith(f"mobile-{lang}-{frame}") and key != target.key and other.stats is not None
+                and other.baseline is not None):
+            diff = pre_post - other.stats.median
+            out += (f" The {other.name.split(', ')[-1]} takes {fmt_ms(other.stats.median)}: this format "
+                    f"{'adds' if diff >= 0 else 'saves'} {fmt_ms(abs(diff))}.")
+    return out + f" Denominator: {base.note}."
 
 
 def closing(rows: list) -> list[str]:

@@ -31,6 +31,8 @@ class Row:
         note: the reason when not measured; else what the row includes.
         bytes_per_frame: heap bytes the row's code allocates per frame in steady state, where
             measured (the generated Kotlin core).
+        stages: ms per stage of the row's work, where measured (the generated cores' pre/post:
+            detector_pre, detector_post, emotion_pre, emotion_post).
     """
 
     section: str
@@ -44,6 +46,7 @@ class Row:
     faces: int | None = None
     note: str = ""
     bytes_per_frame: int | None = None
+    stages: dict[str, float] | None = None
 
     @classmethod
     def unavailable(cls, section: str, key: str, name: str, status: str, reason: str, **kw) -> "Row":
@@ -57,6 +60,7 @@ class Row:
             "n": self.stats.n if self.stats else 0,
             "baseline": self.baseline, "ratio": self.ratio, "size_bytes": self.size_bytes,
             "faces": self.faces, "note": self.note, "bytes_per_frame": self.bytes_per_frame,
+            "stages_ms": self.stages,
         }
 
 

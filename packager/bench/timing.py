@@ -41,8 +41,19 @@ class Stats:
         return Stats(self.median * factor, None if self.p90 is None else self.p90 * factor, self.n)
 
 
+def samples(fn: Callable[[], object], repeats: int, warmup: int = 3) -> list[float]:
+    """Seconds of each of ``repeats`` calls of ``fn`` after ``warmup`` untimed ones (one
+    contender: what ``interleaved`` does for several)."""
+    return interleaved_samples({"fn": fn}, repeats, warmup)["fn"]
+
+
 def interleaved(contenders: dict[str, Callable[[], object]], repeats: int, warmup: int = 3) -> dict[str, Stats]:
     """Time every contender ``repeats`` times, round-robin, after ``warmup`` untimed rounds."""
+    return {name: Stats.of(t) for name, t in interleaved_samples(contenders, repeats, warmup).items()}
+
+
+def interleaved_samples(contenders: dict[str, Callable[[], object]], repeats: int, warmup: int = 3) -> dict[str, list[float]]:
+    """``interleaved``'s seconds per call, per contender."""
     clock = time.perf_counter
     for _ in range(warmup):
         for fn in contenders.values():
@@ -53,7 +64,7 @@ def interleaved(contenders: dict[str, Callable[[], object]], repeats: int, warmu
             start = clock()
             fn()
             times[name].append(clock() - start)
-    return {name: Stats.of(t) for name, t in times.items()}
+    return times
 
 
 class ColdStartError(RuntimeError):

@@ -68,26 +68,39 @@ def median_ms(fn, repeats: int) -> float:
     return float(np.median(times))
 
 
-def reference_times(pipe, rgb: np.ndarray, repeats: int) -> tuple[float, float]:
-    """(model inference ms, numpy pre+post ms) of the reference on one frame, medians: the
-    detector once, the emotion model once per face."""
-    from packager.reference import detect, emotion
-    from packager.reference.pipeline import to_pixels
+#: onnxruntime intra-op threads of the reference sessions a wrapper benchmark divides by when it
+#: runs on its own: ``packager bench``'s default (``--threads``), so its floor and these rows time
+#: the same sessions. ``packager bench`` passes its own pipeline instead.
+BENCH_THREADS = 1
 
-    t = pipe.trace(rgb)
+
+def inference_call(pipe, image) -> Callable[[], None]:
+    """Model inference on one frame, as the floor times it: the detector once, the emotion model
+    once per face, on the reference's own tensors of that frame (the faces the harness sees)."""
+    t = pipe.trace(image)
 
     def inference():
         pipe.run_detector(t.detector_input)
         for x in t.emotion_inputs:
             pipe.run_emotion(x)
 
+    return inference
+
+
+def reference_pre_post_ms(pipe, image, repeats: int) -> float:
+    """Median ms of the numpy reference's pre+post on one frame (the faces it finds)."""
+    from packager.reference import detect, emotion
+    from packager.reference.pipeline import to_pixels
+
+    t = pipe.trace(image)
+
     def pre_post():
-        x, box = detect.preprocess(pipe.detector, rgb)
+        x, box = detect.preprocess(pipe.detector, image)
         for det, out in zip(detect.postprocess(pipe.detector, t.regressors, t.classificators), t.emotion_outputs):
-            emotion.preprocess(pipe.emotion, rgb, to_pixels(det, box)[0])
+            emotion.preprocess(pipe.emotion, image, to_pixels(det, box)[0])
             emotion.postprocess(pipe.emotion, out)
 
-    return median_ms(inference, repeats), median_ms(pre_post, repeats)
+    return median_ms(pre_post, repeats)
 
 
 #: Pre/post stages each wrapper benchmark times separately.
@@ -116,39 +129,51 @@ def read_bench(path: Path, names) -> dict[str, dict]:
     return {name: rows[name] for name in names}
 
 
-def size_result(lang: str, pipe, rgb, repeats: int, row: dict) -> dict:
-    """One frame size of a wrapper benchmark beside the reference timed on the same frame:
-    ``{"width", "height", "faces", "<lang>_pre_post_ms", "reference_inference_ms", "ratio",
-    "reference_pre_post_ms", "<lang>_<stage>_ms"..., "<lang>_alloc_bytes_per_frame"}``;
-    ratio = pre+post / model inference."""
-    inference, ref_pre_post = reference_times(pipe, rgb, repeats)
+def size_result(lang: str, row: dict, before: list[float], after: list[float], ref_pre_post: float) -> dict:
+    """One frame size of a wrapper benchmark beside model inference timed right before and right
+    after the harness ran that frame (``before``, ``after``: seconds per call): ``{"width",
+    "height", "faces", "<lang>_pre_post_ms", "reference_inference_ms" (median of both blocks),
+    "inference_before_ms", "inference_after_ms", "ratio", "reference_pre_post_ms",
+    "<lang>_<stage>_ms"..., "<lang>_alloc_bytes_per_frame"}``; ratio = pre+post / inference."""
+    inference = float(np.median(before + after)) * 1e3
     return {
         "width": row["width"], "height": row["height"], "faces": row["faces"],
         f"{lang}_pre_post_ms": row["pre_post_ms"], "reference_inference_ms": inference,
+        "inference_before_ms": float(np.median(before)) * 1e3, "inference_after_ms": float(np.median(after)) * 1e3,
         "ratio": row["pre_post_ms"] / inference, "reference_pre_post_ms": ref_pre_post,
         **{f"{lang}_{s}_ms": row[f"{s}_ms"] for s in STAGES},
         f"{lang}_alloc_bytes_per_frame": row["alloc_bytes_per_frame"],
     }
 
 
-def benchmark(lang: str, run_bench: Callable[[Path, int, int, Path], None], repeats: int) -> dict:
-    """A wrapper benchmark at each of ``BENCH_SIZES``: ``run_bench(cases_root, warmup, repeats,
-    out_json)`` runs the harness's bench mode.  Returns ``{"repeats": n, "warmup": w, "sizes":
-    {"640x480": size_result(...), ...}}``."""
+def benchmark(lang: str, run_bench: Callable[[Path, int, int, Path], None], repeats: int, pipe=None,
+              threads: int = BENCH_THREADS) -> dict:
+    """A wrapper benchmark at each of ``BENCH_SIZES`` (and the camera frames): ``run_bench(
+    cases_root, warmup, repeats, out_json)`` runs the harness's bench mode, once per frame, and
+    model inference on that frame's faces is timed ``repeats`` times right before and right after
+    it, with ``pipe``'s sessions (``packager bench``'s, whose floor is timed the same way, with
+    its ``threads``; by default a pipeline with ``threads`` = ``BENCH_THREADS``), so that the denominator sees the machine as the harness did.
+    Returns ``{"repeats": n, "warmup": w, "threads": t, "sizes": {"640x480": size_result(...), ...}}``."""
     from packager import preparation
+    from packager.bench.timing import samples
     from packager.parity import cases
 
     if repeats < 1:
         raise PackagerError("repeats must be at least 1")
-    pipe = preparation.build_pipeline(preparation.prepare())
+    pipe = pipe or preparation.build_pipeline(preparation.prepare(), threads)
     images = bench_frames(lang)
+    sizes = {}
     with tempfile.TemporaryDirectory(prefix=f"packager-{lang}-bench-") as tmp:
-        cases.write_cases(Path(tmp) / "cases", pipe, images)
-        run_bench(Path(tmp) / "cases", WARMUP_FRAMES, repeats, Path(tmp) / "bench.json")
-        rows = read_bench(Path(tmp) / "bench.json", images)
-    sizes = {name: size_result(lang, pipe, im.rgb() if isinstance(im, frames.Frame) else im, repeats, rows[name])
-             for name, im in images.items()}
-    return {"repeats": repeats, "warmup": WARMUP_FRAMES, "sizes": sizes}
+        for i, (name, image) in enumerate(images.items()):
+            root, out = Path(tmp) / f"cases{i}", Path(tmp) / f"bench{i}.json"
+            cases.write_cases(root, pipe, {name: image})
+            inference = inference_call(pipe, image)
+            before = samples(inference, repeats)
+            run_bench(root, WARMUP_FRAMES, repeats, out)
+            after = samples(inference, repeats)
+            row = read_bench(out, [name])[name]
+            sizes[name] = size_result(lang, row, before, after, reference_pre_post_ms(pipe, image, repeats))
+    return {"repeats": repeats, "warmup": WARMUP_FRAMES, "threads": threads, "sizes": sizes}
 
 
 def bench_main(lang: str, module, argv: list[str] | None = None) -> int:

@@ -198,20 +198,21 @@ def self_checks(jobs: dict, out_dir: Path) -> dict:
     return json.loads((out_dir / "result.json").read_text())
 
 
-def benchmark(repeats: int = 30) -> dict:
+def benchmark(repeats: int = 30, pipe=None, threads: int = harness_bench.BENCH_THREADS) -> dict:
     """Kotlin pre- plus post-processing per frame (JIT-warm JVM) against the reference
-    pipeline's model inference on the same machine, at each of ``BENCH_SIZES``
+    pipeline's model inference on the same frame's faces, timed right before and after the
+    harness runs that frame with the floor's session settings, at each of ``BENCH_SIZES``
     (``harness_bench.benchmark``: the protocol both harnesses share).
 
     Returns ``{"repeats": n, "warmup": w, "sizes": {"640x480": {"width", "height", "faces",
-    "kotlin_pre_post_ms", "reference_inference_ms", "ratio", "reference_pre_post_ms",
+    "kotlin_pre_post_ms", "reference_inference_ms", "inference_before_ms", "inference_after_ms", "ratio", "reference_pre_post_ms",
     "kotlin_detector_pre_ms", "kotlin_detector_post_ms", "kotlin_emotion_pre_ms",
     "kotlin_emotion_post_ms", "kotlin_alloc_bytes_per_frame"}, ...}}``: medians over ``repeats``
     frames; ratio = kotlin_pre_post_ms / reference_inference_ms (below 1: pre+post costs less than
     the models it surrounds); kotlin_alloc_bytes_per_frame = heap bytes the benchmark thread
     allocated per timed frame (HotSpot's per-thread counter, after the warm-up).
     """
-    return harness_bench.benchmark("kotlin", _run_bench, repeats)
+    return harness_bench.benchmark("kotlin", _run_bench, repeats, pipe, threads)
 
 
 def _run_bench(cases_root: Path, warmup: int, repeats: int, out: Path) -> None:

@@ -187,19 +187,20 @@ def npy_check(files: dict[str, bytes]) -> tuple[dict, dict[str, bytes]]:
     return results, written
 
 
-def benchmark(repeats: int = 30) -> dict:
+def benchmark(repeats: int = 30, pipe=None, threads: int = harness_bench.BENCH_THREADS) -> dict:
     """Swift pre- plus post-processing per frame (release build) against the reference
-    pipeline's model inference on the same machine, at each of ``BENCH_SIZES``
+    pipeline's model inference on the same frame's faces, timed right before and after the
+    harness runs that frame with the floor's session settings, at each of ``BENCH_SIZES``
     (``harness_bench.benchmark``: the protocol both harnesses share, the same frames as Kotlin's).
 
     Returns ``{"repeats": n, "warmup": w, "sizes": {"640x480": {"width", "height", "faces",
-    "swift_pre_post_ms", "reference_inference_ms", "ratio", "reference_pre_post_ms",
+    "swift_pre_post_ms", "reference_inference_ms", "inference_before_ms", "inference_after_ms", "ratio", "reference_pre_post_ms",
     "swift_detector_pre_ms", "swift_detector_post_ms", "swift_emotion_pre_ms",
     "swift_emotion_post_ms", "swift_alloc_bytes_per_frame" (None: no counter)}, ...}}``: medians
     over ``repeats`` frames; ratio = swift_pre_post_ms / reference_inference_ms (below 1: pre+post
     costs less than the models it surrounds).
     """
-    return harness_bench.benchmark("swift", _run_bench, repeats)
+    return harness_bench.benchmark("swift", _run_bench, repeats, pipe, threads)
 
 
 def _run_bench(cases_root: Path, warmup: int, repeats: int, out: Path) -> None:

@@ -26,6 +26,24 @@ def test_a_missed_mobile_target_is_explained_with_its_numbers():
     assert line.startswith("Missed") and "median of 5 frames" in line and "model inference" in line
 
 
+def test_a_missed_mobile_target_names_its_largest_stage_and_its_other_format():
+    """The lever is read off the stages (here the emotion crop, not the letterbox), and the same
+    size's RGB row shows what the camera format adds."""
+    rows = _mobile_rows(1.2, 4.0)
+    rows[1].stages = {"detector_pre": 0.3, "detector_post": 0.1, "emotion_pre": 0.7, "emotion_post": 0.1}
+    rgb = Row("mobile", "mobile-kotlin-1920x1080 nv21", "Kotlin pre+post, 1920x1080 nv21 frame", MEASURED,
+              Stats(0.9, None, 5), baseline=rows[0].key)
+    line = [n for n in notes.closing(rows + [rgb]) if "1920x1080 frame" in n and n.startswith("Missed")][0]
+    assert f"{fmt_ms(0.2)} over" in line and "Next lever: emotion pre (58% of pre+post)" in line
+    assert "alone meets the target" in line and f"this format adds {fmt_ms(0.3)}" in line
+    rows[1].stages = {"detector_pre": 0.4, "detector_post": 0.4, "emotion_pre": 0.4}
+    line = [n for n in notes.closing(rows) if n.startswith("Missed")][0]
+    assert "every stage must shrink" not in line  # 0.4 ≥ 0.2 over: cutting one stage is enough
+    rows[1].stats = Stats(3.0, None, 5)
+    rows[1].stages = {"detector_pre": 1.0, "detector_post": 1.0, "emotion_pre": 1.0}
+    assert "every stage must shrink" in [n for n in notes.closing(rows) if n.startswith("Missed")][0]
+
+
 def _row(key: str, name: str, ms: float) -> Row:
     return Row("warm", key, name, MEASURED, Stats(ms, None, 5))
 
