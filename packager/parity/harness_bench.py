@@ -27,9 +27,9 @@ from packager.reference import frames
 BENCH_SIZES = ((640, 480), (1920, 1080), (4032, 3024))
 #: The camera frames each wrapper benchmark times too, as the platform's camera delivers them: a
 #: landscape sensor buffer turned 90° for a phone held upright, Android's NV21 (``YUV_420_888``
-#: with pixel stride 2) and iOS's 420f (bi-planar, Cb first), at VGA and 1080p.
+#: with pixel stride 2) and iOS's 420f (bi-planar, Cb first), at every size the RGB rows have.
 CAMERA_LAYOUT = {"kotlin": "nv21", "swift": "nv12"}
-CAMERA_SIZES = ((640, 480), (1920, 1080))
+CAMERA_SIZES = BENCH_SIZES
 CAMERA_ROTATION = 90
 
 
