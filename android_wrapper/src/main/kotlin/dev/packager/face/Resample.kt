@@ -220,10 +220,16 @@ internal class Resampler {
         val colWeight0 = colWeight0; val colWeight1 = colWeight1; val colInside = colInside
         val row0 = row0; val row1 = row1; val rc0 = rowChroma0; val rc1 = rowChroma1
         val rowWeight0 = rowWeight0; val rowWeight1 = rowWeight1; val rowInside = rowInside
-        var at = 0
-        for (i in 0 until outH) {
-            val rowIn = rowInside[i].toLong()
-            for (j in 0 until outW) {
+        // Walk the frame in buffer order: along upright rows when they run along buffer rows
+        // (0°, 180°), else down upright columns (90°, 270°: an upright column is a buffer row),
+        // so that consecutive samples read neighbouring bytes.
+        val rowMajor = frame.rotationDegrees % 180 == 0
+        val outer = if (rowMajor) outH else outW
+        val inner = if (rowMajor) outW else outH
+        for (a in 0 until outer) {
+            for (b in 0 until inner) {
+                val i = if (rowMajor) a else b
+                val j = if (rowMajor) b else a
                 var sY = 0L
                 var sU = 0L
                 var sV = 0L
@@ -241,8 +247,8 @@ internal class Resampler {
                             v1 * (u0 * byte(vb, s1 + d0) + u1 * byte(vb, s1 + d1))
                     }
                 }
-                val inside = rowIn * colInside[j]
-                at = k.store(out, at, sY, sU, sV, inside, fill * (total - inside), norm)
+                val inside = rowInside[i].toLong() * colInside[j]
+                k.store(out, 3 * (i * outW + j), sY, sU, sV, inside, fill * (total - inside), norm)
             }
         }
     }
