@@ -31,13 +31,16 @@ def bench(kotlin_classes, prepared_default) -> dict:
 def test_benchmark_reports_every_size(bench):
     assert bench["repeats"] == REPEATS and bench["warmup"] == kotlin.harness_bench.WARMUP_FRAMES
     assert list(bench["sizes"]) == list(kotlin.harness_bench.bench_frames("kotlin"))
-    assert [n for n in bench["sizes"] if n.endswith(" nv21")] == ["640x480 nv21", "1920x1080 nv21"]
+    assert [n for n in bench["sizes"] if n.endswith(" nv21")] == ["640x480 nv21", "1920x1080 nv21", "4032x3024 nv21"]
     for name, r in bench["sizes"].items():
         w, h = map(int, name.split()[0].split("x"))
         assert (r["width"], r["height"]) == ((h, w) if " " in name else (w, h))  # camera buffers turn upright
         assert r["faces"] == 1  # the astronaut, found at every size: the emotion stages ran
         times = [v for k, v in r.items() if k.endswith("_ms")]
-        assert len(times) == 7 and all(math.isfinite(t) and t > 0 for t in times)
+        assert len(times) == 9 and all(math.isfinite(t) and t > 0 for t in times)
+        # the denominator: inference timed right before and right after the harness ran this frame
+        lo, hi = sorted((r["inference_before_ms"], r["inference_after_ms"]))
+        assert lo <= r["reference_inference_ms"] <= hi
         stages = sum(r[f"kotlin_{s}_ms"] for s in ("detector_pre", "detector_post", "emotion_pre", "emotion_post"))
         assert r["kotlin_pre_post_ms"] <= stages * 1.5 + 1.0  # the total is the stages' sum, up to medians
         assert math.isclose(r["ratio"], r["kotlin_pre_post_ms"] / r["reference_inference_ms"])
