@@ -11,7 +11,7 @@ enum class FrameFormat { ARGB, RGBA, BGRA, YUV }
  * A camera buffer as the camera delivers it, plus the turn that makes it upright
  * (packager/reference/frames.py is the specification). Nothing is converted, rotated or copied:
  * the resampler maps each pixel it reads (at most 16 per model input sample) from the upright
- * image to the buffer and converts it to RGB there.
+ * image to the buffer; for YUV it sums the planes there and converts once per model input value.
  *
  * * ARGB: `0xAARRGGBB` ints ([android.graphics.Bitmap.getPixels]); row stride in pixels; alpha ignored.
  * * RGBA / BGRA: bytes R, G, B, A / B, G, R, A (CameraX `RGBA_8888`, iOS `32BGRA`); row stride in bytes.

@@ -28,7 +28,9 @@ import kotlin.math.min
 // * NEAREST: tap floor(c).
 // Taps outside the image read fill. c and p are computed in Double exactly as written (the JVM
 // never fuses a multiply and an add). The image is the upright image of a CameraFrame
-// (CameraFrame.kt): each pixel read is mapped to the buffer and converted to RGB where it is read.
+// (CameraFrame.kt): each pixel read is mapped to the buffer where it is read; a YUV frame's BILINEAR
+// sums its Y, U and V planes and converts each output value once (frames.py, "Resampling a YUV
+// frame"), the other methods convert each pixel they read.
 
 // The limits MAX_RESAMPLE_STEP, MAX_RESAMPLE_COORDINATE, FRACTION_BITS and MAX_SUBSAMPLES are in
 // Recipes.kt (rendered from packager/reference/resample.py).
