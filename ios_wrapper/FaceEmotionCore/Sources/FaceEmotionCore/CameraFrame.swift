@@ -6,7 +6,8 @@
 /// Every stage reads the *upright* image: boxes and keypoints come back in its coordinates
 /// (`uprightWidth` × `uprightHeight`). Its pixel (x, y) is buffer pixel `bufferXY(x, y)`, read
 /// where the resampler reads it (bilinear sums a `.yuv` frame's Y, U, V and converts each output
-/// value once: `YUVReader.values`); nothing converts, rotates or copies the frame. For a buffer of W × H pixels, with x first mirrored (x → W' − 1 − x) when `mirrored`:
+/// value once: `YUVReader.values`); nothing converts, rotates or copies the frame. For a buffer
+/// of W × H pixels, with x first mirrored (x → W' − 1 − x) when `mirrored`:
 ///
 ///       0°: (x, y)      90°: (y, H − 1 − x)      180°: (W − 1 − x, H − 1 − y)      270°: (W − 1 − y, x)
 ///
