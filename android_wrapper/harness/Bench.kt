@@ -6,12 +6,20 @@ package dev.packager.face.harness
 import java.io.File
 import java.lang.management.ManagementFactory
 
+/**
+ * The clock of every stage: the benchmark thread's CPU time (HotSpot reads the thread's CPU
+ * clock; it allocates nothing), so that other processes on a shared machine do not lengthen the
+ * times: the reference's inference they are divided by is timed the same way
+ * (packager/parity/harness_bench.py).
+ */
+private val CPU = ManagementFactory.getThreadMXBean()
+
 /** Timed stages, in output order; "pre_post_ms" is their sum per frame. */
 private val STAGES = listOf("detector_pre_ms", "detector_post_ms", "emotion_pre_ms", "emotion_post_ms", "pre_post_ms")
 
 /**
  * The benchmark protocol both harnesses share (packager/parity/harness_bench.py): for every case,
- * [warmup] untimed frames, then the median milliseconds over [repeats] frames of detector pre-
+ * [warmup] untimed frames, then the median milliseconds (of thread CPU time) over [repeats] frames of detector pre-
  * and post-processing and, per face, emotion pre- and post-processing, and the bytes the
  * benchmark thread allocated per timed frame (`alloc_bytes_per_frame`, HotSpot's per-thread
  * allocation counter around the timed frames); written to [outFile] as JSON by case name.
@@ -48,20 +56,20 @@ fun runBench(casesRoot: File, warmup: Int, repeats: Int, outFile: File): Int {
  * of faces.
  */
 private fun frame(case: Case, times: Array<LongArray>, n: Int): Int {
-    val t0 = System.nanoTime()
+    val t0 = CPU.currentThreadCpuTime
     val input = case.detectorInput()
-    val t1 = System.nanoTime()
+    val t1 = CPU.currentThreadCpuTime
     val faces = case.detection.postprocess(case.regressors, case.classificators, input)
-    val t2 = System.nanoTime()
+    val t2 = CPU.currentThreadCpuTime
     var pre = 0L
     var post = 0L
     for (i in 0 until faces.size) {
-        val a = System.nanoTime()
+        val a = CPU.currentThreadCpuTime
         case.emotionInput(faces[i])
-        val b = System.nanoTime()
+        val b = CPU.currentThreadCpuTime
         // The reference's output for its i-th face (the same face: parity checks that).
         if (i < case.emotionOutputs.size) case.recognition.postprocess(case.emotionOutputs[i])
-        val c = System.nanoTime()
+        val c = CPU.currentThreadCpuTime
         pre += b - a
         post += c - b
     }

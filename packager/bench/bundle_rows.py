@@ -141,8 +141,9 @@ def mobile_rows(repeats: int, progress, pipe=None, threads: int | None = None) -
             rows.append(Row(MOBILE, base, f"  model inference (reference), {size} frame", MEASURED,
                             Stats(r["reference_inference_ms"], None, 2 * result["repeats"]), faces=r["faces"],
                             note=(f"the denominator of the row below: detector once, emotion model once per face, "
-                                  f"the floor's sessions, timed right before ({r['inference_before_ms']:.2f} ms) and "
-                                  f"right after ({r['inference_after_ms']:.2f} ms) the harness ran this frame")))
+                                  f"the floor's sessions; CPU time, as the harness times pre+post; timed right before "
+                                  f"({r['inference_before_ms']:.2f} ms) and right after ({r['inference_after_ms']:.2f} ms) "
+                                  f"the harness ran this frame")))
             rows.append(Row(MOBILE, f"mobile-{lang}-{size}", f"{name}, {size} frame", MEASURED,
                             Stats(r[field], None, result["repeats"]), baseline=base, faces=r["faces"], note=note,
                             bytes_per_frame=None if alloc is None else int(alloc), stages=stages))

@@ -5,7 +5,8 @@ The protocol: Python writes one parity case folder per frame size under ``CASES_
 harness (Kotlin ``bench CASES_ROOT WARMUP REPEATS OUT.json``, Swift ``--bench`` with the same
 arguments) runs ``WARMUP`` untimed frames then ``REPEATS`` timed ones per case, with one pair of
 wrappers for all frames, and writes ``OUT.json``: case name → ``BENCH_KEYS``, every time a median
-over the timed frames (``pre_post_ms``: of each frame's sum of the stages);
+over the timed frames of the benchmark thread's CPU time (``pre_post_ms``: of each frame's sum of
+the stages);
 ``alloc_bytes_per_frame`` is null where the runtime has no allocation counter (Swift).
 """
 
@@ -151,7 +152,9 @@ def benchmark(lang: str, run_bench: Callable[[Path, int, int, Path], None], repe
     """A wrapper benchmark at each of ``BENCH_SIZES`` (and the camera frames): ``run_bench(
     cases_root, warmup, repeats, out_json)`` runs the harness's bench mode, once per frame, and
     model inference on that frame's faces is timed ``repeats`` times right before and right after
-    it, with ``pipe``'s sessions (``packager bench``'s, whose floor is timed the same way, with
+    it — CPU time (the calling thread's with one intra-op thread, else the process's), as the
+    harnesses time their stages, so that a busy machine lengthens neither side —, with ``pipe``'s
+    sessions (``packager bench``'s, whose floor is timed the same way, with
     its ``threads``; by default a pipeline with ``threads`` = ``BENCH_THREADS``), so that the denominator sees the machine as the harness did.
     Returns ``{"repeats": n, "warmup": w, "threads": t, "sizes": {"640x480": size_result(...), ...}}``."""
     from packager import preparation
@@ -161,6 +164,9 @@ def benchmark(lang: str, run_bench: Callable[[Path, int, int, Path], None], repe
     if repeats < 1:
         raise PackagerError("repeats must be at least 1")
     pipe = pipe or preparation.build_pipeline(preparation.prepare(), threads)
+    # One intra-op thread runs the models in the calling thread: its CPU time is all of their
+    # work. Otherwise the pool's threads work too, and the process's CPU time counts them.
+    clock = time.thread_time if threads == 1 else time.process_time
     images = bench_frames(lang)
     sizes = {}
     with tempfile.TemporaryDirectory(prefix=f"packager-{lang}-bench-") as tmp:
@@ -168,9 +174,9 @@ def benchmark(lang: str, run_bench: Callable[[Path, int, int, Path], None], repe
             root, out = Path(tmp) / f"cases{i}", Path(tmp) / f"bench{i}.json"
             cases.write_cases(root, pipe, {name: image})
             inference = inference_call(pipe, image)
-            before = samples(inference, repeats)
+            before = samples(inference, repeats, clock=clock)
             run_bench(root, WARMUP_FRAMES, repeats, out)
-            after = samples(inference, repeats)
+            after = samples(inference, repeats, clock=clock)
             row = read_bench(out, [name])[name]
             sizes[name] = size_result(lang, row, before, after, reference_pre_post_ms(pipe, image, repeats))
     return {"repeats": repeats, "warmup": WARMUP_FRAMES, "threads": threads, "sizes": sizes}

@@ -10,7 +10,8 @@ import Foundation
 /// points), with one pair of wrappers for all frames, as an app's
 /// frame loop keeps them. Writes `out` as one JSON object, case name → {"width", "height",
 /// "faces", "detector_pre_ms", "detector_post_ms", "emotion_pre_ms", "emotion_post_ms",
-/// "pre_post_ms", "alloc_bytes_per_frame"}, every time a median over the timed frames;
+/// "pre_post_ms", "alloc_bytes_per_frame"}, every time a median over the timed frames (of the
+/// thread's CPU time: `Clock`);
 /// alloc_bytes_per_frame is null (Swift has no per-thread allocation counter). Meant for a
 /// release build (`swift build -c release`, as packager/parity/swift.py builds it).
 func bench(casesRoot: URL, warmUp: Int, repeats: Int, out: URL) throws {
@@ -64,14 +65,22 @@ func bench(casesRoot: URL, warmUp: Int, repeats: Int, out: URL) throws {
   try ("{" + rows.joined(separator: ", ") + "}").write(to: out, atomically: true, encoding: .utf8)
 }
 
-/// Milliseconds between successive `lap()` calls.
+/// Milliseconds of this thread's CPU time between successive `lap()` calls: other processes on
+/// a shared machine do not lengthen them, and the reference's inference they are divided by is
+/// timed the same way (packager/parity/harness_bench.py).
 struct Clock {
-  private var last = DispatchTime.now().uptimeNanoseconds
+  private var last = Clock.threadNanoseconds()
 
   mutating func lap() -> Double {
-    let now = DispatchTime.now().uptimeNanoseconds
+    let now = Clock.threadNanoseconds()
     defer { last = now }
     return Double(now - last) / 1e6
+  }
+
+  private static func threadNanoseconds() -> Int {
+    var t = timespec()
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t)
+    return Int(t.tv_sec) * 1_000_000_000 + Int(t.tv_nsec)
   }
 }
 
