@@ -162,7 +162,7 @@ enum Resampler {
     let ytEnd = xtEnd + outHeight * sy * 4
     let xinEnd = ytEnd + outWidth
     let yinEnd = xinEnd + outHeight
-    let accEnd = yinEnd + outWidth * 3
+    let accEnd = yinEnd + max(outWidth, outHeight) * 3
     if scratch.count < accEnd {
       scratch = [Int](repeating: 0, count: accEnd)
     }
@@ -170,47 +170,58 @@ enum Resampler {
     // A power of two: multiplying by its reciprocal is the reference's exact division.
     let unit = 1.0 / Double(full)
     let fillValue = Int(fill)
+    // Walk the frame in buffer order: along upright rows when they run along buffer rows (0°,
+    // 180°), else down upright columns (90°, 270°: an upright column is a buffer row). A tap's
+    // offset is the sum of its row and column terms and the sums are integers, so the columns
+    // can play the rows' part unchanged.
+    let transposed = frame.rotation % 180 != 0
+    let (nOuter, nInner) = transposed ? (outWidth, outHeight) : (outHeight, outWidth)
+    let (sOuter, sInner) = transposed ? (sx, sy) : (sy, sx)
     scratch.withUnsafeMutableBufferPointer { s in
       let xt = UnsafeMutableBufferPointer(rebasing: s[0..<xtEnd])
       let yt = UnsafeMutableBufferPointer(rebasing: s[xtEnd..<ytEnd])
       let xin = UnsafeMutableBufferPointer(rebasing: s[ytEnd..<xinEnd])
       let yin = UnsafeMutableBufferPointer(rebasing: s[xinEnd..<yinEnd])
-      let acc = UnsafeMutableBufferPointer(rebasing: s[yinEnd..<accEnd])
+      let acc = UnsafeMutableBufferPointer(rebasing: s[yinEnd..<(yinEnd + nInner * 3)])
       bilinearTaps(
         lo: rect.xmin, hi: rect.xmax, out: outWidth, subsamples: sx, frame: frame,
         vertical: false, taps: xt, inside: xin)
       bilinearTaps(
         lo: rect.ymin, hi: rect.ymax, out: outHeight, subsamples: sy, frame: frame,
         vertical: true, taps: yt, inside: yin)
-      for i in 0..<outHeight {
+      let (outerTaps, innerTaps) = transposed ? (xt, yt) : (yt, xt)
+      let (outerIn, innerIn) = transposed ? (xin, yin) : (yin, xin)
+      for a in 0..<nOuter {
         for v in 0..<acc.count {
           acc[v] = 0
         }
-        let q = 8 * i
-        if sx == 2 && sy == 2 && yt[q + 2] != 0 && yt[q + 3] != 0 && yt[q + 6] != 0
-          && yt[q + 7] != 0
+        let q = 8 * a
+        let ot = outerTaps
+        if sx == 2 && sy == 2 && ot[q + 2] != 0 && ot[q + 3] != 0 && ot[q + 6] != 0
+          && ot[q + 7] != 0
         {
           sumFourRows(
-            px, rows: (yt[q], yt[q + 1], yt[q + 4], yt[q + 5]),
-            weights: (yt[q + 2], yt[q + 3], yt[q + 6], yt[q + 7]), taps: xt, into: acc)
+            px, rows: (ot[q], ot[q + 1], ot[q + 4], ot[q + 5]),
+            weights: (ot[q + 2], ot[q + 3], ot[q + 6], ot[q + 7]), taps: innerTaps, into: acc)
         } else {
-          for qy in (i * sy)..<(i * sy + sy) {
+          for qo in (a * sOuter)..<(a * sOuter + sOuter) {
             for t in 0..<2 {
-              let wy = yt[4 * qy + 2 + t]
-              if wy == 0 {
+              let w = ot[4 * qo + 2 + t]
+              if w == 0 {
                 continue  // a tap outside the image, or one of weight 0: adds exactly nothing
               }
-              sumRow(px, row: yt[4 * qy + t], weight: wy, subsamples: sx, taps: xt, into: acc)
+              sumRow(
+                px, row: ot[4 * qo + t], weight: w, subsamples: sInner, taps: innerTaps, into: acc)
             }
           }
         }
-        let y = yin[i]
-        for j in 0..<outWidth {
-          let inside = y &* xin[j]
-          let (r, g, b) = px.values(
-            (acc[3 * j], acc[3 * j + 1], acc[3 * j + 2]), inside: inside,
+        let o = outerIn[a]
+        for b in 0..<nInner {
+          let inside = o &* innerIn[b]
+          let (r, g, bl) = px.values(
+            (acc[3 * b], acc[3 * b + 1], acc[3 * b + 2]), inside: inside,
             fill: fillValue &* (full &- inside), unit: unit)
-          writer.write(i * outWidth + j, r, g, b, to: out)
+          writer.write(transposed ? b * outWidth + a : a * outWidth + b, r, g, bl, to: out)
         }
       }
     }
