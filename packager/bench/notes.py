@@ -103,7 +103,8 @@ def mobile(by_key: dict, target) -> str:
             diff = pre_post - other.stats.median
             out += (f" The {other.name.split(', ')[-1]} takes {fmt_ms(other.stats.median)}: this format "
                     f"{'adds' if diff >= 0 else 'saves'} {fmt_ms(abs(diff))}.")
-    return out + f" Denominator: {base.note}."
+    # base.note: "the denominator of the row below: <how it was timed>"
+    return out + f" Model inference: {base.note.split(': ', 1)[-1]}."
 
 
 def closing(rows: list) -> list[str]:
