@@ -418,7 +418,9 @@ private class YuvSums(c: IntArray) {
      * integer stays below 2^51: exact as a Double.
      */
     @Suppress("NOTHING_TO_INLINE")
-    inline fun store(out: DoubleArray, at: Int, sY: Long, sU: Long, sV: Long, inside: Long, fill: Long, norm: Double): Int {
+    inline fun store(
+        out: DoubleArray, at: Int, sY: Long, sU: Long, sV: Long, inside: Long, fill: Long, norm: Double,
+    ): Int {
         val l = (sY - offset * inside) * scale
         val u = sU - 128 * inside
         val v = sV - 128 * inside
