@@ -56,11 +56,16 @@ class Artifacts:
     fp16: dict | None = field(default=None)
 
     def variant(self, name: str) -> dict | None:
-        """The record of variant ``name`` (``precision.VARIANTS``) as the bundle writes it:
-        ``ort``, ``ort_fixed`` and, for fp16 / int8, the rest of its record; None when not made."""
-        if name == "fp32":
-            return {"ort": self.ort, "ort_fixed": self.ort_fixed}
-        return getattr(self, name)
+        """``variant(self, name)``."""
+        return variant(self, name)
+
+
+def variant(a, name: str) -> dict | None:
+    """The record of ``a``'s variant ``name`` (``precision.VARIANTS``) as the bundle writes it:
+    ``ort``, ``ort_fixed`` and, for fp16 / int8, the rest of its record; None when not made."""
+    if name == "fp32":
+        return {"ort": a.ort, "ort_fixed": getattr(a, "ort_fixed", None)}
+    return getattr(a, name, None)
 
     @property
     def recipe(self):

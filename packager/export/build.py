@@ -184,8 +184,8 @@ def _config_inputs(models: dict[str, art.Artifacts]) -> dict[str, tuple[bytes, b
     for role, a in models.items():
         out[layout.model_file(role)] = (a.ort, a.ort_fixed)
         for v in ("fp16", "int8"):
-            if a.variant(v) is not None:
-                out[layout.variant_file(role, v)] = (a.variant(v)["ort"], a.variant(v)["ort_fixed"])
+            if art.variant(a, v) is not None:
+                out[layout.variant_file(role, v)] = (art.variant(a, v)["ort"], art.variant(a, v)["ort_fixed"])
     return out
 
 

@@ -40,7 +40,7 @@ def bundle_files(t: Target, models: dict[str, art.Artifacts], self_check: bool =
     and with ``self_check`` also in ``t.models`` (paths ``in_app``, ``<variant>_in_app``)."""
     files, paths = {}, {}
     for role, a in models.items():
-        variants = shipped or tuple(v for v in precision.VARIANTS if a.variant(v) is not None)
+        variants = shipped or tuple(v for v in precision.VARIANTS if art.variant(a, v) is not None)
         input_file = layout.sample_input(role)
         output_files = {name: layout.sample_output(role, name) for name in a.sample_outputs}
         data = {input_file: npy_bytes(a.sample_input), **{output_files[n]: npy_bytes(v) for n, v in a.sample_outputs.items()}}
@@ -57,7 +57,7 @@ def bundle_files(t: Target, models: dict[str, art.Artifacts], self_check: bool =
         for v in variants:
             if v == "fp32":
                 continue
-            record = a.variant(v)
+            record = art.variant(a, v)
             p[v] = add(files, t.model_path(layout.variant_file(role, v)), record["ort"])
             names = {n: layout.variant_sample_output(role, n, v) for n in record["sample_outputs"]}
             p[f"{v}_sample_outputs"] = {n: add(files, layout.sample_path(f), npy_bytes(record["sample_outputs"][n]))
@@ -277,7 +277,7 @@ def readme(t: Target, models: dict[str, art.Artifacts], self_check: bool = False
             lines.append(f"- `{layout.model_file(role)}`: {a.recipe.name}, fp32; "
                          + "; ".join(f"{p} {v}" for p, v in coverage.brief(a.coverage_after).items()))
         for v in ("int8", "fp16"):
-            record = a.variant(v)
+            record = art.variant(a, v)
             if record is None or v not in choice["shipped"]:
                 continue
             expected = ", ".join(f"`{layout.sample_path(layout.variant_sample_output(role, n, v))}`"

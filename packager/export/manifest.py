@@ -126,7 +126,7 @@ def model_entry(a, paths: dict) -> dict:
                     "image": "skimage.data.astronaut()"},
     }
     for v in ("int8", "fp16"):
-        record = a.variant(v)
+        record = getattr(a, v, None)
         if record is not None:
             entry["artifacts"][v] = _variant_entry(v, record, paths)
     return entry

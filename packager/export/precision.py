@@ -62,7 +62,7 @@ def variant_coverage(a, variant: str) -> dict | None:
     """Coverage of ``a``'s (``artifacts.Artifacts``) variant; None when it was not made."""
     if variant == "fp32":
         return a.coverage_after
-    made = getattr(a, variant)
+    made = getattr(a, variant, None)
     return None if made is None else made["coverage"]
 
 
