@@ -105,6 +105,17 @@ def test_float16_nodes_go_to_ml_program_only(tmp_path):
     assert cov16["CoreML MLProgram"]["supported_nodes"] == cov16["CoreML MLProgram"]["nodes"]
     cov32 = coverage.measure(_conv_model(TensorProto.FLOAT), Cache(tmp_path))
     assert all(cov32[p]["float16_input_nodes"] == 0 for p in coverage.PROVIDERS)
-    for p in ("NNAPI", "CoreML NeuralNetwork"):  # the same operators in float32: only the type differs
-        assert cov16[p]["supported_nodes"] < cov32[p]["supported_nodes"], p
+    assert all(cov32[p]["partitions"] == 1 and cov32[p]["supported_nodes"] == cov32[p]["nodes"] for p in coverage.PROVIDERS)
+    for p in ("NNAPI", "CoreML NeuralNetwork"):
+        assert cov16[p]["supported_nodes"] < cov16[p]["nodes"], p
         assert cov16[p]["float16_input_nodes"] > 0 and cov16[p]["takes_float16"] is False
+
+
+def test_the_float16_rule_refuses_what_the_operator_table_takes():
+    table = SimpleNamespace(is_op_supported=lambda node: True)
+    types = {"h": TensorProto.FLOAT16, "f": TensorProto.FLOAT}
+    conv = lambda x: helper.make_node("Conv", [x, "w"], ["y"])  # noqa: E731
+    refusing = coverage._with_dtype_rule(SimpleNamespace(is_op_supported=lambda node: True), types, False)
+    assert not refusing.is_op_supported(conv("h")) and refusing.is_op_supported(conv("f"))
+    taking = coverage._with_dtype_rule(table, types, True)
+    assert taking.is_op_supported(conv("h"))
