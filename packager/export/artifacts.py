@@ -55,18 +55,6 @@ class Artifacts:
     int8: dict | None = field(default=None)
     fp16: dict | None = field(default=None)
 
-    def variant(self, name: str) -> dict | None:
-        """``variant(self, name)``."""
-        return variant(self, name)
-
-
-def variant(a, name: str) -> dict | None:
-    """The record of ``a``'s variant ``name`` (``precision.VARIANTS``) as the bundle writes it:
-    ``ort``, ``ort_fixed`` and, for fp16 / int8, the rest of its record; None when not made."""
-    if name == "fp32":
-        return {"ort": a.ort, "ort_fixed": getattr(a, "ort_fixed", None)}
-    return getattr(a, name, None)
-
     @property
     def recipe(self):
         return self.converted.recipe
@@ -80,6 +68,14 @@ def variant(a, name: str) -> dict | None:
         """The sample input of a one-input model (the face models)."""
         (x,) = self.sample_inputs.values()
         return x
+
+
+def variant(a, name: str) -> dict | None:
+    """The record of ``a``'s variant ``name`` (``precision.VARIANTS``) as the bundle writes it:
+    ``ort``, ``ort_fixed`` and, for fp16 / int8, the rest of its record; None when not made."""
+    if name == "fp32":
+        return {"ort": a.ort, "ort_fixed": getattr(a, "ort_fixed", None)}
+    return getattr(a, name, None)
 
 
 def _rank(cov: dict) -> tuple:

@@ -12,8 +12,8 @@ Layout (``FORMAT`` 2; 1 had the models in ``assets/`` and the samples beside the
          "opset", "inputs": [{"name", "shape", "dtype", "layout"}], "outputs": [{"name", "shape",
          "dtype"}], "preprocessing": {...}, "labels" | "keypoint_names",
          "rewrites": [...], "coverage": {"before": {...}, "after": {...}},
-         "artifacts": {"fp32": {"file", "parity", "coverage", "operators"},
-                       "int8" | "fp16": {"file" (null where not shipped), "agreement", "coverage", "settings",
+         "artifacts": {"fp32": {"file" (null where not shipped), "bytes", "parity", "coverage", "operators"},
+                       "int8" | "fp16": {"file" (null where not shipped), "bytes", "agreement", "coverage", "settings",
                                 "sample_outputs": {"files": {output name: path}, "in_app", ...}}},
          "samples": {"input": path, "outputs": {output name: path},
                      "in_app": null | {"input": path, "outputs": {output name: path}},
@@ -119,8 +119,8 @@ def model_entry(a, paths: dict) -> dict:
         "rewrites": a.rewrites,
         "coverage": {"before": a.coverage_before, "after": a.coverage_after,
                      "complete": coverage.complete(a.coverage_after)},
-        "artifacts": {"fp32": {"file": paths["fp32"], "parity": a.parity, "coverage": "coverage.after",
-                               "operators": ort_summary(a.ort)}},
+        "artifacts": {"fp32": {"file": paths["fp32"], "bytes": len(a.ort), "parity": a.parity,
+                               "coverage": "coverage.after", "operators": ort_summary(a.ort)}},
         "samples": {"input": paths["sample_input"], "outputs": paths["sample_outputs"], "in_app": paths["in_app"],
                     "produced_by": "the source ONNX model on onnxruntime (the reference pipeline)",
                     "image": "skimage.data.astronaut()"},
@@ -144,8 +144,8 @@ PRODUCED_BY = {
 def _variant_entry(v: str, record: dict, paths: dict) -> dict:
     """Manifest entry of a face model's fp16 / int8 variant; ``file`` and the sample paths are null
     in a bundle that does not ship it (``precision``: why)."""
-    out = {"file": paths.get(v), "agreement": record["agreement"], "coverage": record["coverage"],
-           "settings": record["settings"]}
+    out = {"file": paths.get(v), "bytes": len(record["ort"]), "agreement": record["agreement"],
+           "coverage": record["coverage"], "settings": record["settings"]}
     if "calibration_inputs" in record:
         out["calibration_inputs"] = record["calibration_inputs"]
     out["operators"] = ort_summary(record["ort"])
