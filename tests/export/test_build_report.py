@@ -83,12 +83,13 @@ def test_coverage_on_the_page_is_the_manifests(tabs, default_build):
     got = {tuple(c[:4]): c[4] for c in cells}
     expected = {}
     for role, e in default_build.manifest("android")["models"].items():
-        stages = {"before": e["coverage"]["before"], "after": e["coverage"]["after"], "int8": e["artifacts"]["int8"]["coverage"]}
+        stages = {"before": e["coverage"]["before"], "after": e["coverage"]["after"],
+                  "fp16": e["artifacts"]["fp16"]["coverage"], "int8": e["artifacts"]["int8"]["coverage"]}
         for stage, cov in stages.items():
             for p in PROVIDERS:
                 expected[(role, p, stage, "nodes")] = f"{cov[p]['supported_nodes']}/{cov[p]['nodes']}"
                 expected[(role, p, stage, "partitions")] = str(cov[p]["partitions"])
-    assert len(cells) == len(expected) == 36
+    assert len(cells) == len(expected) == 48
     assert got == expected
 
 
