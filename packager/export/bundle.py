@@ -68,7 +68,8 @@ def bundle_files(t: Target, models: dict[str, art.Artifacts], self_check: bool =
     return files, paths
 
 
-def write_wrapper(t: Target, root: Path, models: dict[str, art.Artifacts], onnxruntime_version: str | None = None) -> dict:
+def write_wrapper(t: Target, root: Path, models: dict[str, art.Artifacts], onnxruntime_version: str | None = None,
+                  default_precision: str = "fp32") -> dict:
     """The wrapper (runtime library + generated layer, defaults: the bundle's models) at the
     bundle root ``root``: with it the bundle is a complete module / package, asking for ONNX
     Runtime ``onnxruntime_version`` (None: the runtime library's own).  A missing template or
@@ -77,7 +78,8 @@ def write_wrapper(t: Target, root: Path, models: dict[str, art.Artifacts], onnxr
 
     written = codegen.write(t.language, root, onnxruntime_version,
                             default_detector=models[layout.MODELS["detector"]].recipe.name,
-                            default_emotion=models[layout.MODELS["emotion"]].recipe.name)
+                            default_emotion=models[layout.MODELS["emotion"]].recipe.name,
+                            default_precision=default_precision)
     return {"language": t.language, "status": "generated", "folder": ".",
             "files": sorted(p.relative_to(root).as_posix() for p in written)}
 
@@ -321,7 +323,7 @@ def write_bundle(t: Target, root: Path, models: dict[str, art.Artifacts], config
     files, paths = bundle_files(t, models, self_check, tuple(choice["shipped"]))
     add(files, layout.OPERATORS, config.encode())
     add(files, layout.README, readme(t, models, self_check, runtime, choice).encode())
-    wrapper = write_wrapper(t, root, models, onnxruntime_version)
+    wrapper = write_wrapper(t, root, models, onnxruntime_version, choice["default"])
     write_files(root, files)
     first = next(iter(models.values()))
     m = {
