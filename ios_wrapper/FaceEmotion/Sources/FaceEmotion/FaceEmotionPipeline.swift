@@ -196,23 +196,29 @@ public final class FaceEmotionPipeline: Sendable {
     func npy(_ file: String, _ spec: TensorSpec) throws -> [Float] {
       let array = try Npy(contentsOf: folder.appendingPathComponent(file))
       guard array.shape == spec.shape else {
-        throw FaceWrapperError.modelMismatch("\(file) has shape \(array.shape), the model's \(spec.name) is \(spec)")
+        throw FaceWrapperError.modelMismatch(
+          "\(file) has shape \(array.shape), the model's \(spec.name) is \(spec)")
       }
       return array.values
     }
     let input = try npy(SelfCheckSamples.inputFile(model: stem), detector.inputs[0])
-    let expected = try detector.outputs.map { try npy(SelfCheckSamples.outputFile(model: stem, output: $0.name), $0) }
+    let expected = try detector.outputs.map {
+      try npy(SelfCheckSamples.outputFile(model: stem, output: $0.name), $0)
+    }
     let square = Letterbox(x0: 0, y0: 0, x1: 1, y1: 1, width: 1, height: 1)
     func faces(_ out: [[Float]]) throws -> [Box] {
-      try detection.postprocess(regressors: out[0], classificators: out[1], letterbox: square, mirrored: false)
-        .map(\.box)
+      try detection.postprocess(
+        regressors: out[0], classificators: out[1], letterbox: square, mirrored: false
+      )
+      .map(\.box)
     }
     let want = try faces(expected)
     var cpuSettings = detector.settings
     cpuSettings.provider = .cpu
     cpuSettings.cpuFallback = false
     let cpu = try ModelSession(
-      model: detector.model, inputs: detector.inputs, outputs: detector.outputs, settings: cpuSettings)
+      model: detector.model, inputs: detector.inputs, outputs: detector.outputs,
+      settings: cpuSettings)
     defer { cpu.close() }
     let diff = facesShift(expected: want, actual: try faces(cpu.run([input])))
     let accelerated = detector.providerInUse != "CPU"
@@ -220,7 +226,8 @@ public final class FaceEmotionPipeline: Sendable {
       model: stem, provider: cpu.providerInUse, scaledDiff: diff,
       tolerance: Recipes.variantSelfCheckMaxCornerShift,
       acceleratorProvider: accelerated ? detector.providerInUse : nil,
-      acceleratorScaledDiff: accelerated ? facesShift(expected: want, actual: try faces(detector.run([input]))) : nil)
+      acceleratorScaledDiff: accelerated
+        ? facesShift(expected: want, actual: try faces(detector.run([input]))) : nil)
   }
 
   /// Frees both sessions (after running runs end); later runs throw `.runtime`.

@@ -171,7 +171,8 @@ enum class Precision(val suffix: String) {
     companion object {
         /** The precision of a model file stem (`face_detection.int8` → INT8; no suffix: FP32). */
         @JvmStatic
-        fun ofStem(stem: String): Precision = entries.lastOrNull { it.suffix.isNotEmpty() && stem.endsWith(it.suffix) } ?: FP32
+        fun ofStem(stem: String): Precision =
+            entries.lastOrNull { it.suffix.isNotEmpty() && stem.endsWith(it.suffix) } ?: FP32
 
         /** A model file stem without its precision suffix (`face_detection.int8` → `face_detection`). */
         @JvmStatic

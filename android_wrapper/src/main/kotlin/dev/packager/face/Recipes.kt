@@ -160,7 +160,7 @@ object Recipes {
     /** The emotion model this build ships. */
     val defaultEmotion: EmotionConfig get() = ferMinixception
 
-    /** The precision variant this bundle's app opens by default (the build's choice for the target: manifest.json `precision`). */
+    /** The precision variant the app opens by default: the build's choice (manifest.json `precision`). */
     val defaultPrecision: Precision get() = Precision.FP32
 
     /** Every detector, in recipe order. */

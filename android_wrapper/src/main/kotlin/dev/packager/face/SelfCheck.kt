@@ -91,7 +91,8 @@ object SampleFiles {
  */
 fun facesShift(expected: List<Box>, actual: List<Box>, minIou: Double = VARIANT_SELF_CHECK_MIN_IOU): Double {
     if (expected.size != actual.size) return Double.POSITIVE_INFINITY
-    val pairs = expected.indices.flatMap { i -> actual.indices.map { j -> Triple(boxIou(expected[i], actual[j]), i, j) } }
+    val pairs = expected.indices
+        .flatMap { i -> actual.indices.map { j -> Triple(boxIou(expected[i], actual[j]), i, j) } }
         .sortedWith(compareBy({ -it.first }, { it.second }, { it.third }))
     val usedE = HashSet<Int>()
     val usedA = HashSet<Int>()
