@@ -119,3 +119,26 @@ def test_the_float16_rule_refuses_what_the_operator_table_takes():
     assert not refusing.is_op_supported(conv("h")) and refusing.is_op_supported(conv("f"))
     taking = coverage._with_dtype_rule(table, types, True)
     assert taking.is_op_supported(conv("h"))
+
+
+@pytest.mark.parametrize("args, words", [
+    (["--precision", "ios=fp8"], "--precision ios=fp8: name variants from fp32, fp16, int8"),
+    (["--precision", "android=int8"], "--precision names int8: add --quantize int8"),
+    (["--target", "android", "--precision", "ios=fp16"], "the build does not write ios"),
+])
+def test_bad_precision_is_one_line_exit_2_and_nothing_written(tmp_path, args, words):
+    from build_helpers import run_cli
+
+    code, out, err = run_cli("build", "--out", str(tmp_path / "dist"), *args)
+    assert code == 2 and out == "" and err.count("\n") == 1 and words in err and "Traceback" not in err
+    assert not (tmp_path / "dist").exists()
+
+
+def test_help_text_names_the_rule(capsys):
+    from packager import cli
+
+    with pytest.raises(SystemExit):
+        cli.main(["build", "--help"])
+    text = " ".join(capsys.readouterr().out.split())
+    assert "--precision [TARGET=]VARIANT,..." in text and "the first being the app's default" in text
+    assert "one partition" in text and "--precision ios=fp16,fp32" in text
