@@ -168,9 +168,10 @@ for r in results {
   image's pixels), `keypoints: [Point]` (in `DetectorConfig.keypointNames` order), `score`
   (0...1), `normalizedBox` / `normalizedKeypoints` (0...1 across the letterboxed model input).
   `EmotionResult`: `probabilities`, `labels`, `topIndex`, `topLabel`, `topProbability`.
-- `PipelineOptions(scoreThreshold:iouThreshold:maxFaces:session:)`: thresholds in 0...1 (nil:
-  the detector recipe's), at most `maxFaces` faces (nil: all), and `session: SessionSettings`
-  for both models: `provider` `.coreML(CoreMLOptions())` (default) or `.cpu`; `cpuFallback`
+- `PipelineOptions(scoreThreshold:iouThreshold:maxFaces:session:precision:)`: thresholds in 0...1 (nil:
+  the detector recipe's), at most `maxFaces` faces (nil: all), `precision` (`.fp32`, `.fp16`,
+  `.int8`: which shipped variant opens; default `Recipes.defaultPrecision`, this bundle's, see
+  "Precision" below) and `session: SessionSettings` for both models: `provider` `.coreML(CoreMLOptions())` (default) or `.cpu`; `cpuFallback`
   (default true); `intraOpThreads` (0: ONNX Runtime chooses); `configureSession`, a hook called
   with ONNX Runtime's `ORTSessionOptions` before each session opens. `CoreMLOptions`:
   `computeUnits` (`.all` default, `.cpuAndNeuralEngine`, `.cpuAndGPU`, `.cpuOnly`),
@@ -200,7 +201,8 @@ for r in results {
   bundled sample in a CPU session and returns one `SelfCheckResult` per model (`model`,
   `provider`, `scaledDiff`, `tolerance`, `passed`; the pipeline's own Core ML session's
   difference beside it, `acceleratorProvider` / `acceleratorScaledDiff`, not judged: Core ML
-  computes in float16). Without the samples in the app it throws `.invalidFile`.
+  computes in float16), against the opened variant's own expected outputs. Without the samples
+  in the app it throws `.invalidFile`.
 - Your own inference: `FaceDetectionWrapper().preprocess(…)` → `DetectionInput` (`tensor`,
   `shape`, `letterbox`), run the detector, `postprocess(regressors:classificators:input:)` →
   `[Face]`; `FaceEmotionRecognitionWrapper().preprocess(image, face)` → `EmotionInput`,
