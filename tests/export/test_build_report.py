@@ -210,3 +210,18 @@ def test_tensor_pixels_invert_the_emotion_preprocessing(default_build):
     pre = entry["preprocessing"]
     back = (px - pre["mean"][0]) * pre["scale"][0]
     assert np.max(np.abs(back - np.squeeze(x))) <= 0.5 * abs(pre["scale"][0]) + 1e-6
+
+
+def test_which_precision_ships_where_is_the_manifests(tabs, default_build):
+    """Per target, each variant's shipped cell reads the manifest's choice (default / yes / no)."""
+    tab, _ = tabs["desktop"]
+    cells = tab.eval("[...document.querySelectorAll('td[data-variant]')].map(td => "
+                     "[td.dataset.target, td.dataset.variant, td.textContent])")
+    got = {(t, v): text for t, v, text in cells}
+    expected = {}
+    for target in ("android", "ios"):
+        pr = default_build.manifest(target)["precision"]
+        for v, rec in pr["variants"].items():
+            expected[(target, v)] = ("default" if v == pr["default"] else "yes") if rec["shipped"] else "no"
+    assert got == expected
+    assert got[("android", "int8")] == "default" and got[("ios", "int8")] == "no" and got[("ios", "fp32")] == "default"
