@@ -247,7 +247,8 @@ def _add_build(sub) -> None:
                    "--precision android=int8,fp32 --precision ios=fp16. fp16 is made for any --precision; int8 needs "
                    "--quantize int8")
     b.add_argument("--min-int8-agreement", type=float, default=95.0, metavar="PCT",
-                   help="fail when an int8 model agrees with fp32 on less than PCT%% of held-out inputs (default: %(default)g)")
+                   help="fail when an int8 (or fp16) model agrees with fp32 on less than PCT%% of held-out inputs "
+                   "(default: %(default)g)")
     b.add_argument("--self-check", action="store_true",
                    help="also put the fp32 sample input and expected outputs next to the models (the app's "
                    "assets / the package's resources; a few hundred kB), so the wrappers' selfCheck() can run "
