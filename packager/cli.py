@@ -244,13 +244,14 @@ def _add_build(sub) -> None:
     b.add_argument("--precision", action="append", metavar="[TARGET=]VARIANT,...",
                    help="ship exactly these variants (fp32, fp16, int8) to TARGET (android, ios; no TARGET: every "
                    "target), the first being the app's default, even where they split; repeat per target, e.g. "
-                   "--precision android=int8,fp32 --precision ios=fp16. fp16 is made for any --precision; int8 needs "
-                   "--quantize int8")
+                   "--precision android=int8,fp32 --precision ios=fp16. fp16 is made with --quantize int8 or when "
+                   "named; int8 needs --quantize int8")
     b.add_argument("--min-int8-agreement", type=float, default=95.0, metavar="PCT",
                    help="fail when an int8 (or fp16) model agrees with fp32 on less than PCT%% of held-out inputs "
                    "(default: %(default)g)")
     b.add_argument("--self-check", action="store_true",
-                   help="also put the fp32 sample input and expected outputs next to the models (the app's "
+                   help="also put the sample input and the expected outputs (fp32's and each shipped variant's own) "
+                   "next to the models (the app's "
                    "assets / the package's resources; a few hundred kB), so the wrappers' selfCheck() can run "
                    "the models on the device and compare; without it the samples are only in the bundle's "
                    "samples/ folder, outside the app")
