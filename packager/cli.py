@@ -47,7 +47,9 @@ added to a bundle folder (build/, .gradle/, local.properties, .build/, .swiftpm/
 BUILD_EPILOG = """\
 examples:
   packager build                               both bundles into dist/
-  packager build --target ios --quantize int8  also the int8 models
+  packager build --quantize int8               int8 where the accelerator takes it whole (Android:
+                                               NNAPI), fp32 where it would split (iOS: Core ML)
+  packager build --precision ios=fp16,fp32     ship exactly these to iOS, fp16 the app's default
   packager build --self-check                  samples in the app too, for selfCheck() on the device
 
 then, Android (settings.gradle.kts, then the app's build.gradle.kts):
@@ -234,11 +236,22 @@ def _add_build(sub) -> None:
     )
     b.add_argument("--target", choices=["android", "ios", "all"], default="all", help="which bundle(s) (default: %(default)s)")
     b.add_argument("--out", default="dist", metavar="DIR", help="output folder; bundles go to DIR/android, DIR/ios (default: %(default)s)")
-    b.add_argument("--quantize", choices=["int8"], help="also ship int8 (QDQ) models, calibrated on real face photos")
+    b.add_argument("--quantize", choices=["int8"],
+                   help="also make int8 (QDQ) models, calibrated on real face photos, and an fp16 variant; each "
+                   "target ships a variant only where its accelerator (Android: NNAPI; iOS: Core ML ML Program and "
+                   "NeuralNetwork) takes every model in one partition, and defaults to int8, else fp16, else fp32; "
+                   "the summary, manifest.json and report.html say why")
+    b.add_argument("--precision", action="append", metavar="[TARGET=]VARIANT,...",
+                   help="ship exactly these variants (fp32, fp16, int8) to TARGET (android, ios; no TARGET: every "
+                   "target), the first being the app's default, even where they split; repeat per target, e.g. "
+                   "--precision android=int8,fp32 --precision ios=fp16. fp16 is made with --quantize int8 or when "
+                   "named; int8 needs --quantize int8")
     b.add_argument("--min-int8-agreement", type=float, default=95.0, metavar="PCT",
-                   help="fail when an int8 model agrees with fp32 on less than PCT%% of held-out inputs (default: %(default)g)")
+                   help="fail when an int8 (or fp16) model agrees with fp32 on less than PCT%% of held-out inputs "
+                   "(default: %(default)g)")
     b.add_argument("--self-check", action="store_true",
-                   help="also put the fp32 sample input and expected outputs next to the models (the app's "
+                   help="also put the sample input and the expected outputs (fp32's and each shipped variant's own) "
+                   "next to the models (the app's "
                    "assets / the package's resources; a few hundred kB), so the wrappers' selfCheck() can run "
                    "the models on the device and compare; without it the samples are only in the bundle's "
                    "samples/ folder, outside the app")
@@ -300,7 +313,8 @@ def dispatch(args: argparse.Namespace) -> int:
         targets = ["android", "ios"] if args.target == "all" else [args.target]
         return build_command(targets, args.out, args.quantize, args.min_int8_agreement, args.emotion_recipe,
                              args.emotion_model, args.json, progress, detector=args.detector,
-                             self_check=args.self_check, onnxruntime_version=args.onnxruntime_version)
+                             self_check=args.self_check, onnxruntime_version=args.onnxruntime_version,
+                             precision=args.precision)
     if args.command == "convert":
         from packager.export.anymodel import ConvertOptions, convert_command
 

@@ -15,12 +15,14 @@ samples stay outside the app (``SAMPLES``) unless the build is asked for them (`
       sample/                               a minimal camera app on the module (an app module of its own)
       src/main/assets/                      Target.models: merged into the app's assets
         face_detection.ort, face_emotion_recognition.ort
-        face_detection.int8.ort, face_emotion_recognition.int8.ort      (--quantize int8)
-        <model>.sample_input.npy, <model>.sample_output.<output>.npy    (--self-check)
+        face_detection.int8.ort, face_emotion_recognition.int8.ort      (--quantize int8, where NNAPI takes them whole)
+        face_detection.fp16.ort, face_emotion_recognition.fp16.ort      (--precision ...=fp16)
+        <model>.sample_input.npy, <model>.sample_output.<output>.npy    (--self-check; and
+        <model>.<variant>.sample_output.<output>.npy for each fp16 / int8 variant shipped)
       samples/                              SAMPLES: not part of the app
         <model>.sample_input.npy            the model's input for the astronaut photo
         <model>.sample_output.<output>.npy  the source model's output, one file per output
-        <model>.int8.sample_output.<output>.npy   the int8 model's own outputs (--quantize int8)
+        <model>.<variant>.sample_output.<output>.npy   a shipped fp16 / int8 variant's own outputs
       README.md                             how to add it to an app, what each file is
       manifest.json                         see ``packager.export.manifest``
       required_operators.config             operator list for a reduced ONNX Runtime build
@@ -117,6 +119,18 @@ TARGETS = {
 def model_file(model: str, int8: bool = False) -> str:
     """File name of a model: ``face_detection.ort``, ``face_detection.int8.ort``."""
     return f"{model}.int8.ort" if int8 else f"{model}.ort"
+
+
+def variant_file(model: str, variant: str) -> str:
+    """File name of a model's precision variant (``precision.VARIANTS``): ``face_detection.ort``
+    (fp32), ``face_detection.fp16.ort``, ``face_detection.int8.ort``."""
+    return f"{model}.ort" if variant == "fp32" else f"{model}.{variant}.ort"
+
+
+def variant_sample_output(model: str, output: str, variant: str) -> str:
+    """File name of a variant's own expected sample output: ``face_detection.sample_output.<output>.npy``
+    (fp32), ``face_detection.<variant>.sample_output.<output>.npy`` (fp16, int8)."""
+    return sample_output(model if variant == "fp32" else f"{model}.{variant}", output)
 
 
 def model_files() -> tuple[str, ...]:

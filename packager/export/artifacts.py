@@ -13,7 +13,7 @@ import onnx
 
 from packager import difference, onnxrt
 from packager.errors import PackagerError
-from packager.export import coverage, quantize, rewrite
+from packager.export import coverage, fp16, quantize, rewrite
 from packager.export import ort as ort_export
 from packager.cache import Cache
 
@@ -38,6 +38,7 @@ class Artifacts:
         sample_inputs: the sample input by input name (the face models: the astronaut);
             sample_outputs: the source ONNX's outputs on it, by output name.
         int8: ``{"ort", "ort_fixed", "agreement", "coverage"}`` when quantized.
+        fp16: the same record for the fp16 variant (``fp16.variant``) when made.
     """
 
     role: str
@@ -52,6 +53,7 @@ class Artifacts:
     sample_inputs: dict
     sample_outputs: dict
     int8: dict | None = field(default=None)
+    fp16: dict | None = field(default=None)
 
     @property
     def recipe(self):
@@ -66,6 +68,14 @@ class Artifacts:
         """The sample input of a one-input model (the face models)."""
         (x,) = self.sample_inputs.values()
         return x
+
+
+def variant(a, name: str) -> dict | None:
+    """The record of ``a``'s variant ``name`` (``precision.VARIANTS``) as the bundle writes it:
+    ``ort``, ``ort_fixed`` and, for fp16 / int8, the rest of its record; None when not made."""
+    if name == "fp32":
+        return {"ort": a.ort, "ort_fixed": getattr(a, "ort_fixed", None)}
+    return getattr(a, name, None)
 
 
 def _rank(cov: dict) -> tuple:
@@ -143,19 +153,27 @@ def fp32_parity(name: str, ort_bytes: bytes, source: bytes, inputs: list[dict[st
     return out
 
 
+def _face_agreement(a: Artifacts, held_out_faces: int):
+    """The face models' agreement measure: the same faces (detector) or the same top-1 label
+    (emotion), as ``agreement_of(fp32 outputs, variant outputs)``."""
+    if a.recipe.role == "detector":
+        return lambda ref, got: quantize.detector_agreement(a.recipe, ref, got, held_out_faces)
+    return quantize.emotion_agreement
+
+
 def int8_variant(a: Artifacts, calibration, held_out, held_out_faces: int, minimum: float, cache: Cache) -> dict:
     """The face models' int8 variant (``int8``): agreement is the same faces (detector) or the
     same top-1 label (emotion) on held-out inputs."""
-    detector = a.recipe.role == "detector"
-
-    def agreement_of(fp32_outs, int8_outs):
-        if detector:
-            return quantize.detector_agreement(a.recipe, fp32_outs, int8_outs, held_out_faces)
-        return quantize.emotion_agreement(fp32_outs, int8_outs)
-
     feed = (lambda x: {a.input_name: x})
-    return int8(a, [feed(x) for x in calibration], [feed(x) for x in held_out], agreement_of,
-                quantize.SELF_CHECK["detector" if detector else "emotion"], minimum, cache)
+    return int8(a, [feed(x) for x in calibration], [feed(x) for x in held_out], _face_agreement(a, held_out_faces),
+                quantize.SELF_CHECK["detector" if a.recipe.role == "detector" else "emotion"], minimum, cache)
+
+
+def fp16_variant(a: Artifacts, held_out, held_out_faces: int, minimum: float, cache: Cache) -> dict:
+    """The face models' fp16 variant (``fp16.variant``), gated like int8 on the same held-out
+    inputs, its self-check by the same rule."""
+    return fp16.variant(a, [{a.input_name: x} for x in held_out], _face_agreement(a, held_out_faces),
+                        quantize.SELF_CHECK["detector" if a.recipe.role == "detector" else "emotion"], minimum, cache)
 
 
 def int8(a: Artifacts, calibration: list[dict], held_out: list[dict], agreement_of, self_check: dict, minimum: float,

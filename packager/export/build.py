@@ -8,14 +8,14 @@ report (``packager.htmlreport.build``).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from packager import layout, ortversion, outputs, preparation, recipes
 from packager.cache import Cache
 from packager.errors import PackagerError
 from packager.export import artifacts as art
-from packager.export import calibration, install, manifest
+from packager.export import calibration, install, manifest, precision
 from packager.export import ort as ort_export
 from packager.export.bundle import write_bundle
 from packager.export.quantize import DEFAULT_MIN_AGREEMENT
@@ -40,6 +40,8 @@ class BuildOptions:
             default they are only in the bundle's ``samples/``, outside the app).
         onnxruntime_version: the ONNX Runtime the bundles' packages ask for; None: packager's
             (``ortversion.runtime_version`` states the rule).
+        precision: target → the variants to ship, the first the default (``precision.parse`` of
+            ``--precision``); a target not named gets ``precision.choose``'s rule.
     """
 
     targets: tuple[str, ...] = tuple(TARGETS)
@@ -51,6 +53,14 @@ class BuildOptions:
     detector: str = recipes.DEFAULT_DETECTOR
     self_check: bool = False
     onnxruntime_version: str | None = None
+    precision: dict = field(default_factory=dict)
+
+    @property
+    def variants_made(self) -> tuple[str, ...]:
+        """The variants the build makes: fp16 too when anything beyond fp32 is asked for."""
+        asked = {v for vs in self.precision.values() for v in vs}
+        extra = self.quantize == "int8" or bool(asked - {"fp32"})
+        return ("fp32",) + (("fp16",) if extra else ()) + (("int8",) if self.quantize == "int8" else ())
 
 
 def check_choices(targets: tuple[str, ...], quantize: str | None) -> None:
@@ -89,6 +99,8 @@ def _models(names: tuple[str, ...]) -> str:
 
 def check_options(opts: BuildOptions) -> None:
     check_choices(opts.targets, opts.quantize)
+    if any("int8" in vs for vs in opts.precision.values()) and opts.quantize != "int8":
+        raise PackagerError("--precision names int8: add --quantize int8")
     check_agreement(opts.min_int8_agreement)
     ortversion.runtime_version(opts.onnxruntime_version)
     check_out(opts.targets, opts.out, layout.ROLES)
@@ -121,9 +133,13 @@ def make_artifacts(opts: BuildOptions, progress: Progress, cache: Cache) -> dict
             name = converted.recipe.input_name
             feeds = [{name: x} for x in [samples_in[role], *proofs[role]]]
             out[role] = art.build(role, converted, feeds, cache)
+    held = {d: real.detector_held_out, e: real.emotion_held_out}
+    if "fp16" in opts.variants_made:
+        for role, a in out.items():
+            with progress.stage(f"{role}: fp16 and agreement"):
+                a.fp16 = art.fp16_variant(a, held[role], real.held_out_faces, opts.min_int8_agreement, cache)
     if opts.quantize == "int8":
         calib = {d: real.detector_calibration, e: real.emotion_calibration}
-        held = {d: real.detector_held_out, e: real.emotion_held_out}
         for role, a in out.items():
             with progress.stage(f"{role}: int8 quantization and agreement"):
                 a.int8 = art.int8_variant(a, calib[role], held[role], real.held_out_faces, opts.min_int8_agreement, cache)
@@ -139,6 +155,7 @@ def build(opts: BuildOptions, progress: Progress, cache: Cache | None = None) ->
     models = make_artifacts(opts, progress, cache)
     with progress.stage("listing required operators"):
         config = ort_export.required_operators_cached(_config_inputs(models), cache)
+    choices = {t: precision.choose(models, t, opts.precision.get(t)) for t in opts.targets}
     staged, manifests = {}, {}
     try:
         opts.out.mkdir(parents=True, exist_ok=True)
@@ -146,7 +163,7 @@ def build(opts: BuildOptions, progress: Progress, cache: Cache | None = None) ->
             with progress.stage(f"writing the {name} bundle"):
                 staged[name] = install.staging_dir(opts.out, name)
                 manifests[name] = write_bundle(TARGETS[name], staged[name], models, config, opts.self_check,
-                                               onnxruntime_version)
+                                               onnxruntime_version, choices[name])
         with progress.stage("writing the build report"):
             staged[htmlreport.NAME] = htmlreport.stage(opts.out, manifests, models)
         with progress.stage("installing " + " and ".join(str(opts.out / n) for n in opts.targets)):
@@ -166,21 +183,24 @@ def _config_inputs(models: dict[str, art.Artifacts]) -> dict[str, tuple[bytes, b
     out = {}
     for role, a in models.items():
         out[layout.model_file(role)] = (a.ort, a.ort_fixed)
-        if a.int8 is not None:
-            out[layout.model_file(role, int8=True)] = (a.int8["ort"], a.int8["ort_fixed"])
+        for v in ("fp16", "int8"):
+            if art.variant(a, v) is not None:
+                out[layout.variant_file(role, v)] = (art.variant(a, v)["ort"], art.variant(a, v)["ort_fixed"])
     return out
 
 
 def build_command(targets: list[str], out: str, quantize: str | None, min_agreement: float, emotion_recipe: str,
                   emotion_model: str | None, as_json: bool, progress: Progress, print_fn=print,
                   detector: str = recipes.DEFAULT_DETECTOR, self_check: bool = False,
-                  onnxruntime_version: str | None = None) -> int:
+                  onnxruntime_version: str | None = None, precision: list[str] | None = None) -> int:
     """``packager build``: build, then print the summary (text, or JSON with ``as_json``)."""
     import json
 
+    from packager.export import precision as prec
+
     check_out(tuple(targets), out, layout.ROLES)  # the name as given: Path("") would be "."
     opts = BuildOptions(tuple(targets), Path(out), quantize, min_agreement, emotion_recipe, emotion_model, detector,
-                        self_check, onnxruntime_version)
+                        self_check, onnxruntime_version, prec.parse(precision, tuple(targets)))
     s = build(opts, progress)
     print_fn(json.dumps(s, indent=2) if as_json else summary_text(s))
     return 0

@@ -11,7 +11,7 @@ import numpy as np
 from packager import __version__, layout, ortversion
 from packager.errors import PackagerError
 from packager.export import artifacts as art
-from packager.export import coverage, manifest
+from packager.export import coverage, manifest, precision
 from packager.export import ort as ort_export
 from packager.layout import Target
 
@@ -31,13 +31,16 @@ def add(files: dict[str, bytes], rel: str, payload: bytes) -> str:
     return rel
 
 
-def bundle_files(t: Target, models: dict[str, art.Artifacts], self_check: bool = False) -> tuple[dict[str, bytes], dict[str, dict]]:
+def bundle_files(t: Target, models: dict[str, art.Artifacts], self_check: bool = False,
+                 shipped: tuple[str, ...] | None = None) -> tuple[dict[str, bytes], dict[str, dict]]:
     """(relative path → bytes of every model file and sample, role → its manifest paths).
 
-    Models go in ``t.models``; samples in ``layout.SAMPLES``, and with ``self_check`` the fp32
-    ones also in ``t.models`` (paths ``in_app``)."""
+    Models go in ``t.models``: the ``shipped`` variants (``precision.VARIANTS``; None: fp32 and
+    every variant made); samples in ``layout.SAMPLES`` (one input, each variant's own outputs),
+    and with ``self_check`` also in ``t.models`` (paths ``in_app``, ``<variant>_in_app``)."""
     files, paths = {}, {}
     for role, a in models.items():
+        variants = shipped or tuple(v for v in precision.VARIANTS if art.variant(a, v) is not None)
         input_file = layout.sample_input(role)
         output_files = {name: layout.sample_output(role, name) for name in a.sample_outputs}
         data = {input_file: npy_bytes(a.sample_input), **{output_files[n]: npy_bytes(v) for n, v in a.sample_outputs.items()}}
@@ -47,20 +50,26 @@ def bundle_files(t: Target, models: dict[str, art.Artifacts], self_check: bool =
             return {"input": add(files, where(input_file), data[input_file]),
                     "outputs": {n: add(files, where(f), data[f]) for n, f in output_files.items()}}
 
-        p = {"fp32": add(files, t.model_path(layout.model_file(role)), a.ort)}
+        p = {"fp32": add(files, t.model_path(layout.model_file(role)), a.ort)} if "fp32" in variants else {"fp32": None}
         outside = place(layout.sample_path)
         p["sample_input"], p["sample_outputs"] = outside["input"], outside["outputs"]
         p["in_app"] = place(t.model_path) if self_check else None
-        if a.int8 is not None:
-            p["int8"] = add(files, t.model_path(layout.model_file(role, int8=True)), a.int8["ort"])
-            p["int8_sample_outputs"] = {
-                name: add(files, layout.sample_path(layout.sample_output(role, name, int8=True)), npy_bytes(value))
-                for name, value in a.int8["sample_outputs"].items()}
+        for v in variants:
+            if v == "fp32":
+                continue
+            record = art.variant(a, v)
+            p[v] = add(files, t.model_path(layout.variant_file(role, v)), record["ort"])
+            names = {n: layout.variant_sample_output(role, n, v) for n in record["sample_outputs"]}
+            p[f"{v}_sample_outputs"] = {n: add(files, layout.sample_path(f), npy_bytes(record["sample_outputs"][n]))
+                                        for n, f in names.items()}
+            p[f"{v}_in_app"] = ({n: add(files, t.model_path(f), npy_bytes(record["sample_outputs"][n]))
+                                 for n, f in names.items()} if self_check else None)
         paths[role] = p
     return files, paths
 
 
-def write_wrapper(t: Target, root: Path, models: dict[str, art.Artifacts], onnxruntime_version: str | None = None) -> dict:
+def write_wrapper(t: Target, root: Path, models: dict[str, art.Artifacts], onnxruntime_version: str | None = None,
+                  default_precision: str = "fp32") -> dict:
     """The wrapper (runtime library + generated layer, defaults: the bundle's models) at the
     bundle root ``root``: with it the bundle is a complete module / package, asking for ONNX
     Runtime ``onnxruntime_version`` (None: the runtime library's own).  A missing template or
@@ -69,7 +78,8 @@ def write_wrapper(t: Target, root: Path, models: dict[str, art.Artifacts], onnxr
 
     written = codegen.write(t.language, root, onnxruntime_version,
                             default_detector=models[layout.MODELS["detector"]].recipe.name,
-                            default_emotion=models[layout.MODELS["emotion"]].recipe.name)
+                            default_emotion=models[layout.MODELS["emotion"]].recipe.name,
+                            default_precision=default_precision)
     return {"language": t.language, "status": "generated", "folder": ".",
             "files": sorted(p.relative_to(root).as_posix() for p in written)}
 
@@ -158,9 +168,10 @@ for r in results {
   image's pixels), `keypoints: [Point]` (in `DetectorConfig.keypointNames` order), `score`
   (0...1), `normalizedBox` / `normalizedKeypoints` (0...1 across the letterboxed model input).
   `EmotionResult`: `probabilities`, `labels`, `topIndex`, `topLabel`, `topProbability`.
-- `PipelineOptions(scoreThreshold:iouThreshold:maxFaces:session:)`: thresholds in 0...1 (nil:
-  the detector recipe's), at most `maxFaces` faces (nil: all), and `session: SessionSettings`
-  for both models: `provider` `.coreML(CoreMLOptions())` (default) or `.cpu`; `cpuFallback`
+- `PipelineOptions(scoreThreshold:iouThreshold:maxFaces:session:precision:)`: thresholds in 0...1 (nil:
+  the detector recipe's), at most `maxFaces` faces (nil: all), `precision` (`.fp32`, `.fp16`,
+  `.int8`: which shipped variant opens; default `Recipes.defaultPrecision`, this bundle's, see
+  "Precision" below) and `session: SessionSettings` for both models: `provider` `.coreML(CoreMLOptions())` (default) or `.cpu`; `cpuFallback`
   (default true); `intraOpThreads` (0: ONNX Runtime chooses); `configureSession`, a hook called
   with ONNX Runtime's `ORTSessionOptions` before each session opens. `CoreMLOptions`:
   `computeUnits` (`.all` default, `.cpuAndNeuralEngine`, `.cpuAndGPU`, `.cpuOnly`),
@@ -190,7 +201,8 @@ for r in results {
   bundled sample in a CPU session and returns one `SelfCheckResult` per model (`model`,
   `provider`, `scaledDiff`, `tolerance`, `passed`; the pipeline's own Core ML session's
   difference beside it, `acceleratorProvider` / `acceleratorScaledDiff`, not judged: Core ML
-  computes in float16). Without the samples in the app it throws `.invalidFile`.
+  computes in float16), against the opened variant's own expected outputs. Without the samples
+  in the app it throws `.invalidFile`.
 - Your own inference: `FaceDetectionWrapper().preprocess(…)` → `DetectionInput` (`tensor`,
   `shape`, `letterbox`), run the detector, `postprocess(regressors:classificators:input:)` →
   `[Face]`; `FaceEmotionRecognitionWrapper().preprocess(image, face)` → `EmotionInput`,
@@ -242,38 +254,49 @@ def runtime_text(t: Target, runtime: dict) -> str:
             f"{runtime['onnxruntime_version']} (Python); an older runtime than that is not promised to load them.")
 
 
-def readme(t: Target, models: dict[str, art.Artifacts], self_check: bool = False, runtime: dict | None = None) -> str:
+def readme(t: Target, models: dict[str, art.Artifacts], self_check: bool = False, runtime: dict | None = None,
+           choice: dict | None = None) -> str:
     runtime = runtime or runtime_fields(t, ortversion.ONNXRUNTIME_VERSION)
+    choice = choice or precision.choose(models, t.name)
     lines = [f"# Face pipeline: {t.kind}", "", STEPS[t.name].replace("{models}", t.models), runtime_text(t, runtime), "",
              *api_reference(t),
              "## What is here", "",
              f"- `{t.models}/`: the models the app loads"
-             + (" and the fp32 self-check samples (built with `--self-check`), which the pipeline's `selfCheck()` "
+             + (" and the self-check samples (built with `--self-check`), which the pipeline's `selfCheck()` "
                 "runs on the device." if self_check else "."),
              f"- `{layout.SAMPLES}/`: per model the sample input (the astronaut photo, preprocessed) and the expected "
              "outputs, outside the app"
-             + (" (the fp32 ones are also in the app)." if self_check else
-                "; `packager build --self-check` also puts the fp32 ones next to the models, for the pipeline's "
+             + (" (they are also in the app)." if self_check else
+                "; `packager build --self-check` also puts them next to the models, for the pipeline's "
                 "on-device `selfCheck()`."),
              *CONTENTS.get(t.name, ()),
              "- `required_operators.config`: operators for a reduced ONNX Runtime build "
              "(`--minimal_build extended --include_ops_by_config`).",
-             "- `manifest.json`: shapes, preprocessing, labels, provider coverage, parity, where every file is and its "
-             "sha256. Those files are packager's: a rebuild replaces them and keeps anything you add to this folder "
-             "(`build/`, `.gradle/`, `local.properties`, `.build/`, `.swiftpm/`).",
+             "- `manifest.json`: shapes, preprocessing, labels, provider coverage, parity, the precision choice, where "
+             "every file is and its sha256. Those files are packager's: a rebuild replaces them and keeps anything you "
+             "add to this folder (`build/`, `.gradle/`, `local.properties`, `.build/`, `.swiftpm/`).",
              "", "Models:"]
     for role, a in models.items():
-        lines.append(f"- `{layout.model_file(role)}`: {a.recipe.name}, fp32; "
-                     + "; ".join(f"{p} {v}" for p, v in coverage.brief(a.coverage_after).items()))
-        if a.int8:
-            expected = ", ".join(f"`{layout.sample_path(layout.sample_output(role, n, int8=True))}`" for n in a.int8["sample_outputs"])
-            lines.append(f"- `{layout.model_file(role, int8=True)}`: int8 (QDQ), agrees with fp32 on "
-                         f"{a.int8['agreement']['percent']:.1f}% of held-out inputs (its QDQ graph as written); "
-                         + "; ".join(f"{p} {v}" for p, v in coverage.brief(a.int8["coverage"]).items())
-                         + " (a provider that does not take a whole model runs the rest on the CPU: prefer fp32 there). "
-                         f"Self-check: {expected} hold its outputs as written; integer kernels "
-                         "round differently, so compare "
-                         f"{_self_check_text(a.int8['self_check'])}")
+        if "fp32" in choice["shipped"]:
+            lines.append(f"- `{layout.model_file(role)}`: {a.recipe.name}, fp32; "
+                         + "; ".join(f"{p} {v}" for p, v in coverage.brief(a.coverage_after).items()))
+        for v in ("int8", "fp16"):
+            record = art.variant(a, v)
+            if record is None or v not in choice["shipped"]:
+                continue
+            expected = ", ".join(f"`{layout.sample_path(layout.variant_sample_output(role, n, v))}`"
+                                 for n in record["sample_outputs"])
+            kind = "int8 (QDQ)" if v == "int8" else "fp16 (float32 inputs and outputs)"
+            how = "its QDQ graph as written" if v == "int8" else "on the CPU"
+            lines.append(f"- `{layout.variant_file(role, v)}`: {kind}, agrees with fp32 on "
+                         f"{record['agreement']['percent']:.1f}% of held-out inputs ({how}); "
+                         + "; ".join(f"{p} {c}" for p, c in coverage.brief(record["coverage"]).items())
+                         + ". Self-check: " + f"{expected} hold its outputs as written; other kernels "
+                         "round differently, so compare " + _self_check_text(record["self_check"]))
+    lines += ["", "## Precision", "",
+              f"The app opens `{choice['default']}` unless `PipelineOptions.precision` says otherwise "
+              f"(this bundle ships {', '.join(choice['shipped'])}). Rule: {choice['rule']}.", ""]
+    lines += [f"- {v}: {r['reason']}." for v, r in choice["variants"].items()]
     return "\n".join(lines) + "\n"
 
 
@@ -292,22 +315,24 @@ def runtime_fields(t: Target, onnxruntime_version: str) -> dict:
 
 
 def write_bundle(t: Target, root: Path, models: dict[str, art.Artifacts], config: str, self_check: bool = False,
-                 onnxruntime_version: str = ortversion.ONNXRUNTIME_VERSION) -> dict:
+                 onnxruntime_version: str = ortversion.ONNXRUNTIME_VERSION, choice: dict | None = None) -> dict:
     """Write one complete bundle into ``root`` (a staging folder); returns its manifest.  With
-    ``self_check`` the fp32 samples are also in the app (next to the models); its package asks
-    for ONNX Runtime ``onnxruntime_version`` (``ortversion.runtime_version``)."""
+    ``self_check`` the samples are also in the app (next to the models); its package asks
+    for ONNX Runtime ``onnxruntime_version`` (``ortversion.runtime_version``).  ``choice``: the
+    target's ``precision.choose`` record (None: chosen here, no variant asked for)."""
     runtime = runtime_fields(t, onnxruntime_version)
-    files, paths = bundle_files(t, models, self_check)
+    choice = choice or precision.choose(models, t.name)
+    files, paths = bundle_files(t, models, self_check, tuple(choice["shipped"]))
     add(files, layout.OPERATORS, config.encode())
-    add(files, layout.README, readme(t, models, self_check, runtime).encode())
-    wrapper = write_wrapper(t, root, models, onnxruntime_version)
+    add(files, layout.README, readme(t, models, self_check, runtime, choice).encode())
+    wrapper = write_wrapper(t, root, models, onnxruntime_version, choice["default"])
     write_files(root, files)
     first = next(iter(models.values()))
     m = {
         "format": manifest.FORMAT, "target": t.name, "packager_version": __version__, **runtime,
         "ort_format_version": ort_export.ort_summary(first.ort)["format_version"],
         "models": {role: manifest.model_entry(a, paths[role]) for role, a in models.items()},
-        "required_operators": layout.OPERATORS, "wrapper": wrapper,
+        "precision": choice, "required_operators": layout.OPERATORS, "wrapper": wrapper,
         "package": {"kind": t.kind, "models": t.models, "samples": layout.SAMPLES, "samples_in_app": self_check},
     }
     return seal(t, root, m)

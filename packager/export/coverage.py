@@ -9,6 +9,13 @@ partitioner groups supported nodes.  The checker looks at operator types and sta
 at every operator caveat (e.g. CoreML NeuralNetwork pads only the last two axes), so a graph
 whose coverage is already complete can still carry a caveat; ``caveats`` lists the ones it
 could not check.
+
+The checker decides by operator type only; the execution providers also look at the data type of
+a node's first input (onnxruntime's ``BaseOpBuilder::HasSupportedInputsImpl``), which matters for
+the fp16 variant: the CoreML EP takes a float16 input only when it builds an ML Program
+(``IsInputDtypeSupport``: "only MLProgram support FP16"), never in the NeuralNetwork format, and
+the NNAPI EP takes float32 (and the quantized types of QDQ groups), not float16.  ``FLOAT16``
+states that rule and ``_measure`` applies it on top of the checker's table.
 """
 
 from __future__ import annotations
@@ -27,6 +34,47 @@ PROVIDERS = {
 }
 
 
+#: Provider → does it take a node whose first input is float16 (see the module docstring).
+FLOAT16 = {"NNAPI": False, "CoreML NeuralNetwork": False, "CoreML MLProgram": True}
+FLOAT16_TYPE = 10  # onnx.TensorProto.FLOAT16
+#: Part of the cache key: coverage measured before the float16 rule must not be reused.
+RULES = "checker table + first-input float16 rule"
+
+
+def _with_dtype_rule(checker, elem_types: dict[str, int], takes_float16: bool):
+    """``checker`` (the usability checker's ``_SupportedOpsChecker``) that also refuses a node
+    whose first input is float16 when the provider does not take float16."""
+    if takes_float16:
+        return checker
+    plain = checker.is_op_supported
+
+    def is_op_supported(node) -> bool:
+        first = node.input[0] if node.input else ""
+        return plain(node) and elem_types.get(first) != FLOAT16_TYPE
+
+    checker.is_op_supported = is_op_supported
+    return checker
+
+
+def _elem_types(model) -> dict[str, int]:
+    """Tensor name → ONNX element type, from the shape-inferred graph and its initializers."""
+    g = model.graph
+    out = {v.name: v.type.tensor_type.elem_type for v in [*g.input, *g.output, *g.value_info]}
+    out.update({i.name: i.data_type for i in g.initializer})
+    return out
+
+
+def _partitions(model, provider: str, elem_types: dict[str, int]):
+    """The usability checker's partitioning of ``model`` for ``provider``, with the float16 rule."""
+    from onnxruntime.tools.mobile_helpers import usability_checker as uc
+
+    table = Path(uc.__file__).parent / PROVIDERS[provider]
+    checker = _with_dtype_rule(uc._SupportedOpsChecker(table), elem_types, FLOAT16[provider])
+    max_rank = 999 if provider == "NNAPI" else 5  # as check_nnapi_partitions / check_coreml_partitions
+    info = uc.check_partitioning(model.graph, checker, True, max_rank)
+    return info, checker
+
+
 def _measure(onnx_bytes: bytes) -> dict:
     import onnxruntime as ort
     from onnxruntime.tools.mobile_helpers import usability_checker as uc
@@ -39,18 +87,18 @@ def _measure(onnx_bytes: bytes) -> dict:
         model = ModelProtoWithShapeInfo(opt).model_with_shape_info
     dynamic_inputs, _ = uc.check_shapes(model.graph, logging.getLogger("packager.coverage"))
     out = {"static_shapes": not dynamic_inputs}
-    for provider, table in PROVIDERS.items():
-        if provider == "NNAPI":
-            info = uc.check_nnapi_partitions(model, require_fixed_input_sizes=True)
-        else:
-            info = uc.check_coreml_partitions(model, True, table)
+    types = _elem_types(model)
+    for provider in PROVIDERS:
+        info, checker = _partitions(model, provider, types)
         out[provider] = {
             "nodes": info.num_nodes,
             "supported_nodes": info.num_supported_nodes,
             "partitions": info.num_partitions,
             "partition_sizes": [len(g) for g in info.supported_groups],
             "unsupported_ops": sorted(info.unsupported_ops),
-            "caveats": info.supported_ops_checker.get_caveats(),
+            "caveats": checker.get_caveats(),
+            "float16_input_nodes": sum(types.get(n.input[0] if n.input else "") == FLOAT16_TYPE for n in model.graph.node),
+            "takes_float16": FLOAT16[provider],
         }
     return out
 
@@ -58,7 +106,7 @@ def _measure(onnx_bytes: bytes) -> dict:
 def measure(onnx_bytes: bytes, cache: Cache) -> dict:
     """Coverage of a model: ``{"static_shapes": bool, provider: {"nodes", "supported_nodes",
     "partitions", "partition_sizes", "unsupported_ops", "caveats"}}``, cached by content."""
-    return cache.value("coverage", key("coverage", sha256(onnx_bytes)), lambda: _measure(onnx_bytes),
+    return cache.value("coverage", key("coverage", RULES, sha256(onnx_bytes)), lambda: _measure(onnx_bytes),
                        fields=("static_shapes", *PROVIDERS))
 
 

@@ -12,13 +12,15 @@ Layout (``FORMAT`` 2; 1 had the models in ``assets/`` and the samples beside the
          "opset", "inputs": [{"name", "shape", "dtype", "layout"}], "outputs": [{"name", "shape",
          "dtype"}], "preprocessing": {...}, "labels" | "keypoint_names",
          "rewrites": [...], "coverage": {"before": {...}, "after": {...}},
-         "artifacts": {"fp32": {"file", "parity", "coverage", "operators"},
-                       "int8": {"file", "agreement", "coverage", "settings",
-                                "sample_outputs": {"files": {output name: path}, ...}}},
+         "artifacts": {"fp32": {"file" (null where not shipped), "bytes", "parity", "coverage", "operators"},
+                       "int8" | "fp16": {"file" (null where not shipped), "bytes", "agreement", "coverage", "settings",
+                                "sample_outputs": {"files": {output name: path}, "in_app", ...}}},
          "samples": {"input": path, "outputs": {output name: path},
                      "in_app": null | {"input": path, "outputs": {output name: path}},
                      "produced_by", "image"}},
        "face_emotion_recognition": {...}},
+     "precision": {"shipped": [variant...], "default": variant, "asked", "rule",
+                   "variants": {variant: {"whole", "shipped", "reason", "models": {model: {"whole", "providers"}}}}},
      "required_operators": "required_operators.config",
      "wrapper": {"language", "status", "folder": ".", "files"},
      "package": {"kind", "models", "samples", "samples_in_app"},
@@ -117,26 +119,39 @@ def model_entry(a, paths: dict) -> dict:
         "rewrites": a.rewrites,
         "coverage": {"before": a.coverage_before, "after": a.coverage_after,
                      "complete": coverage.complete(a.coverage_after)},
-        "artifacts": {"fp32": {"file": paths["fp32"], "parity": a.parity, "coverage": "coverage.after",
-                               "operators": ort_summary(a.ort)}},
+        "artifacts": {"fp32": {"file": paths["fp32"], "bytes": len(a.ort), "parity": a.parity,
+                               "coverage": "coverage.after", "operators": ort_summary(a.ort)}},
         "samples": {"input": paths["sample_input"], "outputs": paths["sample_outputs"], "in_app": paths["in_app"],
                     "produced_by": "the source ONNX model on onnxruntime (the reference pipeline)",
                     "image": "skimage.data.astronaut()"},
     }
-    if a.int8 is not None:
-        entry["artifacts"]["int8"] = {
-            "file": paths["int8"], "agreement": a.int8["agreement"], "coverage": a.int8["coverage"],
-            "settings": a.int8["settings"], "calibration_inputs": a.int8["calibration_inputs"],
-            "operators": ort_summary(a.int8["ort"]),
-            "sample_outputs": {
-                "files": paths["int8_sample_outputs"],
-                "produced_by": "this int8 .ort as written (QDQ semantics: no fusions replayed) on "
-                "onnxruntime's CPU provider; integer kernels (NNAPI, ARM, x86) round differently, so "
-                "compare within self_check.tolerance",
-                "self_check": a.int8["self_check"],
-            },
-        }
+    for v in ("int8", "fp16"):
+        record = getattr(a, v, None)
+        if record is not None:
+            entry["artifacts"][v] = _variant_entry(v, record, paths)
     return entry
+
+
+#: How each variant's own sample outputs were produced (the self-check's expected values).
+PRODUCED_BY = {
+    "int8": "this int8 .ort as written (QDQ semantics: no fusions replayed) on onnxruntime's CPU provider; integer "
+            "kernels (NNAPI, ARM, x86) round differently, so compare within self_check.tolerance",
+    "fp16": "this fp16 .ort as written on onnxruntime's CPU provider; Core ML's and other float16 kernels round "
+            "differently, so compare within self_check.tolerance",
+}
+
+
+def _variant_entry(v: str, record: dict, paths: dict) -> dict:
+    """Manifest entry of a face model's fp16 / int8 variant; ``file`` and the sample paths are null
+    in a bundle that does not ship it (``precision``: why)."""
+    out = {"file": paths.get(v), "bytes": len(record["ort"]), "agreement": record["agreement"],
+           "coverage": record["coverage"], "settings": record["settings"]}
+    if "calibration_inputs" in record:
+        out["calibration_inputs"] = record["calibration_inputs"]
+    out["operators"] = ort_summary(record["ort"])
+    out["sample_outputs"] = {"files": paths.get(f"{v}_sample_outputs"), "in_app": paths.get(f"{v}_in_app"),
+                             "produced_by": PRODUCED_BY[v], "self_check": record["self_check"]}
+    return out
 
 
 def any_model_entry(a, paths: dict, notes: list[str]) -> dict:

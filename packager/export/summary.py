@@ -26,12 +26,18 @@ def summary(out: Path, manifests: dict[str, dict], cache: Cache, artifacts: dict
             item["int8_agreement_percent"] = ag["percent"]
             item["int8_coverage"] = coverage.brief(e["artifacts"]["int8"]["coverage"])
             item["int8_host_kernels"] = artifacts[role].int8["host_kernels"]
+        if "fp16" in e["artifacts"]:
+            item["fp16_agreement_percent"] = e["artifacts"]["fp16"]["agreement"]["percent"]
+            item["fp16_coverage"] = coverage.brief(e["artifacts"]["fp16"]["coverage"])
         models[role] = item
     bundles = {name: {"path": str(out / name), "kind": m["package"]["kind"],
                       "samples_in_app": m["package"]["samples_in_app"],
                       "files": {p: f["bytes"] for p, f in m["files"].items()},
                       "wrapper": m["wrapper"]["status"]} for name, m in manifests.items()}
-    return {"bundles": bundles, "models": models,
+    precision = {name: {"shipped": m["precision"]["shipped"], "default": m["precision"]["default"],
+                        "reasons": {v: r["reason"] for v, r in m["precision"]["variants"].items()}}
+                 for name, m in manifests.items()}
+    return {"bundles": bundles, "models": models, "precision": precision,
             "cache": {"hits": len(cache.hits), "misses": len(cache.misses)}}
 
 
@@ -56,6 +62,13 @@ def summary_text(s: dict) -> str:
             lines.append(f"  int8 agrees with fp32 on {m['int8_agreement_percent']:.1f}% of held-out inputs "
                          "(QDQ as written); coverage: " + "; ".join(f"{p} {v}" for p, v in m["int8_coverage"].items()))
             lines.append("  " + host_kernels_text(m["int8_host_kernels"], m["int8_agreement_percent"]))
+        if "fp16_agreement_percent" in m:
+            lines.append(f"  fp16 agrees with fp32 on {m['fp16_agreement_percent']:.1f}% of held-out inputs; coverage: "
+                         + "; ".join(f"{p} {v}" for p, v in m["fp16_coverage"].items()))
+    for name, pr in s.get("precision", {}).items():
+        if len(pr["reasons"]) > 1:  # a build of fp32 alone has nothing to choose
+            lines.append(f"{name} ships {', '.join(pr['shipped'])}, default {pr['default']}:")
+            lines += [f"  {v}: {why}" for v, why in pr["reasons"].items()]
     c = s["cache"]
     lines.append(f"cache: {c['hits']} steps reused, {c['misses']} computed")
     if "report" in s:

@@ -111,6 +111,11 @@ def render(manifests: dict[str, dict], photos: list[images.Photo], parity: dict 
             "<p class=\"note\">Nodes NNAPI, CoreML NeuralNetwork and CoreML MLProgram take, in how many "
             "partitions (each partition boundary is a hand-over between the accelerator and the CPU).</p>",
             *(coverage.section(role, e) for role, e in models.items()),
+            "<h2 id=\"precision\">Which precision ships where</h2>",
+            "<p class=\"note\">A variant ships to a target only where its accelerator takes every model in one "
+            "partition (or when asked for with <code>--precision</code>); the app opens the default unless "
+            "<code>PipelineOptions.precision</code> says otherwise.</p>",
+            coverage.precision_section(manifests),
             "<h2 id=\"photos\">What the models saw</h2>",
             "<p class=\"note\">The reference pipeline on the sample photos: faces, keypoints and emotion as it "
             "finds them, and the tensors it gave each model, turned back into pixels.</p>",

@@ -26,22 +26,33 @@ def _conversion(e: dict) -> list[tuple[str, list[str]]]:
 def _int8(e: dict) -> list[tuple[str, list[str]]]:
     if "int8" not in e["artifacts"]:
         return [("int8", [cell("not built (build with <code>--quantize int8</code>)", "text"), cell("", "text")])]
-    ag = e["artifacts"]["int8"]["agreement"]
+    return _agreement("int8", e)
+
+
+def _agreement(v: str, e: dict) -> list[tuple[str, list[str]]]:
+    ag = e["artifacts"][v]["agreement"]
     ok = ag["percent"] >= ag["minimum"]
-    return [("int8 agreement with fp32", [
+    return [(f"{v} agreement with fp32", [
         cell(esc(ag["metric"]), "text"),
         cell(f'<span class="{"ok" if ok else "bad"}">{ag["percent"]:.1f}%</span> ({ag["agreeing"]} of {ag["inputs"]} '
              f"held-out inputs; gate {ag['minimum']:g}%)", "text")])]
 
 
+def _bytes(a: dict, v: str, files: dict) -> int:
+    """A variant's .ort size: recorded in the manifest, or (older manifests) its file's."""
+    return a[v]["bytes"] if "bytes" in a[v] else files[a[v]["file"]]["bytes"]
+
+
 def _sizes(e: dict, files: dict) -> list[tuple[str, list[str]]]:
     a = e["artifacts"]
-    fp32 = files[a["fp32"]["file"]]["bytes"]
-    if "int8" not in a:
+    fp32 = _bytes(a, "fp32", files)
+    others = [v for v in ("fp16", "int8") if v in a]
+    if not others:
         return [("size", [cell(f"fp32 {kb(fp32)}", "text"), cell("", "text")])]
-    int8 = files[a["int8"]["file"]]["bytes"]
-    return [("size fp32 vs int8", [cell(f"fp32 {kb(fp32)}, int8 {kb(int8)}", "text"),
-                                   cell(f"int8 is {100 * int8 / fp32:.0f}% of fp32", "text")])]
+    sizes = {v: _bytes(a, v, files) for v in others}
+    return [(f"size fp32 vs {' vs '.join(others)}",
+             [cell(", ".join([f"fp32 {kb(fp32)}", *(f"{v} {kb(b)}" for v, b in sizes.items())]), "text"),
+              cell("; ".join(f"{v} is {100 * b / fp32:.0f}% of fp32" for v, b in sizes.items()), "text")])]
 
 
 def confusion(role: str, e: dict) -> str:
@@ -64,6 +75,7 @@ def section(models: dict, files: dict) -> str:
     out = []
     for role, e in models.items():
         out.append(table(f"{role}: checks", ["check", "on", "result"],
-                         _conversion(e) + _int8(e) + _sizes(e, files)))
+                         _conversion(e) + _int8(e) + (_agreement("fp16", e) if "fp16" in e["artifacts"] else [])
+                         + _sizes(e, files)))
         out.append(confusion(role, e))
     return "\n".join(p for p in out if p)

@@ -11,15 +11,40 @@ from packager.export.coverage import PROVIDERS
 from packager.htmlreport import svg
 from packager.htmlreport.page import cell, esc, table
 
-STAGES = {"before": "before the rewrites", "after": "after (shipped fp32)", "int8": "int8 (QDQ)"}
+STAGES = {"before": "before the rewrites", "after": "after (fp32)", "fp16": "fp16", "int8": "int8 (QDQ)"}
 
 
 def stages(entry: dict) -> dict[str, dict]:
     """Stage name → coverage record of one manifest model entry."""
     out = {"before": entry["coverage"]["before"], "after": entry["coverage"]["after"]}
-    if "int8" in entry["artifacts"]:
-        out["int8"] = entry["artifacts"]["int8"]["coverage"]
+    for v in ("fp16", "int8"):
+        if v in entry["artifacts"]:
+            out[v] = entry["artifacts"][v]["coverage"]
     return out
+
+
+def precision_section(manifests: dict[str, dict]) -> str:
+    """Per target: each variant made, whether it ships, the default, why (``manifest.precision``),
+    with the coverage on the target's providers, the agreement with fp32 and the size."""
+    out = []
+    for target, m in manifests.items():
+        pr = m["precision"]
+        rows = []
+        for v, rec in pr["variants"].items():
+            cov = "; ".join(f"{role}: " + ", ".join(f"{p} {b}" for p, b in f["providers"].items())
+                            for role, f in rec["models"].items())
+            arts = [e["artifacts"].get(v, {}) for e in m["models"].values()]
+            agree = ", ".join(f"{a['agreement']['percent']:.1f}%" for a in arts if "agreement" in a) or "reference"
+            size = sum(a.get("bytes", 0) for a in arts)
+            rows.append((v, [cell(("default" if v == pr["default"] else "yes") if rec["shipped"] else "no", "text",
+                                  attrs={"data-target": target, "data-variant": v, "data-field": "shipped"}),
+                             cell(esc(cov), "text"), cell(agree, "text"),
+                             cell(f"{size / 1e3:.1f} kB" if size else "", "text"), cell(esc(rec["reason"]), "text")]))
+        out.append(table(f"{target}: ships {', '.join(pr['shipped'])}, default {pr['default']}",
+                         ["variant", "shipped", "coverage on this target's providers", "agreement with fp32 (models)",
+                          "size (models)", "why"], rows))
+        out.append(f"<p class=\"note\">Rule: {esc(pr['rule'])}.</p>")
+    return "\n".join(out)
 
 
 def brief(c: dict) -> str:

@@ -40,9 +40,11 @@ def test_manifest_lists_every_file_with_its_hash(default_build, target):
     assert m["target"] == target and m["onnxruntime_version"] == ort.__version__
     for role in ROLES:
         entry = m["models"][role]
-        paths = [entry["artifacts"]["fp32"]["file"], entry["artifacts"]["int8"]["file"], entry["samples"]["input"],
-                 *entry["samples"]["outputs"].values()]
-        assert all(p in m["files"] for p in paths)
+        paths = [entry["artifacts"]["fp32"]["file"], entry["samples"]["input"], *entry["samples"]["outputs"].values()]
+        # int8 ships where NNAPI takes it whole (Android), not where Core ML splits it (iOS): manifest.precision
+        shipped = entry["artifacts"]["int8"]["file"]
+        assert (shipped is not None) == (target == "android") == ("int8" in m["precision"]["shipped"])
+        assert all(p in m["files"] for p in paths + ([shipped] if shipped else []))
     models_dir = {"android": "src/main/assets", "ios": "FaceEmotion/Sources/FaceEmotion/Resources"}[target]
     assert layout.TARGETS[target].models == models_dir
     assert f"{models_dir}/face_detection.ort" in m["files"]
@@ -210,14 +212,37 @@ def test_int8_defined_semantics_do_not_depend_on_the_optimization_level(default_
 def test_emotion_int8_top1_agreement_recomputed_from_the_bundle(default_build, reference):
     from packager.export import calibration
 
-    root = default_build.bundle("ios")
-    entry = default_build.manifest("ios")["models"]["face_emotion_recognition"]
+    root = default_build.bundle("android")  # int8 ships where NNAPI takes it whole
+    entry = default_build.manifest("android")["models"]["face_emotion_recognition"]
     fp32 = _session(root / entry["artifacts"]["fp32"]["file"])
     int8 = onnxrt.session(root / entry["artifacts"]["int8"]["file"], ort_format=True, replay=False)
     crops = calibration.real_inputs(reference).emotion_held_out
     name = entry["inputs"][0]["name"]
     same = sum(int(np.argmax(fp32.run(None, {name: x})[0]) == np.argmax(int8.run(None, {name: x})[0])) for x in crops)
     assert 100.0 * same / len(crops) == entry["artifacts"]["int8"]["agreement"]["percent"]
+
+
+def test_fp16_is_gated_measured_and_shipped_nowhere_it_splits(default_build, reference):
+    """The fp16 variant (--quantize int8 makes it for the comparison), gated on the same held-out
+    crops as int8: Core ML's ML Program takes it whole, the NeuralNetwork format and NNAPI do not
+    (no float16 inputs), so neither bundle ships it and each says why."""
+    from packager.export import calibration
+
+    m = default_build.manifest("android")
+    entry = m["models"]["face_emotion_recognition"]
+    rec = entry["artifacts"]["fp16"]
+    assert rec["file"] is None and rec["agreement"]["percent"] >= rec["agreement"]["minimum"]
+    assert rec["agreement"]["inputs"] == len(calibration.real_inputs(reference).emotion_held_out)
+    assert default_build.summary["models"]["face_emotion_recognition"]["fp16_agreement_percent"] == rec["agreement"]["percent"]
+    cov = rec["coverage"]
+    assert cov["CoreML MLProgram"]["partitions"] == 1 and cov["CoreML MLProgram"]["supported_nodes"] == cov["CoreML MLProgram"]["nodes"]
+    assert cov["CoreML NeuralNetwork"]["supported_nodes"] < cov["CoreML NeuralNetwork"]["nodes"]
+    for target in TARGETS:
+        pr = default_build.manifest(target)["precision"]
+        assert "fp16" not in pr["shipped"] and pr["variants"]["fp16"]["reason"].startswith("not shipped: split")
+    assert default_build.manifest("android")["precision"]["default"] == "int8"
+    assert default_build.manifest("ios")["precision"]["shipped"] == ["fp32"]
+    assert default_build.summary["precision"]["ios"]["default"] == "fp32"
 
 
 def _checker(path) -> dict:
@@ -301,5 +326,7 @@ def test_wrapper_slot_holds_the_generated_sources(default_build, target, lang):
     m = default_build.manifest(target)
     slot = default_build.bundle(target) / m["wrapper"]["folder"]
     assert m["wrapper"]["status"] == "generated"
-    rendered = codegen.render(lang, default_emotion=recipes.DEFAULT_EMOTION)
+    # the generated layer names the target's default precision (Android int8, iOS fp32)
+    assert m["precision"]["default"] == {"android": "int8", "ios": "fp32"}[target]
+    rendered = codegen.render(lang, default_emotion=recipes.DEFAULT_EMOTION, default_precision=m["precision"]["default"])
     assert {p: (slot / p).read_text() for p in rendered} == rendered

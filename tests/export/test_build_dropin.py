@@ -52,6 +52,15 @@ def _samples(m: dict, in_app: bool = False) -> dict[str, str]:
     return out
 
 
+def _int8_shipped(m: dict) -> bool:
+    """Whether the bundle ships int8: Android (NNAPI takes it whole), not iOS (Core ML splits it)."""
+    return "int8" in m["precision"]["shipped"]
+
+
+def _int8_sample_names(m: dict) -> set[str]:
+    return {layout.variant_sample_output(role, o["name"], "int8") for role, e in m["models"].items() for o in e["outputs"]}
+
+
 def _expected_sample_names(m: dict) -> set[str]:
     """The fp32 sample file names the layout gives the bundle's models and outputs."""
     names = set()
@@ -68,14 +77,16 @@ def test_bundle_is_the_wrapper_models_samples_and_nothing_else(default_build, ta
     t = layout.TARGETS[target]
     root, m = default_build.bundle(target), default_build.manifest(target)
     wrapper = set(codegen.render(t.language, default_emotion=recipes.DEFAULT_EMOTION))
-    models = {t.model_path(f) for f in _models(int8=True)}
-    int8_samples = {layout.sample_output(role, o["name"], int8=True) for role, e in m["models"].items() for o in e["outputs"]}
+    assert _int8_shipped(m) == (target == "android")
+    models = {t.model_path(f) for f in _models(int8=_int8_shipped(m))}
+    int8_samples = _int8_sample_names(m) if _int8_shipped(m) else set()
     samples = {layout.sample_path(f) for f in _expected_sample_names(m) | int8_samples}
     assert _files(root) == wrapper | models | samples | ROOT_FILES
     assert m["wrapper"]["files"] == sorted(wrapper) and m["wrapper"]["folder"] == "."
     assert m["package"] == {"kind": t.kind, "models": t.models, "samples": layout.SAMPLES, "samples_in_app": False}
     assert all(e["samples"]["in_app"] is None for e in m["models"].values())
-    assert set(_samples(m)) | {p for e in m["models"].values() for p in e["artifacts"]["int8"]["sample_outputs"]["files"].values()} == samples
+    assert set(_samples(m)) | {p for e in m["models"].values()
+                               for p in (e["artifacts"]["int8"]["sample_outputs"]["files"] or {}).values()} == samples
 
 
 @pytest.mark.parametrize("target", TARGETS)
@@ -87,7 +98,7 @@ def test_app_resources_are_flat_unique_and_hold_no_samples(default_build, target
     assert all(p.is_file() for p in entries)
     names = [p.name for p in entries]
     assert len({n.lower() for n in names}) == len(names)
-    assert set(names) == _models(int8=True)
+    assert set(names) == _models(int8=_int8_shipped(default_build.manifest(target)))
     assert not [p for p in default_build.bundle(target).rglob("*.npy") if p.parent.name != layout.SAMPLES]
 
 
@@ -146,15 +157,16 @@ def test_ios_bundle_is_two_complete_swift_packages_and_the_sample_app(default_bu
 
 @pytest.mark.parametrize("target", TARGETS)
 def test_self_check_puts_exactly_the_fp32_samples_next_to_the_models(self_check_build, default_build, target):
-    """``--self-check``: the app's models folder gains the fp32 sample input and expected outputs
-    of each model under their unique flat names (the same bytes as samples/), and nothing else;
-    the int8 samples stay out; the manifest and README say where they are."""
+    """``--self-check``: the app's models folder gains the sample input and expected outputs of
+    each model and of each shipped variant under their unique flat names (the same bytes as
+    samples/), and nothing else; the manifest and README say where they are."""
     t = layout.TARGETS[target]
     root, m = self_check_build.bundle(target), self_check_build.manifest(target)
     folder = root / t.models
     names = [p.name for p in folder.iterdir()]
     assert all(p.is_file() for p in folder.iterdir()) and len({n.lower() for n in names}) == len(names)
-    assert set(names) == _models(int8=True) | _expected_sample_names(m)
+    int8_in_app = _int8_sample_names(m) if _int8_shipped(m) else set()  # the shipped variant's own outputs
+    assert set(names) == _models(int8=_int8_shipped(m)) | _expected_sample_names(m) | int8_in_app
     assert m["package"]["samples_in_app"] is True
     in_app = _samples(m, in_app=True)
     assert set(in_app) == {t.model_path(n) for n in _expected_sample_names(m)}
@@ -166,10 +178,10 @@ def test_self_check_puts_exactly_the_fp32_samples_next_to_the_models(self_check_
             assert (root / app_path).read_bytes() == (root / outside).read_bytes()
             assert np.load(root / app_path).dtype == np.float32
     assert manifest.problems(root) == []
-    assert "fp32 self-check samples (built with `--self-check`)" in (root / layout.README).read_text()
+    assert "the self-check samples (built with `--self-check`)" in (root / layout.README).read_text()
     # everything else is the default bundle's
     default = default_build.bundle(target)
-    assert _files(root) - _files(default) == set(in_app)
+    assert _files(root) - _files(default) == set(in_app) | {t.model_path(n) for n in int8_in_app}
     for rel in _files(default) - {layout.MANIFEST, layout.README}:
         assert (root / rel).read_bytes() == (default / rel).read_bytes(), rel
 

@@ -83,12 +83,13 @@ def test_coverage_on_the_page_is_the_manifests(tabs, default_build):
     got = {tuple(c[:4]): c[4] for c in cells}
     expected = {}
     for role, e in default_build.manifest("android")["models"].items():
-        stages = {"before": e["coverage"]["before"], "after": e["coverage"]["after"], "int8": e["artifacts"]["int8"]["coverage"]}
+        stages = {"before": e["coverage"]["before"], "after": e["coverage"]["after"],
+                  "fp16": e["artifacts"]["fp16"]["coverage"], "int8": e["artifacts"]["int8"]["coverage"]}
         for stage, cov in stages.items():
             for p in PROVIDERS:
                 expected[(role, p, stage, "nodes")] = f"{cov[p]['supported_nodes']}/{cov[p]['nodes']}"
                 expected[(role, p, stage, "partitions")] = str(cov[p]["partitions"])
-    assert len(cells) == len(expected) == 36
+    assert len(cells) == len(expected) == 48
     assert got == expected
 
 
@@ -209,3 +210,18 @@ def test_tensor_pixels_invert_the_emotion_preprocessing(default_build):
     pre = entry["preprocessing"]
     back = (px - pre["mean"][0]) * pre["scale"][0]
     assert np.max(np.abs(back - np.squeeze(x))) <= 0.5 * abs(pre["scale"][0]) + 1e-6
+
+
+def test_which_precision_ships_where_is_the_manifests(tabs, default_build):
+    """Per target, each variant's shipped cell reads the manifest's choice (default / yes / no)."""
+    tab, _ = tabs["desktop"]
+    cells = tab.eval("[...document.querySelectorAll('td[data-variant]')].map(td => "
+                     "[td.dataset.target, td.dataset.variant, td.textContent])")
+    got = {(t, v): text for t, v, text in cells}
+    expected = {}
+    for target in ("android", "ios"):
+        pr = default_build.manifest(target)["precision"]
+        for v, rec in pr["variants"].items():
+            expected[(target, v)] = ("default" if v == pr["default"] else "yes") if rec["shipped"] else "no"
+    assert got == expected
+    assert got[("android", "int8")] == "default" and got[("ios", "int8")] == "no" and got[("ios", "fp32")] == "default"

@@ -51,6 +51,20 @@ def glue(kotlin_classes, tmp_path_factory) -> dict:
             if stem == "face_emotion_recognition":
                 y = y + np.float32(1e-3)  # a model that drifted: the self-check must fail it
             np.save(assets / f"{stem}.sample_output.{out_name}.npy", y)
+    # the fp16 and int8 variants, each with its own expected outputs (the shared sample input):
+    # int8 as the model answers (detector) or within the variant tolerance (emotion 0.01 <= 0.05);
+    # fp16 wrong: the detector's expected scores find no face, the emotion model's drift 0.1
+    for v, det_change, emo_drift in (("int8", None, 0.01), ("fp16", -100.0, 0.1)):
+        for stem, spec in (("face_detection", detector), ("face_emotion_recognition", emotion)):
+            (assets / f"{stem}.{v}.ort").write_bytes(_model(spec))
+            x = np.load(assets / f"{stem}.sample_input.npy")
+            for out_name, out_shape in spec["outputs"]:
+                y = _expected(x, out_shape)
+                if stem == "face_emotion_recognition":
+                    y = y + np.float32(emo_drift)
+                elif det_change is not None and out_name == "classificators":
+                    y = np.full_like(y, det_change)
+                np.save(assets / f"{stem}.{v}.sample_output.{out_name}.npy", y)
     (assets / "broken.ort").write_bytes(_model(emotion, fail=("NNAPI", "CPU")))
     (assets / "copy" / "face_detection.ort").write_bytes(_model(detector))
     compiled = compile_with_standins(d, {"GlueDriver.kt": (FAKES / "GlueDriver.kt").read_text()})
@@ -201,3 +215,22 @@ def test_missing_samples_name_the_build_flag(glue):
     r = glue["no samples"]
     assert r["error"] == "SampleFormatException"
     assert "copy/face_detection.sample_input.npy" in r["message"] and "packager build --self-check" in r["message"]
+
+
+def test_each_precision_opens_its_own_files_and_self_checks_against_its_own_outputs(glue):
+    """PipelineOptions.precision picks the shipped variant's files; selfCheck() reads that
+    variant's own expected outputs (the input is shared) and judges it by the variant rule: the
+    emotion model within VARIANT_SELF_CHECK_TOLERANCE (0.05), the detector by its decoded faces."""
+    r = glue["precision"]
+    assert r["default"] == r["recipes"] == "FP32"  # the committed wrapper: a bundle of fp32 only
+    for v, suffix in (("FP32", ""), ("FP16", ".fp16"), ("INT8", ".int8")):
+        assert r[v]["assets"] == [f"face_detection{suffix}.ort", f"face_emotion_recognition{suffix}.ort"]
+    det, emo = r["INT8"]["selfCheck"]
+    assert det == {"model": "face_detection.int8", "diff": 0.0, "tolerance": 0.2, "passed": True}
+    assert emo["model"] == "face_emotion_recognition.int8" and emo["passed"] is True
+    assert emo["diff"] == pytest.approx(0.01, rel=1e-3) and emo["tolerance"] == 0.05
+    det, emo = r["FP16"]["selfCheck"]
+    assert det["diff"] == float("inf") and det["passed"] is False  # expected no face, found some
+    assert emo["diff"] == pytest.approx(0.1, rel=1e-3) and emo["passed"] is False
+    det, emo = r["FP32"]["selfCheck"]  # unchanged: fp32's own tolerance
+    assert det["passed"] is True and det["tolerance"] == 1e-4 and emo["passed"] is False

@@ -31,6 +31,9 @@ def test_file_names():
     assert layout.sample_output("face_detection", "regressors") == "face_detection.sample_output.regressors.npy"
     assert layout.sample_output("x", "a/b:0", int8=True) == "x.int8.sample_output.a_b_0.npy"
     assert layout.sample_path("x.npy") == "samples/x.npy"
+    assert [layout.variant_file("m", v) for v in ("fp32", "fp16", "int8")] == ["m.ort", "m.fp16.ort", "m.int8.ort"]
+    assert layout.variant_sample_output("m", "a/b", "fp16") == "m.fp16.sample_output.a_b.npy"
+    assert layout.variant_sample_output("m", "a", "fp32") == layout.sample_output("m", "a")
     assert layout.TARGETS["android"].model_path("a.ort") == "src/main/assets/a.ort"
     assert layout.TARGETS["ios"].model_path("a.ort") == "FaceEmotion/Sources/FaceEmotion/Resources/a.ort"
     assert layout.package_models(layout.TARGETS["ios"], "face_landmark") == "FaceLandmark/Sources/FaceLandmark/Resources"
@@ -46,9 +49,15 @@ def test_app_files_are_flat_and_unique_and_samples_only_with_self_check(target, 
     assert all("/" not in n for n in names) and len({n.lower() for n in names}) == len(names)
     npy = sorted(n for n in names if n.endswith(".npy"))
     if self_check:
+        # every shipped variant's own expected outputs: the self-check of the variant the app opens
         assert npy == sorted(["face_detection.sample_input.npy", "face_detection.sample_output.classificators.npy",
                               "face_detection.sample_output.regressors.npy", "face_emotion_recognition.sample_input.npy",
-                              "face_emotion_recognition.sample_output.Identity.npy"])
+                              "face_emotion_recognition.sample_output.Identity.npy",
+                              "face_detection.int8.sample_output.classificators.npy",
+                              "face_detection.int8.sample_output.regressors.npy",
+                              "face_emotion_recognition.int8.sample_output.Identity.npy"])
+        assert paths["face_detection"]["int8_in_app"]["regressors"] == t.model_path(
+            "face_detection.int8.sample_output.regressors.npy")
         assert paths["face_detection"]["in_app"]["outputs"]["regressors"] == t.model_path(
             "face_detection.sample_output.regressors.npy")
     else:

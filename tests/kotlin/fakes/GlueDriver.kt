@@ -9,6 +9,8 @@ import dev.packager.face.FaceEmotionException
 import dev.packager.face.FaceEmotionPipeline
 import dev.packager.face.ModelSession
 import dev.packager.face.PipelineOptions
+import dev.packager.face.Precision
+import dev.packager.face.Recipes
 import dev.packager.face.Provider
 import dev.packager.face.SessionConfigurator
 import dev.packager.face.SessionSettings
@@ -209,6 +211,16 @@ fun main(args: Array<String>) {
     out["pipeline second fails"] = scenario {
         FaceEmotionPipeline.fromAssets(context, emotionAsset = "broken.ort").close()
         mapOf()
+    }
+    out["precision"] = scenario {
+        val opened = Precision.entries.associate { pr ->
+            pr.name to FaceEmotionPipeline.fromAssets(context, PipelineOptions(precision = pr)).use { p ->
+                mapOf("assets" to listOf(p.detectorAsset, p.emotionAsset), "selfCheck" to p.selfCheck(context).map {
+                    mapOf("model" to it.model, "diff" to it.scaledDiff, "tolerance" to it.tolerance, "passed" to it.passed)
+                })
+            }
+        }
+        opened + mapOf("default" to PipelineOptions().precision.name, "recipes" to Recipes.defaultPrecision.name)
     }
     out["no samples"] = scenario {
         FaceEmotionPipeline.fromAssets(context, detectorAsset = "copy/face_detection.ort").use { it.selfCheck(context) }

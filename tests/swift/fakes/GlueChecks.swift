@@ -269,6 +269,60 @@ do {
   check(late.map { if case .invalidImage = $0 { true } else { false } } ?? false, "\(String(describing: late))")
   video.reset()
   check(try video.run(pixels: frame, width: 64, height: 48, timestampMs: 0).map(\.track) == [1], "reset: ids from 1")
+  // precision: each variant's files, its self-check against its own expected outputs (the input
+  // shared): int8 as the models answer (the emotion model 0.01 off: within 0.05 of its scale
+  // 10, outside fp32's 1e-4), fp16 wrong (the detector's expected scores find no face, the
+  // emotion model 1.0 off)
+  for p in Precision.allCases {
+    check(p.modelFile("m") == "m\(p.suffix).ort" && Precision.of(stem: "m\(p.suffix)") == p, "\(p)")
+  }
+  check(Precision.baseStem("face_detection.int8") == "face_detection", "base stem")
+  check(SelfCheckSamples.inputFile(model: "face_detection.fp16") == "face_detection.sample_input.npy", "shared input")
+  check(PipelineOptions().precision == Recipes.defaultPrecision && Recipes.defaultPrecision == .fp32, "default precision")
+  let sample = [Float](repeating: 0.5, count: c.inputShape.reduce(1, *))
+  try Npy(shape: c.inputShape, values: sample).write(to: dir.appendingPathComponent("face_detection.sample_input.npy"))
+  let crop = [Float](repeating: 0.5, count: e.inputShape.reduce(1, *))
+  try Npy(shape: e.inputShape, values: crop).write(to: dir.appendingPathComponent("face_emotion_recognition.sample_input.npy"))
+  let detOut = try strict.detector.run([sample])
+  let emoOut = try strict.classifier.run([crop])[0]
+  for (v, noFace, drift) in [(Precision.int8, false, Float(0.01)), (.fp16, true, 1)] {
+    _ = modelFile(v.modelFile("face_detection"), Fake.models[detector.path]!)
+    _ = modelFile(v.modelFile("face_emotion_recognition"), Fake.models[emotion.path]!)
+    let stem = "face_detection\(v.suffix)"
+    try Npy(shape: [1, n, c.rowLength], values: detOut[0]).write(
+      to: dir.appendingPathComponent(SelfCheckSamples.outputFile(model: stem, output: c.regressorsName)))
+    try Npy(shape: [1, n, 1], values: noFace ? [Float](repeating: -100, count: n) : detOut[1]).write(
+      to: dir.appendingPathComponent(SelfCheckSamples.outputFile(model: stem, output: c.classificatorsName)))
+    try Npy(shape: [1, e.labels.count], values: emoOut.map { $0 + drift }).write(
+      to: dir.appendingPathComponent(
+        SelfCheckSamples.outputFile(model: "face_emotion_recognition\(v.suffix)", output: e.outputName)))
+  }
+  let int8 = try FaceEmotionPipeline(
+    detectorModel: dir.appendingPathComponent("face_detection.int8.ort"),
+    emotionModel: dir.appendingPathComponent("face_emotion_recognition.int8.ort"),
+    options: PipelineOptions(precision: .int8))
+  let ok = try int8.selfCheck()
+  check(ok[0].model == "face_detection.int8" && ok[0].passed && ok[0].scaledDiff == 0
+    && ok[0].tolerance == Recipes.variantSelfCheckMaxCornerShift && ok[0].acceleratorScaledDiff == 0, "\(ok[0])")
+  check(ok[1].model == "face_emotion_recognition.int8" && ok[1].passed && abs(ok[1].scaledDiff - 0.01 / 10.01) < 1e-6
+    && ok[1].tolerance == Recipes.variantSelfCheckTolerance, "\(ok[1])")
+  int8.close()
+  let fp16 = try FaceEmotionPipeline(
+    detectorModel: dir.appendingPathComponent("face_detection.fp16.ort"),
+    emotionModel: dir.appendingPathComponent("face_emotion_recognition.fp16.ort"),
+    options: PipelineOptions(session: cpu, precision: .fp16))
+  let bad = try fp16.selfCheck()
+  check(!bad[0].passed && bad[0].scaledDiff == .infinity && !bad[1].passed && abs(bad[1].scaledDiff - 1 / 11.0) < 1e-6, "\(bad)")
+  fp16.close()
+  check(FaceEmotionPipeline.resourceURL("face_detection.int8.ort", in: Bundle(path: dir.path))?.lastPathComponent
+    == "face_detection.int8.ort", "a shipped variant's file is reachable")
+  let empty = dir.appendingPathComponent("empty")
+  try FileManager.default.createDirectory(at: empty, withIntermediateDirectories: true)
+  let missing = expectError("a precision the bundle does not ship") {
+    _ = try FaceEmotionPipeline(bundle: Bundle(path: empty.path), options: PipelineOptions(precision: .int8))
+  }
+  check("\(missing.map { "\($0)" } ?? "")".contains("face_detection.int8.ort"), "\(String(describing: missing))")
+  check(facesShift(expected: [], actual: []) == 0, "no face, no face")
   pipeline.close()
   check(Fake.liveSessions > 0, "sessions alive elsewhere")
 }

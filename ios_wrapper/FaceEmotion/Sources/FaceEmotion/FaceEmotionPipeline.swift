@@ -19,16 +19,22 @@ public struct PipelineOptions: Sendable {
   /// Provider (default Core ML MLProgram with a model cache, CPU fallback), threads and the
   /// session-options hook, for both models.
   public var session: SessionSettings
+  /// Which shipped variant `FaceEmotionPipeline(bundle:options:)` opens (`<model>.ort`,
+  /// `.fp16.ort`, `.int8.ort`); default `Recipes.defaultPrecision`, the build's choice for iOS
+  /// (manifest.json `precision`: a variant Core ML would split into fragments is not shipped).
+  public var precision: Precision
 
-  /// Options; by default the recipe's thresholds, every face, Core ML with CPU fallback.
+  /// Options; by default the recipe's thresholds, every face, Core ML with CPU fallback, the
+  /// bundle's default precision.
   public init(
     scoreThreshold: Double? = nil, iouThreshold: Double? = nil, maxFaces: Int? = nil,
-    session: SessionSettings = SessionSettings()
+    session: SessionSettings = SessionSettings(), precision: Precision = Recipes.defaultPrecision
   ) {
     self.scoreThreshold = scoreThreshold
     self.iouThreshold = iouThreshold
     self.maxFaces = maxFaces
     self.session = session
+    self.precision = precision
   }
 }
 
@@ -55,6 +61,27 @@ public final class FaceEmotionPipeline: Sendable {
   public static let detectorModelFile = "face_detection.ort"
   /// Model file of the emotion classifier in the bundle.
   public static let emotionModelFile = "face_emotion_recognition.ort"
+  /// The models' file stems (`Precision.modelFile` gives each variant's file).
+  public static let detectorModel = "face_detection"
+  public static let emotionModel = "face_emotion_recognition"
+
+  /// The package's own resources (`Bundle.module`, where `packager build` puts the models and,
+  /// with `--self-check`, the samples); nil where the package was built without them.
+  public static var resources: Bundle? {
+    #if PACKAGE_RESOURCES
+      return Bundle.module
+    #else
+      return nil
+    #endif
+  }
+
+  /// The URL of a model or sample file (`Precision.modelFile`, `SelfCheckSamples`) in `bundle`,
+  /// or by default in the app's main bundle and then in the package's resources; nil when
+  /// absent (a precision the bundle does not ship: manifest.json `precision.shipped`).
+  public static func resourceURL(_ file: String, in bundle: Bundle? = nil) -> URL? {
+    let bundles = bundle.map { [$0] } ?? [Bundle.main] + (resources.map { [$0] } ?? [])
+    return bundles.lazy.compactMap { $0.url(forResource: file, withExtension: nil) }.first
+  }
 
   /// The options the pipeline was opened with.
   public let options: PipelineOptions
@@ -108,26 +135,20 @@ public final class FaceEmotionPipeline: Sendable {
       settings: options.session)
   }
 
-  /// Sessions for `face_detection.ort` and `face_emotion_recognition.ort` found in `bundle`,
-  /// or by default in the app's main bundle and then in the package's own resources (where
-  /// `packager build` puts them: `Bundle.module`).
+  /// Sessions for the `options.precision` files (`face_detection.ort` and
+  /// `face_emotion_recognition.ort` for fp32, `….int8.ort` for int8) found in `bundle`, or by
+  /// default in the app's main bundle and then in the package's own resources (where
+  /// `packager build` puts them: `Bundle.module`, `resources`).
   public convenience init(bundle: Bundle? = nil, options: PipelineOptions = PipelineOptions())
     throws
   {
-    var bundles = [bundle ?? Bundle.main]
-    #if PACKAGE_RESOURCES
-      if bundle == nil {
-        bundles.append(Bundle.module)
-      }
-    #endif
-    func find(_ file: String) -> URL? {
-      bundles.lazy.compactMap { $0.url(forResource: file, withExtension: nil) }.first
-    }
-    guard let detectorModel = find(Self.detectorModelFile),
-      let emotionModel = find(Self.emotionModelFile)
+    let files = [Self.detectorModel, Self.emotionModel].map { options.precision.modelFile($0) }
+    guard let detectorModel = Self.resourceURL(files[0], in: bundle),
+      let emotionModel = Self.resourceURL(files[1], in: bundle)
     else {
       throw FaceWrapperError.runtime(
-        "\(Self.detectorModelFile) or \(Self.emotionModelFile) is not in the bundle")
+        "\(files[0]) or \(files[1]) is not in the bundle (manifest.json `precision.shipped` lists the "
+          + "precisions it ships)")
     }
     try self.init(detectorModel: detectorModel, emotionModel: emotionModel, options: options)
   }
@@ -153,12 +174,60 @@ public final class FaceEmotionPipeline: Sendable {
 
   /// The on-device self-check, one call: each model run on its bundled sample
   /// (`packager build --self-check` puts them next to the models) by a CPU session and
-  /// compared with the build's outputs within `Recipes.selfCheckTolerance`; the pipeline's
-  /// own (accelerated) session's difference is reported beside it, not judged (Core ML
-  /// computes in float16). Throws `.invalidFile` when the samples are missing (the build
-  /// writes them for the fp32 models only).
+  /// compared with that model file's own expected outputs: an fp32 model within
+  /// `Recipes.selfCheckTolerance`; an fp16 or int8 variant (its kernels round unlike the
+  /// build's CPU) the emotion model within `Recipes.variantSelfCheckTolerance`, the detector by
+  /// its decoded faces (`facesShift` within `Recipes.variantSelfCheckMaxCornerShift`). The
+  /// pipeline's own (accelerated) session's difference is reported beside it, not judged (Core
+  /// ML computes in float16). Throws `.invalidFile` when the samples are missing.
   public func selfCheck() throws -> [SelfCheckResult] {
-    try [detector, classifier].map { try $0.selfCheck() }
+    let fp32 = [detector, classifier].map { Precision.of(stem: $0.modelName) == .fp32 }
+    let detectorCheck = fp32[0] ? try detector.selfCheck() : try detectorVariantCheck()
+    let emotionCheck = try classifier.selfCheck(
+      tolerance: fp32[1] ? Recipes.selfCheckTolerance : Recipes.variantSelfCheckTolerance)
+    return [detectorCheck, emotionCheck]
+  }
+
+  /// A detector variant's self-check: the CPU session's and the expected outputs decoded and
+  /// compared as faces (in the model's own 0...1 coordinates).
+  private func detectorVariantCheck() throws -> SelfCheckResult {
+    let stem = detector.modelName
+    let folder = detector.model.deletingLastPathComponent()
+    func npy(_ file: String, _ spec: TensorSpec) throws -> [Float] {
+      let array = try Npy(contentsOf: folder.appendingPathComponent(file))
+      guard array.shape == spec.shape else {
+        throw FaceWrapperError.modelMismatch(
+          "\(file) has shape \(array.shape), the model's \(spec.name) is \(spec)")
+      }
+      return array.values
+    }
+    let input = try npy(SelfCheckSamples.inputFile(model: stem), detector.inputs[0])
+    let expected = try detector.outputs.map {
+      try npy(SelfCheckSamples.outputFile(model: stem, output: $0.name), $0)
+    }
+    let square = Letterbox(x0: 0, y0: 0, x1: 1, y1: 1, width: 1, height: 1)
+    func faces(_ out: [[Float]]) throws -> [Box] {
+      try detection.postprocess(
+        regressors: out[0], classificators: out[1], letterbox: square, mirrored: false
+      )
+      .map(\.box)
+    }
+    let want = try faces(expected)
+    var cpuSettings = detector.settings
+    cpuSettings.provider = .cpu
+    cpuSettings.cpuFallback = false
+    let cpu = try ModelSession(
+      model: detector.model, inputs: detector.inputs, outputs: detector.outputs,
+      settings: cpuSettings)
+    defer { cpu.close() }
+    let diff = facesShift(expected: want, actual: try faces(cpu.run([input])))
+    let accelerated = detector.providerInUse != "CPU"
+    return SelfCheckResult(
+      model: stem, provider: cpu.providerInUse, scaledDiff: diff,
+      tolerance: Recipes.variantSelfCheckMaxCornerShift,
+      acceleratorProvider: accelerated ? detector.providerInUse : nil,
+      acceleratorScaledDiff: accelerated
+        ? facesShift(expected: want, actual: try faces(detector.run([input]))) : nil)
   }
 
   /// Frees both sessions (after running runs end); later runs throw `.runtime`.

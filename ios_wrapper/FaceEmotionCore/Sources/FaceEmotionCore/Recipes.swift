@@ -186,6 +186,19 @@ public enum Recipes {
   /// sample may differ from the bundled expected outputs by at most this,
   /// max |a - b| / max(1, max |expected|) per output (as the build verified the .ort file).
   public static let selfCheckTolerance = 0.0001
+
+  /// The precision variant this bundle's app opens by default (the build's choice for the
+  /// target: manifest.json `precision`).
+  public static let defaultPrecision = Precision.fp32
+
+  /// Self-check of an fp16 or int8 variant against its own bundled outputs
+  /// (packager.export.quantize.SELF_CHECK): their kernels round unlike the CPU the samples came
+  /// from, so the emotion model's outputs may differ by `variantSelfCheckTolerance` (scaled as
+  /// `selfCheckTolerance`) and the detector's decoded faces must pair one to one with IoU ≥
+  /// `variantSelfCheckMinIoU`, corners within `variantSelfCheckMaxCornerShift` of the face size.
+  public static let variantSelfCheckTolerance = 0.05
+  public static let variantSelfCheckMinIoU = 0.5
+  public static let variantSelfCheckMaxCornerShift = 0.2
 }
 
 extension ColorOrder {

@@ -19,12 +19,16 @@ import kotlin.concurrent.withLock
  * @property iouThreshold weighted NMS merges boxes overlapping the best one by more; null: the recipe's.
  * @property maxFaces at most this many faces, the best first, are classified and returned.
  * @property session provider choice, CPU fallback, threads and the session-options hook for both models.
+ * @property precision which shipped variant [FaceEmotionPipeline.fromAssets] opens (`<model>.ort`,
+ *   `.fp16.ort`, `.int8.ort`); default [Recipes.defaultPrecision], the build's choice for Android
+ *   (manifest.json `precision`: INT8 when NNAPI takes the int8 models whole).
  */
 data class PipelineOptions @JvmOverloads constructor(
     val scoreThreshold: Double? = null,
     val iouThreshold: Double? = null,
     val maxFaces: Int = Int.MAX_VALUE,
     val session: SessionSettings = SessionSettings(),
+    val precision: Precision = Recipes.defaultPrecision,
 ) {
     init {
         require(scoreThreshold == null || scoreThreshold in 0.0..1.0) { "scoreThreshold $scoreThreshold not in 0..1" }
@@ -119,9 +123,12 @@ class FaceEmotionPipeline @JvmOverloads @Throws(FaceEmotionException::class) con
     /**
      * The on-device self-check, in one call: for each model, its bundled sample input (the app's
      * assets, `packager build --self-check`) run on a new CPU session of the same model file and
-     * compared with the bundled expected outputs within [SELF_CHECK_TOLERANCE] (the CPU is what the
-     * build verified; NNAPI and XNNPACK may compute in fp16). The pipeline's own session is run on
-     * the same sample too, and its difference reported (not judged) when it is not the CPU.
+     * compared with that file's own bundled expected outputs (the CPU is what the build verified;
+     * NNAPI and XNNPACK may compute in fp16). An fp32 model must match within [SELF_CHECK_TOLERANCE];
+     * an fp16 or int8 variant (its kernels round unlike the build's CPU) the emotion model within
+     * [VARIANT_SELF_CHECK_TOLERANCE], the detector by its decoded faces ([facesShift] within
+     * [VARIANT_SELF_CHECK_MAX_CORNER_SHIFT]). The pipeline's own session is run on the same sample
+     * too, and its difference reported (not judged) when it is not the CPU.
      * [SampleFormatException] when the samples are not in the assets.
      */
     @Throws(FaceEmotionException::class)
@@ -129,8 +136,36 @@ class FaceEmotionPipeline @JvmOverloads @Throws(FaceEmotionException::class) con
         listOf(detector to detectorAsset, classifier to emotionAsset).map { (session, asset) ->
             val (feed, expected) = loadSample(context, session, asset)
             val model = readAsset(context, asset)
-            selfCheckOnCpu(session, model, options.session, feed, expected, SELF_CHECK_TOLERANCE)
+            when {
+                Precision.ofStem(session.name) == Precision.FP32 ->
+                    selfCheckOnCpu(session, model, options.session, feed, expected, SELF_CHECK_TOLERANCE)
+                session === detector -> detectorVariantCheck(model, feed, expected)
+                else -> selfCheckOnCpu(session, model, options.session, feed, expected, VARIANT_SELF_CHECK_TOLERANCE)
+            }
         }
+    }
+
+    /** A detector variant's self-check: the CPU session's and the expected outputs decoded and compared as faces. */
+    private fun detectorVariantCheck(
+        model: ByteArray, feed: Map<String, FloatBuffer>, expected: Map<String, FloatArray>,
+    ): SelfCheckResult {
+        val c = detection.config
+        val square = Letterbox(0.0, 0.0, 1.0, 1.0, 1, 1)  // faces in the model's own 0..1 coordinates
+        fun faces(out: Map<String, FloatArray>): List<Box> =
+            detection.postprocess(out.getValue(c.regressorsName), out.getValue(c.classificatorsName), square, false)
+                .map { it.box }
+        val want = faces(expected)
+        val cpu = ModelSession.open(
+            detector.name, model, detector.inputs, detector.outputs,
+            options.session.copy(provider = Provider.Cpu, cpuFallback = false),
+        )
+        val diff = cpu.use { facesShift(want, faces(it.run(feed))) }
+        val accelerated = if (detector.providerInUse == Provider.Cpu.displayName) null
+        else facesShift(want, faces(detector.run(feed)))
+        return SelfCheckResult(
+            detector.name, cpu.providerInUse, diff, VARIANT_SELF_CHECK_MAX_CORNER_SHIFT,
+            detector.providerInUse.takeIf { accelerated != null }, accelerated,
+        )
     }
 
     /** Frees both sessions; waits for a running call. Closing twice does nothing. */
@@ -201,9 +236,15 @@ class FaceEmotionPipeline @JvmOverloads @Throws(FaceEmotionException::class) con
         const val DETECTOR_ASSET: String = "face_detection.ort"
         const val EMOTION_ASSET: String = "face_emotion_recognition.ort"
 
+        /** The models' file stems in the bundle (`<stem>.ort`, `<stem>.fp16.ort`, `<stem>.int8.ort`). */
+        const val DETECTOR_MODEL: String = "face_detection"
+        const val EMOTION_MODEL: String = "face_emotion_recognition"
+
         /**
-         * The pipeline on models in the app's assets (the `.int8.ort` names for the int8 variants).
-         * [ModelLoadException] when an asset cannot be read or ONNX Runtime cannot open it.
+         * The pipeline on models in the app's assets, by default the files of [PipelineOptions.precision]
+         * ([Precision.modelFile]: `face_detection.int8.ort` for INT8).
+         * [ModelLoadException] when an asset cannot be read (a precision the bundle does not ship:
+         * manifest.json `precision.shipped`) or ONNX Runtime cannot open it.
          */
         @JvmStatic
         @JvmOverloads
@@ -211,8 +252,8 @@ class FaceEmotionPipeline @JvmOverloads @Throws(FaceEmotionException::class) con
         fun fromAssets(
             context: Context,
             options: PipelineOptions = PipelineOptions(),
-            detectorAsset: String = DETECTOR_ASSET,
-            emotionAsset: String = EMOTION_ASSET,
+            detectorAsset: String = options.precision.modelFile(DETECTOR_MODEL),
+            emotionAsset: String = options.precision.modelFile(EMOTION_MODEL),
         ): FaceEmotionPipeline = FaceEmotionPipeline(
             readAsset(context, detectorAsset), readAsset(context, emotionAsset), options,
             detectorAsset = detectorAsset, emotionAsset = emotionAsset,

@@ -160,6 +160,9 @@ object Recipes {
     /** The emotion model this build ships. */
     val defaultEmotion: EmotionConfig get() = ferMinixception
 
+    /** The precision variant the app opens by default: the build's choice (manifest.json `precision`). */
+    val defaultPrecision: Precision get() = Precision.FP32
+
     /** Every detector, in recipe order. */
     val detectors: List<DetectorConfig>
         get() = listOf(blazefaceShortRange, blazefaceFullRange)
@@ -192,6 +195,17 @@ internal val YUV_VIDEO_RANGE: IntArray = intArrayOf(76309, 104597, 25675, 53279,
  * per output (as the build verified the .ort file).
  */
 const val SELF_CHECK_TOLERANCE: Double = 0.0001
+
+/**
+ * Self-check of an fp16 or int8 variant against its own bundled outputs (packager.export.quantize.SELF_CHECK):
+ * their kernels round unlike the CPU the samples came from, so the emotion model's outputs may differ by
+ * [VARIANT_SELF_CHECK_TOLERANCE] (scaled as [SELF_CHECK_TOLERANCE]) and the detector's decoded faces must
+ * pair one to one with IoU ≥ [VARIANT_SELF_CHECK_MIN_IOU], corners within [VARIANT_SELF_CHECK_MAX_CORNER_SHIFT]
+ * of the face size.
+ */
+const val VARIANT_SELF_CHECK_TOLERANCE: Double = 0.05
+const val VARIANT_SELF_CHECK_MIN_IOU: Double = 0.5
+const val VARIANT_SELF_CHECK_MAX_CORNER_SHIFT: Double = 0.2
 
 /**
  * Largest resampling step in source pixels per output pixel. A longer step would make the tap
