@@ -17,6 +17,14 @@ import numpy as np
 
 from packager.errors import PackagerError
 
+#: A converted model (TFLite, PyTorch, ONNX → our ONNX) may differ from its source by at most
+#: this, per output value, in the output's own scale (``scaled_diff``); ``convert.verify``.
+MAX_CONVERSION_DIFF = 1e-4
+#: A fp32 .ort may differ from its ONNX by at most this, per output value, in the output's own
+#: scale (``scaled_diff``); ``export.artifacts`` checks it at build time and the generated
+#: self-check in the app (``codegen``).
+FP32_TOLERANCE = 1e-4
+
 
 def _pairs(ours: Mapping[str, np.ndarray], theirs: Mapping[str, np.ndarray]):
     if ours.keys() != theirs.keys():

@@ -16,6 +16,7 @@ import numpy as np
 
 from packager.bench import contenders as C
 from packager.bench import bundle_rows, notes, peers, targets, throughput, video
+from packager.bench import html as bench_html
 from packager.bench.table import MEASURED, NOT_AVAILABLE, Report, Row, link_ratios
 from packager.bench.timing import ColdStartError, cold_start, interleaved
 from packager.errors import PackagerError
@@ -170,8 +171,6 @@ def bench_command(images: list[str], repeats: int, cold_repeats: int, threads: i
                     titles(repeats, len(paths), cold_repeats, threads))
     print_fn(json.dumps(report.as_dict(), indent=2) if as_json else report.markdown())
     if html is not None:
-        from packager.htmlreport import bench as bench_html
-
         outputs.write_file(Path(html), bench_html.render(report).encode(), "--html")
         if not as_json:
             print_fn(f"charts: {html}")

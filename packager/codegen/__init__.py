@@ -33,7 +33,7 @@ import jinja2
 
 from packager import recipes
 from packager.errors import PackagerError
-from packager.export import ort as ort_export
+from packager.difference import FP32_TOLERANCE
 from packager.reference import emotion as ref_emotion
 from packager.reference import frames as ref_frames
 from packager.reference import resample as ref_resample
@@ -163,7 +163,7 @@ def context(
         # The on-device self-check (samples shipped with --self-check) compares a CPU session's
         # outputs with the bundled expected outputs, max |a - b| / max(1, max |expected|) per output
         # (packager.difference.scaled_diff), within the limit the build verified the .ort with.
-        "self_check_tolerance": ort_export.FP32_TOLERANCE,
+        "self_check_tolerance": FP32_TOLERANCE,
         # Faces over time (video mode): the tracker's and the smoother's constants.
         "tracking": dataclasses.asdict(recipes.TRACKING),
         "resample_limits": {"max_step": ref_resample.MAX_STEP, "max_coordinate": ref_resample.MAX_COORDINATE,
