@@ -159,7 +159,7 @@ def package_samples(model: str, inputs: list[str], outputs: list[str]) -> dict[s
 #: that declares a type of its own name breaks qualified names: ``Npy.Npy``).
 RESERVED_MODULES = frozenset({
     "FaceEmotion", "FaceEmotionCore", "FaceEmotionSample",
-    "Box", "CoreMLOptions", "DetectionInput", "EmotionInput", "EmotionResult", "Face", "FaceWrapperError",
+    "Box", "CoreMLOptions", "DetectionInput", "EmotionInput", "EmotionResult", "Face", "PackagerError",
     "Letterbox", "ModelSession", "Npy", "Point", "Provider", "Recipes", "SelfCheckResult", "SelfCheckSamples",
     "SessionSettings", "TensorSpec",
 })

@@ -96,7 +96,7 @@ def test_any_default_emotion(tmp_path, default):
     written = codegen.write("kotlin", tmp_path, default_emotion=default)
     assert {p.relative_to(tmp_path).as_posix() for p in written} == set(codegen.render("kotlin"))
     text = (tmp_path / settings.SOURCE_DIR / "Recipes.kt").read_text()
-    assert f"val defaultEmotion: EmotionConfig get() = {codegen.camel(default)}\n" in text
+    assert f"val defaultEmotion: EmotionRecipe get() = {codegen.camel(default)}\n" in text
     base = codegen.render("kotlin")
     changed = [p for p, t in codegen.render("kotlin", default_emotion=default).items() if t != base[p]]
     assert changed == ([] if default == recipes.DEFAULT_EMOTION else [f"{settings.SOURCE_DIR}/Recipes.kt"])

@@ -115,8 +115,8 @@ def test_model_constants_come_from_the_recipe():
     text = codegen.render("swift", detectors=(det,), emotions=emos, default_emotion="default", default_detector=det.name)[f"{swift_settings.SOURCE_DIR}/Recipes.swift"]
     for literal in ("minScore: 0.625", "iouThreshold: 0.4375", "fill: 7.5", "mean: [1.25, 2.5, 3.75]",
                     "scale: [0.5, 0.25, 0.125]", "cropScale: 1.375", "inputShape: [1, 48, 48, 3]", "resize: .nearest",
-                    "color: .rgb", r'"say \"cheese\""', r'"back\\slash"', "static let `default` = EmotionConfig(",
-                    "public static let defaultEmotion = `default`", "static let blazefaceVariant = DetectorConfig("):
+                    "color: .rgb", r'"say \"cheese\""', r'"back\\slash"', "static let `default` = EmotionRecipe(",
+                    "public static let defaultEmotion = `default`", "static let blazefaceVariant = DetectorRecipe("):
         assert literal in text
     assert "ferMinixception" not in text and "minScore: 0.5," not in text
 

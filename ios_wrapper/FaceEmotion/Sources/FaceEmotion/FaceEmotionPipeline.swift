@@ -70,9 +70,9 @@ public final class FaceEmotionPipeline: Sendable {
   private let steps: FaceEmotionSteps
 
   /// Sessions for two model files (`.ort` or `.onnx`), checked against the wrappers'
-  /// configurations. Throws `FaceWrapperError`: `.invalidConfig` for options out of range,
-  /// `.modelMismatch` for a model that is not the configured one, `.onnxRuntime` for what
-  /// ONNX Runtime refused.
+  /// configurations. Throws `PackagerError`: `.invalidConfig` for options out of range,
+  /// `.modelMismatch` for a model that is not the configured one, `.modelLoad` for a model
+  /// ONNX Runtime cannot open.
   public init(
     detectorModel: URL, emotionModel: URL, options: PipelineOptions = PipelineOptions(),
     detection: FaceDetectionWrapper = FaceDetectionWrapper(),
@@ -81,18 +81,18 @@ public final class FaceEmotionPipeline: Sendable {
     var config = detection.config
     if let score = options.scoreThreshold {
       guard (0...1).contains(score) else {
-        throw FaceWrapperError.invalidConfig("scoreThreshold \(score) is not in 0...1")
+        throw PackagerError.invalidConfig("scoreThreshold \(score) is not in 0...1")
       }
       config.minScore = score
     }
     if let iou = options.iouThreshold {
       guard (0...1).contains(iou) else {
-        throw FaceWrapperError.invalidConfig("iouThreshold \(iou) is not in 0...1")
+        throw PackagerError.invalidConfig("iouThreshold \(iou) is not in 0...1")
       }
       config.iouThreshold = iou
     }
     if let maxFaces = options.maxFaces, maxFaces < 1 {
-      throw FaceWrapperError.invalidConfig("maxFaces \(maxFaces) is not positive")
+      throw PackagerError.invalidConfig("maxFaces \(maxFaces) is not positive")
     }
     self.options = options
     self.detection = config == detection.config ? detection : FaceDetectionWrapper(config: config)
@@ -126,7 +126,7 @@ public final class FaceEmotionPipeline: Sendable {
     guard let detectorModel = find(Self.detectorModelFile),
       let emotionModel = find(Self.emotionModelFile)
     else {
-      throw FaceWrapperError.runtime(
+      throw PackagerError.modelLoad(
         "\(Self.detectorModelFile) or \(Self.emotionModelFile) is not in the bundle")
     }
     try self.init(detectorModel: detectorModel, emotionModel: emotionModel, options: options)
@@ -161,7 +161,7 @@ public final class FaceEmotionPipeline: Sendable {
     try [detector, classifier].map { try $0.selfCheck() }
   }
 
-  /// Frees both sessions (after running runs end); later runs throw `.runtime`.
+  /// Frees both sessions (after running runs end); later runs throw `.closed`.
   public func close() {
     detector.close()
     classifier.close()

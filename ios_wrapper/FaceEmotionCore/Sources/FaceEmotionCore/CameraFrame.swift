@@ -55,23 +55,23 @@ public struct CameraFrame {
   /// Flip the upright image left to right (front cameras).
   public let mirrored: Bool
 
-  /// A frame; throws `FaceWrapperError.invalidImage` for a zero size, a rotation other than
+  /// A frame; throws `PackagerError.invalidImage` for a zero size, a rotation other than
   /// 0, 90, 180, 270, or strides too small for the width (or too large to index).
   public init(
     _ pixels: Pixels, width: Int, height: Int, rotation: Int = 0, mirrored: Bool = false
   ) throws {
     guard width > 0, height > 0 else {
-      throw FaceWrapperError.invalidImage("frame has zero size (\(width)×\(height))")
+      throw PackagerError.invalidImage("frame has zero size (\(width)×\(height))")
     }
     guard [0, 90, 180, 270].contains(rotation) else {
-      throw FaceWrapperError.invalidImage("rotation \(rotation): choose 0, 90, 180 or 270")
+      throw PackagerError.invalidImage("rotation \(rotation): choose 0, 90, 180 or 270")
     }
     // Offsets are Ints that must not overflow; YUV packs two of them into one (Resample.swift).
     let limit = 1 << 31
     switch pixels {
     case .argb(_, let bytesPerRow), .rgba(_, let bytesPerRow), .bgra(_, let bytesPerRow):
       guard width <= limit / 4, bytesPerRow >= 4 * width, bytesPerRow <= limit / height else {
-        throw FaceWrapperError.invalidImage(
+        throw PackagerError.invalidImage(
           "\(bytesPerRow) bytes per row do not fit a \(width)×\(height) frame")
       }
     case .yuv(_, _, _, let yBytesPerRow, let uvBytesPerRow, let uvPixelStride, _):
@@ -80,7 +80,7 @@ public struct CameraFrame {
         uvPixelStride <= limit / chroma, uvBytesPerRow >= (chroma - 1) * uvPixelStride + 1,
         uvBytesPerRow <= limit / ((height + 1) / 2)
       else {
-        throw FaceWrapperError.invalidImage(
+        throw PackagerError.invalidImage(
           "strides \(yBytesPerRow), \(uvBytesPerRow), \(uvPixelStride) do not fit a "
             + "\(width)×\(height) YUV 4:2:0 frame")
       }
@@ -268,7 +268,7 @@ extension RGBAImage {
   ) throws -> T {
     try pixels.withUnsafeBytes { bytes in
       guard let base = bytes.baseAddress else {
-        throw FaceWrapperError.invalidImage("image has no pixels")
+        throw PackagerError.invalidImage("image has no pixels")
       }
       let frame = try CameraFrame(
         .rgba(base, bytesPerRow: width * 4), width: width, height: height, rotation: rotation,

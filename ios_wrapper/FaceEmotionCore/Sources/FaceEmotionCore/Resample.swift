@@ -34,15 +34,15 @@ enum Resampler {
   /// what every language refuses (not finite, beyond maxCoordinate, empty, wider than maxStep).
   static func checkedStep(lo: Double, hi: Double, out: Int) throws -> Double {
     guard lo.isFinite, hi.isFinite, abs(lo) <= maxCoordinate, abs(hi) <= maxCoordinate else {
-      throw FaceWrapperError.invalidBox(
+      throw PackagerError.invalidBox(
         "source rectangle [\(lo), \(hi)) is not finite or too large")
     }
     guard hi > lo, out > 0 else {
-      throw FaceWrapperError.invalidBox("source rectangle [\(lo), \(hi)) is empty")
+      throw PackagerError.invalidBox("source rectangle [\(lo), \(hi)) is empty")
     }
     let step = (hi - lo) / Double(out)
     guard step <= maxStep else {
-      throw FaceWrapperError.invalidBox("source span \(hi - lo) is too large for \(out) samples")
+      throw PackagerError.invalidBox("source span \(hi - lo) is too large for \(out) samples")
     }
     return step
   }
@@ -111,7 +111,7 @@ enum Resampler {
     let (area, o1) = outWidth.multipliedReportingOverflow(by: outHeight)
     let (count, o2) = area.multipliedReportingOverflow(by: 3)
     guard outWidth > 0, outHeight > 0, !o1, !o2 else {
-      throw FaceWrapperError.invalidBox("cannot resample onto \(outWidth)×\(outHeight) samples")
+      throw PackagerError.invalidBox("cannot resample onto \(outWidth)×\(outHeight) samples")
     }
     var values = [Double](repeating: 0, count: count)
     var scratch: [Int] = []
@@ -147,14 +147,14 @@ enum Resampler {
     let (frame, rect, fill) = (job.frame, job.rect, job.fill)
     let (outWidth, outHeight) = (job.outWidth, job.outHeight)
     guard fill >= 0, fill <= 255, fill.rounded(.down) == fill else {
-      throw FaceWrapperError.invalidConfig(
+      throw PackagerError.invalidConfig(
         "bilinear resampling needs an integer fill 0...255, not \(fill)")
     }
     let sx = subsamples(step: try checkedStep(lo: rect.xmin, hi: rect.xmax, out: outWidth))
     let sy = subsamples(step: try checkedStep(lo: rect.ymin, hi: rect.ymax, out: outHeight))
     // Far beyond any model input; keeps the section sizes below from overflowing.
     guard outWidth <= Int.max >> 5, outHeight <= Int.max >> 5 else {
-      throw FaceWrapperError.invalidBox("cannot resample onto \(outWidth)×\(outHeight) samples")
+      throw PackagerError.invalidBox("cannot resample onto \(outWidth)×\(outHeight) samples")
     }
     let xtEnd = outWidth * sx * 4
     let ytEnd = xtEnd + outHeight * sy * 4
@@ -574,15 +574,15 @@ public struct RGBAImage: Sendable, Equatable {
   /// Height in pixels.
   public let height: Int
 
-  /// Checks the size; throws `FaceWrapperError.invalidImage` otherwise.
+  /// Checks the size; throws `PackagerError.invalidImage` otherwise.
   public init(pixels: [UInt8], width: Int, height: Int) throws {
     guard width > 0, height > 0 else {
-      throw FaceWrapperError.invalidImage("image has zero size (\(width)×\(height))")
+      throw PackagerError.invalidImage("image has zero size (\(width)×\(height))")
     }
     let (area, o1) = width.multipliedReportingOverflow(by: height)
     let (count, o2) = area.multipliedReportingOverflow(by: 4)
     guard !o1, !o2, pixels.count == count else {
-      throw FaceWrapperError.invalidImage(
+      throw PackagerError.invalidImage(
         "expected \(width)×\(height)×4 RGBA bytes, got \(pixels.count)")
     }
     self.pixels = pixels
@@ -596,7 +596,7 @@ extension RGBAImage {
   /// resampled onto width × height samples with `method`, exactly as the wrappers resample the
   /// letterbox and the face crops (Resample.swift): R, G, B Doubles per sample, row-major.
   ///
-  /// Throws `FaceWrapperError.invalidBox` for a rectangle the reference refuses (not finite,
+  /// Throws `PackagerError.invalidBox` for a rectangle the reference refuses (not finite,
   /// empty, beyond the coordinate limit or wider than the step limit, or an empty output) and
   /// `.invalidConfig` for a `.bilinear` fill that is not an integer 0...255.
   public func resampled(

@@ -38,24 +38,24 @@ data class PipelineOptions @JvmOverloads constructor(
  *
  * Threads: a pipeline may be shared; its calls are serialized (one frame at a time, as the
  * wrappers reuse their buffers). [close] waits for a running call; a call after close throws
- * [ClosedException]. Errors: every failure is a [FaceEmotionException] (a bad frame:
- * [InvalidInputException]; ONNX Runtime: [InferenceException]).
+ * [ClosedException]. Errors: every failure is a [PackagerException] (a bad frame:
+ * [InvalidImageException]; ONNX Runtime: [InferenceException]).
  *
  * ```
  * FaceEmotionPipeline.fromAssets(context).use { pipeline ->
- *     val faces = pipeline.run(bitmap)   // BitmapExtensions.kt
+ *     val faces = pipeline.run(bitmap)   // ImageAdapters.kt
  * }
  * ```
  *
  * @param detectorAsset, emotionAsset the asset names the models came from: [selfCheck] reads their
  *   samples (`<stem>.sample_input.npy`, …) and the models again from the app's assets.
  */
-class FaceEmotionPipeline @JvmOverloads @Throws(FaceEmotionException::class) constructor(
+class FaceEmotionPipeline @JvmOverloads @Throws(PackagerException::class) constructor(
     detectorModel: ByteArray,
     emotionModel: ByteArray,
     val options: PipelineOptions = PipelineOptions(),
-    detectorConfig: DetectorConfig = Recipes.defaultDetector,
-    emotionConfig: EmotionConfig = Recipes.defaultEmotion,
+    detectorConfig: DetectorRecipe = Recipes.defaultDetector,
+    emotionConfig: EmotionRecipe = Recipes.defaultEmotion,
     val detectorAsset: String = DETECTOR_ASSET,
     val emotionAsset: String = EMOTION_ASSET,
 ) : AutoCloseable {
@@ -73,7 +73,7 @@ class FaceEmotionPipeline @JvmOverloads @Throws(FaceEmotionException::class) con
         ModelSession.open(stem(detectorAsset), detectorModel, detection.inputs, detection.outputs, options.session)
     private val classifier: ModelSession = try {
         ModelSession.open(stem(emotionAsset), emotionModel, recognition.inputs, recognition.outputs, options.session)
-    } catch (e: FaceEmotionException) {
+    } catch (e: PackagerException) {
         detector.close()  // the first session must not leak when the second cannot open
         throw e
     }
@@ -96,12 +96,12 @@ class FaceEmotionPipeline @JvmOverloads @Throws(FaceEmotionException::class) con
         listOf(detector, classifier).mapNotNull { s -> s.fallbackReason?.let { s.name to it } }.toMap()
 
     /** Every face of an ARGB image with its emotion, best face first (see [FaceEmotionSteps.run]). */
-    @Throws(FaceEmotionException::class)
+    @Throws(PackagerException::class)
     fun run(pixels: IntArray, width: Int, height: Int): List<FaceResult> =
         guarded { steps.run(pixels, width, height, ::detect, ::classify) }
 
     /** Every face of a camera frame with its emotion, in upright pixels (see [FaceEmotionSteps.run]). */
-    @Throws(FaceEmotionException::class)
+    @Throws(PackagerException::class)
     fun run(frame: CameraFrame): List<FaceResult> = guarded { steps.run(frame, ::detect, ::classify) }
 
     /** Every face of the frame [make] gives (reading pixels into the [ArgbBuffer] it is given), under the lock. */
@@ -109,11 +109,11 @@ class FaceEmotionPipeline @JvmOverloads @Throws(FaceEmotionException::class) con
         guarded { steps.run(make(detection.argbBuffer), ::detect, ::classify) }
 
     /** Runs the detector on a preprocessed input. */
-    @Throws(FaceEmotionException::class)
+    @Throws(PackagerException::class)
     fun runDetector(input: DetectionInput): DetectorOutputs = guarded { detect(input) }
 
     /** Runs the emotion model on a preprocessed crop (the returned array is reused by the next call). */
-    @Throws(FaceEmotionException::class)
+    @Throws(PackagerException::class)
     fun runEmotion(input: EmotionInput): FloatArray = guarded { classify(input) }
 
     /**
@@ -122,14 +122,20 @@ class FaceEmotionPipeline @JvmOverloads @Throws(FaceEmotionException::class) con
      * compared with the bundled expected outputs within [SELF_CHECK_TOLERANCE] (the CPU is what the
      * build verified; NNAPI and XNNPACK may compute in fp16). The pipeline's own session is run on
      * the same sample too, and its difference reported (not judged) when it is not the CPU.
-     * [SampleFormatException] when the samples are not in the assets.
+     * [InvalidFileException] when the samples are not in the assets.
      */
-    @Throws(FaceEmotionException::class)
+    @Throws(PackagerException::class)
     fun selfCheck(context: Context): List<SelfCheckResult> = guarded {
         listOf(detector to detectorAsset, classifier to emotionAsset).map { (session, asset) ->
-            val (feed, expected) = loadSample(context, session, asset)
-            val model = readAsset(context, asset)
-            selfCheckOnCpu(session, model, options.session, feed, expected, SELF_CHECK_TOLERANCE)
+            // The samples sit beside the model in the assets (`packager build --self-check`).
+            val folder = asset.substringBeforeLast('/', "").let { if (it.isEmpty()) it else "$it/" }
+            session.selfCheck(
+                readAsset(context, asset),
+                listOf(folder + SelfCheckSamples.inputFile(session.name)),
+                session.outputs.map { folder + SelfCheckSamples.outputFile(session.name, it.name) },
+                { file -> context.assets.open(file).use { it.readBytes() } },
+                SELF_CHECK_TOLERANCE,
+            )
         }
     }
 
@@ -157,8 +163,8 @@ class FaceEmotionPipeline @JvmOverloads @Throws(FaceEmotionException::class) con
     }
 
     /**
-     * [block] under the pipeline's lock, its failures as FaceEmotionException: the core's
-     * IllegalArgumentException (a bad frame) → InvalidInputException. The session's errors are
+     * [block] under the pipeline's lock, its failures as PackagerException: the core's
+     * IllegalArgumentException (a bad frame) → InvalidImageException. The session's errors are
      * FaceEmotionExceptions already; FaceEmotionSteps passes them through (they are checked
      * exceptions, which Kotlin lets through the lambdas unchanged).
      */
@@ -167,33 +173,8 @@ class FaceEmotionPipeline @JvmOverloads @Throws(FaceEmotionException::class) con
         try {
             block()
         } catch (e: IllegalArgumentException) {
-            throw InvalidInputException(e.message ?: "invalid input", e)
+            throw InvalidImageException(e.message ?: "invalid image", e)
         }
-    }
-
-    /**
-     * The sample's inputs and expected outputs of [session]'s model, read from
-     * the assets folder of its model file [asset].
-     */
-    private fun loadSample(
-        context: Context, session: ModelSession, asset: String,
-    ): Pair<Map<String, FloatBuffer>, Map<String, FloatArray>> {
-        val folder = asset.substringBeforeLast('/', "").let { if (it.isEmpty()) it else "$it/" }
-        fun npy(name: String, spec: TensorSpec): FloatArray {
-            val file = folder + name
-            val bytes = try {
-                readAsset(context, file)
-            } catch (e: ModelLoadException) {
-                val why = "${e.message}: build with `packager build --self-check` to ship the samples"
-                throw SampleFormatException(why, e)
-            }
-            return readSample(bytes, file, spec)
-        }
-        require(session.inputs.size == 1) { "model ${session.name}: one input expected" }
-        val input = session.inputs[0]
-        val values = npy(SampleFiles.input(session.name), input)
-        val expected = session.outputs.associate { it.name to npy(SampleFiles.output(session.name, it.name), it) }
-        return mapOf(input.name to FloatBuffer.wrap(values)) to expected  // ModelSession copies it
     }
 
     companion object {
@@ -207,7 +188,7 @@ class FaceEmotionPipeline @JvmOverloads @Throws(FaceEmotionException::class) con
          */
         @JvmStatic
         @JvmOverloads
-        @Throws(FaceEmotionException::class)
+        @Throws(PackagerException::class)
         fun fromAssets(
             context: Context,
             options: PipelineOptions = PipelineOptions(),
@@ -230,7 +211,7 @@ class FaceEmotionPipeline @JvmOverloads @Throws(FaceEmotionException::class) con
 }
 
 /** Output [name] of a result as floats (a copy); [InferenceException] when the model has no such float output. */
-@Throws(FaceEmotionException::class)
+@Throws(PackagerException::class)
 fun OrtSession.Result.floats(name: String): FloatArray {
     val value = get(name).orElse(null) as? OnnxTensor
         ?: throw InferenceException("the model has no tensor output '$name'")
@@ -239,11 +220,11 @@ fun OrtSession.Result.floats(name: String): FloatArray {
 }
 
 /** Decodes a detector result: `val faces = faceDetection.postprocess(result, input)`. */
-@Throws(FaceEmotionException::class)
+@Throws(PackagerException::class)
 fun FaceDetectionWrapper.postprocess(result: OrtSession.Result, input: DetectionInput): List<Face> =
     postprocess(result.floats(config.regressorsName), result.floats(config.classificatorsName), input)
 
 /** Decodes an emotion result: `val emotion = faceEmotionRecognition.postprocess(result)`. */
-@Throws(FaceEmotionException::class)
+@Throws(PackagerException::class)
 fun FaceEmotionRecognitionWrapper.postprocess(result: OrtSession.Result): EmotionResult =
     postprocess(result.floats(config.outputName))

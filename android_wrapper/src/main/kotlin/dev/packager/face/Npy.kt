@@ -17,7 +17,7 @@ class NpyArray(val shape: List<Int>, val values: FloatArray) {
  * NumPy's .npy format for float32 arrays (numpy.lib.format): the self-check samples of a bundle.
  *
  * [read] takes format versions 1.0, 2.0 and 3.0 with dtype `<f4` (little-endian float32) in C
- * order; anything else is a [SampleFormatException] naming what was found (another dtype,
+ * order; anything else is a [InvalidFileException] naming what was found (another dtype,
  * big-endian, Fortran order, a truncated file). [write] gives the bytes numpy.save writes for the
  * same array (version 1.0, header padded to 64 bytes).
  */
@@ -28,9 +28,9 @@ object Npy {
 
     /** The array in [bytes] ([name] is used in error messages). */
     @JvmStatic
-    @Throws(SampleFormatException::class)
+    @Throws(InvalidFileException::class)
     fun read(bytes: ByteArray, name: String = "array"): NpyArray {
-        fun fail(why: String): Nothing = throw SampleFormatException("$name: $why")
+        fun fail(why: String): Nothing = throw InvalidFileException("$name: $why")
         if (bytes.size < 10 || !MAGIC.indices.all { bytes[it] == MAGIC[it] }) fail("not a .npy file")
         val major = bytes[6].toInt()
         val b = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN)
