@@ -96,7 +96,7 @@ do {
   let noFile = expectError("no model file") {
     _ = try ModelSession(model: dir.appendingPathComponent("none.ort"), inputs: [x], outputs: outputs)
   }
-  check(noFile.map { if case .runtime = $0 { true } else { false } } ?? false, "\(String(describing: noFile))")
+  check(noFile.map { if case .modelLoad = $0 { true } else { false } } ?? false, "\(String(describing: noFile))")
   let repeated = expectError("repeated names") {
     _ = try ModelSession(model: model, inputs: [x, x], outputs: outputs, settings: cpu)
   }
@@ -192,7 +192,7 @@ do {
       if out != [[2 * v, 2 * v, 2 * v, 2 * v], [4 * v]] {
         bad.lock(); wrong += 1; bad.unlock()
       }
-    } catch PackagerError.runtime {
+    } catch PackagerError.closed {
     } catch {
       bad.lock(); wrong += 1; bad.unlock()
     }
