@@ -29,7 +29,7 @@ fun runSelfChecks(jobsFile: File, outDir: File): Int {
     val npy = (jobs["npy"] as List<*>).mapIndexed { i, path ->
         try {
             val array = Npy.read(File(path as String).readBytes(), File(path).name)
-            File(outDir, "npy$i.npy").writeBytes(Npy.write(array))
+            array.write(File(outDir, "npy$i.npy"))
             mapOf("shape" to array.shape, "error" to null)
         } catch (e: InvalidFileException) {
             mapOf("shape" to null, "error" to e.message)

@@ -100,11 +100,10 @@ public final class FaceEmotionPipeline: Sendable {
     steps = FaceEmotionSteps(
       detection: self.detection, recognition: recognition, maxFaces: options.maxFaces)
     detector = try ModelSession(
-      model: detectorModel, inputs: [config.inputSpec],
-      outputs: config.outputSpecs(anchors: detection.numAnchors), settings: options.session)
-    let emotion = recognition.config
+      model: detectorModel, inputs: self.detection.inputs, outputs: self.detection.outputs,
+      settings: options.session)
     classifier = try ModelSession(
-      model: emotionModel, inputs: [emotion.inputSpec], outputs: [emotion.outputSpec],
+      model: emotionModel, inputs: recognition.inputs, outputs: recognition.outputs,
       settings: options.session)
   }
 
@@ -148,6 +147,14 @@ public final class FaceEmotionPipeline: Sendable {
   public var requestedProviders: [String: String] {
     Dictionary(
       [detector, classifier].map { ($0.modelName, $0.requestedProvider) },
+      uniquingKeysWith: { a, _ in a })
+  }
+
+  /// Model file stem → why its session runs on the CPU instead of the requested provider;
+  /// empty when none does.
+  public var fallbackReasons: [String: String] {
+    Dictionary(
+      [detector, classifier].compactMap { s in s.fallbackReason.map { (s.modelName, $0) } },
       uniquingKeysWith: { a, _ in a })
   }
 

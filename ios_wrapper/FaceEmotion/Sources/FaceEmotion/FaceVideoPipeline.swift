@@ -54,4 +54,9 @@ public final class FaceVideoPipeline: @unchecked Sendable {
   public func reset() {
     lock.withLock { tracker.reset() }
   }
+
+  /// Frees the pipeline's sessions (`FaceEmotionPipeline.close`); later runs throw `.closed`.
+  public func close() {
+    pipeline.close()
+  }
 }

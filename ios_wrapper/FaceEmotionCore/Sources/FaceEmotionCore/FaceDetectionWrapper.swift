@@ -19,7 +19,7 @@ public struct FaceDetectionWrapper: Sendable {
   /// The detector's constants.
   public let config: DetectorRecipe
   /// Anchor centres (normalized input coordinates), in model output order.
-  public let anchors: [Point]
+  let anchors: [Point]
   /// `config.keypointMirror` when it is a permutation of the keypoints, else nil (postprocess
   /// then throws).
   private let keypointMirror: [Int]?
@@ -27,6 +27,12 @@ public struct FaceDetectionWrapper: Sendable {
 
   /// Number of anchors = rows the model outputs.
   public var numAnchors: Int { anchors.count }
+
+  /// The detector's input, as its session checks it (`config.inputSpec`).
+  public var inputs: [TensorSpec] { [config.inputSpec] }
+
+  /// The detector's outputs, as its session checks them (`config.outputSpecs`).
+  public var outputs: [TensorSpec] { config.outputSpecs(anchors: numAnchors) }
 
   /// A wrapper for `config` (default: the build's detector, `Recipes.defaultDetector`).
   public init(config: DetectorRecipe = Recipes.defaultDetector) {

@@ -19,6 +19,12 @@ import Foundation
 public struct FaceEmotionRecognitionWrapper: Sendable {
   /// The classifier's constants.
   public let config: EmotionRecipe
+
+  /// The emotion model's input, as its session checks it (`config.inputSpec`).
+  public var inputs: [TensorSpec] { [config.inputSpec] }
+
+  /// The emotion model's output, as its session checks it (`config.outputSpec`).
+  public var outputs: [TensorSpec] { [config.outputSpec] }
   private let workspace = Workspace()
 
   /// A wrapper for `config` (default: the build's choice, `Recipes.defaultEmotion`).

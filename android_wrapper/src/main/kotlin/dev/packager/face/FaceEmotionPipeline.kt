@@ -56,8 +56,8 @@ class FaceEmotionPipeline @JvmOverloads @Throws(PackagerException::class) constr
     val options: PipelineOptions = PipelineOptions(),
     detectorConfig: DetectorRecipe = Recipes.defaultDetector,
     emotionConfig: EmotionRecipe = Recipes.defaultEmotion,
-    val detectorAsset: String = DETECTOR_ASSET,
-    val emotionAsset: String = EMOTION_ASSET,
+    private val detectorAsset: String = DETECTOR_MODEL_FILE,
+    private val emotionAsset: String = EMOTION_MODEL_FILE,
 ) : AutoCloseable {
     val detection: FaceDetectionWrapper = FaceDetectionWrapper(
         detectorConfig.copy(
@@ -69,9 +69,11 @@ class FaceEmotionPipeline @JvmOverloads @Throws(PackagerException::class) constr
     private val steps = FaceEmotionSteps(detection, recognition, options.maxFaces)
     private val lock = ReentrantLock()
     private var closed = false
-    private val detector: ModelSession =
+    /** The detector's session. */
+    val detector: ModelSession =
         ModelSession.open(stem(detectorAsset), detectorModel, detection.inputs, detection.outputs, options.session)
-    private val classifier: ModelSession = try {
+    /** The emotion model's session. */
+    val classifier: ModelSession = try {
         ModelSession.open(stem(emotionAsset), emotionModel, recognition.inputs, recognition.outputs, options.session)
     } catch (e: PackagerException) {
         detector.close()  // the first session must not leak when the second cannot open
@@ -82,18 +84,18 @@ class FaceEmotionPipeline @JvmOverloads @Throws(PackagerException::class) constr
 
     /** Model file stem → the provider [PipelineOptions.session] asked for ("NNAPI", "XNNPACK" or "CPU"). */
     val requestedProviders: Map<String, String> =
-        linkedMapOf(detector.name to detector.requestedProvider, classifier.name to classifier.requestedProvider)
+        linkedMapOf(detector.modelName to detector.requestedProvider, classifier.modelName to classifier.requestedProvider)
 
     /**
      * Model file stem → the provider registered with the session that runs it, after any CPU
      * fallback ([ModelSession.providerInUse]).
      */
     val providersInUse: Map<String, String> =
-        linkedMapOf(detector.name to detector.providerInUse, classifier.name to classifier.providerInUse)
+        linkedMapOf(detector.modelName to detector.providerInUse, classifier.modelName to classifier.providerInUse)
 
     /** Model file stem → why its session runs on the CPU instead of the requested provider; empty when none does. */
     val fallbackReasons: Map<String, String> =
-        listOf(detector, classifier).mapNotNull { s -> s.fallbackReason?.let { s.name to it } }.toMap()
+        listOf(detector, classifier).mapNotNull { s -> s.fallbackReason?.let { s.modelName to it } }.toMap()
 
     /** Every face of an ARGB image with its emotion, best face first (see [FaceEmotionSteps.run]). */
     @Throws(PackagerException::class)
@@ -131,8 +133,8 @@ class FaceEmotionPipeline @JvmOverloads @Throws(PackagerException::class) constr
             val folder = asset.substringBeforeLast('/', "").let { if (it.isEmpty()) it else "$it/" }
             session.selfCheck(
                 readAsset(context, asset),
-                listOf(folder + SelfCheckSamples.inputFile(session.name)),
-                session.outputs.map { folder + SelfCheckSamples.outputFile(session.name, it.name) },
+                listOf(folder + SelfCheckSamples.inputFile(session.modelName)),
+                session.outputs.map { folder + SelfCheckSamples.outputFile(session.modelName, it.name) },
                 { file -> context.assets.open(file).use { it.readBytes() } },
                 SELF_CHECK_TOLERANCE,
             )
@@ -179,8 +181,8 @@ class FaceEmotionPipeline @JvmOverloads @Throws(PackagerException::class) constr
 
     companion object {
         /** Model files of the bundle (`packager build`: the module's `src/main/assets`). */
-        const val DETECTOR_ASSET: String = "face_detection.ort"
-        const val EMOTION_ASSET: String = "face_emotion_recognition.ort"
+        const val DETECTOR_MODEL_FILE: String = "face_detection.ort"
+        const val EMOTION_MODEL_FILE: String = "face_emotion_recognition.ort"
 
         /**
          * The pipeline on models in the app's assets (the `.int8.ort` names for the int8 variants).
@@ -192,8 +194,8 @@ class FaceEmotionPipeline @JvmOverloads @Throws(PackagerException::class) constr
         fun fromAssets(
             context: Context,
             options: PipelineOptions = PipelineOptions(),
-            detectorAsset: String = DETECTOR_ASSET,
-            emotionAsset: String = EMOTION_ASSET,
+            detectorAsset: String = DETECTOR_MODEL_FILE,
+            emotionAsset: String = EMOTION_MODEL_FILE,
         ): FaceEmotionPipeline = FaceEmotionPipeline(
             readAsset(context, detectorAsset), readAsset(context, emotionAsset), options,
             detectorAsset = detectorAsset, emotionAsset = emotionAsset,

@@ -63,8 +63,8 @@ data class SessionSettings @JvmOverloads constructor(
  * the session: a caller sharing it between threads reads (or copies) them before the next run.
  */
 class ModelSession private constructor(
-    /** Model name in messages and logs (the file stem, e.g. `face_detection`). */
-    val name: String,
+    /** The model's name in messages, logs and self-check results (the file stem, e.g. `face_detection`). */
+    val modelName: String,
     val inputs: List<TensorSpec>,
     val outputs: List<TensorSpec>,
     private val env: OrtEnvironment,
@@ -102,7 +102,7 @@ class ModelSession private constructor(
             }
         } catch (e: OrtException) {
             freeNative()
-            throw ModelLoadException("model $name: cannot allocate its outputs: ${e.message}", e)
+            throw ModelLoadException("model $modelName: cannot allocate its outputs: ${e.message}", e)
         }
     }
 
@@ -112,16 +112,16 @@ class ModelSession private constructor(
      */
     @Throws(PackagerException::class)
     fun run(values: Map<String, FloatBuffer>): Map<String, FloatArray> = lock.withLock {
-        if (closed) throw ClosedException("model $name: the session is closed")
+        if (closed) throw ClosedException("model $modelName: the session is closed")
         if (values.keys != inputNames) {
             val expected = inputs.map { it.name }
-            throw InvalidTensorException("model $name: inputs ${values.keys.toList()}; expected $expected")
+            throw InvalidTensorException("model $modelName: inputs ${values.keys.toList()}; expected $expected")
         }
         try {
             for (spec in inputs) feed[spec.name] = inputTensor(spec, values.getValue(spec.name))
             session.run(feed, pinned).close()  // the Result does not own pinned outputs: they stay open
         } catch (e: OrtException) {
-            throw InferenceException("model $name on $providerInUse: ${e.message}", e)
+            throw InferenceException("model $modelName on $providerInUse: ${e.message}", e)
         }
         for ((outputName, buffer) in pinnedBuffers) {
             buffer.get(results.getValue(outputName))  // at position 0: allocated there, rewound after each read
@@ -151,7 +151,7 @@ class ModelSession private constructor(
     ): SelfCheckResult {
         if (inputFiles.size != inputs.size || outputFiles.size != outputs.size) {
             throw InvalidConfigException(
-                "model $name takes ${inputs.size} inputs and ${outputs.size} outputs, " +
+                "model $modelName takes ${inputs.size} inputs and ${outputs.size} outputs, " +
                     "got sample files $inputFiles and $outputFiles",
             )
         }
@@ -172,11 +172,11 @@ class ModelSession private constructor(
             spec.name to FloatBuffer.wrap(sample(file, spec))
         }
         val expected = outputs.zip(outputFiles).associate { (spec, file) -> spec.name to sample(file, spec) }
-        val cpu = open(name, model, inputs, outputs, settings.copy(provider = Provider.Cpu, cpuFallback = false))
+        val cpu = open(modelName, model, inputs, outputs, settings.copy(provider = Provider.Cpu, cpuFallback = false))
         val diff = cpu.use { maxScaledDiff(it.run(feed), expected) }
-        val accelerated = if (providerInUse == Provider.Cpu.displayName) null else maxScaledDiff(run(feed), expected)
+        val accelerated = if (providerInUse == Provider.Cpu.name) null else maxScaledDiff(run(feed), expected)
         return SelfCheckResult(
-            name, cpu.providerInUse, diff, tolerance, providerInUse.takeIf { accelerated != null }, accelerated,
+            modelName, cpu.providerInUse, diff, tolerance, providerInUse.takeIf { accelerated != null }, accelerated,
         )
     }
 
@@ -192,14 +192,14 @@ class ModelSession private constructor(
         for (tensor in pinned.values) tensor.close()
         inputTensors.clear()
         pinned.clear()
-        closeSession(name, session, sessionOptions)
+        closeSession(modelName, session, sessionOptions)
     }
 
     /** The OnnxTensor over [given] (a direct native-order buffer) or over the session's copy of it. */
     private fun inputTensor(spec: TensorSpec, given: FloatBuffer): OnnxTensor {
         if (given.remaining() != spec.size) {
             val why = "input ${spec.name} has ${given.remaining()} values; expected ${spec.size} ${spec.shape}"
-            throw InvalidTensorException("model $name: $why")
+            throw InvalidTensorException("model $modelName: $why")
         }
         // ONNX Runtime reads a direct native-order buffer from its start to its capacity in place.
         val direct = given.isDirect && given.order() == ByteOrder.nativeOrder() && given.position() == 0 &&
@@ -250,7 +250,7 @@ class ModelSession private constructor(
             }
             return ModelSession(
                 name, inputs, outputs, env, session, options,
-                settings.provider.displayName, opened.provider.displayName, opened.fallbackReason, settings,
+                settings.provider.name, opened.provider.name, opened.fallbackReason, settings,
             )
         }
 
@@ -278,7 +278,7 @@ class ModelSession private constructor(
             } catch (e: OrtException) {
                 e
             }
-            val tried = requested.displayName
+            val tried = requested.name
             val why = unavailable ?: failure?.message
             if (!settings.cpuFallback || requested == Provider.Cpu) {
                 throw ModelLoadException("model $name: ONNX Runtime cannot open it on $tried: $why", failure)

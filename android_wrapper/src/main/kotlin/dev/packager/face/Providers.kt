@@ -11,7 +11,7 @@ import java.util.EnumSet
  * Where ONNX Runtime runs a model; nodes the provider cannot take run on ONNX Runtime's CPU kernels.
  * [deviceDefault] is the default: NNAPI on Android 10 to 14 (API 29-34), XNNPACK otherwise.
  */
-sealed class Provider(val displayName: String) {
+sealed class Provider(val name: String) {
     /**
      * Android's NNAPI (the NPU, GPU or DSP the device's drivers expose); ONNX Runtime's NNAPI
      * execution provider needs Android 8.1 (API [MIN_SDK]): below it the session is not opened on

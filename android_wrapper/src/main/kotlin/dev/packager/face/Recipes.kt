@@ -197,10 +197,10 @@ const val SELF_CHECK_TOLERANCE: Double = 0.0001
  * Largest resampling step in source pixels per output pixel. A longer step would make the tap
  * loops run for seconds, so such rectangles are refused with IllegalArgumentException.
  */
-const val MAX_RESAMPLE_STEP: Double = 16384.0
+internal const val MAX_RESAMPLE_STEP: Double = 16384.0
 
 /** Largest |coordinate| of a source rectangle, in pixels (tap indices stay exact below it). */
-const val MAX_RESAMPLE_COORDINATE: Double = 1000000000000.0
+internal const val MAX_RESAMPLE_COORDINATE: Double = 1000000000000.0
 
 /** Fixed-point precision of the BILINEAR weights: ONE = 2^FRACTION_BITS per pixel. */
 internal const val FRACTION_BITS: Int = 11

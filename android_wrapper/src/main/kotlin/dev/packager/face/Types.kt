@@ -113,7 +113,7 @@ private fun copyValues(b: FloatBuffer): FloatArray = FloatArray(b.limit()) { b.g
  * reference does with an image file's alpha (packager.imagefiles.to_rgb: Pillow's alpha_composite
  * over opaque black). The core itself ignores alpha; the Bitmap adapters call this first.
  */
-fun compositeOverBlack(pixels: IntArray) {
+internal fun compositeOverBlack(pixels: IntArray) {
     for (i in pixels.indices) {
         val p = pixels[i]
         val a = p ushr 24
