@@ -145,6 +145,10 @@ def declarations(src: str, lang: str) -> set[tuple[str, str]]:
                 if t == 'case':
                     if scopes and scopes[-1]['enum'] and scopes[-1]['public']:
                         out.add(('case', f'{owner}.{name}'))
+                        k = j + 1  # case a, b, c
+                        while k + 1 < len(toks) and toks[k] == ',' and re.match(r'[a-z_]', toks[k + 1]):
+                            out.add(('case', f'{owner}.{toks[k + 1]}'))
+                            k += 2
                 elif public(mods) and owner_public():
                     kind = 'method' if t in kw['funcs'] else 'property'
                     if lang == 'kotlin' and t == 'fun' and receiver is not None:
@@ -160,7 +164,9 @@ def declarations(src: str, lang: str) -> set[tuple[str, str]]:
             mods.append(t)
         i += 1
     if lang == 'kotlin':
-        for m in re.finditer(r'enum class (\w+)[^{]*\{([^;}]*)', strip(src)):
-            for e in re.findall(r'(?:^|,)\s*([A-Z][A-Za-z0-9_]*)', m[2]):
-                out.add(('case', f'{m[1]}.{e}'))
+        for m in re.finditer(r'^\s*((?:\w+\s+)*)enum class (\w+)[^{]*\{([^;}]*)', strip(src), re.M):
+            if set(m[1].split()) & KW['kotlin']['hidden']:
+                continue
+            for e in re.findall(r'(?:^|,)\s*([A-Z][A-Za-z0-9_]*)', m[3]):
+                out.add(('case', f'{m[2]}.{e}'))
     return out

@@ -51,7 +51,7 @@ public struct CameraFrame {
   public let height: Int
   /// Clockwise degrees that make the buffer upright: 0, 90, 180 or 270 (Android
   /// `rotationDegrees`).
-  public let rotation: Int
+  public let rotationDegrees: Int
   /// Flip the upright image left to right (front cameras).
   public let mirrored: Bool
 
@@ -88,7 +88,7 @@ public struct CameraFrame {
     self.pixels = pixels
     self.width = width
     self.height = height
-    self.rotation = rotation
+    self.rotationDegrees = rotation
     self.mirrored = mirrored
   }
 
@@ -104,7 +104,7 @@ public struct CameraFrame {
   /// (rotation, mirrored) of a `CGImagePropertyOrientation` raw value (frames.ORIENTATIONS):
   /// 1 up, 2 up mirrored, 3 down, 4 down mirrored, 5 left mirrored, 6 right, 7 right mirrored,
   /// 8 left; nil for another value.
-  public static func turn(orientation: UInt32) -> (rotation: Int, mirrored: Bool)? {
+  static func turn(orientation: UInt32) -> (rotation: Int, mirrored: Bool)? {
     switch orientation {
     case 1: return (0, false)
     case 2: return (0, true)
@@ -119,14 +119,14 @@ public struct CameraFrame {
   }
 
   /// Width of the upright image.
-  public var uprightWidth: Int { rotation % 180 == 0 ? width : height }
+  public var uprightWidth: Int { rotationDegrees % 180 == 0 ? width : height }
   /// Height of the upright image.
-  public var uprightHeight: Int { rotation % 180 == 0 ? height : width }
+  public var uprightHeight: Int { rotationDegrees % 180 == 0 ? height : width }
 
   /// The buffer pixel of upright pixel (x, y) (the type's documentation).
-  public func bufferXY(_ x: Int, _ y: Int) -> (x: Int, y: Int) {
+  func bufferXY(_ x: Int, _ y: Int) -> (x: Int, y: Int) {
     let xm = mirrored ? uprightWidth - 1 - x : x
-    switch rotation {
+    switch rotationDegrees {
     case 90: return (y, height - 1 - xm)
     case 180: return (width - 1 - xm, height - 1 - y)
     case 270: return (width - 1 - y, xm)
@@ -149,7 +149,7 @@ public struct CameraFrame {
   func axis(vertical: Bool) -> Axis {
     let (w, h) = (width - 1, height - 1)
     if vertical {
-      switch rotation {
+      switch rotationDegrees {
       case 90: return Axis(alongRow: true, origin: 0, sign: 1)
       case 180: return Axis(alongRow: false, origin: h, sign: -1)
       case 270: return Axis(alongRow: true, origin: w, sign: -1)
@@ -157,7 +157,7 @@ public struct CameraFrame {
       }
     }
     let a: Axis
-    switch rotation {
+    switch rotationDegrees {
     case 90: a = Axis(alongRow: false, origin: h, sign: -1)
     case 180: a = Axis(alongRow: true, origin: w, sign: -1)
     case 270: a = Axis(alongRow: false, origin: 0, sign: 1)
