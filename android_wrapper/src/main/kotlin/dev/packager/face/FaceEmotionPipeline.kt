@@ -84,7 +84,10 @@ class FaceEmotionPipeline @JvmOverloads @Throws(PackagerException::class) constr
 
     /** Model file stem → the provider [PipelineOptions.session] asked for ("NNAPI", "XNNPACK" or "CPU"). */
     val requestedProviders: Map<String, String> =
-        linkedMapOf(detector.modelName to detector.requestedProvider, classifier.modelName to classifier.requestedProvider)
+        linkedMapOf(
+            detector.modelName to detector.requestedProvider,
+            classifier.modelName to classifier.requestedProvider,
+        )
 
     /**
      * Model file stem → the provider registered with the session that runs it, after any CPU
