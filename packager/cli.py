@@ -7,7 +7,7 @@ import os
 import sys
 import textwrap
 
-from packager import __version__, layout, ortversion, recipes
+from packager import __version__, bench, difference, layout, ortversion, parity, recipes
 from packager.errors import PackagerError
 from packager.progress import Progress
 
@@ -156,7 +156,7 @@ def parser() -> argparse.ArgumentParser:
     par.add_argument("--every", type=int, default=1, metavar="N",
                      help="videos: frames 0, N, 2N, … (default: %(default)s)")
     par.add_argument("--lang", choices=["kotlin", "swift", "all"], default="all", help="which generated core to check (default: %(default)s)")
-    par.add_argument("--frame", choices=["rgb", "argb", "rgba", "bgra", "yuv420", "nv12", "nv21"], default="rgb",
+    par.add_argument("--frame", choices=tuple(parity.FRAMES), default="rgb",
                      help="feed the cores each image as this camera frame, rows padded (argb: Android Bitmap pixels; "
                      "bgra: iOS 32BGRA; yuv420: Android YUV_420_888 with pixel stride 1; nv12: iOS 420f and "
                      "semi-planar YUV_420_888; nv21: Android's usual camera layout); default: %(default)s, plain pixels")
@@ -207,7 +207,7 @@ def _add_convert(sub) -> None:
                    "static shapes (uniform in [0, 1), seed 0), and the command says so")
     c.add_argument("--shape", dest="shapes", action="append", default=[], metavar="NAME=D,D,...",
                    help="the shape of an input given no sample (needed for dynamic dimensions and TorchScript)")
-    c.add_argument("--target", choices=["android", "ios", "all"], default="all", help="which bundle(s) (default: %(default)s)")
+    c.add_argument("--target", choices=[*layout.TARGETS, "all"], default="all", help="which bundle(s) (default: %(default)s)")
     c.add_argument("--out", metavar="DIR",
                    help="output folder; bundles go to DIR/android, DIR/ios (default: dist/<model file stem>)")
     c.add_argument("--quantize", choices=["int8"],
@@ -216,7 +216,7 @@ def _add_convert(sub) -> None:
     c.add_argument("--calibration", metavar="DIR",
                    help="a folder of .npy inputs (one-input models, each of the sample's shape and dtype, at least 8): "
                    "every 4th is held out to measure the int8 model, the others calibrate it")
-    c.add_argument("--min-int8-agreement", type=float, default=95.0, metavar="PCT",
+    c.add_argument("--min-int8-agreement", type=float, default=difference.DEFAULT_MIN_AGREEMENT, metavar="PCT",
                    help="percent of held-out inputs on which every int8 output must lie within 0.05 of fp32, each in "
                    "its own scale (default: %(default)g)")
     _add_onnxruntime_option(c)
@@ -234,7 +234,7 @@ def _add_build(sub) -> None:
         description=BUILD_DESCRIPTION, epilog=BUILD_EPILOG,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    b.add_argument("--target", choices=["android", "ios", "all"], default="all", help="which bundle(s) (default: %(default)s)")
+    b.add_argument("--target", choices=[*layout.TARGETS, "all"], default="all", help="which bundle(s) (default: %(default)s)")
     b.add_argument("--out", default="dist", metavar="DIR", help="output folder; bundles go to DIR/android, DIR/ios (default: %(default)s)")
     b.add_argument("--quantize", choices=["int8"],
                    help="also make int8 (QDQ) models, calibrated on real face photos, and an fp16 variant; each "
@@ -242,11 +242,11 @@ def _add_build(sub) -> None:
                    "NeuralNetwork) takes every model in one partition, and defaults to int8, else fp16, else fp32; "
                    "the summary, manifest.json and report.html say why")
     b.add_argument("--precision", action="append", metavar="[TARGET=]VARIANT,...",
-                   help="ship exactly these variants (fp32, fp16, int8) to TARGET (android, ios; no TARGET: every "
+                   help=f"ship exactly these variants ({', '.join(layout.VARIANTS)}) to TARGET (android, ios; no TARGET: every "
                    "target), the first being the app's default, even where they split; repeat per target, e.g. "
                    "--precision android=int8,fp32 --precision ios=fp16. fp16 is made with --quantize int8 or when "
                    "named; int8 needs --quantize int8")
-    b.add_argument("--min-int8-agreement", type=float, default=95.0, metavar="PCT",
+    b.add_argument("--min-int8-agreement", type=float, default=difference.DEFAULT_MIN_AGREEMENT, metavar="PCT",
                    help="fail when an int8 (or fp16) model agrees with fp32 on less than PCT%% of held-out inputs "
                    "(default: %(default)g)")
     b.add_argument("--self-check", action="store_true",
@@ -280,7 +280,7 @@ def _add_bench(sub) -> None:
     b.add_argument("--threads", type=int, default=1, metavar="N",
                    help="onnxruntime intra-op threads per model (default: %(default)s, chosen by measurement: "
                    "the bench shows the other setting next to it)")
-    b.add_argument("--skip", action="append", default=[], choices=["peers", "cold", "throughput", "video", "artifacts", "build", "mobile"],
+    b.add_argument("--skip", action="append", default=[], choices=bench.SKIPPABLE,
                    help="leave a section out (its rows then say so); repeatable")
     b.add_argument("--json", action="store_true", help="print JSON instead of markdown")
     b.add_argument("--html", metavar="OUT.html", help="also write the tables as charts: one self-contained page (inline SVG, no script)")
@@ -310,7 +310,7 @@ def dispatch(args: argparse.Namespace) -> int:
     if args.command == "build":
         from packager.export.build import build_command
 
-        targets = ["android", "ios"] if args.target == "all" else [args.target]
+        targets = list(layout.TARGETS) if args.target == "all" else [args.target]
         return build_command(targets, args.out, args.quantize, args.min_int8_agreement, args.emotion_recipe,
                              args.emotion_model, args.json, progress, detector=args.detector,
                              self_check=args.self_check, onnxruntime_version=args.onnxruntime_version,
@@ -318,7 +318,7 @@ def dispatch(args: argparse.Namespace) -> int:
     if args.command == "convert":
         from packager.export.anymodel import ConvertOptions, convert_command
 
-        targets = ("android", "ios") if args.target == "all" else (args.target,)
+        targets = tuple(layout.TARGETS) if args.target == "all" else (args.target,)
         opts = ConvertOptions(args.model, tuple(args.samples), tuple(args.shapes), targets, args.out, args.quantize,
                               args.calibration, args.min_int8_agreement, args.onnxruntime_version)
         return convert_command(opts, args.json, progress)

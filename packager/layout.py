@@ -121,8 +121,12 @@ def model_file(model: str, int8: bool = False) -> str:
     return f"{model}.int8.ort" if int8 else f"{model}.ort"
 
 
+#: The precision variants a model can ship in (``export.precision`` chooses per target).
+VARIANTS = ("fp32", "fp16", "int8")
+
+
 def variant_file(model: str, variant: str) -> str:
-    """File name of a model's precision variant (``precision.VARIANTS``): ``face_detection.ort``
+    """File name of a model's precision variant (``VARIANTS``): ``face_detection.ort``
     (fp32), ``face_detection.fp16.ort``, ``face_detection.int8.ort``."""
     return f"{model}.ort" if variant == "fp32" else f"{model}.{variant}.ort"
 
@@ -173,7 +177,7 @@ def package_samples(model: str, inputs: list[str], outputs: list[str]) -> dict[s
 #: that declares a type of its own name breaks qualified names: ``Npy.Npy``).
 RESERVED_MODULES = frozenset({
     "FaceEmotion", "FaceEmotionCore", "FaceEmotionSample",
-    "Box", "CoreMLOptions", "DetectionInput", "EmotionInput", "EmotionResult", "Face", "FaceWrapperError",
+    "Box", "CoreMLOptions", "DetectionInput", "EmotionInput", "EmotionResult", "Face", "PackagerError",
     "Letterbox", "ModelSession", "Npy", "Point", "Provider", "Recipes", "SelfCheckResult", "SelfCheckSamples",
     "SessionSettings", "TensorSpec",
 })

@@ -11,6 +11,14 @@ from enum import Enum
 
 import numpy as np
 
+#: The phone providers packager measures (``export.coverage``) and reports on (``htmlreport``),
+#: in the order they are shown: name → onnxruntime's usability-checker supported-operator table.
+PROVIDERS = {
+    "NNAPI": "nnapi_supported_ops.md",
+    "CoreML NeuralNetwork": "coreml_supported_neuralnetwork_ops.md",
+    "CoreML MLProgram": "coreml_supported_mlprogram_ops.md",
+}
+
 
 class Optimize(Enum):
     """How much onnxruntime may rewrite the graph before running it."""

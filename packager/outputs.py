@@ -17,6 +17,8 @@ from __future__ import annotations
 import contextlib
 import errno
 import os
+import re
+import secrets
 import tempfile
 from pathlib import Path
 
@@ -24,6 +26,15 @@ from packager.errors import PackagerError
 
 #: File name length when the file system does not say (Linux ext4, tmpfs, APFS).
 NAME_MAX = 255
+#: The name of a staging path (``staging_path``; ``old`` for a bundle moved aside while installing,
+#: ``-new`` for a staged bundle moved back after a failed swap) and what it was staged for.
+STAGING = re.compile(r"^\.(?P<name>.+)\.packager-(tmp|old)-(?P<pid>\d+)-[0-9a-f]+(-new)?$")
+
+
+def staging_path(out: Path, name: str, kind: str = "tmp") -> Path:
+    """A fresh hidden path in ``out`` for ``name`` (a bundle folder or a single file such as the
+    build report), not created; ``export.install`` swaps it into place."""
+    return out / f".{name}.packager-{kind}-{os.getpid()}-{secrets.token_hex(4)}"
 
 
 def _check_name(raw: str, what: str) -> None:

@@ -1,13 +1,13 @@
 // Hand-written test code (not generated): the self-check core (Npy, scaledDiff, TensorSpec,
-// SampleFiles) on jobs written by tests/kotlin/test_kotlin_selfcheck.py.
+// SelfCheckSamples) on jobs written by tests/kotlin/test_kotlin_selfcheck.py.
 package dev.packager.face.harness
 
 import dev.packager.face.FaceDetectionWrapper
 import dev.packager.face.FaceEmotionRecognitionWrapper
 import dev.packager.face.Npy
 import dev.packager.face.Recipes
-import dev.packager.face.SampleFiles
-import dev.packager.face.SampleFormatException
+import dev.packager.face.SelfCheckSamples
+import dev.packager.face.InvalidFileException
 import dev.packager.face.TensorRole
 import dev.packager.face.TensorSpec
 import dev.packager.face.scaledDiff
@@ -20,7 +20,7 @@ import java.io.File
  * - "diff": [actual.npy, expected.npy] pairs → scaledDiff of their values;
  * - "signature": {"model", "role", "declared": {name: shape | null}, "expected": [[name, shape]]}
  *   → TensorSpec.mismatch's message or null;
- * - "files": [model, output] pairs → [SampleFiles.input(model), SampleFiles.output(model, output)];
+ * - "files": [model, output] pairs → [SelfCheckSamples.inputFile(model), SelfCheckSamples.outputFile(model, output)];
  * - "specs" (always): per recipe, the wrapper's inputs and outputs as [[name, shape]].
  */
 fun runSelfChecks(jobsFile: File, outDir: File): Int {
@@ -29,9 +29,9 @@ fun runSelfChecks(jobsFile: File, outDir: File): Int {
     val npy = (jobs["npy"] as List<*>).mapIndexed { i, path ->
         try {
             val array = Npy.read(File(path as String).readBytes(), File(path).name)
-            File(outDir, "npy$i.npy").writeBytes(Npy.write(array))
+            array.write(File(outDir, "npy$i.npy"))
             mapOf("shape" to array.shape, "error" to null)
-        } catch (e: SampleFormatException) {
+        } catch (e: InvalidFileException) {
             mapOf("shape" to null, "error" to e.message)
         }
     }
@@ -49,7 +49,7 @@ fun runSelfChecks(jobsFile: File, outDir: File): Int {
     }
     val files = (jobs["files"] as List<*>).map { pair ->
         val (model, output) = (pair as List<*>).map { it as String }
-        listOf(SampleFiles.input(model), SampleFiles.output(model, output))
+        listOf(SelfCheckSamples.inputFile(model), SelfCheckSamples.outputFile(model, output))
     }
     fun json(list: List<TensorSpec>) = list.map { listOf(it.name, it.shape) }
     val specs = Recipes.detectors.associate { c ->

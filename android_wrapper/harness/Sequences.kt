@@ -7,7 +7,7 @@ import dev.packager.face.Box
 import dev.packager.face.EmotionResult
 import dev.packager.face.Face
 import dev.packager.face.FaceTracker
-import dev.packager.face.TrackingConfig
+import dev.packager.face.TrackingRecipe
 import java.io.File
 
 /**
@@ -20,7 +20,7 @@ fun runSequence(jobFile: File, outFile: File): Int {
     val spec = parseJson(jobFile.readText()) as Map<*, *>
     val c = spec["config"] as Map<*, *>
     val tracker = FaceTracker(
-        TrackingConfig(num(c["iou_threshold"]), num(c["keep_seconds"]), num(c["smoothing_seconds"])),
+        TrackingRecipe(num(c["iou_threshold"]), num(c["keep_seconds"]), num(c["smoothing_seconds"])),
     )
     val labels = (spec["labels"] as List<*>).map { it as String }
     val frames = ArrayList<Map<String, Any?>>()

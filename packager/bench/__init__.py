@@ -5,3 +5,7 @@ in the same run, ratios judged against the project's targets.
 
 Kept import-free: ``python -m packager.bench.peers`` runs in fresh processes for cold starts.
 """
+
+#: The sections ``packager bench --skip`` leaves out (their rows then say so).
+PEERS, COLD, THROUGHPUT, VIDEO, ARTIFACTS, BUILD, MOBILE = SKIPPABLE = (
+    "peers", "cold", "throughput", "video", "artifacts", "build", "mobile")

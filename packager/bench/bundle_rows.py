@@ -18,10 +18,10 @@ import time
 from pathlib import Path
 
 from packager import layout
+from packager.bench import ARTIFACTS, BUILD, MOBILE
 from packager.bench.table import MEASURED, NOT_AVAILABLE, Row
 from packager.bench.timing import Stats, interleaved
 
-ARTIFACTS, BUILD, MOBILE = "artifacts", "build", "mobile"
 TITLES = {
     ARTIFACTS: "Model artifacts: fp32 vs int8 (.ort from the bundle, session.run on the bench tensors)",
     BUILD: "packager build --target android --quantize int8: cold cache vs warm cache (one run each)",

@@ -14,8 +14,11 @@ from pathlib import Path
 
 import numpy as np
 
+from packager import bench
+from packager.bench import PEERS, THROUGHPUT, VIDEO
 from packager.bench import contenders as C
 from packager.bench import bundle_rows, notes, peers, targets, throughput, video
+from packager.bench import html as bench_html
 from packager.bench.table import MEASURED, NOT_AVAILABLE, Report, Row, link_ratios
 from packager.bench.timing import ColdStartError, cold_start, interleaved
 from packager.errors import PackagerError
@@ -147,31 +150,29 @@ def bench_command(images: list[str], repeats: int, cold_repeats: int, threads: i
         with progress.stage("preparing models (converted once, then cached)"):
             prepared = preparation.prepare(detector)
         pipe = preparation.build_pipeline(prepared, threads)
-        rows, loaded = warm_rows(prepared, pixels, threads, repeats, "peers" not in skip, progress, pipe=pipe)
+        rows, loaded = warm_rows(prepared, pixels, threads, repeats, PEERS not in skip, progress, pipe=pipe)
         for peer in loaded.values():
             peer.close()
-        if "cold" in skip:
+        if bench.COLD in skip:
             rows.append(Row.unavailable(COLD, "cold-reference", "packager run IMAGE", NOT_AVAILABLE, "skipped (--skip cold)"))
         else:
-            rows += cold_rows(paths[0], cold_repeats, loaded, "peers" not in skip, progress)
-        if "throughput" in skip:
+            rows += cold_rows(paths[0], cold_repeats, loaded, PEERS not in skip, progress)
+        if THROUGHPUT in skip:
             rows.append(Row.unavailable(throughput.SECTION, "throughput-skipped", "packager run DIR", NOT_AVAILABLE,
                                         "skipped (--skip throughput)"))
         else:
             rows += throughput.rows(paths, Path(tmp), progress)
-        if "video" in skip:
+        if VIDEO in skip:
             rows.append(Row.unavailable(video.SECTION, "video-skipped", "packager run VIDEO", NOT_AVAILABLE,
                                         "skipped (--skip video)"))
         else:
-            rows += video.rows(pipe, Path(tmp), progress, "peers" not in skip)[0]
+            rows += video.rows(pipe, Path(tmp), progress, PEERS not in skip)[0]
         rows += bundle_rows.rows(Path(tmp), pipe, C.prepare_images(pipe, pixels), repeats, threads, skip, progress)
     link_ratios(rows)
     report = Report(rows, targets.evaluate(rows), notes.closing(rows), settings(paths, repeats, cold_repeats, threads, load_start),
                     titles(repeats, len(paths), cold_repeats, threads))
     print_fn(json.dumps(report.as_dict(), indent=2) if as_json else report.markdown())
     if html is not None:
-        from packager.htmlreport import bench as bench_html
-
         outputs.write_file(Path(html), bench_html.render(report).encode(), "--html")
         if not as_json:
             print_fn(f"charts: {html}")

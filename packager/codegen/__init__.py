@@ -33,8 +33,8 @@ import jinja2
 
 from packager import recipes
 from packager.errors import PackagerError
-from packager.export import ort as ort_export
-from packager.export import precision, quantize
+from packager import difference, layout
+from packager.difference import FP32_TOLERANCE
 from packager.reference import emotion as ref_emotion
 from packager.reference import frames as ref_frames
 from packager.reference import resample as ref_resample
@@ -150,8 +150,8 @@ def context(
     """The template context: the recipes as plain data, plus derived constants.  Every recipe is
     rendered; the defaults are the models a bundle ships and the precision variant its app opens
     (``export.precision``: the target's default)."""
-    if default_precision not in precision.VARIANTS:
-        raise PackagerError(f"default precision {default_precision!r} is not one of {', '.join(precision.VARIANTS)}")
+    if default_precision not in layout.VARIANTS:
+        raise PackagerError(f"default precision {default_precision!r} is not one of {', '.join(layout.VARIANTS)}")
     for kind, default, rendered in (("detector", default_detector, detectors), ("emotion", default_emotion, emotions)):
         if default not in {r.name for r in rendered}:
             raise PackagerError(f"default {kind} recipe {default!r} is not among the rendered ones")
@@ -168,12 +168,12 @@ def context(
         # The on-device self-check (samples shipped with --self-check) compares a CPU session's
         # outputs with the bundled expected outputs, max |a - b| / max(1, max |expected|) per output
         # (packager.difference.scaled_diff), within the limit the build verified the .ort with.
-        "self_check_tolerance": ort_export.FP32_TOLERANCE,
-        # An fp16 / int8 variant's self-check (quantize.SELF_CHECK): the emotion model's outputs within
+        "self_check_tolerance": FP32_TOLERANCE,
+        # An fp16 / int8 variant's self-check (export.quantize.SELF_CHECK): the emotion model's outputs within
         # a scaled tolerance, the detector's decoded faces paired by IoU with bounded corner shifts.
         "default_precision": default_precision,
-        "variant_self_check": {"tolerance": quantize.SELF_CHECK["emotion"]["tolerance"], "min_iou": quantize.MIN_IOU,
-                               "max_corner_shift": quantize.MAX_CORNER_SHIFT},
+        "variant_self_check": {"tolerance": difference.VARIANT_TOLERANCE, "min_iou": difference.MIN_IOU,
+                               "max_corner_shift": difference.MAX_CORNER_SHIFT},
         # Faces over time (video mode): the tracker's and the smoother's constants.
         "tracking": dataclasses.asdict(recipes.TRACKING),
         "resample_limits": {"max_step": ref_resample.MAX_STEP, "max_coordinate": ref_resample.MAX_COORDINATE,

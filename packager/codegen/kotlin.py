@@ -38,8 +38,8 @@ MODEL_FILES = layout.model_files()
 
 #: Files that import android.*, androidx.* or ai.onnxruntime.* (not compiled by the JVM harness;
 #: ``tests/kotlin/test_kotlin_android.py`` compiles them against ``android_wrapper/standins/``).
-ANDROID_ONLY = ("BitmapExtensions.kt", "CameraExtensions.kt", "FaceEmotionPipeline.kt", "FaceVideoPipeline.kt",
-                "ModelSession.kt")
+ANDROID_ONLY = ("FaceEmotionPipeline.kt", "FaceVideoPipeline.kt", "FrameAdapters.kt", "ImageAdapters.kt",
+                "ModelSession.kt", "Providers.kt")
 
 #: The face bundle's sample app (``android/sample/``, one home: ``android_wrapper/sample/``): a
 #: minimal CameraX Activity on the pipeline, written at ``sample/`` in the module folder (a Gradle
@@ -56,11 +56,10 @@ SAMPLE_DIR = "sample"
 #: folder, ``android/`` its Gradle and manifest files.
 RUNTIME = (
     "android/AndroidManifest.xml", "android/build.gradle.kts", "android/consumer-rules.pro",
-    *(f"kotlin/{name}.kt" for name in ("BitmapExtensions", "CameraExtensions", "CameraFrame", "Config", "Decode",
-                                       "Errors", "FaceDetectionWrapper", "FaceEmotionPipeline",
-                                       "FaceEmotionRecognitionWrapper", "FaceEmotionSteps", "FaceVideoPipeline",
-                                       "ModelSession", "Npy", "Resample", "SelfCheck", "TensorSpec", "Tracking",
-                                       "Types")),
+    *(f"kotlin/{name}.kt" for name in ("CameraFrame", "Config", "Detection", "Errors", "FaceDetectionWrapper",
+                                       "FaceEmotionPipeline", "FaceEmotionRecognitionWrapper", "FaceEmotionSteps",
+                                       "FaceVideoPipeline", "FrameAdapters", "ImageAdapters", "ModelSession", "Npy",
+                                       "Providers", "Resample", "SelfCheck", "TensorSpec", "Tracking", "Types")),
     *SAMPLE_APP,
 )
 
@@ -69,7 +68,7 @@ RUNTIME = (
 #: the exceptions.
 RUNNER_RUNTIME = (
     "android/AndroidManifest.xml", "android/build.gradle.kts", "android/consumer-rules.pro",
-    *(f"kotlin/{name}.kt" for name in ("Errors", "ModelSession", "Npy", "SelfCheck", "TensorSpec")),
+    *(f"kotlin/{name}.kt" for name in ("Errors", "ModelSession", "Npy", "Providers", "SelfCheck", "TensorSpec")),
 )
 
 _PLACES = {"AndroidManifest.xml": "src/main/AndroidManifest.xml"}

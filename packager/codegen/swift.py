@@ -41,7 +41,7 @@ def source_dir(module: str) -> str:
 #: The generated files' folder (the core's library target).
 SOURCE_DIR = source_dir(CORE)
 
-_CORE_FILES = ("CameraFrame", "Config", "Detection", "FaceDetectionWrapper", "FaceEmotionRecognitionWrapper",
+_CORE_FILES = ("CameraFrame", "Config", "Detection", "Errors", "FaceDetectionWrapper", "FaceEmotionRecognitionWrapper",
                "FaceEmotionSteps", "FrameAdapters", "ImageAdapters", "Npy", "Providers", "Resample", "SelfCheck",
                "TensorSpec", "Tracking", "Types")
 _PIPELINE_FILES = ("Exports", "FaceEmotionPipeline", "FaceVideoPipeline", "ModelSession")
@@ -55,10 +55,10 @@ RUNTIME = (
 )
 
 #: The generic runtime pieces a one-model runner (``packager convert``) needs: the session and its
-#: providers, tensors, .npy samples, the self-check's measure and result, and ``Types.swift`` for
-#: the error type ``FaceWrapperError``; copied into the runner's one module.
+#: providers, tensors, .npy samples, the self-check's measure and result, and the error type
+#: ``PackagerError``; copied into the runner's one module (the same pieces as Kotlin's).
 RUNNER_RUNTIME = (f"ios/{source_dir(PIPELINE)}/ModelSession.swift",
-                  *(f"ios/{SOURCE_DIR}/{name}.swift" for name in ("Npy", "Providers", "SelfCheck", "TensorSpec", "Types")))
+                  *(f"ios/{SOURCE_DIR}/{name}.swift" for name in ("Errors", "Npy", "Providers", "SelfCheck", "TensorSpec")))
 
 
 def runtime_path(rel: str) -> str:

@@ -11,10 +11,8 @@ import numpy as np
 import onnx
 
 from packager import difference, onnxrt
+from packager.difference import MAX_CONVERSION_DIFF
 from packager.errors import PackagerError
-
-#: A conversion whose output differs from the source runtime's by more than this fails.
-MAX_CONVERSION_DIFF = 1e-4
 
 
 @dataclass(frozen=True)

@@ -165,7 +165,7 @@ for r in results {
   (`run(pixels:width:height:)`).
 - `FaceResult`: `face: Face`, `emotion: EmotionResult?` (nil when the face's crop or the model's
   output was unusable). `Face`: `box: Box` (`xmin`, `ymin`, `xmax`, `ymax`, in the upright
-  image's pixels), `keypoints: [Point]` (in `DetectorConfig.keypointNames` order), `score`
+  image's pixels), `keypoints: [Point]` (in `DetectorRecipe.keypointNames` order), `score`
   (0...1), `normalizedBox` / `normalizedKeypoints` (0...1 across the letterboxed model input).
   `EmotionResult`: `probabilities`, `labels`, `topIndex`, `topLabel`, `topProbability`.
 - `PipelineOptions(scoreThreshold:iouThreshold:maxFaces:session:precision:)`: thresholds in 0...1 (nil:
@@ -191,12 +191,13 @@ for r in results {
   queue, tasks and actors. Each model's runs are serialized by its session's lock; pre- and
   post-processing run in parallel. `close()` waits for running runs; later runs throw. Every
   result, option and wrapper type is a `Sendable` value.
-- Errors: one type, `FaceWrapperError`, each case with a one-line `description`:
-  `.invalidImage`, `.invalidBox`, `.invalidOutput`, `.invalidConfig` (bad input or options),
+- Errors: one type, `PackagerError`, each case with a one-line `description`:
+  `.invalidImage`, `.invalidBox`, `.invalidTensor`, `.invalidConfig` (bad input or options),
   `.invalidFile` (a self-check sample missing or not float32 `.npy`), `.modelMismatch` (a model
-  whose input or output names or shapes are not the configured ones), `.onnxRuntime` (what ONNX
-  Runtime refused: its message, domain and code) and `.runtime` (a model not in the bundle, a
-  closed pipeline).
+  whose input or output names or shapes are not the configured ones), `.modelLoad` (a model not
+  in the bundle, or what ONNX Runtime refused when opening it: its message, domain and code),
+  `.inference` (ONNX Runtime failed during a run) and `.closed` (a call after `close()`); the
+  same nine as the Android bundle's `PackagerException` subclasses.
 - Self-check: built with `--self-check`, `try pipeline.selfCheck()` runs each model on its
   bundled sample in a CPU session and returns one `SelfCheckResult` per model (`model`,
   `provider`, `scaledDiff`, `tolerance`, `passed`; the pipeline's own Core ML session's

@@ -25,13 +25,7 @@ import tempfile
 from pathlib import Path
 
 from packager.cache import Cache, key, sha256
-
-#: Provider name → the checker's supported-operator table.
-PROVIDERS = {
-    "NNAPI": "nnapi_supported_ops.md",
-    "CoreML NeuralNetwork": "coreml_supported_neuralnetwork_ops.md",
-    "CoreML MLProgram": "coreml_supported_mlprogram_ops.md",
-}
+from packager.onnxrt import PROVIDERS
 
 
 #: Provider → does it take a node whose first input is float16 (see the module docstring).

@@ -22,15 +22,13 @@ import ctypes
 import ctypes.util
 import errno
 import os
-import re
-import secrets
 import shutil
 from pathlib import Path, PurePosixPath
 from typing import Callable
 
 from packager.errors import PackagerError
+from packager.outputs import STAGING, staging_path
 
-_STAGING = re.compile(r"^\.(?P<name>.+)\.packager-(tmp|old)-(?P<pid>\d+)-[0-9a-f]+(-new)?$")
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
 
@@ -55,12 +53,6 @@ def exchange(a: Path, b: Path) -> bool:
     if err in (22, 38, 95):  # EINVAL, ENOSYS, EOPNOTSUPP: file system or kernel without exchange
         return False
     raise OSError(err, os.strerror(err), str(a))
-
-
-def staging_path(out: Path, name: str, kind: str = "tmp") -> Path:
-    """A fresh hidden path in ``out`` for ``name`` (a bundle folder or a single file such as the
-    build report), not created."""
-    return out / f".{name}.packager-{kind}-{os.getpid()}-{secrets.token_hex(4)}"
 
 
 def staging_dir(out: Path, name: str, kind: str = "tmp") -> Path:
@@ -93,7 +85,7 @@ def remove_stale(out: Path) -> list[Path]:
     if not out.is_dir():
         return removed
     for p in sorted(out.iterdir()):
-        m = _STAGING.match(p.name)
+        m = STAGING.match(p.name)
         if m and int(m["pid"]) != os.getpid() and not _alive(int(m["pid"])):
             _remove(p)
             removed.append(p)
@@ -129,7 +121,7 @@ def _swap_in(staged: Path, final: Path) -> Path | None:
                 raise
     if exchange(staged, final):
         return staged
-    old = final.parent / f".{final.name}.packager-old-{os.getpid()}-{secrets.token_hex(4)}"
+    old = staging_path(final.parent, final.name, "old")
     os.rename(final, old)
     try:
         os.rename(staged, final)

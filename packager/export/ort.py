@@ -18,10 +18,7 @@ from packager import onnxrt
 from packager.errors import PackagerError
 from packager.export import ortformat
 from packager.cache import Cache, key, sha256
-
-#: A fp32 .ort may differ from its ONNX by at most this, per output value, in the output's own
-#: scale (``packager.difference.scaled_diff``).
-FP32_TOLERANCE = 1e-4
+from packager.difference import FP32_TOLERANCE  # noqa: F401  (export.ort.FP32_TOLERANCE: its users here)
 
 
 def _convert_file(onnx_path: Path, out_path: Path, runtime_style: bool) -> None:

@@ -19,7 +19,7 @@ from packager.errors import PackagerError
 from packager.export import coverage
 
 #: Variant names, as the bundle files (``layout.variant_file``) and the apps' ``Precision`` say them.
-VARIANTS = ("fp32", "fp16", "int8")
+from packager.layout import VARIANTS  # noqa: E402  (one home: layout)
 #: Default order of preference among whole variants.
 PREFERENCE = ("int8", "fp16", "fp32")
 #: The providers a target's pipeline may run a model on (all must take a shipped variant whole).

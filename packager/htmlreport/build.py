@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from packager.export import install
+from packager.outputs import staging_path
 from packager.htmlreport import checks, coverage, images
 from packager.htmlreport.page import GENERATOR, cell, document, esc, figure, img, kb, num, table
 
@@ -83,20 +83,18 @@ STAGES = ["detector_input", "boxes", "keypoints", "scores", "emotion_input", "pr
 
 
 def parity_section(parity: dict | None) -> str:
-    """``parity``: language → list of ``parity.compare.CaseResult`` (``None``: not run)."""
+    """``parity``: language → ``{"worst": {stage: largest difference}, "ok": bool, "images": int}``
+    (``parity.compare.report_entry``; ``None``: not run)."""
     if not parity:
         return ("<p><strong>Parity was not run by this build.</strong> <code>packager parity IMAGE…</code> "
                 "compiles the generated Kotlin and Swift cores and compares them with the reference stage by "
                 "stage.</p>")
-    from packager.parity import compare
-
     rows = []
-    for lang, results in parity.items():
-        worst = compare.summarize(results)
-        ok = all(r.ok for r in results)
+    for lang, entry in parity.items():
+        worst, ok = entry["worst"], entry["ok"]
         rows.append((lang, [cell(num(worst.get(s), 2), attrs={"data-lang": lang, "data-stage": s}) for s in STAGES]
                      + [cell(f'<span class="{"ok" if ok else "bad"}">{"ok" if ok else "FAIL"}</span> '
-                             f"({len(results)} images)", "text")]))
+                             f"({entry['images']} images)", "text")]))
     return table("Largest difference from the reference per stage, over all images", ["language", *STAGES, "result"], rows)
 
 
@@ -126,7 +124,7 @@ def render(manifests: dict[str, dict], photos: list[images.Photo], parity: dict 
 
 
 def stage(out: Path, manifests: dict[str, dict], artifacts: dict, parity: dict | None = None) -> Path:
-    """Write the report into a staging file in ``out``; ``install.install`` puts it at ``out/NAME``."""
-    path = install.staging_path(out, NAME)
+    """Write the report into a staging file in ``out``; ``export.install`` puts it at ``out/NAME``."""
+    path = staging_path(out, NAME)
     path.write_text(render(manifests, images.trace_photos(artifacts), parity), encoding="utf-8")
     return path

@@ -7,7 +7,7 @@ Every number is read from the bundle manifest's ``coverage`` (and ``artifacts.in
 
 from __future__ import annotations
 
-from packager.export.coverage import PROVIDERS
+from packager.onnxrt import PROVIDERS
 from packager.htmlreport import svg
 from packager.htmlreport.page import cell, esc, table
 

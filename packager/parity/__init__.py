@@ -36,3 +36,8 @@ A language harness reads every case folder under a root and writes, into ``<out>
 ``compare.compare_case`` then checks them against the reference with docs/DESIGN.md's tolerances, and
 ``compare.compare_chain`` the chained result.
 """
+
+#: ``packager parity --frame`` → the ``reference.frames.from_rgb`` layout each image is fed as (what
+#: the cameras deliver; ``rgb``: the image as it is).  Here, import-free, so the command line
+#: lists the names without loading the harnesses.
+FRAMES = {"rgb": None, "argb": "argb", "rgba": "rgba", "bgra": "bgra", "yuv420": "i420", "nv12": "nv12", "nv21": "nv21"}

@@ -112,6 +112,12 @@ def summarize(results: list[CaseResult]) -> dict[str, float]:
     return out
 
 
+def report_entry(results: list[CaseResult]) -> dict:
+    """One language's line of the build report's parity table (``htmlreport.build.parity_section``),
+    as plain data: ``{"worst": summarize(results), "ok": every case passed, "images": case count}``."""
+    return {"worst": summarize(results), "ok": all(r.ok for r in results), "images": len(results)}
+
+
 #: The chain crops its own boxes, which equal the reference's to float64 rounding.
 CHAIN_BOX_TOL = 1e-6
 

@@ -8,7 +8,7 @@ import importlib
 import tempfile
 from pathlib import Path
 
-from packager import preparation, recipes
+from packager import parity, preparation, recipes
 from packager.errors import PackagerError
 from packager.imagefiles import load_image
 from packager.parity import cases, compare, sequences
@@ -56,10 +56,6 @@ def table(results: dict[str, list[compare.CaseResult]]) -> str:
     return "\n".join(lines)
 
 
-#: ``--frame`` → ``frames.from_rgb`` layout: what the cameras deliver.
-FRAMES = {"rgb": None, "argb": "argb", "rgba": "rgba", "bgra": "bgra", "yuv420": "i420", "nv12": "nv12", "nv21": "nv21"}
-
-
 def video_frames(path: str, every: int) -> list:
     """The analysed frames (0, every, 2·every, …) of a video, upright; a damaged video is refused
     (parity wants every frame it was given)."""
@@ -99,8 +95,8 @@ def parity_command(image_paths: list[str], langs: list[str], emotion_recipe: str
     videos = {Path(p).stem: video_frames(p, every) for p in image_paths if is_video(p)}
     images = {Path(p).stem: load_image(p) for p in image_paths if not is_video(p)}
     images.update({f"{name}-frame{f.index}": f.rgb for name, fs in videos.items() for f in fs})
-    if FRAMES.get(frame) is not None:
-        images = {name: frames.from_rgb(rgb, FRAMES[frame], rotation, mirrored) for name, rgb in images.items()}
+    if parity.FRAMES.get(frame) is not None:
+        images = {name: frames.from_rgb(rgb, parity.FRAMES[frame], rotation, mirrored) for name, rgb in images.items()}
     elif rotation or mirrored:
         raise PackagerError("--rotation and --mirrored describe a camera frame: give --frame too")
     with progress.stage("preparing models"):

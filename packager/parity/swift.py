@@ -142,7 +142,7 @@ def resample(image, jobs: list[dict]) -> list:
     """The generated resampler alone (harness ``--resample`` mode, ``RGBAImage.resampled``):
     ``image`` H×W×3 uint8, each job ``{"rect": (x0, y0, x1, y1), "out": (w, h), "method": ...,
     "fill": f}``.  Returns per job the H×W×3 float64 values, or None where the core refused
-    (a FaceWrapperError).  Coordinates travel as ``repr`` strings: exact, NaN and ±inf included."""
+    (a PackagerError).  Coordinates travel as ``repr`` strings: exact, NaN and ±inf included."""
     exe = build("debug")
     with tempfile.TemporaryDirectory(prefix="packager-swift-resample-") as tmp:
         # NaN and ±inf are no JSON numbers for Foundation's reader: the values go as exact text

@@ -13,7 +13,7 @@ from browser import Browser, Tab
 
 from packager.bench.table import Report, Row, fmt_ms
 from packager.bench.timing import Stats
-from packager.htmlreport import bench as bench_html
+from packager.bench import html as bench_html
 
 SKIP = ["peers", "cold", "throughput", "video", "artifacts", "build", "mobile"]
 

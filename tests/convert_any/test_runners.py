@@ -184,7 +184,7 @@ import java.io.File
 
 fun outcome(block: () -> Any?): String = try {
     "ok " + block().toString()
-} catch (e: FaceEmotionException) {
+} catch (e: PackagerException) {
     e.javaClass.simpleName + ": " + e.message
 }
 
@@ -264,13 +264,13 @@ def test_kotlin_runner_compiles_and_runs_on_the_fakes(bundles, name, tmp_path):
     drift = float(re.search(r"provider=CPU, scaledDiff=([^,]+), tolerance=1\.0E-4", lines["drifted"]).group(1))
     assert 9e-4 < drift < 1.1e-3, lines["drifted"]  # judged against 1e-4: a failed check
     first_output = Path(m["inputs"][inputs[0][0]]).name
-    assert lines["missing"].startswith(f"SampleFormatException: {first_output} cannot be read"), lines["missing"]
-    assert "copy the bundle's samples/ files there" in lines["missing"]
+    assert lines["missing"].startswith(f"InvalidFileException: {first_output} cannot be read"), lines["missing"]
+    assert "the self-check needs the bundle's samples" in lines["missing"]
     expected_run = {n: [round(1 + j / 1000, 6) for j in range(min(2, int(np.prod(s))))] for n, s in outputs}
     got_run = {k: [round(float(v), 6) for v in vs.strip("[]").split(", ")]
                for k, vs in re.findall(r"(\w+)=(\[[^\]]*\])", lines["run"])}
     assert got_run == expected_run, lines["run"]
-    assert lines["wrong"].startswith("InvalidInputException: model " + name), lines["wrong"]
+    assert lines["wrong"].startswith("InvalidTensorException: model " + name), lines["wrong"]
     assert re.fullmatch(r"ok SelfCheckResult\(.*acceleratorProvider=null, acceleratorScaledDiff=null\)", lines["cpu"]), lines["cpu"]
 
 
@@ -427,5 +427,5 @@ def test_swift_runner_runs_on_the_fake_onnx_runtime(bundles, name, tmp_path):
     assert lines["missing"].startswith("error invalid file: cannot read") and first in lines["missing"], lines["missing"]
     expected = " ".join(f"{n}={[1.0 + j / 1000 for j in range(min(2, int(np.prod(s))))]}" for n, s in outputs)
     assert lines["run"] == "ok " + expected, lines["run"]
-    assert lines["wrong"].startswith("error invalid configuration: ") and "nope" in lines["wrong"], lines["wrong"]
-    assert lines["closed"].startswith("error runtime error: the session of") and "closed" in lines["closed"], lines["closed"]
+    assert lines["wrong"].startswith("error invalid tensor: ") and "nope" in lines["wrong"], lines["wrong"]
+    assert lines["closed"].startswith("error closed: the session of") and "closed" in lines["closed"], lines["closed"]

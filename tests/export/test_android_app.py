@@ -133,7 +133,7 @@ def test_face_and_convert_modules_compile_into_one_app_without_duplicate_classes
     assert "dev/packager/app/AppKt.class" in classes
     # Both carry the runtime pieces (ModelSession, TensorSpec, Npy, the errors): same names, other packages.
     shared = {Path(c).name for c in face} & {Path(c).name for c in convert}
-    assert {"ModelSession.class", "TensorSpec.class", "FaceEmotionException.class"} <= shared
+    assert {"ModelSession.class", "TensorSpec.class", "PackagerException.class"} <= shared
 
 
 def test_the_same_pieces_in_one_package_are_refused(face, converted, tmp_path):
@@ -216,6 +216,6 @@ def test_the_bundle_readme_carries_the_api_reference_and_the_sample(face):
                                        "## What is here")]
     assert order == sorted(order)
     for words in ("requestedProvider", "providerInUse", "fallbackReason", "Provider.defaultFor", "FaceResult",
-                  "FaceEmotionException", "`sample/`"):
+                  "PackagerException", "`sample/`"):
         assert words in readme, words
     assert (face / kotlin_settings.SAMPLE_DIR / "src/main/AndroidManifest.xml").is_file()

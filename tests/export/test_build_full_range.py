@@ -55,4 +55,4 @@ def test_wrapper_defaults_to_the_built_detector(full_range_build):
     m = full_range_build.manifest("android")
     recipes_kt = next(p for p in m["wrapper"]["files"] if p.endswith("Recipes.kt"))
     text = (full_range_build.bundle("android") / recipes_kt).read_text()
-    assert "val defaultDetector: DetectorConfig get() = blazefaceFullRange" in text
+    assert "val defaultDetector: DetectorRecipe get() = blazefaceFullRange" in text

@@ -80,9 +80,9 @@ def test_face_and_convert_bundles_build_into_one_app_offline(default_build, conv
     exe = tmp_path / "build" / "debug" / "App"
     out = subprocess.run([str(exe)], capture_output=True, text=True, timeout=60, check=True).stdout.splitlines()
     # each library ran its ONNX Runtime glue on the model in its own resource bundle
-    assert re.fullmatch(r"pipeline: ONNX Runtime error: open face_detection\.ort: Load model \S+/"
+    assert re.fullmatch(r"pipeline: cannot load the model: open face_detection\.ort: Load model \S+/"
                         r"FaceEmotion_FaceEmotion\.resources/face_detection\.ort failed \(onnxruntime 2\)", out[0]), out
-    assert re.fullmatch(r"runner: ONNX Runtime error: open ferplus\.ort: Load model \S+/"
+    assert re.fullmatch(r"runner: cannot load the model: open ferplus\.ort: Load model \S+/"
                         rf"{module}_{module}\.resources/ferplus\.ort failed \(onnxruntime 2\)", out[1]), out
     assert out[2:] == ["tolerances 0.0001 0.0001", "runner inputs Input3"], out
     # building wrote nothing into either bundle

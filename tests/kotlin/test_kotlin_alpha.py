@@ -1,6 +1,6 @@
 """A Bitmap with transparency reaches the Kotlin core as the reference reads the same image file:
 composited over black (``packager.imagefiles.to_rgb``), not with its alpha dropped. The Kotlin
-rule (``compositeOverBlack``, applied by BitmapExtensions.kt to non-premultiplied
+rule (``compositeOverBlack``, applied by ImageAdapters.kt to non-premultiplied
 ``Bitmap.getPixels`` values) is run on every (channel, alpha) pair."""
 
 from __future__ import annotations

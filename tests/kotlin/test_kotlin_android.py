@@ -76,7 +76,7 @@ def test_android_files_and_readme_analyzer_compile(compiled):
     assert compiled.returncode == 0, compiled.stdout + compiled.stderr
     classes = {p.name for p in Path(compiled.args[-1]).rglob("*.class")}
     # The Android-only files and the README's analyzer were compiled, not skipped.
-    assert {"CameraExtensionsKt.class", "BitmapExtensionsKt.class", "FaceEmotionPipeline.class",
+    assert {"FrameAdaptersKt.class", "ImageAdaptersKt.class", "FaceEmotionPipeline.class",
             "ModelSession.class", "FaceEmotionAnalyzer.class", "FaceVideoPipeline.class", "ReadmeVideoKt.class",
             "ReadmeOptionsKt.class", "ReadmeSelfCheckKt.class"} <= classes
     # The Java stand-ins are read for their signatures only: none of them is emitted.
@@ -99,7 +99,7 @@ def test_standins_are_not_shipped():
 
 def test_the_readme_java_usage_compiles(compiled, tmp_path):
     """The README's Java block, in a method of a Java class, compiles with javac against the
-    compiled module: the overloads (@JvmOverloads), the checked FaceEmotionException (@Throws,
+    compiled module: the overloads (@JvmOverloads), the checked PackagerException (@Throws,
     caught) and the extension functions as static methods are what Java callers see."""
     assert compiled.returncode == 0
     body = readme_block("FaceEmotionPipeline.fromAssets", "java")
@@ -117,14 +117,14 @@ def test_the_readme_java_usage_compiles(compiled, tmp_path):
 
 
 def test_the_java_usage_must_catch_the_library_exception(compiled, tmp_path):
-    """Without the catch, javac refuses: FaceEmotionException is checked and declared."""
+    """Without the catch, javac refuses: PackagerException is checked and declared."""
     src = tmp_path / "Uncaught.java"
     src.write_text("import android.content.Context;\nimport dev.packager.face.*;\n"
                    "class Uncaught {\n    static void f(Context c) { FaceEmotionPipeline.fromAssets(c).close(); }\n}\n")
     _, _, stdlib = kotlin.toolchain()
     done = subprocess.run(["javac", "-cp", f"{compiled.args[-1]}:{stdlib}", "-sourcepath", str(STANDINS),
                            "-d", str(tmp_path / "classes"), str(src)], capture_output=True, text=True, timeout=300)
-    assert done.returncode != 0 and "FaceEmotionException" in done.stderr, done.stderr
+    assert done.returncode != 0 and "PackagerException" in done.stderr, done.stderr
 
 
 def test_the_readme_integration_steps_name_this_module():

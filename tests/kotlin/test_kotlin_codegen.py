@@ -11,8 +11,6 @@ The module's other files are the runtime library itself (packager/runtime/ point
 from __future__ import annotations
 
 import dataclasses
-import difflib
-import os
 import re
 from pathlib import Path
 
@@ -21,47 +19,20 @@ import pytest
 from packager import codegen, recipes
 from packager.codegen import kotlin as settings
 
+from golden import UPDATE_FLAG, check_tree
+
 ROOT = Path(__file__).resolve().parents[2]
 MODULE = ROOT / "android_wrapper"
 TEMPLATES = codegen.TEMPLATES / "kotlin"
-UPDATE = os.environ.get("PACKAGER_UPDATE_GOLDEN") == "1"
-
-
-def _diff(want: str, got: str, name: str) -> str:
-    lines = difflib.unified_diff(want.splitlines(True), got.splitlines(True), f"committed/{name}", f"rendered/{name}")
-    return "".join(lines)
-
-
-def _check_tree(folder: Path, rendered: dict[str, str], managed) -> None:
-    """``folder`` holds exactly ``rendered`` among the files ``managed`` selects."""
-    if UPDATE:
-        for rel, text in rendered.items():
-            (folder / rel).parent.mkdir(parents=True, exist_ok=True)
-            (folder / rel).write_text(text)
-    present = {p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file() and managed(p.relative_to(folder).as_posix())}
-    stale = sorted(present - set(rendered))
-    if UPDATE:
-        for rel in stale:
-            (folder / rel).unlink()
-        stale = []
-    problems = [f"{rel}: not rendered any more (stale)" for rel in stale]
-    for rel, text in rendered.items():
-        path = folder / rel
-        if not path.is_file():
-            problems.append(f"{rel}: missing")
-        elif path.read_text() != text:
-            problems.append(_diff(path.read_text(), text, rel))
-    hint = "\nrun PACKAGER_UPDATE_GOLDEN=1 pytest tests/kotlin/test_kotlin_codegen.py and review the diff"
-    if problems:
-        pytest.fail("\n".join(problems) + hint, pytrace=False)
 
 
 def test_golden_files_in_the_committed_module():
     """android_wrapper/ holds exactly what the templates render for the default recipes (a diff
     is shown otherwise); every other file of its source folder is a listed runtime file."""
     runtime = set(codegen.runtime_files("kotlin"))
-    _check_tree(MODULE, codegen.render_templates("kotlin"),
-                lambda rel: rel.startswith(settings.SOURCE_DIR + "/") and rel not in runtime)
+    check_tree(MODULE, codegen.render_templates("kotlin"),
+               lambda rel: rel.startswith(settings.SOURCE_DIR + "/") and rel not in runtime,
+               f"run {UPDATE_FLAG}=1 pytest tests/kotlin/test_kotlin_codegen.py and review the diff")
 
 
 def test_runtime_library_is_the_committed_module():
@@ -96,7 +67,7 @@ def test_any_default_emotion(tmp_path, default):
     written = codegen.write("kotlin", tmp_path, default_emotion=default)
     assert {p.relative_to(tmp_path).as_posix() for p in written} == set(codegen.render("kotlin"))
     text = (tmp_path / settings.SOURCE_DIR / "Recipes.kt").read_text()
-    assert f"val defaultEmotion: EmotionConfig get() = {codegen.camel(default)}\n" in text
+    assert f"val defaultEmotion: EmotionRecipe get() = {codegen.camel(default)}\n" in text
     base = codegen.render("kotlin")
     changed = [p for p, t in codegen.render("kotlin", default_emotion=default).items() if t != base[p]]
     assert changed == ([] if default == recipes.DEFAULT_EMOTION else [f"{settings.SOURCE_DIR}/Recipes.kt"])

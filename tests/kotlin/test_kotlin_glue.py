@@ -156,7 +156,7 @@ def test_outputs_come_through_pinned_buffers_and_inputs_are_reused(glue):
     assert tensors == ["createTensor [1, 3] direct", "createTensor [1, 2] direct", "createTensor [1, 4] direct",
                        "createTensor [1, 4] direct"]
     assert r["log"].count("run") == 4
-    assert glue["wrong input"]["error"] == "InvalidInputException"
+    assert glue["wrong input"]["error"] == "InvalidTensorException"
     assert "input x has 2 values; expected 4 [1, 4]" in glue["wrong input"]["message"]
 
 
@@ -187,7 +187,7 @@ def test_the_pipeline_runs_reports_providers_and_wraps_bad_input(glue):
     assert r["providers"] == r["requested"] == {"face_detection": "NNAPI", "face_emotion_recognition": "NNAPI"}
     assert r["unlimited"] > 2 and r["faces"] == 2  # maxFaces keeps the best two
     assert r["strict"] == 0  # the fake's scores stay below sigmoid(0.9) < 0.99
-    assert r["invalid"].startswith("InvalidInputException: pixel array has 5 values")
+    assert r["invalid"].startswith("InvalidImageException: pixel array has 5 values")
 
 
 def test_the_self_check_judges_the_cpu_run_and_reports_the_accelerator(glue):
@@ -213,7 +213,7 @@ def test_the_first_session_is_closed_when_the_second_cannot_open(glue):
 
 def test_missing_samples_name_the_build_flag(glue):
     r = glue["no samples"]
-    assert r["error"] == "SampleFormatException"
+    assert r["error"] == "InvalidFileException"
     assert "copy/face_detection.sample_input.npy" in r["message"] and "packager build --self-check" in r["message"]
 
 

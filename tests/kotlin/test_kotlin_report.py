@@ -13,7 +13,7 @@ from packager.parity import compare
 
 def test_parity_table_shows_the_worst_difference_per_stage(kotlin_parity):
     results = [compare.compare_case(*kotlin_parity[n]) for n in parity_cases.CASE_NAMES]
-    html = htmlreport.parity_section({"kotlin": results})
+    html = htmlreport.parity_section({"kotlin": compare.report_entry(results)})
     cells = dict(re.findall(r'<td data-lang="kotlin" data-stage="(\w+)">([^<]*)</td>', html))
     assert sorted(cells) == sorted(htmlreport.STAGES)
     for stage in htmlreport.STAGES:

@@ -24,7 +24,7 @@ from packager import codegen, recipes
 from packager.codegen import swift as swift_settings
 from packager.parity import swift
 
-from swift_golden import UPDATE_FLAG, check_tree, updating, write_tree
+from golden import UPDATE_FLAG, check_tree
 
 
 def _flat(rendered: dict[str, str]) -> dict[str, str]:
@@ -38,13 +38,10 @@ def test_golden_files_in_the_committed_package():
     rendered = _flat(codegen.render_templates("swift"))
     runtime = frozenset(_flat({rel: text for rel, text in codegen.runtime_files("swift").items()
                                if rel.startswith(swift_settings.SOURCE_DIR + "/")}))
-    target = swift.WRAPPER / swift_settings.SOURCE_DIR
-    if updating():
-        write_tree(target, rendered, keep=runtime)
-    hint = (f"regenerate: {UPDATE_FLAG}=1 python -m pytest tests/swift, or "
+    hint = (f"regenerate: {UPDATE_FLAG}=1 python -m pytest tests/swift/test_swift_codegen.py, or "
             "python -c \"from packager import codegen; codegen.write('swift', 'ios_wrapper')\"")
-    problems = check_tree(target, rendered, hint, keep=runtime)
-    assert not problems, "\n".join(problems)
+    check_tree(swift.WRAPPER / swift_settings.SOURCE_DIR, rendered,
+               lambda rel: rel.endswith(".swift") and rel not in runtime, hint)
 
 
 def test_runtime_library_is_the_committed_package():
@@ -115,8 +112,8 @@ def test_model_constants_come_from_the_recipe():
     text = codegen.render("swift", detectors=(det,), emotions=emos, default_emotion="default", default_detector=det.name)[f"{swift_settings.SOURCE_DIR}/Recipes.swift"]
     for literal in ("minScore: 0.625", "iouThreshold: 0.4375", "fill: 7.5", "mean: [1.25, 2.5, 3.75]",
                     "scale: [0.5, 0.25, 0.125]", "cropScale: 1.375", "inputShape: [1, 48, 48, 3]", "resize: .nearest",
-                    "color: .rgb", r'"say \"cheese\""', r'"back\\slash"', "static let `default` = EmotionConfig(",
-                    "public static let defaultEmotion = `default`", "static let blazefaceVariant = DetectorConfig("):
+                    "color: .rgb", r'"say \"cheese\""', r'"back\\slash"', "static let `default` = EmotionRecipe(",
+                    "public static let defaultEmotion = `default`", "static let blazefaceVariant = DetectorRecipe("):
         assert literal in text
     assert "ferMinixception" not in text and "minScore: 0.5," not in text
 

@@ -5,7 +5,7 @@ package dev.packager.face.glue
 
 import android.content.Context
 import android.content.res.AssetManager
-import dev.packager.face.FaceEmotionException
+import dev.packager.face.PackagerException
 import dev.packager.face.FaceEmotionPipeline
 import dev.packager.face.ModelSession
 import dev.packager.face.PipelineOptions
@@ -59,7 +59,7 @@ private fun scenario(block: () -> Map<String, Any?>): Map<String, Any?> {
     fakeLog.clear()
     val result = try {
         block()
-    } catch (e: FaceEmotionException) {
+    } catch (e: PackagerException) {
         mapOf("error" to e.javaClass.simpleName, "message" to e.message)
     }
     return result + mapOf("log" to fakeLog.toList(), "open" to counts())
@@ -173,7 +173,7 @@ fun main(args: Array<String>) {
         val after = try {
             s.run(mapOf("x" to direct(1f, 1f, 1f, 1f)))
             null
-        } catch (e: FaceEmotionException) {
+        } catch (e: PackagerException) {
             e.javaClass.simpleName
         }
         s.close()  // twice: nothing
@@ -190,7 +190,7 @@ fun main(args: Array<String>) {
             val invalid = try {
                 p.run(IntArray(5), 64, 48)
                 null
-            } catch (e: FaceEmotionException) {
+            } catch (e: PackagerException) {
                 e.javaClass.simpleName + ": " + e.message
             }
             val unlimited = FaceEmotionPipeline.fromAssets(context).use { it.run(gray, 64, 48).size }

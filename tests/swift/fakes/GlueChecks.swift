@@ -14,11 +14,11 @@ func check(_ ok: Bool, _ what: String, line: Int = #line) {
   if ok { passed += 1 } else { failures.append("line \(line): \(what)") }
 }
 
-func expectError(_ what: String, line: Int = #line, _ body: () throws -> Void) -> FaceWrapperError? {
+func expectError(_ what: String, line: Int = #line, _ body: () throws -> Void) -> PackagerError? {
   do {
     try body()
     failures.append("line \(line): \(what): no error")
-  } catch let error as FaceWrapperError {
+  } catch let error as PackagerError {
     passed += 1
     return error
   } catch {
@@ -61,12 +61,12 @@ do {
   check(b == [[1, 0, 0, -2], [-0.5]], "ordered run \(b)")
   check(Set(Fake.outputMemory).count == 2 && Fake.outputMemory.count == 4, "outputs reused")
   let wrongCount = expectError("input of the wrong length") { _ = try session.run([[1, 2]]) }
-  check(wrongCount.map { if case .invalidConfig = $0 { true } else { false } } ?? false, "\(String(describing: wrongCount))")
+  check(wrongCount.map { if case .invalidTensor = $0 { true } else { false } } ?? false, "\(String(describing: wrongCount))")
   let missing = expectError("missing input") { _ = try session.run(["z": [1, 2, 3, 4]]) }
   check("\(missing.map { "\($0)" } ?? "")".contains("takes inputs [\"x\"]"), "\(String(describing: missing))")
   session.close()
   let closed = expectError("run after close") { _ = try session.run([[1, 2, 3, 4]]) }
-  check(closed == .runtime("the session of double.ort is closed"), "\(String(describing: closed))")
+  check(closed == .closed("the session of double.ort is closed"), "\(String(describing: closed))")
 }
 
 // I/O checked at open: names, then shapes
@@ -96,7 +96,7 @@ do {
   let noFile = expectError("no model file") {
     _ = try ModelSession(model: dir.appendingPathComponent("none.ort"), inputs: [x], outputs: outputs)
   }
-  check(noFile.map { if case .runtime = $0 { true } else { false } } ?? false, "\(String(describing: noFile))")
+  check(noFile.map { if case .modelLoad = $0 { true } else { false } } ?? false, "\(String(describing: noFile))")
   let repeated = expectError("repeated names") {
     _ = try ModelSession(model: model, inputs: [x, x], outputs: outputs, settings: cpu)
   }
@@ -134,7 +134,7 @@ do {
         provider: .cpu, configureSession: { try $0.addConfigEntry(withKey: "k", value: "v") }))
   }
   check(
-    hookError == .onnxRuntime("configureSession: unknown config key k (onnxruntime 2)"),
+    hookError == .modelLoad("configureSession: unknown config key k (onnxruntime 2)"),
     "\(String(describing: hookError))")
 }
 
@@ -147,11 +147,11 @@ do {
   Fake.coreMLAvailable = true
   Fake.coreMLOpenFails = true
   let b = try ModelSession(model: model, inputs: [x], outputs: outputs)
-  check(b.fallbackReason == "ONNX Runtime error: open double.ort with CoreML: CoreML cannot compile the model (onnxruntime 6)", "\(String(describing: b.fallbackReason))")
+  check(b.fallbackReason == "cannot load the model: open double.ort with CoreML: CoreML cannot compile the model (onnxruntime 6)", "\(String(describing: b.fallbackReason))")
   let strict = expectError("no fallback") {
     _ = try ModelSession(model: model, inputs: [x], outputs: outputs, settings: SessionSettings(cpuFallback: false))
   }
-  check(strict == .onnxRuntime("open double.ort with CoreML: CoreML cannot compile the model (onnxruntime 6)"), "\(String(describing: strict))")
+  check(strict == .modelLoad("open double.ort with CoreML: CoreML cannot compile the model (onnxruntime 6)"), "\(String(describing: strict))")
   Fake.coreMLOpenFails = false
   Fake.coreMLRunFails = true
   let c = try ModelSession(model: model, inputs: [x], outputs: outputs)
@@ -192,7 +192,7 @@ do {
       if out != [[2 * v, 2 * v, 2 * v, 2 * v], [4 * v]] {
         bad.lock(); wrong += 1; bad.unlock()
       }
-    } catch FaceWrapperError.runtime {
+    } catch PackagerError.closed {
     } catch {
       bad.lock(); wrong += 1; bad.unlock()
     }

@@ -97,9 +97,9 @@ public final class FaceEmotionPipeline: Sendable {
   private let steps: FaceEmotionSteps
 
   /// Sessions for two model files (`.ort` or `.onnx`), checked against the wrappers'
-  /// configurations. Throws `FaceWrapperError`: `.invalidConfig` for options out of range,
-  /// `.modelMismatch` for a model that is not the configured one, `.onnxRuntime` for what
-  /// ONNX Runtime refused.
+  /// configurations. Throws `PackagerError`: `.invalidConfig` for options out of range,
+  /// `.modelMismatch` for a model that is not the configured one, `.modelLoad` for a model
+  /// ONNX Runtime cannot open.
   public init(
     detectorModel: URL, emotionModel: URL, options: PipelineOptions = PipelineOptions(),
     detection: FaceDetectionWrapper = FaceDetectionWrapper(),
@@ -108,18 +108,18 @@ public final class FaceEmotionPipeline: Sendable {
     var config = detection.config
     if let score = options.scoreThreshold {
       guard (0...1).contains(score) else {
-        throw FaceWrapperError.invalidConfig("scoreThreshold \(score) is not in 0...1")
+        throw PackagerError.invalidConfig("scoreThreshold \(score) is not in 0...1")
       }
       config.minScore = score
     }
     if let iou = options.iouThreshold {
       guard (0...1).contains(iou) else {
-        throw FaceWrapperError.invalidConfig("iouThreshold \(iou) is not in 0...1")
+        throw PackagerError.invalidConfig("iouThreshold \(iou) is not in 0...1")
       }
       config.iouThreshold = iou
     }
     if let maxFaces = options.maxFaces, maxFaces < 1 {
-      throw FaceWrapperError.invalidConfig("maxFaces \(maxFaces) is not positive")
+      throw PackagerError.invalidConfig("maxFaces \(maxFaces) is not positive")
     }
     self.options = options
     self.detection = config == detection.config ? detection : FaceDetectionWrapper(config: config)
@@ -127,11 +127,10 @@ public final class FaceEmotionPipeline: Sendable {
     steps = FaceEmotionSteps(
       detection: self.detection, recognition: recognition, maxFaces: options.maxFaces)
     detector = try ModelSession(
-      model: detectorModel, inputs: [config.inputSpec],
-      outputs: config.outputSpecs(anchors: detection.numAnchors), settings: options.session)
-    let emotion = recognition.config
+      model: detectorModel, inputs: self.detection.inputs, outputs: self.detection.outputs,
+      settings: options.session)
     classifier = try ModelSession(
-      model: emotionModel, inputs: [emotion.inputSpec], outputs: [emotion.outputSpec],
+      model: emotionModel, inputs: recognition.inputs, outputs: recognition.outputs,
       settings: options.session)
   }
 
@@ -146,7 +145,7 @@ public final class FaceEmotionPipeline: Sendable {
     guard let detectorModel = Self.resourceURL(files[0], in: bundle),
       let emotionModel = Self.resourceURL(files[1], in: bundle)
     else {
-      throw FaceWrapperError.runtime(
+      throw PackagerError.modelLoad(
         "\(files[0]) or \(files[1]) is not in the bundle (manifest.json `precision.shipped` lists the "
           + "precisions it ships)")
     }
@@ -169,6 +168,14 @@ public final class FaceEmotionPipeline: Sendable {
   public var requestedProviders: [String: String] {
     Dictionary(
       [detector, classifier].map { ($0.modelName, $0.requestedProvider) },
+      uniquingKeysWith: { a, _ in a })
+  }
+
+  /// Model file stem → why its session runs on the CPU instead of the requested provider;
+  /// empty when none does.
+  public var fallbackReasons: [String: String] {
+    Dictionary(
+      [detector, classifier].compactMap { s in s.fallbackReason.map { (s.modelName, $0) } },
       uniquingKeysWith: { a, _ in a })
   }
 
@@ -230,7 +237,7 @@ public final class FaceEmotionPipeline: Sendable {
         ? facesShift(expected: want, actual: try faces(detector.run([input]))) : nil)
   }
 
-  /// Frees both sessions (after running runs end); later runs throw `.runtime`.
+  /// Frees both sessions (after running runs end); later runs throw `.closed`.
   public func close() {
     detector.close()
     classifier.close()

@@ -8,7 +8,7 @@ import Foundation
 /// Video mode (as MediaPipe's `detectForVideo`): every face of each frame with its track id
 /// and its smoothed emotion. Frames come in time order with their timestamps in milliseconds
 /// (a sample buffer's presentation time, a decoded video frame's); how many frames are skipped
-/// does not change the smoothing, whose strength is a time (`TrackingConfig.smoothingSeconds`).
+/// does not change the smoothing, whose strength is a time (`TrackingRecipe.smoothingSeconds`).
 ///
 ///     let video = FaceVideoPipeline(pipeline: try FaceEmotionPipeline())
 ///     for f in try video.run(frame, timestampMs: ms) {
@@ -24,7 +24,7 @@ public final class FaceVideoPipeline: @unchecked Sendable {
   private let lock = NSLock()
 
   /// Video mode over `pipeline`, with the build's tracking constants by default.
-  public init(pipeline: FaceEmotionPipeline, tracking: TrackingConfig = Recipes.tracking) {
+  public init(pipeline: FaceEmotionPipeline, tracking: TrackingRecipe = Recipes.tracking) {
     self.pipeline = pipeline
     self.tracker = FaceTracker(config: tracking)
   }
@@ -53,5 +53,10 @@ public final class FaceVideoPipeline: @unchecked Sendable {
   /// Forget every track: the next frame starts a new video (ids from 1).
   public func reset() {
     lock.withLock { tracker.reset() }
+  }
+
+  /// Frees the pipeline's sessions (`FaceEmotionPipeline.close`); later runs throw `.closed`.
+  public func close() {
+    pipeline.close()
   }
 }

@@ -46,7 +46,7 @@ public struct SessionSettings: Sendable {
 /// (ONNX Runtime's `inputNames()` / `outputNames()`), then its shapes, by one run on zeros
 /// into outputs of the declared shapes (the Objective-C API exposes no shapes; ONNX Runtime
 /// refuses inputs and preallocated outputs of other shapes). A difference is one
-/// `FaceWrapperError.modelMismatch` naming it.
+/// `PackagerError.modelMismatch` naming it.
 ///
 /// Memory: every input and output lives in one `NSMutableData` wrapped by one `ORTValue`,
 /// made when the session opens. A run copies each input into its bytes, ONNX Runtime writes
@@ -54,7 +54,7 @@ public struct SessionSettings: Sendable {
 /// the values are copied out once.
 ///
 /// Threads: `Sendable`. Runs are serialized by a lock; `close()` waits for a running run and
-/// frees the session; a run after it throws `.runtime`.
+/// frees the session; a run after it throws `.closed`.
 public final class ModelSession: @unchecked Sendable {
   // @unchecked: the mutable state (session, tensors) is read and written only with `lock`
   // held, and no ONNX Runtime object is ever handed out; everything else is an immutable
@@ -109,11 +109,11 @@ public final class ModelSession: @unchecked Sendable {
     outputNames = outputs.map(\.name)
     let file = model.lastPathComponent
     guard FileManager.default.fileExists(atPath: model.path) else {
-      throw FaceWrapperError.runtime("no model file at \(model.path)")
+      throw PackagerError.modelLoad("no model file at \(model.path)")
     }
     let env = try onnxRuntime("create the environment") { try ORTEnv(loggingLevel: .warning) }
     for specs in [inputs, outputs] where Set(specs.map(\.name)).count != specs.count {
-      throw FaceWrapperError.invalidConfig("tensor names repeat in \(specs)")
+      throw PackagerError.invalidConfig("tensor names repeat in \(specs)")
     }
     let ins = try inputs.map(TensorMemory.init)
     let outs = try outputs.map(TensorMemory.init)
@@ -155,7 +155,7 @@ public final class ModelSession: @unchecked Sendable {
   public func run(_ inputs: [String: [Float]]) throws -> [String: [Float]] {
     let values = try self.inputs.map { spec in
       guard let v = inputs[spec.name] else {
-        throw FaceWrapperError.invalidConfig(
+        throw PackagerError.invalidTensor(
           "\(model.lastPathComponent) takes inputs \(self.inputs.map(\.name)), got \(inputs.keys.sorted())"
         )
       }
@@ -170,20 +170,20 @@ public final class ModelSession: @unchecked Sendable {
     lock.lock()
     defer { lock.unlock() }
     guard let session else {
-      throw FaceWrapperError.runtime("the session of \(model.lastPathComponent) is closed")
+      throw PackagerError.closed("the session of \(model.lastPathComponent) is closed")
     }
     guard values.count == inputs.count else {
-      throw FaceWrapperError.invalidConfig(
+      throw PackagerError.invalidTensor(
         "\(model.lastPathComponent) takes \(inputs.count) inputs, got \(values.count)")
     }
     for (i, v) in values.enumerated() {
       guard v.count == inputs[i].count else {
-        throw FaceWrapperError.invalidConfig(
+        throw PackagerError.invalidTensor(
           "input \(inputs[i]) takes \(inputs[i].count) values, got \(v.count)")
       }
       inputTensors[i].write(v)
     }
-    try onnxRuntime("run \(model.lastPathComponent)") {
+    try onnxRuntime("run \(model.lastPathComponent)", as: PackagerError.inference) {
       try feeds.run(session)
     }
     return outputTensors.map { $0.read() }
@@ -198,7 +198,7 @@ public final class ModelSession: @unchecked Sendable {
   ) throws -> SelfCheckResult {
     let stem = modelName
     guard inputs.count == 1 else {
-      throw FaceWrapperError.modelMismatch(
+      throw PackagerError.modelMismatch(
         "\(stem): self-check samples hold one input, the model takes \(inputs.count)")
     }
     return try selfCheck(
@@ -217,14 +217,14 @@ public final class ModelSession: @unchecked Sendable {
     tolerance: Double = Recipes.selfCheckTolerance
   ) throws -> SelfCheckResult {
     guard inputFiles.count == inputs.count, outputFiles.count == outputs.count else {
-      throw FaceWrapperError.invalidConfig(
+      throw PackagerError.invalidConfig(
         "\(modelName) takes \(inputs.count) inputs and \(outputs.count) outputs, got sample files \(inputFiles) and \(outputFiles)"
       )
     }
     func sample(_ file: String, _ spec: TensorSpec) throws -> [Float] {
       let array = try Npy(contentsOf: directory.appendingPathComponent(file))
       guard array.shape == spec.shape else {
-        throw FaceWrapperError.modelMismatch(
+        throw PackagerError.invalidFile(
           "\(file) has shape \(array.shape), the model's \(spec.name) is \(spec)")
       }
       return array.values
@@ -267,7 +267,7 @@ public final class ModelSession: @unchecked Sendable {
     }
     do {
       guard ORTIsCoreMLExecutionProviderAvailable() else {
-        throw FaceWrapperError.runtime("this ONNX Runtime has no CoreML execution provider")
+        throw PackagerError.modelLoad("this ONNX Runtime has no CoreML execution provider")
       }
       var cacheFolder: URL?
       if coreML.modelCacheDirectory != nil {
@@ -278,7 +278,7 @@ public final class ModelSession: @unchecked Sendable {
             try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
           }
         } catch {
-          throw FaceWrapperError.runtime(
+          throw PackagerError.modelLoad(
             "cannot make the Core ML model cache for \(model.lastPathComponent): "
               + error.localizedDescription)
         }
@@ -338,7 +338,7 @@ public final class ModelSession: @unchecked Sendable {
       ("inputs", inputs.map(\.name), declaredInputs),
       ("outputs", outputs.map(\.name), declaredOutputs),
     ] where Set(expected) != Set(declared) {
-      throw FaceWrapperError.modelMismatch(
+      throw PackagerError.modelMismatch(
         "\(file) has \(kind) \(declared.sorted()), the configuration expects \(expected.sorted())"
       )
     }
@@ -346,16 +346,16 @@ public final class ModelSession: @unchecked Sendable {
 
   private static func mismatch(
     _ file: String, _ inputs: [TensorSpec], _ outputs: [TensorSpec], _ error: Error
-  ) -> FaceWrapperError {
+  ) -> PackagerError {
     .modelMismatch(
       "\(file) does not run with the configured shapes (inputs \(inputs), outputs \(outputs)): "
         + describe(error))
   }
 
-  /// One line for an error: a FaceWrapperError's description, an NSError's message, domain
+  /// One line for an error: a PackagerError's description, an NSError's message, domain
   /// and code.
   private static func describe(_ error: Error) -> String {
-    if let error = error as? FaceWrapperError {
+    if let error = error as? PackagerError {
       return error.description
     }
     return nsErrorLine(error)
@@ -374,7 +374,7 @@ private final class TensorMemory {
     guard spec.shape.allSatisfy({ $0 > 0 }), spec.count <= Int.max / 4,
       let data = NSMutableData(length: spec.count * 4)
     else {
-      throw FaceWrapperError.invalidConfig("no memory for tensor \(spec)")
+      throw PackagerError.invalidConfig("no memory for tensor \(spec)")
     }
     self.spec = spec
     self.data = data
@@ -417,15 +417,19 @@ private struct Feeds {
   }
 }
 
-/// `body`, with ONNX Runtime's `NSError` wrapped in `FaceWrapperError.onnxRuntime` ("what:
-/// message (domain code)"); a `FaceWrapperError` passes as it is.
-func onnxRuntime<T>(_ what: @autoclosure () -> String, _ body: () throws -> T) throws -> T {
+/// `body`, with ONNX Runtime's `NSError` wrapped in `kind` ("what: message (domain code)"):
+/// `PackagerError.modelLoad` while opening, `.inference` for a run; a `PackagerError` passes
+/// as it is.
+func onnxRuntime<T>(
+  _ what: @autoclosure () -> String, as kind: (String) -> PackagerError = PackagerError.modelLoad,
+  _ body: () throws -> T
+) throws -> T {
   do {
     return try body()
-  } catch let error as FaceWrapperError {
+  } catch let error as PackagerError {
     throw error
   } catch {
-    throw FaceWrapperError.onnxRuntime("\(what()): \(nsErrorLine(error))")
+    throw kind("\(what()): \(nsErrorLine(error))")
   }
 }
 

@@ -52,27 +52,27 @@ public struct CameraFrame {
   public let height: Int
   /// Clockwise degrees that make the buffer upright: 0, 90, 180 or 270 (Android
   /// `rotationDegrees`).
-  public let rotation: Int
+  public let rotationDegrees: Int
   /// Flip the upright image left to right (front cameras).
   public let mirrored: Bool
 
-  /// A frame; throws `FaceWrapperError.invalidImage` for a zero size, a rotation other than
+  /// A frame; throws `PackagerError.invalidImage` for a zero size, a rotation other than
   /// 0, 90, 180, 270, or strides too small for the width (or too large to index).
   public init(
     _ pixels: Pixels, width: Int, height: Int, rotation: Int = 0, mirrored: Bool = false
   ) throws {
     guard width > 0, height > 0 else {
-      throw FaceWrapperError.invalidImage("frame has zero size (\(width)×\(height))")
+      throw PackagerError.invalidImage("frame has zero size (\(width)×\(height))")
     }
     guard [0, 90, 180, 270].contains(rotation) else {
-      throw FaceWrapperError.invalidImage("rotation \(rotation): choose 0, 90, 180 or 270")
+      throw PackagerError.invalidImage("rotation \(rotation): choose 0, 90, 180 or 270")
     }
     // Offsets are Ints that must not overflow; YUV packs two of them into one (Resample.swift).
     let limit = 1 << 31
     switch pixels {
     case .argb(_, let bytesPerRow), .rgba(_, let bytesPerRow), .bgra(_, let bytesPerRow):
       guard width <= limit / 4, bytesPerRow >= 4 * width, bytesPerRow <= limit / height else {
-        throw FaceWrapperError.invalidImage(
+        throw PackagerError.invalidImage(
           "\(bytesPerRow) bytes per row do not fit a \(width)×\(height) frame")
       }
     case .yuv(_, _, _, let yBytesPerRow, let uvBytesPerRow, let uvPixelStride, _):
@@ -81,7 +81,7 @@ public struct CameraFrame {
         uvPixelStride <= limit / chroma, uvBytesPerRow >= (chroma - 1) * uvPixelStride + 1,
         uvBytesPerRow <= limit / ((height + 1) / 2)
       else {
-        throw FaceWrapperError.invalidImage(
+        throw PackagerError.invalidImage(
           "strides \(yBytesPerRow), \(uvBytesPerRow), \(uvPixelStride) do not fit a "
             + "\(width)×\(height) YUV 4:2:0 frame")
       }
@@ -89,7 +89,7 @@ public struct CameraFrame {
     self.pixels = pixels
     self.width = width
     self.height = height
-    self.rotation = rotation
+    self.rotationDegrees = rotation
     self.mirrored = mirrored
   }
 
@@ -105,7 +105,7 @@ public struct CameraFrame {
   /// (rotation, mirrored) of a `CGImagePropertyOrientation` raw value (frames.ORIENTATIONS):
   /// 1 up, 2 up mirrored, 3 down, 4 down mirrored, 5 left mirrored, 6 right, 7 right mirrored,
   /// 8 left; nil for another value.
-  public static func turn(orientation: UInt32) -> (rotation: Int, mirrored: Bool)? {
+  static func turn(orientation: UInt32) -> (rotation: Int, mirrored: Bool)? {
     switch orientation {
     case 1: return (0, false)
     case 2: return (0, true)
@@ -120,14 +120,14 @@ public struct CameraFrame {
   }
 
   /// Width of the upright image.
-  public var uprightWidth: Int { rotation % 180 == 0 ? width : height }
+  public var uprightWidth: Int { rotationDegrees % 180 == 0 ? width : height }
   /// Height of the upright image.
-  public var uprightHeight: Int { rotation % 180 == 0 ? height : width }
+  public var uprightHeight: Int { rotationDegrees % 180 == 0 ? height : width }
 
   /// The buffer pixel of upright pixel (x, y) (the type's documentation).
-  public func bufferXY(_ x: Int, _ y: Int) -> (x: Int, y: Int) {
+  func bufferXY(_ x: Int, _ y: Int) -> (x: Int, y: Int) {
     let xm = mirrored ? uprightWidth - 1 - x : x
-    switch rotation {
+    switch rotationDegrees {
     case 90: return (y, height - 1 - xm)
     case 180: return (width - 1 - xm, height - 1 - y)
     case 270: return (width - 1 - y, xm)
@@ -150,7 +150,7 @@ public struct CameraFrame {
   func axis(vertical: Bool) -> Axis {
     let (w, h) = (width - 1, height - 1)
     if vertical {
-      switch rotation {
+      switch rotationDegrees {
       case 90: return Axis(alongRow: true, origin: 0, sign: 1)
       case 180: return Axis(alongRow: false, origin: h, sign: -1)
       case 270: return Axis(alongRow: true, origin: w, sign: -1)
@@ -158,7 +158,7 @@ public struct CameraFrame {
       }
     }
     let a: Axis
-    switch rotation {
+    switch rotationDegrees {
     case 90: a = Axis(alongRow: false, origin: h, sign: -1)
     case 180: a = Axis(alongRow: true, origin: w, sign: -1)
     case 270: a = Axis(alongRow: false, origin: 0, sign: 1)
@@ -323,7 +323,7 @@ extension RGBAImage {
   ) throws -> T {
     try pixels.withUnsafeBytes { bytes in
       guard let base = bytes.baseAddress else {
-        throw FaceWrapperError.invalidImage("image has no pixels")
+        throw PackagerError.invalidImage("image has no pixels")
       }
       let frame = try CameraFrame(
         .rgba(base, bytesPerRow: width * 4), width: width, height: height, rotation: rotation,

@@ -35,7 +35,7 @@ public enum TensorLayout: String, Sendable {
 }
 
 /// SSD anchor grid of the BlazeFace family.
-public struct AnchorConfig: Sendable, Equatable {
+public struct Anchors: Sendable, Equatable {
   /// Square model input side in pixels.
   public let inputSize: Int
   /// One stride per feature layer, in input pixels; consecutive equal strides share one grid.
@@ -58,7 +58,7 @@ public struct AnchorConfig: Sendable, Equatable {
 ///
 /// Input: [1, size, size, 3] NHWC, RGB, tensor = pixel · normScale + normOffset.
 /// Outputs: `regressorsName` [1, N, 4 + 2K] and `classificatorsName` [1, N, 1].
-public struct DetectorConfig: Sendable, Equatable {
+public struct DetectorRecipe: Sendable, Equatable {
   /// Recipe name.
   public let name: String
   /// Model input tensor name.
@@ -78,7 +78,7 @@ public struct DetectorConfig: Sendable, Equatable {
   /// Pixel value (0...255) of the letterbox padding and of everything outside the image.
   public let fill: Double
   /// The anchor grid.
-  public let anchors: AnchorConfig
+  public let anchors: Anchors
   /// Keypoints per detection, each an (x, y) pair after the 4 box values.
   public let numKeypoints: Int
   /// Keypoint names in output order for an un-mirrored image: left/right are the subject's own.
@@ -104,7 +104,7 @@ public struct DetectorConfig: Sendable, Equatable {
   public init(
     name: String, inputName: String, inputShape: [Int], regressorsName: String,
     classificatorsName: String, scale: Double, normScale: Double, normOffset: Double,
-    fill: Double, anchors: AnchorConfig, numKeypoints: Int, keypointNames: [String],
+    fill: Double, anchors: Anchors, numKeypoints: Int, keypointNames: [String],
     keypointMirror: [Int], scoreClip: Double, minScore: Double, iouThreshold: Double,
     resize: Interpolation
   ) {
@@ -137,7 +137,7 @@ public struct DetectorConfig: Sendable, Equatable {
 /// A facial emotion classifier on one square face crop (packager.recipes.EmotionRecipe).
 ///
 /// tensor = (pixel 0...255 in `color` order − mean) · scale, per channel, laid out as `layout`.
-public struct EmotionConfig: Sendable, Equatable {
+public struct EmotionRecipe: Sendable, Equatable {
   /// Recipe name.
   public let name: String
   /// Model input tensor name.
@@ -197,7 +197,7 @@ public struct EmotionConfig: Sendable, Equatable {
   public var channels: Int { color.channels }
 }
 
-extension DetectorConfig {
+extension DetectorRecipe {
   /// The detector's input: `inputName`, `inputShape`.
   public var inputSpec: TensorSpec { TensorSpec(name: inputName, shape: inputShape) }
 
@@ -211,7 +211,7 @@ extension DetectorConfig {
   }
 }
 
-extension EmotionConfig {
+extension EmotionRecipe {
   /// The emotion model's input: `inputName`, `inputShape`.
   public var inputSpec: TensorSpec { TensorSpec(name: inputName, shape: inputShape) }
 

@@ -17,7 +17,7 @@ enum BlazeFace {
   /// anchors of all those layers follow each other; centre = ((x + offset) / cells,
   /// (y + offset) / cells). A non-positive stride or size gives no anchors (and every output
   /// is then refused as having the wrong length).
-  static func anchors(_ a: AnchorConfig) -> [Point] {
+  static func anchors(_ a: Anchors) -> [Point] {
     guard a.inputSize > 0, a.anchorsPerLayer > 0, a.strides.allSatisfy({ $0 > 0 }) else {
       return []
     }
@@ -48,16 +48,16 @@ enum BlazeFace {
   /// the keypoints are offsets from the anchor centre. score = sigmoid(clip(raw, ±scoreClip)).
   /// NaN scores and rows with a non-finite value are dropped.
   static func decode(
-    _ c: DetectorConfig, anchors: [Point], regressors: [Float], classificators: [Float]
+    _ c: DetectorRecipe, anchors: [Point], regressors: [Float], classificators: [Float]
   ) throws -> [Detection] {
     guard c.numKeypoints >= 0, c.numKeypoints <= 1 << 16 else {
-      throw FaceWrapperError.invalidConfig("numKeypoints \(c.numKeypoints) is out of range")
+      throw PackagerError.invalidConfig("numKeypoints \(c.numKeypoints) is out of range")
     }
     let n = anchors.count
     let k = c.numKeypoints
     let stride = c.rowLength
     guard regressors.count == n * stride, classificators.count == n else {
-      throw FaceWrapperError.invalidOutput(
+      throw PackagerError.invalidTensor(
         "detector outputs have \(regressors.count) and \(classificators.count) values; "
           + "expected \(n * stride) and \(n)")
     }

@@ -17,9 +17,9 @@
 /// a call made while another thread is preprocessing with it uses storage of its own.
 public struct FaceDetectionWrapper: Sendable {
   /// The detector's constants.
-  public let config: DetectorConfig
+  public let config: DetectorRecipe
   /// Anchor centres (normalized input coordinates), in model output order.
-  public let anchors: [Point]
+  let anchors: [Point]
   /// `config.keypointMirror` when it is a permutation of the keypoints, else nil (postprocess
   /// then throws).
   private let keypointMirror: [Int]?
@@ -28,8 +28,14 @@ public struct FaceDetectionWrapper: Sendable {
   /// Number of anchors = rows the model outputs.
   public var numAnchors: Int { anchors.count }
 
+  /// The detector's input, as its session checks it (`config.inputSpec`).
+  public var inputs: [TensorSpec] { [config.inputSpec] }
+
+  /// The detector's outputs, as its session checks them (`config.outputSpecs`).
+  public var outputs: [TensorSpec] { config.outputSpecs(anchors: numAnchors) }
+
   /// A wrapper for `config` (default: the build's detector, `Recipes.defaultDetector`).
-  public init(config: DetectorConfig = Recipes.defaultDetector) {
+  public init(config: DetectorRecipe = Recipes.defaultDetector) {
     self.config = config
     self.anchors = BlazeFace.anchors(config.anchors)
     let mirror = config.keypointMirror
@@ -40,7 +46,7 @@ public struct FaceDetectionWrapper: Sendable {
 
   /// RGBA8 pixels (row-major, width · height · 4 bytes, alpha ignored) → the model input:
   /// `preprocess(_:)` on them as an upright `.rgba` frame.
-  /// Throws `FaceWrapperError.invalidImage` for a zero size or a pixel array of the wrong length.
+  /// Throws `PackagerError.invalidImage` for a zero size or a pixel array of the wrong length.
   public func preprocess(pixels: [UInt8], width: Int, height: Int) throws -> DetectionInput {
     try RGBAImage(pixels: pixels, width: width, height: height).withFrame { try preprocess($0) }
   }
@@ -56,7 +62,7 @@ public struct FaceDetectionWrapper: Sendable {
   public func preprocess(_ frame: CameraFrame) throws -> DetectionInput {
     let size = config.inputSize
     guard size > 0 else {
-      throw FaceWrapperError.invalidConfig("input size \(size) is not positive")
+      throw PackagerError.invalidConfig("input size \(size) is not positive")
     }
     let letterbox = Letterbox.fit(
       width: frame.uprightWidth, height: frame.uprightHeight, size: size)
@@ -75,7 +81,7 @@ public struct FaceDetectionWrapper: Sendable {
   /// and to the letterbox), keypoints named for the subject when `input` is mirrored.
   ///
   /// `regressors` holds anchors × (4 + 2 · keypoints) values, `classificators` one raw score
-  /// per anchor. Throws `FaceWrapperError.invalidOutput` when the lengths are wrong; anchors
+  /// per anchor. Throws `PackagerError.invalidTensor` when the lengths are wrong; anchors
   /// with NaN or infinite values are dropped.
   public func postprocess(
     regressors: [Float], classificators: [Float], input: DetectionInput
@@ -87,14 +93,14 @@ public struct FaceDetectionWrapper: Sendable {
 
   /// As `postprocess(regressors:classificators:input:)`, with the letterbox of the input and
   /// whether its image is a mirror image: then the left/right keypoint pairs are swapped
-  /// (`DetectorConfig.keypointMirror`) so that the names stay the subject's own; coordinates
-  /// are not changed. Throws `FaceWrapperError.invalidConfig` when `keypointMirror` is not a
+  /// (`DetectorRecipe.keypointMirror`) so that the names stay the subject's own; coordinates
+  /// are not changed. Throws `PackagerError.invalidConfig` when `keypointMirror` is not a
   /// permutation of the keypoints.
   public func postprocess(
     regressors: [Float], classificators: [Float], letterbox: Letterbox, mirrored: Bool
   ) throws -> [Face] {
     guard let mirror = keypointMirror else {
-      throw FaceWrapperError.invalidConfig(
+      throw PackagerError.invalidConfig(
         "keypointMirror \(config.keypointMirror) is not a permutation of the "
           + "\(config.numKeypoints) keypoints")
     }

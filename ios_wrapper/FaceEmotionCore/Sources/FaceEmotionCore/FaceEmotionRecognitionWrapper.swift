@@ -18,11 +18,17 @@ import Foundation
 /// a call made while another thread is preprocessing with it uses storage of its own.
 public struct FaceEmotionRecognitionWrapper: Sendable {
   /// The classifier's constants.
-  public let config: EmotionConfig
+  public let config: EmotionRecipe
+
+  /// The emotion model's input, as its session checks it (`config.inputSpec`).
+  public var inputs: [TensorSpec] { [config.inputSpec] }
+
+  /// The emotion model's output, as its session checks it (`config.outputSpec`).
+  public var outputs: [TensorSpec] { [config.outputSpec] }
   private let workspace = Workspace()
 
   /// A wrapper for `config` (default: the build's choice, `Recipes.defaultEmotion`).
-  public init(config: EmotionConfig = Recipes.defaultEmotion) {
+  public init(config: EmotionRecipe = Recipes.defaultEmotion) {
     self.config = config
   }
 
@@ -45,7 +51,7 @@ public struct FaceEmotionRecognitionWrapper: Sendable {
 
   /// RGBA8 pixels (row-major, width · height · 4 bytes) + a face box in pixels → model input:
   /// `preprocess(_:box:)` on them as an upright `.rgba` frame.
-  /// Throws `FaceWrapperError.invalidImage` or `.invalidBox` (empty or non-finite crop).
+  /// Throws `PackagerError.invalidImage` or `.invalidBox` (empty or non-finite crop).
   public func preprocess(pixels: [UInt8], width: Int, height: Int, box: Box) throws
     -> EmotionInput
   {
@@ -65,17 +71,17 @@ public struct FaceEmotionRecognitionWrapper: Sendable {
   /// `.bilinear` reads and converts only the pixels its taps need, straight from the planes),
   /// convert colour (gray is the BT.601 sum of the resampled channels), subtract `mean`,
   /// multiply by `scale`, lay out, store as Float32 in the wrapper's reused storage (see the
-  /// type's documentation). Throws `FaceWrapperError.invalidBox` (empty or non-finite crop).
+  /// type's documentation). Throws `PackagerError.invalidBox` (empty or non-finite crop).
   public func preprocess(_ frame: CameraFrame, box: Box) throws -> EmotionInput {
     let rect = cropRect(for: box)
     guard rect.xmin.isFinite, rect.ymin.isFinite, rect.xmax.isFinite, rect.ymax.isFinite,
       rect.xmax > rect.xmin
     else {
-      throw FaceWrapperError.invalidBox("face box \(box) is empty or not finite")
+      throw PackagerError.invalidBox("face box \(box) is empty or not finite")
     }
     let channels = config.color.channels
     guard config.size > 0, config.mean.count >= channels, config.scale.count >= channels else {
-      throw FaceWrapperError.invalidConfig("\(config.name): size, mean or scale do not fit")
+      throw PackagerError.invalidConfig("\(config.name): size, mean or scale do not fit")
     }
     let size = config.size
     let writer = EmotionWriter(config)
@@ -90,16 +96,16 @@ public struct FaceEmotionRecognitionWrapper: Sendable {
   /// Model output → probabilities (softmax exp(x − max) / sum when the recipe gives logits),
   /// labels and the top index (first maximum).
   ///
-  /// Throws `FaceWrapperError.invalidOutput` when the length is not the number of labels or a
+  /// Throws `PackagerError.invalidTensor` when the length is not the number of labels or a
   /// value is NaN or infinite.
   public func postprocess(output: [Float]) throws -> EmotionResult {
     guard !config.labels.isEmpty, output.count == config.labels.count else {
-      throw FaceWrapperError.invalidOutput(
+      throw PackagerError.invalidTensor(
         "emotion output has \(output.count) values; expected \(config.labels.count)")
     }
     let x = output.map { Double($0) }
     guard x.allSatisfy({ $0.isFinite }) else {
-      throw FaceWrapperError.invalidOutput("emotion output contains NaN or infinity")
+      throw PackagerError.invalidTensor("emotion output contains NaN or infinity")
     }
     let p = config.outputsAreLogits ? softmax(x) : x
     var top = 0
@@ -132,7 +138,7 @@ struct EmotionWriter: SampleWriter {
   let scale: (Double, Double, Double)
 
   /// The writer of a configuration whose mean and scale have a value per channel.
-  init(_ config: EmotionConfig) {
+  init(_ config: EmotionRecipe) {
     let three = config.color.channels == 3
     color = config.color
     planar = config.layout == .nchw

@@ -54,7 +54,7 @@ public struct FaceEmotionSteps: Sendable {
   /// face first: `run(_:runDetector:runEmotion:)` on it as an upright `.rgba` frame.
   ///
   /// The image is checked as in `FaceDetectionWrapper.preprocess` (thrown
-  /// `FaceWrapperError`), and so are the detector outputs; errors of `runDetector` and
+  /// `PackagerError`), and so are the detector outputs; errors of `runDetector` and
   /// `runEmotion` propagate. A face whose crop cannot be made (empty or non-finite box) or whose
   /// emotion output is unusable (wrong length, NaN) gets `emotion == nil`.
   public func run(

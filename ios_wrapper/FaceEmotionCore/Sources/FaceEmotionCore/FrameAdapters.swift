@@ -15,13 +15,13 @@
     ///
     /// Formats: `kCVPixelFormatType_32BGRA`, `32RGBA`, `420YpCbCr8BiPlanarFullRange` ("420f")
     /// and `…VideoRange` ("420v": plane 0 Y, plane 1 Cb Cr interleaved). Throws
-    /// `FaceWrapperError.invalidImage` for another format or a buffer that cannot be locked.
+    /// `PackagerError.invalidImage` for another format or a buffer that cannot be locked.
     public static func withPixelBuffer<T>(
       _ pixelBuffer: CVPixelBuffer, orientation: CGImagePropertyOrientation = .up,
       _ body: (CameraFrame) throws -> T
     ) throws -> T {
       guard CVPixelBufferLockBaseAddress(pixelBuffer, .readOnly) == kCVReturnSuccess else {
-        throw FaceWrapperError.invalidImage("cannot lock the pixel buffer")
+        throw PackagerError.invalidImage("cannot lock the pixel buffer")
       }
       defer { _ = CVPixelBufferUnlockBaseAddress(pixelBuffer, .readOnly) }
       let format = CVPixelBufferGetPixelFormatType(pixelBuffer)
@@ -29,7 +29,7 @@
       switch format {
       case kCVPixelFormatType_32BGRA, kCVPixelFormatType_32RGBA:
         guard let base = CVPixelBufferGetBaseAddress(pixelBuffer) else {
-          throw FaceWrapperError.invalidImage("the pixel buffer has no base address")
+          throw PackagerError.invalidImage("the pixel buffer has no base address")
         }
         let bytesPerRow = CVPixelBufferGetBytesPerRow(pixelBuffer)
         pixels =
@@ -41,14 +41,14 @@
           let y = CVPixelBufferGetBaseAddressOfPlane(pixelBuffer, 0),
           let uv = CVPixelBufferGetBaseAddressOfPlane(pixelBuffer, 1)
         else {
-          throw FaceWrapperError.invalidImage("the 4:2:0 pixel buffer lacks its two planes")
+          throw PackagerError.invalidImage("the 4:2:0 pixel buffer lacks its two planes")
         }
         pixels = .yuv(
           y: y, u: uv, v: uv + 1, yBytesPerRow: CVPixelBufferGetBytesPerRowOfPlane(pixelBuffer, 0),
           uvBytesPerRow: CVPixelBufferGetBytesPerRowOfPlane(pixelBuffer, 1), uvPixelStride: 2,
           fullRange: format == kCVPixelFormatType_420YpCbCr8BiPlanarFullRange)
       default:
-        throw FaceWrapperError.invalidImage(
+        throw PackagerError.invalidImage(
           "pixel format \(format): use 32BGRA, 32RGBA, 420f or 420v")
       }
       guard
@@ -56,7 +56,7 @@
           pixels, width: CVPixelBufferGetWidth(pixelBuffer),
           height: CVPixelBufferGetHeight(pixelBuffer), orientation: orientation.rawValue)
       else {
-        throw FaceWrapperError.invalidImage("orientation \(orientation.rawValue) is unknown")
+        throw PackagerError.invalidImage("orientation \(orientation.rawValue) is unknown")
       }
       return try body(frame)
     }
@@ -103,14 +103,14 @@
 
   extension CameraFrame {
     /// `withPixelBuffer` on the image buffer of a camera's sample buffer (what
-    /// `AVCaptureVideoDataOutput` delivers). Throws `FaceWrapperError.invalidImage` when it
+    /// `AVCaptureVideoDataOutput` delivers). Throws `PackagerError.invalidImage` when it
     /// holds no image buffer.
     public static func withSampleBuffer<T>(
       _ sampleBuffer: CMSampleBuffer, orientation: CGImagePropertyOrientation = .up,
       _ body: (CameraFrame) throws -> T
     ) throws -> T {
       guard let pixelBuffer = CMSampleBufferGetImageBuffer(sampleBuffer) else {
-        throw FaceWrapperError.invalidImage("the sample buffer holds no image buffer")
+        throw PackagerError.invalidImage("the sample buffer holds no image buffer")
       }
       return try withPixelBuffer(pixelBuffer, orientation: orientation, body)
     }
@@ -127,7 +127,7 @@
       orientation: CGImagePropertyOrientation, _ body: (CameraFrame) throws -> T
     ) throws -> T {
       guard let (rotation, mirrored) = CameraFrame.turn(orientation: orientation.rawValue) else {
-        throw FaceWrapperError.invalidImage("orientation \(orientation.rawValue) is unknown")
+        throw PackagerError.invalidImage("orientation \(orientation.rawValue) is unknown")
       }
       return try rgbaImage().withFrame(rotation: rotation, mirrored: mirrored, body)
     }

@@ -19,7 +19,7 @@
       let (area, o1) = w.multipliedReportingOverflow(by: h)
       let (count, o2) = area.multipliedReportingOverflow(by: 4)
       guard w > 0, h > 0, !o1, !o2 else {
-        throw FaceWrapperError.invalidImage("CGImage has size \(w)×\(h)")
+        throw PackagerError.invalidImage("CGImage has size \(w)×\(h)")
       }
       var pixels = [UInt8](repeating: 0, count: count)
       let space =
@@ -37,7 +37,7 @@
         return true
       }
       guard drawn else {
-        throw FaceWrapperError.invalidImage("cannot create an RGBA8 context for the CGImage")
+        throw PackagerError.invalidImage("cannot create an RGBA8 context for the CGImage")
       }
       return try RGBAImage(pixels: pixels, width: w, height: h)
     }
@@ -81,7 +81,7 @@
         self.draw(in: CGRect(origin: .zero, size: self.size))
       }
       guard let cg = upright.cgImage else {
-        throw FaceWrapperError.invalidImage("UIImage has no bitmap")
+        throw PackagerError.invalidImage("UIImage has no bitmap")
       }
       return try cg.rgbaImage()
     }

@@ -5,7 +5,7 @@ import Foundation
 /// A float32 array in NumPy's .npy format (the self-check samples `packager build` writes with
 /// `numpy.save`): little-endian `<f4`, C order, format 1.0 when written (1.0 to 3.0 read).
 ///
-/// Reading refuses, with one `FaceWrapperError.invalidFile` line, any other dtype (float64,
+/// Reading refuses, with one `PackagerError.invalidFile` line, any other dtype (float64,
 /// integers, big-endian `>f4`), Fortran order, a bad header and a file shorter or longer than
 /// its shape says. `encoded()` gives the bytes `numpy.save` writes for the same array.
 public struct Npy: Sendable, Equatable {
@@ -19,7 +19,7 @@ public struct Npy: Sendable, Equatable {
   /// An array from its shape and values; throws `.invalidFile` when they disagree.
   public init(shape: [Int], values: [Float]) throws {
     guard shape.allSatisfy({ $0 >= 0 }), Self.count(shape) == values.count else {
-      throw FaceWrapperError.invalidFile(
+      throw PackagerError.invalidFile(
         "\(values.count) values do not fill the shape \(shape)")
     }
     self.shape = shape
@@ -32,12 +32,12 @@ public struct Npy: Sendable, Equatable {
     do {
       data = try Data(contentsOf: url)
     } catch {
-      throw FaceWrapperError.invalidFile("cannot read \(url.path): \(error.localizedDescription)")
+      throw PackagerError.invalidFile("cannot read \(url.path): \(error.localizedDescription)")
     }
     do {
       try self.init(data: data)
-    } catch FaceWrapperError.invalidFile(let why) {
-      throw FaceWrapperError.invalidFile("\(url.lastPathComponent): \(why)")
+    } catch PackagerError.invalidFile(let why) {
+      throw PackagerError.invalidFile("\(url.lastPathComponent): \(why)")
     }
   }
 
@@ -45,33 +45,33 @@ public struct Npy: Sendable, Equatable {
   public init(data: Data) throws {
     let bytes = [UInt8](data)
     guard bytes.count >= 10, Array(bytes[0..<6]) == Self.magic else {
-      throw FaceWrapperError.invalidFile("not a .npy file (no \\x93NUMPY magic)")
+      throw PackagerError.invalidFile("not a .npy file (no \\x93NUMPY magic)")
     }
     let major = bytes[6]
     let lengthBytes = major == 1 ? 2 : 4
     guard (1...3).contains(major), bytes.count >= 8 + lengthBytes else {
-      throw FaceWrapperError.invalidFile("unknown .npy format version \(major).\(bytes[7])")
+      throw PackagerError.invalidFile("unknown .npy format version \(major).\(bytes[7])")
     }
     let headerLength = bytes[8..<(8 + lengthBytes)].reversed().reduce(0) { $0 << 8 | Int($1) }
     let start = 8 + lengthBytes
     guard bytes.count >= start + headerLength,
       let header = String(bytes: bytes[start..<(start + headerLength)], encoding: .utf8)
     else {
-      throw FaceWrapperError.invalidFile("truncated .npy header")
+      throw PackagerError.invalidFile("truncated .npy header")
     }
     let (descr, fortran, shape) = try Self.parse(header)
     guard descr == "<f4" else {
       let what = descr == ">f4" ? "big-endian float32" : "dtype \(descr)"
-      throw FaceWrapperError.invalidFile("\(what), expected little-endian float32 (<f4)")
+      throw PackagerError.invalidFile("\(what), expected little-endian float32 (<f4)")
     }
     guard !fortran else {
-      throw FaceWrapperError.invalidFile("Fortran order, expected C order")
+      throw PackagerError.invalidFile("Fortran order, expected C order")
     }
     let count = Self.count(shape)
     let body = bytes.count - start - headerLength
     guard count <= Int.max / 4, body == count * 4 else {
       let how = count > body / 4 ? "truncated" : "too long"
-      throw FaceWrapperError.invalidFile("\(how): \(body) data bytes for shape \(shape)")
+      throw PackagerError.invalidFile("\(how): \(body) data bytes for shape \(shape)")
     }
     var values = [Float](repeating: 0, count: count)
     values.withUnsafeMutableBytes { out in
@@ -112,7 +112,7 @@ public struct Npy: Sendable, Equatable {
     do {
       try encoded().write(to: url)
     } catch {
-      throw FaceWrapperError.invalidFile("cannot write \(url.path): \(error.localizedDescription)")
+      throw PackagerError.invalidFile("cannot write \(url.path): \(error.localizedDescription)")
     }
   }
 
@@ -131,25 +131,25 @@ public struct Npy: Sendable, Equatable {
   private static func parse(_ header: String) throws -> (String, Bool, [Int]) {
     func value(_ key: String) throws -> Substring {
       guard let k = header.range(of: "'\(key)':") else {
-        throw FaceWrapperError.invalidFile("the .npy header has no '\(key)'")
+        throw PackagerError.invalidFile("the .npy header has no '\(key)'")
       }
       return header[k.upperBound...].drop { $0 == " " }
     }
     let d = try value("descr")
     guard d.first == "'", let end = d.dropFirst().firstIndex(of: "'") else {
-      throw FaceWrapperError.invalidFile("bad 'descr' in the .npy header")
+      throw PackagerError.invalidFile("bad 'descr' in the .npy header")
     }
     let descr = String(d[d.index(after: d.startIndex)..<end])
     let fortran = try value("fortran_order").hasPrefix("True")
     let s = try value("shape")
     guard s.first == "(", let close = s.firstIndex(of: ")") else {
-      throw FaceWrapperError.invalidFile("bad 'shape' in the .npy header")
+      throw PackagerError.invalidFile("bad 'shape' in the .npy header")
     }
     var shape: [Int] = []
     for part in s[s.index(after: s.startIndex)..<close].split(separator: ",") {
       let text = part.trimmingCharacters(in: .whitespaces)
       guard let n = Int(text), n >= 0 else {
-        throw FaceWrapperError.invalidFile("bad dimension '\(text)' in the .npy header")
+        throw PackagerError.invalidFile("bad dimension '\(text)' in the .npy header")
       }
       shape.append(n)
     }

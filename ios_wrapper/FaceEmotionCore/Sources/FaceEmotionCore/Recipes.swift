@@ -5,7 +5,7 @@
 /// The model configurations this package was generated for.
 public enum Recipes {
   /// Detector recipe `blazeface-short-range`.
-  public static let blazefaceShortRange = DetectorConfig(
+  public static let blazefaceShortRange = DetectorRecipe(
     name: "blazeface-short-range",
     inputName: "input",
     inputShape: [1, 128, 128, 3],
@@ -15,7 +15,7 @@ public enum Recipes {
     normScale: 0.00784313725490196,
     normOffset: -1.0,
     fill: 0.0,
-    anchors: AnchorConfig(
+    anchors: Anchors(
       inputSize: 128,
       strides: [8, 16, 16, 16],
       anchorsPerLayer: 2,
@@ -38,7 +38,7 @@ public enum Recipes {
   )
 
   /// Detector recipe `blazeface-full-range`.
-  public static let blazefaceFullRange = DetectorConfig(
+  public static let blazefaceFullRange = DetectorRecipe(
     name: "blazeface-full-range",
     inputName: "input",
     inputShape: [1, 192, 192, 3],
@@ -48,7 +48,7 @@ public enum Recipes {
     normScale: 0.00784313725490196,
     normOffset: -1.0,
     fill: 0.0,
-    anchors: AnchorConfig(
+    anchors: Anchors(
       inputSize: 192,
       strides: [4],
       anchorsPerLayer: 1,
@@ -71,7 +71,7 @@ public enum Recipes {
   )
 
   /// Emotion recipe `fer-minixception`.
-  public static let ferMinixception = EmotionConfig(
+  public static let ferMinixception = EmotionRecipe(
     name: "fer-minixception",
     inputName: "x",
     inputShape: [1, 64, 64, 1],
@@ -96,7 +96,7 @@ public enum Recipes {
   )
 
   /// Emotion recipe `emotion-ferplus`.
-  public static let emotionFerplus = EmotionConfig(
+  public static let emotionFerplus = EmotionRecipe(
     name: "emotion-ferplus",
     inputName: "Input3",
     inputShape: [1, 1, 64, 64],
@@ -122,7 +122,7 @@ public enum Recipes {
   )
 
   /// Emotion recipe `emo-affectnet`.
-  public static let emoAffectnet = EmotionConfig(
+  public static let emoAffectnet = EmotionRecipe(
     name: "emo-affectnet",
     inputName: "input",
     inputShape: [1, 3, 224, 224],
@@ -147,7 +147,7 @@ public enum Recipes {
   )
 
   /// Faces over time (`FaceTracker`, `FaceVideoPipeline`): packager.recipes.TRACKING.
-  public static let tracking = TrackingConfig(
+  public static let tracking = TrackingRecipe(
     iouThreshold: 0.1,
     keepSeconds: 1.0,
     smoothingSeconds: 0.5
@@ -160,25 +160,25 @@ public enum Recipes {
   public static let defaultEmotion = ferMinixception
 
   /// Every detector configuration, in recipe order.
-  public static let detectors: [DetectorConfig] = [
+  public static let detectors: [DetectorRecipe] = [
     blazefaceShortRange,
     blazefaceFullRange,
   ]
 
   /// Every emotion configuration, in recipe order.
-  public static let emotions: [EmotionConfig] = [
+  public static let emotions: [EmotionRecipe] = [
     ferMinixception,
     emotionFerplus,
     emoAffectnet,
   ]
 
   /// The detector configuration called `name`, or nil.
-  public static func detector(_ name: String) -> DetectorConfig? {
+  public static func detector(_ name: String) -> DetectorRecipe? {
     detectors.first { $0.name == name }
   }
 
   /// The emotion configuration called `name`, or nil.
-  public static func emotion(_ name: String) -> EmotionConfig? {
+  public static func emotion(_ name: String) -> EmotionRecipe? {
     emotions.first { $0.name == name }
   }
 

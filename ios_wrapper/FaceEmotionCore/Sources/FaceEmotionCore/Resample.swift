@@ -2,30 +2,14 @@
 
 import Foundation
 
-/// Exact resampling shared by the letterbox and the face crop (packager/reference/resample.py).
+/// Exact resampling shared by the letterbox and the face crop: bilinear, antialias and nearest
+/// as the module docstring of packager/reference/resample.py states them (their one home:
+/// canvas, sample positions, fixed-point weights, filters, what is refused); this file
+/// implements those formulas, checked against the reference bit for bit (antialias to 1e-12).
 ///
-/// The image lies on an infinite canvas of `fill` pixels. A source rectangle (x0, y0, x1, y1)
-/// (pixel k covers [k, k + 1), its centre is k + 0.5) is mapped onto an outW × outH grid; output
-/// column j samples the source at c = x0 + (j + 0.5) · (x1 − x0) / outW, rows likewise.
-///
-/// - bilinear: each output sample is the mean of s × s bilinear sub-samples, each reading the
-///   2×2 source pixels around it, in integer fixed point; s = min(maxSubsamples, ceil(step))
-///   per axis with step = (x1 − x0) / outW. Per axis, sub-sample q (0 ≤ q < out · s) lies at
-///   c = x0 + (q + 0.5) · ((x1 − x0) / (out · s)); p = c − 0.5, k = floor(p),
-///   a = floor((p − k) · 2^fractionBits + 0.5); taps k and k + 1 weigh 2^fractionBits − a and
-///   a. A tap outside the image reads `fill` (an integer 0...255). Per channel the weighted
-///   sum over the s_y × s_x sub-samples of wy · (wx · pixel) is an exact integer, and
-///   value = sum / (s_x · s_y · 2^(2 · fractionBits)) (a power of two: exact). Cost follows
-///   the output: at most 16 pixels per sample, read straight from the RGBA bytes.
-/// - antialias: a triangle filter of radius r = max(1, (x1 − x0) / outW). Tap k weighs
-///   max(0, 1 − |k + 0.5 − c| / r) for every integer k in [floor(c − 0.5 − r),
-///   floor(c − 0.5 − r) + ceil(2r) + 2); weights are divided by their sum; taps outside the
-///   image read `fill`. Columns are filtered first, then rows, both accumulated in Double.
-///   Reads every pixel under the rectangle: cost follows the frame.
-/// - nearest: tap floor(c), `fill` when outside the image.
-///
-/// c and p are computed in Double as written, one operation per statement (Swift never fuses a
-/// multiply and an add into one FMA; the statements keep it so for any reader or compiler).
+/// Swift specifics: c and p are computed in Double as written, one operation per statement
+/// (Swift never fuses a multiply and an add into one FMA; the statements keep it so for any
+/// reader or compiler); bilinear reads straight from the RGBA bytes.
 enum Resampler {
   // The limits maxStep, maxCoordinate, fractionBits and maxSubsamples are in Recipes.swift
   // (rendered from packager/reference/resample.py).
@@ -34,15 +18,15 @@ enum Resampler {
   /// what every language refuses (not finite, beyond maxCoordinate, empty, wider than maxStep).
   static func checkedStep(lo: Double, hi: Double, out: Int) throws -> Double {
     guard lo.isFinite, hi.isFinite, abs(lo) <= maxCoordinate, abs(hi) <= maxCoordinate else {
-      throw FaceWrapperError.invalidBox(
+      throw PackagerError.invalidBox(
         "source rectangle [\(lo), \(hi)) is not finite or too large")
     }
     guard hi > lo, out > 0 else {
-      throw FaceWrapperError.invalidBox("source rectangle [\(lo), \(hi)) is empty")
+      throw PackagerError.invalidBox("source rectangle [\(lo), \(hi)) is empty")
     }
     let step = (hi - lo) / Double(out)
     guard step <= maxStep else {
-      throw FaceWrapperError.invalidBox("source span \(hi - lo) is too large for \(out) samples")
+      throw PackagerError.invalidBox("source span \(hi - lo) is too large for \(out) samples")
     }
     return step
   }
@@ -111,7 +95,7 @@ enum Resampler {
     let (area, o1) = outWidth.multipliedReportingOverflow(by: outHeight)
     let (count, o2) = area.multipliedReportingOverflow(by: 3)
     guard outWidth > 0, outHeight > 0, !o1, !o2 else {
-      throw FaceWrapperError.invalidBox("cannot resample onto \(outWidth)×\(outHeight) samples")
+      throw PackagerError.invalidBox("cannot resample onto \(outWidth)×\(outHeight) samples")
     }
     var values = [Double](repeating: 0, count: count)
     var scratch: [Int] = []
@@ -149,14 +133,14 @@ enum Resampler {
     let (frame, rect, fill) = (job.frame, job.rect, job.fill)
     let (outWidth, outHeight) = (job.outWidth, job.outHeight)
     guard fill >= 0, fill <= 255, fill.rounded(.down) == fill else {
-      throw FaceWrapperError.invalidConfig(
+      throw PackagerError.invalidConfig(
         "bilinear resampling needs an integer fill 0...255, not \(fill)")
     }
     let sx = subsamples(step: try checkedStep(lo: rect.xmin, hi: rect.xmax, out: outWidth))
     let sy = subsamples(step: try checkedStep(lo: rect.ymin, hi: rect.ymax, out: outHeight))
     // Far beyond any model input; keeps the section sizes below from overflowing.
     guard outWidth <= Int.max >> 5, outHeight <= Int.max >> 5 else {
-      throw FaceWrapperError.invalidBox("cannot resample onto \(outWidth)×\(outHeight) samples")
+      throw PackagerError.invalidBox("cannot resample onto \(outWidth)×\(outHeight) samples")
     }
     let xtEnd = outWidth * sx * 4
     let ytEnd = xtEnd + outHeight * sy * 4
@@ -587,15 +571,15 @@ public struct RGBAImage: Sendable, Equatable {
   /// Height in pixels.
   public let height: Int
 
-  /// Checks the size; throws `FaceWrapperError.invalidImage` otherwise.
+  /// Checks the size; throws `PackagerError.invalidImage` otherwise.
   public init(pixels: [UInt8], width: Int, height: Int) throws {
     guard width > 0, height > 0 else {
-      throw FaceWrapperError.invalidImage("image has zero size (\(width)×\(height))")
+      throw PackagerError.invalidImage("image has zero size (\(width)×\(height))")
     }
     let (area, o1) = width.multipliedReportingOverflow(by: height)
     let (count, o2) = area.multipliedReportingOverflow(by: 4)
     guard !o1, !o2, pixels.count == count else {
-      throw FaceWrapperError.invalidImage(
+      throw PackagerError.invalidImage(
         "expected \(width)×\(height)×4 RGBA bytes, got \(pixels.count)")
     }
     self.pixels = pixels
@@ -609,7 +593,7 @@ extension RGBAImage {
   /// resampled onto width × height samples with `method`, exactly as the wrappers resample the
   /// letterbox and the face crops (Resample.swift): R, G, B Doubles per sample, row-major.
   ///
-  /// Throws `FaceWrapperError.invalidBox` for a rectangle the reference refuses (not finite,
+  /// Throws `PackagerError.invalidBox` for a rectangle the reference refuses (not finite,
   /// empty, beyond the coordinate limit or wider than the step limit, or an empty output) and
   /// `.invalidConfig` for a `.bilinear` fill that is not an integer 0...255.
   public func resampled(

@@ -3,10 +3,10 @@
 /// How far a model output is from the expected one, in the expected output's own scale:
 /// max |actual − expected| / max(1, max |expected|) (packager.difference.scaled_diff). A NaN or
 /// infinity on either side makes it infinite; empty outputs give 0. Throws
-/// `FaceWrapperError.invalidOutput` when the lengths differ.
+/// `PackagerError.invalidTensor` when the lengths differ.
 public func scaledDiff(actual: [Float], expected: [Float]) throws -> Double {
   guard actual.count == expected.count else {
-    throw FaceWrapperError.invalidOutput(
+    throw PackagerError.invalidTensor(
       "\(actual.count) values compared with \(expected.count) expected")
   }
   var worst = 0.0

@@ -5,7 +5,7 @@ import Foundation
 /// How faces are followed over time (packager.recipes.TrackingRecipe; `Recipes.tracking` holds
 /// the build's values). Times are the frames' own timestamps, never frame counts, so the frame
 /// rate and how many frames an app skips do not change what a person sees.
-public struct TrackingConfig: Sendable, Equatable {
+public struct TrackingRecipe: Sendable, Equatable {
   /// A face continues a track when their boxes overlap with IoU ≥ this (0...1).
   public var iouThreshold: Double
   /// A face continues a track across missed frames only when the track's last face is at most
@@ -105,13 +105,13 @@ public struct FaceTracker: Sendable {
   }
 
   /// The constants it runs with.
-  public let config: TrackingConfig
+  public let config: TrackingRecipe
   private var tracks: [Track] = []
   private var nextId = 1
   private var lastMs: Int64?
 
   /// A tracker with no track yet.
-  public init(config: TrackingConfig = Recipes.tracking) {
+  public init(config: TrackingRecipe = Recipes.tracking) {
     self.config = config
   }
 
@@ -130,10 +130,10 @@ public struct FaceTracker: Sendable {
     faces: [Face], emotions: [EmotionResult?], timestampMs: Int64
   ) throws -> [TrackedFace] {
     guard faces.count == emotions.count else {
-      throw FaceWrapperError.invalidImage("\(faces.count) faces but \(emotions.count) emotions")
+      throw PackagerError.invalidImage("\(faces.count) faces but \(emotions.count) emotions")
     }
     if let last = lastMs, timestampMs <= last {
-      throw FaceWrapperError.invalidImage(
+      throw PackagerError.invalidImage(
         "frame time \(timestampMs) ms is not after the previous frame's \(last) ms")
     }
     let previous = lastMs.map { Double($0) / 1000.0 }

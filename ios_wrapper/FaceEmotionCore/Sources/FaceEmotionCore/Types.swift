@@ -1,42 +1,5 @@
 // Runtime library of packager (hand-written, not generated), the same for every recipe.
 
-/// The one error type of the package. The core never traps on bad input: it throws one of these
-/// or returns an empty result; the runtime glue wraps ONNX Runtime's `NSError`s in
-/// `.onnxRuntime`.
-public enum FaceWrapperError: Error, Equatable, Sendable, CustomStringConvertible {
-  /// Zero or negative size, a pixel array of the wrong length, or an image too large to index.
-  case invalidImage(String)
-  /// A face box that is empty, not finite, or too large to resample.
-  case invalidBox(String)
-  /// A model output of the wrong length, or (emotion) containing NaN or infinity.
-  case invalidOutput(String)
-  /// A configuration the core cannot work with (e.g. fewer mean values than channels).
-  case invalidConfig(String)
-  /// A file that is not what it should be: a self-check sample that is no float32 .npy, or is
-  /// missing.
-  case invalidFile(String)
-  /// A model whose inputs or outputs are not the ones the configuration declares (names,
-  /// shapes), or whose self-check failed to run.
-  case modelMismatch(String)
-  /// ONNX Runtime refused: what was being done, then its error (message, domain and code).
-  case onnxRuntime(String)
-  /// The runtime glue cannot go on (a model file not in the bundle, a closed session).
-  case runtime(String)
-
-  public var description: String {
-    switch self {
-    case .invalidImage(let m): return "invalid image: \(m)"
-    case .invalidBox(let m): return "invalid face box: \(m)"
-    case .invalidOutput(let m): return "invalid model output: \(m)"
-    case .invalidConfig(let m): return "invalid configuration: \(m)"
-    case .invalidFile(let m): return "invalid file: \(m)"
-    case .modelMismatch(let m): return "model mismatch: \(m)"
-    case .onnxRuntime(let m): return "ONNX Runtime error: \(m)"
-    case .runtime(let m): return "runtime error: \(m)"
-    }
-  }
-}
-
 /// An axis-aligned box (xmin, ymin, xmax, ymax).
 public struct Box: Sendable, Equatable {
   public var xmin: Double
@@ -138,8 +101,8 @@ public struct Letterbox: Sendable, Equatable {
 public struct Face: Sendable, Equatable {
   /// Box in the (upright) source image's pixels.
   public var box: Box
-  /// Keypoints in source-image pixels, in `DetectorConfig.keypointNames` order: left/right are
-  /// the subject's own, on mirrored frames too (`DetectorConfig.keypointMirror`).
+  /// Keypoints in source-image pixels, in `DetectorRecipe.keypointNames` order: left/right are
+  /// the subject's own, on mirrored frames too (`DetectorRecipe.keypointMirror`).
   public var keypoints: [Point]
   /// Detection probability 0...1.
   public var score: Double
@@ -179,7 +142,7 @@ public struct DetectionInput: Sendable, Equatable {
   /// Source rectangle covered by the tensor.
   public var letterbox: Letterbox
   /// The image is a mirror image (a mirrored frame): postprocess names the keypoints for the
-  /// subject (`DetectorConfig.keypointMirror`).
+  /// subject (`DetectorRecipe.keypointMirror`).
   public var mirrored: Bool
 
   /// A detector input from its parts.

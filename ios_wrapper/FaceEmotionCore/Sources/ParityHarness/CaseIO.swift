@@ -13,8 +13,8 @@ struct HarnessError: Error, CustomStringConvertible {
 struct ParityCase {
   let name: String
   let folder: URL
-  let detector: DetectorConfig
-  let emotion: EmotionConfig
+  let detector: DetectorRecipe
+  let emotion: EmotionRecipe
   let image: RGBAImage
   /// The camera frame of a frame case (case.json "frame"): the core is run on its planes,
   /// not on `image`.

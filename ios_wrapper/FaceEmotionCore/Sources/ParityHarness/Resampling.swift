@@ -37,7 +37,7 @@ func resampling(jobsFile: URL, outDir: URL) throws {
         Box(xmin: rect[0], ymin: rect[1], xmax: rect[2], ymax: rect[3]), width: out[0],
         height: out[1], method: method, fill: fill)
       status.append("ok")
-    } catch is FaceWrapperError {
+    } catch is PackagerError {
       status.append("rejected")
     }
   }

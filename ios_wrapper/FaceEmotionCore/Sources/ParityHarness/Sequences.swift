@@ -34,7 +34,7 @@ func sequence(jobFile: URL, outFile: URL) throws {
     throw HarnessError(description: "\(jobFile.path) is malformed")
   }
   var tracker = FaceTracker(
-    config: TrackingConfig(iouThreshold: iouThreshold, keepSeconds: keep, smoothingSeconds: tau))
+    config: TrackingRecipe(iouThreshold: iouThreshold, keepSeconds: keep, smoothingSeconds: tau))
   var lines: [String] = []
   for frame in frames {
     guard let ms = (frame["time_ms"] as? String).flatMap(Int64.init),

@@ -86,7 +86,7 @@ final class DetectionTests: XCTestCase {
   }
 
   /// One confident anchor whose keypoint k lies k input pixels right of the anchor.
-  private func oneFace(_ c: DetectorConfig, anchors n: Int) -> (reg: [Float], cls: [Float]) {
+  private func oneFace(_ c: DetectorRecipe, anchors n: Int) -> (reg: [Float], cls: [Float]) {
     var regressors = [Float](repeating: 0, count: n * c.rowLength)
     var scores = [Float](repeating: -20, count: n)
     scores[5] = 10
@@ -131,7 +131,7 @@ final class DetectionTests: XCTestCase {
 
   func testAKeypointMirrorThatIsNoPermutationIsRefused() {
     let d = Recipes.blazefaceShortRange
-    let bad = DetectorConfig(
+    let bad = DetectorRecipe(
       name: d.name, inputName: d.inputName, inputShape: d.inputShape,
       regressorsName: d.regressorsName, classificatorsName: d.classificatorsName, scale: d.scale,
       normScale: d.normScale, normOffset: d.normOffset, fill: d.fill, anchors: d.anchors,
@@ -145,7 +145,7 @@ final class DetectionTests: XCTestCase {
         regressors: reg, classificators: cls,
         letterbox: Letterbox.fit(width: 8, height: 8, size: bad.inputSize), mirrored: false)
     ) { error in
-      guard case FaceWrapperError.invalidConfig = error else {
+      guard case PackagerError.invalidConfig = error else {
         return XCTFail("unexpected error \(error)")
       }
     }
@@ -189,7 +189,7 @@ final class DetectionTests: XCTestCase {
       XCTAssertThrowsError(
         try wrapper.preprocess(pixels: [UInt8](repeating: 0, count: count), width: w, height: h)
       ) { error in
-        guard case FaceWrapperError.invalidImage = error else {
+        guard case PackagerError.invalidImage = error else {
           return XCTFail("\(w)×\(h): \(error)")
         }
       }
@@ -260,7 +260,7 @@ final class EmotionTests: XCTestCase {
     ]
     for box in boxes {
       XCTAssertThrowsError(try wrapper.preprocess(pixels: pixels, width: 4, height: 4, box: box)) {
-        guard case FaceWrapperError.invalidBox = $0 else {
+        guard case PackagerError.invalidBox = $0 else {
           return XCTFail("\(box): \($0)")
         }
       }
@@ -290,7 +290,7 @@ final class EmotionTests: XCTestCase {
     let n = wrapper.config.labels.count
     for output in [[], [Float](repeating: 0.1, count: n + 1), [Float](repeating: .nan, count: n)] {
       XCTAssertThrowsError(try wrapper.postprocess(output: output)) {
-        guard case FaceWrapperError.invalidOutput = $0 else {
+        guard case PackagerError.invalidTensor = $0 else {
           return XCTFail("\($0)")
         }
       }
@@ -511,7 +511,7 @@ final class ResampleTests: XCTestCase {
           image, rect: Box(xmin: 0, ymin: 0, xmax: 4, ymax: 4), outWidth: 2, outHeight: 2,
           method: .bilinear, fill: fill)
       ) {
-        guard case FaceWrapperError.invalidConfig = $0 else {
+        guard case PackagerError.invalidConfig = $0 else {
           return XCTFail("\(fill): \($0)")
         }
       }
@@ -535,7 +535,7 @@ final class ResampleTests: XCTestCase {
           try Resampler.resample(
             image, rect: rect, outWidth: 2, outHeight: 8, method: method, fill: 0)
         ) {
-          guard case FaceWrapperError.invalidBox = $0 else {
+          guard case PackagerError.invalidBox = $0 else {
             return XCTFail("\(method) \(rect): \($0)")
           }
         }

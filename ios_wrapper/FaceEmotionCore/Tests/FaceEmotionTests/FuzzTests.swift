@@ -1,6 +1,6 @@
 // Fuzz tests: seeded random (and hostile) model outputs, boxes and image sizes driven through
 // the decoders and preprocessors. Each must return a well-formed result or throw a
-// FaceWrapperError; a trap would crash the test process.
+// PackagerError; a trap would crash the test process.
 
 import XCTest
 
@@ -87,7 +87,7 @@ final class FuzzTests: XCTestCase {
           XCTAssertEqual(f.normalizedKeypoints.count, c.numKeypoints)
           XCTAssertEqual(f.letterboxKeypoints.count, c.numKeypoints)
         }
-      } catch FaceWrapperError.invalidOutput {
+      } catch PackagerError.invalidTensor {
         XCTAssertFalse(lengthsRight, "right lengths were refused")
       } catch {
         XCTFail("unexpected error \(error)")
@@ -118,7 +118,7 @@ final class FuzzTests: XCTestCase {
           XCTAssertEqual(r.probabilities.reduce(0, +), 1, accuracy: 1e-9)
           XCTAssertTrue(r.probabilities.allSatisfy { $0 >= 0 && $0 <= 1 })
         }
-      } catch FaceWrapperError.invalidOutput {
+      } catch PackagerError.invalidTensor {
         XCTAssertFalse(valid, "\(output) was refused")
       } catch {
         XCTFail("unexpected error \(error)")
@@ -145,9 +145,9 @@ final class FuzzTests: XCTestCase {
         XCTAssertTrue(x.tensor.allSatisfy { $0.isFinite })
         XCTAssertTrue(w > 0 && h > 0 && count == w * h * 4)
         made += 1
-      } catch FaceWrapperError.invalidImage {
+      } catch PackagerError.invalidImage {
         XCTAssertFalse(w > 0 && h > 0 && count == w * h * 4)
-      } catch FaceWrapperError.invalidBox {
+      } catch PackagerError.invalidBox {
         continue
       } catch {
         XCTFail("unexpected error \(error)")
@@ -173,7 +173,7 @@ final class FuzzTests: XCTestCase {
         let lo = Float(c.normOffset)
         let hi = Float(255 * c.normScale + c.normOffset)
         XCTAssertTrue(x.tensor.allSatisfy { $0 >= lo - 1e-5 && $0 <= hi + 1e-5 })
-      } catch FaceWrapperError.invalidImage {
+      } catch PackagerError.invalidImage {
         XCTAssertFalse(ok)
       } catch {
         XCTFail("unexpected error \(error)")

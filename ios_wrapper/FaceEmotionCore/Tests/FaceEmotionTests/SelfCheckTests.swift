@@ -55,7 +55,7 @@ final class NpyTests: XCTestCase {
     ]
     for (data, words) in cases {
       XCTAssertThrowsError(try Npy(data: data), words) { error in
-        guard case FaceWrapperError.invalidFile(let message) = error else {
+        guard case PackagerError.invalidFile(let message) = error else {
           return XCTFail("\(error)")
         }
         XCTAssertTrue(message.contains(words), message)
@@ -94,7 +94,7 @@ final class ScaledDiffTests: XCTestCase {
 
   func testLengthsMustAgree() {
     XCTAssertThrowsError(try scaledDiff(actual: [1], expected: [1, 2])) { error in
-      guard case FaceWrapperError.invalidOutput = error else { return XCTFail("\(error)") }
+      guard case PackagerError.invalidTensor = error else { return XCTFail("\(error)") }
     }
   }
 

@@ -30,7 +30,7 @@ enum class TensorLayout { NHWC, NCHW }
  * @property anchorsPerLayer anchors each layer contributes per cell.
  * @property offset anchor centre within a cell, in cells (0.5 = cell centre).
  */
-data class AnchorConfig(
+data class Anchors(
     val inputSize: Int,
     val strides: List<Int>,
     val anchorsPerLayer: Int,
@@ -60,7 +60,7 @@ data class AnchorConfig(
  * @property minScore detections below this probability are dropped.
  * @property iouThreshold weighted NMS merges boxes whose IoU with the best one exceeds it.
  */
-data class DetectorConfig(
+data class DetectorRecipe(
     val name: String,
     val inputName: String,
     val inputShape: List<Int>,
@@ -70,7 +70,7 @@ data class DetectorConfig(
     val normScale: Double,
     val normOffset: Double,
     val fill: Double,
-    val anchors: AnchorConfig,
+    val anchors: Anchors,
     val numKeypoints: Int,
     val keypointNames: List<String>,
     val keypointMirror: List<Int>,
@@ -109,7 +109,7 @@ data class DetectorConfig(
  * @property outputsAreLogits apply softmax to the output (else it already sums to 1).
  * @property labels class names in output order.
  */
-data class EmotionConfig(
+data class EmotionRecipe(
     val name: String,
     val inputName: String,
     val inputShape: List<Int>,

@@ -21,7 +21,7 @@ import java.nio.FloatBuffer
  * model outputs of the wrong length. NaN or infinite model outputs are not errors: such anchors
  * are dropped, as in the reference.
  */
-class FaceDetectionWrapper(val config: DetectorConfig = Recipes.defaultDetector) {
+class FaceDetectionWrapper(val config: DetectorRecipe = Recipes.defaultDetector) {
     private val anchors: DoubleArray = anchorCentres(config.anchors)
     private val resampler = Resampler()
     private val detections = Detections(anchors.size / 2, config.numKeypoints, config.rowLength)
@@ -29,13 +29,13 @@ class FaceDetectionWrapper(val config: DetectorConfig = Recipes.defaultDetector)
     private val tensor: FloatBuffer = directFloats(values.size)
     private val keypointMirror: IntArray = config.keypointMirror.toIntArray()
 
-    /** The Android adapters' reusable frame pixels (BitmapExtensions.kt). */
+    /** The Android adapters' reusable frame pixels (ImageAdapters.kt). */
     internal val argbBuffer = ArgbBuffer()
 
     /** Number of anchors, i.e. rows of the model's outputs. */
     val numAnchors: Int get() = anchors.size / 2
 
-    /** The model's input, as ModelSession checks it: [DetectorConfig.inputShape]. */
+    /** The model's input, as ModelSession checks it: [DetectorRecipe.inputShape]. */
     val inputs: List<TensorSpec> get() = listOf(TensorSpec(config.inputName, config.inputShape))
 
     /** The model's outputs: regressors [1, numAnchors, 4 + 2K], classificators [1, numAnchors, 1]. */
@@ -83,7 +83,7 @@ class FaceDetectionWrapper(val config: DetectorConfig = Recipes.defaultDetector)
     /**
      * Raw model outputs ([regressors] N · (4 + 2K) values, [classificators] N values, in model
      * order) → faces, best first: decoded, weighted-NMS merged, mapped through [letterbox]. On a
-     * [mirrored] image the left/right keypoint pairs are swapped ([DetectorConfig.keypointMirror])
+     * [mirrored] image the left/right keypoint pairs are swapped ([DetectorRecipe.keypointMirror])
      * so that the names stay the subject's own; coordinates are not changed.
      */
     fun postprocess(

@@ -42,26 +42,26 @@ data class PipelineOptions @JvmOverloads constructor(
  *
  * Threads: a pipeline may be shared; its calls are serialized (one frame at a time, as the
  * wrappers reuse their buffers). [close] waits for a running call; a call after close throws
- * [ClosedException]. Errors: every failure is a [FaceEmotionException] (a bad frame:
- * [InvalidInputException]; ONNX Runtime: [InferenceException]).
+ * [ClosedException]. Errors: every failure is a [PackagerException] (a bad frame:
+ * [InvalidImageException]; ONNX Runtime: [InferenceException]).
  *
  * ```
  * FaceEmotionPipeline.fromAssets(context).use { pipeline ->
- *     val faces = pipeline.run(bitmap)   // BitmapExtensions.kt
+ *     val faces = pipeline.run(bitmap)   // ImageAdapters.kt
  * }
  * ```
  *
  * @param detectorAsset, emotionAsset the asset names the models came from: [selfCheck] reads their
  *   samples (`<stem>.sample_input.npy`, …) and the models again from the app's assets.
  */
-class FaceEmotionPipeline @JvmOverloads @Throws(FaceEmotionException::class) constructor(
+class FaceEmotionPipeline @JvmOverloads @Throws(PackagerException::class) constructor(
     detectorModel: ByteArray,
     emotionModel: ByteArray,
     val options: PipelineOptions = PipelineOptions(),
-    detectorConfig: DetectorConfig = Recipes.defaultDetector,
-    emotionConfig: EmotionConfig = Recipes.defaultEmotion,
-    val detectorAsset: String = DETECTOR_ASSET,
-    val emotionAsset: String = EMOTION_ASSET,
+    detectorConfig: DetectorRecipe = Recipes.defaultDetector,
+    emotionConfig: EmotionRecipe = Recipes.defaultEmotion,
+    private val detectorAsset: String = DETECTOR_MODEL_FILE,
+    private val emotionAsset: String = EMOTION_MODEL_FILE,
 ) : AutoCloseable {
     val detection: FaceDetectionWrapper = FaceDetectionWrapper(
         detectorConfig.copy(
@@ -73,11 +73,13 @@ class FaceEmotionPipeline @JvmOverloads @Throws(FaceEmotionException::class) con
     private val steps = FaceEmotionSteps(detection, recognition, options.maxFaces)
     private val lock = ReentrantLock()
     private var closed = false
-    private val detector: ModelSession =
+    /** The detector's session. */
+    val detector: ModelSession =
         ModelSession.open(stem(detectorAsset), detectorModel, detection.inputs, detection.outputs, options.session)
-    private val classifier: ModelSession = try {
+    /** The emotion model's session. */
+    val classifier: ModelSession = try {
         ModelSession.open(stem(emotionAsset), emotionModel, recognition.inputs, recognition.outputs, options.session)
-    } catch (e: FaceEmotionException) {
+    } catch (e: PackagerException) {
         detector.close()  // the first session must not leak when the second cannot open
         throw e
     }
@@ -86,26 +88,29 @@ class FaceEmotionPipeline @JvmOverloads @Throws(FaceEmotionException::class) con
 
     /** Model file stem → the provider [PipelineOptions.session] asked for ("NNAPI", "XNNPACK" or "CPU"). */
     val requestedProviders: Map<String, String> =
-        linkedMapOf(detector.name to detector.requestedProvider, classifier.name to classifier.requestedProvider)
+        linkedMapOf(
+            detector.modelName to detector.requestedProvider,
+            classifier.modelName to classifier.requestedProvider,
+        )
 
     /**
      * Model file stem → the provider registered with the session that runs it, after any CPU
      * fallback ([ModelSession.providerInUse]).
      */
     val providersInUse: Map<String, String> =
-        linkedMapOf(detector.name to detector.providerInUse, classifier.name to classifier.providerInUse)
+        linkedMapOf(detector.modelName to detector.providerInUse, classifier.modelName to classifier.providerInUse)
 
     /** Model file stem → why its session runs on the CPU instead of the requested provider; empty when none does. */
     val fallbackReasons: Map<String, String> =
-        listOf(detector, classifier).mapNotNull { s -> s.fallbackReason?.let { s.name to it } }.toMap()
+        listOf(detector, classifier).mapNotNull { s -> s.fallbackReason?.let { s.modelName to it } }.toMap()
 
     /** Every face of an ARGB image with its emotion, best face first (see [FaceEmotionSteps.run]). */
-    @Throws(FaceEmotionException::class)
+    @Throws(PackagerException::class)
     fun run(pixels: IntArray, width: Int, height: Int): List<FaceResult> =
         guarded { steps.run(pixels, width, height, ::detect, ::classify) }
 
     /** Every face of a camera frame with its emotion, in upright pixels (see [FaceEmotionSteps.run]). */
-    @Throws(FaceEmotionException::class)
+    @Throws(PackagerException::class)
     fun run(frame: CameraFrame): List<FaceResult> = guarded { steps.run(frame, ::detect, ::classify) }
 
     /** Every face of the frame [make] gives (reading pixels into the [ArgbBuffer] it is given), under the lock. */
@@ -113,11 +118,11 @@ class FaceEmotionPipeline @JvmOverloads @Throws(FaceEmotionException::class) con
         guarded { steps.run(make(detection.argbBuffer), ::detect, ::classify) }
 
     /** Runs the detector on a preprocessed input. */
-    @Throws(FaceEmotionException::class)
+    @Throws(PackagerException::class)
     fun runDetector(input: DetectionInput): DetectorOutputs = guarded { detect(input) }
 
     /** Runs the emotion model on a preprocessed crop (the returned array is reused by the next call). */
-    @Throws(FaceEmotionException::class)
+    @Throws(PackagerException::class)
     fun runEmotion(input: EmotionInput): FloatArray = guarded { classify(input) }
 
     /**
@@ -129,26 +134,31 @@ class FaceEmotionPipeline @JvmOverloads @Throws(FaceEmotionException::class) con
      * [VARIANT_SELF_CHECK_TOLERANCE], the detector by its decoded faces ([facesShift] within
      * [VARIANT_SELF_CHECK_MAX_CORNER_SHIFT]). The pipeline's own session is run on the same sample
      * too, and its difference reported (not judged) when it is not the CPU.
-     * [SampleFormatException] when the samples are not in the assets.
+     * [InvalidFileException] when the samples are not in the assets.
      */
-    @Throws(FaceEmotionException::class)
+    @Throws(PackagerException::class)
     fun selfCheck(context: Context): List<SelfCheckResult> = guarded {
         listOf(detector to detectorAsset, classifier to emotionAsset).map { (session, asset) ->
-            val (feed, expected) = loadSample(context, session, asset)
+            // The samples sit beside the model in the assets (`packager build --self-check`).
+            val folder = asset.substringBeforeLast('/', "").let { if (it.isEmpty()) it else "$it/" }
+            val inputFiles = listOf(folder + SelfCheckSamples.inputFile(session.modelName))
+            val outputFiles = session.outputs.map { folder + SelfCheckSamples.outputFile(session.modelName, it.name) }
+            val read = { file: String -> context.assets.open(file).use { it.readBytes() } }
             val model = readAsset(context, asset)
             when {
-                Precision.ofStem(session.name) == Precision.FP32 ->
-                    selfCheckOnCpu(session, model, options.session, feed, expected, SELF_CHECK_TOLERANCE)
-                session === detector -> detectorVariantCheck(model, feed, expected)
-                else -> selfCheckOnCpu(session, model, options.session, feed, expected, VARIANT_SELF_CHECK_TOLERANCE)
+                Precision.ofStem(session.modelName) == Precision.FP32 ->
+                    session.selfCheck(model, inputFiles, outputFiles, read, SELF_CHECK_TOLERANCE)
+                session === detector -> detectorVariantCheck(model, session.readSamples(inputFiles, outputFiles, read))
+                else -> session.selfCheck(model, inputFiles, outputFiles, read, VARIANT_SELF_CHECK_TOLERANCE)
             }
         }
     }
 
     /** A detector variant's self-check: the CPU session's and the expected outputs decoded and compared as faces. */
     private fun detectorVariantCheck(
-        model: ByteArray, feed: Map<String, FloatBuffer>, expected: Map<String, FloatArray>,
+        model: ByteArray, samples: Pair<Map<String, FloatBuffer>, Map<String, FloatArray>>,
     ): SelfCheckResult {
+        val (feed, expected) = samples
         val c = detection.config
         val square = Letterbox(0.0, 0.0, 1.0, 1.0, 1, 1)  // faces in the model's own 0..1 coordinates
         fun faces(out: Map<String, FloatArray>): List<Box> =
@@ -156,14 +166,14 @@ class FaceEmotionPipeline @JvmOverloads @Throws(FaceEmotionException::class) con
                 .map { it.box }
         val want = faces(expected)
         val cpu = ModelSession.open(
-            detector.name, model, detector.inputs, detector.outputs,
+            detector.modelName, model, detector.inputs, detector.outputs,
             options.session.copy(provider = Provider.Cpu, cpuFallback = false),
         )
         val diff = cpu.use { facesShift(want, faces(it.run(feed))) }
-        val accelerated = if (detector.providerInUse == Provider.Cpu.displayName) null
+        val accelerated = if (detector.providerInUse == Provider.Cpu.name) null
         else facesShift(want, faces(detector.run(feed)))
         return SelfCheckResult(
-            detector.name, cpu.providerInUse, diff, VARIANT_SELF_CHECK_MAX_CORNER_SHIFT,
+            detector.modelName, cpu.providerInUse, diff, VARIANT_SELF_CHECK_MAX_CORNER_SHIFT,
             detector.providerInUse.takeIf { accelerated != null }, accelerated,
         )
     }
@@ -192,8 +202,8 @@ class FaceEmotionPipeline @JvmOverloads @Throws(FaceEmotionException::class) con
     }
 
     /**
-     * [block] under the pipeline's lock, its failures as FaceEmotionException: the core's
-     * IllegalArgumentException (a bad frame) → InvalidInputException. The session's errors are
+     * [block] under the pipeline's lock, its failures as PackagerException: the core's
+     * IllegalArgumentException (a bad frame) → InvalidImageException. The session's errors are
      * FaceEmotionExceptions already; FaceEmotionSteps passes them through (they are checked
      * exceptions, which Kotlin lets through the lambdas unchanged).
      */
@@ -202,39 +212,14 @@ class FaceEmotionPipeline @JvmOverloads @Throws(FaceEmotionException::class) con
         try {
             block()
         } catch (e: IllegalArgumentException) {
-            throw InvalidInputException(e.message ?: "invalid input", e)
+            throw InvalidImageException(e.message ?: "invalid image", e)
         }
-    }
-
-    /**
-     * The sample's inputs and expected outputs of [session]'s model, read from
-     * the assets folder of its model file [asset].
-     */
-    private fun loadSample(
-        context: Context, session: ModelSession, asset: String,
-    ): Pair<Map<String, FloatBuffer>, Map<String, FloatArray>> {
-        val folder = asset.substringBeforeLast('/', "").let { if (it.isEmpty()) it else "$it/" }
-        fun npy(name: String, spec: TensorSpec): FloatArray {
-            val file = folder + name
-            val bytes = try {
-                readAsset(context, file)
-            } catch (e: ModelLoadException) {
-                val why = "${e.message}: build with `packager build --self-check` to ship the samples"
-                throw SampleFormatException(why, e)
-            }
-            return readSample(bytes, file, spec)
-        }
-        require(session.inputs.size == 1) { "model ${session.name}: one input expected" }
-        val input = session.inputs[0]
-        val values = npy(SampleFiles.input(session.name), input)
-        val expected = session.outputs.associate { it.name to npy(SampleFiles.output(session.name, it.name), it) }
-        return mapOf(input.name to FloatBuffer.wrap(values)) to expected  // ModelSession copies it
     }
 
     companion object {
         /** Model files of the bundle (`packager build`: the module's `src/main/assets`). */
-        const val DETECTOR_ASSET: String = "face_detection.ort"
-        const val EMOTION_ASSET: String = "face_emotion_recognition.ort"
+        const val DETECTOR_MODEL_FILE: String = "face_detection.ort"
+        const val EMOTION_MODEL_FILE: String = "face_emotion_recognition.ort"
 
         /** The models' file stems in the bundle (`<stem>.ort`, `<stem>.fp16.ort`, `<stem>.int8.ort`). */
         const val DETECTOR_MODEL: String = "face_detection"
@@ -248,7 +233,7 @@ class FaceEmotionPipeline @JvmOverloads @Throws(FaceEmotionException::class) con
          */
         @JvmStatic
         @JvmOverloads
-        @Throws(FaceEmotionException::class)
+        @Throws(PackagerException::class)
         fun fromAssets(
             context: Context,
             options: PipelineOptions = PipelineOptions(),
@@ -271,7 +256,7 @@ class FaceEmotionPipeline @JvmOverloads @Throws(FaceEmotionException::class) con
 }
 
 /** Output [name] of a result as floats (a copy); [InferenceException] when the model has no such float output. */
-@Throws(FaceEmotionException::class)
+@Throws(PackagerException::class)
 fun OrtSession.Result.floats(name: String): FloatArray {
     val value = get(name).orElse(null) as? OnnxTensor
         ?: throw InferenceException("the model has no tensor output '$name'")
@@ -280,11 +265,11 @@ fun OrtSession.Result.floats(name: String): FloatArray {
 }
 
 /** Decodes a detector result: `val faces = faceDetection.postprocess(result, input)`. */
-@Throws(FaceEmotionException::class)
+@Throws(PackagerException::class)
 fun FaceDetectionWrapper.postprocess(result: OrtSession.Result, input: DetectionInput): List<Face> =
     postprocess(result.floats(config.regressorsName), result.floats(config.classificatorsName), input)
 
 /** Decodes an emotion result: `val emotion = faceEmotionRecognition.postprocess(result)`. */
-@Throws(FaceEmotionException::class)
+@Throws(PackagerException::class)
 fun FaceEmotionRecognitionWrapper.postprocess(result: OrtSession.Result): EmotionResult =
     postprocess(result.floats(config.outputName))

@@ -22,7 +22,7 @@ import kotlin.math.exp
  * empty or non-finite face box, a crop more than MAX_RESAMPLE_STEP source pixels per input pixel,
  * and for a model output of the wrong length or holding NaN or infinity.
  */
-class FaceEmotionRecognitionWrapper(val config: EmotionConfig = Recipes.defaultEmotion) {
+class FaceEmotionRecognitionWrapper(val config: EmotionRecipe = Recipes.defaultEmotion) {
     private val resampler = Resampler()
     private val values = FloatArray(config.size * config.size * config.channels)
     private val tensor: FloatBuffer = directFloats(values.size)
@@ -30,10 +30,10 @@ class FaceEmotionRecognitionWrapper(val config: EmotionConfig = Recipes.defaultE
     private val scale = config.scale.toDoubleArray()
     private val probabilities = DoubleArray(config.labels.size)
 
-    /** The Android adapters' reusable frame pixels (BitmapExtensions.kt). */
+    /** The Android adapters' reusable frame pixels (ImageAdapters.kt). */
     internal val argbBuffer = ArgbBuffer()
 
-    /** The model's input, as ModelSession checks it: [EmotionConfig.inputShape]. */
+    /** The model's input, as ModelSession checks it: [EmotionRecipe.inputShape]. */
     val inputs: List<TensorSpec> get() = listOf(TensorSpec(config.inputName, config.inputShape))
 
     /** The model's output: [1, number of labels]. */

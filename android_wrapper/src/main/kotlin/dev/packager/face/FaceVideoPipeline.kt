@@ -12,7 +12,7 @@ import androidx.camera.core.ImageProxy
  * smoothed emotion. Frames come in time order with their timestamps in milliseconds (a camera
  * frame's `imageInfo.timestamp / 1_000_000`, a decoded video frame's presentation time); how many
  * frames are skipped does not change the smoothing, whose strength is a time
- * ([TrackingConfig.smoothingSeconds]).
+ * ([TrackingRecipe.smoothingSeconds]).
  *
  * ```
  * FaceVideoPipeline(FaceEmotionPipeline.fromAssets(context)).use { video ->
@@ -25,27 +25,27 @@ import androidx.camera.core.ImageProxy
  */
 class FaceVideoPipeline @JvmOverloads constructor(
     val pipeline: FaceEmotionPipeline,
-    tracking: TrackingConfig = Recipes.tracking,
+    tracking: TrackingRecipe = Recipes.tracking,
 ) : AutoCloseable {
     private val tracker = FaceTracker(tracking)
 
     /** The faces of an ARGB frame shown at [timestampMs], tracked and smoothed. */
-    @Throws(FaceEmotionException::class)
+    @Throws(PackagerException::class)
     fun run(pixels: IntArray, width: Int, height: Int, timestampMs: Long): List<TrackedFace> =
         track(pipeline.run(pixels, width, height).map { it.face to it.emotion }, timestampMs)
 
     /** The faces of a camera frame shown at [timestampMs], in upright pixels, tracked and smoothed. */
-    @Throws(FaceEmotionException::class)
+    @Throws(PackagerException::class)
     fun run(frame: CameraFrame, timestampMs: Long): List<TrackedFace> =
         track(pipeline.run(frame).map { it.face to it.emotion }, timestampMs)
 
     /** The faces of a Bitmap shown at [timestampMs] (see [FaceEmotionPipeline.run] for Bitmaps). */
-    @Throws(FaceEmotionException::class)
+    @Throws(PackagerException::class)
     fun run(bitmap: Bitmap, timestampMs: Long, rotationDegrees: Int = 0, mirrored: Boolean = false): List<TrackedFace> =
         track(pipeline.run(bitmap, rotationDegrees, mirrored).map { it.face to it.emotion }, timestampMs)
 
     /** The faces of a CameraX frame, at its own timestamp (`imageInfo.timestamp`, nanoseconds). */
-    @Throws(FaceEmotionException::class)
+    @Throws(PackagerException::class)
     fun run(image: ImageProxy, mirrored: Boolean = false): List<TrackedFace> {
         val timestampMs = image.imageInfo.timestamp / 1_000_000
         return track(pipeline.run(image, mirrored).map { it.face to it.emotion }, timestampMs)
@@ -61,7 +61,7 @@ class FaceVideoPipeline @JvmOverloads constructor(
             try {
                 tracker.update(found.map { it.first }, found.map { it.second }, timestampMs)
             } catch (e: IllegalArgumentException) {
-                throw FaceEmotionException(e.message ?: "bad frame timestamp", e)
+                throw InvalidImageException(e.message ?: "bad frame timestamp", e)
             }
         }
 }

@@ -10,113 +10,14 @@ import ai.onnxruntime.OrtEnvironment
 import ai.onnxruntime.OrtException
 import ai.onnxruntime.OrtSession
 import ai.onnxruntime.TensorInfo
-import ai.onnxruntime.providers.NNAPIFlags
 import android.os.Build
 import android.util.Log
 import java.nio.ByteBuffer
 import java.nio.ByteOrder
+import java.io.IOException
 import java.nio.FloatBuffer
-import java.util.EnumSet
 import java.util.concurrent.locks.ReentrantLock
 import kotlin.concurrent.withLock
-
-/**
- * Where ONNX Runtime runs a model; nodes the provider cannot take run on ONNX Runtime's CPU kernels.
- * [deviceDefault] is the default: NNAPI on Android 10 to 14 (API 29-34), XNNPACK otherwise.
- */
-sealed class Provider(val displayName: String) {
-    /**
-     * Android's NNAPI (the NPU, GPU or DSP the device's drivers expose); ONNX Runtime's NNAPI
-     * execution provider needs Android 8.1 (API [MIN_SDK]): below it the session is not opened on
-     * NNAPI ([ModelSession.fallbackReason] says so). [flags]: ONNX Runtime's NNAPI options; the
-     * default CPU_DISABLED keeps NNAPI's own CPU reference implementation (nnapi-reference, often
-     * slower than ONNX Runtime's CPU kernels) out; from API 29, where ONNX Runtime honours it, a
-     * model the accelerators cannot take whole fails to open on NNAPI, so the CPU fallback is taken
-     * and reported. USE_FP16 lets NNAPI compute in half precision. NNAPI is deprecated from
-     * Android 15 (API 35).
-     */
-    class Nnapi @JvmOverloads constructor(
-        val flags: EnumSet<NNAPIFlags> = EnumSet.of(NNAPIFlags.CPU_DISABLED),
-    ) : Provider("NNAPI") {
-        override fun equals(other: Any?): Boolean = other is Nnapi && other.flags == flags
-        override fun hashCode(): Int = flags.hashCode()
-        override fun toString(): String = "Nnapi($flags)"
-
-        companion object {
-            /** Android 8.1: ONNX Runtime's NNAPI execution provider needs it (its NNAPI EP documentation). */
-            const val MIN_SDK: Int = Build.VERSION_CODES.O_MR1
-        }
-    }
-
-    /** XNNPACK: optimized float32 CPU kernels (ARM NEON), in onnxruntime-android on every Android version. */
-    object Xnnpack : Provider("XNNPACK") {
-        override fun toString(): String = "Xnnpack"
-    }
-
-    /** ONNX Runtime's own CPU kernels only. */
-    object Cpu : Provider("CPU") {
-        override fun toString(): String = "Cpu"
-    }
-
-    companion object {
-        /** Android 10: from here ONNX Runtime honours NNAPI's CPU_DISABLED (ignored up to API 28). */
-        const val NNAPI_DEFAULT_FROM_SDK: Int = Build.VERSION_CODES.Q
-
-        /** Android 15: NNAPI is deprecated (Android NDK, Neural Networks API guide). */
-        const val NNAPI_DEPRECATED_SDK: Int = Build.VERSION_CODES.VANILLA_ICE_CREAM
-
-        /**
-         * The default provider on a device of API level [sdkInt]: [Nnapi] with CPU_DISABLED from
-         * API [NNAPI_DEFAULT_FROM_SDK] up to [NNAPI_DEPRECATED_SDK] (exclusive), [Xnnpack] otherwise
-         * (before API 29 NNAPI may run nodes on its slow CPU reference code; from Android 15 it
-         * is deprecated and, as Android's guide expects, mostly backed by the CPU).
-         */
-        @JvmStatic
-        fun defaultFor(sdkInt: Int): Provider =
-            if (sdkInt >= NNAPI_DEFAULT_FROM_SDK && sdkInt < NNAPI_DEPRECATED_SDK) Nnapi() else Xnnpack
-
-        /** [defaultFor] this device (`android.os.Build.VERSION.SDK_INT`). */
-        @JvmStatic
-        fun deviceDefault(): Provider = defaultFor(Build.VERSION.SDK_INT)
-
-        /** Why [provider] cannot be registered on a device of API level [sdkInt], or null when it can. */
-        @JvmStatic
-        fun unavailableReason(provider: Provider, sdkInt: Int): String? =
-            if (provider is Nnapi && sdkInt < Nnapi.MIN_SDK) {
-                "NNAPI needs Android 8.1 (API ${Nnapi.MIN_SDK}); this device runs API $sdkInt"
-            } else {
-                null
-            }
-    }
-}
-
-/**
- * The self-check of [session]'s model ([model]: its bytes): [feed] run on a new CPU session of it
- * (opened with [settings], provider CPU, no fallback) and judged against [expected] within
- * [tolerance]; [session] run on the same feed too, its difference reported (not judged) when it
- * is not the CPU.
- */
-@Throws(FaceEmotionException::class)
-internal fun selfCheckOnCpu(
-    session: ModelSession,
-    model: ByteArray,
-    settings: SessionSettings,
-    feed: Map<String, FloatBuffer>,
-    expected: Map<String, FloatArray>,
-    tolerance: Double,
-): SelfCheckResult {
-    val cpu = ModelSession.open(
-        session.name, model, session.inputs, session.outputs,
-        settings.copy(provider = Provider.Cpu, cpuFallback = false),
-    )
-    val diff = cpu.use { maxScaledDiff(it.run(feed), expected) }
-    val accelerated = if (session.providerInUse == Provider.Cpu.displayName) null
-    else maxScaledDiff(session.run(feed), expected)
-    return SelfCheckResult(
-        session.name, cpu.providerInUse, diff, tolerance,
-        session.providerInUse.takeIf { accelerated != null }, accelerated,
-    )
-}
 
 /** Adjusts ONNX Runtime's session options after the library set them (see [SessionSettings.configureSession]). */
 fun interface SessionConfigurator {
@@ -162,8 +63,8 @@ data class SessionSettings @JvmOverloads constructor(
  * the session: a caller sharing it between threads reads (or copies) them before the next run.
  */
 class ModelSession private constructor(
-    /** Model name in messages and logs (the file stem, e.g. `face_detection`). */
-    val name: String,
+    /** The model's name in messages, logs and self-check results (the file stem, e.g. `face_detection`). */
+    val modelName: String,
     val inputs: List<TensorSpec>,
     val outputs: List<TensorSpec>,
     private val env: OrtEnvironment,
@@ -178,6 +79,8 @@ class ModelSession private constructor(
     val providerInUse: String,
     /** Why [providerInUse] is not [requestedProvider] (the device, or the provider's error); null when it is. */
     val fallbackReason: String?,
+    /** The settings the session was opened with ([selfCheck] opens its CPU session with their threads and hook). */
+    val settings: SessionSettings,
 ) : AutoCloseable {
     private val lock = ReentrantLock()
     private var closed = false
@@ -199,7 +102,7 @@ class ModelSession private constructor(
             }
         } catch (e: OrtException) {
             freeNative()
-            throw ModelLoadException("model $name: cannot allocate its outputs: ${e.message}", e)
+            throw ModelLoadException("model $modelName: cannot allocate its outputs: ${e.message}", e)
         }
     }
 
@@ -207,24 +110,84 @@ class ModelSession private constructor(
      * Runs the model on [values] (input name → float32 values in the input's shape, C order) and
      * returns output name → values, in arrays this session reuses (overwritten by the next run).
      */
-    @Throws(FaceEmotionException::class)
+    @Throws(PackagerException::class)
     fun run(values: Map<String, FloatBuffer>): Map<String, FloatArray> = lock.withLock {
-        if (closed) throw ClosedException("model $name: the session is closed")
+        if (closed) throw ClosedException("model $modelName: the session is closed")
         if (values.keys != inputNames) {
             val expected = inputs.map { it.name }
-            throw InvalidInputException("model $name: inputs ${values.keys.toList()}; expected $expected")
+            throw InvalidTensorException("model $modelName: inputs ${values.keys.toList()}; expected $expected")
         }
         try {
             for (spec in inputs) feed[spec.name] = inputTensor(spec, values.getValue(spec.name))
             session.run(feed, pinned).close()  // the Result does not own pinned outputs: they stay open
         } catch (e: OrtException) {
-            throw InferenceException("model $name on $providerInUse: ${e.message}", e)
+            throw InferenceException("model $modelName on $providerInUse: ${e.message}", e)
         }
         for ((outputName, buffer) in pinnedBuffers) {
             buffer.get(results.getValue(outputName))  // at position 0: allocated there, rewound after each read
             (buffer as java.nio.Buffer).rewind()
         }
         results
+    }
+
+    /**
+     * Runs the model on sample `.npy` files ([inputFiles] in [inputs] order, the expected
+     * [outputFiles] in [outputs] order; [read] gives a file's bytes by name: the app's assets, a
+     * folder) in a new CPU session of [model] (this session's model bytes, opened with [settings]'
+     * threads and hook, no fallback) and compares each output within [tolerance] (max |out −
+     * expected| / max(1, max |expected|)); this session's own difference on the same sample is
+     * reported beside it, not judged, when it is not the CPU (NNAPI and XNNPACK may compute in
+     * fp16). Swift's `ModelSession.selfCheck(inputFiles:outputFiles:in:tolerance:)`.
+     * [InvalidFileException] for a sample that cannot be read, is no float32 .npy or has another
+     * shape than its tensor.
+     */
+    @Throws(PackagerException::class)
+    fun selfCheck(
+        model: ByteArray,
+        inputFiles: List<String>,
+        outputFiles: List<String>,
+        read: (String) -> ByteArray,
+        tolerance: Double,
+    ): SelfCheckResult {
+        val (feed, expected) = readSamples(inputFiles, outputFiles, read)
+        val cpu = open(modelName, model, inputs, outputs, settings.copy(provider = Provider.Cpu, cpuFallback = false))
+        val diff = cpu.use { maxScaledDiff(it.run(feed), expected) }
+        val accelerated = if (providerInUse == Provider.Cpu.name) null else maxScaledDiff(run(feed), expected)
+        return SelfCheckResult(
+            modelName, cpu.providerInUse, diff, tolerance, providerInUse.takeIf { accelerated != null }, accelerated,
+        )
+    }
+
+    /** The sample feed and expected outputs of [selfCheck], read from [inputFiles] / [outputFiles]. */
+    internal fun readSamples(
+        inputFiles: List<String>,
+        outputFiles: List<String>,
+        read: (String) -> ByteArray,
+    ): Pair<Map<String, FloatBuffer>, Map<String, FloatArray>> {
+        if (inputFiles.size != inputs.size || outputFiles.size != outputs.size) {
+            throw InvalidConfigException(
+                "model $modelName takes ${inputs.size} inputs and ${outputs.size} outputs, " +
+                    "got sample files $inputFiles and $outputFiles",
+            )
+        }
+        fun sample(file: String, spec: TensorSpec): FloatArray {
+            val bytes = try {
+                read(file)
+            } catch (e: IOException) {
+                throw InvalidFileException(
+                    "$file cannot be read (${e.message}): the self-check needs the bundle's samples " +
+                        "(`packager build --self-check` puts them in the app; " +
+                        "a `packager convert` bundle has them in samples/)",
+                    e,
+                )
+            }
+            return readSample(bytes, file, spec)
+        }
+        val feed = inputs.zip(inputFiles).associate { (spec, file) ->
+            spec.name to FloatBuffer.wrap(sample(file, spec))
+        }
+        val expected = outputs.zip(outputFiles).associate { (spec, file) -> spec.name to sample(file, spec) }
+        return feed to expected
     }
 
     /** Frees the session and its tensors; waits for a running call. Closing twice does nothing. */
@@ -239,14 +202,14 @@ class ModelSession private constructor(
         for (tensor in pinned.values) tensor.close()
         inputTensors.clear()
         pinned.clear()
-        closeSession(name, session, sessionOptions)
+        closeSession(modelName, session, sessionOptions)
     }
 
     /** The OnnxTensor over [given] (a direct native-order buffer) or over the session's copy of it. */
     private fun inputTensor(spec: TensorSpec, given: FloatBuffer): OnnxTensor {
         if (given.remaining() != spec.size) {
             val why = "input ${spec.name} has ${given.remaining()} values; expected ${spec.size} ${spec.shape}"
-            throw InvalidInputException("model $name: $why")
+            throw InvalidTensorException("model $modelName: $why")
         }
         // ONNX Runtime reads a direct native-order buffer from its start to its capacity in place.
         val direct = given.isDirect && given.order() == ByteOrder.nativeOrder() && given.position() == 0 &&
@@ -273,7 +236,7 @@ class ModelSession private constructor(
          */
         @JvmStatic
         @JvmOverloads
-        @Throws(FaceEmotionException::class)
+        @Throws(PackagerException::class)
         fun open(
             name: String,
             model: ByteArray,
@@ -297,7 +260,7 @@ class ModelSession private constructor(
             }
             return ModelSession(
                 name, inputs, outputs, env, session, options,
-                settings.provider.displayName, opened.provider.displayName, opened.fallbackReason,
+                settings.provider.name, opened.provider.name, opened.fallbackReason, settings,
             )
         }
 
@@ -325,7 +288,7 @@ class ModelSession private constructor(
             } catch (e: OrtException) {
                 e
             }
-            val tried = requested.displayName
+            val tried = requested.name
             val why = unavailable ?: failure?.message
             if (!settings.cpuFallback || requested == Provider.Cpu) {
                 throw ModelLoadException("model $name: ONNX Runtime cannot open it on $tried: $why", failure)

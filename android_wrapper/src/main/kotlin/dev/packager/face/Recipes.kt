@@ -6,7 +6,7 @@ package dev.packager.face
 /** The models this build knows, rendered from packager/recipes.py. */
 object Recipes {
     /** blazeface-short-range: data/face_detection_short_range.tflite (tflite). */
-    val blazefaceShortRange: DetectorConfig = DetectorConfig(
+    val blazefaceShortRange: DetectorRecipe = DetectorRecipe(
         name = "blazeface-short-range",
         inputName = "input",
         inputShape = listOf(1, 128, 128, 3),
@@ -16,7 +16,7 @@ object Recipes {
         normScale = 0.00784313725490196,
         normOffset = -1.0,
         fill = 0.0,
-        anchors = AnchorConfig(
+        anchors = Anchors(
             inputSize = 128,
             strides = listOf(8, 16, 16, 16),
             anchorsPerLayer = 2,
@@ -39,7 +39,7 @@ object Recipes {
     )
 
     /** blazeface-full-range: data/face_detection_full_range.tflite (tflite). */
-    val blazefaceFullRange: DetectorConfig = DetectorConfig(
+    val blazefaceFullRange: DetectorRecipe = DetectorRecipe(
         name = "blazeface-full-range",
         inputName = "input",
         inputShape = listOf(1, 192, 192, 3),
@@ -49,7 +49,7 @@ object Recipes {
         normScale = 0.00784313725490196,
         normOffset = -1.0,
         fill = 0.0,
-        anchors = AnchorConfig(
+        anchors = Anchors(
             inputSize = 192,
             strides = listOf(4),
             anchorsPerLayer = 1,
@@ -72,7 +72,7 @@ object Recipes {
     )
 
     /** fer-minixception: data/emotion_model_quantized.tflite (tflite). */
-    val ferMinixception: EmotionConfig = EmotionConfig(
+    val ferMinixception: EmotionRecipe = EmotionRecipe(
         name = "fer-minixception",
         inputName = "x",
         inputShape = listOf(1, 64, 64, 1),
@@ -97,7 +97,7 @@ object Recipes {
     )
 
     /** emotion-ferplus: emotion-ferplus-8.onnx (onnx). */
-    val emotionFerplus: EmotionConfig = EmotionConfig(
+    val emotionFerplus: EmotionRecipe = EmotionRecipe(
         name = "emotion-ferplus",
         inputName = "Input3",
         inputShape = listOf(1, 1, 64, 64),
@@ -123,7 +123,7 @@ object Recipes {
     )
 
     /** emo-affectnet: FER_static_ResNet50_AffectNet.pt (pytorch). */
-    val emoAffectnet: EmotionConfig = EmotionConfig(
+    val emoAffectnet: EmotionRecipe = EmotionRecipe(
         name = "emo-affectnet",
         inputName = "input",
         inputShape = listOf(1, 3, 224, 224),
@@ -148,34 +148,34 @@ object Recipes {
     )
 
     /** Faces over time (FaceTracker, FaceVideoPipeline): packager.recipes.TRACKING. */
-    val tracking: TrackingConfig = TrackingConfig(
+    val tracking: TrackingRecipe = TrackingRecipe(
         iouThreshold = 0.1,
         keepSeconds = 1.0,
         smoothingSeconds = 0.5,
     )
 
     /** The detector this build ships. */
-    val defaultDetector: DetectorConfig get() = blazefaceShortRange
+    val defaultDetector: DetectorRecipe get() = blazefaceShortRange
 
     /** The emotion model this build ships. */
-    val defaultEmotion: EmotionConfig get() = ferMinixception
+    val defaultEmotion: EmotionRecipe get() = ferMinixception
 
     /** The precision variant the app opens by default: the build's choice (manifest.json `precision`). */
     val defaultPrecision: Precision get() = Precision.FP32
 
     /** Every detector, in recipe order. */
-    val detectors: List<DetectorConfig>
+    val detectors: List<DetectorRecipe>
         get() = listOf(blazefaceShortRange, blazefaceFullRange)
 
     /** Every emotion model, in recipe order. */
-    val emotions: List<EmotionConfig>
+    val emotions: List<EmotionRecipe>
         get() = listOf(ferMinixception, emotionFerplus, emoAffectnet)
 
     /** The detector called [name], or null. */
-    fun detector(name: String): DetectorConfig? = detectors.firstOrNull { it.name == name }
+    fun detector(name: String): DetectorRecipe? = detectors.firstOrNull { it.name == name }
 
     /** The emotion model called [name], or null. */
-    fun emotion(name: String): EmotionConfig? = emotions.firstOrNull { it.name == name }
+    fun emotion(name: String): EmotionRecipe? = emotions.firstOrNull { it.name == name }
 }
 
 /** ITU-R BT.601 luma weights (R, G, B), as packager.reference.emotion.GRAY_WEIGHTS. */
@@ -211,10 +211,10 @@ const val VARIANT_SELF_CHECK_MAX_CORNER_SHIFT: Double = 0.2
  * Largest resampling step in source pixels per output pixel. A longer step would make the tap
  * loops run for seconds, so such rectangles are refused with IllegalArgumentException.
  */
-const val MAX_RESAMPLE_STEP: Double = 16384.0
+internal const val MAX_RESAMPLE_STEP: Double = 16384.0
 
 /** Largest |coordinate| of a source rectangle, in pixels (tap indices stay exact below it). */
-const val MAX_RESAMPLE_COORDINATE: Double = 1000000000000.0
+internal const val MAX_RESAMPLE_COORDINATE: Double = 1000000000000.0
 
 /** Fixed-point precision of the BILINEAR weights: ONE = 2^FRACTION_BITS per pixel. */
 internal const val FRACTION_BITS: Int = 11

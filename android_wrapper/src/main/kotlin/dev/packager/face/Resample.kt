@@ -8,29 +8,14 @@ import kotlin.math.floor
 import kotlin.math.max
 import kotlin.math.min
 
-// Exact resampling shared by the letterbox and the face crop (packager/reference/resample.py;
-// its module docstring is the specification).
-//
-// The image lies on an infinite canvas of `fill` pixels. A source rectangle (x0, y0, x1, y1)
-// (pixel k covers [k, k + 1)) is mapped onto an outW × outH grid; output column j samples the
-// source at c = x0 + (j + 0.5) · (x1 − x0) / outW, rows likewise.
-// * BILINEAR: the mean of s × s bilinear sub-samples, s = min(MAX_SUBSAMPLES, ceil(step)) per
-//   axis. Sub-sample q (0 ≤ q < out · s) of an axis lies at c = x0 + (q + 0.5) · ((x1 − x0) /
-//   (out · s)); p = c − 0.5, k = floor(p), a = floor((p − k) · ONE + 0.5) with
-//   ONE = 2^FRACTION_BITS; taps k and k + 1 weigh ONE − a and a. Per channel, in integers:
-//   h = wx0 · P[y][kx] + wx1 · P[y][kx + 1], sum (Long) of wy0 · h(ky) + wy1 · h(ky + 1) over the
-//   sx × sy sub-samples, value = sum / (sx · sy · ONE²) (exact: a power of two). Only the 2 × 2
-//   pixels of each sub-sample are read: the cost follows the output, not the frame.
-// * ANTIALIAS: triangle filter of radius r = max(1, step) source pixels; tap k weighs
-//   max(0, 1 − |k + 0.5 − c| / r) for k in floor(c − 0.5 − r) until that + ceil(2 r) + 2;
-//   weights are divided by their sum. Columns are filtered first, then rows, both in Double.
-//   Reads every pixel under the rectangle: the cost follows the frame.
-// * NEAREST: tap floor(c).
-// Taps outside the image read fill. c and p are computed in Double exactly as written (the JVM
-// never fuses a multiply and an add). The image is the upright image of a CameraFrame
-// (CameraFrame.kt): each pixel read is mapped to the buffer where it is read; a YUV frame's BILINEAR
-// sums its Y, U and V planes and converts each output value once (frames.py, "Resampling a YUV
-// frame"), the other methods convert each pixel they read.
+// Exact resampling shared by the letterbox and the face crop: BILINEAR, ANTIALIAS and NEAREST as
+// the module docstring of packager/reference/resample.py states them (their one home: canvas,
+// sample positions, fixed-point weights, filters, what is refused); this file implements those
+// formulas, checked against the reference bit for bit (antialias to 1e-12).
+// Kotlin specifics: c and p are computed in Double exactly as written (the JVM never fuses a
+// multiply and an add); the image is the upright image of a CameraFrame (CameraFrame.kt): each
+// pixel read is mapped to the buffer; a YUV frame's BILINEAR sums its Y, U and V planes and converts
+// each output value once (the reference's frames.py), the other methods convert each pixel they read.
 
 // The limits MAX_RESAMPLE_STEP, MAX_RESAMPLE_COORDINATE, FRACTION_BITS and MAX_SUBSAMPLES are in
 // Recipes.kt (rendered from packager/reference/resample.py).

@@ -30,12 +30,12 @@ internal fun maxScaledDiff(actual: Map<String, FloatArray>, expected: Map<String
 
 /**
  * A self-check sample's values: [bytes] (the .npy file [file]) read with [Npy.read] and checked to
- * have [spec]'s shape ([SampleFormatException] when not).
+ * have [spec]'s shape ([InvalidFileException] when not).
  */
 internal fun readSample(bytes: ByteArray, file: String, spec: TensorSpec): FloatArray {
     val array = Npy.read(bytes, file)
     if (array.shape != spec.shape) {
-        throw SampleFormatException("$file: shape ${array.shape}; the model's ${spec.name} is ${spec.shape}")
+        throw InvalidFileException("$file: shape ${array.shape}; the model's ${spec.name} is ${spec.shape}")
     }
     return array.values
 }
@@ -71,15 +71,14 @@ data class SelfCheckResult(
  * packager.layout.file_safe). A variant's stem (`face_detection.int8`) names its own expected
  * outputs (`face_detection.int8.sample_output.<output>.npy`) and shares its model's input.
  */
-object SampleFiles {
+object SelfCheckSamples {
     @JvmStatic
-    fun input(model: String): String = "${Precision.baseStem(model)}.sample_input.npy"
+    fun inputFile(model: String): String = "${Precision.baseStem(model)}.sample_input.npy"
 
     @JvmStatic
-    fun output(model: String, output: String): String = "$model.sample_output.${fileSafe(output)}.npy"
+    fun outputFile(model: String, output: String): String = "$model.sample_output.${fileSafe(output)}.npy"
 
-    @JvmStatic
-    fun fileSafe(name: String): String = name.replace(Regex("[^A-Za-z0-9_.-]"), "_").ifEmpty { "_" }
+    private fun fileSafe(name: String): String = name.replace(Regex("[^A-Za-z0-9_.-]"), "_").ifEmpty { "_" }
 }
 
 /**

@@ -27,7 +27,7 @@ data class TensorSpec(val name: String, val shape: List<Int>) {
          * [expected] ones, or null when they fit: the same names, each float32, with the same rank
          * and every fixed dimension equal. [role] and [model] name the place in the message.
          */
-        fun mismatch(
+        internal fun mismatch(
             model: String, role: TensorRole, declared: Map<String, List<Long>?>, expected: List<TensorSpec>,
         ): String? {
             val names = expected.map { it.name }
@@ -47,7 +47,7 @@ data class TensorSpec(val name: String, val shape: List<Int>) {
 }
 
 /** Whether a [TensorSpec] is a model's input or output (written in lower case in messages). */
-enum class TensorRole {
+internal enum class TensorRole {
     INPUT, OUTPUT;
 
     override fun toString(): String = name.lowercase()

@@ -12,7 +12,7 @@ package dev.packager.face
  * @property smoothingSeconds time constant τ of the per-track exponential smoothing of the emotion
  *   probabilities (seconds).
  */
-data class TrackingConfig(val iouThreshold: Double, val keepSeconds: Double, val smoothingSeconds: Double)
+data class TrackingRecipe(val iouThreshold: Double, val keepSeconds: Double, val smoothingSeconds: Double)
 
 /**
  * One face of a video frame, followed over time.
@@ -73,7 +73,7 @@ fun smoothingAlpha(dt: Double, tau: Double): Double = -Math.expm1(-dt / tau)
  * (its first face is its own smoothed value); the smoothed label is the largest smoothed
  * probability, the first on ties. Not thread-safe: one tracker per stream of frames.
  */
-class FaceTracker(val config: TrackingConfig) {
+class FaceTracker(val config: TrackingRecipe) {
     // seen: seconds (timestampMs / 1000.0) of the track's last face, computed as the reference does
     private class Track(val id: Int, var box: Box, var seen: Double, var smoothed: DoubleArray?)
 

@@ -58,8 +58,8 @@ data class Letterbox(
  * One detected face.
  *
  * @property box face box in the (upright) source image's pixels.
- * @property keypoints in source-image pixels, in [DetectorConfig.keypointNames] order: left/right
- *   are the subject's own, on mirrored frames too ([DetectorConfig.keypointMirror]).
+ * @property keypoints in source-image pixels, in [DetectorRecipe.keypointNames] order: left/right
+ *   are the subject's own, on mirrored frames too ([DetectorRecipe.keypointMirror]).
  * @property score detection probability 0..1.
  * @property normalizedBox the box normalized to the upright image: x / width, y / height (0..1
  *   inside it), e.g. to draw on a view of any size showing the same image.
@@ -88,7 +88,7 @@ data class Face(
  *   frame, or copy the values ([tensorValues]) to keep them.
  * @property letterbox where the input lies on the source image (needed by postprocess).
  * @property mirrored the image is a mirror image (a mirrored frame): postprocess names the
- *   keypoints for the subject ([DetectorConfig.keypointMirror]).
+ *   keypoints for the subject ([DetectorRecipe.keypointMirror]).
  */
 class DetectionInput(val tensor: FloatBuffer, val shape: List<Int>, val letterbox: Letterbox, val mirrored: Boolean) {
     /** A copy of the tensor's values (allocates: for tests and debugging, not per frame). */
@@ -113,7 +113,7 @@ private fun copyValues(b: FloatBuffer): FloatArray = FloatArray(b.limit()) { b.g
  * reference does with an image file's alpha (packager.imagefiles.to_rgb: Pillow's alpha_composite
  * over opaque black). The core itself ignores alpha; the Bitmap adapters call this first.
  */
-fun compositeOverBlack(pixels: IntArray) {
+internal fun compositeOverBlack(pixels: IntArray) {
     for (i in pixels.indices) {
         val p = pixels[i]
         val a = p ushr 24

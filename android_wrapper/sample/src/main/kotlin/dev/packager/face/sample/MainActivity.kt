@@ -14,7 +14,7 @@ import androidx.camera.core.ImageAnalysis
 import androidx.camera.core.ImageProxy
 import androidx.camera.lifecycle.ProcessCameraProvider
 import androidx.core.content.ContextCompat
-import dev.packager.face.FaceEmotionException
+import dev.packager.face.PackagerException
 import dev.packager.face.FaceEmotionPipeline
 import dev.packager.face.FaceResult
 import dev.packager.face.PipelineOptions
@@ -80,7 +80,7 @@ class FaceAnalyzer(private val context: Context, private val report: (String) ->
             val pipeline = open() ?: return
             try {
                 report(describe(pipeline, pipeline.run(it)))
-            } catch (e: FaceEmotionException) {
+            } catch (e: PackagerException) {
                 Log.w(TAG, "frame skipped", e)  // e.g. an image format other than YUV_420_888 / RGBA_8888
             }
         }
@@ -99,7 +99,7 @@ class FaceAnalyzer(private val context: Context, private val report: (String) ->
                     val asked = it.requestedProviders
                     Log.i(TAG, "models run on ${it.providersInUse} (asked for $asked) ${it.fallbackReasons}")
                 }
-            } catch (e: FaceEmotionException) {
+            } catch (e: PackagerException) {
                 cannotOpen = true
                 Log.e(TAG, "the face pipeline cannot open", e)
                 report("The face pipeline cannot open: ${e.message}")

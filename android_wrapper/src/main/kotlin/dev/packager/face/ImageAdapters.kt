@@ -52,6 +52,6 @@ fun FaceEmotionRecognitionWrapper.preprocess(
 
 /** Every face of the bitmap with its emotion, in upright pixels (the pixels are read once, into a reused array). */
 @JvmOverloads
-@Throws(FaceEmotionException::class)
+@Throws(PackagerException::class)
 fun FaceEmotionPipeline.run(bitmap: Bitmap, rotationDegrees: Int = 0, mirrored: Boolean = false): List<FaceResult> =
     runFrame { buffer -> bitmap.cameraFrame(buffer, rotationDegrees, mirrored) }

@@ -12,7 +12,7 @@ import kotlin.math.min
  * Layers with equal strides share one grid; per cell, the anchors of all those layers follow
  * each other (MediaPipe's SsdAnchorsCalculator with fixed anchor size).
  */
-internal fun anchorCentres(a: AnchorConfig): DoubleArray {
+internal fun anchorCentres(a: Anchors): DoubleArray {
     val out = ArrayList<Double>()
     var i = 0
     while (i < a.strides.size) {
@@ -70,7 +70,7 @@ internal class Detections(anchors: Int, numKeypoints: Int, rowLength: Int) {
  * NaN scores compare false and are dropped, like rows holding NaN or infinity.
  */
 internal fun decode(
-    config: DetectorConfig,
+    config: DetectorRecipe,
     anchors: DoubleArray,
     regressors: FloatArray,
     classificators: FloatArray,

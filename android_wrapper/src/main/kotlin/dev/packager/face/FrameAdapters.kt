@@ -38,10 +38,10 @@ fun Image.toCameraFrame(rotationDegrees: Int, mirrored: Boolean = false): Camera
 
 /**
  * Every face of a CameraX frame with its emotion, in upright pixels (see [ImageProxy.toCameraFrame]);
- * an image format other than YUV_420_888 or RGBA_8888 is an [InvalidInputException].
+ * an image format other than YUV_420_888 or RGBA_8888 is an [InvalidImageException].
  */
 @JvmOverloads
-@Throws(FaceEmotionException::class)
+@Throws(PackagerException::class)
 fun FaceEmotionPipeline.run(image: ImageProxy, mirrored: Boolean = false): List<FaceResult> =
     runFrame { image.toCameraFrame(mirrored) }
 
