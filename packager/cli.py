@@ -242,8 +242,8 @@ def _add_build(sub) -> None:
                    "NeuralNetwork) takes every model in one partition, and defaults to int8, else fp16, else fp32; "
                    "the summary, manifest.json and report.html say why")
     b.add_argument("--precision", action="append", metavar="[TARGET=]VARIANT,...",
-                   help=f"ship exactly these variants ({', '.join(layout.VARIANTS)}) to TARGET (android, ios; no TARGET: every "
-                   "target), the first being the app's default, even where they split; repeat per target, e.g. "
+                   help=f"ship exactly these variants ({', '.join(layout.VARIANTS)}) to TARGET "
+                   f"({', '.join(layout.TARGETS)}; no TARGET: every target), the first being the app's default, even where they split; repeat per target, e.g. "
                    "--precision android=int8,fp32 --precision ios=fp16. fp16 is made with --quantize int8 or when "
                    "named; int8 needs --quantize int8")
     b.add_argument("--min-int8-agreement", type=float, default=difference.DEFAULT_MIN_AGREEMENT, metavar="PCT",

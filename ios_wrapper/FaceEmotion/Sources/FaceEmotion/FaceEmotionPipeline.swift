@@ -203,7 +203,7 @@ public final class FaceEmotionPipeline: Sendable {
     func npy(_ file: String, _ spec: TensorSpec) throws -> [Float] {
       let array = try Npy(contentsOf: folder.appendingPathComponent(file))
       guard array.shape == spec.shape else {
-        throw FaceWrapperError.modelMismatch(
+        throw PackagerError.modelMismatch(
           "\(file) has shape \(array.shape), the model's \(spec.name) is \(spec)")
       }
       return array.values

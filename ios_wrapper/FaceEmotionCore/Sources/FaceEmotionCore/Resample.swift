@@ -158,7 +158,7 @@ enum Resampler {
     // 180°), else down upright columns (90°, 270°: an upright column is a buffer row). A tap's
     // offset is the sum of its row and column terms and the sums are integers, so the columns
     // can play the rows' part unchanged.
-    let transposed = frame.rotation % 180 != 0
+    let transposed = frame.rotationDegrees % 180 != 0
     let (nOuter, nInner) = transposed ? (outWidth, outHeight) : (outHeight, outWidth)
     let (sOuter, sInner) = transposed ? (sx, sy) : (sy, sx)
     scratch.withUnsafeMutableBufferPointer { s in
