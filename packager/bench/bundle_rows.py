@@ -20,7 +20,7 @@ from pathlib import Path
 from packager import layout
 from packager.bench import ARTIFACTS, BUILD, MOBILE
 from packager.bench.table import MEASURED, NOT_AVAILABLE, Row
-from packager.bench.timing import Stats, interleaved
+from packager.timing import Stats, interleaved
 
 TITLES = {
     ARTIFACTS: "Model artifacts: fp32 vs int8 (.ort from the bundle, session.run on the bench tensors)",

@@ -20,7 +20,7 @@ from packager.bench import contenders as C
 from packager.bench import bundle_rows, notes, peers, targets, throughput, video
 from packager.bench import html as bench_html
 from packager.bench.table import MEASURED, NOT_AVAILABLE, Report, Row, link_ratios
-from packager.bench.timing import ColdStartError, cold_start, interleaved
+from packager.timing import ColdStartError, cold_start, interleaved
 from packager.errors import PackagerError
 from packager.progress import Progress
 from packager import outputs, preparation, recipes

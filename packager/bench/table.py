@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from packager.bench.timing import Stats
+from packager.timing import Stats
 
 MEASURED, MISSING, NOT_AVAILABLE = "measured", "missing", "not available"
 

@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 
 from packager.bench.table import MEASURED, NOT_AVAILABLE, Row
-from packager.bench.timing import Stats
+from packager.timing import Stats
 
 SECTION = "throughput"
 TITLE = "Throughput mode: packager run DIR (wall time per image, decode included; one run each)"

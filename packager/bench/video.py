@@ -19,7 +19,7 @@ from pathlib import Path
 import numpy as np
 
 from packager.bench.table import MEASURED, MISSING, NOT_AVAILABLE, Row
-from packager.bench.timing import Stats
+from packager.timing import Stats
 
 SECTION = "video"
 TITLE = "Video: packager run VIDEO --every 1 vs fer's Video.analyze (ms per frame, decode included; one run each)"

@@ -158,7 +158,7 @@ def benchmark(lang: str, run_bench: Callable[[Path, int, int, Path], None], repe
     its ``threads``; by default a pipeline with ``threads`` = ``BENCH_THREADS``), so that the denominator sees the machine as the harness did.
     Returns ``{"repeats": n, "warmup": w, "threads": t, "sizes": {"640x480": size_result(...), ...}}``."""
     from packager import preparation
-    from packager.bench.timing import samples
+    from packager.timing import samples
     from packager.parity import cases
 
     if repeats < 1:

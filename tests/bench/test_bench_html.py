@@ -12,7 +12,7 @@ import pytest
 from browser import Browser, Tab
 
 from packager.bench.table import Report, Row, fmt_ms
-from packager.bench.timing import Stats
+from packager.timing import Stats
 from packager.bench import html as bench_html
 
 SKIP = ["peers", "cold", "throughput", "video", "artifacts", "build", "mobile"]

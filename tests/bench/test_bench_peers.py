@@ -31,7 +31,7 @@ def test_a_peer_that_is_not_installed_shows_up_as_missing(prepared_default):
 
 
 def test_cold_start_failure_is_reported_not_raised(tmp_path):
-    from packager.bench.timing import ColdStartError, cold_start
+    from packager.timing import ColdStartError, cold_start
 
     with pytest.raises(ColdStartError, match="boom"):
         cold_start(["-c", "import sys; sys.exit('boom')"], 1)

@@ -24,7 +24,7 @@ LAYERS: list[tuple[str, frozenset[str]]] = [
     # its tolerances, the one onnxruntime session, output paths, cache, progress.
     ("base", frozenset({"packager", "errors", "interrupts", "progress", "outputs", "cache", "difference",
                         "imagefiles", "videofiles", "signature", "feeds", "onnxrt", "isolated", "ortversion",
-                        "layout", "recipes", "samples"})),
+                        "layout", "recipes", "samples", "timing"})),
     # The numpy specification of every step, and how its results are worded (text, JSON, picture).
     ("reference", frozenset({"reference", "report"})),
     # Source formats → ONNX plus a checked signature; the models a command works on.

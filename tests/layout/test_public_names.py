@@ -90,6 +90,11 @@ PLATFORM_MEMBERS = {
         "ModelSession.model": "the model file's URL (Android: asset bytes)",
         "Provider.coreML": "Core ML exists on Apple platforms only (Kotlin: Provider.Nnapi, Xnnpack)",
         "CameraFrame.pixels": "the Pixels case (Kotlin: format + plane properties)",
+        # An iOS app finds a shipped model file by URL in a bundle (the package's resources or
+        # the app's); Android reads assets by name (FaceEmotionPipeline.fromAssets with
+        # Precision.modelFile), which needs no lookup.
+        "FaceEmotionPipeline.resourceURL": "bundle URL lookup (Android: asset names)",
+        "FaceEmotionPipeline.resources": "the package's resource bundle (Android: the app's assets)",
     },
 }
 

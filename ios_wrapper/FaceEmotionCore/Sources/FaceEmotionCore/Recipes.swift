@@ -195,9 +195,9 @@ public enum Recipes {
   /// (packager.export.quantize.SELF_CHECK): their kernels round unlike the CPU the samples came
   /// from, so the emotion model's outputs may differ by `variantSelfCheckTolerance` (scaled as
   /// `selfCheckTolerance`) and the detector's decoded faces must pair one to one with IoU ≥
-  /// `variantSelfCheckMinIoU`, corners within `variantSelfCheckMaxCornerShift` of the face size.
+  /// `variantSelfCheckMinIou`, corners within `variantSelfCheckMaxCornerShift` of the face size.
   public static let variantSelfCheckTolerance = 0.05
-  public static let variantSelfCheckMinIoU = 0.5
+  public static let variantSelfCheckMinIou = 0.5
   public static let variantSelfCheckMaxCornerShift = 0.2
 }
 

@@ -84,9 +84,9 @@ public enum SelfCheckSamples {
 /// same-faces rule): `expected` and `actual` boxes (in one coordinate frame) are paired one to
 /// one, greedily by IoU (best first); the result is the largest corner shift of a pair over the
 /// expected face's larger side, or infinity when the counts differ or a pair's IoU is below
-/// `minIoU`. Judged against `Recipes.variantSelfCheckMaxCornerShift`.
+/// `minIou`. Judged against `Recipes.variantSelfCheckMaxCornerShift`.
 public func facesShift(
-  expected: [Box], actual: [Box], minIoU: Double = Recipes.variantSelfCheckMinIoU
+  expected: [Box], actual: [Box], minIou: Double = Recipes.variantSelfCheckMinIou
 ) -> Double {
   guard expected.count == actual.count else { return .infinity }
   var pairs: [(iou: Double, i: Int, j: Int)] = []
@@ -97,7 +97,7 @@ public func facesShift(
   var usedE = Set<Int>()
   var usedA = Set<Int>()
   var worst = 0.0
-  for p in pairs where !usedE.contains(p.i) && !usedA.contains(p.j) && p.iou >= minIoU {
+  for p in pairs where !usedE.contains(p.i) && !usedA.contains(p.j) && p.iou >= minIou {
     usedE.insert(p.i)
     usedA.insert(p.j)
     let e = expected[p.i]

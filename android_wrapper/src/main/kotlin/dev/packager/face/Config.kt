@@ -171,11 +171,11 @@ enum class Precision(val suffix: String) {
     companion object {
         /** The precision of a model file stem (`face_detection.int8` → INT8; no suffix: FP32). */
         @JvmStatic
-        fun ofStem(stem: String): Precision =
+        fun of(stem: String): Precision =
             entries.lastOrNull { it.suffix.isNotEmpty() && stem.endsWith(it.suffix) } ?: FP32
 
         /** A model file stem without its precision suffix (`face_detection.int8` → `face_detection`). */
         @JvmStatic
-        fun baseStem(stem: String): String = stem.removeSuffix(ofStem(stem).suffix)
+        fun baseStem(stem: String): String = stem.removeSuffix(of(stem).suffix)
     }
 }

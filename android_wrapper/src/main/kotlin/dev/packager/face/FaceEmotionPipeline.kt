@@ -146,7 +146,7 @@ class FaceEmotionPipeline @JvmOverloads @Throws(PackagerException::class) constr
             val read = { file: String -> context.assets.open(file).use { it.readBytes() } }
             val model = readAsset(context, asset)
             when {
-                Precision.ofStem(session.modelName) == Precision.FP32 ->
+                Precision.of(session.modelName) == Precision.FP32 ->
                     session.selfCheck(model, inputFiles, outputFiles, read, SELF_CHECK_TOLERANCE)
                 session === detector -> detectorVariantCheck(model, session.readSamples(inputFiles, outputFiles, read))
                 else -> session.selfCheck(model, inputFiles, outputFiles, read, VARIANT_SELF_CHECK_TOLERANCE)
