@@ -215,7 +215,7 @@ fun main(args: Array<String>) {
     out["precision"] = scenario {
         val opened = Precision.entries.associate { pr ->
             pr.name to FaceEmotionPipeline.fromAssets(context, PipelineOptions(precision = pr)).use { p ->
-                mapOf("assets" to listOf(p.detectorAsset, p.emotionAsset), "selfCheck" to p.selfCheck(context).map {
+                mapOf("assets" to listOf(p.detector.modelName + ".ort", p.classifier.modelName + ".ort"), "selfCheck" to p.selfCheck(context).map {
                     mapOf("model" to it.model, "diff" to it.scaledDiff, "tolerance" to it.tolerance, "passed" to it.passed)
                 })
             }
