@@ -98,7 +98,21 @@ def inputs(path: str) -> list[signature.TensorSpec]:
     return [signature.from_onnx_value(v) for v in model.graph.input if v.name not in inits]
 
 
-@register_any("onnx", inputs)
+def run_original(path: str, feeds: list[dict[str, np.ndarray]], kernels: str = "") -> list[dict[str, np.ndarray]]:
+    """The original file's outputs by name on each feed, in onnxruntime's CPU provider with no
+    graph optimization (the graph as its author wrote it: the reference a converted model and
+    its ``.ort`` are judged against)."""
+    from packager import onnxrt
+
+    original = load(path)
+    try:
+        sess = onnxrt.session(original.SerializeToString(), threads=0, optimize=onnxrt.Optimize.NONE)
+        return [onnxrt.run(sess, f) for f in feeds]
+    except Exception as e:  # onnxruntime raises its own exception types
+        raise PackagerError(f"{path} fails in onnxruntime (no optimizations): {one_line(e)}") from None
+
+
+@register_any("onnx", inputs, run=run_original)
 def convert_any(path: str, feeds: dict[str, np.ndarray], target_opset: int = ANY_OPSET) -> Conversion:
     """Any ONNX file → ONNX at ``target_opset`` or newer (older files upgraded with
     ``onnx.version_converter``), weights as constants, shapes pinned to ``feeds``; verified on

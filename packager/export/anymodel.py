@@ -28,7 +28,6 @@ from pathlib import Path
 
 from packager import __version__, feeds, isolated, layout, ortversion, outputs, preparation
 from packager.cache import Cache
-from packager.convert import MAX_CONVERSION_DIFF
 from packager.errors import PackagerError
 from packager.export import artifacts as art
 from packager.export import coverage, install, manifest, quantize
@@ -107,14 +106,35 @@ def make_artifacts(opts: ConvertOptions, progress: Progress, cache: Cache) -> tu
         converted = preparation.convert_any(opts.model, samples, cache.root.parent, child)
     for note in notes + list(converted.notes):
         progress.say(note)
-    with progress.stage("provider rewrites, .ort, parity"):
-        # the calibration inputs are real data: the rewrites are proven on them too
-        a = art.build(opts.name, converted, [samples, *held_out, *calib], cache)
+    with progress.stage("provider rewrites, .ort, parity with the source runtime"):
+        # the check inputs and the calibration inputs are real data: the rewrites are proven on them too
+        checks = [f for _, f in converted.checks]
+        a = art.build(opts.name, converted, [*checks, *held_out, *calib], cache, lambda ort: judge_ort(converted, ort))
     if opts.quantize == "int8":
         with progress.stage(f"int8 quantization ({len(calib)} calibration inputs) and agreement ({len(held_out)} held out)"):
             a.int8 = art.int8(a, calib, held_out, quantize.output_agreement, quantize.SELF_CHECK["outputs"],
                               opts.min_int8_agreement, cache)
     return a, notes + list(converted.notes)
+
+
+def judge_ort(converted: preparation.ConvertedModel, ort_bytes: bytes) -> dict:
+    """The ``.ort``, as stored and with its saved runtime optimizations replayed, against the
+    source runtime's kernel sets on the check inputs, by the conversion's rule
+    (``convert.judge``); {"as_stored", "replayed"}: the worst case of each."""
+    from packager import onnxrt
+    from packager.convert import judge
+
+    refs = preparation.load_references(converted.references)
+    labels = [label for label, _ in converted.checks]
+    out = {}
+    for replay, key in ((False, "as_stored"), (True, "replayed")):
+        sess = onnxrt.session(ort_bytes, ort_format=True, replay=replay)
+        ours = [onnxrt.run(sess, f) for _, f in converted.checks]
+        what = f"the .ort ({'saved optimizations replayed' if replay else 'as stored'}): output"
+        out[key] = judge.judge(converted.source, list(ours[0]), labels, ours, refs,
+                               isolated.RUNTIMES.get(converted.source_runtime, converted.source_runtime),
+                               converted.check["steps"], what)["worst"]
+    return out
 
 
 def bundle_files(t: Target, a: art.Artifacts) -> tuple[dict[str, bytes], dict]:
@@ -257,11 +277,14 @@ def convert(opts: ConvertOptions, progress: Progress, cache: Cache | None = None
 
 def summary(out: Path, a: art.Artifacts, notes: list[str], manifests: dict) -> dict:
     """What the command prints: where the bundles are and what was proven."""
+    c = a.converted.check
     return {
         "model": a.role, "bundles": {t: str(out / t) for t in manifests},
-        "conversion": {"checked_against": a.converted.source_runtime, "max_diff": a.converted.max_abs_diff,
-                       "limit": MAX_CONVERSION_DIFF},
+        "conversion": {"checked_against": c["checked_against"], "kernels": c["kernels"], "inputs": c["inputs"],
+                       "worst": c["worst"], "max_diff": a.converted.max_abs_diff, "limit": c["worst"]["limit"]},
+        "ort_vs_source": a.parity["source"],
         "ort_parity": a.parity["max_scaled_diff_replayed"], "rewrites": [r["rewrite"] for r in a.rewrites],
+        "warnings": [n for n in a.converted.notes if n.startswith("warning:")],
         "coverage": {"before": coverage.brief(a.coverage_before), "after": coverage.brief(a.coverage_after)},
         "notes": notes,
     } | ({} if a.int8 is None else {"int8": {k: a.int8["agreement"][k] for k in ("percent", "agreeing", "inputs", "minimum")}
@@ -269,9 +292,16 @@ def summary(out: Path, a: art.Artifacts, notes: list[str], manifests: dict) -> d
 
 
 def summary_text(s: dict) -> str:
-    lines = [f"{s['model']}: ONNX vs {s['conversion']['checked_against']} {s['conversion']['max_diff']:.3g} "
-             f"(limit {s['conversion']['limit']:g}); .ort vs ONNX {s['ort_parity']:.3g}; rewrites: "
+    from packager.convert import judge
+
+    c, o = s["conversion"], s["ort_vs_source"]
+    worst = max(o.values(), key=lambda w: w["ratio"])
+    against = f"{c['checked_against']}" + (f" ({' and '.join(c['kernels'])})" if any(c["kernels"]) else "")
+    lines = [f"{s['model']}: ONNX vs {against} on {len(c['inputs'])} inputs ({', '.join(c['inputs'])}): worst "
+             f"{judge.measure_text(c['worst'])} on {c['worst']['input']}; .ort vs {c['checked_against']} "
+             f"{judge.measure_text(worst)}; .ort vs ONNX {s['ort_parity']:.3g}; rewrites: "
              + (", ".join(s["rewrites"]) or "none")]
+    lines += [f"  {w}" for w in s["warnings"]]
     for p, after in s["coverage"]["after"].items():
         lines.append(f"  {p}: {s['coverage']['before'][p]} -> {after}")
     if "int8" in s:
