@@ -8,6 +8,7 @@ import logging
 import os
 
 import numpy as np
+import onnx
 
 from packager import signature
 from packager.convert import (ANY_OPSET, Conversion, check_signature, one_line, pin_shapes, register,
@@ -204,16 +205,27 @@ def output_steps(path: str) -> dict[str, float | None] | None:
     return out
 
 
-def drop_relu_before_quantize(model):
-    """tf2onnx writes a fused activation of a quantized TFLite operator as Conv → Relu →
-    QuantizeLinear.  Where the QuantizeLinear's zero point is its type's minimum, its saturation
-    already is the ReLU (negative values round to the zero point, which is 0), so the Relu is
-    dropped: the outputs are the same to the bit.  Why: onnxruntime 1.24.2's QDQ fusion
-    (QDQSelectorActionTransformer) makes two nodes of one name from Conv → Relu → Q, and the
-    ``.ort`` then fails to load at the extended optimization level (every phone's default)."""
+def _saturates(lo: float | None, hi: float | None, scale: np.ndarray, zp: np.ndarray) -> bool:
+    """QuantizeLinear with ``scale``/``zp`` (one value each) maps every x ≤ lo to the same value as lo
+    and every x ≥ hi to the same as hi: its own saturation is the clip."""
+    if scale.size != 1 or zp.size != 1 or zp.dtype.kind not in "iu":
+        return False
+    info, s, z = np.iinfo(zp.dtype), float(scale.ravel()[0]), int(zp.ravel()[0])
+    q = (lambda x: np.rint(np.float32(x) / np.float32(s)) + z)
+    return (lo is None or q(lo) <= info.min) and (hi is None or q(hi) >= info.max)
+
+
+def drop_clip_before_quantize(model):
+    """tf2onnx writes a fused activation of a quantized TFLite operator as Conv → Relu / Clip →
+    QuantizeLinear.  Where the QuantizeLinear saturates at the activation's bounds anyway (TFLite
+    sets a ReLU6 output's range to exactly [0, 6]: zero point −128, scale 6/255), the Relu / Clip is
+    dropped: the outputs are the same to the bit (``_saturates``).  Why: onnxruntime 1.24.2's QDQ
+    fusion (QDQSelectorActionTransformer) makes two nodes of one name from Conv → Relu → Q, or a
+    runtime optimization record it cannot replay from Conv → Clip → Q, and the ``.ort`` then
+    fails to load at the extended optimization level (every phone's default)."""
     from onnx import numpy_helper
 
-    consts = {i.name: i for i in model.graph.initializer}
+    consts = {i.name: numpy_helper.to_array(i) for i in model.graph.initializer}
     consumers: dict[str, list] = {}
     for n in model.graph.node:
         for i in n.input:
@@ -221,11 +233,13 @@ def drop_relu_before_quantize(model):
     outputs = {o.name for o in model.graph.output}
     renamed, keep = {}, []
     for n in model.graph.node:
-        users = consumers.get(n.output[0], []) if n.op_type == "Relu" else []
+        users = consumers.get(n.output[0], []) if n.op_type in ("Relu", "Clip") else []
+        bounds = [consts.get(b) if b else None for b in n.input[1:3]] if n.op_type == "Clip" else [np.float32(0)]
         if len(users) == 1 and users[0].op_type == "QuantizeLinear" and n.output[0] not in outputs \
-                and len(users[0].input) > 2 and users[0].input[2] in consts:
-            zp = numpy_helper.to_array(consts[users[0].input[2]])
-            if zp.dtype.kind in "iu" and np.all(zp == np.iinfo(zp.dtype).min):
+                and len(users[0].input) > 2 and all(i in consts for i in users[0].input[1:3]) \
+                and not any(b is None and i < len(n.input) - 1 and n.input[i + 1] for i, b in enumerate(bounds)):
+            lo, hi = (float(b) if b is not None else None for b in (bounds + [None])[:2])
+            if _saturates(lo, hi, consts[users[0].input[1]], consts[users[0].input[2]]):
                 renamed[n.output[0]] = n.input[0]
                 continue
         keep.append(n)
@@ -233,6 +247,31 @@ def drop_relu_before_quantize(model):
         n.input[:] = [renamed.get(i, i) for i in n.input]
     del model.graph.node[:]
     model.graph.node.extend(keep)
+    return model
+
+
+def unshare_node_inputs(model):
+    """tf2onnx merges equal constants, so an untrained layer's all-zero int32 bias can be the same
+    initializer as its DequantizeLinear's zero point (``DequantizeLinear(c, s, c)``).  Each second
+    use by one node gets a copy of its own: same values, so the same outputs.  Why: onnxruntime
+    1.24.2's QDQ fusion miscounts such a node's inputs ("the sum of input arg count is not equal
+    to size of input defs") and the ``.ort`` cannot be written (Keras MobileNetV2, random weights)."""
+    inits = {i.name: i for i in model.graph.initializer}
+    taken = set(inits) | {o for n in model.graph.node for o in n.output}
+    for n in model.graph.node:
+        seen = set()
+        for j, name in enumerate(n.input):
+            if name in inits and name in seen:
+                copy = onnx.TensorProto()
+                copy.CopyFrom(inits[name])
+                k = 1
+                while f"{name}_{k}" in taken:
+                    k += 1
+                copy.name = f"{name}_{k}"
+                taken.add(copy.name)
+                model.graph.initializer.append(copy)
+                n.input[j] = copy.name
+            seen.add(name)
     return model
 
 
@@ -255,7 +294,7 @@ def convert_any(path: str, feeds: dict[str, np.ndarray], opset: int = ANY_OPSET)
     if sorted(names) != sorted(d["name"] for d in details):
         raise PackagerError(f"tf2onnx renamed the outputs of {path} ({names} vs {sorted(d['name'] for d in details)}); "
                             "cannot verify it")
-    model = drop_relu_before_quantize(model)
+    model = unshare_node_inputs(drop_clip_before_quantize(model))
     model = pin_shapes(model, feeds, run_onnx(model, feeds))  # the output shapes on these feeds
     return Conversion(model, float("nan"), "tflite")
 
