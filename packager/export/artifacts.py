@@ -198,6 +198,21 @@ def int8(a: Artifacts, calibration: list[dict], held_out: list[dict], agreement_
             "calibration_inputs": len(calibration)}
 
 
+def loadable_ort(role: str, model: bytes, cache: Cache) -> tuple[bytes, bytes]:
+    """(runtime-style .ort, fixed-style .ort) of ``model``, the first loaded with its saved runtime
+    optimizations replayed (as a phone's full build loads it): onnxruntime 1.24.2 writes some QDQ
+    graphs it cannot load back ("Not enough produced nodes in the runtime optimization record":
+    an untrained int8 MobileNetV2), which is one line here, not a crash later."""
+    ort_bytes, fixed, _ = ort_export.convert(model, cache)
+    try:
+        onnxrt.session(ort_bytes, ort_format=True, replay=True)
+    except Exception as e:  # onnxruntime raises its own exception types
+        text = " ".join(str(e).split())
+        raise PackagerError(f"{role}: onnxruntime cannot load the ORT format model it wrote ({text[:300]}); "
+                            "not writing a model that does not load") from None
+    return ort_bytes, fixed
+
+
 def build(role: str, converted, feeds: list[dict[str, np.ndarray]], cache: Cache, judge_ort=None) -> Artifacts:
     """fp32 artifacts of one model: canonical names, rewrites (proven on every feed), .ort,
     parity against the source ONNX on the sample input (``feeds[0]``) and the next
@@ -212,7 +227,7 @@ def build(role: str, converted, feeds: list[dict[str, np.ndarray]], cache: Cache
     named = rewrite.canonical_names(onnx.load_from_string(source)).SerializeToString(deterministic=True)
     model, records, before, after = optimize_for_providers(named, feeds, cache)
     try:
-        ort_bytes, fixed, _ = ort_export.convert(model, cache)
+        ort_bytes, fixed = loadable_ort(role, model, cache)
     except PackagerError:
         if not records:
             raise
@@ -220,7 +235,7 @@ def build(role: str, converted, feeds: list[dict[str, np.ndarray]], cache: Cache
         # DequantizeLinear nodes lets onnxruntime 1.24.2's WeightBiasQuantization re-quantize the
         # bias into a node it miscounts (FER+ in QDQ form, issue 26).
         model, records, after = named, [], before
-        ort_bytes, fixed, _ = ort_export.convert(model, cache)
+        ort_bytes, fixed = loadable_ort(role, model, cache)
     parity = fp32_parity(role, ort_bytes, source, feeds[: 1 + PARITY_EXTRA_INPUTS], gate=judge_ort is None)
     if judge_ort is not None:
         parity["source"] = judge_ort(ort_bytes)
