@@ -74,7 +74,7 @@ def _face_pipeline(cache_root: Path):
 
 def _mobilenet_v2(folder: Path) -> Path:
     """Keras MobileNetV2 (α 0.35, 96×96, 10 logits, ``weights=None``, seed 0) as float TFLite
-    (with its softmax, the untrained model's output is the same 0.1 on every input)."""
+    (with its softmax, the untrained model's int8 and source outputs were the same to the bit)."""
     import tensorflow as tf
 
     tf.keras.utils.set_random_seed(0)

@@ -64,8 +64,19 @@ def _tflite_int8(model, rep: np.ndarray, io_type, path: Path) -> Path:
     return path
 
 
+def _in_dtype(x01: np.ndarray, io_name: str) -> np.ndarray:
+    """One LFW image in [0, 1] as the model's input type (batch 1), integers spanning their whole
+    range as the [0, 1] calibration range does."""
+    if io_name == "int8":
+        return np.round(x01 * 255.0 - 128.0).astype(np.int8)[None]
+    if io_name == "uint8":
+        return np.round(x01 * 255.0).astype(np.uint8)[None]
+    return x01[None].astype(np.float32)
+
+
 def make_models(folder: Path) -> dict[str, tuple[Path, np.ndarray | None]]:
-    """name → (model file, sample input or None for the made one)."""
+    """name → (model file, sample input or None for the made one); the Keras models declare a
+    dynamic batch, so they get a face from LFW as their sample."""
     import tensorflow as tf
 
     from packager.bench.int8_gate import _face_pipeline, _package_file
@@ -86,11 +97,12 @@ def make_models(folder: Path) -> dict[str, tuple[Path, np.ndarray | None]]:
     cnn.fit(x, y, epochs=15, batch_size=16, verbose=0)
     for io_name, io_type in (("float", None), ("int8", tf.int8), ("uint8", tf.uint8)):
         p = _tflite_int8(cnn, x[::5], io_type, folder / f"lfw_cnn_int8_{io_name}_io.tflite")
-        out[f"Keras CNN trained on LFW, full int8, {io_name} I/O"] = (p, None)
+        out[f"Keras CNN trained on LFW, full int8, {io_name} I/O"] = (p, _in_dtype(x[63], io_name))
     tf.keras.utils.set_random_seed(0)
     mb = tf.keras.applications.MobileNetV2(input_shape=(96, 96, 3), alpha=0.35, weights=None, classes=10)
     rep = np.stack([samples.upscale(im, 96) for im in samples.lfw(True)[::5]]).astype(np.float32) / 127.5 - 1
-    out["Keras MobileNetV2 α 0.35, random weights, full int8"] = (_tflite_int8(mb, rep, None, folder / "mnv2_int8.tflite"), None)
+    out["Keras MobileNetV2 α 0.35, random weights, full int8"] = (_tflite_int8(mb, rep, None, folder / "mnv2_int8.tflite"),
+                                                                  rep[12][None])
     fer_onnx = _fer_float_onnx(folder, cache_root, crop)
     for fmt in ("QOperator", "QDQ"):
         out[f"fer float emotion model, onnxruntime {fmt}"] = (_ort_quantized(fer_onnx, fmt, real.emotion_calibration[::4], folder), crop)
@@ -132,7 +144,7 @@ def measure(name: str, path: Path, sample: np.ndarray | None, cache_root: Path) 
             given = {specs[0].name: sample} if sample is not None else feeds_mod.make(specs, [], [])[0]
             conv = preparation.convert_any(str(path), given, cache_root, child)
     except PackagerError as e:
-        return [f"| {name} | — | refused: {str(e)[:160]} | — | — |"]
+        return [f"| {name} | — | refused: {e} | — | — |"]
     c = conv.check
     rows = []
     for n, lim in c["outputs"].items():
