@@ -177,10 +177,12 @@ CONVERT_EPILOG = """examples:
   packager convert model.onnx --shape input=1,3,224,224   no sample: made from this shape (seed 0)
   packager convert traced.pt -i x.npy --target android --out build/models
 
-What is checked: the ONNX model against the source runtime (TFLite interpreter, torch, onnxruntime
-on the original file) on the sample, scale-relative, limit 1e-4; each provider rewrite bit for bit
-(kept only when identical and better covered); the .ort against the ONNX (limit 1e-4). The bundle
-holds the sample and the expected outputs for a self-check on the device.
+What is checked: the ONNX model and the .ort against every kernel set of the source runtime (TFLite's
+reference kernels and XNNPACK, torch, onnxruntime on the original file) on the sample, a real photo
+when the input looks like an image, and random inputs: a float model within 1e-4 scale-relative, a
+pre-quantized one within 1 step of each output's scale (README); each provider rewrite bit for bit
+(kept only when identical and better covered); int8 against the source runtime on held-out inputs.
+The bundle holds the sample and the expected outputs for a self-check on the device.
 """
 
 
@@ -211,14 +213,15 @@ def _add_convert(sub) -> None:
     c.add_argument("--out", metavar="DIR",
                    help="output folder; bundles go to DIR/android, DIR/ios (default: dist/<model file stem>)")
     c.add_argument("--quantize", choices=["int8"],
-                   help="also ship an int8 (QDQ) model, calibrated on --calibration; fails when it agrees with fp32 "
-                   "on less than --min-int8-agreement %% of the held-out inputs")
+                   help="also ship an int8 (QDQ) model, calibrated on --calibration; fails when it agrees with the "
+                   "source runtime on less than --min-int8-agreement %% of the held-out inputs")
     c.add_argument("--calibration", metavar="DIR",
                    help="a folder of .npy inputs (one-input models, each of the sample's shape and dtype, at least 8): "
                    "every 4th is held out to measure the int8 model, the others calibrate it")
     c.add_argument("--min-int8-agreement", type=float, default=difference.DEFAULT_MIN_AGREEMENT, metavar="PCT",
-                   help="percent of held-out inputs on which every int8 output must lie within 0.05 of fp32, each in "
-                   "its own scale (default: %(default)g)")
+                   help="percent of held-out inputs on which every int8 output must agree with the source runtime: "
+                   "each output's mean and 99th-percentile scaled error within limits, a classifier's argmax the same "
+                   "(README: packager convert) (default: %(default)g)")
     _add_onnxruntime_option(c)
     c.add_argument("--json", action="store_true", help="print the summary as JSON")
     c.add_argument("--quiet", action="store_true", help="no progress lines on stderr")

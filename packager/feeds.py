@@ -237,3 +237,73 @@ def calibration(folder: str, sample: dict[str, np.ndarray]) -> tuple[list[dict],
         feeds.append({name: np.ascontiguousarray(y)})
     held = set(range(HELD_OUT_EVERY - 1, len(feeds), HELD_OUT_EVERY))
     return [f for i, f in enumerate(feeds) if i not in held], [f for i, f in enumerate(feeds) if i in held]
+
+
+#: Random check inputs besides the sample (and the photo): uniform over the sample's range.
+RANDOM_CHECKS = 2
+#: Seed of the random check inputs (the sample's own seed is ``SEED``).
+CHECK_SEED = 1
+
+
+def image_layout(shape: tuple[int, ...]) -> str | None:
+    """``NHWC`` or ``NCHW`` when a shape looks like one image (batch 1, 1 or 3 channels, at least
+    8×8 pixels), else None."""
+    if len(shape) != 4 or shape[0] != 1:
+        return None
+    if shape[3] in (1, 3) and min(shape[1:3]) >= 8:
+        return "NHWC"
+    if shape[1] in (1, 3) and min(shape[2:4]) >= 8:
+        return "NCHW"
+    return None
+
+
+def _in_range(x01: np.ndarray, like: np.ndarray) -> np.ndarray:
+    """Values in [0, 1] mapped linearly onto the range of ``like`` ([0, 1] when ``like`` is one
+    value), in its dtype (integers rounded)."""
+    lo, hi = float(np.min(like)), float(np.max(like))
+    if hi <= lo:
+        lo, hi = (0.0, 1.0) if like.dtype.kind == "f" else (float(np.iinfo(like.dtype).min), float(np.iinfo(like.dtype).max))
+    y = lo + x01 * (hi - lo)
+    return (np.rint(y) if like.dtype.kind in "iu" else y).astype(like.dtype)
+
+
+def photo(shape: tuple[int, ...], layout: str) -> np.ndarray:
+    """The astronaut photo (``packager.samples``) letterboxed into an image input of ``shape``,
+    gray for one channel, values in [0, 1]."""
+    from packager import samples
+    from packager.reference.resample import resample
+
+    h, w = (shape[1], shape[2]) if layout == "NHWC" else (shape[2], shape[3])
+    channels = shape[3] if layout == "NHWC" else shape[1]
+    rgb = samples.astronaut()
+    ih, iw = rgb.shape[:2]
+    s = min(w / iw, h / ih)
+    x0, y0 = (iw - w / s) / 2.0, (ih - h / s) / 2.0
+    pixels = resample(rgb, (x0, y0, x0 + w / s, y0 + h / s), w, h, "bilinear", 0) / 255.0
+    if channels == 1:
+        pixels = pixels @ np.array([0.299, 0.587, 0.114])[:, None]
+    return pixels[None] if layout == "NHWC" else pixels.transpose(2, 0, 1)[None]
+
+
+def _varies(name: str, x: np.ndarray, images: list[str]) -> bool:
+    """Random values go to float inputs and to integer inputs whose sample spans a range (or is an
+    image); an integer input of one value (an index, a count) keeps it."""
+    return x.dtype.kind == "f" or (x.dtype.kind in "iu" and (name in images or np.min(x) < np.max(x)))
+
+
+def check_inputs(sample: dict[str, np.ndarray]) -> list[tuple[str, dict[str, np.ndarray]]]:
+    """The inputs a conversion is checked on, as (label, feeds): the sample; when exactly one
+    input looks like an image (``image_layout``) a real photo letterboxed into it, its values
+    mapped onto the sample's range (the other inputs keep the sample's values); and
+    ``RANDOM_CHECKS`` inputs uniform over each input's sample range (seed ``CHECK_SEED``;
+    booleans and single-valued integer inputs keep the sample's: ``_varies``)."""
+    out = [("the sample", sample)]
+    images = [n for n, x in sample.items() if x.dtype.kind in "fiu" and image_layout(x.shape)]
+    if len(images) == 1:
+        n = images[0]
+        out.append(("a photo", {**sample, n: _in_range(photo(sample[n].shape, image_layout(sample[n].shape)), sample[n])}))
+    rng = np.random.default_rng(CHECK_SEED)
+    for i in range(RANDOM_CHECKS):
+        out.append((f"random input {i + 1}", {n: _in_range(rng.uniform(0, 1, x.shape), x) if _varies(n, x, images) else x
+                                              for n, x in sample.items()}))
+    return out

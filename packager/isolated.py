@@ -43,13 +43,32 @@ def crash_message(path: str, fmt: str, exitcode: int | None) -> str:
            f"{runtime} can read"
 
 
+class ChildCrashed(PackagerError):
+    """The child died (a signal, an exit) while running a call; ``exitcode`` as multiprocessing
+    reports it (negative: the signal)."""
+
+    def __init__(self, message: str, exitcode: int | None):
+        super().__init__(message)
+        self.exitcode = exitcode
+
+    @property
+    def how(self) -> str:
+        """``SIGABRT``, ``exit code 1``…"""
+        if self.exitcode is not None and self.exitcode < 0:
+            try:
+                return signal.Signals(-self.exitcode).name
+            except ValueError:
+                return f"signal {-self.exitcode}"
+        return f"exit code {self.exitcode}"
+
+
 class Child:
     """A spawned process that runs front end functions (module-level, picklable) on request.
 
     ``call(fn, *args, path=..., fmt=...)`` returns ``fn(*args)``; a ``PackagerError`` raised in the
     child is raised here, any other exception (a runtime failing on a damaged file: MemoryError
     from ``std::bad_alloc``, an IndexError in a parser) is a ``PackagerError`` naming it; a child
-    that dies (a signal) is a ``PackagerError`` (``crash_message``) and the next call starts a
+    that dies (a signal) is a ``ChildCrashed`` (``crash_message``) and the next call starts a
     fresh one.  Use it as a context manager: the child ends with it."""
 
     def __init__(self):
@@ -79,7 +98,7 @@ class Child:
             self._proc.join(30)
             code = self._proc.exitcode
             self.close()
-            raise PackagerError(crash_message(path, fmt, code)) from None
+            raise ChildCrashed(crash_message(path, fmt, code), code) from None
         if ok:
             return value
         if isinstance(value, PackagerError):

@@ -26,8 +26,9 @@ from packager.reference import detect, emotion
 from packager.reference.pipeline import AutoPipeline, ReferencePipeline, to_pixels
 
 #: Bumped whenever a front end changes what it writes or accepts (2: outputs checked against the
-#: recipe's shapes and for NaN/Inf, so entries cached before that check are not trusted).
-CONVERTER_REVISION = 2
+#: recipe's shapes and for NaN/Inf, so entries cached before that check are not trusted; 3: a model
+#: no recipe knows judged on the check inputs against every kernel set, ``convert.judge``).
+CONVERTER_REVISION = 3
 
 
 def source_path(recipe, user_path: str | None) -> str:
@@ -68,6 +69,11 @@ class ConvertedModel:
         max_abs_diff: |ONNX − source runtime| measured at conversion, on a real input.
         source_runtime: ``tflite``, ``torch`` or ``onnxruntime``.
         cached: True when this run reused a cache entry.
+        notes: what the conversion changed or could not do, for the user.
+        check: a model no recipe knows: ``convert.judge``'s record (rule, worst case, spread of
+            the source runtime's kernel sets, constant outputs).
+        references: its source runtime's outputs on the check inputs (``load_references``);
+            checks: the check inputs, as (label, feeds).
     """
 
     recipe: object
@@ -78,6 +84,9 @@ class ConvertedModel:
     source_runtime: str
     cached: bool
     notes: tuple[str, ...] = ()
+    check: dict | None = None
+    references: Path | None = None
+    checks: tuple = ()
 
     def load(self) -> "onnx.ModelProto":  # noqa: F821  (onnx is imported on use)
         import onnx  # not at module level: a cache hit (every `packager run`) needs no onnx
@@ -152,12 +161,66 @@ def declared_inputs(path: str, child: isolated.Child) -> list:
     return child.call(_declared_inputs, fmt, path, path=path, fmt=fmt)
 
 
+def _run_source(fmt: str, src: str, feeds: list[dict[str, np.ndarray]], kernels: str) -> list[dict]:
+    """The source runtime's outputs on each feed with one kernel set; runs in the child."""
+    from packager import convert as front_ends
+
+    return front_ends.any_front_end(fmt).run(src, feeds, kernels)
+
+
+def _output_steps(fmt: str, src: str):
+    from packager import convert as front_ends
+
+    steps = front_ends.any_front_end(fmt).steps
+    return None if steps is None else steps(src)
+
+
+def npz_bytes(arrays: dict[str, np.ndarray]) -> bytes:
+    import io
+
+    buf = io.BytesIO()
+    np.savez(buf, **arrays)
+    return buf.getvalue()
+
+
+def source_outputs(child: isolated.Child, fmt: str, src: str, checks: list[dict]) -> tuple[dict[str, list[dict]], list[str]]:
+    """{kernel set: outputs per check input} of every kernel set of the source runtime that runs
+    the model, each in a call of its own (one may crash where another runs), and the notes on
+    those that crashed; every kernel set crashing is the crash's one line."""
+    from packager import convert as front_ends
+
+    runtime = isolated.RUNTIMES.get(fmt, fmt)
+    ran, notes, crashes = {}, [], []
+    for k in front_ends.any_front_end(fmt).kernels:
+        try:
+            ran[k] = child.call(_run_source, fmt, src, checks, k, path=src, fmt=fmt)
+        except isolated.ChildCrashed as e:
+            crashes.append(e)
+            notes.append(f"{runtime}'s {k} crash on this model ({e.how})")
+    if not ran:
+        raise crashes[0]
+    if crashes:
+        notes = ["; ".join(notes) + f": the conversion is judged against {runtime}'s {' and '.join(ran)} alone"]
+    return ran, notes
+
+
+def constant_note(names: list[str], labels: list[str]) -> str:
+    """The warning for outputs that do not depend on the input (``judge.constant_outputs``)."""
+    return (f"warning: output(s) {', '.join(repr(n) for n in names)} are the same on all {len(labels)} check inputs "
+            f"({', '.join(labels)}): they do not depend on the input, so no check on them can fail (an untrained "
+            "or broken model?)")
+
+
 def convert_any(path: str, feeds: dict[str, np.ndarray], cache: Path | None = None,
                 child: isolated.Child | None = None) -> ConvertedModel:
-    """A model no recipe knows (``packager convert``) as verified ONNX with its shapes pinned to
-    ``feeds`` (its sample inputs, by name), from the cache when an intact entry exists.  The
-    conversion runs in ``child`` (a fresh one when None): see ``packager.isolated``."""
+    """A model no recipe knows (``packager convert``) as ONNX with its shapes pinned to ``feeds``
+    (its sample inputs, by name), from the cache when an intact entry exists; judged against every
+    kernel set of its source runtime on the check inputs (``feeds.check_inputs``: the sample, a
+    photo when the input is image-shaped, random inputs) by ``convert.judge``'s rule.  The front end
+    calls run in ``child`` (a fresh one when None): see ``packager.isolated``."""
+    from packager import feeds as feeds_mod
     from packager.cache import sha256
+    from packager.convert import judge
 
     src = check_file(path)
     fmt = any_format(src)
@@ -165,16 +228,43 @@ def convert_any(path: str, feeds: dict[str, np.ndarray], cache: Path | None = No
     store = Cache(None if cache is None else Path(cache) / "export")
     sample = sorted((n, str(x.dtype), list(x.shape), sha256(np.ascontiguousarray(x).tobytes())) for n, x in feeds.items())
     k = key("onnx-any", fmt, digest, sample, CONVERTER_REVISION)
+    checks = feeds_mod.check_inputs(feeds)
+    labels = [label for label, _ in checks]
 
     def build():
         with contextlib.nullcontext(child) if child is not None else isolated.Child() as c:
-            model, diff, runtime, notes = c.call(_convert_any, fmt, src, feeds, path=src, fmt=fmt)
-        return {"onnx": model}, {"max_abs_diff": diff, "source_runtime": runtime, "notes": list(notes)}
+            model, _, runtime, notes = c.call(_convert_any, fmt, src, feeds, path=src, fmt=fmt)
+            steps = c.call(_output_steps, fmt, src, path=src, fmt=fmt)
+            theirs, crash_notes = source_outputs(c, fmt, src, [f for _, f in checks])
+        sess = onnxrt.session(model, threads=0)
+        ours = [onnxrt.run(sess, f) for _, f in checks]
+        names = list(ours[0])
+        record = judge.judge(src, names, labels, ours, theirs, isolated.RUNTIMES.get(fmt, fmt), steps)
+        record["steps"] = steps
+        notes = list(notes) + crash_notes
+        if record["constant_outputs"]:
+            notes.append(constant_note(record["constant_outputs"], labels))
+        refs = {f"{kk}|{i}|{n}": x for kk, outs in theirs.items() for i, o in enumerate(outs) for n, x in o.items()}
+        return {"onnx": model, "references": npz_bytes(refs)}, {
+            "max_abs_diff": record["worst"]["diff"], "source_runtime": runtime, "notes": notes, "check": record}
 
     n_hits = len(store.hits)
-    _, info = store.files("onnx", k, build, names=("onnx",), fields=("max_abs_diff", "source_runtime", "notes"))
+    _, info = store.files("onnx", k, build, names=("onnx", "references"),
+                          fields=("max_abs_diff", "source_runtime", "notes", "check"))
     return ConvertedModel(None, src, digest, store.path("onnx", k, "onnx"), info["max_abs_diff"],
-                          info["source_runtime"], len(store.hits) > n_hits, tuple(info["notes"]))
+                          info["source_runtime"], len(store.hits) > n_hits, tuple(info["notes"]), info["check"],
+                          store.path("onnx", k, "references"), tuple(checks))
+
+
+def load_references(path: Path) -> dict[str, list[dict[str, np.ndarray]]]:
+    """The source runtime's outputs stored by ``convert_any``: {kernel set: [outputs by name per
+    check input]}."""
+    out: dict[str, dict[int, dict]] = {}
+    with np.load(path) as z:
+        for key_ in z.files:
+            k, i, n = key_.split("|", 2)
+            out.setdefault(k, {}).setdefault(int(i), {})[n] = z[key_]
+    return {k: [v[i] for i in sorted(v)] for k, v in out.items()}
 
 
 def source_format(recipe, path: str) -> str:

@@ -45,11 +45,21 @@ class AnyFrontEnd:
         inputs: ``inputs(path)`` → the model's inputs as its file declares them
             (``packager.signature.TensorSpec``), in the order the model takes them.
         convert: ``convert(path, feeds, opset)`` → a ``Conversion`` with every dimension pinned to
-            the feeds' shapes, verified on them against the source runtime (``compare_named``).
+            the feeds' shapes (verified on them against the source runtime, ``compare_named``,
+            where the front end has one kernel set; else by the caller, ``convert.judge``).
+        run: ``run(path, feeds_list, kernels)`` → the source runtime's outputs (a dict by the
+            converted model's output names) on each feed, with kernel set ``kernels``.
+        kernels: the source runtime's kernel sets the conversion is judged against, each run in
+            a child process of its own call (one may crash where another runs).
+        steps: ``steps(path)`` → None for a float model, else each output's quantization step
+            (None for an output with no fixed scale): ``convert.judge``'s rule.
     """
 
     inputs: Callable
     convert: Callable
+    run: Callable | None = None
+    kernels: tuple[str, ...] = ("",)
+    steps: Callable | None = None
 
 
 _ANY: dict[str, AnyFrontEnd] = {}
@@ -71,12 +81,13 @@ def register(name: str):
     return wrap
 
 
-def register_any(name: str, inputs: Callable):
+def register_any(name: str, inputs: Callable, run: Callable | None = None, kernels: tuple[str, ...] = ("",),
+                 steps: Callable | None = None):
     """Decorator adding the ``packager convert`` front end of a format: the decorated function is
-    its ``convert``, ``inputs`` reads its declared inputs."""
+    its ``convert``, ``inputs`` reads its declared inputs (the rest: ``AnyFrontEnd``)."""
 
     def wrap(fn: Callable) -> Callable:
-        _ANY[name] = AnyFrontEnd(inputs, fn)
+        _ANY[name] = AnyFrontEnd(inputs, fn, run, kernels, steps)
         return fn
 
     return wrap

@@ -98,7 +98,59 @@ def inputs(path: str) -> list[signature.TensorSpec]:
     return [signature.from_onnx_value(v) for v in model.graph.input if v.name not in inits]
 
 
-@register_any("onnx", inputs)
+#: The kernel sets an ONNX model is judged against (``convert.judge``): onnxruntime on the graph
+#: as its author wrote it (no graph optimization: a quantized graph's QDQ units in float) and
+#: with all its optimizations (fused integer kernels: QLinearConv...).
+KERNELS = ("as written", "optimized")
+
+#: Operators that make a graph quantized (its outputs then judged in steps: ``output_steps``).
+QUANTIZED_OPS = {"QuantizeLinear", "DequantizeLinear", "DynamicQuantizeLinear", "QLinearConv", "QLinearMatMul",
+                 "ConvInteger", "MatMulInteger"}
+
+
+def run_original(path: str, feeds: list[dict[str, np.ndarray]], kernels: str = KERNELS[0]) -> list[dict[str, np.ndarray]]:
+    """The original file's outputs by name on each feed, in onnxruntime's CPU provider, the graph
+    as written (``kernels`` ``as written``: the reference a converted model and its ``.ort`` are
+    judged against) or optimized."""
+    from packager import onnxrt
+
+    original = load(path)
+    try:
+        sess = onnxrt.session(original.SerializeToString(), threads=0,
+                              optimize=onnxrt.Optimize.NONE if kernels == KERNELS[0] else onnxrt.Optimize.DEFAULT)
+        return [onnxrt.run(sess, f) for f in feeds]
+    except Exception as e:  # onnxruntime raises its own exception types
+        raise PackagerError(f"{path} fails in onnxruntime (no optimizations): {one_line(e)}") from None
+
+
+def output_steps(path: str) -> dict[str, float | None] | None:
+    """None for a float graph (no ``QUANTIZED_OPS``), else each output's quantization step: 1 for
+    an integer output, the scale of the DequantizeLinear producing a float output (one constant
+    value), None otherwise."""
+    from onnx import numpy_helper
+
+    model = load(path)
+    if not any(n.op_type in QUANTIZED_OPS for n in model.graph.node):
+        return None
+    consts = {i.name: numpy_helper.to_array(i) for i in model.graph.initializer}
+    consts.update({n.output[0]: numpy_helper.to_array(n.attribute[0].t) for n in model.graph.node
+                   if n.op_type == "Constant" and n.attribute and n.attribute[0].name == "value"})
+    producer = {o: n for n in model.graph.node for o in n.output}
+    out = {}
+    for o in model.graph.output:
+        elem = o.type.tensor_type.elem_type
+        n = producer.get(o.name)
+        scale = consts.get(n.input[1]) if n is not None and n.op_type == "DequantizeLinear" else None
+        if elem in (onnx.TensorProto.INT8, onnx.TensorProto.UINT8, onnx.TensorProto.INT16, onnx.TensorProto.UINT16):
+            out[o.name] = 1.0
+        elif scale is not None and scale.size == 1:
+            out[o.name] = float(scale.ravel()[0])
+        else:
+            out[o.name] = None
+    return out
+
+
+@register_any("onnx", inputs, run=run_original, kernels=KERNELS, steps=output_steps)
 def convert_any(path: str, feeds: dict[str, np.ndarray], target_opset: int = ANY_OPSET) -> Conversion:
     """Any ONNX file → ONNX at ``target_opset`` or newer (older files upgraded with
     ``onnx.version_converter``), weights as constants, shapes pinned to ``feeds``; verified on

@@ -125,7 +125,28 @@ def inputs(path: str) -> list[signature.TensorSpec]:
     return [signature.TensorSpec(a.name, None, None) for a in args]
 
 
-@register_any("pytorch", inputs)
+def run_module(path: str, feeds: list[dict[str, np.ndarray]], kernels: str = "") -> list[dict[str, np.ndarray]]:
+    """torch's outputs on each feed, named as the converted model's (``output`` / ``output_<i>``)."""
+    import torch
+
+    module = load_torchscript(path)
+    names = [a.name for a in module.forward.schema.arguments[1:]]
+    out = []
+    for f in feeds:
+        xs = tuple(torch.from_numpy(np.ascontiguousarray(f[n])) for n in names)
+        try:
+            with torch.no_grad():
+                got = as_arrays(module(*xs), path)
+        except PackagerError:
+            raise
+        except Exception as e:
+            raise PackagerError(f"{path} fails in torch: {one_line(e, last=True)}") from None
+        keys = ["output"] if len(got) == 1 else [f"output_{i}" for i in range(len(got))]
+        out.append(dict(zip(keys, got)))
+    return out
+
+
+@register_any("pytorch", inputs, run=run_module)
 def convert_any(path: str, feeds: dict[str, np.ndarray], opset: int = ANY_OPSET) -> Conversion:
     """A TorchScript file → ONNX (torch's TorchScript exporter, static shapes), verified on
     ``feeds`` against torch.  Outputs are named ``output`` (one) or ``output_0``, ``output_1``…"""

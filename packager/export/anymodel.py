@@ -28,10 +28,9 @@ from pathlib import Path
 
 from packager import __version__, feeds, isolated, layout, ortversion, outputs, preparation
 from packager.cache import Cache
-from packager.convert import MAX_CONVERSION_DIFF
 from packager.errors import PackagerError
 from packager.export import artifacts as art
-from packager.export import coverage, install, manifest, quantize
+from packager.export import coverage, install, int8gate, manifest, quantize
 from packager.export import ort as ort_export
 from packager.export.build import check_agreement, check_choices, check_out
 from packager.export.bundle import add, npy_bytes, runtime_fields, runtime_text, seal, write_files
@@ -54,7 +53,7 @@ class ConvertOptions:
         quantize: ``None`` or ``"int8"`` (needs ``calibration``).
         calibration: folder of ``.npy`` inputs to calibrate int8 on (every 4th held out).
         min_int8_agreement: percent (0–100) of held-out inputs on which every int8 output must
-            lie within ``quantize.SELF_CHECK["outputs"]`` of fp32.
+            agree with the source runtime by ``int8gate``'s rule.
         onnxruntime_version: the ONNX Runtime the bundles' packages ask for; None: packager's
             (``ortversion.runtime_version`` states the rule).
     """
@@ -105,16 +104,47 @@ def make_artifacts(opts: ConvertOptions, progress: Progress, cache: Cache) -> tu
         samples, notes = feeds.make(specs, list(opts.samples), list(opts.shapes))
         calib, held_out = feeds.calibration(opts.calibration, samples) if opts.calibration else ([], [])
         converted = preparation.convert_any(opts.model, samples, cache.root.parent, child)
+        # the int8 gate's reference: the source runtime on the held-out inputs (int8gate)
+        held_refs, crash_notes = (preparation.source_outputs(child, fmt, converted.source, held_out)
+                                  if held_out else ({}, []))
+    notes += [n for n in crash_notes if n not in converted.notes]
     for note in notes + list(converted.notes):
         progress.say(note)
-    with progress.stage("provider rewrites, .ort, parity"):
-        # the calibration inputs are real data: the rewrites are proven on them too
-        a = art.build(opts.name, converted, [samples, *held_out, *calib], cache)
+    with progress.stage("provider rewrites, .ort, parity with the source runtime"):
+        # the check inputs and the calibration inputs are real data: the rewrites are proven on them too
+        checks = [f for _, f in converted.checks]
+        a = art.build(opts.name, converted, [*checks, *held_out, *calib], cache, lambda ort: judge_ort(converted, ort))
     if opts.quantize == "int8":
         with progress.stage(f"int8 quantization ({len(calib)} calibration inputs) and agreement ({len(held_out)} held out)"):
-            a.int8 = art.int8(a, calib, held_out, quantize.output_agreement, quantize.SELF_CHECK["outputs"],
+            runtime = isolated.RUNTIMES.get(converted.source_runtime, converted.source_runtime)
+
+            def against_source(_fp32: list[dict], int8_outputs: list[dict]) -> dict:
+                # judged against the source runtime, not the fp32 .ort (module docstring of int8gate)
+                return int8gate.agreement(held_refs, int8_outputs, runtime)
+
+            a.int8 = art.int8(a, calib, held_out, against_source, quantize.SELF_CHECK["outputs"],
                               opts.min_int8_agreement, cache)
     return a, notes + list(converted.notes)
+
+
+def judge_ort(converted: preparation.ConvertedModel, ort_bytes: bytes) -> dict:
+    """The ``.ort``, as stored and with its saved runtime optimizations replayed, against the
+    source runtime's kernel sets on the check inputs, by the conversion's rule
+    (``convert.judge``); {"as_stored", "replayed"}: the worst case of each."""
+    from packager import onnxrt
+    from packager.convert import judge
+
+    refs = preparation.load_references(converted.references)
+    labels = [label for label, _ in converted.checks]
+    out = {}
+    for replay, key in ((False, "as_stored"), (True, "replayed")):
+        sess = onnxrt.session(ort_bytes, ort_format=True, replay=replay)
+        ours = [onnxrt.run(sess, f) for _, f in converted.checks]
+        what = f"the .ort ({'saved optimizations replayed' if replay else 'as stored'}): output"
+        out[key] = judge.judge(converted.source, list(ours[0]), labels, ours, refs,
+                               isolated.RUNTIMES.get(converted.source_runtime, converted.source_runtime),
+                               converted.check["steps"], what)["worst"]
+    return out
 
 
 def bundle_files(t: Target, a: art.Artifacts) -> tuple[dict[str, bytes], dict]:
@@ -173,8 +203,9 @@ def readme(t: Target, a: art.Artifacts, paths: dict, runtime: dict) -> str:
              f"- `{paths['fp32']}`: fp32, ONNX Runtime mobile format (Runtime optimization style); "
              + "; ".join(f"{p} {v}" for p, v in coverage.brief(a.coverage_after).items()) + ".",
              *([] if a.int8 is None else [
-                 f"- `{paths['int8']}`: int8 (QDQ); every output within {a.int8['self_check']['tolerance']:g} of fp32 on "
-                 f"{a.int8['agreement']['percent']:.1f}% of {a.int8['agreement']['inputs']} held-out inputs; "
+                 f"- `{paths['int8']}`: int8 (QDQ); agrees with {a.int8['agreement']['against']} on "
+                 f"{a.int8['agreement']['percent']:.1f}% of {a.int8['agreement']['inputs']} held-out inputs "
+                 f"({a.int8['agreement']['metric']}); "
                  + "; ".join(f"{p} {v}" for p, v in coverage.brief(a.int8["coverage"]).items())
                  + f". Self-check: `{layout.SAMPLES}/{a.role}.int8.sample_output.*.npy` are its outputs as written; "
                  f"compare within {a.int8['self_check']['tolerance']:g}."]),
@@ -257,27 +288,42 @@ def convert(opts: ConvertOptions, progress: Progress, cache: Cache | None = None
 
 def summary(out: Path, a: art.Artifacts, notes: list[str], manifests: dict) -> dict:
     """What the command prints: where the bundles are and what was proven."""
+    c = a.converted.check
     return {
         "model": a.role, "bundles": {t: str(out / t) for t in manifests},
-        "conversion": {"checked_against": a.converted.source_runtime, "max_diff": a.converted.max_abs_diff,
-                       "limit": MAX_CONVERSION_DIFF},
+        "conversion": {"checked_against": c["checked_against"], "kernels": c["kernels"], "inputs": c["inputs"],
+                       "worst": c["worst"], "max_diff": a.converted.max_abs_diff, "limit": c["worst"]["limit"]},
+        "ort_vs_source": a.parity["source"],
         "ort_parity": a.parity["max_scaled_diff_replayed"], "rewrites": [r["rewrite"] for r in a.rewrites],
+        "warnings": [n for n in a.converted.notes if n.startswith("warning:")],
         "coverage": {"before": coverage.brief(a.coverage_before), "after": coverage.brief(a.coverage_after)},
         "notes": notes,
-    } | ({} if a.int8 is None else {"int8": {k: a.int8["agreement"][k] for k in ("percent", "agreeing", "inputs", "minimum")}
+    } | ({} if a.int8 is None else {"int8": {k: a.int8["agreement"][k] for k in ("percent", "agreeing", "inputs", "minimum",
+                                                                                "against", "outputs")}
                                     | {"host_kernels_percent": a.int8["host_kernels"]["percent"]}})
 
 
 def summary_text(s: dict) -> str:
-    lines = [f"{s['model']}: ONNX vs {s['conversion']['checked_against']} {s['conversion']['max_diff']:.3g} "
-             f"(limit {s['conversion']['limit']:g}); .ort vs ONNX {s['ort_parity']:.3g}; rewrites: "
+    from packager.convert import judge
+
+    c, o = s["conversion"], s["ort_vs_source"]
+    worst = max(o.values(), key=lambda w: w["ratio"])
+    against = f"{c['checked_against']}" + (f" ({' and '.join(c['kernels'])})" if any(c["kernels"]) else "")
+    lines = [f"{s['model']}: ONNX vs {against} on {len(c['inputs'])} inputs ({', '.join(c['inputs'])}): worst "
+             f"{judge.measure_text(c['worst'])} on {c['worst']['input']}; .ort vs {c['checked_against']} "
+             f"{judge.measure_text(worst)}; .ort vs ONNX {s['ort_parity']:.3g}; rewrites: "
              + (", ".join(s["rewrites"]) or "none")]
+    lines += [f"  {w}" for w in s["warnings"]]
     for p, after in s["coverage"]["after"].items():
         lines.append(f"  {p}: {s['coverage']['before'][p]} -> {after}")
     if "int8" in s:
         q = s["int8"]
-        lines.append(f"  int8: every output within {quantize.SELF_CHECK['outputs']['tolerance']:g} of fp32 on {q['percent']:.1f}% of {q['inputs']} held-out inputs "
-                     f"(minimum {q['minimum']:g}%; this machine's fused kernels: {q['host_kernels_percent']:.1f}%)")
+        lines.append(f"  int8: agrees with {q['against']} on {q['percent']:.1f}% of {q['inputs']} held-out inputs "
+                     f"(minimum {q['minimum']:g}%; this machine's fused kernels: {q['host_kernels_percent']:.1f}%; "
+                     f"{int8gate.RULE})")
+        for n, o in q["outputs"].items():
+            lines.append(f"    {n}: worst mean {o['worst_mean']:.3g}, worst p99 {o['worst_p99']:.3g}, largest {o['max']:.3g}"
+                         + ("" if o["same_argmax_percent"] is None else f", same argmax {o['same_argmax_percent']:.1f}%"))
     lines += [f"  {t}: {path}" for t, path in s["bundles"].items()]
     return "\n".join(lines)
 

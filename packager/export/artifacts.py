@@ -132,11 +132,12 @@ def optimize_for_providers(source: bytes, feeds: list[dict], cache: Cache) -> tu
     return current, records, before, coverage.measure(current, cache)
 
 
-def fp32_parity(name: str, ort_bytes: bytes, source: bytes, inputs: list[dict[str, np.ndarray]]) -> dict:
+def fp32_parity(name: str, ort_bytes: bytes, source: bytes, inputs: list[dict[str, np.ndarray]], gate: bool = True) -> dict:
     """The fp32 .ort against its source ONNX (onnxruntime with all optimizations, as the
     reference pipeline runs it), run as stored and with its saved runtime optimizations
     replayed (a phone's CPU fallback); fails when ``difference.scaled_diff`` exceeds
-    ``ort.FP32_TOLERANCE``.  The plain absolute difference is recorded too."""
+    ``ort.FP32_TOLERANCE`` (with ``gate``; without, only measured: ``build``'s ``judge_ort``
+    decides).  The plain absolute difference is recorded too."""
     ref = onnxrt.session(source, ort_format=False)
     expected = [onnxrt.run(ref, f) for f in inputs]
     out = {"inputs": len(inputs), "limit": ort_export.FP32_TOLERANCE, "measure": "max |ort - onnx| / max(1, max |onnx|) per output"}
@@ -145,7 +146,7 @@ def fp32_parity(name: str, ort_bytes: bytes, source: bytes, inputs: list[dict[st
         got = [onnxrt.run(sess, f) for f in inputs]
         out["max_scaled_diff" + suffix] = max(difference.scaled_diff(g, e) for g, e in zip(got, expected))
         out["max_abs_diff" + suffix] = max(difference.max_abs_diff(g, e) for g, e in zip(got, expected))
-        if not out["max_scaled_diff" + suffix] <= ort_export.FP32_TOLERANCE:
+        if gate and not out["max_scaled_diff" + suffix] <= ort_export.FP32_TOLERANCE:
             raise PackagerError(
                 f"{name}: the .ort differs from its ONNX model by {out['max_scaled_diff' + suffix]:.3g} "
                 f"(limit {ort_export.FP32_TOLERANCE:g}); not writing a wrong model"
@@ -215,14 +216,46 @@ def int8(a: Artifacts, calibration: list[dict], held_out: list[dict], agreement_
             "calibration_inputs": len(calibration)}
 
 
-def build(role: str, converted, feeds: list[dict[str, np.ndarray]], cache: Cache) -> Artifacts:
+def loadable_ort(role: str, model: bytes, cache: Cache) -> tuple[bytes, bytes]:
+    """(runtime-style .ort, fixed-style .ort) of ``model``, the first loaded with its saved runtime
+    optimizations replayed (as a phone's full build loads it): onnxruntime 1.24.2 writes some QDQ
+    graphs it cannot load back ("Not enough produced nodes in the runtime optimization record":
+    an untrained int8 MobileNetV2), which is one line here, not a crash later."""
+    ort_bytes, fixed, _ = ort_export.convert(model, cache)
+    try:
+        onnxrt.session(ort_bytes, ort_format=True, replay=True)
+    except Exception as e:  # onnxruntime raises its own exception types
+        text = " ".join(str(e).split())
+        raise PackagerError(f"{role}: onnxruntime cannot load the ORT format model it wrote ({text[:300]}); "
+                            "not writing a model that does not load") from None
+    return ort_bytes, fixed
+
+
+def build(role: str, converted, feeds: list[dict[str, np.ndarray]], cache: Cache, judge_ort=None) -> Artifacts:
     """fp32 artifacts of one model: canonical names, rewrites (proven on every feed), .ort,
     parity against the source ONNX on the sample input (``feeds[0]``) and the next
-    ``PARITY_EXTRA_INPUTS`` feeds.  A feed is a dict of inputs by name."""
+    ``PARITY_EXTRA_INPUTS`` feeds.  A feed is a dict of inputs by name.
+
+    ``judge_ort(ort bytes)`` (a model no recipe knows): the .ort is judged against the source
+    runtime by it (its record lands in ``parity["source"]``) and the distance to the ORT-optimised
+    ONNX is only measured: that ONNX is no reference (a fully optimised MobileNetV3 lies 1.6e-3
+    from torch, its Runtime-style .ort 6.4e-5, issue 26), and a quantized model's fused integer
+    kernels lie steps from its QDQ graph."""
     source = converted.onnx_path.read_bytes()
     named = rewrite.canonical_names(onnx.load_from_string(source)).SerializeToString(deterministic=True)
     model, records, before, after = optimize_for_providers(named, feeds, cache)
-    ort_bytes, fixed, _ = ort_export.convert(model, cache)
-    parity = fp32_parity(role, ort_bytes, source, feeds[: 1 + PARITY_EXTRA_INPUTS])
+    try:
+        ort_bytes, fixed = loadable_ort(role, model, cache)
+    except PackagerError:
+        if not records:
+            raise
+        # A rewrite onnxruntime cannot write as .ort is not kept: folding a QDQ graph's constant
+        # DequantizeLinear nodes lets onnxruntime 1.24.2's WeightBiasQuantization re-quantize the
+        # bias into a node it miscounts (FER+ in QDQ form, issue 26).
+        model, records, after = named, [], before
+        ort_bytes, fixed = loadable_ort(role, model, cache)
+    parity = fp32_parity(role, ort_bytes, source, feeds[: 1 + PARITY_EXTRA_INPUTS], gate=judge_ort is None)
+    if judge_ort is not None:
+        parity["source"] = judge_ort(ort_bytes)
     expected = onnxrt.run(onnxrt.session(source, ort_format=False), feeds[0])
     return Artifacts(role, converted, model, records, before, after, ort_bytes, fixed, parity, feeds[0], expected)

@@ -165,7 +165,10 @@ def any_model_entry(a, paths: dict, notes: list[str]) -> dict:
         "source": {"file": Path(c.source).name, "sha256": c.source_sha256,
                    "format": SUFFIXES[Path(c.source).suffix.lower()],
                    "conversion": {"checked_against": c.source_runtime, "max_diff": c.max_abs_diff,
-                                  "limit": MAX_CONVERSION_DIFF, "measure": SCALED_MEASURE}},
+                                  "limit": c.check["worst"]["limit"],
+                                  "measure": SCALED_MEASURE if c.check["worst"]["measure"] == "scaled"
+                                  else "max |onnx - source| in steps of the output's quantization scale",
+                                  "check": c.check}},
         "notes": list(notes),
         "opset": next(o.version for o in model.opset_import if o.domain in ("", "ai.onnx")),
         "inputs": _value_infos(model.graph.input),

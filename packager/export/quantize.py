@@ -274,10 +274,11 @@ def host_gap(defined_outputs: list[dict], host_outputs: list[dict]) -> float:
 
 
 def check(name: str, agreement: dict, minimum: float) -> None:
-    """Fail the build when an int8 artifact agrees less than ``minimum`` percent."""
+    """Fail the build when an int8 artifact agrees less than ``minimum`` percent (with fp32, or
+    with what ``agreement["against"]`` names)."""
     if agreement["percent"] < minimum:
         raise PackagerError(
-            f"{name} int8 agrees with fp32 on {agreement['percent']:.1f}% of held-out inputs "
+            f"{name} int8 agrees with {agreement.get('against', 'fp32')} on {agreement['percent']:.1f}% of held-out inputs "
             f"({agreement['agreeing']}/{agreement['inputs']}), below the required {minimum:g}%; "
             "ship fp32 only, or lower the bar with --min-int8-agreement"
         )

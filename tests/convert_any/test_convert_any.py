@@ -241,7 +241,7 @@ def test_int8_that_misses_the_gate_is_refused_and_writes_nothing(tmp_path):
                  "--calibration", calib, "--out", tmp_path / "dist")
     lines = [l for l in r.stderr.splitlines() if l.startswith("packager: error: ")]
     assert r.returncode == 2 and len(lines) == 1 and "Traceback" not in r.stderr, r.stderr
-    assert "iris_landmark int8 agrees with fp32 on" in lines[0] and "--min-int8-agreement" in lines[0]
+    assert "iris_landmark int8 agrees with TFLite on" in lines[0] and "--min-int8-agreement" in lines[0]
     assert not (tmp_path / "dist" / "android").exists() and not (tmp_path / "dist" / "ios").exists()
 
 

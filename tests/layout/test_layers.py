@@ -23,12 +23,13 @@ LAYERS: list[tuple[str, frozenset[str]]] = [
     # Plain facts and plumbing: errors, options, recipes, file names, the difference measure and
     # its tolerances, the one onnxruntime session, output paths, cache, progress.
     ("base", frozenset({"packager", "errors", "interrupts", "progress", "outputs", "cache", "difference",
-                        "imagefiles", "videofiles", "signature", "feeds", "onnxrt", "isolated", "ortversion",
+                        "imagefiles", "videofiles", "signature", "onnxrt", "isolated", "ortversion",
                         "layout", "recipes", "samples", "timing"})),
     # The numpy specification of every step, and how its results are worded (text, JSON, picture).
     ("reference", frozenset({"reference", "report"})),
-    # Source formats → ONNX plus a checked signature; the models a command works on.
-    ("convert", frozenset({"convert", "preparation"})),
+    # Source formats → ONNX plus a checked signature; the models a command works on; the inputs a
+    # conversion is run and checked on (feeds: samples, a real photo letterboxed, random inputs).
+    ("convert", frozenset({"convert", "preparation", "feeds"})),
     # What a bundle is made of besides models: generated code, and the build report's page
     # (which takes plain data: manifests, traced photos, parity numbers).
     ("render", frozenset({"codegen", "htmlreport"})),
