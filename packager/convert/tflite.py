@@ -10,8 +10,8 @@ import os
 import numpy as np
 
 from packager import signature
-from packager.convert import (ANY_OPSET, Conversion, check_signature, compare_named, one_line, pin_shapes, register,
-                              register_any, run_onnx, verify)
+from packager.convert import (ANY_OPSET, MAX_OPSET, Conversion, check_signature, compare_named, needed_opset, one_line,
+                              operators_newer_than, pin_shapes, register, register_any, run_onnx, verify)
 from packager.errors import PackagerError
 
 
@@ -142,12 +142,7 @@ def inputs(path: str) -> list[signature.TensorSpec]:
             for d in _interpreter(path).get_input_details()]
 
 
-@register_any("tflite", inputs)
-def convert_any(path: str, feeds: dict[str, np.ndarray], opset: int = ANY_OPSET) -> Conversion:
-    """Any TFLite file → ONNX (tf2onnx) with shapes pinned to ``feeds``, verified on them against
-    TensorFlow's TFLite interpreter (reference kernels)."""
-    _quiet_tensorflow()
-    _interpreter(path)
+def _tf2onnx(path: str, opset: int):
     import tf2onnx
 
     try:
@@ -155,6 +150,29 @@ def convert_any(path: str, feeds: dict[str, np.ndarray], opset: int = ANY_OPSET)
             model, _ = tf2onnx.convert.from_tflite(path, opset=opset)
     except Exception as e:
         raise PackagerError(f"tf2onnx cannot convert {path}: {one_line(e)}") from None
+    return model
+
+
+@register_any("tflite", inputs)
+def convert_any(path: str, feeds: dict[str, np.ndarray], opset: int = ANY_OPSET) -> Conversion:
+    """Any TFLite file → ONNX (tf2onnx, at ``opset`` or the lowest newer one its operators need:
+    ``needed_opset``) with shapes pinned to ``feeds``, verified on them against TensorFlow's TFLite
+    interpreter (reference kernels)."""
+    _quiet_tensorflow()
+    _interpreter(path)
+    import tf2onnx
+
+    model, notes = _tf2onnx(path, opset), ()
+    need = needed_opset(model)
+    if need > opset:  # tf2onnx writes some TFLite operators as is (HARD_SWISH: HardSwish, opset 14)
+        top = min(MAX_OPSET, max(tf2onnx.constants.OPSET_TO_IR_VERSION))
+        newer = ", ".join(operators_newer_than(model, opset))
+        if need > top:
+            raise PackagerError(f"{path} needs ONNX opset {need} ({newer}); tf2onnx and the pinned onnxruntime go "
+                                f"up to {top}")
+        model = _tf2onnx(path, need)
+        notes = (f"ONNX opset {need}: the lowest that defines every operator of the model ({newer} is newer than "
+                 f"opset {opset})",)
     try:
         expected = run_tflite(path, feeds)
     except (ValueError, RuntimeError) as e:
@@ -165,7 +183,7 @@ def convert_any(path: str, feeds: dict[str, np.ndarray], opset: int = ANY_OPSET)
     theirs = [expected[n] for n in names]
     model = pin_shapes(model, feeds, theirs)
     ours = run_onnx(model, feeds)
-    return Conversion(model, compare_named(path, names, ours, theirs, "the TFLite interpreter"), "tflite")
+    return Conversion(model, compare_named(path, names, ours, theirs, "the TFLite interpreter"), "tflite", notes)
 
 
 @register("tflite")
