@@ -38,7 +38,7 @@ def _files(tmp: Path) -> dict[str, Path]:
     f = {
         "tiny": hm.tiny_onnx(tmp / "tiny.onnx"),
         "ferplus": hm.standins.write_ferplus(tmp / "ferplus.onnx"),
-        "opset6": hm.tiny_onnx(tmp / "old.onnx", opset=6),
+        "opset26": hm.tiny_onnx(tmp / "new.onnx", opset=26),
         "index": hm.tiny_onnx(tmp / "index.onnx", index_input=True),
         "keras": tmp / "model.h5",
         "empty": tmp / "empty.onnx",
@@ -63,7 +63,7 @@ CASES = {
     "empty file": (lambda f: [f["empty"]], ["model file is empty"]),
     "corrupt file": (lambda f: [f["truncated"]], ["is not a valid ONNX model", "truncated"]),
     "missing file": (lambda f: [f["tiny"].with_name("nope.onnx")], ["model file not found"]),
-    "opset too old": (lambda f: [f["opset6"]], ["opset 6", "opset 7 and newer"]),
+    "opset newer than the runtime": (lambda f: [f["opset26"]], ["uses opset 26", "runs opsets up to 25"]),
     "sample of another shape": (lambda f: [f["tiny"], "-i", f["small"]],
                                 ["has shape [1, 3, 4, 4]", "input 'image' takes [1, 3, 8, 8] float32"]),
     "sample of another rank": (lambda f: [f["tiny"], "-i", f["rank3"]], ["has shape [3, 8, 8]"]),
