@@ -26,8 +26,9 @@ from packager.reference import detect, emotion
 from packager.reference.pipeline import AutoPipeline, ReferencePipeline, to_pixels
 
 #: Bumped whenever a front end changes what it writes or accepts (2: outputs checked against the
-#: recipe's shapes and for NaN/Inf, so entries cached before that check are not trusted).
-CONVERTER_REVISION = 2
+#: recipe's shapes and for NaN/Inf, so entries cached before that check are not trusted; 3: the
+#: opset a model needs, upgrades verified against the original, their notes say by what).
+CONVERTER_REVISION = 3
 
 
 def source_path(recipe, user_path: str | None) -> str:
