@@ -223,3 +223,203 @@ def canonical_names(model: onnx.ModelProto) -> onnx.ModelProto:
     g.initializer.extend(new_inits)
     del g.value_info[:]
     return model
+
+
+def _scalar(inits: list, value: float, tag: str) -> str:
+    """The name of a float32 scalar initializer holding ``value`` (shared by every node that
+    needs it)."""
+    v = np.float32(value)
+    nm = f"packager_{tag}_{v.view(np.uint32):08x}"
+    if all(i.name != nm for i in inits):
+        inits.append(numpy_helper.from_array(np.array(v, np.float32), nm))
+    return nm
+
+
+def decompose_hard_activations(model: onnx.ModelProto) -> Rewrite:
+    """Every float ``HardSigmoid`` → ``Relu(Clip(Add(Mul(x, alpha), beta), -1, 1))`` and every
+    ``HardSwish`` → ``Mul(x, that)`` with alpha 1/6, beta 0.5 (ONNX's own definition of
+    HardSwish).  No provider table lists either operator (MobileNetV3's hard-swish and its
+    squeeze-excitation's hard-sigmoid split it into a partition per block); Mul, Add, Clip and Relu
+    are in all three.  ``Clip(-1, 1)`` then ``Relu`` rather than ``Clip(0, 1)``: NNAPI takes a Clip
+    only as relu1 or relu6 (ONNX Runtime's ``clip_op_support_checker.cc``), which the usability
+    checker does not check.  Exact: max(0, min(1, y)) is what both clips compute, and ONNX
+    Runtime's HardSigmoid computes y = alpha·x + beta in float32 as a Mul then an Add (measured
+    bit-identical on 300,001 values in [−4, 4] and N(0, 4²); each build proves it again on its
+    own inputs)."""
+    model = _copy(model)
+    nodes, inits, count = [], [], 0
+    for node in model.graph.node:
+        if node.op_type not in ("HardSigmoid", "HardSwish") or node.domain not in ("", "ai.onnx"):
+            nodes.append(node)
+            continue
+        attrs = {a.name: helper.get_attribute_value(a) for a in node.attribute}
+        alpha, beta = (attrs.get("alpha", 0.2), attrs.get("beta", 0.5)) if node.op_type == "HardSigmoid" else (1 / 6, 0.5)
+        x, base = node.input[0], (node.name or node.output[0]) + "_hard"
+        gate = node.output[0] if node.op_type == "HardSigmoid" else base + "_gate"
+        nodes += [helper.make_node("Mul", [x, _scalar(inits, alpha, "alpha")], [base + "_scaled"], name=base + "_mul"),
+                  helper.make_node("Add", [base + "_scaled", _scalar(inits, beta, "beta")], [base + "_shifted"],
+                                   name=base + "_add"),
+                  helper.make_node("Clip", [base + "_shifted", _scalar(inits, -1.0, "lo"), _scalar(inits, 1.0, "hi")],
+                                   [base + "_relu1"], name=base + "_clip"),
+                  helper.make_node("Relu", [base + "_relu1"], [gate], name=base + "_relu")]
+        if node.op_type == "HardSwish":
+            nodes.append(helper.make_node("Mul", [x, gate], [node.output[0]], name=base + "_swish"))
+        count += 1
+    return _rebuild(model, nodes, inits, "decompose-hard-activations", count)
+
+
+def _rebuild(model: onnx.ModelProto, nodes: list, inits: list, name: str, count: int) -> Rewrite:
+    """``model`` (a copy) with ``nodes`` as its graph and ``inits`` added (unused ones dropped)."""
+    graph_inits = {i.name for i in model.graph.initializer}
+    del model.graph.node[:]
+    model.graph.node.extend(nodes)
+    model.graph.initializer.extend(i for i in inits if i.name not in graph_inits)
+    _drop_unused_initializers(model)
+    return Rewrite(name, model, count)
+
+
+def sum_to_add(model: onnx.ModelProto) -> Rewrite:
+    """Every ``Sum`` of two or more inputs → a left-to-right chain of ``Add`` (Caffe2-era graphs:
+    the zoo's ResNet-50 and ShuffleNet join residual branches with Sum, which no provider table
+    lists; Add is in all three).  Exact for two inputs; for more, ONNX Runtime's Sum also adds
+    left to right (the proof on real inputs decides)."""
+    model = _copy(model)
+    nodes, count = [], 0
+    for node in model.graph.node:
+        ins = list(node.input)
+        if node.op_type != "Sum" or node.domain not in ("", "ai.onnx") or len(ins) < 2 or "" in ins:
+            nodes.append(node)
+            continue
+        acc, base = ins[0], node.name or node.output[0]
+        for k, nxt in enumerate(ins[1:], 1):
+            out = node.output[0] if k == len(ins) - 1 else f"{base}_sum{k}"
+            nodes.append(helper.make_node("Add", [acc, nxt], [out], name=f"{base}_add{k}"))
+            acc = out
+        count += 1
+    return _rebuild(model, nodes, [], "sum-to-add", count)
+
+
+def flatten_to_reshape(model: onnx.ModelProto) -> Rewrite:
+    """Every ``Flatten`` of a statically shaped tensor → ``Reshape`` to the same 2-D shape
+    [prod(dims before axis), prod(dims from axis)] (CoreML MLProgram has Reshape, not Flatten: the
+    classifier head of SqueezeNet and of torchvision's ResNets).  Exact: both only relabel the
+    same values."""
+    model = _copy(model)
+    shapes = _shapes(model)
+    nodes, inits, count = [], [], 0
+    for node in model.graph.node:
+        shape = shapes.get(node.input[0]) if node.input else None
+        if node.op_type != "Flatten" or node.domain not in ("", "ai.onnx") or shape is None:
+            nodes.append(node)
+            continue
+        axis = {a.name: helper.get_attribute_value(a) for a in node.attribute}.get("axis", 1)
+        axis = axis + len(shape) if axis < 0 else axis
+        target = [int(np.prod(shape[:axis], dtype=np.int64)), int(np.prod(shape[axis:], dtype=np.int64))]
+        nm = f"packager_shape_{target[0]}x{target[1]}"
+        if all(i.name != nm for i in inits):
+            inits.append(numpy_helper.from_array(np.array(target, np.int64), nm))
+        nodes.append(helper.make_node("Reshape", [node.input[0], nm], list(node.output),
+                                      name=(node.name or node.output[0]) + "_reshape"))
+        count += 1
+    return _rebuild(model, nodes, inits, "flatten-to-reshape", count)
+
+
+def batchnorm_to_mul_add(model: onnx.ModelProto) -> Rewrite:
+    """Every inference ``BatchNormalization`` whose input no Conv produces (ONNX Runtime folds those
+    into the Conv itself) → ``Add(Mul(x, s), t)`` with per-channel constants
+    s = scale · (1 / sqrt(var + epsilon)), t = bias − mean · s, in float32 — the very constants and
+    order ONNX Runtime's CPU kernel computes (``batch_norm.h``: ``new_scale``, ``new_bias``,
+    then x · new_scale + new_bias), so the result is bit-identical (measured; proven again per
+    build).  CoreML MLProgram lists neither BatchNormalization nor a fused form: DenseNet's
+    pre-activation batch norms after each Concat left it 63 partitions."""
+    model = _copy(model)
+    consts, shapes = _consts(model), _shapes(model)
+    producer = {o: n.op_type for n in model.graph.node for o in n.output}
+    nodes, inits, count = [], [], 0
+    for node in model.graph.node:
+        ins = list(node.input)
+        ok = (node.op_type == "BatchNormalization" and node.domain in ("", "ai.onnx") and len(node.output) == 1
+              and len(ins) == 5 and all(i in consts for i in ins[1:]) and producer.get(ins[0]) != "Conv"
+              and ins[0] in shapes and len(shapes[ins[0]]) >= 2)
+        attrs = {a.name: helper.get_attribute_value(a) for a in node.attribute}
+        if not ok or attrs.get("training_mode", 0):
+            nodes.append(node)
+            continue
+        scale, bias, mean, var = (consts[i].astype(np.float32) for i in ins[1:])
+        eps = np.float32(attrs.get("epsilon", 1e-5))
+        s = (np.float32(1) / np.sqrt(var + eps)).astype(np.float32) * scale
+        t = (bias - mean * s).astype(np.float32)
+        bcast = [-1] + [1] * (len(shapes[ins[0]]) - 2)
+        base = node.name or node.output[0]
+        inits += [numpy_helper.from_array(s.reshape(bcast), f"{base}_bn_scale"),
+                  numpy_helper.from_array(t.reshape(bcast), f"{base}_bn_shift")]
+        nodes += [helper.make_node("Mul", [ins[0], f"{base}_bn_scale"], [f"{base}_bn_scaled"], name=f"{base}_bn_mul"),
+                  helper.make_node("Add", [f"{base}_bn_scaled", f"{base}_bn_shift"], list(node.output),
+                                   name=f"{base}_bn_add")]
+        count += 1
+    return _rebuild(model, nodes, inits, "batchnorm-to-mul-add", count)
+
+
+def _spatial_zero_pad(node, consts, shapes) -> list[int] | None:
+    """[h_begin, w_begin, h_end, w_end] of a zero-valued constant Pad of the last two axes of a
+    4-D tensor, else None."""
+    if node.op_type != "Pad" or len(node.input) < 2:
+        return None
+    attrs = {a.name: helper.get_attribute_value(a) for a in node.attribute}
+    if attrs.get("mode", b"constant") not in (b"constant", "constant") or (len(node.input) > 3 and node.input[3]):
+        return None
+    pads, shape = consts.get(node.input[1]), shapes.get(node.input[0])
+    value = consts.get(node.input[2]) if len(node.input) > 2 and node.input[2] else np.zeros(1)
+    if pads is None or value is None or shape is None or len(shape) != 4 or np.any(value != 0) or np.any(pads < 0):
+        return None
+    if pads[0] or pads[1] or pads[4] or pads[5]:
+        return None
+    return [int(pads[2]), int(pads[3]), int(pads[6]), int(pads[7])]
+
+
+def fold_pad(model: onnx.ModelProto) -> Rewrite:
+    """A zero-valued spatial ``Pad`` feeding only Convs, or only MaxPools whose input is a Relu's
+    output, → those operators' own ``pads`` (Keras' ZeroPadding2D before a strided convolution or
+    the stem's max pool; CoreML MLProgram has no Pad).  Exact for Conv: the padded zeros add
+    0 · w to the same sums (the proof on real inputs checks the kernels' order too).  Exact for
+    MaxPool only after a Relu: the pool's own padding is ignored rather than zero, which gives the
+    same maximum when every real value is ≥ 0 and every window holds one (pads < kernel)."""
+    model = _copy(model)
+    consts, shapes = _consts(model), _shapes(model)
+    producer = {o: n for n in model.graph.node for o in n.output}
+    consumers: dict[str, list] = {}
+    for n in model.graph.node:
+        for i in n.input:
+            consumers.setdefault(i, []).append(n)
+    outputs = {o.name for o in model.graph.output}
+    folded = set()
+    for node in model.graph.node:
+        pads = _spatial_zero_pad(node, consts, shapes)
+        users = consumers.get(node.output[0], []) if pads else []
+        if not users or node.output[0] in outputs or any(u.input[0] != node.output[0] for u in users):
+            continue
+        kinds = {u.op_type for u in users}
+        relu_in = getattr(producer.get(node.input[0]), "op_type", None) == "Relu"
+        if kinds != {"Conv"} and not (kinds == {"MaxPool"} and relu_in):
+            continue
+        attrs = [{a.name: helper.get_attribute_value(a) for a in u.attribute} for u in users]
+        if any(a.get("auto_pad", b"NOTSET") not in (b"NOTSET", "NOTSET") for a in attrs):
+            continue
+        if kinds == {"MaxPool"} and any(max(pads) >= min(a["kernel_shape"]) for a in attrs):
+            continue
+        for u, a in zip(users, attrs):
+            old = a.get("pads", [0, 0, 0, 0])
+            for attr in [x for x in u.attribute if x.name in ("pads", "auto_pad")]:
+                u.attribute.remove(attr)
+            u.attribute.append(helper.make_attribute("pads", [o + p for o, p in zip(old, pads)]))
+            u.input[0] = node.input[0]
+        folded.add(id(node))
+    nodes = [n for n in model.graph.node if id(n) not in folded]
+    return _rebuild(model, nodes, [], "fold-pad", len(folded))
+
+
+#: The rewrites the build tries, in this order; each group's candidates are alternatives, of which
+#: the best-ranking one that raises coverage and is proven output-preserving is kept
+#: (``export.artifacts.optimize_for_providers``).
+GROUPS = ((pad_to_concat, pad_to_conv1x1), (fold_dequantize,), (decompose_hard_activations,), (sum_to_add,),
+          (flatten_to_reshape,), (batchnorm_to_mul_add,), (fold_pad,))
