@@ -37,8 +37,10 @@ from pathlib import Path
 from typing import Callable
 
 import numpy as np
+import onnx
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from packager import feeds as feeds_mod  # noqa: E402
 from packager.cache import Cache  # noqa: E402
@@ -46,6 +48,7 @@ from packager.convert import any_front_end  # noqa: E402
 from packager.errors import PackagerError  # noqa: E402
 from packager.export import artifacts, coverage, rewrite  # noqa: E402
 from packager.preparation import any_format  # noqa: E402
+from torch_architectures import mobilenet_v3_small, resnet18, shufflenet_v2, squeezenet1_1  # noqa: E402
 
 #: How many of ``rewrite.GROUPS`` packager had before issue 26 (channel pads, constant dequantize).
 BASELINE_GROUPS = 2
@@ -141,7 +144,7 @@ def _backend(folder: str, name: str):
     return make
 
 
-# ---- torchvision's architectures, random weights, traced -----------------------------------------
+# ---- torchvision's architectures (tools/torch_architectures.py), random weights, traced --------
 
 def _torch(builder: Callable, shape: tuple[int, ...]):
     def make(d: Path):
@@ -156,141 +159,6 @@ def _torch(builder: Callable, shape: tuple[int, ...]):
         return path, {}, [f"{name.name}={','.join(map(str, shape))}"]
 
     return make
-
-
-def mobilenet_v3_small():
-    """torchvision.models.mobilenet_v3_small: hard-swish, squeeze-excitation with hard-sigmoid."""
-    from torch import nn
-
-    def cbn(i, o, k, s, g=1, act=nn.Hardswish):
-        return [nn.Conv2d(i, o, k, s, (k - 1) // 2, groups=g, bias=False), nn.BatchNorm2d(o)] + ([act()] if act else [])
-
-    class SE(nn.Module):
-        def __init__(self, c, sq):
-            super().__init__()
-            self.fc1, self.fc2 = nn.Conv2d(c, sq, 1), nn.Conv2d(sq, c, 1)
-            self.relu, self.hs = nn.ReLU(), nn.Hardsigmoid()
-
-        def forward(self, x):
-            s = nn.functional.adaptive_avg_pool2d(x, 1)
-            return x * self.hs(self.fc2(self.relu(self.fc1(s))))
-
-    class Block(nn.Module):
-        def __init__(self, i, k, e, o, se, hs, s):
-            super().__init__()
-            act = nn.Hardswish if hs else nn.ReLU
-            layers = cbn(i, e, 1, 1, act=act) if e != i else []
-            layers += cbn(e, e, k, s, g=e, act=act)
-            if se:
-                layers.append(SE(e, ((e // 4 + 4) // 8) * 8))
-            layers += cbn(e, o, 1, 1, act=None)
-            self.block, self.res = nn.Sequential(*layers), s == 1 and i == o
-
-        def forward(self, x):
-            y = self.block(x)
-            return x + y if self.res else y
-
-    cfg = [(16, 3, 16, 16, True, False, 2), (16, 3, 72, 24, False, False, 2), (24, 3, 88, 24, False, False, 1),
-           (24, 5, 96, 40, True, True, 2), (40, 5, 240, 40, True, True, 1), (40, 5, 240, 40, True, True, 1),
-           (40, 5, 120, 48, True, True, 1), (48, 5, 144, 48, True, True, 1), (48, 5, 288, 96, True, True, 2),
-           (96, 5, 576, 96, True, True, 1), (96, 5, 576, 96, True, True, 1)]
-    return nn.Sequential(*cbn(3, 16, 3, 2), *[Block(*c) for c in cfg], *cbn(96, 576, 1, 1), nn.AdaptiveAvgPool2d(1),
-                         nn.Flatten(1), nn.Linear(576, 1024), nn.Hardswish(), nn.Dropout(0.2), nn.Linear(1024, 1000))
-
-
-def shufflenet_v2():
-    """torchvision.models.shufflenet_v2_x0_5: channel split (chunk) and channel shuffle
-    (view → transpose → view)."""
-    import torch
-    from torch import nn
-
-    def shuffle(x, groups=2):
-        b, c, h, w = x.size()
-        return x.view(b, groups, c // groups, h, w).transpose(1, 2).contiguous().view(b, c, h, w)
-
-    class Unit(nn.Module):
-        def __init__(self, i, o, s):
-            super().__init__()
-            b = o // 2
-            self.s = s
-            if s > 1:
-                self.branch1 = nn.Sequential(nn.Conv2d(i, i, 3, s, 1, groups=i, bias=False), nn.BatchNorm2d(i),
-                                             nn.Conv2d(i, b, 1, bias=False), nn.BatchNorm2d(b), nn.ReLU())
-            j = i if s > 1 else b
-            self.branch2 = nn.Sequential(nn.Conv2d(j, b, 1, bias=False), nn.BatchNorm2d(b), nn.ReLU(),
-                                         nn.Conv2d(b, b, 3, s, 1, groups=b, bias=False), nn.BatchNorm2d(b),
-                                         nn.Conv2d(b, b, 1, bias=False), nn.BatchNorm2d(b), nn.ReLU())
-
-        def forward(self, x):
-            if self.s == 1:
-                x1, x2 = x.chunk(2, dim=1)
-                out = torch.cat((x1, self.branch2(x2)), 1)
-            else:
-                out = torch.cat((self.branch1(x), self.branch2(x)), 1)
-            return shuffle(out)
-
-    chans, layers, i = [24, 48, 96, 192, 1024], [], 24
-    for reps, o in zip([4, 8, 4], chans[1:4]):
-        layers += [Unit(i, o, 2)] + [Unit(o, o, 1) for _ in range(reps - 1)]
-        i = o
-
-    class Net(nn.Module):
-        def __init__(self):
-            super().__init__()
-            self.conv1 = nn.Sequential(nn.Conv2d(3, 24, 3, 2, 1, bias=False), nn.BatchNorm2d(24), nn.ReLU())
-            self.maxpool, self.stages = nn.MaxPool2d(3, 2, 1), nn.Sequential(*layers)
-            self.conv5 = nn.Sequential(nn.Conv2d(192, 1024, 1, bias=False), nn.BatchNorm2d(1024), nn.ReLU())
-            self.fc = nn.Linear(1024, 1000)
-
-        def forward(self, x):
-            x = self.conv5(self.stages(self.maxpool(self.conv1(x))))
-            return self.fc(x.mean([2, 3]))
-
-    return Net()
-
-
-def squeezenet1_1():
-    """torchvision.models.squeezenet1_1: fire modules, ceil-mode max pools, flatten."""
-    import torch
-    from torch import nn
-
-    class Fire(nn.Module):
-        def __init__(self, i, s, e):
-            super().__init__()
-            self.sq, self.e1, self.e3 = nn.Conv2d(i, s, 1), nn.Conv2d(s, e, 1), nn.Conv2d(s, e, 3, padding=1)
-
-        def forward(self, x):
-            x = torch.relu(self.sq(x))
-            return torch.cat([torch.relu(self.e1(x)), torch.relu(self.e3(x))], 1)
-
-    return nn.Sequential(nn.Conv2d(3, 64, 3, 2), nn.ReLU(), nn.MaxPool2d(3, 2, ceil_mode=True), Fire(64, 16, 64),
-                         Fire(128, 16, 64), nn.MaxPool2d(3, 2, ceil_mode=True), Fire(128, 32, 128), Fire(256, 32, 128),
-                         nn.MaxPool2d(3, 2, ceil_mode=True), Fire(256, 48, 192), Fire(384, 48, 192), Fire(384, 64, 256),
-                         Fire(512, 64, 256), nn.Dropout(0.5), nn.Conv2d(512, 1000, 1), nn.ReLU(),
-                         nn.AdaptiveAvgPool2d(1), nn.Flatten(1))
-
-
-def resnet18():
-    """torchvision.models.resnet18: basic blocks, adaptive average pool, flatten, fc."""
-    from torch import nn
-
-    class Basic(nn.Module):
-        def __init__(self, i, o, s):
-            super().__init__()
-            self.body = nn.Sequential(nn.Conv2d(i, o, 3, s, 1, bias=False), nn.BatchNorm2d(o), nn.ReLU(),
-                                      nn.Conv2d(o, o, 3, 1, 1, bias=False), nn.BatchNorm2d(o))
-            self.down = (nn.Sequential(nn.Conv2d(i, o, 1, s, bias=False), nn.BatchNorm2d(o))
-                         if s != 1 or i != o else nn.Identity())
-
-        def forward(self, x):
-            return nn.functional.relu(self.body(x) + self.down(x))
-
-    layers, i = [], 64
-    for o, s in ((64, 1), (128, 2), (256, 2), (512, 2)):
-        layers += [Basic(i, o, s), Basic(o, o, 1)]
-        i = o
-    return nn.Sequential(nn.Conv2d(3, 64, 7, 2, 3, bias=False), nn.BatchNorm2d(64), nn.ReLU(), nn.MaxPool2d(3, 2, 1),
-                         *layers, nn.AdaptiveAvgPool2d(1), nn.Flatten(1), nn.Linear(512, 1000))
 
 
 MODELS = [
@@ -353,18 +221,25 @@ def measure(m: Model, tmp: Path, cache: Cache) -> dict:
         conv = front.convert(str(path), sample)
     except PackagerError as e:
         return row | {"refused": str(e)}
-    import onnx
-
     named = rewrite.canonical_names(conv.model).SerializeToString(deterministic=True)
     proof = _proof_feeds(sample)
     _, before_recs, _, before = artifacts.optimize_for_providers(named, proof, cache, rewrite.GROUPS[:BASELINE_GROUPS])
-    _, after_recs, _, after = artifacts.optimize_for_providers(named, proof, cache)
-    del onnx
+    final, after_recs, _, after = artifacts.optimize_for_providers(named, proof, cache)
+    rejected = {}
+    for group in rewrite.GROUPS[BASELINE_GROUPS:]:  # what still applies but was not kept, and why
+        for make in group:
+            r = make(onnx.load_from_string(final))
+            if r.nodes:
+                data = r.model.SerializeToString(deterministic=True)
+                better = artifacts._rank(coverage.measure(data, cache)) > artifacts._rank(after)
+                diff = artifacts.prove(final, data, proof)
+                rejected[r.name] = f"{r.nodes} nodes: " + ("raises coverage" if better else "does not raise coverage") \
+                    + f", outputs changed by {diff:.3g}"
     return row | {"opset": next((o.version for o in conv.model.opset_import if o.domain in ("", "ai.onnx")), None),
                   "before": {p: before[p] for p in coverage.PROVIDERS}, "after": {p: after[p] for p in coverage.PROVIDERS},
                   "whole_before": coverage.complete(before), "whole_after": coverage.complete(after),
                   "rewrites_before": [r["rewrite"] for r in before_recs],
-                  "rewrites": [(r["rewrite"], r["nodes"]) for r in after_recs]}
+                  "rewrites": [(r["rewrite"], r["nodes"]) for r in after_recs], "rejected": rejected}
 
 
 def _cell(cov: dict) -> str:
@@ -383,6 +258,7 @@ def table(rows: list[dict]) -> str:
             b, a = _cell(r["before"][p]), _cell(r["after"][p])
             cells.append(b if a == b else f"{b} → **{a}**")
         rw = ", ".join(f"{n} ({k})" for n, k in r["rewrites"]) or "none"
+        rw += "".join(f"; not kept: {n} ({why})" for n, why in r["rejected"].items())
         lines.append(f"| {r['model']} | {r['source']} | " + " | ".join(cells) + f" | {rw} |")
     done = [r for r in rows if "refused" not in r]
     lines.append("")

@@ -360,66 +360,47 @@ def batchnorm_to_mul_add(model: onnx.ModelProto) -> Rewrite:
     return _rebuild(model, nodes, inits, "batchnorm-to-mul-add", count)
 
 
-def _spatial_zero_pad(node, consts, shapes) -> list[int] | None:
-    """[h_begin, w_begin, h_end, w_end] of a zero-valued constant Pad of the last two axes of a
-    4-D tensor, else None."""
-    if node.op_type != "Pad" or len(node.input) < 2:
-        return None
-    attrs = {a.name: helper.get_attribute_value(a) for a in node.attribute}
-    if attrs.get("mode", b"constant") not in (b"constant", "constant") or (len(node.input) > 3 and node.input[3]):
-        return None
-    pads, shape = consts.get(node.input[1]), shapes.get(node.input[0])
-    value = consts.get(node.input[2]) if len(node.input) > 2 and node.input[2] else np.zeros(1)
-    if pads is None or value is None or shape is None or len(shape) != 4 or np.any(value != 0) or np.any(pads < 0):
-        return None
-    if pads[0] or pads[1] or pads[4] or pads[5]:
-        return None
-    return [int(pads[2]), int(pads[3]), int(pads[6]), int(pads[7])]
-
-
-def fold_pad(model: onnx.ModelProto) -> Rewrite:
-    """A zero-valued spatial ``Pad`` feeding only Convs, or only MaxPools whose input is a Relu's
-    output, → those operators' own ``pads`` (Keras' ZeroPadding2D before a strided convolution or
-    the stem's max pool; CoreML MLProgram has no Pad).  Exact for Conv: the padded zeros add
-    0 · w to the same sums (the proof on real inputs checks the kernels' order too).  Exact for
-    MaxPool only after a Relu: the pool's own padding is ignored rather than zero, which gives the
-    same maximum when every real value is ≥ 0 and every window holds one (pads < kernel)."""
+def pad_before_transpose(model: onnx.ModelProto) -> Rewrite:
+    """A constant ``Pad`` whose only consumer is a ``Transpose`` → the Transpose first, then the Pad
+    with its pads permuted the same way.  tf2onnx writes Keras' ZeroPadding2D on the model's NHWC
+    input before the Transpose to NCHW, where ONNX Runtime cannot fold it into the next Conv
+    (its ``PadFusion`` does that for a Pad right before a Conv) and CoreML MLProgram, which has
+    no Pad, is left a node outside its partition (Keras ResNet50, DenseNet, NASNet).  Exact: both
+    orders only move the same values and zeros."""
     model = _copy(model)
-    consts, shapes = _consts(model), _shapes(model)
-    producer = {o: n for n in model.graph.node for o in n.output}
+    consts = _consts(model)
     consumers: dict[str, list] = {}
     for n in model.graph.node:
         for i in n.input:
             consumers.setdefault(i, []).append(n)
     outputs = {o.name for o in model.graph.output}
-    folded = set()
+    moved: dict[int, list] = {}
     for node in model.graph.node:
-        pads = _spatial_zero_pad(node, consts, shapes)
-        users = consumers.get(node.output[0], []) if pads else []
-        if not users or node.output[0] in outputs or any(u.input[0] != node.output[0] for u in users):
+        users = consumers.get(node.output[0], []) if node.op_type == "Pad" and node.domain in ("", "ai.onnx") else []
+        if len(users) != 1 or users[0].op_type != "Transpose" or node.output[0] in outputs or len(node.input) < 2:
             continue
-        kinds = {u.op_type for u in users}
-        relu_in = getattr(producer.get(node.input[0]), "op_type", None) == "Relu"
-        if kinds != {"Conv"} and not (kinds == {"MaxPool"} and relu_in):
+        if (len(node.input) > 3 and node.input[3]) or node.input[1] not in consts:
             continue
-        attrs = [{a.name: helper.get_attribute_value(a) for a in u.attribute} for u in users]
-        if any(a.get("auto_pad", b"NOTSET") not in (b"NOTSET", "NOTSET") for a in attrs):
+        mode = {a.name: helper.get_attribute_value(a) for a in node.attribute}.get("mode", b"constant")
+        perm = {a.name: helper.get_attribute_value(a) for a in users[0].attribute}.get("perm")
+        pads = consts[node.input[1]]
+        if mode not in (b"constant", "constant") or perm is None or len(pads) != 2 * len(perm):
             continue
-        if kinds == {"MaxPool"} and any(max(pads) >= min(a["kernel_shape"]) for a in attrs):
-            continue
-        for u, a in zip(users, attrs):
-            old = a.get("pads", [0, 0, 0, 0])
-            for attr in [x for x in u.attribute if x.name in ("pads", "auto_pad")]:
-                u.attribute.remove(attr)
-            u.attribute.append(helper.make_attribute("pads", [o + p for o, p in zip(old, pads)]))
-            u.input[0] = node.input[0]
-        folded.add(id(node))
-    nodes = [n for n in model.graph.node if id(n) not in folded]
-    return _rebuild(model, nodes, [], "fold-pad", len(folded))
+        r, t = len(perm), users[0]
+        nm = f"packager_pads_{node.output[0]}"
+        new_pads = numpy_helper.from_array(np.array([pads[p] for p in perm] + [pads[r + p] for p in perm], np.int64), nm)
+        swapped = helper.make_node("Transpose", [node.input[0]], [t.output[0] + "_before_pad"], name=t.name + "_first",
+                                   perm=list(perm))
+        pad = helper.make_node("Pad", [swapped.output[0], nm, *node.input[2:3]], list(t.output),
+                               name=(node.name or node.output[0]) + "_after_transpose", mode="constant")
+        moved[id(node)], moved[id(t)] = [], [swapped, pad]
+        model.graph.initializer.append(new_pads)
+    nodes = [m for n in model.graph.node for m in moved.get(id(n), [n])]
+    return _rebuild(model, nodes, [], "pad-before-transpose", sum(1 for v in moved.values() if v))
 
 
 #: The rewrites the build tries, in this order; each group's candidates are alternatives, of which
 #: the best-ranking one that raises coverage and is proven output-preserving is kept
 #: (``export.artifacts.optimize_for_providers``).
 GROUPS = ((pad_to_concat, pad_to_conv1x1), (fold_dequantize,), (decompose_hard_activations,), (sum_to_add,),
-          (flatten_to_reshape,), (batchnorm_to_mul_add,), (fold_pad,))
+          (flatten_to_reshape,), (batchnorm_to_mul_add,), (pad_before_transpose,))
