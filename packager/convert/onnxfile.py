@@ -119,35 +119,6 @@ def _run_original(model: onnx.ModelProto, feeds: dict[str, np.ndarray], path: st
             raise ort_error from None
 
 
-def _typed_values(model: onnx.ModelProto, feeds: dict[str, np.ndarray]) -> onnx.ModelProto:
-    """Every node output that shape inference leaves without a static shape (onnx infers none for
-    most ``ai.onnx.ml`` operators) gets the shape and type onnxruntime gives it on ``feeds``: the
-    provider coverage checker needs a shape for every value.  Graphs with subgraphs are left
-    alone."""
-    known = {v.name for v in [*model.graph.value_info, *model.graph.input, *model.graph.output]
-             if v.type.tensor_type.shape.dim and all(d.HasField("dim_value") for d in v.type.tensor_type.shape.dim)}
-    nodes = model.graph.node
-    if any(a.type in (onnx.AttributeProto.GRAPH, onnx.AttributeProto.GRAPHS) for n in nodes for a in n.attribute):
-        return model
-    missing = [y for n in nodes for y in n.output if y and y not in known]
-    if not missing:
-        return model
-    probe = onnx.ModelProto.FromString(model.SerializeToString())
-    probe.graph.output.extend(onnx.ValueInfoProto(name=y) for y in missing)
-    values = run_onnx(probe, feeds)[len(model.graph.output):]
-    by_name = {v.name: v for v in model.graph.value_info}
-    for y, x in zip(missing, values):
-        x = np.asarray(x)
-        if x.dtype == object:
-            continue  # a sequence or map (ZipMap's output): not a tensor
-        info = onnx.helper.make_tensor_value_info(y, onnx.helper.np_dtype_to_tensor_dtype(x.dtype), list(x.shape))
-        if y in by_name:
-            by_name[y].CopyFrom(info)
-        else:
-            model.graph.value_info.append(info)
-    return model
-
-
 def _upgrade(model: onnx.ModelProto, path: str, found: int, target: int) -> onnx.ModelProto:
     try:
         return version_converter.convert_version(model, target)
@@ -183,7 +154,7 @@ def convert_any(path: str, feeds: dict[str, np.ndarray], target_opset: int = ANY
         model = _upgrade(model, path, found, target_opset)
         notes.append(f"opset {found} upgraded to {target_opset} (onnx.version_converter), verified against "
                      + runtime.removesuffix(" on the original file"))
-    model = _typed_values(pin_shapes(model, feeds, expected), feeds)
+    model = pin_shapes(model, feeds, expected)
     try:
         onnx.checker.check_model(model)
     except Exception as e:

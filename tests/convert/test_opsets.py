@@ -92,8 +92,6 @@ def test_an_ai_onnx_ml_only_model_converts(tmp_path):
     assert [o.domain for o in c.model.opset_import] == ["ai.onnx.ml"] and not c.notes
     y = (x - np.float32([0.5, 1.0, -2.0])) * np.float32([2.0, 0.25, 1.5])
     np.testing.assert_allclose(run_onnx(c.model, {"x": x})[0], y / np.linalg.norm(y, axis=1, keepdims=True), rtol=1e-6)
-    # every intermediate value has its shape: the coverage checker needs them
-    assert {v.name for v in c.model.graph.value_info} >= {"y"}
 
 
 def _one_op(op: str, opset: int, **attrs) -> onnx.ModelProto:
