@@ -160,6 +160,25 @@ def _fit(spec: TensorSpec, x: np.ndarray, path: str, shape: tuple[int, ...] | No
     return None
 
 
+#: What a dynamic height or width becomes in a ``--shape`` hint for an image-shaped input: the
+#: usual side of an ImageNet classifier (MobileNet, ResNet, EfficientNet-B0).
+IMAGE_SIDE = 224
+#: Channel counts that mark a 4-D input as an image (gray, RGB, RGBA).
+IMAGE_CHANNELS = (1, 3, 4)
+
+
+def shape_hint(shape: tuple[int | None, ...]) -> tuple[int, ...]:
+    """A ``--shape`` suggestion for a declared shape with dynamic dimensions: a 4-D input whose
+    channels sit last (NHWC) or second (NCHW) with a static image channel count gets
+    ``IMAGE_SIDE`` for a dynamic height and width; every other dynamic dimension (the batch) 1."""
+    out = [1 if d is None else d for d in shape]
+    if len(shape) == 4:
+        spatial = (1, 2) if shape[3] in IMAGE_CHANNELS else (2, 3) if shape[1] in IMAGE_CHANNELS else ()
+        for a in spatial:
+            out[a] = IMAGE_SIDE if shape[a] is None else shape[a]
+    return tuple(out)
+
+
 def _made(spec: TensorSpec, shape: tuple[int, ...] | None, rng: np.random.Generator) -> tuple[np.ndarray, str]:
     """Values for an input given no sample, and the note saying so."""
     if shape is None:
@@ -167,7 +186,7 @@ def _made(spec: TensorSpec, shape: tuple[int, ...] | None, rng: np.random.Genera
             raise PackagerError(f"input {spec.name!r}: the model file declares no shape (TorchScript); give a sample "
                                 f"with -i, or its shape with --shape {spec.name}=D,D,...")
         if not spec.static:
-            pin = ",".join("1" if d is None else str(d) for d in spec.shape)
+            pin = ",".join(map(str, shape_hint(spec.shape)))
             raise PackagerError(f"input {spec.name!r} has dynamic dimensions {spec.describe()}: give a sample with -i, "
                                 f"or pin them with --shape {spec.name}={pin}")
         shape = tuple(spec.shape)

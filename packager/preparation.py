@@ -27,8 +27,9 @@ from packager.reference.pipeline import AutoPipeline, ReferencePipeline, to_pixe
 
 #: Bumped whenever a front end changes what it writes or accepts (2: outputs checked against the
 #: recipe's shapes and for NaN/Inf, so entries cached before that check are not trusted; 3: a model
-#: no recipe knows judged on the check inputs against every kernel set, ``convert.judge``).
-CONVERTER_REVISION = 3
+#: no recipe knows judged on the check inputs against every kernel set, ``convert.judge``; 4: the
+#: opset a model needs, upgrades verified against the original, their notes say by what).
+CONVERTER_REVISION = 4
 
 
 def source_path(recipe, user_path: str | None) -> str:

@@ -4,6 +4,7 @@ only when a model of that format is converted."""
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -64,11 +65,15 @@ class AnyFrontEnd:
 
 _ANY: dict[str, AnyFrontEnd] = {}
 
-#: The opset models no recipe knows are brought to (the recipes' own, see ``packager.recipes``):
-#: older ONNX files are upgraded to it, newer ones kept.
+#: The lowest opset models no recipe knows are brought to (the recipes' own, see
+#: ``packager.recipes``): older ONNX files are upgraded to it (``onnx.version_converter``, the
+#: result verified against the original), newer ones kept; a converter's graph that needs a newer
+#: operator (Keras hard-swish: ``HardSwish``, opset 14) gets the lowest opset defining all of its
+#: operators (``needed_opset``).
 ANY_OPSET = 13
-#: The oldest opset ``onnx.version_converter`` upgrades reliably.
-MIN_OPSET = 7
+#: The newest default-domain opset the pinned onnxruntime (1.24.2) loads: it refuses 26
+#: (``tests/convert/test_opsets.py`` holds the number to the installed runtime).
+MAX_OPSET = 25
 
 
 def register(name: str):
@@ -143,10 +148,52 @@ def unknown_operators(model: onnx.ModelProto) -> list[str]:
 
 def one_line(e: BaseException, last: bool = False, limit: int = 300) -> str:
     """An exception's message as one line (frameworks' messages span many); ``last`` keeps only
-    its last line (TorchScript puts its own traceback before the error)."""
+    its last line (TorchScript puts its own traceback before the error).  Past ``limit``
+    characters the middle goes, not the end: runtimes put the cause last (onnxruntime's
+    INVALID_GRAPH names the node, its inputs, then "No Op registered for HardSwish with
+    domain_version of 13")."""
     lines = [line for line in str(e).splitlines() if line.strip()]
-    text = " ".join(" ".join(lines[-1:] if last else lines).split())
-    return (text or type(e).__name__)[:limit]
+    text = " ".join(" ".join(lines[-1:] if last else lines).split()) or type(e).__name__
+    if len(text) <= limit:
+        return text
+    head = limit // 3
+    return text[:head] + " … " + text[len(text) - (limit - head - 3):]
+
+
+@functools.cache
+def _first_opsets(domain: str) -> dict[str, int]:
+    """Operator type → the first opset of ``domain`` that defines it (onnx's schemas)."""
+    first: dict[str, int] = {}
+    for s in onnx.defs.get_all_schemas_with_history():
+        if s.domain == domain:
+            first[s.name] = min(first.get(s.name, s.since_version), s.since_version)
+    return first
+
+
+def _first_opset_by_operator(model: onnx.ModelProto) -> dict[str, int]:
+    """ONNX operator type of the graph and its subgraphs → the first default-domain opset that
+    defines it (operators of other domains, or unknown to onnx, are left out)."""
+    first = _first_opsets("")
+    graphs, out = [model.graph], {}
+    while graphs:
+        g = graphs.pop()
+        for n in g.node:
+            if n.domain in ("", "ai.onnx") and n.op_type in first:
+                out[n.op_type] = first[n.op_type]
+            for a in n.attribute:
+                graphs += ([a.g] if a.HasField("g") else []) + list(a.graphs)
+    return out
+
+
+def needed_opset(model: onnx.ModelProto) -> int:
+    """The lowest default-domain opset that defines every ONNX operator of the graph and its
+    subgraphs; 1 for a graph without any."""
+    return max(_first_opset_by_operator(model).values(), default=1)
+
+
+def operators_newer_than(model: onnx.ModelProto, opset: int) -> list[str]:
+    """The graph's ONNX operator types that ``opset`` does not define yet, sorted."""
+    return sorted(op for op, first in _first_opset_by_operator(model).items() if first > opset)
 
 
 def compare(name: str, ours: list[np.ndarray], theirs: list[np.ndarray], runtime: str) -> float:

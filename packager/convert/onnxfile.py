@@ -8,7 +8,7 @@ import onnx
 from onnx import version_converter
 
 from packager import signature
-from packager.convert import (ANY_OPSET, MIN_OPSET, Conversion, check_signature, compare_named, fix_input_shape,
+from packager.convert import (ANY_OPSET, MAX_OPSET, Conversion, check_signature, compare_named, fix_input_shape,
                               one_line, pin_shapes, register, register_any, run_onnx, verify)
 from packager.errors import PackagerError
 
@@ -120,7 +120,19 @@ def run_original(path: str, feeds: list[dict[str, np.ndarray]], kernels: str = K
                               optimize=onnxrt.Optimize.NONE if kernels == KERNELS[0] else onnxrt.Optimize.DEFAULT)
         return [onnxrt.run(sess, f) for f in feeds]
     except Exception as e:  # onnxruntime raises its own exception types
-        raise PackagerError(f"{path} fails in onnxruntime (no optimizations): {one_line(e)}") from None
+        error = PackagerError(f"{path} fails in onnxruntime (no optimizations): {one_line(e)}")
+    # An old opset onnxruntime no longer runs (convert_any upgrades it): onnx's reference evaluator
+    # is the original's runtime, for both kernel sets.
+    if not _has_default_domain(original) or opset(original) >= ANY_OPSET:
+        raise error
+    from onnx.reference import ReferenceEvaluator
+
+    try:
+        evaluator = ReferenceEvaluator(original)
+        names = [o.name for o in original.graph.output]
+        return [dict(zip(names, evaluator.run(None, f))) for f in feeds]
+    except Exception:  # noqa: BLE001 — the evaluator raises anything: onnxruntime's reason is the one to give
+        raise error from None
 
 
 def output_steps(path: str) -> dict[str, float | None] | None:
@@ -150,17 +162,52 @@ def output_steps(path: str) -> dict[str, float | None] | None:
     return out
 
 
+
+def _has_default_domain(model: onnx.ModelProto) -> bool:
+    return any(o.domain in ("", "ai.onnx") for o in model.opset_import)
+
+
+def _run_original(model: onnx.ModelProto, feeds: dict[str, np.ndarray], path: str, old: bool) -> tuple[list, str]:
+    """The original file's outputs on ``feeds`` and what computed them: onnxruntime, or — for an
+    ``old`` opset that onnxruntime does not run — onnx's reference evaluator (the ONNX spec
+    written as numpy), so that an upgrade is verified against the graph as it was."""
+    try:
+        return run_onnx(model, feeds, path), "onnxruntime on the original file"
+    except PackagerError as ort_error:
+        if not old:
+            raise
+        from onnx.reference import ReferenceEvaluator
+
+        try:
+            return list(ReferenceEvaluator(model).run(None, feeds)), "onnx's reference evaluator on the original file"
+        except Exception:  # noqa: BLE001 — the evaluator raises anything: onnxruntime's reason is the one to give
+            raise ort_error from None
+
+
+def _upgrade(model: onnx.ModelProto, path: str, found: int, target: int) -> onnx.ModelProto:
+    try:
+        return version_converter.convert_version(model, target)
+    except Exception as e:  # the converter's C++ side raises RuntimeError, its Python side anything
+        raise PackagerError(f"cannot upgrade {path} from opset {found} to {target} (onnx.version_converter: "
+                            f"{one_line(e)}); re-export it at opset {target} or newer") from None
+
+
 @register_any("onnx", inputs, run=run_original, kernels=KERNELS, steps=output_steps)
 def convert_any(path: str, feeds: dict[str, np.ndarray], target_opset: int = ANY_OPSET) -> Conversion:
-    """Any ONNX file → ONNX at ``target_opset`` or newer (older files upgraded with
-    ``onnx.version_converter``), weights as constants, shapes pinned to ``feeds``; verified on
-    ``feeds`` against onnxruntime on the original file."""
+    """Any ONNX file → ONNX at ``target_opset`` or newer, weights as constants, shapes pinned to
+    ``feeds``; verified on ``feeds`` against the original file (onnxruntime, or onnx's reference
+    evaluator for an old opset onnxruntime does not run).
+
+    A file older than ``target_opset`` is upgraded with ``onnx.version_converter``; the upgrade is
+    kept only if it reproduces the original (``compare_named``).  A file that imports no default
+    ONNX domain (``ai.onnx.ml`` only: scikit-learn exports) has no opset to upgrade and is kept."""
     original = load(path)
-    found = opset(original)
-    if found < MIN_OPSET:
-        raise PackagerError(f"{path} uses opset {found}; packager converts opset {MIN_OPSET} and newer "
-                            "(re-export the model with a newer exporter)")
-    expected = run_onnx(original, feeds, path)
+    found = opset(original) if _has_default_domain(original) else None
+    if found is not None and found > MAX_OPSET:
+        raise PackagerError(f"{path} uses opset {found}; the pinned onnxruntime runs opsets up to {MAX_OPSET} "
+                            f"(re-export the model at opset {MAX_OPSET} or lower)")
+    upgrade = found is not None and found < target_opset
+    expected, runtime = _run_original(original, feeds, path, old=upgrade)
     notes = []
     model = onnx.ModelProto.FromString(original.SerializeToString())
     n_inputs = len(model.graph.input)
@@ -168,18 +215,16 @@ def convert_any(path: str, feeds: dict[str, np.ndarray], target_opset: int = ANY
     if original.ir_version < 4 and n_inputs > len(model.graph.input):
         notes.append(f"IR version {original.ir_version}: its {n_inputs - len(model.graph.input)} weights listed as "
                      "graph inputs are kept as constants")
-    if found < target_opset:
-        try:
-            model = version_converter.convert_version(model, target_opset)
-        except Exception as e:
-            raise PackagerError(f"cannot upgrade {path} from opset {found} to {target_opset}: {one_line(e)}") from None
-        notes.append(f"opset {found} upgraded to {target_opset} (onnx.version_converter)")
+    if upgrade:
+        model = _upgrade(model, path, found, target_opset)
+        notes.append(f"opset {found} upgraded to {target_opset} (onnx.version_converter), verified against "
+                     + runtime.removesuffix(" on the original file"))
     model = pin_shapes(model, feeds, expected)
     try:
         onnx.checker.check_model(model)
     except Exception as e:
         raise PackagerError(f"{path} does not make a valid ONNX model once converted: {one_line(e)}") from None
-    ours = run_onnx(model, feeds)
+    ours = run_onnx(model, feeds, f"{path} upgraded to opset {target_opset}" if upgrade else "the converted model")
     names = [o.name for o in model.graph.output]
-    diff = compare_named(path, names, ours, expected, "onnxruntime on the original file")
-    return Conversion(model, diff, "onnxruntime", tuple(notes))
+    diff = compare_named(path, names, ours, expected, runtime)
+    return Conversion(model, diff, runtime.removesuffix(" on the original file"), tuple(notes))

@@ -11,8 +11,8 @@ import numpy as np
 import onnx
 
 from packager import signature
-from packager.convert import (ANY_OPSET, Conversion, check_signature, one_line, pin_shapes, register,
-                              register_any, run_onnx, verify)
+from packager.convert import (ANY_OPSET, MAX_OPSET, Conversion, check_signature, needed_opset, one_line,
+                              operators_newer_than, pin_shapes, register, register_any, run_onnx, verify)
 from packager.errors import PackagerError
 
 
@@ -275,13 +275,7 @@ def unshare_node_inputs(model):
     return model
 
 
-@register_any("tflite", inputs, run=run_any, kernels=KERNELS, steps=output_steps)
-def convert_any(path: str, feeds: dict[str, np.ndarray], opset: int = ANY_OPSET) -> Conversion:
-    """Any TFLite file → ONNX (tf2onnx) with shapes pinned to ``feeds``; the caller judges it
-    against TFLite's kernel sets (``KERNELS``, each in a child of its own: ``convert.judge``), so
-    ``max_abs_diff`` is NaN here."""
-    _quiet_tensorflow()
-    _interpreter(path, allocate=False)
+def _tf2onnx(path: str, opset: int):
     import tf2onnx
 
     try:
@@ -289,6 +283,30 @@ def convert_any(path: str, feeds: dict[str, np.ndarray], opset: int = ANY_OPSET)
             model, _ = tf2onnx.convert.from_tflite(path, opset=opset)
     except Exception as e:
         raise PackagerError(f"tf2onnx cannot convert {path}: {one_line(e)}") from None
+    return model
+
+
+@register_any("tflite", inputs, run=run_any, kernels=KERNELS, steps=output_steps)
+def convert_any(path: str, feeds: dict[str, np.ndarray], opset: int = ANY_OPSET) -> Conversion:
+    """Any TFLite file → ONNX (tf2onnx, at ``opset`` or the lowest newer one its operators need:
+    ``needed_opset``) with shapes pinned to ``feeds``; the caller judges it against TFLite's kernel
+    sets (``KERNELS``, each in a child of its own: ``convert.judge``), so ``max_abs_diff`` is NaN
+    here."""
+    _quiet_tensorflow()
+    _interpreter(path, allocate=False)
+    import tf2onnx
+
+    model, notes = _tf2onnx(path, opset), ()
+    need = needed_opset(model)
+    if need > opset:  # tf2onnx writes some TFLite operators as is (HARD_SWISH: HardSwish, opset 14)
+        top = min(MAX_OPSET, max(tf2onnx.constants.OPSET_TO_IR_VERSION))
+        newer = ", ".join(operators_newer_than(model, opset))
+        if need > top:
+            raise PackagerError(f"{path} needs ONNX opset {need} ({newer}); tf2onnx and the pinned onnxruntime go "
+                                f"up to {top}")
+        model = _tf2onnx(path, need)
+        notes = (f"ONNX opset {need}: the lowest that defines every operator of the model ({newer} is newer than "
+                 f"opset {opset})",)
     details = _interpreter(path, allocate=False).get_output_details()
     names = [o.name for o in model.graph.output]
     if sorted(names) != sorted(d["name"] for d in details):
@@ -296,7 +314,7 @@ def convert_any(path: str, feeds: dict[str, np.ndarray], opset: int = ANY_OPSET)
                             "cannot verify it")
     model = unshare_node_inputs(drop_clip_before_quantize(model))
     model = pin_shapes(model, feeds, run_onnx(model, feeds))  # the output shapes on these feeds
-    return Conversion(model, float("nan"), "tflite")
+    return Conversion(model, float("nan"), "tflite", notes)
 
 
 @register("tflite")

@@ -93,6 +93,32 @@ def check_options(opts: ConvertOptions) -> None:
     check_out(opts.targets, opts.folder if opts.out is None else opts.out, (opts.name,))
 
 
+#: The element types the bundle's runtime pieces feed and read: ``ModelSession`` (Kotlin and Swift)
+#: and the runners pass float32 arrays only.
+RUNTIME_TYPES = ("float32",)
+
+
+def check_tensor_types(role: str, types: dict[str, str]) -> None:
+    """Refuse, naming the first one, a model input or output (``role``) of an element type the
+    bundle's runtime pieces cannot pass (``RUNTIME_TYPES``): the bundle would be written, and its
+    ``ModelSession`` refuse the model when the app opens it."""
+    for name, dtype in types.items():
+        if dtype not in RUNTIME_TYPES:
+            raise PackagerError(
+                f"{role} {name!r} is {dtype}: the bundle's ModelSession and runner (Kotlin and Swift) pass "
+                f"{' and '.join(RUNTIME_TYPES)} tensors only, so the app could not {'feed' if role == 'input' else 'read'} "
+                f"it; export the model with float32 {role}s (e.g. cast inside the model)")
+
+
+def output_types(onnx_bytes: bytes) -> dict[str, str]:
+    """Output name → numpy element type name of an ONNX model's outputs."""
+    import onnx
+
+    model = onnx.load_from_string(onnx_bytes)
+    return {o.name: onnx.helper.tensor_dtype_to_np_dtype(o.type.tensor_type.elem_type).name
+            if o.type.HasField("tensor_type") else "a sequence or map" for o in model.graph.output}
+
+
 def make_artifacts(opts: ConvertOptions, progress: Progress, cache: Cache) -> tuple[art.Artifacts, list[str]]:
     """The model's verified artifacts and the notes on how its samples were chosen and it was
     converted."""
@@ -103,7 +129,9 @@ def make_artifacts(opts: ConvertOptions, progress: Progress, cache: Cache) -> tu
         specs = preparation.declared_inputs(opts.model, child)
         samples, notes = feeds.make(specs, list(opts.samples), list(opts.shapes))
         calib, held_out = feeds.calibration(opts.calibration, samples) if opts.calibration else ([], [])
+        check_tensor_types("input", {n: x.dtype.name for n, x in samples.items()})
         converted = preparation.convert_any(opts.model, samples, cache.root.parent, child)
+        check_tensor_types("output", output_types(converted.onnx_path.read_bytes()))
         # the int8 gate's reference: the source runtime on the held-out inputs (int8gate)
         held_refs, crash_notes = (preparation.source_outputs(child, fmt, converted.source, held_out)
                                   if held_out else ({}, []))
@@ -221,11 +249,12 @@ def readme(t: Target, a: art.Artifacts, paths: dict, runtime: dict) -> str:
              f"`{layout.SAMPLES}/` where the app can read them and pass that place ("
              + ("`selfCheck(context, \"samples/\")` for the assets, or `selfCheck(File)`" if t.language == "kotlin"
                 else "`selfCheck(samplesIn: url)`") + "). Beside it are packager's runtime pieces it uses "
-             "(`ModelSession`, `TensorSpec`, `Npy`, the self-check), copied as they are; it runs float32 tensors only"
+             "(`ModelSession`, `TensorSpec`, `Npy`, the self-check), copied as they are; it runs float32 tensors only "
+             "(`packager convert` refuses a model with other inputs or outputs)"
              + (f". They are in this module's own package `{package}` (its Gradle namespace too), so the face module and "
                 "any number of `packager convert` modules compose in one app without duplicate classes. No sample app: "
                 "the runner takes the model's own tensors, which no camera frame is." if t.language == "kotlin" else
-                " (a model with integer inputs or outputs fails `ModelSession`'s check when it opens)."),
+                "."),
              "- `required_operators.config`: operators for a reduced ONNX Runtime build "
              "(`--minimal_build extended --include_ops_by_config`).",
              "- `manifest.json`: inputs and outputs, the conversion check, provider coverage before and after the "

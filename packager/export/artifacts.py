@@ -117,13 +117,14 @@ def _try_rewrites(current: bytes, candidates: list, feeds, cache: Cache):
     return None
 
 
-def optimize_for_providers(source: bytes, feeds: list[dict], cache: Cache) -> tuple[bytes, list, dict, dict]:
+def optimize_for_providers(source: bytes, feeds: list[dict], cache: Cache,
+                           groups: tuple = rewrite.GROUPS) -> tuple[bytes, list, dict, dict]:
     """Apply the rewrites that improve provider coverage, each proven on ``feeds`` (dicts of
-    inputs by name).
+    inputs by name), group by group (``rewrite.GROUPS``: a group's candidates are alternatives).
     Returns (model bytes, rewrite records, coverage before, coverage after)."""
     before = coverage.measure(source, cache)
     current, records = source, []
-    for make in ((rewrite.pad_to_concat, rewrite.pad_to_conv1x1), (rewrite.fold_dequantize,)):
+    for make in groups:
         model = onnx.load_from_string(current)
         got = _try_rewrites(current, [m(model) for m in make], feeds, cache)
         if got is not None:

@@ -79,6 +79,11 @@ def _measure(onnx_bytes: bytes) -> dict:
         src.write_bytes(onnx_bytes)
         optimize_model(src, opt, level=ort.GraphOptimizationLevel.ORT_ENABLE_BASIC)
         model = ModelProtoWithShapeInfo(opt).model_with_shape_info
+    if not model.graph.value_info:
+        # The checker refuses a graph whose shape inference found no intermediate shape (most
+        # ai.onnx.ml operators have none), though its own rule already counts a node with an
+        # input of unknown shape as unsupported: hand it the inputs' value infos, which it reads anyway.
+        model.graph.value_info.extend(model.graph.input)
     dynamic_inputs, _ = uc.check_shapes(model.graph, logging.getLogger("packager.coverage"))
     out = {"static_shapes": not dynamic_inputs}
     types = _elem_types(model)

@@ -170,7 +170,9 @@ def any_model_entry(a, paths: dict, notes: list[str]) -> dict:
                                   else "max |onnx - source| in steps of the output's quantization scale",
                                   "check": c.check}},
         "notes": list(notes),
-        "opset": next(o.version for o in model.opset_import if o.domain in ("", "ai.onnx")),
+        # the default ONNX domain's opset (None: a model of ai.onnx.ml operators only), and every domain's
+        "opset": next((o.version for o in model.opset_import if o.domain in ("", "ai.onnx")), None),
+        "opsets": {o.domain or "ai.onnx": o.version for o in sorted(model.opset_import, key=lambda o: o.domain)},
         "inputs": _value_infos(model.graph.input),
         "outputs": _value_infos(model.graph.output),
         "rewrites": a.rewrites,

@@ -223,3 +223,184 @@ def canonical_names(model: onnx.ModelProto) -> onnx.ModelProto:
     g.initializer.extend(new_inits)
     del g.value_info[:]
     return model
+
+
+def _scalar(inits: list, value: float, tag: str) -> str:
+    """The name of a float32 scalar initializer holding ``value`` (shared by every node that
+    needs it)."""
+    v = np.float32(value)
+    nm = f"packager_{tag}_{v.view(np.uint32):08x}"
+    if all(i.name != nm for i in inits):
+        inits.append(numpy_helper.from_array(np.array(v, np.float32), nm))
+    return nm
+
+
+def decompose_hard_activations(model: onnx.ModelProto) -> Rewrite:
+    """Every float ``HardSigmoid`` → ``Relu(Clip(Add(Mul(x, alpha), beta), -1, 1))`` and every
+    ``HardSwish`` → ``Mul(x, that)`` with alpha 1/6, beta 0.5 (ONNX's own definition of
+    HardSwish).  No provider table lists either operator (MobileNetV3's hard-swish and its
+    squeeze-excitation's hard-sigmoid split it into a partition per block); Mul, Add, Clip and Relu
+    are in all three.  ``Clip(-1, 1)`` then ``Relu`` rather than ``Clip(0, 1)``: NNAPI takes a Clip
+    only as relu1 or relu6 (ONNX Runtime's ``clip_op_support_checker.cc``), which the usability
+    checker does not check.  Exact: max(0, min(1, y)) is what both clips compute, and ONNX
+    Runtime's HardSigmoid computes y = alpha·x + beta in float32 as a Mul then an Add (measured
+    bit-identical on 300,001 values in [−4, 4] and N(0, 4²); each build proves it again on its
+    own inputs)."""
+    model = _copy(model)
+    nodes, inits, count = [], [], 0
+    for node in model.graph.node:
+        if node.op_type not in ("HardSigmoid", "HardSwish") or node.domain not in ("", "ai.onnx"):
+            nodes.append(node)
+            continue
+        attrs = {a.name: helper.get_attribute_value(a) for a in node.attribute}
+        alpha, beta = (attrs.get("alpha", 0.2), attrs.get("beta", 0.5)) if node.op_type == "HardSigmoid" else (1 / 6, 0.5)
+        x, base = node.input[0], (node.name or node.output[0]) + "_hard"
+        gate = node.output[0] if node.op_type == "HardSigmoid" else base + "_gate"
+        nodes += [helper.make_node("Mul", [x, _scalar(inits, alpha, "alpha")], [base + "_scaled"], name=base + "_mul"),
+                  helper.make_node("Add", [base + "_scaled", _scalar(inits, beta, "beta")], [base + "_shifted"],
+                                   name=base + "_add"),
+                  helper.make_node("Clip", [base + "_shifted", _scalar(inits, -1.0, "lo"), _scalar(inits, 1.0, "hi")],
+                                   [base + "_relu1"], name=base + "_clip"),
+                  helper.make_node("Relu", [base + "_relu1"], [gate], name=base + "_relu")]
+        if node.op_type == "HardSwish":
+            nodes.append(helper.make_node("Mul", [x, gate], [node.output[0]], name=base + "_swish"))
+        count += 1
+    return _rebuild(model, nodes, inits, "decompose-hard-activations", count)
+
+
+def _rebuild(model: onnx.ModelProto, nodes: list, inits: list, name: str, count: int) -> Rewrite:
+    """``model`` (a copy) with ``nodes`` as its graph and ``inits`` added (unused ones dropped)."""
+    graph_inits = {i.name for i in model.graph.initializer}
+    del model.graph.node[:]
+    model.graph.node.extend(nodes)
+    model.graph.initializer.extend(i for i in inits if i.name not in graph_inits)
+    _drop_unused_initializers(model)
+    return Rewrite(name, model, count)
+
+
+def sum_to_add(model: onnx.ModelProto) -> Rewrite:
+    """Every ``Sum`` of two or more inputs → a left-to-right chain of ``Add`` (Caffe2-era graphs:
+    the zoo's ResNet-50 and ShuffleNet join residual branches with Sum, which no provider table
+    lists; Add is in all three).  Exact for two inputs; for more, ONNX Runtime's Sum also adds
+    left to right (the proof on real inputs decides)."""
+    model = _copy(model)
+    nodes, count = [], 0
+    for node in model.graph.node:
+        ins = list(node.input)
+        if node.op_type != "Sum" or node.domain not in ("", "ai.onnx") or len(ins) < 2 or "" in ins:
+            nodes.append(node)
+            continue
+        acc, base = ins[0], node.name or node.output[0]
+        for k, nxt in enumerate(ins[1:], 1):
+            out = node.output[0] if k == len(ins) - 1 else f"{base}_sum{k}"
+            nodes.append(helper.make_node("Add", [acc, nxt], [out], name=f"{base}_add{k}"))
+            acc = out
+        count += 1
+    return _rebuild(model, nodes, [], "sum-to-add", count)
+
+
+def flatten_to_reshape(model: onnx.ModelProto) -> Rewrite:
+    """Every ``Flatten`` of a statically shaped tensor → ``Reshape`` to the same 2-D shape
+    [prod(dims before axis), prod(dims from axis)] (CoreML MLProgram has Reshape, not Flatten: the
+    classifier head of SqueezeNet and of torchvision's ResNets).  Exact: both only relabel the
+    same values."""
+    model = _copy(model)
+    shapes = _shapes(model)
+    nodes, inits, count = [], [], 0
+    for node in model.graph.node:
+        shape = shapes.get(node.input[0]) if node.input else None
+        if node.op_type != "Flatten" or node.domain not in ("", "ai.onnx") or shape is None:
+            nodes.append(node)
+            continue
+        axis = {a.name: helper.get_attribute_value(a) for a in node.attribute}.get("axis", 1)
+        axis = axis + len(shape) if axis < 0 else axis
+        target = [int(np.prod(shape[:axis], dtype=np.int64)), int(np.prod(shape[axis:], dtype=np.int64))]
+        nm = f"packager_shape_{target[0]}x{target[1]}"
+        if all(i.name != nm for i in inits):
+            inits.append(numpy_helper.from_array(np.array(target, np.int64), nm))
+        nodes.append(helper.make_node("Reshape", [node.input[0], nm], list(node.output),
+                                      name=(node.name or node.output[0]) + "_reshape"))
+        count += 1
+    return _rebuild(model, nodes, inits, "flatten-to-reshape", count)
+
+
+def batchnorm_to_mul_add(model: onnx.ModelProto) -> Rewrite:
+    """Every inference ``BatchNormalization`` whose input no Conv produces (ONNX Runtime folds those
+    into the Conv itself) → ``Add(Mul(x, s), t)`` with per-channel constants
+    s = scale · (1 / sqrt(var + epsilon)), t = bias − mean · s, in float32 — the very constants and
+    order ONNX Runtime's CPU kernel computes (``batch_norm.h``: ``new_scale``, ``new_bias``,
+    then x · new_scale + new_bias), so the result is bit-identical (measured; proven again per
+    build).  CoreML MLProgram lists neither BatchNormalization nor a fused form: DenseNet's
+    pre-activation batch norms after each Concat left it 63 partitions."""
+    model = _copy(model)
+    consts, shapes = _consts(model), _shapes(model)
+    producer = {o: n.op_type for n in model.graph.node for o in n.output}
+    nodes, inits, count = [], [], 0
+    for node in model.graph.node:
+        ins = list(node.input)
+        ok = (node.op_type == "BatchNormalization" and node.domain in ("", "ai.onnx") and len(node.output) == 1
+              and len(ins) == 5 and all(i in consts for i in ins[1:]) and producer.get(ins[0]) != "Conv"
+              and ins[0] in shapes and len(shapes[ins[0]]) >= 2)
+        attrs = {a.name: helper.get_attribute_value(a) for a in node.attribute}
+        if not ok or attrs.get("training_mode", 0):
+            nodes.append(node)
+            continue
+        scale, bias, mean, var = (consts[i].astype(np.float32) for i in ins[1:])
+        eps = np.float32(attrs.get("epsilon", 1e-5))
+        s = (np.float32(1) / np.sqrt(var + eps)).astype(np.float32) * scale
+        t = (bias - mean * s).astype(np.float32)
+        bcast = [-1] + [1] * (len(shapes[ins[0]]) - 2)
+        base = node.name or node.output[0]
+        inits += [numpy_helper.from_array(s.reshape(bcast), f"{base}_bn_scale"),
+                  numpy_helper.from_array(t.reshape(bcast), f"{base}_bn_shift")]
+        nodes += [helper.make_node("Mul", [ins[0], f"{base}_bn_scale"], [f"{base}_bn_scaled"], name=f"{base}_bn_mul"),
+                  helper.make_node("Add", [f"{base}_bn_scaled", f"{base}_bn_shift"], list(node.output),
+                                   name=f"{base}_bn_add")]
+        count += 1
+    return _rebuild(model, nodes, inits, "batchnorm-to-mul-add", count)
+
+
+def pad_before_transpose(model: onnx.ModelProto) -> Rewrite:
+    """A constant ``Pad`` whose only consumer is a ``Transpose`` → the Transpose first, then the Pad
+    with its pads permuted the same way.  tf2onnx writes Keras' ZeroPadding2D on the model's NHWC
+    input before the Transpose to NCHW, where ONNX Runtime cannot fold it into the next Conv
+    (its ``PadFusion`` does that for a Pad right before a Conv) and CoreML MLProgram, which has
+    no Pad, is left a node outside its partition (Keras ResNet50, DenseNet, NASNet).  Exact: both
+    orders only move the same values and zeros."""
+    model = _copy(model)
+    consts = _consts(model)
+    consumers: dict[str, list] = {}
+    for n in model.graph.node:
+        for i in n.input:
+            consumers.setdefault(i, []).append(n)
+    outputs = {o.name for o in model.graph.output}
+    moved: dict[int, list] = {}
+    for node in model.graph.node:
+        users = consumers.get(node.output[0], []) if node.op_type == "Pad" and node.domain in ("", "ai.onnx") else []
+        if len(users) != 1 or users[0].op_type != "Transpose" or node.output[0] in outputs or len(node.input) < 2:
+            continue
+        if (len(node.input) > 3 and node.input[3]) or node.input[1] not in consts:
+            continue
+        mode = {a.name: helper.get_attribute_value(a) for a in node.attribute}.get("mode", b"constant")
+        perm = {a.name: helper.get_attribute_value(a) for a in users[0].attribute}.get("perm")
+        pads = consts[node.input[1]]
+        if mode not in (b"constant", "constant") or perm is None or len(pads) != 2 * len(perm):
+            continue
+        r, t = len(perm), users[0]
+        nm = f"packager_pads_{node.output[0]}"
+        new_pads = numpy_helper.from_array(np.array([pads[p] for p in perm] + [pads[r + p] for p in perm], np.int64), nm)
+        swapped = helper.make_node("Transpose", [node.input[0]], [t.output[0] + "_before_pad"], name=t.name + "_first",
+                                   perm=list(perm))
+        pad = helper.make_node("Pad", [swapped.output[0], nm, *node.input[2:3]], list(t.output),
+                               name=(node.name or node.output[0]) + "_after_transpose", mode="constant")
+        moved[id(node)], moved[id(t)] = [], [swapped, pad]
+        model.graph.initializer.append(new_pads)
+    nodes = [m for n in model.graph.node for m in moved.get(id(n), [n])]
+    return _rebuild(model, nodes, [], "pad-before-transpose", sum(1 for v in moved.values() if v))
+
+
+#: The rewrites the build tries, in this order; each group's candidates are alternatives, of which
+#: the best-ranking one that raises coverage and is proven output-preserving is kept
+#: (``export.artifacts.optimize_for_providers``).
+GROUPS = ((pad_to_concat, pad_to_conv1x1), (fold_dequantize,), (decompose_hard_activations,), (sum_to_add,),
+          (flatten_to_reshape,), (batchnorm_to_mul_add,), (pad_before_transpose,))

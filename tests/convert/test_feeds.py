@@ -51,3 +51,16 @@ def test_spec_fits_and_describes():
     assert IMAGE.fits((5, 3, 8, 8)) and not IMAGE.fits((5, 3, 8)) and not IMAGE.fits((1, 1, 8, 8))
     assert IMAGE.describe() == "[?, 3, 8, 8] float32" and not IMAGE.static and MASK.static
     assert TensorSpec("x", None, None).fits((1, 2)) and TensorSpec("x", None, None).describe() == "? of any dtype"
+
+
+@pytest.mark.parametrize("shape, hint", [
+    ((None, None, None, 3), "image=1,224,224,3"),      # NHWC with dynamic height and width (Keras)
+    ((None, 3, None, None), "image=1,3,224,224"),      # NCHW (torch)
+    ((None, 1, None, None), "image=1,1,224,224"),      # gray
+    ((None, 192, 192, 3), "image=1,192,192,3"),        # static sides are kept
+    ((None, None), "image=1,1"),                       # not an image: every dynamic dimension 1
+    ((None, 7, None, None), "image=1,7,1,1"),          # 7 channels: not an image either
+])
+def test_shape_hints_make_sense_for_images(shape, hint):
+    with pytest.raises(PackagerError, match=f"--shape {hint}$"):
+        feeds.make([TensorSpec("image", shape, "float32")], [], [])

@@ -11,7 +11,9 @@ import hashlib
 from pathlib import Path
 
 import numpy as np
+import onnx
 import pytest
+from onnx import numpy_helper
 from packager_cli import one_line_error, packager
 
 import hostile_models as hm
@@ -38,7 +40,7 @@ def _files(tmp: Path) -> dict[str, Path]:
     f = {
         "tiny": hm.tiny_onnx(tmp / "tiny.onnx"),
         "ferplus": hm.standins.write_ferplus(tmp / "ferplus.onnx"),
-        "opset6": hm.tiny_onnx(tmp / "old.onnx", opset=6),
+        "opset26": hm.tiny_onnx(tmp / "new.onnx", opset=26),
         "index": hm.tiny_onnx(tmp / "index.onnx", index_input=True),
         "keras": tmp / "model.h5",
         "empty": tmp / "empty.onnx",
@@ -46,16 +48,32 @@ def _files(tmp: Path) -> dict[str, Path]:
         "pickled": hm.pickled_npy(tmp / "pickled.npy"),
         "notnpy": tmp / "notnpy.npy",
     }
+    # a real int64-input model: PyTorch's nn.Embedding from onnx's backend test data (opset 6), its own input
+    embedding = Path(onnx.__file__).parent / "backend/test/data/pytorch-converted/test_Embedding"
+    f["embedding"] = embedding / "model.onnx"
+    f["embedding_x"] = tmp / "embedding_x.npy"
+    np.save(f["embedding_x"], numpy_helper.to_array(onnx.load_tensor(str(embedding / "test_data_set_0/input_0.pb"))))
+    f["argmax"] = _argmax_onnx(tmp / "argmax.onnx")
     f["keras"].write_bytes(b"\x89HDF\r\n\x1a\n" + bytes(64))
     f["empty"].write_bytes(b"")
     f["truncated"].write_bytes(f["tiny"].read_bytes()[:50])
     f["notnpy"].write_bytes(b"not a numpy file")
     for name, shape, dtype in (("image", (1, 3, 8, 8), np.float32), ("image64", (1, 3, 8, 8), np.float64),
                                ("small", (1, 3, 4, 4), np.float32), ("rank3", (3, 8, 8), np.float32),
-                               ("gray", (1, 1, 64, 64), np.float32), ("index_f", (1,), np.float32)):
+                               ("gray", (1, 1, 64, 64), np.float32), ("index_f", (1,), np.float32),
+                               ("index_i", (1,), np.int64)):
         f[name] = tmp / f"{name}.npy"
         np.save(f[name], np.zeros(shape, dtype))
     return f
+
+
+def _argmax_onnx(path: Path) -> Path:
+    """``x`` [1, 5] float32 → ArgMax → ``label`` [1, 1] int64: a model with an integer output."""
+    g = onnx.helper.make_graph([onnx.helper.make_node("ArgMax", ["x"], ["label"], axis=1)], "argmax",
+                               [onnx.helper.make_tensor_value_info("x", onnx.TensorProto.FLOAT, [1, 5])],
+                               [onnx.helper.make_tensor_value_info("label", onnx.TensorProto.INT64, [1, 1])])
+    onnx.save(onnx.helper.make_model(g, opset_imports=[onnx.helper.make_opsetid("", 13)], ir_version=7), str(path))
+    return path
 
 
 CASES = {
@@ -63,7 +81,7 @@ CASES = {
     "empty file": (lambda f: [f["empty"]], ["model file is empty"]),
     "corrupt file": (lambda f: [f["truncated"]], ["is not a valid ONNX model", "truncated"]),
     "missing file": (lambda f: [f["tiny"].with_name("nope.onnx")], ["model file not found"]),
-    "opset too old": (lambda f: [f["opset6"]], ["opset 6", "opset 7 and newer"]),
+    "opset newer than the runtime": (lambda f: [f["opset26"]], ["uses opset 26", "runs opsets up to 25"]),
     "sample of another shape": (lambda f: [f["tiny"], "-i", f["small"]],
                                 ["has shape [1, 3, 4, 4]", "input 'image' takes [1, 3, 8, 8] float32"]),
     "sample of another rank": (lambda f: [f["tiny"], "-i", f["rank3"]], ["has shape [3, 8, 8]"]),
@@ -71,6 +89,13 @@ CASES = {
     "float sample for an int input": (lambda f: [f["index"], "-i", f["image"], "-i", f["index_f"]],
                                       ["is float32, input 'index' takes int64", "not a float input"]),
     "int input and no sample": (lambda f: [f["index"]], ["input 'index' is int64, not float", "-i"]),
+    "int64 input the runtime cannot feed": (lambda f: [f["index"], "-i", f["image"], "-i", f["index_i"]],
+                                            ["input 'index' is int64", "ModelSession and runner (Kotlin and Swift) pass "
+                                             "float32 tensors only"]),
+    "int64 input of a real model": (lambda f: [f["embedding"], "-i", f["embedding_x"]],
+                                    ["input '0' is int64", "float32 tensors only"]),
+    "int64 output the runtime cannot read": (lambda f: [f["argmax"]],
+                                             ["output 'label' is int64", "the app could not read it"]),
     "one sample for two inputs": (lambda f: [f["index"], "-i", f["image"]], ["no sample for input(s) index"]),
     "two samples for one input": (lambda f: [f["tiny"], "-i", f["image"], "-i", f["image"]],
                                   ["2 -i samples for a model with 1 input(s) (image)"]),
