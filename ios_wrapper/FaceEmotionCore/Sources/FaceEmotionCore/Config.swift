@@ -218,32 +218,3 @@ extension EmotionRecipe {
   /// The emotion model's output: one value per label, [1, labels].
   public var outputSpec: TensorSpec { TensorSpec(name: outputName, shape: [1, labels.count]) }
 }
-
-/// A model's precision variant (packager.export.precision.VARIANTS). A bundle ships the variants
-/// its accelerator takes whole (manifest.json `precision`; `Recipes.defaultPrecision` is its
-/// default): the files are `<model>.ort` (fp32), `<model>.fp16.ort` and `<model>.int8.ort`.
-public enum Precision: String, Sendable, CaseIterable {
-  /// The converted model as verified against its source.
-  case fp32
-  /// Weights and computation in half precision, float32 inputs and outputs.
-  case fp16
-  /// QDQ int8 (uint8 activations, int8 weights), float32 inputs and outputs.
-  case int8
-
-  /// What the variant adds to a model's file stem ("" for fp32).
-  public var suffix: String { self == .fp32 ? "" : ".\(rawValue)" }
-
-  /// The file of `model` (a stem: "face_detection") in this precision: "face_detection.int8.ort".
-  public func modelFile(_ model: String) -> String { "\(model)\(suffix).ort" }
-
-  /// The precision of a model file stem ("face_detection.int8" → .int8; no suffix: .fp32).
-  public static func of(stem: String) -> Precision {
-    allCases.last { $0 != .fp32 && stem.hasSuffix($0.suffix) } ?? .fp32
-  }
-
-  /// A model file stem without its precision suffix ("face_detection.int8" → "face_detection").
-  public static func baseStem(_ stem: String) -> String {
-    let suffix = of(stem: stem).suffix
-    return suffix.isEmpty ? stem : String(stem.dropLast(suffix.count))
-  }
-}

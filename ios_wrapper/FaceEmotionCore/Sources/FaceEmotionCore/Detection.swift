@@ -143,3 +143,33 @@ enum BlazeFace {
     return Detection(box: box, keypoints: keypoints, score: score)
   }
 }
+
+/// The decoded-faces measure of a detector variant's self-check (packager.export.quantize's
+/// same-faces rule): `expected` and `actual` boxes (in one coordinate frame) are paired one to
+/// one, greedily by IoU (best first); the result is the largest corner shift of a pair over the
+/// expected face's larger side, or infinity when the counts differ or a pair's IoU is below
+/// `minIou`. Judged against `Recipes.variantSelfCheckMaxCornerShift`.
+public func facesShift(
+  expected: [Box], actual: [Box], minIou: Double = Recipes.variantSelfCheckMinIou
+) -> Double {
+  guard expected.count == actual.count else { return .infinity }
+  var pairs: [(iou: Double, i: Int, j: Int)] = []
+  for (i, e) in expected.enumerated() {
+    for (j, a) in actual.enumerated() { pairs.append((iou(e, a), i, j)) }
+  }
+  pairs.sort { ($0.iou, -$0.i, -$0.j) > ($1.iou, -$1.i, -$1.j) }
+  var usedE = Set<Int>()
+  var usedA = Set<Int>()
+  var worst = 0.0
+  for p in pairs where !usedE.contains(p.i) && !usedA.contains(p.j) && p.iou >= minIou {
+    usedE.insert(p.i)
+    usedA.insert(p.j)
+    let e = expected[p.i]
+    let a = actual[p.j]
+    let size = max(e.xmax - e.xmin, e.ymax - e.ymin)
+    let shift = max(
+      abs(e.xmin - a.xmin), abs(e.ymin - a.ymin), abs(e.xmax - a.xmax), abs(e.ymax - a.ymax))
+    worst = max(worst, size > 0 ? shift / size : .infinity)
+  }
+  return usedE.count == expected.count ? worst : .infinity
+}

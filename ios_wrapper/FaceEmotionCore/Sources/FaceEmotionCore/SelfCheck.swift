@@ -80,32 +80,31 @@ public enum SelfCheckSamples {
   }
 }
 
-/// The decoded-faces measure of a detector variant's self-check (packager.export.quantize's
-/// same-faces rule): `expected` and `actual` boxes (in one coordinate frame) are paired one to
-/// one, greedily by IoU (best first); the result is the largest corner shift of a pair over the
-/// expected face's larger side, or infinity when the counts differ or a pair's IoU is below
-/// `minIou`. Judged against `Recipes.variantSelfCheckMaxCornerShift`.
-public func facesShift(
-  expected: [Box], actual: [Box], minIou: Double = Recipes.variantSelfCheckMinIou
-) -> Double {
-  guard expected.count == actual.count else { return .infinity }
-  var pairs: [(iou: Double, i: Int, j: Int)] = []
-  for (i, e) in expected.enumerated() {
-    for (j, a) in actual.enumerated() { pairs.append((iou(e, a), i, j)) }
+/// A model's precision variant (packager.export.precision.VARIANTS). A bundle ships the variants
+/// its accelerator takes whole (manifest.json `precision`; `Recipes.defaultPrecision` is its
+/// default): the files are `<model>.ort` (fp32), `<model>.fp16.ort` and `<model>.int8.ort`.
+public enum Precision: String, Sendable, CaseIterable {
+  /// The converted model as verified against its source.
+  case fp32
+  /// Weights and computation in half precision, float32 inputs and outputs.
+  case fp16
+  /// QDQ int8 (uint8 activations, int8 weights), float32 inputs and outputs.
+  case int8
+
+  /// What the variant adds to a model's file stem ("" for fp32).
+  public var suffix: String { self == .fp32 ? "" : ".\(rawValue)" }
+
+  /// The file of `model` (a stem: "face_detection") in this precision: "face_detection.int8.ort".
+  public func modelFile(_ model: String) -> String { "\(model)\(suffix).ort" }
+
+  /// The precision of a model file stem ("face_detection.int8" → .int8; no suffix: .fp32).
+  public static func of(stem: String) -> Precision {
+    allCases.last { $0 != .fp32 && stem.hasSuffix($0.suffix) } ?? .fp32
   }
-  pairs.sort { ($0.iou, -$0.i, -$0.j) > ($1.iou, -$1.i, -$1.j) }
-  var usedE = Set<Int>()
-  var usedA = Set<Int>()
-  var worst = 0.0
-  for p in pairs where !usedE.contains(p.i) && !usedA.contains(p.j) && p.iou >= minIou {
-    usedE.insert(p.i)
-    usedA.insert(p.j)
-    let e = expected[p.i]
-    let a = actual[p.j]
-    let size = max(e.xmax - e.xmin, e.ymax - e.ymin)
-    let shift = max(
-      abs(e.xmin - a.xmin), abs(e.ymin - a.ymin), abs(e.xmax - a.xmax), abs(e.ymax - a.ymax))
-    worst = max(worst, size > 0 ? shift / size : .infinity)
+
+  /// A model file stem without its precision suffix ("face_detection.int8" → "face_detection").
+  public static func baseStem(_ stem: String) -> String {
+    let suffix = of(stem: stem).suffix
+    return suffix.isEmpty ? stem : String(stem.dropLast(suffix.count))
   }
-  return usedE.count == expected.count ? worst : .infinity
 }

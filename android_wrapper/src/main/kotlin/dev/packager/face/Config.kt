@@ -147,35 +147,3 @@ data class EmotionRecipe(
         require(labels.isNotEmpty()) { "emotion model $name has no labels" }
     }
 }
-
-/**
- * A model's precision variant (packager.export.precision.VARIANTS). A bundle ships the variants its
- * accelerator takes whole (manifest.json `precision`; [Recipes.defaultPrecision] is its default):
- * the files are `<model>.ort` (FP32), `<model>.fp16.ort` and `<model>.int8.ort`.
- *
- * @property suffix what the variant adds to a model's file stem ("" for FP32).
- */
-enum class Precision(val suffix: String) {
-    /** The converted model as verified against its source. */
-    FP32(""),
-
-    /** Weights and computation in half precision, float32 inputs and outputs. */
-    FP16(".fp16"),
-
-    /** QDQ int8 (uint8 activations, int8 weights), float32 inputs and outputs. */
-    INT8(".int8");
-
-    /** The file of [model] (a stem: `face_detection`) in this precision: `face_detection.int8.ort`. */
-    fun modelFile(model: String): String = "$model$suffix.ort"
-
-    companion object {
-        /** The precision of a model file stem (`face_detection.int8` → INT8; no suffix: FP32). */
-        @JvmStatic
-        fun of(stem: String): Precision =
-            entries.lastOrNull { it.suffix.isNotEmpty() && stem.endsWith(it.suffix) } ?: FP32
-
-        /** A model file stem without its precision suffix (`face_detection.int8` → `face_detection`). */
-        @JvmStatic
-        fun baseStem(stem: String): String = stem.removeSuffix(of(stem).suffix)
-    }
-}

@@ -1,6 +1,7 @@
 // Runtime library of packager (hand-written, not generated): the same for every recipe; see Recipes.kt.
 package dev.packager.face
 
+import kotlin.math.abs
 import kotlin.math.exp
 import kotlin.math.max
 import kotlin.math.min
@@ -207,4 +208,41 @@ private fun average(d: Detections, count: Int, at: Int) {
     for (i in 0 until 4) d.mergedBoxes[4 * at + i] /= total
     for (i in 0 until kn) d.mergedKeypoints[kn * at + i] /= total
     d.mergedScores[at] = d.scores[d.members[0]]
+}
+
+/**
+ * The decoded-faces measure of a detector variant's self-check (packager.export.quantize's same-faces
+ * rule): [expected] and [actual] faces (boxes in one coordinate frame) are paired one to one,
+ * greedily by IoU (best first); the result is the largest corner shift of a pair over the expected
+ * face's larger side, or infinity when the counts differ or a pair's IoU is below [minIou].
+ * Judged against [VARIANT_SELF_CHECK_MAX_CORNER_SHIFT].
+ */
+fun facesShift(expected: List<Box>, actual: List<Box>, minIou: Double = VARIANT_SELF_CHECK_MIN_IOU): Double {
+    if (expected.size != actual.size) return Double.POSITIVE_INFINITY
+    val pairs = expected.indices
+        .flatMap { i -> actual.indices.map { j -> Triple(boxIou(expected[i], actual[j]), i, j) } }
+        .sortedWith(compareBy({ -it.first }, { it.second }, { it.third }))
+    val usedE = HashSet<Int>()
+    val usedA = HashSet<Int>()
+    var worst = 0.0
+    for ((v, i, j) in pairs) {
+        if (i in usedE || j in usedA || v < minIou) continue
+        usedE.add(i)
+        usedA.add(j)
+        val e = expected[i]
+        val a = actual[j]
+        val size = max(e.xmax - e.xmin, e.ymax - e.ymin)
+        val shift = maxOf(abs(e.xmin - a.xmin), abs(e.ymin - a.ymin), abs(e.xmax - a.xmax), abs(e.ymax - a.ymax))
+        worst = max(worst, if (size > 0) shift / size else Double.POSITIVE_INFINITY)
+    }
+    return if (usedE.size == expected.size) worst else Double.POSITIVE_INFINITY
+}
+
+private fun boxIou(a: Box, b: Box): Double {
+    val w = min(a.xmax, b.xmax) - max(a.xmin, b.xmin)
+    val h = min(a.ymax, b.ymax) - max(a.ymin, b.ymin)
+    if (w <= 0 || h <= 0) return 0.0
+    val inter = w * h
+    val union = (a.xmax - a.xmin) * (a.ymax - a.ymin) + (b.xmax - b.xmin) * (b.ymax - b.ymin) - inter
+    return if (union > 0) inter / union else 0.0
 }

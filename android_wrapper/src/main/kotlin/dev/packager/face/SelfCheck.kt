@@ -3,7 +3,6 @@ package dev.packager.face
 
 import kotlin.math.abs
 import kotlin.math.max
-import kotlin.math.min
 
 /**
  * How far [actual] is from [expected] (packager.difference.scaled_diff, for one output):
@@ -82,38 +81,33 @@ object SelfCheckSamples {
 }
 
 /**
- * The decoded-faces measure of a detector variant's self-check (packager.export.quantize's same-faces
- * rule): [expected] and [actual] faces (boxes in one coordinate frame) are paired one to one,
- * greedily by IoU (best first); the result is the largest corner shift of a pair over the expected
- * face's larger side, or infinity when the counts differ or a pair's IoU is below [minIou].
- * Judged against [VARIANT_SELF_CHECK_MAX_CORNER_SHIFT].
+ * A model's precision variant (packager.export.precision.VARIANTS). A bundle ships the variants its
+ * accelerator takes whole (manifest.json `precision`; [Recipes.defaultPrecision] is its default):
+ * the files are `<model>.ort` (FP32), `<model>.fp16.ort` and `<model>.int8.ort`.
+ *
+ * @property suffix what the variant adds to a model's file stem ("" for FP32).
  */
-fun facesShift(expected: List<Box>, actual: List<Box>, minIou: Double = VARIANT_SELF_CHECK_MIN_IOU): Double {
-    if (expected.size != actual.size) return Double.POSITIVE_INFINITY
-    val pairs = expected.indices
-        .flatMap { i -> actual.indices.map { j -> Triple(boxIou(expected[i], actual[j]), i, j) } }
-        .sortedWith(compareBy({ -it.first }, { it.second }, { it.third }))
-    val usedE = HashSet<Int>()
-    val usedA = HashSet<Int>()
-    var worst = 0.0
-    for ((v, i, j) in pairs) {
-        if (i in usedE || j in usedA || v < minIou) continue
-        usedE.add(i)
-        usedA.add(j)
-        val e = expected[i]
-        val a = actual[j]
-        val size = max(e.xmax - e.xmin, e.ymax - e.ymin)
-        val shift = maxOf(abs(e.xmin - a.xmin), abs(e.ymin - a.ymin), abs(e.xmax - a.xmax), abs(e.ymax - a.ymax))
-        worst = max(worst, if (size > 0) shift / size else Double.POSITIVE_INFINITY)
-    }
-    return if (usedE.size == expected.size) worst else Double.POSITIVE_INFINITY
-}
+enum class Precision(val suffix: String) {
+    /** The converted model as verified against its source. */
+    FP32(""),
 
-private fun boxIou(a: Box, b: Box): Double {
-    val w = min(a.xmax, b.xmax) - max(a.xmin, b.xmin)
-    val h = min(a.ymax, b.ymax) - max(a.ymin, b.ymin)
-    if (w <= 0 || h <= 0) return 0.0
-    val inter = w * h
-    val union = (a.xmax - a.xmin) * (a.ymax - a.ymin) + (b.xmax - b.xmin) * (b.ymax - b.ymin) - inter
-    return if (union > 0) inter / union else 0.0
+    /** Weights and computation in half precision, float32 inputs and outputs. */
+    FP16(".fp16"),
+
+    /** QDQ int8 (uint8 activations, int8 weights), float32 inputs and outputs. */
+    INT8(".int8");
+
+    /** The file of [model] (a stem: `face_detection`) in this precision: `face_detection.int8.ort`. */
+    fun modelFile(model: String): String = "$model$suffix.ort"
+
+    companion object {
+        /** The precision of a model file stem (`face_detection.int8` → INT8; no suffix: FP32). */
+        @JvmStatic
+        fun of(stem: String): Precision =
+            entries.lastOrNull { it.suffix.isNotEmpty() && stem.endsWith(it.suffix) } ?: FP32
+
+        /** A model file stem without its precision suffix (`face_detection.int8` → `face_detection`). */
+        @JvmStatic
+        fun baseStem(stem: String): String = stem.removeSuffix(of(stem).suffix)
+    }
 }
