@@ -178,7 +178,8 @@ def package_samples(model: str, inputs: list[str], outputs: list[str]) -> dict[s
 RESERVED_MODULES = frozenset({
     "FaceEmotion", "FaceEmotionCore", "FaceEmotionSample",
     "Box", "CoreMLOptions", "DetectionInput", "EmotionInput", "EmotionResult", "Face", "PackagerError",
-    "Letterbox", "ModelSession", "Npy", "Point", "Provider", "Recipes", "SelfCheckResult", "SelfCheckSamples",
+    "Letterbox", "ModelSession", "Npy", "Point", "Precision", "Provider", "Recipes", "SelfCheckResult",
+    "SelfCheckSamples",
     "SessionSettings", "TensorSpec",
 })
 
