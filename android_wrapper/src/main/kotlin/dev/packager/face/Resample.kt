@@ -181,7 +181,7 @@ internal class Resampler {
             y0, y1, outH, sy, frame, false, row0, row1, rowChroma0, rowChroma1, rowWeight0, rowWeight1, rowInside,
         )
         when (frame.format) {
-            FrameFormat.ARGB -> bilinearArgb(frame.ints, outW, outH, sx, sy, fill)
+            FrameFormat.ARGB -> bilinearArgb(frame.ints, outW, outH, sx, sy, fill, frame.rotationDegrees % 180 == 0)
             FrameFormat.RGBA -> bilinearRgba(frame.bytes, outW, outH, sx, sy, fill)
             FrameFormat.BGRA -> bilinearBgra(frame.bytes, outW, outH, sx, sy, fill)
             FrameFormat.YUV -> bilinearYuv(frame, outW, outH, sx, sy, fill)
@@ -192,8 +192,9 @@ internal class Resampler {
     // so that every loop is compiled for one pixel read. Without chroma the main tables stand in
     // for the chroma ones: the JIT loads them once.
 
-    private fun bilinearArgb(pixels: IntArray, outW: Int, outH: Int, sx: Int, sy: Int, fill: Int) =
-        bilinearSums(outW, outH, sx, sy, fill, col0, col1, row0, row1) { at, _ -> pixels[at] }
+    private fun bilinearArgb(pixels: IntArray, outW: Int, outH: Int, sx: Int, sy: Int, fill: Int, rowMajor: Boolean) =
+        if (sx == 2 && sy == 2) packed2x2(outW, outH, fill, rowMajor) { at -> pixels[at] }
+        else bilinearSums(outW, outH, sx, sy, fill, col0, col1, row0, row1) { at, _ -> pixels[at] }
 
     /** [bytes] is the frame's big-endian view: R G B A → 0xRRGGBBAA. */
     private fun bilinearRgba(bytes: ByteBuffer, outW: Int, outH: Int, sx: Int, sy: Int, fill: Int) =
@@ -326,6 +327,56 @@ internal class Resampler {
                 }
                 val inside = rowInside[i].toLong() * colInside[j]
                 k.store(out, 3 * (i * outW + j), sY, sU, sV, inside, fill * (total - inside), norm)
+            }
+        }
+    }
+
+    /**
+     * The 2 × 2 sub-sample downscale of a packed RGB frame (4 taps per output sample and axis,
+     * [outputTaps]), walked in buffer order as [bilinearYuv] is, its 16 taps written out: R and
+     * B summed together as in [bilinearSums], G alone.
+     */
+    private inline fun packed2x2(outW: Int, outH: Int, fill: Int, rowMajor: Boolean, pixel: (Int) -> Int) {
+        val total = 4L * ONE * ONE
+        val norm = 1.0 / total.toDouble()
+        ensureOutputTaps(outW * 4, outH * 4)
+        outputTaps(outW, 2, col0, col1, colChroma0, colChroma1, colWeight0, colWeight1, xTap, xWeight, xChroma, xMerged, xMergedWeight, xMergedCount, false)
+        outputTaps(outH, 2, row0, row1, rowChroma0, rowChroma1, rowWeight0, rowWeight1, yTap, yWeight, yChroma, yMerged, yMergedWeight, yMergedCount, false)
+        val out = out
+        val aTap = if (rowMajor) yTap else xTap
+        val aWeight = if (rowMajor) yWeight else xWeight
+        val bTap = if (rowMajor) xTap else yTap
+        val bWeight = if (rowMajor) xWeight else yWeight
+        val outer = if (rowMajor) outH else outW
+        val inner = if (rowMajor) outW else outH
+        val aInside = if (rowMajor) rowInside else colInside
+        val bInside = if (rowMajor) colInside else rowInside
+        val stepA = if (rowMajor) 3 * outW else 3
+        val stepB = if (rowMajor) 3 else 3 * outW
+        for (a in 0 until outer) {
+            val qa = 4 * a
+            val a0 = aTap[qa]; val a1 = aTap[qa + 1]; val a2 = aTap[qa + 2]; val a3 = aTap[qa + 3]
+            val v0 = aWeight[qa]; val v1 = aWeight[qa + 1]; val v2 = aWeight[qa + 2]; val v3 = aWeight[qa + 3]
+            val insideA = aInside[a].toLong()
+            var at = a * stepA
+            for (b in 0 until inner) {
+                val qb = 4 * b
+                val b0 = bTap[qb]; val b1 = bTap[qb + 1]; val b2 = bTap[qb + 2]; val b3 = bTap[qb + 3]
+                val u0 = bWeight[qb]; val u1 = bWeight[qb + 1]; val u2 = bWeight[qb + 2]; val u3 = bWeight[qb + 3]
+                val p00 = pixel(a0 + b0); val p01 = pixel(a0 + b1); val p02 = pixel(a0 + b2); val p03 = pixel(a0 + b3)
+                val p10 = pixel(a1 + b0); val p11 = pixel(a1 + b1); val p12 = pixel(a1 + b2); val p13 = pixel(a1 + b3)
+                val p20 = pixel(a2 + b0); val p21 = pixel(a2 + b1); val p22 = pixel(a2 + b2); val p23 = pixel(a2 + b3)
+                val p30 = pixel(a3 + b0); val p31 = pixel(a3 + b1); val p32 = pixel(a3 + b2); val p33 = pixel(a3 + b3)
+                val rb = v0 * (u0 * lanesRb(p00) + u1 * lanesRb(p01) + u2 * lanesRb(p02) + u3 * lanesRb(p03)) +
+                    v1 * (u0 * lanesRb(p10) + u1 * lanesRb(p11) + u2 * lanesRb(p12) + u3 * lanesRb(p13)) +
+                    v2 * (u0 * lanesRb(p20) + u1 * lanesRb(p21) + u2 * lanesRb(p22) + u3 * lanesRb(p23)) +
+                    v3 * (u0 * lanesRb(p30) + u1 * lanesRb(p31) + u2 * lanesRb(p32) + u3 * lanesRb(p33))
+                val g = (v0 * (u0 * green(p00) + u1 * green(p01) + u2 * green(p02) + u3 * green(p03))).toLong() +
+                    (v1 * (u0 * green(p10) + u1 * green(p11) + u2 * green(p12) + u3 * green(p13))).toLong() +
+                    (v2 * (u0 * green(p20) + u1 * green(p21) + u2 * green(p22) + u3 * green(p23))).toLong() +
+                    (v3 * (u0 * green(p30) + u1 * green(p31) + u2 * green(p32) + u3 * green(p33))).toLong()
+                store(at, rb, g, fill * (total - insideA * bInside[b]), norm)
+                at += stepB
             }
         }
     }
