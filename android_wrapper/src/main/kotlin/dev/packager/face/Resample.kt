@@ -163,8 +163,8 @@ internal class Resampler {
 
     /**
      * BILINEAR: the tap tables, then the sums, in a loop specialised per pixel format (each
-     * branch inlines its own copy of [bilinearSums] with its own pixel read: no call or format
-     * test per pixel).
+     * branch inlines its own copy of [bilinearSums] or [packed2x2] with its own pixel read: no
+     * call or format test per pixel).
      */
     private fun bilinear(
         frame: CameraFrame,
@@ -180,29 +180,36 @@ internal class Resampler {
         bilinearTaps(
             y0, y1, outH, sy, frame, false, row0, row1, rowChroma0, rowChroma1, rowWeight0, rowWeight1, rowInside,
         )
+        // Walk the frame in buffer order (see bilinearYuv).
+        val rowMajor = frame.rotationDegrees % 180 == 0
         when (frame.format) {
-            FrameFormat.ARGB -> bilinearArgb(frame.ints, outW, outH, sx, sy, fill, frame.rotationDegrees % 180 == 0)
-            FrameFormat.RGBA -> bilinearRgba(frame.bytes, outW, outH, sx, sy, fill)
-            FrameFormat.BGRA -> bilinearBgra(frame.bytes, outW, outH, sx, sy, fill)
+            FrameFormat.ARGB -> bilinearArgb(frame.ints, outW, outH, sx, sy, fill, rowMajor)
+            FrameFormat.RGBA -> bilinearRgba(frame.bytes, outW, outH, sx, sy, fill, rowMajor)
+            FrameFormat.BGRA -> bilinearBgra(frame.bytes, outW, outH, sx, sy, fill, rowMajor)
             FrameFormat.YUV -> bilinearYuv(frame, outW, outH, sx, sy, fill)
         }
     }
 
-    // One method per pixel format, each with its own copy of the loop ([bilinearSums] is inline),
-    // so that every loop is compiled for one pixel read. Without chroma the main tables stand in
-    // for the chroma ones: the JIT loads them once.
+    // One method per pixel format, each with its own copy of the loop ([packed2x2] for the common
+    // 2 × 2 downscale, [bilinearSums] otherwise; both inline), so that every loop is compiled for
+    // one pixel read. Without chroma the main tables stand in for the chroma ones: the JIT loads
+    // them once. Writing the 16 taps of the 2 × 2 case out, rather than looping over sub-samples,
+    // measured 0.53 → 0.41 ms (ARGB) and 0.92 → 0.55 ms (NV21, with merged chroma) for the
+    // detector's 128 × 128 on HotSpot: the short inner loops were not unrolled.
 
     private fun bilinearArgb(pixels: IntArray, outW: Int, outH: Int, sx: Int, sy: Int, fill: Int, rowMajor: Boolean) =
         if (sx == 2 && sy == 2) packed2x2(outW, outH, fill, rowMajor) { at -> pixels[at] }
         else bilinearSums(outW, outH, sx, sy, fill, col0, col1, row0, row1) { at, _ -> pixels[at] }
 
     /** [bytes] is the frame's big-endian view: R G B A → 0xRRGGBBAA. */
-    private fun bilinearRgba(bytes: ByteBuffer, outW: Int, outH: Int, sx: Int, sy: Int, fill: Int) =
-        bilinearSums(outW, outH, sx, sy, fill, col0, col1, row0, row1) { at, _ -> bytes.getInt(at) ushr 8 }
+    private fun bilinearRgba(bytes: ByteBuffer, outW: Int, outH: Int, sx: Int, sy: Int, fill: Int, rowMajor: Boolean) =
+        if (sx == 2 && sy == 2) packed2x2(outW, outH, fill, rowMajor) { at -> bytes.getInt(at) ushr 8 }
+        else bilinearSums(outW, outH, sx, sy, fill, col0, col1, row0, row1) { at, _ -> bytes.getInt(at) ushr 8 }
 
     /** [bytes] is the frame's little-endian view: B G R A → 0xAARRGGBB. */
-    private fun bilinearBgra(bytes: ByteBuffer, outW: Int, outH: Int, sx: Int, sy: Int, fill: Int) =
-        bilinearSums(outW, outH, sx, sy, fill, col0, col1, row0, row1) { at, _ -> bytes.getInt(at) }
+    private fun bilinearBgra(bytes: ByteBuffer, outW: Int, outH: Int, sx: Int, sy: Int, fill: Int, rowMajor: Boolean) =
+        if (sx == 2 && sy == 2) packed2x2(outW, outH, fill, rowMajor) { at -> bytes.getInt(at) }
+        else bilinearSums(outW, outH, sx, sy, fill, col0, col1, row0, row1) { at, _ -> bytes.getInt(at) }
 
     /**
      * YUV frames (packager/reference/frames.py, "Resampling a YUV frame"): the planes' integer
