@@ -77,12 +77,22 @@ class FaceEmotionRecognitionWrapper(val config: EmotionRecipe = Recipes.defaultE
         val size = config.size
         val rgb = resampler.rgb(frame, r.xmin, r.ymin, r.xmax, r.ymax, size, size, config.resize, config.fill)
         val values = values
-        val channels = config.channels
-        val nhwc = config.layout == TensorLayout.NHWC
-        for (p in 0 until size * size) {
-            for (c in 0 until channels) {
-                val v = (channel(rgb, p, c) - mean[c]) * scale[c]
-                values[if (nhwc) p * channels + c else c * size * size + p] = v.toFloat()
+        if (config.color == ColorOrder.GRAY) {
+            // One channel: NHWC and NCHW lay it out alike. The same expression as [channel], with
+            // the weights, mean and scale in locals (no format test per value).
+            val w0 = GRAY_WEIGHTS[0]; val w1 = GRAY_WEIGHTS[1]; val w2 = GRAY_WEIGHTS[2]
+            val m = mean[0]; val sc = scale[0]
+            for (p in 0 until size * size) {
+                values[p] = ((rgb[3 * p] * w0 + rgb[3 * p + 1] * w1 + rgb[3 * p + 2] * w2 - m) * sc).toFloat()
+            }
+        } else {
+            val channels = config.channels
+            val nhwc = config.layout == TensorLayout.NHWC
+            for (p in 0 until size * size) {
+                for (c in 0 until channels) {
+                    val v = (channel(rgb, p, c) - mean[c]) * scale[c]
+                    values[if (nhwc) p * channels + c else c * size * size + p] = v.toFloat()
+                }
             }
         }
         putAll(tensor, values)
