@@ -29,23 +29,26 @@ def axis_taps(start, end, out, size, method):
     return result
 
 
+def bilinear_axis(start, end, out):
+    """One axis of ``bilinear``: s sub-samples per output sample (1, or 2 for any downscale) and
+    each sub-sample's two taps (pixel, weight in 2^-11)."""
+    s = min(2, max(1, math.ceil((end - start) / out)))
+    taps = []
+    for q in range(out * s):
+        p = start + (q + 0.5) * ((end - start) / (out * s)) - 0.5
+        k = math.floor(p)
+        a = math.floor((p - k) * 2048 + 0.5)
+        taps.append([(k, 2048 - a), (k + 1, a)])
+    return s, taps
+
+
 def bilinear(image, rect, out_w, out_h, fill):
     """``bilinear``: s × s sub-samples of 2×2 integer-weighted taps (weights in 2^-11), summed as
     integers, divided by s_x · s_y · 2^22."""
     h, w, ch = image.shape
 
-    def axis(start, end, out):
-        s = min(2, max(1, math.ceil((end - start) / out)))
-        taps = []
-        for q in range(out * s):
-            p = start + (q + 0.5) * ((end - start) / (out * s)) - 0.5
-            k = math.floor(p)
-            a = math.floor((p - k) * 2048 + 0.5)
-            taps.append([(k, 2048 - a), (k + 1, a)])
-        return s, taps
-
-    sx, xt = axis(rect[0], rect[2], out_w)
-    sy, yt = axis(rect[1], rect[3], out_h)
+    sx, xt = bilinear_axis(rect[0], rect[2], out_w)
+    sy, yt = bilinear_axis(rect[1], rect[3], out_h)
     out = np.zeros((out_h, out_w, ch))
     for i in range(out_h):
         for j in range(out_w):
@@ -70,18 +73,8 @@ def yuv_frame_bilinear(frame, rect, out_w, out_h, fill):
     yscale, rv, gu, gv, bu, offset = {True: (65536, 91881, 22554, 46802, 116130, 0),
                                       False: (76309, 104597, 25675, 53279, 132201, 16)}[frame.full_range]
 
-    def axis(start, end, out):
-        s = min(2, max(1, math.ceil((end - start) / out)))
-        taps = []
-        for q in range(out * s):
-            p = start + (q + 0.5) * ((end - start) / (out * s)) - 0.5
-            k = math.floor(p)
-            a = math.floor((p - k) * 2048 + 0.5)
-            taps.append([(k, 2048 - a), (k + 1, a)])
-        return s, taps
-
-    sx, xt = axis(rect[0], rect[2], out_w)
-    sy, yt = axis(rect[1], rect[3], out_h)
+    sx, xt = bilinear_axis(rect[0], rect[2], out_w)
+    sy, yt = bilinear_axis(rect[1], rect[3], out_h)
     total = sx * sy * 2 ** 22
     out = np.zeros((out_h, out_w, 3))
     for i in range(out_h):

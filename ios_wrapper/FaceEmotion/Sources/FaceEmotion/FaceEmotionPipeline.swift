@@ -199,19 +199,11 @@ public final class FaceEmotionPipeline: Sendable {
   /// compared as faces (in the model's own 0...1 coordinates).
   private func detectorVariantCheck() throws -> SelfCheckResult {
     let stem = detector.modelName
-    let folder = detector.model.deletingLastPathComponent()
-    func npy(_ file: String, _ spec: TensorSpec) throws -> [Float] {
-      let array = try Npy(contentsOf: folder.appendingPathComponent(file))
-      guard array.shape == spec.shape else {
-        throw PackagerError.modelMismatch(
-          "\(file) has shape \(array.shape), the model's \(spec.name) is \(spec)")
-      }
-      return array.values
-    }
-    let input = try npy(SelfCheckSamples.inputFile(model: stem), detector.inputs[0])
-    let expected = try detector.outputs.map {
-      try npy(SelfCheckSamples.outputFile(model: stem, output: $0.name), $0)
-    }
+    let (inputs, expected) = try detector.readSamples(
+      inputFiles: [SelfCheckSamples.inputFile(model: stem)],
+      outputFiles: detector.outputs.map { SelfCheckSamples.outputFile(model: stem, output: $0.name) },
+      in: detector.model.deletingLastPathComponent())
+    let input = inputs[0]
     let square = Letterbox(x0: 0, y0: 0, x1: 1, y1: 1, width: 1, height: 1)
     func faces(_ out: [[Float]]) throws -> [Box] {
       try detection.postprocess(
@@ -220,12 +212,7 @@ public final class FaceEmotionPipeline: Sendable {
       .map(\.box)
     }
     let want = try faces(expected)
-    var cpuSettings = detector.settings
-    cpuSettings.provider = .cpu
-    cpuSettings.cpuFallback = false
-    let cpu = try ModelSession(
-      model: detector.model, inputs: detector.inputs, outputs: detector.outputs,
-      settings: cpuSettings)
+    let cpu = try detector.cpuSession()
     defer { cpu.close() }
     let diff = facesShift(expected: want, actual: try faces(cpu.run([input])))
     let accelerated = detector.providerInUse != "CPU"

@@ -216,6 +216,24 @@ public final class ModelSession: @unchecked Sendable {
     inputFiles: [String], outputFiles: [String], in directory: URL,
     tolerance: Double = Recipes.selfCheckTolerance
   ) throws -> SelfCheckResult {
+    let (values, expected) = try readSamples(
+      inputFiles: inputFiles, outputFiles: outputFiles, in: directory)
+    let cpu = try cpuSession()
+    defer { cpu.close() }
+    let diff = try Self.worst(cpu.run(values), expected)
+    let accelerated = providerInUse != "CPU"
+    return SelfCheckResult(
+      model: modelName, provider: cpu.providerInUse, scaledDiff: diff, tolerance: tolerance,
+      acceleratorProvider: accelerated ? providerInUse : nil,
+      acceleratorScaledDiff: accelerated ? try Self.worst(run(values), expected) : nil)
+  }
+
+  /// The sample inputs and expected outputs of `selfCheck`, read from `inputFiles` /
+  /// `outputFiles` in `directory`; throws `.invalidConfig` for the wrong count of files and
+  /// `.invalidFile` for a sample of the wrong shape.
+  func readSamples(inputFiles: [String], outputFiles: [String], in directory: URL) throws -> (
+    inputs: [[Float]], expected: [[Float]]
+  ) {
     guard inputFiles.count == inputs.count, outputFiles.count == outputs.count else {
       throw PackagerError.invalidConfig(
         "\(modelName) takes \(inputs.count) inputs and \(outputs.count) outputs, got sample files \(inputFiles) and \(outputFiles)"
@@ -229,20 +247,15 @@ public final class ModelSession: @unchecked Sendable {
       }
       return array.values
     }
-    let values = try zip(inputFiles, inputs).map(sample)
-    let expected = try zip(outputFiles, outputs).map(sample)
+    return (try zip(inputFiles, inputs).map(sample), try zip(outputFiles, outputs).map(sample))
+  }
+
+  /// A new session of the same model file on the CPU (no fallback): what the build verified.
+  func cpuSession() throws -> ModelSession {
     var cpuSettings = settings
     cpuSettings.provider = .cpu
     cpuSettings.cpuFallback = false
-    let cpu = try ModelSession(
-      model: model, inputs: inputs, outputs: outputs, settings: cpuSettings)
-    defer { cpu.close() }
-    let diff = try Self.worst(cpu.run(values), expected)
-    let accelerated = providerInUse != "CPU"
-    return SelfCheckResult(
-      model: modelName, provider: cpu.providerInUse, scaledDiff: diff, tolerance: tolerance,
-      acceleratorProvider: accelerated ? providerInUse : nil,
-      acceleratorScaledDiff: accelerated ? try Self.worst(run(values), expected) : nil)
+    return try ModelSession(model: model, inputs: inputs, outputs: outputs, settings: cpuSettings)
   }
 
   /// Frees the session and its tensors (after a running run ends); later runs throw.

@@ -165,10 +165,7 @@ class FaceEmotionPipeline @JvmOverloads @Throws(PackagerException::class) constr
             detection.postprocess(out.getValue(c.regressorsName), out.getValue(c.classificatorsName), square, false)
                 .map { it.box }
         val want = faces(expected)
-        val cpu = ModelSession.open(
-            detector.modelName, model, detector.inputs, detector.outputs,
-            options.session.copy(provider = Provider.Cpu, cpuFallback = false),
-        )
+        val cpu = detector.cpuSession(model)
         val diff = cpu.use { facesShift(want, faces(it.run(feed))) }
         val accelerated = if (detector.providerInUse == Provider.Cpu.name) null
         else facesShift(want, faces(detector.run(feed)))

@@ -150,13 +150,17 @@ class ModelSession private constructor(
         tolerance: Double,
     ): SelfCheckResult {
         val (feed, expected) = readSamples(inputFiles, outputFiles, read)
-        val cpu = open(modelName, model, inputs, outputs, settings.copy(provider = Provider.Cpu, cpuFallback = false))
+        val cpu = cpuSession(model)
         val diff = cpu.use { maxScaledDiff(it.run(feed), expected) }
         val accelerated = if (providerInUse == Provider.Cpu.name) null else maxScaledDiff(run(feed), expected)
         return SelfCheckResult(
             modelName, cpu.providerInUse, diff, tolerance, providerInUse.takeIf { accelerated != null }, accelerated,
         )
     }
+
+    /** A new session of [model] (this session's model file) on the CPU, no fallback: what the build verified. */
+    internal fun cpuSession(model: ByteArray): ModelSession =
+        open(modelName, model, inputs, outputs, settings.copy(provider = Provider.Cpu, cpuFallback = false))
 
     /** The sample feed and expected outputs of [selfCheck], read from [inputFiles] / [outputFiles]. */
     internal fun readSamples(
