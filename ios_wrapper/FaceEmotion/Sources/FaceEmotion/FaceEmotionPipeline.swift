@@ -201,7 +201,9 @@ public final class FaceEmotionPipeline: Sendable {
     let stem = detector.modelName
     let (inputs, expected) = try detector.readSamples(
       inputFiles: [SelfCheckSamples.inputFile(model: stem)],
-      outputFiles: detector.outputs.map { SelfCheckSamples.outputFile(model: stem, output: $0.name) },
+      outputFiles: detector.outputs.map {
+        SelfCheckSamples.outputFile(model: stem, output: $0.name)
+      },
       in: detector.model.deletingLastPathComponent())
     let input = inputs[0]
     let square = Letterbox(x0: 0, y0: 0, x1: 1, y1: 1, width: 1, height: 1)

@@ -225,8 +225,10 @@ internal class Resampler {
         // so that consecutive samples read neighbouring bytes.
         val rowMajor = frame.rotationDegrees % 180 == 0
         ensureOutputTaps(outW * 4, outH * 4)
-        outputTaps(outW, 2, col0, col1, colChroma0, colChroma1, colWeight0, colWeight1, xTap, xWeight, xChroma, xMerged, xMergedWeight, xMergedCount, !rowMajor)
-        outputTaps(outH, 2, row0, row1, rowChroma0, rowChroma1, rowWeight0, rowWeight1, yTap, yWeight, yChroma, yMerged, yMergedWeight, yMergedCount, rowMajor)
+        outputTaps(outW, 2, col0, col1, colChroma0, colChroma1, colWeight0, colWeight1,
+            xTap, xWeight, xChroma, xMerged, xMergedWeight, xMergedCount, !rowMajor)
+        outputTaps(outH, 2, row0, row1, rowChroma0, rowChroma1, rowWeight0, rowWeight1,
+            yTap, yWeight, yChroma, yMerged, yMergedWeight, yMergedCount, rowMajor)
         val out = out
         val colInside = colInside; val rowInside = rowInside
         // The outer axis' taps (a) and merged chroma taps (m), the inner axis' taps (b) and
@@ -257,17 +259,23 @@ internal class Resampler {
                 val b0 = bTap[qb]; val b1 = bTap[qb + 1]; val b2 = bTap[qb + 2]; val b3 = bTap[qb + 3]
                 val u0 = bWeight[qb]; val u1 = bWeight[qb + 1]; val u2 = bWeight[qb + 2]; val u3 = bWeight[qb + 3]
                 val e0 = bChroma[qb]; val e1 = bChroma[qb + 1]; val e2 = bChroma[qb + 2]; val e3 = bChroma[qb + 3]
-                val sY = (v0 * (u0 * byte(yb, a0 + b0) + u1 * byte(yb, a0 + b1) + u2 * byte(yb, a0 + b2) + u3 * byte(yb, a0 + b3))).toLong() +
-                    (v1 * (u0 * byte(yb, a1 + b0) + u1 * byte(yb, a1 + b1) + u2 * byte(yb, a1 + b2) + u3 * byte(yb, a1 + b3))).toLong() +
-                    (v2 * (u0 * byte(yb, a2 + b0) + u1 * byte(yb, a2 + b1) + u2 * byte(yb, a2 + b2) + u3 * byte(yb, a2 + b3))).toLong() +
-                    (v3 * (u0 * byte(yb, a3 + b0) + u1 * byte(yb, a3 + b1) + u2 * byte(yb, a3 + b2) + u3 * byte(yb, a3 + b3))).toLong()
+                val sY = (v0 * (u0 * byte(yb, a0 + b0) + u1 * byte(yb, a0 + b1) +
+                        u2 * byte(yb, a0 + b2) + u3 * byte(yb, a0 + b3))).toLong() +
+                    (v1 * (u0 * byte(yb, a1 + b0) + u1 * byte(yb, a1 + b1) +
+                        u2 * byte(yb, a1 + b2) + u3 * byte(yb, a1 + b3))).toLong() +
+                    (v2 * (u0 * byte(yb, a2 + b0) + u1 * byte(yb, a2 + b1) +
+                        u2 * byte(yb, a2 + b2) + u3 * byte(yb, a2 + b3))).toLong() +
+                    (v3 * (u0 * byte(yb, a3 + b0) + u1 * byte(yb, a3 + b1) +
+                        u2 * byte(yb, a3 + b2) + u3 * byte(yb, a3 + b3))).toLong()
                 var sU = 0L
                 var sV = 0L
                 for (t in qa until qa + nm) {
                     val m = mTap[t]
                     val w = mWeight[t].toLong()  // merged: up to 2 · ONE
-                    sU += w * (u0 * byte(ub, m + e0) + u1 * byte(ub, m + e1) + u2 * byte(ub, m + e2) + u3 * byte(ub, m + e3))
-                    sV += w * (u0 * byte(vb, m + e0) + u1 * byte(vb, m + e1) + u2 * byte(vb, m + e2) + u3 * byte(vb, m + e3))
+                    sU += w * (u0 * byte(ub, m + e0) + u1 * byte(ub, m + e1) +
+                        u2 * byte(ub, m + e2) + u3 * byte(ub, m + e3))
+                    sV += w * (u0 * byte(vb, m + e0) + u1 * byte(vb, m + e1) +
+                        u2 * byte(vb, m + e2) + u3 * byte(vb, m + e3))
                 }
                 val inside = insideA * bInside[b]
                 k.store(out, at, sY, sU, sV, inside, fill * (total - inside), norm)
@@ -332,8 +340,10 @@ internal class Resampler {
         val total = 4L * ONE * ONE
         val norm = 1.0 / total.toDouble()
         ensureOutputTaps(outW * 4, outH * 4)
-        outputTaps(outW, 2, col0, col1, colChroma0, colChroma1, colWeight0, colWeight1, xTap, xWeight, xChroma, xMerged, xMergedWeight, xMergedCount, false)
-        outputTaps(outH, 2, row0, row1, rowChroma0, rowChroma1, rowWeight0, rowWeight1, yTap, yWeight, yChroma, yMerged, yMergedWeight, yMergedCount, false)
+        outputTaps(outW, 2, col0, col1, colChroma0, colChroma1, colWeight0, colWeight1,
+            xTap, xWeight, xChroma, xMerged, xMergedWeight, xMergedCount, false)
+        outputTaps(outH, 2, row0, row1, rowChroma0, rowChroma1, rowWeight0, rowWeight1,
+            yTap, yWeight, yChroma, yMerged, yMergedWeight, yMergedCount, false)
         val out = out
         val aTap = if (rowMajor) yTap else xTap
         val aWeight = if (rowMajor) yWeight else xWeight
