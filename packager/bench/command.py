@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from packager import bench
-from packager.bench import PEERS, THROUGHPUT, VIDEO
+from packager.bench import THROUGHPUT, VIDEO
 from packager.bench import contenders as C
 from packager.bench import bundle_rows, notes, peers, targets, throughput, video
 from packager.bench import html as bench_html
@@ -53,11 +53,11 @@ def bench_images(paths: list[str], workdir: Path) -> tuple[list[str], list[np.nd
     return paths, [load_image(p) for p in paths]
 
 
-PEERS = (("fer", peers.FER), ("mediapipe", peers.MEDIAPIPE))
+PEER_TOOLS = (("fer", peers.FER), ("mediapipe", peers.MEDIAPIPE))
 
 
 def warm_rows(prepared_models, images, threads: int, repeats: int, with_peers: bool, progress: Progress,
-              peer_list=PEERS, pipe=None):
+              peer_list=PEER_TOOLS, pipe=None):
     """Time the floor, the reference, its stages and the peers round-robin.  Returns (rows,
     loaded peers by key)."""
     pipe = pipe or preparation.build_pipeline(prepared_models, threads)
@@ -113,7 +113,7 @@ def cold_rows(image: str, repeats: int, loaded: dict, with_peers: bool, progress
         ("cold-imports", "  of which: import numpy, onnxruntime, PIL",
          ["-c", "import numpy, onnxruntime, PIL.Image; print(1)"], True),
     ]
-    for key, peer in PEERS:
+    for key, peer in PEER_TOOLS:
         model = None
         if key == "mediapipe" and key in loaded:
             from packager.bench import mediapipe_model
@@ -150,13 +150,13 @@ def bench_command(images: list[str], repeats: int, cold_repeats: int, threads: i
         with progress.stage("preparing models (converted once, then cached)"):
             prepared = preparation.prepare(detector)
         pipe = preparation.build_pipeline(prepared, threads)
-        rows, loaded = warm_rows(prepared, pixels, threads, repeats, PEERS not in skip, progress, pipe=pipe)
+        rows, loaded = warm_rows(prepared, pixels, threads, repeats, bench.PEERS not in skip, progress, pipe=pipe)
         for peer in loaded.values():
             peer.close()
         if bench.COLD in skip:
             rows.append(Row.unavailable(COLD, "cold-reference", "packager run IMAGE", NOT_AVAILABLE, "skipped (--skip cold)"))
         else:
-            rows += cold_rows(paths[0], cold_repeats, loaded, PEERS not in skip, progress)
+            rows += cold_rows(paths[0], cold_repeats, loaded, bench.PEERS not in skip, progress)
         if THROUGHPUT in skip:
             rows.append(Row.unavailable(throughput.SECTION, "throughput-skipped", "packager run DIR", NOT_AVAILABLE,
                                         "skipped (--skip throughput)"))
@@ -166,7 +166,7 @@ def bench_command(images: list[str], repeats: int, cold_repeats: int, threads: i
             rows.append(Row.unavailable(video.SECTION, "video-skipped", "packager run VIDEO", NOT_AVAILABLE,
                                         "skipped (--skip video)"))
         else:
-            rows += video.rows(pipe, Path(tmp), progress, PEERS not in skip)[0]
+            rows += video.rows(pipe, Path(tmp), progress, bench.PEERS not in skip)[0]
         rows += bundle_rows.rows(Path(tmp), pipe, C.prepare_images(pipe, pixels), repeats, threads, skip, progress)
     link_ratios(rows)
     report = Report(rows, targets.evaluate(rows), notes.closing(rows), settings(paths, repeats, cold_repeats, threads, load_start),
