@@ -156,9 +156,10 @@ def test_the_app_runs_both_modules_on_the_fakes(app, face, converted):
     tmp = app["tmp"]
     assets = tmp / "assets"
     assets.mkdir()
-    face_models = json.loads((face / layout.MANIFEST).read_text())["models"]
-    for role, entry in face_models.items():
-        (assets / layout.model_file(role)).write_text(_fake_model(entry))
+    face_manifest = json.loads((face / layout.MANIFEST).read_text())
+    for role, entry in face_manifest["models"].items():  # every shipped variant (the default opens int8)
+        for variant in face_manifest["precision"]["shipped"]:
+            (assets / layout.variant_file(role, variant)).write_text(_fake_model(entry))
     (name, entry), = json.loads((converted / layout.MANIFEST).read_text())["models"].items()
     (assets / layout.model_file(name)).write_text(_fake_model(entry))
     fakes = tmp / "fakes"
