@@ -126,10 +126,39 @@ def bilinear_sums(image: np.ndarray, rect, out_w: int, out_h: int) -> tuple[np.n
 
 
 def _bilinear(image: np.ndarray, rect, out_w: int, out_h: int, fill: int) -> np.ndarray:
-    """``bilinear``: the sums of ``bilinear_sums``, the fill on the weight outside the image,
-    divided by the sample's weight (a power of two: exact)."""
-    sums, inside, total = bilinear_sums(image, rect, out_w, out_h)
-    return (sums + fill * (total - inside)[..., None]) / float(total)
+    """``bilinear`` on an RGB image, vectorized: gathers the 4 taps of every sub-sample and nothing
+    else, summed in place in uint32 (the same integers as ``bilinear_sums``, which a YUV frame's
+    planes go through: its int64 sums cost an RGB letterbox 2 ms more, 5.9 against 3.9 ms for
+    640×480 → 128×128 on this machine).
+
+    The integer sums fit uint32: one sub-sample is at most 255 · 2**22 (its weights sum to
+    2**22), four of them 4 278 190 080 < 2**32.  A tap outside the image puts its weight on
+    ``fill`` instead of a pixel."""
+    h, w = image.shape[:2]
+    xi, xw, sx = bilinear_taps(rect[0], rect[2], out_w, w)
+    yi, yw, sy = bilinear_taps(rect[1], rect[3], out_h, h)
+    flat = image.reshape(h * w, image.shape[2])
+    x_in, y_in = xi < w, yi < h
+    wx = np.where(x_in, xw, 0).astype(np.uint32)[:, :, None]  # [nx, 2, 1]
+    wy = np.where(y_in, yw, 0).astype(np.uint32)[:, :, None, None]  # [ny, 2, 1, 1]
+    xs, ys = np.minimum(xi, w - 1), np.minimum(yi, h - 1)
+    total = None
+    for t in (0, 1):
+        base = (ys[:, t] * w)[:, None]
+        row = np.take(flat, base + xs[None, :, 0], axis=0) * wx[:, 0]
+        row += np.take(flat, base + xs[None, :, 1], axis=0) * wx[:, 1]
+        row *= wy[:, t]
+        total = row if total is None else total + row
+    if not (x_in.all() and y_in.all()):
+        fill_x = np.where(x_in, 0, xw).sum(axis=1)[None, :, None] * wy.sum(axis=1).astype(np.int64)
+        fill_y = np.where(y_in, 0, yw).sum(axis=1)[:, None, None] * (1 << FRACTION_BITS)
+        total += (fill * (fill_x + fill_y)).astype(np.uint32)
+    if sx * sy > 1:
+        v = total.reshape(out_h, sy, out_w, sx, image.shape[2])
+        total = v[:, 0, :, 0].copy()
+        for i, j in [(i, j) for i in range(sy) for j in range(sx)][1:]:
+            total += v[:, i, :, j]
+    return total / float(sx * sy * (1 << (2 * FRACTION_BITS)))
 
 
 def taps(start: float, end: float, out: int, size: int, method: str):
