@@ -24,7 +24,7 @@ LAYERS: list[tuple[str, frozenset[str]]] = [
     # its tolerances, the one onnxruntime session, output paths, cache, progress.
     ("base", frozenset({"packager", "errors", "interrupts", "progress", "outputs", "cache", "difference",
                         "imagefiles", "videofiles", "signature", "onnxrt", "isolated", "ortversion",
-                        "layout", "recipes", "samples", "timing"})),
+                        "layout", "recipes", "samples", "timing", "options"})),
     # The numpy specification of every step, and how its results are worded (text, JSON, picture).
     ("reference", frozenset({"reference", "report"})),
     # Source formats → ONNX plus a checked signature; the models a command works on; the inputs a
@@ -37,8 +37,10 @@ LAYERS: list[tuple[str, frozenset[str]]] = [
     ("export", frozenset({"export"})),
     # ``packager run`` on images and videos.
     ("run", frozenset({"run", "video", "pool"})),
-    # Commands that drive everything below: the parity harnesses and the benchmark.
-    ("commands", frozenset({"parity", "bench"})),
+    # What measures everything below: the parity harnesses and the benchmark.
+    ("measure", frozenset({"parity", "bench"})),
+    # One module per command, named after it: options in, printed results and an exit code out.
+    ("commands", frozenset({"commands"})),
     # argparse → one call into the package.
     ("cli", frozenset({"cli", "__main__"})),
 ]
