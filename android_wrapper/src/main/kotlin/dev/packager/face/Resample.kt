@@ -255,6 +255,13 @@ internal class Resampler {
             val insideA = aInside[a].toLong()
             var at = a * stepA
             for (b in 0 until inner) {
+                val inside = insideA * bInside[b]
+                if (inside == 0L) {
+                    // Every tap outside (the letterbox's bars): the fill alone, as the zero-weight sums give.
+                    k.store(out, at, 0L, 0L, 0L, 0L, fill * total, norm)
+                    at += stepB
+                    continue
+                }
                 val qb = 4 * b
                 val b0 = bTap[qb]; val b1 = bTap[qb + 1]; val b2 = bTap[qb + 2]; val b3 = bTap[qb + 3]
                 val u0 = bWeight[qb]; val u1 = bWeight[qb + 1]; val u2 = bWeight[qb + 2]; val u3 = bWeight[qb + 3]
@@ -277,7 +284,6 @@ internal class Resampler {
                     sV += w * (u0 * byte(vb, m + e0) + u1 * byte(vb, m + e1) +
                         u2 * byte(vb, m + e2) + u3 * byte(vb, m + e3))
                 }
-                val inside = insideA * bInside[b]
                 k.store(out, at, sY, sU, sV, inside, fill * (total - inside), norm)
                 at += stepB
             }
@@ -362,6 +368,13 @@ internal class Resampler {
             val insideA = aInside[a].toLong()
             var at = a * stepA
             for (b in 0 until inner) {
+                val inside = insideA * bInside[b]
+                if (inside == 0L) {
+                    // Every tap outside (the letterbox's bars): the fill alone, as the zero-weight sums give.
+                    store(at, 0L, 0L, fill * total, norm)
+                    at += stepB
+                    continue
+                }
                 val qb = 4 * b
                 val b0 = bTap[qb]; val b1 = bTap[qb + 1]; val b2 = bTap[qb + 2]; val b3 = bTap[qb + 3]
                 val u0 = bWeight[qb]; val u1 = bWeight[qb + 1]; val u2 = bWeight[qb + 2]; val u3 = bWeight[qb + 3]
@@ -377,7 +390,7 @@ internal class Resampler {
                     (v1 * (u0 * green(p10) + u1 * green(p11) + u2 * green(p12) + u3 * green(p13))).toLong() +
                     (v2 * (u0 * green(p20) + u1 * green(p21) + u2 * green(p22) + u3 * green(p23))).toLong() +
                     (v3 * (u0 * green(p30) + u1 * green(p31) + u2 * green(p32) + u3 * green(p33))).toLong()
-                store(at, rb, g, fill * (total - insideA * bInside[b]), norm)
+                store(at, rb, g, fill * (total - inside), norm)
                 at += stepB
             }
         }
