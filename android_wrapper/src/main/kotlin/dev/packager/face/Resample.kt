@@ -21,7 +21,7 @@ import kotlin.math.min
 // Recipes.kt (rendered from packager/reference/resample.py).
 
 /** The sum of the two BILINEAR weights of a sub-sample. */
-private const val ONE: Int = 1 shl FRACTION_BITS
+internal const val ONE: Int = 1 shl FRACTION_BITS
 
 /**
  * The source step per output sample of the span [start, end) sampled [out] times, after refusing
@@ -65,25 +65,29 @@ internal class Resampler {
     // outside the image points at index part 0 with weight 0; its weight goes to the fill, whose
     // share of output sample j is what its sub-samples' weights inside, colInside[j], leave.
     // NEAREST uses col0 and chroma0 alone, col0 = −1 for the fill.
-    private var col0 = IntArray(0)
-    private var col1 = IntArray(0)
-    private var colChroma0 = IntArray(0)
-    private var colChroma1 = IntArray(0)
-    private var colWeight0 = IntArray(0)
-    private var colWeight1 = IntArray(0)
-    private var colInside = IntArray(0)
+    internal var col0 = IntArray(0)
+    internal var col1 = IntArray(0)
+    internal var colChroma0 = IntArray(0)
+    internal var colChroma1 = IntArray(0)
+    internal var colWeight0 = IntArray(0)
+    internal var colWeight1 = IntArray(0)
+    internal var colInside = IntArray(0)
 
     // The same for the y axis.
-    private var row0 = IntArray(0)
-    private var row1 = IntArray(0)
-    private var rowChroma0 = IntArray(0)
-    private var rowChroma1 = IntArray(0)
-    private var rowWeight0 = IntArray(0)
-    private var rowWeight1 = IntArray(0)
-    private var rowInside = IntArray(0)
+    internal var row0 = IntArray(0)
+    internal var row1 = IntArray(0)
+    internal var rowChroma0 = IntArray(0)
+    internal var rowChroma1 = IntArray(0)
+    internal var rowWeight0 = IntArray(0)
+    internal var rowWeight1 = IntArray(0)
+    internal var rowInside = IntArray(0)
 
     /** R, G, B of the last BILINEAR or NEAREST call. */
-    private var out = DoubleArray(0)
+    internal var out = DoubleArray(0)
+
+    /** The 2 × 2 loops' per-output tables of the axes walked outside and inside (Bilinear.kt). */
+    internal val outerTaps = OutputTaps()
+    internal val innerTaps = OutputTaps()
 
     /** [rgb] of a packed upright ARGB image (width · height pixels, row-major). */
     fun rgb(
@@ -127,20 +131,12 @@ internal class Resampler {
 
     private fun ensureTaps(nx: Int, ny: Int, outW: Int, outH: Int) {
         if (col0.size < nx) {
-            col0 = IntArray(nx)
-            col1 = IntArray(nx)
-            colChroma0 = IntArray(nx)
-            colChroma1 = IntArray(nx)
-            colWeight0 = IntArray(nx)
-            colWeight1 = IntArray(nx)
+            col0 = IntArray(nx); col1 = IntArray(nx); colChroma0 = IntArray(nx); colChroma1 = IntArray(nx)
+            colWeight0 = IntArray(nx); colWeight1 = IntArray(nx)
         }
         if (row0.size < ny) {
-            row0 = IntArray(ny)
-            row1 = IntArray(ny)
-            rowChroma0 = IntArray(ny)
-            rowChroma1 = IntArray(ny)
-            rowWeight0 = IntArray(ny)
-            rowWeight1 = IntArray(ny)
+            row0 = IntArray(ny); row1 = IntArray(ny); rowChroma0 = IntArray(ny); rowChroma1 = IntArray(ny)
+            rowWeight0 = IntArray(ny); rowWeight1 = IntArray(ny)
         }
         if (colInside.size < outW) colInside = IntArray(outW)
         if (rowInside.size < outH) rowInside = IntArray(outH)
@@ -195,268 +191,6 @@ internal class Resampler {
     private fun bilinearBgra(bytes: ByteBuffer, outW: Int, outH: Int, sx: Int, sy: Int, fill: Int, rowMajor: Boolean) =
         if (sx == 2 && sy == 2) packed2x2(outW, outH, fill, rowMajor) { at -> bytes.getInt(at) }
         else bilinearSums(outW, outH, sx, sy, fill, col0, col1, row0, row1) { at, _ -> bytes.getInt(at) }
-
-    /**
-     * YUV frames (packager/reference/frames.py, "Resampling a YUV frame"): the planes' integer
-     * sums over the same taps — Y by the main tables, U and V by the chroma ones — then BT.601
-     * once per output value, on the sums, exactly ([YuvSums.store]).
-     *
-     * The weights are products of a row weight and a column weight, so a plane's sum over the
-     * sample's taps factors: Σ over its row taps of the row weight times Σ over its column taps
-     * of the column weight times the value ([outputTaps]: per output sample, its 2s taps of an
-     * axis). Chroma samples are shared by neighbouring pixels (4:2:0), so along the axis walked
-     * in the outer loop equal chroma index parts are merged (their weights added): the same
-     * integers, fewer reads. The common downscale (2 × 2 sub-samples: 4 taps per axis) is one
-     * loop with the 16 luma taps written out; other sample counts take [bilinearYuvGeneral].
-     * A line's inner sum is at most 255 · 2 · ONE < 2^20, times its weight ≤ ONE below 2^31 (an
-     * Int); a merged chroma weight reaches 2 · ONE, so the chroma products are Longs, as the sums.
-     */
-    private fun bilinearYuv(frame: CameraFrame, outW: Int, outH: Int, sx: Int, sy: Int, fill: Int) {
-        if (sx != 2 || sy != 2) return bilinearYuvGeneral(frame, outW, outH, sx, sy, fill)
-        val yb = frame.bytes
-        val ub = frame.u
-        val vb = frame.v
-        val k = if (frame.fullRange) YUV_SUMS_FULL_RANGE else YUV_SUMS_VIDEO_RANGE
-        val total = 4L * ONE * ONE
-        // 1 / (total · 2^16): a power of two, so the product is the exact quotient.
-        val norm = 1.0 / (total shl 16).toDouble()
-        // Walk the frame in buffer order: along upright rows when they run along buffer rows
-        // (0°, 180°), else down upright columns (90°, 270°: an upright column is a buffer row),
-        // so that consecutive samples read neighbouring bytes.
-        val rowMajor = frame.rotationDegrees % 180 == 0
-        ensureOutputTaps(outW * 4, outH * 4)
-        outputTaps(outW, 2, col0, col1, colChroma0, colChroma1, colWeight0, colWeight1,
-            xTap, xWeight, xChroma, xMerged, xMergedWeight, xMergedCount, !rowMajor)
-        outputTaps(outH, 2, row0, row1, rowChroma0, rowChroma1, rowWeight0, rowWeight1,
-            yTap, yWeight, yChroma, yMerged, yMergedWeight, yMergedCount, rowMajor)
-        val out = out
-        val colInside = colInside; val rowInside = rowInside
-        // The outer axis' taps (a) and merged chroma taps (m), the inner axis' taps (b) and
-        // chroma taps (e): the sums are symmetric in the two axes.
-        val aTap = if (rowMajor) yTap else xTap
-        val aWeight = if (rowMajor) yWeight else xWeight
-        val mTap = if (rowMajor) yMerged else xMerged
-        val mWeight = if (rowMajor) yMergedWeight else xMergedWeight
-        val mCount = if (rowMajor) yMergedCount else xMergedCount
-        val bTap = if (rowMajor) xTap else yTap
-        val bWeight = if (rowMajor) xWeight else yWeight
-        val bChroma = if (rowMajor) xChroma else yChroma
-        val outer = if (rowMajor) outH else outW
-        val inner = if (rowMajor) outW else outH
-        val aInside = if (rowMajor) rowInside else colInside
-        val bInside = if (rowMajor) colInside else rowInside
-        val stepA = if (rowMajor) 3 * outW else 3
-        val stepB = if (rowMajor) 3 else 3 * outW
-        for (a in 0 until outer) {
-            val qa = 4 * a
-            val a0 = aTap[qa]; val a1 = aTap[qa + 1]; val a2 = aTap[qa + 2]; val a3 = aTap[qa + 3]
-            val v0 = aWeight[qa]; val v1 = aWeight[qa + 1]; val v2 = aWeight[qa + 2]; val v3 = aWeight[qa + 3]
-            val nm = mCount[a]
-            val insideA = aInside[a].toLong()
-            var at = a * stepA
-            for (b in 0 until inner) {
-                val inside = insideA * bInside[b]
-                if (inside == 0L) {
-                    // Every tap outside (the letterbox's bars): the fill alone, as the zero-weight sums give.
-                    k.store(out, at, 0L, 0L, 0L, 0L, fill * total, norm)
-                    at += stepB
-                    continue
-                }
-                val qb = 4 * b
-                val b0 = bTap[qb]; val b1 = bTap[qb + 1]; val b2 = bTap[qb + 2]; val b3 = bTap[qb + 3]
-                val u0 = bWeight[qb]; val u1 = bWeight[qb + 1]; val u2 = bWeight[qb + 2]; val u3 = bWeight[qb + 3]
-                val e0 = bChroma[qb]; val e1 = bChroma[qb + 1]; val e2 = bChroma[qb + 2]; val e3 = bChroma[qb + 3]
-                val sY = (v0 * (u0 * byte(yb, a0 + b0) + u1 * byte(yb, a0 + b1) +
-                        u2 * byte(yb, a0 + b2) + u3 * byte(yb, a0 + b3))).toLong() +
-                    (v1 * (u0 * byte(yb, a1 + b0) + u1 * byte(yb, a1 + b1) +
-                        u2 * byte(yb, a1 + b2) + u3 * byte(yb, a1 + b3))).toLong() +
-                    (v2 * (u0 * byte(yb, a2 + b0) + u1 * byte(yb, a2 + b1) +
-                        u2 * byte(yb, a2 + b2) + u3 * byte(yb, a2 + b3))).toLong() +
-                    (v3 * (u0 * byte(yb, a3 + b0) + u1 * byte(yb, a3 + b1) +
-                        u2 * byte(yb, a3 + b2) + u3 * byte(yb, a3 + b3))).toLong()
-                var sU = 0L
-                var sV = 0L
-                for (t in qa until qa + nm) {
-                    val m = mTap[t]
-                    val w = mWeight[t].toLong()  // merged: up to 2 · ONE
-                    sU += w * (u0 * byte(ub, m + e0) + u1 * byte(ub, m + e1) +
-                        u2 * byte(ub, m + e2) + u3 * byte(ub, m + e3))
-                    sV += w * (u0 * byte(vb, m + e0) + u1 * byte(vb, m + e1) +
-                        u2 * byte(vb, m + e2) + u3 * byte(vb, m + e3))
-                }
-                k.store(out, at, sY, sU, sV, inside, fill * (total - inside), norm)
-                at += stepB
-            }
-        }
-    }
-
-    /** [bilinearYuv] for any sub-sample counts, sub-sample by sub-sample. */
-    private fun bilinearYuvGeneral(frame: CameraFrame, outW: Int, outH: Int, sx: Int, sy: Int, fill: Int) {
-        val yb = frame.bytes
-        val ub = frame.u
-        val vb = frame.v
-        val k = if (frame.fullRange) YUV_SUMS_FULL_RANGE else YUV_SUMS_VIDEO_RANGE
-        val total = sx.toLong() * sy * ONE * ONE
-        // 1 / (total · 2^16): a power of two, so the product is the exact quotient.
-        val norm = 1.0 / (total shl 16).toDouble()
-        val out = out
-        val col0 = col0; val col1 = col1; val cc0 = colChroma0; val cc1 = colChroma1
-        val colWeight0 = colWeight0; val colWeight1 = colWeight1; val colInside = colInside
-        val row0 = row0; val row1 = row1; val rc0 = rowChroma0; val rc1 = rowChroma1
-        val rowWeight0 = rowWeight0; val rowWeight1 = rowWeight1; val rowInside = rowInside
-        // Walk the frame in buffer order: along upright rows when they run along buffer rows
-        // (0°, 180°), else down upright columns (90°, 270°: an upright column is a buffer row),
-        // so that consecutive samples read neighbouring bytes.
-        val rowMajor = frame.rotationDegrees % 180 == 0
-        val outer = if (rowMajor) outH else outW
-        val inner = if (rowMajor) outW else outH
-        for (a in 0 until outer) {
-            for (b in 0 until inner) {
-                val i = if (rowMajor) a else b
-                val j = if (rowMajor) b else a
-                var sY = 0L
-                var sU = 0L
-                var sV = 0L
-                for (qy in sy * i until sy * i + sy) {
-                    val r0 = row0[qy]; val r1 = row1[qy]; val s0 = rc0[qy]; val s1 = rc1[qy]
-                    val v0 = rowWeight0[qy]; val v1 = rowWeight1[qy]
-                    for (qx in sx * j until sx * j + sx) {
-                        val c0 = col0[qx]; val c1 = col1[qx]; val d0 = cc0[qx]; val d1 = cc1[qx]
-                        val u0 = colWeight0[qx]; val u1 = colWeight1[qx]
-                        sY += v0 * (u0 * byte(yb, r0 + c0) + u1 * byte(yb, r0 + c1)) +
-                            v1 * (u0 * byte(yb, r1 + c0) + u1 * byte(yb, r1 + c1))
-                        sU += v0 * (u0 * byte(ub, s0 + d0) + u1 * byte(ub, s0 + d1)) +
-                            v1 * (u0 * byte(ub, s1 + d0) + u1 * byte(ub, s1 + d1))
-                        sV += v0 * (u0 * byte(vb, s0 + d0) + u1 * byte(vb, s0 + d1)) +
-                            v1 * (u0 * byte(vb, s1 + d0) + u1 * byte(vb, s1 + d1))
-                    }
-                }
-                val inside = rowInside[i].toLong() * colInside[j]
-                k.store(out, 3 * (i * outW + j), sY, sU, sV, inside, fill * (total - inside), norm)
-            }
-        }
-    }
-
-    /**
-     * The 2 × 2 sub-sample downscale of a packed RGB frame (4 taps per output sample and axis,
-     * [outputTaps]), walked in buffer order as [bilinearYuv] is, its 16 taps written out: R and
-     * B summed together as in [bilinearSums], G alone.
-     */
-    private inline fun packed2x2(outW: Int, outH: Int, fill: Int, rowMajor: Boolean, pixel: (Int) -> Int) {
-        val total = 4L * ONE * ONE
-        val norm = 1.0 / total.toDouble()
-        ensureOutputTaps(outW * 4, outH * 4)
-        outputTaps(outW, 2, col0, col1, colChroma0, colChroma1, colWeight0, colWeight1,
-            xTap, xWeight, xChroma, xMerged, xMergedWeight, xMergedCount, false)
-        outputTaps(outH, 2, row0, row1, rowChroma0, rowChroma1, rowWeight0, rowWeight1,
-            yTap, yWeight, yChroma, yMerged, yMergedWeight, yMergedCount, false)
-        val out = out
-        val aTap = if (rowMajor) yTap else xTap
-        val aWeight = if (rowMajor) yWeight else xWeight
-        val bTap = if (rowMajor) xTap else yTap
-        val bWeight = if (rowMajor) xWeight else yWeight
-        val outer = if (rowMajor) outH else outW
-        val inner = if (rowMajor) outW else outH
-        val aInside = if (rowMajor) rowInside else colInside
-        val bInside = if (rowMajor) colInside else rowInside
-        val stepA = if (rowMajor) 3 * outW else 3
-        val stepB = if (rowMajor) 3 else 3 * outW
-        for (a in 0 until outer) {
-            val qa = 4 * a
-            val a0 = aTap[qa]; val a1 = aTap[qa + 1]; val a2 = aTap[qa + 2]; val a3 = aTap[qa + 3]
-            val v0 = aWeight[qa]; val v1 = aWeight[qa + 1]; val v2 = aWeight[qa + 2]; val v3 = aWeight[qa + 3]
-            val insideA = aInside[a].toLong()
-            var at = a * stepA
-            for (b in 0 until inner) {
-                val inside = insideA * bInside[b]
-                if (inside == 0L) {
-                    // Every tap outside (the letterbox's bars): the fill alone, as the zero-weight sums give.
-                    store(at, 0L, 0L, fill * total, norm)
-                    at += stepB
-                    continue
-                }
-                val qb = 4 * b
-                val b0 = bTap[qb]; val b1 = bTap[qb + 1]; val b2 = bTap[qb + 2]; val b3 = bTap[qb + 3]
-                val u0 = bWeight[qb]; val u1 = bWeight[qb + 1]; val u2 = bWeight[qb + 2]; val u3 = bWeight[qb + 3]
-                val p00 = pixel(a0 + b0); val p01 = pixel(a0 + b1); val p02 = pixel(a0 + b2); val p03 = pixel(a0 + b3)
-                val p10 = pixel(a1 + b0); val p11 = pixel(a1 + b1); val p12 = pixel(a1 + b2); val p13 = pixel(a1 + b3)
-                val p20 = pixel(a2 + b0); val p21 = pixel(a2 + b1); val p22 = pixel(a2 + b2); val p23 = pixel(a2 + b3)
-                val p30 = pixel(a3 + b0); val p31 = pixel(a3 + b1); val p32 = pixel(a3 + b2); val p33 = pixel(a3 + b3)
-                val rb = v0 * (u0 * lanesRb(p00) + u1 * lanesRb(p01) + u2 * lanesRb(p02) + u3 * lanesRb(p03)) +
-                    v1 * (u0 * lanesRb(p10) + u1 * lanesRb(p11) + u2 * lanesRb(p12) + u3 * lanesRb(p13)) +
-                    v2 * (u0 * lanesRb(p20) + u1 * lanesRb(p21) + u2 * lanesRb(p22) + u3 * lanesRb(p23)) +
-                    v3 * (u0 * lanesRb(p30) + u1 * lanesRb(p31) + u2 * lanesRb(p32) + u3 * lanesRb(p33))
-                val g = (v0 * (u0 * green(p00) + u1 * green(p01) + u2 * green(p02) + u3 * green(p03))).toLong() +
-                    (v1 * (u0 * green(p10) + u1 * green(p11) + u2 * green(p12) + u3 * green(p13))).toLong() +
-                    (v2 * (u0 * green(p20) + u1 * green(p21) + u2 * green(p22) + u3 * green(p23))).toLong() +
-                    (v3 * (u0 * green(p30) + u1 * green(p31) + u2 * green(p32) + u3 * green(p33))).toLong()
-                store(at, rb, g, fill * (total - inside), norm)
-                at += stepB
-            }
-        }
-    }
-
-    // Per output sample of each axis (YUV BILINEAR): its 2s taps' index parts, weights and chroma
-    // index parts, in slots o · 2s ..< o · 2s + 2s; and, on the axis walked outside, its distinct
-    // chroma index parts with their summed weights in the first mergedCount[o] of those slots.
-    private var xTap = IntArray(0)
-    private var xWeight = IntArray(0)
-    private var xChroma = IntArray(0)
-    private var xMerged = IntArray(0)
-    private var xMergedWeight = IntArray(0)
-    private var xMergedCount = IntArray(0)
-    private var yTap = IntArray(0)
-    private var yWeight = IntArray(0)
-    private var yChroma = IntArray(0)
-    private var yMerged = IntArray(0)
-    private var yMergedWeight = IntArray(0)
-    private var yMergedCount = IntArray(0)
-
-    private fun ensureOutputTaps(nx: Int, ny: Int) {
-        if (xTap.size < nx) {
-            xTap = IntArray(nx); xWeight = IntArray(nx); xChroma = IntArray(nx)
-            xMerged = IntArray(nx); xMergedWeight = IntArray(nx); xMergedCount = IntArray(nx)
-        }
-        if (yTap.size < ny) {
-            yTap = IntArray(ny); yWeight = IntArray(ny); yChroma = IntArray(ny)
-            yMerged = IntArray(ny); yMergedWeight = IntArray(ny); yMergedCount = IntArray(ny)
-        }
-    }
-
-    /**
-     * The sub-sample tables of an axis ([index0] … [weight1], as [bilinearTaps] writes them)
-     * regrouped per output sample o: slot o · 2s + 2 (q − s · o) + t holds tap t of sub-sample q.
-     * With [merge], merged[o · 2s ..< o · 2s + mergedCount[o]] are the sample's distinct chroma
-     * index parts, mergedWeight their summed weights.
-     */
-    private fun outputTaps(
-        out: Int, s: Int, index0: IntArray, index1: IntArray, chroma0: IntArray, chroma1: IntArray,
-        weight0: IntArray, weight1: IntArray, tap: IntArray, weight: IntArray, chroma: IntArray,
-        merged: IntArray, mergedWeight: IntArray, mergedCount: IntArray, merge: Boolean,
-    ) {
-        for (q in 0 until out * s) {
-            tap[2 * q] = index0[q]; tap[2 * q + 1] = index1[q]
-            weight[2 * q] = weight0[q]; weight[2 * q + 1] = weight1[q]
-            chroma[2 * q] = chroma0[q]; chroma[2 * q + 1] = chroma1[q]
-        }
-        if (!merge) return
-        val l = 2 * s
-        for (o in 0 until out) {
-            val base = o * l
-            var n = 0
-            for (t in base until base + l) {
-                var m = base
-                while (m < base + n && merged[m] != chroma[t]) m++
-                if (m == base + n) {
-                    merged[m] = chroma[t]
-                    mergedWeight[m] = 0
-                    n++
-                }
-                mergedWeight[m] += weight[t]
-            }
-            mergedCount[o] = n
-        }
-    }
 
     /**
      * The integer sums of the spec, per channel, in any order (integers: every order gives the
@@ -538,7 +272,7 @@ internal class Resampler {
      * weight less the weight of its taps inside, times the fill) at out[at ..< at + 3]; returns at + 3.
      */
     @Suppress("NOTHING_TO_INLINE")
-    private inline fun store(at: Int, rb: Long, g: Long, f: Long, norm: Double): Int {
+    internal inline fun store(at: Int, rb: Long, g: Long, f: Long, norm: Double): Int {
         out[at] = ((rb ushr 32) + f).toDouble() * norm
         out[at + 1] = (g + f).toDouble() * norm
         out[at + 2] = ((rb and 0xFFFFFFFFL) + f).toDouble() * norm
@@ -577,11 +311,11 @@ internal class Resampler {
 
 /** R (bits 32..63) and B (bits 0..31) of pixel [p] (0x··RRGGBB), as the two lanes of a Long. */
 @Suppress("NOTHING_TO_INLINE")
-private inline fun lanesRb(p: Int): Long = ((p and 0xFF0000).toLong() shl 16) or (p and 0xFF).toLong()
+internal inline fun lanesRb(p: Int): Long = ((p and 0xFF0000).toLong() shl 16) or (p and 0xFF).toLong()
 
 /** G of pixel [p] (0x··RRGGBB). */
 @Suppress("NOTHING_TO_INLINE")
-private inline fun green(p: Int): Int = (p shr 8) and 0xFF
+internal inline fun green(p: Int): Int = (p shr 8) and 0xFF
 
 /**
  * One sub-sample's R and B sums from its taps' pixels: v0 · h(top) + v1 · h(bottom) with
@@ -596,52 +330,6 @@ private inline fun sumRb(p00: Int, p01: Int, p10: Int, p11: Int, u0: Int, u1: In
 @Suppress("NOTHING_TO_INLINE")
 private inline fun sumG(p00: Int, p01: Int, p10: Int, p11: Int, u0: Int, u1: Int, v0: Int, v1: Int): Int =
     v0 * (u0 * green(p00) + u1 * green(p01)) + v1 * (u0 * green(p10) + u1 * green(p11))
-
-/** The unsigned byte at absolute index [at] of [b]. */
-@Suppress("NOTHING_TO_INLINE")
-private inline fun byte(b: ByteBuffer, at: Int): Int = b.get(at).toInt() and 0xFF
-
-/**
- * BT.601 on a YUV frame's resampled sums (packager/reference/frames.py, "Resampling a YUV
- * frame"), with the coefficients [c] (YUV_FULL_RANGE / YUV_VIDEO_RANGE: scale, rv, gu, gv, bu,
- * offset) as Longs.
- */
-private class YuvSums(c: IntArray) {
-    private val scale = c[0].toLong()
-    private val rv = c[1].toLong()
-    private val gu = c[2].toLong()
-    private val gv = c[3].toLong()
-    private val bu = c[4].toLong()
-    private val offset = c[5].toLong()
-
-    /**
-     * R, G, B of one output sample into out[at ..< at + 3]; returns at + 3. [sY], [sU], [sV]:
-     * the weighted sums of its taps inside the image, [inside] their weight, [fill] the fill
-     * times the rest of the sample's weight, [norm] 1 / (the sample's weight · 2^16). Every
-     * integer stays below 2^51: exact as a Double.
-     */
-    @Suppress("NOTHING_TO_INLINE")
-    inline fun store(
-        out: DoubleArray, at: Int, sY: Long, sU: Long, sV: Long, inside: Long, fill: Long, norm: Double,
-    ): Int {
-        val l = (sY - offset * inside) * scale
-        val u = sU - 128 * inside
-        val v = sV - 128 * inside
-        val top = (255 * inside) shl 16
-        val f = fill shl 16
-        out[at] = (clampTo(l + rv * v, top) + f).toDouble() * norm
-        out[at + 1] = (clampTo(l - gu * u - gv * v, top) + f).toDouble() * norm
-        out[at + 2] = (clampTo(l + bu * u, top) + f).toDouble() * norm
-        return at + 3
-    }
-}
-
-private val YUV_SUMS_FULL_RANGE = YuvSums(YUV_FULL_RANGE)
-private val YUV_SUMS_VIDEO_RANGE = YuvSums(YUV_VIDEO_RANGE)
-
-/** [x] clamped to 0..[top]. */
-@Suppress("NOTHING_TO_INLINE")
-private inline fun clampTo(x: Long, top: Long): Long = if (x < 0) 0 else if (x > top) top else x
 
 /**
  * BILINEAR taps of the out · [s] sub-samples of the span [start, end) on the upright x axis
@@ -697,196 +385,3 @@ private fun nearestTaps(
     }
 }
 
-/**
- * Taps of one axis: output sample o reads source indices lo[o] until lo[o] + count[o] with the
- * weights weight[offset[o] + i], and the fill pixel with fillWeight[o]; they sum to 1.
- */
-internal class Taps(
-    val lo: IntArray,
-    val count: IntArray,
-    val offset: IntArray,
-    val weight: DoubleArray,
-    val fillWeight: DoubleArray,
-)
-
-/** ANTIALIAS taps for [out] samples of the source span [start, end) on an axis of [size] pixels. */
-internal fun antialiasTaps(start: Double, end: Double, out: Int, size: Int): Taps {
-    val step = checkedStep(start, end, out)
-    val radius = max(1.0, step)
-    val width = ceil(2 * radius).toInt() + 2
-    val first = DoubleArray(out)
-    val lo = IntArray(out)
-    val count = IntArray(out)
-    for (o in 0 until out) {
-        val c = start + (o + 0.5) * step
-        first[o] = floor(c - 0.5 - radius)
-        // Taps with a nonzero weight lie in (c − 0.5 − r, c − 0.5 + r): skip spans off the image,
-        // which also keeps the index arithmetic below far from Int and Double precision limits.
-        if (c - 0.5 - radius > size || c + 0.5 + radius < 0) continue
-        val from = max(first[o], 0.0)
-        val to = min(first[o] + (width - 1), size - 1.0)
-        if (to >= from) {
-            lo[o] = from.toInt()
-            count[o] = (to - from).toInt() + 1
-        }
-    }
-    val offset = IntArray(out + 1)
-    for (o in 0 until out) offset[o + 1] = offset[o] + count[o]
-    val weight = DoubleArray(offset[out])
-    val fillWeight = DoubleArray(out)
-    for (o in 0 until out) {
-        val c = start + (o + 0.5) * step
-        if (c - 0.5 - radius > size || c + 0.5 + radius < 0) {
-            fillWeight[o] = 1.0
-            continue
-        }
-        var sum = 0.0
-        var outside = 0.0
-        for (t in 0 until width) {
-            val k = first[o] + t
-            val w = max(0.0, 1.0 - abs(k + 0.5 - c) / radius)
-            sum += w
-            if (k >= 0.0 && k < size) weight[offset[o] + (k.toInt() - lo[o])] = w else outside += w
-        }
-        for (i in offset[o] until offset[o + 1]) weight[i] /= sum
-        fillWeight[o] = outside / sum
-    }
-    return Taps(lo, count, offset, weight, fillWeight)
-}
-
-/**
- * ANTIALIAS resampling of the source rectangle (x0, y0, x1, y1) of the frame's upright image
- * onto outW × outH pixels: R, G, B doubles 0..255, row-major, 3 per pixel (a new array).
- */
-private fun resampleAntialias(
-    frame: CameraFrame,
-    x0: Double, y0: Double, x1: Double, y1: Double,
-    outW: Int, outH: Int, fill: Double,
-): DoubleArray {
-    val width = frame.uprightWidth
-    val height = frame.uprightHeight
-    val xt = antialiasTaps(x0, x1, outW, width)
-    val yt = antialiasTaps(y0, y1, outH, height)
-    // Only the source rows some output row reads are filtered; slot[row] is their place in horiz.
-    val slot = IntArray(height)
-    for (oy in 0 until outH) for (i in 0 until yt.count[oy]) slot[yt.lo[oy] + i] = 1
-    var n = 0
-    for (row in 0 until height) slot[row] = if (slot[row] != 0) n++ else -1
-    val rows = IntArray(n)
-    for (row in 0 until height) if (slot[row] >= 0) rows[slot[row]] = row
-    val line = outW * 3
-    val horiz = filterColumns(frame, rows, xt, outW, fill)
-    val out = DoubleArray(outH * line)
-    for (oy in 0 until outH) {
-        val base = oy * line
-        val off = yt.offset[oy]
-        for (i in 0 until yt.count[oy]) {
-            val src = slot[yt.lo[oy] + i] * line
-            val w = yt.weight[off + i]
-            for (j in 0 until line) out[base + j] += w * horiz[src + j]
-        }
-        val fw = yt.fillWeight[oy]
-        if (fw != 0.0) for (j in 0 until line) out[base + j] += fw * fill
-    }
-    return out
-}
-
-/** Source rows filtered together: 4 rows × 3 channels give 12 independent sums per tap. */
-private const val ROWS_PER_PASS = 4
-
-/** Doubles per converted source column: R, G, B of each of the [ROWS_PER_PASS] rows. */
-private const val COLUMN_STRIDE = 3 * ROWS_PER_PASS
-
-/**
- * The source [rows] filtered by the column taps: rows.size × outW × 3 doubles, row-major. Per
- * value, the same operations in the same order as one row at a time: Σ w · pixel over the taps
- * in order, from 0.0, then + fillWeight · fill.
- */
-private fun filterColumns(
-    frame: CameraFrame, rows: IntArray, xt: Taps, outW: Int, fill: Double,
-): DoubleArray {
-    // Only the columns some tap reads are converted: [xlo, xhi).
-    var xlo = frame.uprightWidth
-    var xhi = 0
-    for (j in 0 until outW) {
-        if (xt.count[j] > 0) {
-            xlo = min(xlo, xt.lo[j])
-            xhi = max(xhi, xt.lo[j] + xt.count[j])
-        }
-    }
-    val cols = max(0, xhi - xlo)
-    val lines = DoubleArray(cols * COLUMN_STRIDE)
-    val horiz = DoubleArray(rows.size * outW * 3)
-    var first = 0
-    while (first < rows.size) {
-        val m = min(ROWS_PER_PASS, rows.size - first)
-        convertRows(frame, rows, first, m, xlo, cols, lines)
-        filterPass(lines, xlo, xt, outW, fill, first, m, horiz)
-        first += m
-    }
-    return horiz
-}
-
-/**
- * Source rows rows[first ..< first + m] (the last one repeated up to 4), columns xlo ..< xlo +
- * cols, as Doubles into [lines]: column x holds R, G, B of row 0, then of row 1, 2, 3, so that
- * one tap reads [COLUMN_STRIDE] neighbouring values. Every pixel is converted once, not once per tap.
- */
-private fun convertRows(
-    frame: CameraFrame, rows: IntArray, first: Int, m: Int, xlo: Int, cols: Int, lines: DoubleArray,
-) {
-    val y0 = rows[first]
-    val y1 = rows[first + min(1, m - 1)]
-    val y2 = rows[first + min(2, m - 1)]
-    val y3 = rows[first + min(3, m - 1)]
-    for (x in 0 until cols) {
-        val d = COLUMN_STRIDE * x
-        unpack(frame.rgb(xlo + x, y0), lines, d)
-        unpack(frame.rgb(xlo + x, y1), lines, d + 3)
-        unpack(frame.rgb(xlo + x, y2), lines, d + 2 * 3)
-        unpack(frame.rgb(xlo + x, y3), lines, d + 3 * 3)
-    }
-}
-
-/** R, G, B of pixel [p] (0x··RRGGBB) as Doubles into to[at], to[at + 1], to[at + 2]. */
-@Suppress("NOTHING_TO_INLINE")
-private inline fun unpack(p: Int, to: DoubleArray, at: Int) {
-    to[at] = ((p shr 16) and 0xFF).toDouble()
-    to[at + 1] = ((p shr 8) and 0xFF).toDouble()
-    to[at + 2] = (p and 0xFF).toDouble()
-}
-
-/**
- * Column taps over the 4 rows converted in [lines]; the first [m] of them are rows
- * first ..< first + m of [horiz] (outW × 3 values each). Rows repeated to fill the pass are not stored.
- */
-private fun filterPass(
-    lines: DoubleArray, xlo: Int, xt: Taps, outW: Int, fill: Double, first: Int, m: Int, horiz: DoubleArray,
-) {
-    val line = outW * 3
-    for (j in 0 until outW) {
-        var r0 = 0.0; var g0 = 0.0; var b0 = 0.0
-        var r1 = 0.0; var g1 = 0.0; var b1 = 0.0
-        var r2 = 0.0; var g2 = 0.0; var b2 = 0.0
-        var r3 = 0.0; var g3 = 0.0; var b3 = 0.0
-        val off = xt.offset[j]
-        var d = (xt.lo[j] - xlo) * COLUMN_STRIDE
-        for (i in 0 until xt.count[j]) {
-            val w = xt.weight[off + i]
-            r0 += w * lines[d]; g0 += w * lines[d + 1]; b0 += w * lines[d + 2]
-            val d1 = d + 3
-            r1 += w * lines[d1]; g1 += w * lines[d1 + 1]; b1 += w * lines[d1 + 2]
-            val d2 = d1 + 3
-            r2 += w * lines[d2]; g2 += w * lines[d2 + 1]; b2 += w * lines[d2 + 2]
-            val d3 = d2 + 3
-            r3 += w * lines[d3]; g3 += w * lines[d3 + 1]; b3 += w * lines[d3 + 2]
-            d += COLUMN_STRIDE
-        }
-        val fw = xt.fillWeight[j] * fill
-        var h = first * line + 3 * j
-        horiz[h] = r0 + fw; horiz[h + 1] = g0 + fw; horiz[h + 2] = b0 + fw
-        if (m > 1) { h += line; horiz[h] = r1 + fw; horiz[h + 1] = g1 + fw; horiz[h + 2] = b1 + fw }
-        if (m > 2) { h += line; horiz[h] = r2 + fw; horiz[h + 1] = g2 + fw; horiz[h + 2] = b2 + fw }
-        if (m > 3) { h += line; horiz[h] = r3 + fw; horiz[h + 1] = g3 + fw; horiz[h + 2] = b3 + fw }
-    }
-}

@@ -1,0 +1,283 @@
+// Runtime library of packager (hand-written, not generated): the same for every recipe; see Recipes.kt.
+package dev.packager.face
+
+import java.nio.ByteBuffer
+
+// The BILINEAR loops of [Resampler] written out for speed: the common 2 × 2 sub-sample downscale
+// of packed RGB ([packed2x2]) and YUV frames ([bilinearYuv]), and YUV at other sub-sample counts
+// ([bilinearYuvGeneral]). The same integers as [Resampler.bilinearSums] and the reference, so
+// the same bits; docs/DESIGN.md ("Camera frames") has what each shape measured on HotSpot.
+
+/**
+ * The taps of one axis regrouped per output sample for the 2 × 2 loops: slots 4o ..< 4o + 4 of
+ * [tap], [weight] and [chroma] are output sample o's taps (sub-sample 2o's taps k, k + 1, then
+ * sub-sample 2o + 1's) as [bilinearTaps] writes them; with merging, its distinct chroma index
+ * parts are merged[4o ..< 4o + mergedCount[o]], with their summed weights in [mergedWeight].
+ * [count] output samples, [inside] their weights inside the image, [step] the distance of
+ * neighbouring samples in the output (3 along a row, 3 · width down a column).
+ */
+internal class OutputTaps {
+    var tap = IntArray(0)
+    var weight = IntArray(0)
+    var chroma = IntArray(0)
+    var merged = IntArray(0)
+    var mergedWeight = IntArray(0)
+    var mergedCount = IntArray(0)
+    var count = 0
+    var inside = IntArray(0)
+    var step = 0
+
+    fun set(
+        out: Int, index0: IntArray, index1: IntArray, chroma0: IntArray, chroma1: IntArray,
+        weight0: IntArray, weight1: IntArray, inside: IntArray, step: Int, merge: Boolean,
+    ) {
+        if (tap.size < 4 * out) {
+            tap = IntArray(4 * out); weight = IntArray(4 * out); chroma = IntArray(4 * out)
+            merged = IntArray(4 * out); mergedWeight = IntArray(4 * out); mergedCount = IntArray(out)
+        }
+        count = out
+        this.inside = inside
+        this.step = step
+        for (q in 0 until 2 * out) {
+            tap[2 * q] = index0[q]; tap[2 * q + 1] = index1[q]
+            weight[2 * q] = weight0[q]; weight[2 * q + 1] = weight1[q]
+            chroma[2 * q] = chroma0[q]; chroma[2 * q + 1] = chroma1[q]
+        }
+        if (merge) for (o in 0 until out) mergedCount[o] = mergeChroma(4 * o)
+    }
+
+    /** Merges the equal chroma index parts of slots base ..< base + 4; returns how many are distinct. */
+    private fun mergeChroma(base: Int): Int {
+        var n = 0
+        for (t in base until base + 4) {
+            var m = base
+            while (m < base + n && merged[m] != chroma[t]) m++
+            if (m == base + n) {
+                merged[m] = chroma[t]
+                mergedWeight[m] = 0
+                n++
+            }
+            mergedWeight[m] += weight[t]
+        }
+        return n
+    }
+}
+
+/**
+ * The 2 × 2 loops' tables ([OutputTaps]) for an outW × outH output: the axis walked in the outer
+ * loop into [Resampler.outerTaps] (its chroma merged when [merge]), the other into
+ * [Resampler.innerTaps]. The walk follows the buffer: along upright rows when they run along
+ * buffer rows ([rowMajor]: 0°, 180°), else down upright columns (90°, 270°: an upright column is a
+ * buffer row), so that consecutive samples read neighbouring bytes.
+ */
+internal fun Resampler.walkTaps(outW: Int, outH: Int, rowMajor: Boolean, merge: Boolean) {
+    val rows = if (rowMajor) outerTaps else innerTaps
+    val cols = if (rowMajor) innerTaps else outerTaps
+    rows.set(outH, row0, row1, rowChroma0, rowChroma1, rowWeight0, rowWeight1, rowInside, 3 * outW, merge && rowMajor)
+    cols.set(outW, col0, col1, colChroma0, colChroma1, colWeight0, colWeight1, colInside, 3, merge && !rowMajor)
+}
+
+/**
+ * The walk of the 2 × 2 loops over the output ([walkTaps]): [value] (index into the output, the
+ * outer axis' slot 4a, the inner axis' slot 4b, the sample's weight inside the image) for every
+ * sample with a tap inside; [fillOnly] (index) for the others, whose taps all lie outside (the
+ * letterbox's bars): the fill alone, as their zero-weight sums would give, without reading taps.
+ */
+internal inline fun Resampler.walk2x2(fillOnly: (Int) -> Unit, value: (Int, Int, Int, Long) -> Unit) {
+    val aInside = outerTaps.inside
+    val bInside = innerTaps.inside
+    val stepA = outerTaps.step
+    val stepB = innerTaps.step
+    val inner = innerTaps.count
+    for (a in 0 until outerTaps.count) {
+        val insideA = aInside[a].toLong()
+        var at = a * stepA
+        for (b in 0 until inner) {
+            val inside = insideA * bInside[b]
+            if (inside == 0L) fillOnly(at) else value(at, 4 * a, 4 * b, inside)
+            at += stepB
+        }
+    }
+}
+
+/**
+ * The 2 × 2 sub-sample downscale of a packed RGB frame (4 taps per output sample and axis),
+ * walked by [walk2x2], its 16 taps written out: R and B summed together as in
+ * [Resampler.bilinearSums], G alone.
+ */
+internal inline fun Resampler.packed2x2(outW: Int, outH: Int, fill: Int, rowMajor: Boolean, pixel: (Int) -> Int) {
+    val total = 4L * ONE * ONE
+    val norm = 1.0 / total.toDouble()
+    walkTaps(outW, outH, rowMajor, false)
+    val aTap = outerTaps.tap; val aWeight = outerTaps.weight
+    val bTap = innerTaps.tap; val bWeight = innerTaps.weight
+    walk2x2({ at -> store(at, 0L, 0L, fill * total, norm) }) { at, qa, qb, inside ->
+        val a0 = aTap[qa]; val a1 = aTap[qa + 1]; val a2 = aTap[qa + 2]; val a3 = aTap[qa + 3]
+        val v0 = aWeight[qa]; val v1 = aWeight[qa + 1]; val v2 = aWeight[qa + 2]; val v3 = aWeight[qa + 3]
+        val b0 = bTap[qb]; val b1 = bTap[qb + 1]; val b2 = bTap[qb + 2]; val b3 = bTap[qb + 3]
+        val u0 = bWeight[qb]; val u1 = bWeight[qb + 1]; val u2 = bWeight[qb + 2]; val u3 = bWeight[qb + 3]
+        val p00 = pixel(a0 + b0); val p01 = pixel(a0 + b1); val p02 = pixel(a0 + b2); val p03 = pixel(a0 + b3)
+        val p10 = pixel(a1 + b0); val p11 = pixel(a1 + b1); val p12 = pixel(a1 + b2); val p13 = pixel(a1 + b3)
+        val p20 = pixel(a2 + b0); val p21 = pixel(a2 + b1); val p22 = pixel(a2 + b2); val p23 = pixel(a2 + b3)
+        val p30 = pixel(a3 + b0); val p31 = pixel(a3 + b1); val p32 = pixel(a3 + b2); val p33 = pixel(a3 + b3)
+        val rb = v0 * (u0 * lanesRb(p00) + u1 * lanesRb(p01) + u2 * lanesRb(p02) + u3 * lanesRb(p03)) +
+            v1 * (u0 * lanesRb(p10) + u1 * lanesRb(p11) + u2 * lanesRb(p12) + u3 * lanesRb(p13)) +
+            v2 * (u0 * lanesRb(p20) + u1 * lanesRb(p21) + u2 * lanesRb(p22) + u3 * lanesRb(p23)) +
+            v3 * (u0 * lanesRb(p30) + u1 * lanesRb(p31) + u2 * lanesRb(p32) + u3 * lanesRb(p33))
+        val g = (v0 * (u0 * green(p00) + u1 * green(p01) + u2 * green(p02) + u3 * green(p03))).toLong() +
+            (v1 * (u0 * green(p10) + u1 * green(p11) + u2 * green(p12) + u3 * green(p13))).toLong() +
+            (v2 * (u0 * green(p20) + u1 * green(p21) + u2 * green(p22) + u3 * green(p23))).toLong() +
+            (v3 * (u0 * green(p30) + u1 * green(p31) + u2 * green(p32) + u3 * green(p33))).toLong()
+        store(at, rb, g, fill * (total - inside), norm)
+    }
+}
+
+/**
+ * YUV frames (packager/reference/frames.py, "Resampling a YUV frame"): the planes' integer
+ * sums over the same taps — Y by the main tables, U and V by the chroma ones — then BT.601
+ * once per output value, on the sums, exactly ([YuvSums.store]).
+ *
+ * The weights are products of a row weight and a column weight, so a plane's sum over the
+ * sample's taps factors: Σ over its outer taps of their weight times Σ over its inner taps of
+ * theirs times the value ([OutputTaps]). Chroma samples are shared by neighbouring pixels
+ * (4:2:0), so along the outer axis equal chroma index parts are merged (their weights added):
+ * the same integers, fewer reads. The common downscale (2 × 2 sub-samples: 4 taps per axis) is
+ * one loop with the 16 luma taps written out; other sample counts take [bilinearYuvGeneral].
+ * A line's inner sum is at most 255 · 2 · ONE < 2^20, times its weight ≤ ONE below 2^31 (an
+ * Int); a merged chroma weight reaches 2 · ONE, so the chroma products are Longs, as the sums.
+ */
+internal fun Resampler.bilinearYuv(frame: CameraFrame, outW: Int, outH: Int, sx: Int, sy: Int, fill: Int) {
+    if (sx != 2 || sy != 2) return bilinearYuvGeneral(frame, outW, outH, sx, sy, fill)
+    val yb = frame.bytes
+    val ub = frame.u
+    val vb = frame.v
+    val k = if (frame.fullRange) YUV_SUMS_FULL_RANGE else YUV_SUMS_VIDEO_RANGE
+    val total = 4L * ONE * ONE
+    // 1 / (total · 2^16): a power of two, so the product is the exact quotient.
+    val norm = 1.0 / (total shl 16).toDouble()
+    walkTaps(outW, outH, frame.rotationDegrees % 180 == 0, true)
+    val out = out
+    // The outer axis' taps (a) and merged chroma taps (m), the inner axis' taps (b) and chroma
+    // taps (e): the sums are symmetric in the two axes.
+    val aTap = outerTaps.tap; val aWeight = outerTaps.weight
+    val mTap = outerTaps.merged; val mWeight = outerTaps.mergedWeight; val mCount = outerTaps.mergedCount
+    val bTap = innerTaps.tap; val bWeight = innerTaps.weight; val bChroma = innerTaps.chroma
+    walk2x2({ at -> k.store(out, at, 0L, 0L, 0L, 0L, fill * total, norm) }) { at, qa, qb, inside ->
+        val a0 = aTap[qa]; val a1 = aTap[qa + 1]; val a2 = aTap[qa + 2]; val a3 = aTap[qa + 3]
+        val v0 = aWeight[qa]; val v1 = aWeight[qa + 1]; val v2 = aWeight[qa + 2]; val v3 = aWeight[qa + 3]
+        val b0 = bTap[qb]; val b1 = bTap[qb + 1]; val b2 = bTap[qb + 2]; val b3 = bTap[qb + 3]
+        val u0 = bWeight[qb]; val u1 = bWeight[qb + 1]; val u2 = bWeight[qb + 2]; val u3 = bWeight[qb + 3]
+        val e0 = bChroma[qb]; val e1 = bChroma[qb + 1]; val e2 = bChroma[qb + 2]; val e3 = bChroma[qb + 3]
+        val sY = (v0 * (u0 * byte(yb, a0 + b0) + u1 * byte(yb, a0 + b1) +
+                u2 * byte(yb, a0 + b2) + u3 * byte(yb, a0 + b3))).toLong() +
+            (v1 * (u0 * byte(yb, a1 + b0) + u1 * byte(yb, a1 + b1) +
+                u2 * byte(yb, a1 + b2) + u3 * byte(yb, a1 + b3))).toLong() +
+            (v2 * (u0 * byte(yb, a2 + b0) + u1 * byte(yb, a2 + b1) +
+                u2 * byte(yb, a2 + b2) + u3 * byte(yb, a2 + b3))).toLong() +
+            (v3 * (u0 * byte(yb, a3 + b0) + u1 * byte(yb, a3 + b1) +
+                u2 * byte(yb, a3 + b2) + u3 * byte(yb, a3 + b3))).toLong()
+        var sU = 0L
+        var sV = 0L
+        for (t in qa until qa + mCount[qa shr 2]) {
+            val m = mTap[t]
+            val w = mWeight[t].toLong()  // merged: up to 2 · ONE
+            sU += w * (u0 * byte(ub, m + e0) + u1 * byte(ub, m + e1) +
+                u2 * byte(ub, m + e2) + u3 * byte(ub, m + e3))
+            sV += w * (u0 * byte(vb, m + e0) + u1 * byte(vb, m + e1) +
+                u2 * byte(vb, m + e2) + u3 * byte(vb, m + e3))
+        }
+        k.store(out, at, sY, sU, sV, inside, fill * (total - inside), norm)
+    }
+}
+
+/** [bilinearYuv] for any sub-sample counts, sub-sample by sub-sample. */
+internal fun Resampler.bilinearYuvGeneral(frame: CameraFrame, outW: Int, outH: Int, sx: Int, sy: Int, fill: Int) {
+    val yb = frame.bytes
+    val ub = frame.u
+    val vb = frame.v
+    val k = if (frame.fullRange) YUV_SUMS_FULL_RANGE else YUV_SUMS_VIDEO_RANGE
+    val total = sx.toLong() * sy * ONE * ONE
+    // 1 / (total · 2^16): a power of two, so the product is the exact quotient.
+    val norm = 1.0 / (total shl 16).toDouble()
+    val out = out
+    val col0 = col0; val col1 = col1; val cc0 = colChroma0; val cc1 = colChroma1
+    val colWeight0 = colWeight0; val colWeight1 = colWeight1; val colInside = colInside
+    val row0 = row0; val row1 = row1; val rc0 = rowChroma0; val rc1 = rowChroma1
+    val rowWeight0 = rowWeight0; val rowWeight1 = rowWeight1; val rowInside = rowInside
+    // Walk the frame in buffer order: along upright rows when they run along buffer rows
+    // (0°, 180°), else down upright columns (90°, 270°: an upright column is a buffer row),
+    // so that consecutive samples read neighbouring bytes.
+    val rowMajor = frame.rotationDegrees % 180 == 0
+    val outer = if (rowMajor) outH else outW
+    val inner = if (rowMajor) outW else outH
+    for (a in 0 until outer) {
+        for (b in 0 until inner) {
+            val i = if (rowMajor) a else b
+            val j = if (rowMajor) b else a
+            var sY = 0L
+            var sU = 0L
+            var sV = 0L
+            for (qy in sy * i until sy * i + sy) {
+                val r0 = row0[qy]; val r1 = row1[qy]; val s0 = rc0[qy]; val s1 = rc1[qy]
+                val v0 = rowWeight0[qy]; val v1 = rowWeight1[qy]
+                for (qx in sx * j until sx * j + sx) {
+                    val c0 = col0[qx]; val c1 = col1[qx]; val d0 = cc0[qx]; val d1 = cc1[qx]
+                    val u0 = colWeight0[qx]; val u1 = colWeight1[qx]
+                    sY += v0 * (u0 * byte(yb, r0 + c0) + u1 * byte(yb, r0 + c1)) +
+                        v1 * (u0 * byte(yb, r1 + c0) + u1 * byte(yb, r1 + c1))
+                    sU += v0 * (u0 * byte(ub, s0 + d0) + u1 * byte(ub, s0 + d1)) +
+                        v1 * (u0 * byte(ub, s1 + d0) + u1 * byte(ub, s1 + d1))
+                    sV += v0 * (u0 * byte(vb, s0 + d0) + u1 * byte(vb, s0 + d1)) +
+                        v1 * (u0 * byte(vb, s1 + d0) + u1 * byte(vb, s1 + d1))
+                }
+            }
+            val inside = rowInside[i].toLong() * colInside[j]
+            k.store(out, 3 * (i * outW + j), sY, sU, sV, inside, fill * (total - inside), norm)
+        }
+    }
+}
+/** The unsigned byte at absolute index [at] of [b]. */
+@Suppress("NOTHING_TO_INLINE")
+private inline fun byte(b: ByteBuffer, at: Int): Int = b.get(at).toInt() and 0xFF
+
+/**
+ * BT.601 on a YUV frame's resampled sums (packager/reference/frames.py, "Resampling a YUV
+ * frame"), with the coefficients [c] (YUV_FULL_RANGE / YUV_VIDEO_RANGE: scale, rv, gu, gv, bu,
+ * offset) as Longs.
+ */
+private class YuvSums(c: IntArray) {
+    private val scale = c[0].toLong()
+    private val rv = c[1].toLong()
+    private val gu = c[2].toLong()
+    private val gv = c[3].toLong()
+    private val bu = c[4].toLong()
+    private val offset = c[5].toLong()
+
+    /**
+     * R, G, B of one output sample into out[at ..< at + 3]; returns at + 3. [sY], [sU], [sV]:
+     * the weighted sums of its taps inside the image, [inside] their weight, [fill] the fill
+     * times the rest of the sample's weight, [norm] 1 / (the sample's weight · 2^16). Every
+     * integer stays below 2^51: exact as a Double.
+     */
+    @Suppress("NOTHING_TO_INLINE")
+    inline fun store(
+        out: DoubleArray, at: Int, sY: Long, sU: Long, sV: Long, inside: Long, fill: Long, norm: Double,
+    ): Int {
+        val l = (sY - offset * inside) * scale
+        val u = sU - 128 * inside
+        val v = sV - 128 * inside
+        val top = (255 * inside) shl 16
+        val f = fill shl 16
+        out[at] = (clampTo(l + rv * v, top) + f).toDouble() * norm
+        out[at + 1] = (clampTo(l - gu * u - gv * v, top) + f).toDouble() * norm
+        out[at + 2] = (clampTo(l + bu * u, top) + f).toDouble() * norm
+        return at + 3
+    }
+}
+
+private val YUV_SUMS_FULL_RANGE = YuvSums(YUV_FULL_RANGE)
+private val YUV_SUMS_VIDEO_RANGE = YuvSums(YUV_VIDEO_RANGE)
+
+/** [x] clamped to 0..[top]. */
+@Suppress("NOTHING_TO_INLINE")
+private inline fun clampTo(x: Long, top: Long): Long = if (x < 0) 0 else if (x > top) top else x
