@@ -200,10 +200,6 @@ internal fun Resampler.bilinearYuvGeneral(frame: CameraFrame, outW: Int, outH: I
     // 1 / (total · 2^16): a power of two, so the product is the exact quotient.
     val norm = 1.0 / (total shl 16).toDouble()
     val out = out
-    val col0 = col0; val col1 = col1; val cc0 = colChroma0; val cc1 = colChroma1
-    val colWeight0 = colWeight0; val colWeight1 = colWeight1; val colInside = colInside
-    val row0 = row0; val row1 = row1; val rc0 = rowChroma0; val rc1 = rowChroma1
-    val rowWeight0 = rowWeight0; val rowWeight1 = rowWeight1; val rowInside = rowInside
     // Walk the frame in buffer order: along upright rows when they run along buffer rows
     // (0°, 180°), else down upright columns (90°, 270°: an upright column is a buffer row),
     // so that consecutive samples read neighbouring bytes.
@@ -217,25 +213,20 @@ internal fun Resampler.bilinearYuvGeneral(frame: CameraFrame, outW: Int, outH: I
             var sY = 0L
             var sU = 0L
             var sV = 0L
-            for (qy in sy * i until sy * i + sy) {
-                val r0 = row0[qy]; val r1 = row1[qy]; val s0 = rc0[qy]; val s1 = rc1[qy]
-                val v0 = rowWeight0[qy]; val v1 = rowWeight1[qy]
-                for (qx in sx * j until sx * j + sx) {
-                    val c0 = col0[qx]; val c1 = col1[qx]; val d0 = cc0[qx]; val d1 = cc1[qx]
-                    val u0 = colWeight0[qx]; val u1 = colWeight1[qx]
-                    sY += v0 * (u0 * byte(yb, r0 + c0) + u1 * byte(yb, r0 + c1)) +
-                        v1 * (u0 * byte(yb, r1 + c0) + u1 * byte(yb, r1 + c1))
-                    sU += v0 * (u0 * byte(ub, s0 + d0) + u1 * byte(ub, s0 + d1)) +
-                        v1 * (u0 * byte(ub, s1 + d0) + u1 * byte(ub, s1 + d1))
-                    sV += v0 * (u0 * byte(vb, s0 + d0) + u1 * byte(vb, s0 + d1)) +
-                        v1 * (u0 * byte(vb, s1 + d0) + u1 * byte(vb, s1 + d1))
-                }
+            forSubsamples(i, j, sx, sy) { r0, r1, s0, s1, v0, v1, c0, c1, d0, d1, u0, u1 ->
+                sY += v0 * (u0 * byte(yb, r0 + c0) + u1 * byte(yb, r0 + c1)) +
+                    v1 * (u0 * byte(yb, r1 + c0) + u1 * byte(yb, r1 + c1))
+                sU += v0 * (u0 * byte(ub, s0 + d0) + u1 * byte(ub, s0 + d1)) +
+                    v1 * (u0 * byte(ub, s1 + d0) + u1 * byte(ub, s1 + d1))
+                sV += v0 * (u0 * byte(vb, s0 + d0) + u1 * byte(vb, s0 + d1)) +
+                    v1 * (u0 * byte(vb, s1 + d0) + u1 * byte(vb, s1 + d1))
             }
             val inside = rowInside[i].toLong() * colInside[j]
             k.store(out, 3 * (i * outW + j), sY, sU, sV, inside, fill * (total - inside), norm)
         }
     }
 }
+
 /** The unsigned byte at absolute index [at] of [b]. */
 @Suppress("NOTHING_TO_INLINE")
 private inline fun byte(b: ByteBuffer, at: Int): Int = b.get(at).toInt() and 0xFF

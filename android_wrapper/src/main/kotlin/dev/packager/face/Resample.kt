@@ -180,89 +180,70 @@ internal class Resampler {
 
     private fun bilinearArgb(pixels: IntArray, outW: Int, outH: Int, sx: Int, sy: Int, fill: Int, rowMajor: Boolean) =
         if (sx == 2 && sy == 2) packed2x2(outW, outH, fill, rowMajor) { at -> pixels[at] }
-        else bilinearSums(outW, outH, sx, sy, fill, col0, col1, row0, row1) { at, _ -> pixels[at] }
+        else bilinearSums(outW, outH, sx, sy, fill) { at -> pixels[at] }
 
     /** [bytes] is the frame's big-endian view: R G B A → 0xRRGGBBAA. */
     private fun bilinearRgba(bytes: ByteBuffer, outW: Int, outH: Int, sx: Int, sy: Int, fill: Int, rowMajor: Boolean) =
         if (sx == 2 && sy == 2) packed2x2(outW, outH, fill, rowMajor) { at -> bytes.getInt(at) ushr 8 }
-        else bilinearSums(outW, outH, sx, sy, fill, col0, col1, row0, row1) { at, _ -> bytes.getInt(at) ushr 8 }
+        else bilinearSums(outW, outH, sx, sy, fill) { at -> bytes.getInt(at) ushr 8 }
 
     /** [bytes] is the frame's little-endian view: B G R A → 0xAARRGGBB. */
     private fun bilinearBgra(bytes: ByteBuffer, outW: Int, outH: Int, sx: Int, sy: Int, fill: Int, rowMajor: Boolean) =
         if (sx == 2 && sy == 2) packed2x2(outW, outH, fill, rowMajor) { at -> bytes.getInt(at) }
-        else bilinearSums(outW, outH, sx, sy, fill, col0, col1, row0, row1) { at, _ -> bytes.getInt(at) }
+        else bilinearSums(outW, outH, sx, sy, fill) { at -> bytes.getInt(at) }
 
     /**
-     * The integer sums of the spec, per channel, in any order (integers: every order gives the
-     * same sum), over pixels 0x··RRGGBB read by [pixel] (main index, chroma index; the chroma
-     * index parts come from the tables [cc0], [cc1], [rc0], [rc1]). R and B are summed together
-     * in one Long, R in the high 32 bits and B in the low ones: every partial sum of a channel is
-     * at most 255 · sx · sy · ONE² ≤ 255 · 2^24 < 2^32, so B never carries into R (R may reach the
-     * sign bit: it is read back unsigned). Taps outside the image weigh 0 here; the fill gets the
-     * rest of each sample's weight at the end.
+     * The integer sums of the spec at any sub-sample counts (the 2 × 2 downscale takes
+     * [packed2x2]), per channel, in any order (integers: every order gives the same sum), over
+     * pixels 0x··RRGGBB read by [pixel] (index). R and B are summed together in one Long, R in
+     * the high 32 bits and B in the low ones: every partial sum of a channel is at most
+     * 255 · sx · sy · ONE² ≤ 255 · 2^24 < 2^32, so B never carries into R (R may reach the sign
+     * bit: it is read back unsigned). Taps outside the image weigh 0 here; the fill gets the rest
+     * of each sample's weight at the end.
      */
-    private inline fun bilinearSums(
-        outW: Int, outH: Int, sx: Int, sy: Int, fill: Int,
-        cc0: IntArray, cc1: IntArray, rc0: IntArray, rc1: IntArray,
-        pixel: (Int, Int) -> Int,
-    ) {
+    private inline fun bilinearSums(outW: Int, outH: Int, sx: Int, sy: Int, fill: Int, pixel: (Int) -> Int) {
         // The weight of one output sample, sx · sy · ONE², and 1 / it (a power of two: the
         // product is the exact quotient).
         val total = sx.toLong() * sy * ONE * ONE
         val norm = 1.0 / total.toDouble()
-        val out = out
-        val col0 = col0; val col1 = col1; val colWeight0 = colWeight0; val colWeight1 = colWeight1
-        val row0 = row0; val row1 = row1; val rowWeight0 = rowWeight0; val rowWeight1 = rowWeight1
-        val colInside = colInside
         var at = 0
         for (i in 0 until outH) {
-            if (sx == 2 && sy == 2) {
-                // The common downscale: the two sub-sample rows' tables read once per output row.
-                val qa = 2 * i
-                val qb = qa + 1
-                val a0 = row0[qa]; val a1 = row1[qa]; val sa0 = rc0[qa]; val sa1 = rc1[qa]
-                val va0 = rowWeight0[qa]; val va1 = rowWeight1[qa]
-                val b0 = row0[qb]; val b1 = row1[qb]; val sb0 = rc0[qb]; val sb1 = rc1[qb]
-                val vb0 = rowWeight0[qb]; val vb1 = rowWeight1[qb]
-                for (j in 0 until outW) {
-                    var rb = 0L
-                    var g = 0L
-                    for (qx in 2 * j until 2 * j + 2) {
-                        val c0 = col0[qx]; val c1 = col1[qx]; val d0 = cc0[qx]; val d1 = cc1[qx]
-                        val u0 = colWeight0[qx]; val u1 = colWeight1[qx]
-                        val p00 = pixel(a0 + c0, sa0 + d0)
-                        val p01 = pixel(a0 + c1, sa0 + d1)
-                        val p10 = pixel(a1 + c0, sa1 + d0)
-                        val p11 = pixel(a1 + c1, sa1 + d1)
-                        val q00 = pixel(b0 + c0, sb0 + d0)
-                        val q01 = pixel(b0 + c1, sb0 + d1)
-                        val q10 = pixel(b1 + c0, sb1 + d0)
-                        val q11 = pixel(b1 + c1, sb1 + d1)
-                        rb += sumRb(p00, p01, p10, p11, u0, u1, va0, va1) + sumRb(q00, q01, q10, q11, u0, u1, vb0, vb1)
-                        g += sumG(p00, p01, p10, p11, u0, u1, va0, va1)
-                        g += sumG(q00, q01, q10, q11, u0, u1, vb0, vb1)
-                    }
-                    at = store(at, rb, g, fill * (total - rowInside[i].toLong() * colInside[j]), norm)
+            for (j in 0 until outW) {
+                var rb = 0L
+                var g = 0L
+                forSubsamples(i, j, sx, sy) { r0, r1, _, _, v0, v1, c0, c1, _, _, u0, u1 ->
+                    val p00 = pixel(r0 + c0)
+                    val p01 = pixel(r0 + c1)
+                    val p10 = pixel(r1 + c0)
+                    val p11 = pixel(r1 + c1)
+                    rb += sumRb(p00, p01, p10, p11, u0, u1, v0, v1)
+                    g += sumG(p00, p01, p10, p11, u0, u1, v0, v1)
                 }
-            } else {
-                for (j in 0 until outW) {
-                    var rb = 0L
-                    var g = 0L
-                    for (qy in sy * i until sy * i + sy) {
-                        val r0 = row0[qy]; val r1 = row1[qy]; val s0 = rc0[qy]; val s1 = rc1[qy]
-                        val v0 = rowWeight0[qy]; val v1 = rowWeight1[qy]
-                        for (qx in sx * j until sx * j + sx) {
-                            val c0 = col0[qx]; val c1 = col1[qx]; val d0 = cc0[qx]; val d1 = cc1[qx]
-                            val p00 = pixel(r0 + c0, s0 + d0)
-                            val p01 = pixel(r0 + c1, s0 + d1)
-                            val p10 = pixel(r1 + c0, s1 + d0)
-                            val p11 = pixel(r1 + c1, s1 + d1)
-                            rb += sumRb(p00, p01, p10, p11, colWeight0[qx], colWeight1[qx], v0, v1)
-                            g += sumG(p00, p01, p10, p11, colWeight0[qx], colWeight1[qx], v0, v1)
-                        }
-                    }
-                    at = store(at, rb, g, fill * (total - rowInside[i].toLong() * colInside[j]), norm)
-                }
+                at = store(at, rb, g, fill * (total - rowInside[i].toLong() * colInside[j]), norm)
+            }
+        }
+    }
+
+    /**
+     * The taps of output sample (row [i], column [j]) at [sx] × [sy] sub-samples, sub-sample by
+     * sub-sample: [tap] gets the sub-sample's row index parts r0, r1 (chroma s0, s1) with their
+     * weights v0, v1, and its column index parts c0, c1 (chroma d0, d1) with weights u0, u1.
+     */
+    internal inline fun forSubsamples(
+        i: Int, j: Int, sx: Int, sy: Int,
+        tap: (
+            r0: Int, r1: Int, s0: Int, s1: Int, v0: Int, v1: Int,
+            c0: Int, c1: Int, d0: Int, d1: Int, u0: Int, u1: Int,
+        ) -> Unit,
+    ) {
+        for (qy in sy * i until sy * i + sy) {
+            val r0 = row0[qy]; val r1 = row1[qy]; val s0 = rowChroma0[qy]; val s1 = rowChroma1[qy]
+            val v0 = rowWeight0[qy]; val v1 = rowWeight1[qy]
+            for (qx in sx * j until sx * j + sx) {
+                tap(
+                    r0, r1, s0, s1, v0, v1,
+                    col0[qx], col1[qx], colChroma0[qx], colChroma1[qx], colWeight0[qx], colWeight1[qx],
+                )
             }
         }
     }
