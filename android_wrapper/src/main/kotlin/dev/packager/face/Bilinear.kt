@@ -78,12 +78,13 @@ internal fun Resampler.walkTaps(outW: Int, outH: Int, rowMajor: Boolean, merge: 
 }
 
 /**
- * The walk of the 2 × 2 loops over the output ([walkTaps]): [value] (index into the output, the
- * outer axis' slot 4a, the inner axis' slot 4b, the sample's weight inside the image) for every
+ * The walk of the 2 × 2 loops over the output ([walkTaps]): [line] (the outer axis' slot 4a) once
+ * per outer sample, for the caller to load that sample's taps out of the inner loop; then [value]
+ * (index into the output, the inner axis' slot 4b, the sample's weight inside the image) for every
  * sample with a tap inside; [fillOnly] (index) for the others, whose taps all lie outside (the
  * letterbox's bars): the fill alone, as their zero-weight sums would give, without reading taps.
  */
-internal inline fun Resampler.walk2x2(fillOnly: (Int) -> Unit, value: (Int, Int, Int, Long) -> Unit) {
+internal inline fun Resampler.walk2x2(line: (Int) -> Unit, fillOnly: (Int) -> Unit, value: (Int, Int, Long) -> Unit) {
     val aInside = outerTaps.inside
     val bInside = innerTaps.inside
     val stepA = outerTaps.step
@@ -91,10 +92,11 @@ internal inline fun Resampler.walk2x2(fillOnly: (Int) -> Unit, value: (Int, Int,
     val inner = innerTaps.count
     for (a in 0 until outerTaps.count) {
         val insideA = aInside[a].toLong()
+        if (insideA != 0L) line(4 * a)
         var at = a * stepA
         for (b in 0 until inner) {
             val inside = insideA * bInside[b]
-            if (inside == 0L) fillOnly(at) else value(at, 4 * a, 4 * b, inside)
+            if (inside == 0L) fillOnly(at) else value(at, 4 * b, inside)
             at += stepB
         }
     }
@@ -111,9 +113,11 @@ internal inline fun Resampler.packed2x2(outW: Int, outH: Int, fill: Int, rowMajo
     walkTaps(outW, outH, rowMajor, false)
     val aTap = outerTaps.tap; val aWeight = outerTaps.weight
     val bTap = innerTaps.tap; val bWeight = innerTaps.weight
-    walk2x2({ at -> store(at, 0L, 0L, fill * total, norm) }) { at, qa, qb, inside ->
-        val a0 = aTap[qa]; val a1 = aTap[qa + 1]; val a2 = aTap[qa + 2]; val a3 = aTap[qa + 3]
-        val v0 = aWeight[qa]; val v1 = aWeight[qa + 1]; val v2 = aWeight[qa + 2]; val v3 = aWeight[qa + 3]
+    var a0 = 0; var a1 = 0; var a2 = 0; var a3 = 0; var v0 = 0; var v1 = 0; var v2 = 0; var v3 = 0
+    walk2x2({ qa ->
+        a0 = aTap[qa]; a1 = aTap[qa + 1]; a2 = aTap[qa + 2]; a3 = aTap[qa + 3]
+        v0 = aWeight[qa]; v1 = aWeight[qa + 1]; v2 = aWeight[qa + 2]; v3 = aWeight[qa + 3]
+    }, { at -> store(at, 0L, 0L, fill * total, norm) }) { at, qb, inside ->
         val b0 = bTap[qb]; val b1 = bTap[qb + 1]; val b2 = bTap[qb + 2]; val b3 = bTap[qb + 3]
         val u0 = bWeight[qb]; val u1 = bWeight[qb + 1]; val u2 = bWeight[qb + 2]; val u3 = bWeight[qb + 3]
         val p00 = pixel(a0 + b0); val p01 = pixel(a0 + b1); val p02 = pixel(a0 + b2); val p03 = pixel(a0 + b3)
@@ -162,9 +166,14 @@ internal fun Resampler.bilinearYuv(frame: CameraFrame, outW: Int, outH: Int, sx:
     val aTap = outerTaps.tap; val aWeight = outerTaps.weight
     val mTap = outerTaps.merged; val mWeight = outerTaps.mergedWeight; val mCount = outerTaps.mergedCount
     val bTap = innerTaps.tap; val bWeight = innerTaps.weight; val bChroma = innerTaps.chroma
-    walk2x2({ at -> k.store(out, at, 0L, 0L, 0L, 0L, fill * total, norm) }) { at, qa, qb, inside ->
-        val a0 = aTap[qa]; val a1 = aTap[qa + 1]; val a2 = aTap[qa + 2]; val a3 = aTap[qa + 3]
-        val v0 = aWeight[qa]; val v1 = aWeight[qa + 1]; val v2 = aWeight[qa + 2]; val v3 = aWeight[qa + 3]
+    var a0 = 0; var a1 = 0; var a2 = 0; var a3 = 0; var v0 = 0; var v1 = 0; var v2 = 0; var v3 = 0
+    var m0 = 0; var m1 = 0
+    walk2x2({ qa ->
+        a0 = aTap[qa]; a1 = aTap[qa + 1]; a2 = aTap[qa + 2]; a3 = aTap[qa + 3]
+        v0 = aWeight[qa]; v1 = aWeight[qa + 1]; v2 = aWeight[qa + 2]; v3 = aWeight[qa + 3]
+        m0 = qa
+        m1 = qa + mCount[qa shr 2]
+    }, { at -> k.store(out, at, 0L, 0L, 0L, 0L, fill * total, norm) }) { at, qb, inside ->
         val b0 = bTap[qb]; val b1 = bTap[qb + 1]; val b2 = bTap[qb + 2]; val b3 = bTap[qb + 3]
         val u0 = bWeight[qb]; val u1 = bWeight[qb + 1]; val u2 = bWeight[qb + 2]; val u3 = bWeight[qb + 3]
         val e0 = bChroma[qb]; val e1 = bChroma[qb + 1]; val e2 = bChroma[qb + 2]; val e3 = bChroma[qb + 3]
@@ -178,7 +187,7 @@ internal fun Resampler.bilinearYuv(frame: CameraFrame, outW: Int, outH: Int, sx:
                 u2 * byte(yb, a3 + b2) + u3 * byte(yb, a3 + b3))).toLong()
         var sU = 0L
         var sV = 0L
-        for (t in qa until qa + mCount[qa shr 2]) {
+        for (t in m0 until m1) {
             val m = mTap[t]
             val w = mWeight[t].toLong()  // merged: up to 2 · ONE
             sU += w * (u0 * byte(ub, m + e0) + u1 * byte(ub, m + e1) +
