@@ -199,6 +199,11 @@ protocol PixelReader {
   func values(_ sums: (Int, Int, Int), inside: Int, fill: Int, unit: Double) -> (
     Double, Double, Double
   )
+  /// The `sample` channels of the pixel as the bytes of a number, in the reader's order
+  /// (`sums` puts them back in channel order; the fourth byte is not read).
+  func packed(_ offset: Int) -> UInt32
+  /// The channel sums from the sums of `packed`'s bytes, byte 0 first.
+  func sums(_ lanes: SIMD4<UInt32>) -> (Int, Int, Int)
 }
 
 extension PixelReader {
@@ -215,17 +220,29 @@ extension PixelReader {
   }
 }
 
-/// Bytes R, G, B at offset, +1, +2 (`.rgba`; `.argb` on a big-endian machine, one byte on).
+/// Bytes R, G, B at offset + first, +1, +2 of a 4-byte pixel (`.rgba`: first 0; `.argb` on a
+/// big-endian machine: 1).
 struct RGBReader: PixelReader {
   let base: UnsafeRawPointer
+  var first = 0
 
   @inline(__always)
   func rgb(_ offset: Int) -> (Int, Int, Int) {
     (
-      Int(base.load(fromByteOffset: offset, as: UInt8.self)),
-      Int(base.load(fromByteOffset: offset &+ 1, as: UInt8.self)),
-      Int(base.load(fromByteOffset: offset &+ 2, as: UInt8.self))
+      Int(base.load(fromByteOffset: offset &+ first, as: UInt8.self)),
+      Int(base.load(fromByteOffset: offset &+ first &+ 1, as: UInt8.self)),
+      Int(base.load(fromByteOffset: offset &+ first &+ 2, as: UInt8.self))
     )
+  }
+
+  @inline(__always)
+  func packed(_ offset: Int) -> UInt32 {
+    UInt32(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+  }
+
+  @inline(__always)
+  func sums(_ lanes: SIMD4<UInt32>) -> (Int, Int, Int) {
+    (Int(lanes[first]), Int(lanes[first &+ 1]), Int(lanes[first &+ 2]))
   }
 }
 
@@ -240,6 +257,16 @@ struct BGRReader: PixelReader {
       Int(base.load(fromByteOffset: offset &+ 1, as: UInt8.self)),
       Int(base.load(fromByteOffset: offset, as: UInt8.self))
     )
+  }
+
+  @inline(__always)
+  func packed(_ offset: Int) -> UInt32 {
+    UInt32(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+  }
+
+  @inline(__always)
+  func sums(_ lanes: SIMD4<UInt32>) -> (Int, Int, Int) {
+    (Int(lanes[2]), Int(lanes[1]), Int(lanes[0]))
   }
 }
 
@@ -293,6 +320,20 @@ struct YUVReader: PixelReader {
     )
   }
 
+  @inline(__always)
+  func packed(_ offset: Int) -> UInt32 {
+    let chroma = offset &>> 32
+    let luma = UInt32(y.load(fromByteOffset: offset & 0xFFFF_FFFF, as: UInt8.self))
+    let cu = UInt32(u.load(fromByteOffset: chroma, as: UInt8.self))
+    let cv = UInt32(v.load(fromByteOffset: chroma, as: UInt8.self))
+    return luma | cu &<< 8 | cv &<< 16
+  }
+
+  @inline(__always)
+  func sums(_ lanes: SIMD4<UInt32>) -> (Int, Int, Int) {
+    (Int(lanes[0]), Int(lanes[1]), Int(lanes[2]))
+  }
+
   /// BT.601 on the sums, exactly: each channel of the mean Y, U, V of the taps inside the image,
   /// clamped to 0...255 · inside (in 2^-16), plus the fill, over the sample's weight · 2^16 (a
   /// power of two; every integer below 2^51, so each value is exact).
@@ -311,6 +352,45 @@ struct YUVReader: PixelReader {
       Double(min(max(l &- ug &* cu &- vg &* cv, 0), top) &+ f) * u16,
       Double(min(max(l &+ ub &* cu, 0), top) &+ f) * u16
     )
+  }
+}
+
+/// A YUV frame whose U and V bytes are interleaved (uvPixelStride 2, V right after U — 420f,
+/// 420v, NV12 — or before it — NV21): `YUVReader`, with both chroma bytes read by one load.
+struct InterleavedYUVReader: PixelReader {
+  let yuv: YUVReader
+  /// Whether V comes first.
+  let vFirst: Bool
+
+  @inline(__always)
+  func rgb(_ offset: Int) -> (Int, Int, Int) {
+    yuv.rgb(offset)
+  }
+
+  @inline(__always)
+  func sample(_ offset: Int) -> (Int, Int, Int) {
+    yuv.sample(offset)
+  }
+
+  @inline(__always)
+  func values(_ sums: (Int, Int, Int), inside: Int, fill: Int, unit: Double) -> (
+    Double, Double, Double
+  ) {
+    yuv.values(sums, inside: inside, fill: fill, unit: unit)
+  }
+
+  @inline(__always)
+  func packed(_ offset: Int) -> UInt32 {
+    let luma = UInt32(yuv.y.load(fromByteOffset: offset & 0xFFFF_FFFF, as: UInt8.self))
+    let pair = vFirst ? yuv.v : yuv.u
+    let chroma = UInt16(
+      littleEndian: pair.loadUnaligned(fromByteOffset: offset &>> 32, as: UInt16.self))
+    return luma | UInt32(chroma) &<< 8
+  }
+
+  @inline(__always)
+  func sums(_ lanes: SIMD4<UInt32>) -> (Int, Int, Int) {
+    vFirst ? (Int(lanes[0]), Int(lanes[2]), Int(lanes[1])) : yuv.sums(lanes)
   }
 }
 
