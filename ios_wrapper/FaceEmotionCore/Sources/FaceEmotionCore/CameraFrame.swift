@@ -199,9 +199,13 @@ protocol PixelReader {
   func values(_ sums: (Int, Int, Int), inside: Int, fill: Int, unit: Double) -> (
     Double, Double, Double
   )
-  /// The `sample` channels of the pixel as the bytes of a number, in the reader's order
-  /// (`sums` puts them back in channel order; the fourth byte is not read).
-  func packed(_ offset: Int) -> UInt32
+  /// An offset term (`CameraFrame.term`) as `packed` reads it: a YUV frame's luma and chroma
+  /// offsets apart, split once per row or column rather than once per tap.
+  associatedtype Term
+  func split(_ term: Int) -> Term
+  /// The `sample` channels of the pixel at row + column as the bytes of a number, in the
+  /// reader's order (`sums` puts them back in channel order; the fourth byte is not read).
+  func packed(_ row: Term, _ column: Term) -> UInt32
   /// The channel sums from the sums of `packed`'s bytes, byte 0 first.
   func sums(_ lanes: SIMD4<UInt32>) -> (Int, Int, Int)
 }
@@ -236,8 +240,13 @@ struct RGBReader: PixelReader {
   }
 
   @inline(__always)
-  func packed(_ offset: Int) -> UInt32 {
-    UInt32(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+  func split(_ term: Int) -> Int {
+    term
+  }
+
+  @inline(__always)
+  func packed(_ row: Int, _ column: Int) -> UInt32 {
+    UInt32(littleEndian: base.loadUnaligned(fromByteOffset: row &+ column, as: UInt32.self))
   }
 
   @inline(__always)
@@ -260,8 +269,13 @@ struct BGRReader: PixelReader {
   }
 
   @inline(__always)
-  func packed(_ offset: Int) -> UInt32 {
-    UInt32(littleEndian: base.loadUnaligned(fromByteOffset: offset, as: UInt32.self))
+  func split(_ term: Int) -> Int {
+    term
+  }
+
+  @inline(__always)
+  func packed(_ row: Int, _ column: Int) -> UInt32 {
+    UInt32(littleEndian: base.loadUnaligned(fromByteOffset: row &+ column, as: UInt32.self))
   }
 
   @inline(__always)
@@ -321,9 +335,14 @@ struct YUVReader: PixelReader {
   }
 
   @inline(__always)
-  func packed(_ offset: Int) -> UInt32 {
-    let chroma = offset &>> 32
-    let luma = UInt32(y.load(fromByteOffset: offset & 0xFFFF_FFFF, as: UInt8.self))
+  func split(_ term: Int) -> (luma: Int, chroma: Int) {
+    (term & 0xFFFF_FFFF, term &>> 32)
+  }
+
+  @inline(__always)
+  func packed(_ row: (luma: Int, chroma: Int), _ column: (luma: Int, chroma: Int)) -> UInt32 {
+    let chroma = row.chroma &+ column.chroma
+    let luma = UInt32(y.load(fromByteOffset: row.luma &+ column.luma, as: UInt8.self))
     let cu = UInt32(u.load(fromByteOffset: chroma, as: UInt8.self))
     let cv = UInt32(v.load(fromByteOffset: chroma, as: UInt8.self))
     return luma | cu &<< 8 | cv &<< 16
@@ -380,11 +399,17 @@ struct InterleavedYUVReader: PixelReader {
   }
 
   @inline(__always)
-  func packed(_ offset: Int) -> UInt32 {
-    let luma = UInt32(yuv.y.load(fromByteOffset: offset & 0xFFFF_FFFF, as: UInt8.self))
+  func split(_ term: Int) -> (luma: Int, chroma: Int) {
+    yuv.split(term)
+  }
+
+  @inline(__always)
+  func packed(_ row: (luma: Int, chroma: Int), _ column: (luma: Int, chroma: Int)) -> UInt32 {
+    let luma = UInt32(yuv.y.load(fromByteOffset: row.luma &+ column.luma, as: UInt8.self))
     let pair = vFirst ? yuv.v : yuv.u
     let chroma = UInt16(
-      littleEndian: pair.loadUnaligned(fromByteOffset: offset &>> 32, as: UInt16.self))
+      littleEndian: pair.loadUnaligned(
+        fromByteOffset: row.chroma &+ column.chroma, as: UInt16.self))
     return luma | UInt32(chroma) &<< 8
   }
 

@@ -205,12 +205,14 @@ enum Resampler {
           }
         }
         let o = outerIn[a]
+        // Output sample (outer a, inner b) is first + b · step (row-major over the output).
+        let (first, step) = transposed ? (a, outWidth) : (a &* outWidth, 1)
         for b in 0..<nInner {
           let inside = o &* innerIn[b]
           let (r, g, bl) = px.values(
-            (acc[3 * b], acc[3 * b + 1], acc[3 * b + 2]), inside: inside,
+            (acc[3 &* b], acc[3 &* b &+ 1], acc[3 &* b &+ 2]), inside: inside,
             fill: fillValue &* (full &- inside), unit: unit)
-          writer.write(transposed ? b * outWidth + a : a * outWidth + b, r, g, bl, to: out)
+          writer.write(first &+ b &* step, r, g, bl, to: out)
         }
       }
     }
@@ -230,7 +232,7 @@ enum Resampler {
     let outWidth = acc.count / 3
     if sx == 2 {  // every downscale: two sub-samples, four taps per output column
       for j in 0..<outWidth {
-        let t = 8 * j
+        let t = 8 &* j
         let p0 = px.sample(row &+ xt[t])
         let p1 = px.sample(row &+ xt[t + 1])
         let p2 = px.sample(row &+ xt[t + 4])
@@ -242,9 +244,9 @@ enum Resampler {
         let r = w0 &* p0.0 &+ w1 &* p1.0 &+ w2 &* p2.0 &+ w3 &* p3.0
         let g = w0 &* p0.1 &+ w1 &* p1.1 &+ w2 &* p2.1 &+ w3 &* p3.1
         let b = w0 &* p0.2 &+ w1 &* p1.2 &+ w2 &* p2.2 &+ w3 &* p3.2
-        acc[3 * j] = acc[3 * j] &+ weight &* r
-        acc[3 * j + 1] = acc[3 * j + 1] &+ weight &* g
-        acc[3 * j + 2] = acc[3 * j + 2] &+ weight &* b
+        acc[3 &* j] = acc[3 &* j] &+ weight &* r
+        acc[3 &* j &+ 1] = acc[3 &* j &+ 1] &+ weight &* g
+        acc[3 &* j &+ 2] = acc[3 &* j &+ 2] &+ weight &* b
       }
       return
     }
@@ -295,23 +297,24 @@ enum Resampler {
       let (a, b) = (Int16(truncatingIfNeeded: w0), Int16(truncatingIfNeeded: w1))
       return SIMD8<Int32>(truncatingIfNeeded: SIMD8<Int16>(a, a, a, a, b, b, b, b))
     }
+    let r = (px.split(rows.0), px.split(rows.1), px.split(rows.2), px.split(rows.3))
     for j in 0..<(acc.count / 3) {
-      let t = 8 * j
+      let t = 8 &* j
       let w01 = weightPair(xt[t + 2], xt[t + 3])
       let w23 = weightPair(xt[t + 6], xt[t + 7])
-      let c = (xt[t], xt[t + 1], xt[t + 4], xt[t + 5])
+      let c = (px.split(xt[t]), px.split(xt[t + 1]), px.split(xt[t + 4]), px.split(xt[t + 5]))
       @inline(__always)
-      func h(_ row: Int) -> SIMD4<UInt32> {
-        let left = pair(px.packed(row &+ c.0), px.packed(row &+ c.1), w01)
-        let right = pair(px.packed(row &+ c.2), px.packed(row &+ c.3), w23)
+      func h(_ row: R.Term) -> SIMD4<UInt32> {
+        let left = pair(px.packed(row, c.0), px.packed(row, c.1), w01)
+        let right = pair(px.packed(row, c.2), px.packed(row, c.3), w23)
         return SIMD4<UInt32>(truncatingIfNeeded: left &+ right)
       }
-      let top = wy.0 &* h(rows.0) &+ wy.1 &* h(rows.1)
-      let bottom = wy.2 &* h(rows.2) &+ wy.3 &* h(rows.3)
+      let top = wy.0 &* h(r.0) &+ wy.1 &* h(r.1)
+      let bottom = wy.2 &* h(r.2) &+ wy.3 &* h(r.3)
       let (r, g, b) = px.sums(top &+ bottom)
-      acc[3 * j] = r
-      acc[3 * j + 1] = g
-      acc[3 * j + 2] = b
+      acc[3 &* j] = r
+      acc[3 &* j &+ 1] = g
+      acc[3 &* j &+ 2] = b
     }
   }
 
