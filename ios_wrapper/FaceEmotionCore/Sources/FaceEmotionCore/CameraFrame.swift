@@ -224,18 +224,18 @@ extension PixelReader {
   }
 }
 
-/// Bytes R, G, B at offset + first, +1, +2 of a 4-byte pixel (`.rgba`: first 0; `.argb` on a
-/// big-endian machine: 1).
+/// A 4-byte pixel whose R, G, B are its bytes `order` (`.rgba`: 0, 1, 2; `.bgra` and `.argb`
+/// on a little-endian machine: 2, 1, 0; `.argb` on a big-endian one: 1, 2, 3).
 struct RGBReader: PixelReader {
   let base: UnsafeRawPointer
-  var first = 0
+  let order: (r: Int, g: Int, b: Int)
 
   @inline(__always)
   func rgb(_ offset: Int) -> (Int, Int, Int) {
     (
-      Int(base.load(fromByteOffset: offset &+ first, as: UInt8.self)),
-      Int(base.load(fromByteOffset: offset &+ first &+ 1, as: UInt8.self)),
-      Int(base.load(fromByteOffset: offset &+ first &+ 2, as: UInt8.self))
+      Int(base.load(fromByteOffset: offset &+ order.r, as: UInt8.self)),
+      Int(base.load(fromByteOffset: offset &+ order.g, as: UInt8.self)),
+      Int(base.load(fromByteOffset: offset &+ order.b, as: UInt8.self))
     )
   }
 
@@ -251,36 +251,7 @@ struct RGBReader: PixelReader {
 
   @inline(__always)
   func sums(_ lanes: SIMD4<UInt32>) -> (Int, Int, Int) {
-    (Int(lanes[first]), Int(lanes[first &+ 1]), Int(lanes[first &+ 2]))
-  }
-}
-
-/// Bytes B, G, R at offset, +1, +2 (`.bgra`; `.argb` on a little-endian machine).
-struct BGRReader: PixelReader {
-  let base: UnsafeRawPointer
-
-  @inline(__always)
-  func rgb(_ offset: Int) -> (Int, Int, Int) {
-    (
-      Int(base.load(fromByteOffset: offset &+ 2, as: UInt8.self)),
-      Int(base.load(fromByteOffset: offset &+ 1, as: UInt8.self)),
-      Int(base.load(fromByteOffset: offset, as: UInt8.self))
-    )
-  }
-
-  @inline(__always)
-  func split(_ term: Int) -> Int {
-    term
-  }
-
-  @inline(__always)
-  func packed(_ row: Int, _ column: Int) -> UInt32 {
-    UInt32(littleEndian: base.loadUnaligned(fromByteOffset: row &+ column, as: UInt32.self))
-  }
-
-  @inline(__always)
-  func sums(_ lanes: SIMD4<UInt32>) -> (Int, Int, Int) {
-    (Int(lanes[2]), Int(lanes[1]), Int(lanes[0]))
+    (Int(lanes[order.r]), Int(lanes[order.g]), Int(lanes[order.b]))
   }
 }
 
@@ -290,19 +261,13 @@ struct YUVReader: PixelReader {
   let y: UnsafeRawPointer
   let u: UnsafeRawPointer
   let v: UnsafeRawPointer
-  let scale: Int
-  let vr: Int
-  let ug: Int
-  let vg: Int
-  let ub: Int
-  let yOffset: Int
+  /// The constants (`ColorOrder.yuvFullRange` / `yuvVideoRange`).
+  let k: (scale: Int, vr: Int, ug: Int, vg: Int, ub: Int, yOffset: Int)
 
   init(y: UnsafeRawPointer, u: UnsafeRawPointer, v: UnsafeRawPointer, fullRange: Bool) {
-    self.y = y
-    self.u = u
-    self.v = v
+    (self.y, self.u, self.v) = (y, u, v)
     let c = fullRange ? ColorOrder.yuvFullRange : ColorOrder.yuvVideoRange
-    (scale, vr, ug, vg, ub, yOffset) = (c[0], c[1], c[2], c[3], c[4], c[5])
+    k = (c[0], c[1], c[2], c[3], c[4], c[5])
   }
 
   @inline(__always)
@@ -311,10 +276,10 @@ struct YUVReader: PixelReader {
     let luma = Int(y.load(fromByteOffset: offset & 0xFFFF_FFFF, as: UInt8.self))
     let cu = Int(u.load(fromByteOffset: chroma, as: UInt8.self)) &- 128
     let cv = Int(v.load(fromByteOffset: chroma, as: UInt8.self)) &- 128
-    let base = (luma &- yOffset) &* scale &+ 32768
+    let base = (luma &- k.yOffset) &* k.scale &+ 32768
     return (
-      clamp((base &+ vr &* cv) &>> 16), clamp((base &- ug &* cu &- vg &* cv) &>> 16),
-      clamp((base &+ ub &* cu) &>> 16)
+      clamp((base &+ k.vr &* cv) &>> 16), clamp((base &- k.ug &* cu &- k.vg &* cv) &>> 16),
+      clamp((base &+ k.ub &* cu) &>> 16)
     )
   }
 
@@ -360,16 +325,16 @@ struct YUVReader: PixelReader {
   func values(_ sums: (Int, Int, Int), inside: Int, fill: Int, unit: Double) -> (
     Double, Double, Double
   ) {
-    let l = (sums.0 &- yOffset &* inside) &* scale
+    let l = (sums.0 &- k.yOffset &* inside) &* k.scale
     let cu = sums.1 &- 128 &* inside
     let cv = sums.2 &- 128 &* inside
     let top = 255 &* inside &<< 16
     let f = fill &<< 16
     let u16 = unit / 65536
     return (
-      Double(min(max(l &+ vr &* cv, 0), top) &+ f) * u16,
-      Double(min(max(l &- ug &* cu &- vg &* cv, 0), top) &+ f) * u16,
-      Double(min(max(l &+ ub &* cu, 0), top) &+ f) * u16
+      Double(min(max(l &+ k.vr &* cv, 0), top) &+ f) * u16,
+      Double(min(max(l &- k.ug &* cu &- k.vg &* cv, 0), top) &+ f) * u16,
+      Double(min(max(l &+ k.ub &* cu, 0), top) &+ f) * u16
     )
   }
 }

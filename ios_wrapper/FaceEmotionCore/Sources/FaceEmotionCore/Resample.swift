@@ -45,14 +45,15 @@ enum Resampler {
       fill: fill)
     switch frame.pixels {
     case .rgba(let base, _):
-      try job.run(RGBReader(base: base), writer: writer, into: out, scratch: &scratch)
+      try job.run(
+        RGBReader(base: base, order: (0, 1, 2)), writer: writer, into: out, scratch: &scratch)
     case .bgra(let base, _):
-      try job.run(BGRReader(base: base), writer: writer, into: out, scratch: &scratch)
-    case .argb(let base, _) where 1.littleEndian == 1:
-      // 0xAARRGGBB in memory: B, G, R, A on a little-endian machine, A, R, G, B on a big one.
-      try job.run(BGRReader(base: base), writer: writer, into: out, scratch: &scratch)
+      try job.run(
+        RGBReader(base: base, order: (2, 1, 0)), writer: writer, into: out, scratch: &scratch)
     case .argb(let base, _):
-      try job.run(RGBReader(base: base, first: 1), writer: writer, into: out, scratch: &scratch)
+      // 0xAARRGGBB in memory: B, G, R, A on a little-endian machine, A, R, G, B on a big one.
+      let order = 1.littleEndian == 1 ? (2, 1, 0) : (1, 2, 3)
+      try job.run(RGBReader(base: base, order: order), writer: writer, into: out, scratch: &scratch)
     case .yuv(let y, let u, let v, _, _, 2, let fullRange) where v == u + 1 || u == v + 1:
       let yuv = YUVReader(y: y, u: u, v: v, fullRange: fullRange)
       try job.run(
