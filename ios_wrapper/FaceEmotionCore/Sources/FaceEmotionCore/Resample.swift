@@ -191,9 +191,7 @@ enum Resampler {
             px, rows: (ot[q], ot[q + 1], ot[q + 4], ot[q + 5]),
             weights: (ot[q + 2], ot[q + 3], ot[q + 6], ot[q + 7]), taps: innerTaps, into: acc)
         } else {
-          for v in 0..<acc.count {
-            acc[v] = 0
-          }
+          acc.update(repeating: 0)
           for qo in (a * sOuter)..<(a * sOuter + sOuter) {
             for t in 0..<2 {
               let w = ot[4 * qo + 2 + t]
