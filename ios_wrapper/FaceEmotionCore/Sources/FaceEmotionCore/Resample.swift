@@ -184,8 +184,8 @@ enum Resampler {
       for a in 0..<nOuter {
         let q = 8 * a
         let ot = outerTaps
-        if sx == 2 && sy == 2 && ot[q + 2] != 0 && ot[q + 3] != 0 && ot[q + 6] != 0
-          && ot[q + 7] != 0
+        if sx == 2 && sy == 2 && fractionBits <= 11 && ot[q + 2] != 0 && ot[q + 3] != 0
+          && ot[q + 6] != 0 && ot[q + 7] != 0
         {
           sumFourRows(
             px, rows: (ot[q], ot[q + 1], ot[q + 4], ot[q + 5]),
@@ -272,7 +272,8 @@ enum Resampler {
   /// output column), storing the sums: the same integers, computed on all channels of a pixel
   /// at once (`PixelReader.packed`). A row's sum takes two taps per 16-bit vector multiply-add
   /// (a weight ≤ 2^fractionBits and a byte: products and sums below 2^31); the four rows'
-  /// weighted sum is below 255 · 4 · 2^(2 · fractionBits) = 255 · 2^24 < 2^32, exact in UInt32.
+  /// weighted sum is below 255 · 4 · 2^(2 · fractionBits) = 255 · 2^24 < 2^32, exact in UInt32
+  /// (for fractionBits ≤ 11: `bilinear` takes this path only then).
   @inline(__always)
   private static func sumFourRows<R: PixelReader>(
     _ px: R, rows: (Int, Int, Int, Int), weights: (Int, Int, Int, Int),
