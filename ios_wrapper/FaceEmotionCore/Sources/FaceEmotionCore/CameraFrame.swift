@@ -199,6 +199,15 @@ protocol PixelReader {
   func values(_ sums: (Int, Int, Int), inside: Int, fill: Int, unit: Double) -> (
     Double, Double, Double
   )
+  /// An offset term (`CameraFrame.term`) as `packed` reads it: a YUV frame's luma and chroma
+  /// offsets apart, split once per row or column rather than once per tap.
+  associatedtype Term
+  func split(_ term: Int) -> Term
+  /// The `sample` channels of the pixel at row + column as the bytes of a number, in the
+  /// reader's order (`sums` puts them back in channel order; the fourth byte is not read).
+  func packed(_ row: Term, _ column: Term) -> UInt32
+  /// The channel sums from the sums of `packed`'s bytes, byte 0 first.
+  func sums(_ lanes: SIMD4<UInt32>) -> (Int, Int, Int)
 }
 
 extension PixelReader {
@@ -215,31 +224,34 @@ extension PixelReader {
   }
 }
 
-/// Bytes R, G, B at offset, +1, +2 (`.rgba`; `.argb` on a big-endian machine, one byte on).
+/// A 4-byte pixel whose R, G, B are its bytes `order` (`.rgba`: 0, 1, 2; `.bgra` and `.argb`
+/// on a little-endian machine: 2, 1, 0; `.argb` on a big-endian one: 1, 2, 3).
 struct RGBReader: PixelReader {
   let base: UnsafeRawPointer
+  let order: (r: Int, g: Int, b: Int)
 
   @inline(__always)
   func rgb(_ offset: Int) -> (Int, Int, Int) {
     (
-      Int(base.load(fromByteOffset: offset, as: UInt8.self)),
-      Int(base.load(fromByteOffset: offset &+ 1, as: UInt8.self)),
-      Int(base.load(fromByteOffset: offset &+ 2, as: UInt8.self))
+      Int(base.load(fromByteOffset: offset &+ order.r, as: UInt8.self)),
+      Int(base.load(fromByteOffset: offset &+ order.g, as: UInt8.self)),
+      Int(base.load(fromByteOffset: offset &+ order.b, as: UInt8.self))
     )
   }
-}
-
-/// Bytes B, G, R at offset, +1, +2 (`.bgra`; `.argb` on a little-endian machine).
-struct BGRReader: PixelReader {
-  let base: UnsafeRawPointer
 
   @inline(__always)
-  func rgb(_ offset: Int) -> (Int, Int, Int) {
-    (
-      Int(base.load(fromByteOffset: offset &+ 2, as: UInt8.self)),
-      Int(base.load(fromByteOffset: offset &+ 1, as: UInt8.self)),
-      Int(base.load(fromByteOffset: offset, as: UInt8.self))
-    )
+  func split(_ term: Int) -> Int {
+    term
+  }
+
+  @inline(__always)
+  func packed(_ row: Int, _ column: Int) -> UInt32 {
+    UInt32(littleEndian: base.loadUnaligned(fromByteOffset: row &+ column, as: UInt32.self))
+  }
+
+  @inline(__always)
+  func sums(_ lanes: SIMD4<UInt32>) -> (Int, Int, Int) {
+    (Int(lanes[order.r]), Int(lanes[order.g]), Int(lanes[order.b]))
   }
 }
 
@@ -249,19 +261,13 @@ struct YUVReader: PixelReader {
   let y: UnsafeRawPointer
   let u: UnsafeRawPointer
   let v: UnsafeRawPointer
-  let scale: Int
-  let vr: Int
-  let ug: Int
-  let vg: Int
-  let ub: Int
-  let yOffset: Int
+  /// The constants (`ColorOrder.yuvFullRange` / `yuvVideoRange`).
+  let k: (scale: Int, vr: Int, ug: Int, vg: Int, ub: Int, yOffset: Int)
 
   init(y: UnsafeRawPointer, u: UnsafeRawPointer, v: UnsafeRawPointer, fullRange: Bool) {
-    self.y = y
-    self.u = u
-    self.v = v
+    (self.y, self.u, self.v) = (y, u, v)
     let c = fullRange ? ColorOrder.yuvFullRange : ColorOrder.yuvVideoRange
-    (scale, vr, ug, vg, ub, yOffset) = (c[0], c[1], c[2], c[3], c[4], c[5])
+    k = (c[0], c[1], c[2], c[3], c[4], c[5])
   }
 
   @inline(__always)
@@ -270,10 +276,10 @@ struct YUVReader: PixelReader {
     let luma = Int(y.load(fromByteOffset: offset & 0xFFFF_FFFF, as: UInt8.self))
     let cu = Int(u.load(fromByteOffset: chroma, as: UInt8.self)) &- 128
     let cv = Int(v.load(fromByteOffset: chroma, as: UInt8.self)) &- 128
-    let base = (luma &- yOffset) &* scale &+ 32768
+    let base = (luma &- k.yOffset) &* k.scale &+ 32768
     return (
-      clamp((base &+ vr &* cv) &>> 16), clamp((base &- ug &* cu &- vg &* cv) &>> 16),
-      clamp((base &+ ub &* cu) &>> 16)
+      clamp((base &+ k.vr &* cv) &>> 16), clamp((base &- k.ug &* cu &- k.vg &* cv) &>> 16),
+      clamp((base &+ k.ub &* cu) &>> 16)
     )
   }
 
@@ -293,6 +299,25 @@ struct YUVReader: PixelReader {
     )
   }
 
+  @inline(__always)
+  func split(_ term: Int) -> (luma: Int, chroma: Int) {
+    (term & 0xFFFF_FFFF, term &>> 32)
+  }
+
+  @inline(__always)
+  func packed(_ row: (luma: Int, chroma: Int), _ column: (luma: Int, chroma: Int)) -> UInt32 {
+    let chroma = row.chroma &+ column.chroma
+    let luma = UInt32(y.load(fromByteOffset: row.luma &+ column.luma, as: UInt8.self))
+    let cu = UInt32(u.load(fromByteOffset: chroma, as: UInt8.self))
+    let cv = UInt32(v.load(fromByteOffset: chroma, as: UInt8.self))
+    return luma | cu &<< 8 | cv &<< 16
+  }
+
+  @inline(__always)
+  func sums(_ lanes: SIMD4<UInt32>) -> (Int, Int, Int) {
+    (Int(lanes[0]), Int(lanes[1]), Int(lanes[2]))
+  }
+
   /// BT.601 on the sums, exactly: each channel of the mean Y, U, V of the taps inside the image,
   /// clamped to 0...255 · inside (in 2^-16), plus the fill, over the sample's weight · 2^16 (a
   /// power of two; every integer below 2^51, so each value is exact).
@@ -300,17 +325,62 @@ struct YUVReader: PixelReader {
   func values(_ sums: (Int, Int, Int), inside: Int, fill: Int, unit: Double) -> (
     Double, Double, Double
   ) {
-    let l = (sums.0 &- yOffset &* inside) &* scale
+    let l = (sums.0 &- k.yOffset &* inside) &* k.scale
     let cu = sums.1 &- 128 &* inside
     let cv = sums.2 &- 128 &* inside
     let top = 255 &* inside &<< 16
     let f = fill &<< 16
     let u16 = unit / 65536
     return (
-      Double(min(max(l &+ vr &* cv, 0), top) &+ f) * u16,
-      Double(min(max(l &- ug &* cu &- vg &* cv, 0), top) &+ f) * u16,
-      Double(min(max(l &+ ub &* cu, 0), top) &+ f) * u16
+      Double(min(max(l &+ k.vr &* cv, 0), top) &+ f) * u16,
+      Double(min(max(l &- k.ug &* cu &- k.vg &* cv, 0), top) &+ f) * u16,
+      Double(min(max(l &+ k.ub &* cu, 0), top) &+ f) * u16
     )
+  }
+}
+
+/// A YUV frame whose U and V bytes are interleaved (uvPixelStride 2, V right after U — 420f,
+/// 420v, NV12 — or before it — NV21): `YUVReader`, with both chroma bytes read by one load.
+struct InterleavedYUVReader: PixelReader {
+  let yuv: YUVReader
+  /// Whether V comes first.
+  let vFirst: Bool
+
+  @inline(__always)
+  func rgb(_ offset: Int) -> (Int, Int, Int) {
+    yuv.rgb(offset)
+  }
+
+  @inline(__always)
+  func sample(_ offset: Int) -> (Int, Int, Int) {
+    yuv.sample(offset)
+  }
+
+  @inline(__always)
+  func values(_ sums: (Int, Int, Int), inside: Int, fill: Int, unit: Double) -> (
+    Double, Double, Double
+  ) {
+    yuv.values(sums, inside: inside, fill: fill, unit: unit)
+  }
+
+  @inline(__always)
+  func split(_ term: Int) -> (luma: Int, chroma: Int) {
+    yuv.split(term)
+  }
+
+  @inline(__always)
+  func packed(_ row: (luma: Int, chroma: Int), _ column: (luma: Int, chroma: Int)) -> UInt32 {
+    let luma = UInt32(yuv.y.load(fromByteOffset: row.luma &+ column.luma, as: UInt8.self))
+    let pair = vFirst ? yuv.v : yuv.u
+    let chroma = UInt16(
+      littleEndian: pair.loadUnaligned(
+        fromByteOffset: row.chroma &+ column.chroma, as: UInt16.self))
+    return luma | UInt32(chroma) &<< 8
+  }
+
+  @inline(__always)
+  func sums(_ lanes: SIMD4<UInt32>) -> (Int, Int, Int) {
+    vFirst ? (Int(lanes[0]), Int(lanes[2]), Int(lanes[1])) : yuv.sums(lanes)
   }
 }
 

@@ -133,9 +133,9 @@ struct DetectorWriter: SampleWriter {
   func write(
     _ index: Int, _ r: Double, _ g: Double, _ b: Double, to out: UnsafeMutableBufferPointer<Float>
   ) {
-    out[3 * index] = normalize(r)
-    out[3 * index + 1] = normalize(g)
-    out[3 * index + 2] = normalize(b)
+    out[3 &* index] = normalize(r)
+    out[3 &* index &+ 1] = normalize(g)
+    out[3 &* index &+ 2] = normalize(b)
   }
 
   @inline(__always)

@@ -177,12 +177,12 @@ struct EmotionWriter: SampleWriter {
     let v2 = normalize(c2, mean.2, scale.2)
     if planar {
       out[index] = v0
-      out[plane + index] = v1
-      out[2 * plane + index] = v2
+      out[plane &+ index] = v1
+      out[2 &* plane &+ index] = v2
     } else {
-      out[3 * index] = v0
-      out[3 * index + 1] = v1
-      out[3 * index + 2] = v2
+      out[3 &* index] = v0
+      out[3 &* index &+ 1] = v1
+      out[3 &* index &+ 2] = v2
     }
   }
 

@@ -2,12 +2,15 @@
 //
 // Platform adapters for camera frames: CVPixelBuffer / CMSampleBuffer with a
 // CGImagePropertyOrientation → a CameraFrame over the locked planes (read in place, never
-// copied). Compiled only where CoreVideo (CoreMedia) and ImageIO exist; the core itself never
-// imports them.
+// copied). Compiled only where CoreVideo (CoreMedia for sample buffers) and ImageIO exist; the
+// core itself never imports them.
 
 #if canImport(CoreVideo) && canImport(ImageIO)
   import CoreVideo
   import ImageIO
+  #if canImport(CoreMedia)
+    import CoreMedia
+  #endif
 
   extension CameraFrame {
     /// `body` with a frame over `pixelBuffer`'s planes, turned upright by `orientation`. The
@@ -60,6 +63,21 @@
       }
       return try body(frame)
     }
+
+    #if canImport(CoreMedia)
+      /// `withPixelBuffer` on the image buffer of a camera's sample buffer (what
+      /// `AVCaptureVideoDataOutput` delivers). Throws `PackagerError.invalidImage` when it
+      /// holds no image buffer.
+      public static func withSampleBuffer<T>(
+        _ sampleBuffer: CMSampleBuffer, orientation: CGImagePropertyOrientation = .up,
+        _ body: (CameraFrame) throws -> T
+      ) throws -> T {
+        if let pixelBuffer = CMSampleBufferGetImageBuffer(sampleBuffer) {
+          return try withPixelBuffer(pixelBuffer, orientation: orientation, body)
+        }
+        throw PackagerError.invalidImage("the sample buffer holds no image buffer")
+      }
+    #endif
   }
 
   extension FaceDetectionWrapper {
@@ -94,25 +112,6 @@
       try CameraFrame.withPixelBuffer(pixelBuffer, orientation: orientation) {
         try run($0, runDetector: runDetector, runEmotion: runEmotion)
       }
-    }
-  }
-#endif
-
-#if canImport(CoreMedia) && canImport(ImageIO)
-  import CoreMedia
-
-  extension CameraFrame {
-    /// `withPixelBuffer` on the image buffer of a camera's sample buffer (what
-    /// `AVCaptureVideoDataOutput` delivers). Throws `PackagerError.invalidImage` when it
-    /// holds no image buffer.
-    public static func withSampleBuffer<T>(
-      _ sampleBuffer: CMSampleBuffer, orientation: CGImagePropertyOrientation = .up,
-      _ body: (CameraFrame) throws -> T
-    ) throws -> T {
-      guard let pixelBuffer = CMSampleBufferGetImageBuffer(sampleBuffer) else {
-        throw PackagerError.invalidImage("the sample buffer holds no image buffer")
-      }
-      return try withPixelBuffer(pixelBuffer, orientation: orientation, body)
     }
   }
 #endif

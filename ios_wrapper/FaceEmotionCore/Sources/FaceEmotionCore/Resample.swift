@@ -45,14 +45,20 @@ enum Resampler {
       fill: fill)
     switch frame.pixels {
     case .rgba(let base, _):
-      try job.run(RGBReader(base: base), writer: writer, into: out, scratch: &scratch)
+      try job.run(
+        RGBReader(base: base, order: (0, 1, 2)), writer: writer, into: out, scratch: &scratch)
     case .bgra(let base, _):
-      try job.run(BGRReader(base: base), writer: writer, into: out, scratch: &scratch)
-    case .argb(let base, _) where 1.littleEndian == 1:
-      // 0xAARRGGBB in memory: B, G, R, A on a little-endian machine, A, R, G, B on a big one.
-      try job.run(BGRReader(base: base), writer: writer, into: out, scratch: &scratch)
+      try job.run(
+        RGBReader(base: base, order: (2, 1, 0)), writer: writer, into: out, scratch: &scratch)
     case .argb(let base, _):
-      try job.run(RGBReader(base: base + 1), writer: writer, into: out, scratch: &scratch)
+      // 0xAARRGGBB in memory: B, G, R, A on a little-endian machine, A, R, G, B on a big one.
+      let order = 1.littleEndian == 1 ? (2, 1, 0) : (1, 2, 3)
+      try job.run(RGBReader(base: base, order: order), writer: writer, into: out, scratch: &scratch)
+    case .yuv(let y, let u, let v, _, _, 2, let fullRange) where v == u + 1 || u == v + 1:
+      let yuv = YUVReader(y: y, u: u, v: v, fullRange: fullRange)
+      try job.run(
+        InterleavedYUVReader(yuv: yuv, vFirst: v < u), writer: writer, into: out,
+        scratch: &scratch)
     case .yuv(let y, let u, let v, _, _, _, let fullRange):
       try job.run(
         YUVReader(y: y, u: u, v: v, fullRange: fullRange), writer: writer, into: out,
@@ -176,18 +182,16 @@ enum Resampler {
       let (outerTaps, innerTaps) = transposed ? (xt, yt) : (yt, xt)
       let (outerIn, innerIn) = transposed ? (xin, yin) : (yin, xin)
       for a in 0..<nOuter {
-        for v in 0..<acc.count {
-          acc[v] = 0
-        }
         let q = 8 * a
         let ot = outerTaps
-        if sx == 2 && sy == 2 && ot[q + 2] != 0 && ot[q + 3] != 0 && ot[q + 6] != 0
-          && ot[q + 7] != 0
+        if sx == 2 && sy == 2 && fractionBits <= 11 && ot[q + 2] != 0 && ot[q + 3] != 0
+          && ot[q + 6] != 0 && ot[q + 7] != 0
         {
           sumFourRows(
             px, rows: (ot[q], ot[q + 1], ot[q + 4], ot[q + 5]),
             weights: (ot[q + 2], ot[q + 3], ot[q + 6], ot[q + 7]), taps: innerTaps, into: acc)
         } else {
+          acc.update(repeating: 0)
           for qo in (a * sOuter)..<(a * sOuter + sOuter) {
             for t in 0..<2 {
               let w = ot[4 * qo + 2 + t]
@@ -200,12 +204,14 @@ enum Resampler {
           }
         }
         let o = outerIn[a]
+        // Output sample (outer a, inner b) is first + b · step (row-major over the output).
+        let (first, step) = transposed ? (a, outWidth) : (a &* outWidth, 1)
         for b in 0..<nInner {
           let inside = o &* innerIn[b]
           let (r, g, bl) = px.values(
-            (acc[3 * b], acc[3 * b + 1], acc[3 * b + 2]), inside: inside,
+            (acc[3 &* b], acc[3 &* b &+ 1], acc[3 &* b &+ 2]), inside: inside,
             fill: fillValue &* (full &- inside), unit: unit)
-          writer.write(transposed ? b * outWidth + a : a * outWidth + b, r, g, bl, to: out)
+          writer.write(first &+ b &* step, r, g, bl, to: out)
         }
       }
     }
@@ -225,7 +231,7 @@ enum Resampler {
     let outWidth = acc.count / 3
     if sx == 2 {  // every downscale: two sub-samples, four taps per output column
       for j in 0..<outWidth {
-        let t = 8 * j
+        let t = 8 &* j
         let p0 = px.sample(row &+ xt[t])
         let p1 = px.sample(row &+ xt[t + 1])
         let p2 = px.sample(row &+ xt[t + 4])
@@ -237,9 +243,9 @@ enum Resampler {
         let r = w0 &* p0.0 &+ w1 &* p1.0 &+ w2 &* p2.0 &+ w3 &* p3.0
         let g = w0 &* p0.1 &+ w1 &* p1.1 &+ w2 &* p2.1 &+ w3 &* p3.1
         let b = w0 &* p0.2 &+ w1 &* p1.2 &+ w2 &* p2.2 &+ w3 &* p3.2
-        acc[3 * j] = acc[3 * j] &+ weight &* r
-        acc[3 * j + 1] = acc[3 * j + 1] &+ weight &* g
-        acc[3 * j + 2] = acc[3 * j + 2] &+ weight &* b
+        acc[3 &* j] = acc[3 &* j] &+ weight &* r
+        acc[3 &* j &+ 1] = acc[3 &* j &+ 1] &+ weight &* g
+        acc[3 &* j &+ 2] = acc[3 &* j &+ 2] &+ weight &* b
       }
       return
     }
@@ -263,36 +269,52 @@ enum Resampler {
   }
 
   /// sumRow over four rows at once (two sub-sample rows of two taps, two sub-samples per
-  /// output column): the same sums, with 16 independent pixel reads per output column.
+  /// output column), storing the sums: the same integers, computed on all channels of a pixel
+  /// at once (`PixelReader.packed`). A row's sum takes two taps per 16-bit vector multiply-add
+  /// (a weight ≤ 2^fractionBits and a byte: products and sums below 2^31); the four rows'
+  /// weighted sum is below 255 · 4 · 2^(2 · fractionBits) = 255 · 2^24 < 2^32, exact in UInt32
+  /// (for fractionBits ≤ 11: `bilinear` takes this path only then).
   @inline(__always)
   private static func sumFourRows<R: PixelReader>(
     _ px: R, rows: (Int, Int, Int, Int), weights: (Int, Int, Int, Int),
     taps xt: UnsafeMutableBufferPointer<Int>, into acc: UnsafeMutableBufferPointer<Int>
   ) {
+    let wy = (
+      SIMD4<UInt32>(repeating: UInt32(truncatingIfNeeded: weights.0)),
+      SIMD4<UInt32>(repeating: UInt32(truncatingIfNeeded: weights.1)),
+      SIMD4<UInt32>(repeating: UInt32(truncatingIfNeeded: weights.2)),
+      SIMD4<UInt32>(repeating: UInt32(truncatingIfNeeded: weights.3))
+    )
+    // w0 · pixel a + w1 · pixel b, per channel (lanes in the reader's order).
     @inline(__always)
-    func h(_ row: Int, _ c0: Int, _ c1: Int, _ c2: Int, _ c3: Int, _ w: (Int, Int, Int, Int))
-      -> (Int, Int, Int)
-    {
-      let p0 = px.sample(row &+ c0)
-      let p1 = px.sample(row &+ c1)
-      let p2 = px.sample(row &+ c2)
-      let p3 = px.sample(row &+ c3)
-      let r = w.0 &* p0.0 &+ w.1 &* p1.0 &+ w.2 &* p2.0 &+ w.3 &* p3.0
-      let g = w.0 &* p0.1 &+ w.1 &* p1.1 &+ w.2 &* p2.1 &+ w.3 &* p3.1
-      let b = w.0 &* p0.2 &+ w.1 &* p1.2 &+ w.2 &* p2.2 &+ w.3 &* p3.2
-      return (r, g, b)
+    func pair(_ a: UInt32, _ b: UInt32, _ w: SIMD8<Int32>) -> SIMD4<Int32> {
+      let bytes = unsafeBitCast((UInt64(a) | UInt64(b) << 32).littleEndian, to: SIMD8<UInt8>.self)
+      let products = SIMD8<Int32>(truncatingIfNeeded: bytes) &* w
+      return products.lowHalf &+ products.highHalf
     }
+    @inline(__always)
+    func weightPair(_ w0: Int, _ w1: Int) -> SIMD8<Int32> {
+      let (a, b) = (Int16(truncatingIfNeeded: w0), Int16(truncatingIfNeeded: w1))
+      return SIMD8<Int32>(truncatingIfNeeded: SIMD8<Int16>(a, a, a, a, b, b, b, b))
+    }
+    let r = (px.split(rows.0), px.split(rows.1), px.split(rows.2), px.split(rows.3))
     for j in 0..<(acc.count / 3) {
-      let t = 8 * j
-      let w = (xt[t + 2], xt[t + 3], xt[t + 6], xt[t + 7])
-      let (c0, c1, c2, c3) = (xt[t], xt[t + 1], xt[t + 4], xt[t + 5])
-      let a = h(rows.0, c0, c1, c2, c3, w)
-      let b = h(rows.1, c0, c1, c2, c3, w)
-      let c = h(rows.2, c0, c1, c2, c3, w)
-      let d = h(rows.3, c0, c1, c2, c3, w)
-      acc[3 * j] = weights.0 &* a.0 &+ weights.1 &* b.0 &+ weights.2 &* c.0 &+ weights.3 &* d.0
-      acc[3 * j + 1] = weights.0 &* a.1 &+ weights.1 &* b.1 &+ weights.2 &* c.1 &+ weights.3 &* d.1
-      acc[3 * j + 2] = weights.0 &* a.2 &+ weights.1 &* b.2 &+ weights.2 &* c.2 &+ weights.3 &* d.2
+      let t = 8 &* j
+      let w01 = weightPair(xt[t + 2], xt[t + 3])
+      let w23 = weightPair(xt[t + 6], xt[t + 7])
+      let c = (px.split(xt[t]), px.split(xt[t + 1]), px.split(xt[t + 4]), px.split(xt[t + 5]))
+      @inline(__always)
+      func h(_ row: R.Term) -> SIMD4<UInt32> {
+        let left = pair(px.packed(row, c.0), px.packed(row, c.1), w01)
+        let right = pair(px.packed(row, c.2), px.packed(row, c.3), w23)
+        return SIMD4<UInt32>(truncatingIfNeeded: left &+ right)
+      }
+      let top = wy.0 &* h(r.0) &+ wy.1 &* h(r.1)
+      let bottom = wy.2 &* h(r.2) &+ wy.3 &* h(r.3)
+      let (r, g, b) = px.sums(top &+ bottom)
+      acc[3 &* j] = r
+      acc[3 &* j &+ 1] = g
+      acc[3 &* j &+ 2] = b
     }
   }
 

@@ -251,8 +251,19 @@ final class FramePlanes {
     case ("bgra", 4):
       pixels = .bgra(try plane(0), bytesPerRow: strides[0].row)
     case ("yuv", 1) where strides.count == 3 && strides[1] == strides[2]:
+      var (u, v) = (try plane(1), try plane(2))
+      // Interleaved chroma (one plane's bytes are the other's one byte on): read it as a
+      // camera delivers it, from one buffer (v = u + 1 or u = v + 1), as the adapters do.
+      if strides[1].pixel == 2 {
+        let (a, b) = (memory[1], memory[2])
+        if a.count == b.count + 1, a.dropFirst().elementsEqual(b) {
+          v = u + 1
+        } else if b.count == a.count + 1, b.dropFirst().elementsEqual(a) {
+          u = v + 1
+        }
+      }
       pixels = .yuv(
-        y: try plane(0), u: try plane(1), v: try plane(2), yBytesPerRow: strides[0].row,
+        y: try plane(0), u: u, v: v, yBytesPerRow: strides[0].row,
         uvBytesPerRow: strides[1].row, uvPixelStride: strides[1].pixel, fullRange: fullRange)
     default:
       throw HarnessError(description: "\(name): unsupported \(format) frame layout \(strides)")
