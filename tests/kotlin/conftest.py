@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 
 import parity_cases
-from packager.parity import kotlin
+from packager.parity import kotlin_harness
 
 
 @pytest.fixture(scope="session")
 def kotlin_classes() -> Path:
     """Core + harness compiled (cached by source hash in the session's packager cache)."""
-    return kotlin.compile_harness()
+    return kotlin_harness.compile_harness()
 
 
 @pytest.fixture(scope="session")
@@ -25,5 +25,5 @@ def kotlin_parity(tmp_path_factory, parity_prepared, kotlin_classes) -> dict[str
     written = []
     for prepared in parity_prepared:
         written += parity_cases.write_all(root, prepared)
-    kotlin.run_harness(root, out)
+    kotlin_harness.run_harness(root, out)
     return {c.name: (c, out / c.name) for c in written}

@@ -4,7 +4,7 @@ footage gives the reference's track ids and smoothed emotions (packager/parity/s
 import pytest
 import sequence_cases
 
-from packager.parity import kotlin, sequences
+from packager.parity import kotlin_harness, sequences
 
 
 @pytest.fixture(scope="module")
@@ -19,7 +19,7 @@ def test_sequence_parity(cases, name, tmp_path):
         f.emotion.labels for _, faces in seq for f in faces)
     job = sequences.write_job(tmp_path / "job.json", seq, labels)
     want = sequences.expected(seq)
-    assert sequences.compare(want, kotlin.sequence(job)) == []
+    assert sequences.compare(want, kotlin_harness.sequence(job)) == []
     assert len({t for w in want for t in w["tracks"]}) >= 1  # the sequence has faces to track
 
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from packager.parity import compare, swift
+from packager.parity import compare, swift_harness
 
 # The parity case set is shared with the Kotlin suite (STYLE.md: parity cases are written once
 # and read by every language): tests/parity_cases.py, importable through tests/conftest.py.
@@ -17,7 +17,7 @@ import parity_cases as shared_cases
 @pytest.fixture(scope="session")
 def swift_harness() -> Path:
     """The parity harness, built once per session (debug; the build is cached by source hash)."""
-    return swift.build("debug")
+    return swift_harness.build("debug")
 
 
 @pytest.fixture(scope="session")
@@ -29,7 +29,7 @@ def swift_parity(swift_harness, parity_prepared, tmp_path_factory) -> dict[str, 
     written = []
     for prepared in parity_prepared:
         written += shared_cases.write_all(root, prepared)
-    swift.run_harness(root, out)
+    swift_harness.run_harness(root, out)
     return {c.name: (c, out / c.name) for c in written}
 
 

@@ -15,7 +15,7 @@ from PIL import Image
 import parity_cases as shared_cases  # tests/parity_cases.py, shared with the Kotlin suite
 from packager import cli, recipes, samples
 from packager.errors import PackagerError
-from packager.parity import compare, swift
+from packager.parity import compare, swift_harness
 
 CHAIN_CASES = [n for n in shared_cases.CASE_NAMES if not n.startswith(tuple(shared_cases.BOX_CASES))]
 
@@ -57,7 +57,7 @@ def test_a_wrong_result_is_caught(swift_parity, tmp_path):
     """The comparison is not vacuous: the harness's own output, moved by one float32 step in
     one tensor value (more than TENSOR_TOL allows: tensors are held bit-identical), fails."""
     case = shutil.copytree(swift_parity[f"astronaut-{recipes.DEFAULT_EMOTION}"][0], tmp_path / "cases" / "astronaut")
-    swift.run_harness(case.parent, tmp_path / "out")
+    swift_harness.run_harness(case.parent, tmp_path / "out")
     out = tmp_path / "out" / case.name
     assert compare.compare_case(case, out).ok
     x = np.fromfile(out / "detector_input.f32", dtype="<f4")
@@ -73,12 +73,12 @@ def test_a_frame_case_is_run_from_its_planes(swift_parity, tmp_path):
     NV21 frame swapped (read as NV12), the harness's tensors no longer match."""
     name = shared_cases.frame_case_name("portrait", "nv21", 90, True)
     case = shutil.copytree(swift_parity[name][0], tmp_path / "cases" / "frame")
-    swift.run_harness(case.parent, tmp_path / "out")
+    swift_harness.run_harness(case.parent, tmp_path / "out")
     assert compare.compare_case(case, tmp_path / "out" / case.name).ok
     u, v = (case / "plane1.bin").read_bytes(), (case / "plane2.bin").read_bytes()
     (case / "plane1.bin").write_bytes(v)
     (case / "plane2.bin").write_bytes(u)
-    swift.run_harness(case.parent, tmp_path / "swapped")
+    swift_harness.run_harness(case.parent, tmp_path / "swapped")
     assert not compare.compare_case(case, tmp_path / "swapped" / case.name).ok
 
 
@@ -88,7 +88,7 @@ def test_harness_refuses_an_unknown_recipe(swift_parity, tmp_path):
     meta["emotion_recipe"] = "no-such-recipe"
     (bad / "case.json").write_text(json.dumps(meta))
     with pytest.raises(PackagerError, match="unknown emotion recipe"):
-        swift.run_harness(bad.parent, tmp_path / "out")
+        swift_harness.run_harness(bad.parent, tmp_path / "out")
 
 
 def test_parity_command_with_lang_swift(prepared_default, swift_harness, tmp_path, capsys):

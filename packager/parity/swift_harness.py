@@ -1,6 +1,6 @@
 """Compile the Swift core (``codegen.render("swift")``: the runtime library + the generated
 ``Recipes.swift``) with its parity harness and run it (``packager parity --lang swift``), and
-time it (``benchmark``, ``python -m packager.parity.swift --bench``).
+time it (``benchmark``, ``python -m packager.parity.swift_harness --bench``).
 
 The pure core's Swift package ``ios_wrapper/FaceEmotionCore/`` (no dependency: it builds offline)
 is staged into the cache with the wrapper's sources as codegen writes them (so a template change is
