@@ -17,7 +17,7 @@ import numpy as np
 from packager import bench
 from packager.bench import THROUGHPUT, VIDEO
 from packager.bench import contenders as C
-from packager.bench import bundle_rows, notes, peers, targets, throughput, video
+from packager.bench import bundle_rows, notes, peers, targets, throughput, video_rows
 from packager.bench.table import MEASURED, NOT_AVAILABLE, Report, Row, link_ratios
 from packager.timing import ColdStartError, cold_start, interleaved
 from packager.progress import Progress
@@ -34,7 +34,7 @@ def titles(repeats: int, n_images: int, cold_repeats: int, threads: int) -> dict
               f"interleaved runs; onnxruntime intra-op threads {threads or 'default'})",
         COLD: f"Cold start to first result (fresh process, models cached; median of {cold_repeats})",
         throughput.SECTION: throughput.TITLE,
-        video.SECTION: video.TITLE,
+        video_rows.SECTION: video_rows.TITLE,
         **bundle_rows.TITLES,
     }
 
@@ -160,10 +160,10 @@ def measure(opts: BenchOptions, progress: Progress) -> Report:
         else:
             rows += throughput.rows(paths, Path(tmp), progress)
         if VIDEO in skip:
-            rows.append(Row.unavailable(video.SECTION, "video-skipped", "packager run VIDEO", NOT_AVAILABLE,
+            rows.append(Row.unavailable(video_rows.SECTION, "video-skipped", "packager run VIDEO", NOT_AVAILABLE,
                                         "skipped (--skip video)"))
         else:
-            rows += video.rows(pipe, Path(tmp), progress, bench.PEERS not in skip)[0]
+            rows += video_rows.rows(pipe, Path(tmp), progress, bench.PEERS not in skip)[0]
         rows += bundle_rows.rows(Path(tmp), pipe, C.prepare_images(pipe, pixels), opts.repeats, opts.threads, skip,
                                  progress)
     link_ratios(rows)
