@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -109,6 +110,31 @@ def name_as_unmirrored(out: Path, detector: recipes.DetectorRecipe) -> None:
         for key in ("keypoints", "keypoints_px", "normalized_keypoints"):
             face[key] = {partner[n]: point for n, point in face[key].items()}
     (out / "faces.json").write_text(json.dumps(doc))
+
+
+def check_mirrored_case(case: Path, out: Path, scratch: Path) -> None:
+    """A mirrored case has faces, and its keypoints are compared by name: the harness's own output
+    ``out`` rewritten (in ``scratch``) with each keypoint under its partner's name — what a core
+    that ignores the mirror writes — fails on the keypoints alone."""
+    from packager.parity import compare
+
+    meta = json.loads((case / "case.json").read_text())
+    assert meta["frame"]["mirrored"] and meta["num_faces"] >= 1
+    wrong = shutil.copytree(out, scratch)
+    name_as_unmirrored(wrong, recipes.detector_recipe(meta["detector_recipe"]))
+    res = compare.compare_case(case, wrong)
+    assert not res.ok and res.diffs["keypoints"] > 100 * compare.COORD_TOL
+    assert all("keypoints" in line for line in res.failures), res.failures
+
+
+def run_every_case(tmp_path_factory, parity_prepared: list, lang: str, run_harness) -> dict[str, tuple[Path, Path]]:
+    """case name → (case folder, harness output folder): every recipe's cases written under one
+    root, and ``run_harness(root, out)`` (a language's harness) run once over all of them."""
+    root = tmp_path_factory.mktemp(f"{lang}-cases")
+    out = tmp_path_factory.mktemp(f"{lang}-out")
+    written = [case for prepared in parity_prepared for case in write_all(root, prepared)]
+    run_harness(root, out)
+    return {c.name: (c, out / c.name) for c in written}
 
 
 class CorruptedDetector:

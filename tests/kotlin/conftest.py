@@ -20,10 +20,4 @@ def kotlin_classes() -> Path:
 @pytest.fixture(scope="session")
 def kotlin_parity(tmp_path_factory, parity_prepared, kotlin_classes) -> dict[str, tuple[Path, Path]]:
     """case name → (case folder, harness output folder), for every recipe and image."""
-    root = tmp_path_factory.mktemp("kotlin-cases")
-    out = tmp_path_factory.mktemp("kotlin-out")
-    written = []
-    for prepared in parity_prepared:
-        written += parity_cases.write_all(root, prepared)
-    kotlin_harness.run_harness(root, out)
-    return {c.name: (c, out / c.name) for c in written}
+    return parity_cases.run_every_case(tmp_path_factory, parity_prepared, "kotlin", kotlin_harness.run_harness)

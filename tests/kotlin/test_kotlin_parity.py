@@ -4,7 +4,6 @@ tolerances (packager/parity/compare.py), on real images for every emotion recipe
 from __future__ import annotations
 
 import json
-import shutil
 
 import pytest
 
@@ -56,14 +55,4 @@ def test_cases_cover_the_edges(kotlin_parity, recipe):
 
 @pytest.mark.parametrize("name", parity_cases.MIRRORED_CASES)
 def test_mirrored_cases_would_catch_a_core_that_keeps_the_model_names(kotlin_parity, name, tmp_path):
-    """Every mirrored case has faces, and its keypoints are compared by name: the harness's own
-    output with each keypoint under its partner's name (what a core that ignores the mirror
-    writes) fails on the keypoints alone."""
-    case, out = kotlin_parity[name]
-    meta = json.loads((case / "case.json").read_text())
-    assert meta["frame"]["mirrored"] and meta["num_faces"] >= 1
-    wrong = shutil.copytree(out, tmp_path / name)
-    parity_cases.name_as_unmirrored(wrong, recipes.detector_recipe(meta["detector_recipe"]))
-    res = compare.compare_case(case, wrong)
-    assert not res.ok and res.diffs["keypoints"] > 100 * compare.COORD_TOL
-    assert all("keypoints" in line for line in res.failures), res.failures
+    parity_cases.check_mirrored_case(*kotlin_parity[name], tmp_path / name)

@@ -15,7 +15,7 @@ from packager.parity import swift_harness
 from test_swift_codegen import readme_swift_blocks
 
 
-def test_xctest_suite_passes(swift_harness):
+def test_xctest_suite_passes(swift_binary):
     root = swift_harness.staged_package()  # the same staged sources the harness was built from
     proc = swift_harness.swift_command(root, "test")
     summary = re.findall(r"Executed (\d+) tests?, with (\d+) failures?", proc.stdout)
@@ -48,7 +48,7 @@ def _dump(package_dir: Path) -> dict:
     return json.loads(proc.stdout)
 
 
-def test_core_package_depends_on_nothing(swift_harness):
+def test_core_package_depends_on_nothing(swift_binary):
     """The core package declares no dependency and no trait (the harness was just built from it
     offline, with no flag); its targets are the library, the harness and the tests."""
     manifest = _dump(swift_harness.staged_package() / "package")

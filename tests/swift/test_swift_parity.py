@@ -91,7 +91,7 @@ def test_harness_refuses_an_unknown_recipe(swift_parity, tmp_path):
         swift_harness.run_harness(bad.parent, tmp_path / "out")
 
 
-def test_parity_command_with_lang_swift(prepared_default, swift_harness, tmp_path, capsys):
+def test_parity_command_with_lang_swift(prepared_default, swift_binary, tmp_path, capsys):
     path = tmp_path / "astronaut.png"
     Image.fromarray(samples.astronaut()).save(path)
     assert cli.main(["parity", str(path), "--lang", "swift", "--quiet"]) == 0
@@ -101,14 +101,4 @@ def test_parity_command_with_lang_swift(prepared_default, swift_harness, tmp_pat
 
 @pytest.mark.parametrize("name", shared_cases.MIRRORED_CASES)
 def test_mirrored_cases_would_catch_a_core_that_keeps_the_model_names(swift_parity, name, tmp_path):
-    """Every mirrored case has faces, and its keypoints are compared by name: the harness's own
-    output with each keypoint under its partner's name (what a core that ignores the mirror
-    writes) fails on the keypoints alone."""
-    case, out = swift_parity[name]
-    meta = json.loads((case / "case.json").read_text())
-    assert meta["frame"]["mirrored"] and meta["num_faces"] >= 1
-    wrong = shutil.copytree(out, tmp_path / name)
-    shared_cases.name_as_unmirrored(wrong, recipes.detector_recipe(meta["detector_recipe"]))
-    res = compare.compare_case(case, wrong)
-    assert not res.ok and res.diffs["keypoints"] > 100 * compare.COORD_TOL
-    assert all("keypoints" in line for line in res.failures), res.failures
+    shared_cases.check_mirrored_case(*swift_parity[name], tmp_path / name)

@@ -55,7 +55,7 @@ def _pairs() -> dict[str, tuple[np.ndarray, np.ndarray]]:
 
 
 @pytest.fixture(scope="module")
-def npy_run(swift_harness):
+def npy_run(swift_binary):
     good = {f"{name}.npy": _npy(a) for name, a in _good_arrays().items()}
     good["version2.npy"] = _npy(np.arange(6, dtype=np.float32).reshape(2, 3), version=(2, 0))
     bad = {
