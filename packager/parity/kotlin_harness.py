@@ -222,17 +222,8 @@ def _run_bench(cases_root: Path, warmup: int, repeats: int, out: Path) -> None:
 
 
 def bench_table(result: dict) -> str:
-    """Markdown table of ``benchmark()``'s result."""
-    lines = [
-        f"Kotlin pre+post per frame (JVM, JIT-warm) vs reference model inference, median of {result['repeats']}",
-        "| frame | faces | kotlin pre+post ms | reference inference ms | ratio | reference numpy pre+post ms "
-        "| kotlin bytes allocated per frame |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    for name, r in result["sizes"].items():
-        lines.append(f"| {name} | {r['faces']} | {r['kotlin_pre_post_ms']:.2f} | {r['reference_inference_ms']:.2f} "
-                     f"| {r['ratio']:.2f} | {r['reference_pre_post_ms']:.2f} | {r['kotlin_alloc_bytes_per_frame']:,.0f} |")
-    return "\n".join(lines)
+    """Markdown table of ``benchmark()``'s result (``harness_bench.bench_table``)."""
+    return harness_bench.bench_table("kotlin", result, "JVM, JIT-warm")
 
 
 def main(argv: list[str] | None = None) -> int:

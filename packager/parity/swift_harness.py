@@ -212,21 +212,8 @@ def _run_bench(cases_root: Path, warmup: int, repeats: int, out: Path) -> None:
 
 
 def bench_table(result: dict) -> str:
-    lines = [
-        f"Swift pre+post per frame (release build) vs the reference on the same machine, median of {result['repeats']}",
-        "| frame | faces | swift pre+post ms | detector pre / post ms | emotion pre / post ms "
-        "| reference inference ms | ratio | numpy pre+post ms |",
-        "|---|---|---|---|---|---|---|---|",
-    ]
-    for name, r in result["sizes"].items():
-        lines.append(
-            f"| {name} | {r['faces']} | {r['swift_pre_post_ms']:.2f} "
-            f"| {r['swift_detector_pre_ms']:.2f} / {r['swift_detector_post_ms']:.3f} "
-            f"| {r['swift_emotion_pre_ms']:.2f} / {r['swift_emotion_post_ms']:.4f} "
-            f"| {r['reference_inference_ms']:.2f} | {r['ratio']:.2f} | {r['reference_pre_post_ms']:.2f} |"
-        )
-    lines.append("ratio = swift pre+post / reference model inference (below 1: cheaper than the models)")
-    return "\n".join(lines)
+    """Markdown table of ``benchmark()``'s result (``harness_bench.bench_table``)."""
+    return harness_bench.bench_table("swift", result, "release build")
 
 
 def main(argv: list[str] | None = None) -> int:
