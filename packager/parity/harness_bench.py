@@ -182,11 +182,14 @@ def benchmark(lang: str, run_bench: Callable[[Path, int, int, Path], None], repe
     return {"repeats": repeats, "warmup": WARMUP_FRAMES, "threads": threads, "sizes": sizes}
 
 
-def bench_table(lang: str, result: dict, how: str) -> str:
-    """Markdown table of ``benchmark(lang, ...)``'s result, one row per frame size; ``how`` says how
-    the language's code ran (``JVM, JIT-warm``, ``release build``)."""
+#: How each language's benchmarked code runs.
+RUNS_AS = {"kotlin": "JVM, JIT-warm", "swift": "release build"}
+
+
+def bench_table(lang: str, result: dict) -> str:
+    """Markdown table of ``benchmark(lang, ...)``'s result, one row per frame size."""
     lines = [
-        f"{lang.capitalize()} pre+post per frame ({how}) vs the reference's model inference on the same machine, "
+        f"{lang.capitalize()} pre+post per frame ({RUNS_AS[lang]}) vs the reference's model inference on the same machine, "
         f"median of {result['repeats']}",
         f"| frame | faces | {lang} pre+post ms | detector pre / post ms | emotion pre / post ms "
         f"| reference inference ms | ratio | numpy pre+post ms | {lang} bytes allocated per frame |",
@@ -205,7 +208,7 @@ def bench_table(lang: str, result: dict, how: str) -> str:
 
 
 def bench_main(lang: str, module, argv: list[str] | None = None) -> int:
-    """``python -m packager.parity.<lang>_harness --bench``: print ``module.bench_table(module.benchmark())``."""
+    """``python -m packager.parity.<lang>_harness --bench``: print ``bench_table(lang, module.benchmark())``."""
     import argparse
 
     from packager.errors import PackagerError
@@ -218,7 +221,7 @@ def bench_main(lang: str, module, argv: list[str] | None = None) -> int:
         p.print_help()
         return 2
     try:
-        print(module.bench_table(module.benchmark(args.repeats)))
+        print(bench_table(lang, module.benchmark(args.repeats)))
     except PackagerError as e:
         print(f"packager: error: {e}", file=sys.stderr)
         return 2

@@ -30,7 +30,7 @@ from packager.codegen import kotlin as kotlin_settings
 from packager.errors import PackagerError
 from packager.parity import cases
 from packager.parity import harness_bench
-from packager.parity.harness_bench import BENCH_SIZES, bench_main
+from packager.parity.harness_bench import BENCH_SIZES
 
 HARNESS_DIR = Path(__file__).resolve().parents[2] / "android_wrapper" / "harness"
 MAIN_CLASS = "dev.packager.face.harness.MainKt"
@@ -221,14 +221,5 @@ def _run_bench(cases_root: Path, warmup: int, repeats: int, out: Path) -> None:
         raise PackagerError(f"the Kotlin benchmark failed (exit {done.returncode}):\n{done.stdout}{done.stderr}")
 
 
-def bench_table(result: dict) -> str:
-    """Markdown table of ``benchmark()``'s result (``harness_bench.bench_table``)."""
-    return harness_bench.bench_table("kotlin", result, "JVM, JIT-warm")
-
-
-def main(argv: list[str] | None = None) -> int:
-    return bench_main("kotlin", sys.modules[__name__], argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(harness_bench.bench_main("kotlin", sys.modules[__name__]))

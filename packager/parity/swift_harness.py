@@ -29,7 +29,7 @@ from packager.codegen import swift as swift_settings
 from packager.errors import PackagerError
 from packager.parity import cases
 from packager.parity import harness_bench
-from packager.parity.harness_bench import BENCH_SIZES, STAGES, bench_main
+from packager.parity.harness_bench import BENCH_SIZES, STAGES
 
 #: The repository's Swift packages (``ios_wrapper/``: FaceEmotionCore, FaceEmotion, the sample app).
 WRAPPER = Path(__file__).resolve().parents[2] / "ios_wrapper"
@@ -211,14 +211,5 @@ def _run_bench(cases_root: Path, warmup: int, repeats: int, out: Path) -> None:
         raise PackagerError(f"the Swift benchmark failed:\n{proc.stderr[-4000:]}")
 
 
-def bench_table(result: dict) -> str:
-    """Markdown table of ``benchmark()``'s result (``harness_bench.bench_table``)."""
-    return harness_bench.bench_table("swift", result, "release build")
-
-
-def main(argv: list[str] | None = None) -> int:
-    return bench_main("swift", sys.modules[__name__], argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(harness_bench.bench_main("swift", sys.modules[__name__]))

@@ -44,7 +44,7 @@ def test_benchmark_reports_every_size(bench):
         stages = sum(r[f"kotlin_{s}_ms"] for s in ("detector_pre", "detector_post", "emotion_pre", "emotion_post"))
         assert r["kotlin_pre_post_ms"] <= stages * 1.5 + 1.0  # the total is the stages' sum, up to medians
         assert math.isclose(r["ratio"], r["kotlin_pre_post_ms"] / r["reference_inference_ms"])
-    assert "| 640x480 | 1 |" in kotlin_harness.bench_table(bench)
+    assert "| 640x480 | 1 |" in kotlin_harness.harness_bench.bench_table("kotlin", bench)
 
 
 def test_steady_state_frames_allocate_only_their_results(bench):
@@ -54,4 +54,4 @@ def test_steady_state_frames_allocate_only_their_results(bench):
     for name, r in bench["sizes"].items():
         alloc = r["kotlin_alloc_bytes_per_frame"]
         assert 0 < alloc < MAX_ALLOC_BYTES_PER_FRAME, f"{name}: {alloc:.0f} bytes per frame"
-    assert "| kotlin bytes allocated per frame |" in kotlin_harness.bench_table(bench).splitlines()[1]
+    assert "| kotlin bytes allocated per frame |" in kotlin_harness.harness_bench.bench_table("kotlin", bench).splitlines()[1]

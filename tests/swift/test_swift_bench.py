@@ -27,4 +27,4 @@ def test_benchmark_runs_and_reports_every_size(prepared_default):
         assert row["swift_alloc_bytes_per_frame"] is None  # no allocation counter in Swift
         stages = sum(row[f"swift_{s}_ms"] for s in swift_harness.STAGES)
         assert stages == pytest.approx(row["swift_pre_post_ms"], rel=0.5)
-    assert "| 1920x1080 |" in swift_harness.bench_table(result)
+    assert "| 1920x1080 |" in swift_harness.harness_bench.bench_table("swift", result)
