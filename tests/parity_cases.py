@@ -100,6 +100,25 @@ CASE_NAMES = [f"{image}-{recipe}" for recipe in recipes.EMOTIONS for image in IM
     frame_case_name(*c) for c in FRAME_CASES]
 
 
+#: The cases whose chained result (``compare.compare_chain``) is checked: all but the box cases,
+#: which have no detector run to chain.
+CHAIN_CASES = [n for n in CASE_NAMES if not n.startswith(tuple(BOX_CASES))]
+
+
+def case_meta(parity: dict[str, tuple[Path, Path]], name: str) -> dict:
+    """The ``case.json`` of case ``name`` in a suite's ``{name: (case folder, output folder)}``."""
+    return json.loads((parity[name][0] / "case.json").read_text())
+
+
+def check_chain(case: Path, out: Path) -> None:
+    """FaceEmotionSteps (detect → crop → classify, the reference's model outputs standing in for
+    the runtime) gave the reference's faces and top labels."""
+    from packager.parity import compare
+
+    problems = compare.compare_chain(case, out)
+    assert not problems, "\n".join(problems)
+
+
 def name_as_unmirrored(out: Path, detector: recipes.DetectorRecipe) -> None:
     """Rewrite a harness's ``faces.json`` in ``out`` as a core that ignores the mirror would have
     written it: each keypoint under its left/right partner's name."""

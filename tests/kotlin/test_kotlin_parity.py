@@ -3,8 +3,6 @@ tolerances (packager/parity/compare.py), on real images for every emotion recipe
 
 from __future__ import annotations
 
-import json
-
 import pytest
 
 import parity_cases
@@ -23,17 +21,9 @@ def test_every_case_was_written(kotlin_parity):
     assert sorted(kotlin_parity) == sorted(parity_cases.CASE_NAMES)
 
 
-@pytest.mark.parametrize("name", [n for n in parity_cases.CASE_NAMES if not n.startswith(tuple(parity_cases.BOX_CASES))])
+@pytest.mark.parametrize("name", parity_cases.CHAIN_CASES)
 def test_chain_matches_reference(kotlin_parity, name):
-    """FaceEmotionSteps (detect → crop → classify, the reference's model outputs standing in for
-    the runtime) gives the reference's faces and top labels."""
-    case, out = kotlin_parity[name]
-    problems = compare.compare_chain(case, out)
-    assert not problems, "\n".join(problems)
-
-
-def _meta(kotlin_parity, name):
-    return json.loads((kotlin_parity[name][0] / "case.json").read_text())
+    parity_cases.check_chain(*kotlin_parity[name])
 
 
 @pytest.mark.parametrize("recipe", list(recipes.EMOTIONS))
@@ -42,15 +32,15 @@ def test_cases_cover_the_edges(kotlin_parity, recipe):
     faces in one image, images without faces, corrupted outputs that change the faces."""
     outside = 0
     for image in set(parity_cases.IMAGE_NAMES) - set(parity_cases.BOX_CASES):
-        m = _meta(kotlin_parity, f"{image}-{recipe}")
+        m = parity_cases.case_meta(kotlin_parity, f"{image}-{recipe}")
         for x0, y0, x1, y1 in m["crop_boxes"]:
             outside += x0 < 0 or y0 < 0 or x1 > m["width"] or y1 > m["height"]
     assert outside >= 2
-    assert _meta(kotlin_parity, f"two_faces-{recipe}")["num_faces"] == 2
-    assert _meta(kotlin_parity, f"no_face-{recipe}")["num_faces"] == 0
-    assert _meta(kotlin_parity, f"tiny-{recipe}")["num_faces"] == 0
-    corrupted = _meta(kotlin_parity, f"corrupted_outputs-{recipe}")
-    assert corrupted["crop_boxes"] != _meta(kotlin_parity, f"astronaut-{recipe}")["crop_boxes"]
+    assert parity_cases.case_meta(kotlin_parity, f"two_faces-{recipe}")["num_faces"] == 2
+    assert parity_cases.case_meta(kotlin_parity, f"no_face-{recipe}")["num_faces"] == 0
+    assert parity_cases.case_meta(kotlin_parity, f"tiny-{recipe}")["num_faces"] == 0
+    corrupted = parity_cases.case_meta(kotlin_parity, f"corrupted_outputs-{recipe}")
+    assert corrupted["crop_boxes"] != parity_cases.case_meta(kotlin_parity, f"astronaut-{recipe}")["crop_boxes"]
 
 
 @pytest.mark.parametrize("name", parity_cases.MIRRORED_CASES)

@@ -17,9 +17,6 @@ from packager import cli, recipes, samples
 from packager.errors import PackagerError
 from packager.parity import compare, swift_harness
 
-CHAIN_CASES = [n for n in shared_cases.CASE_NAMES if not n.startswith(tuple(shared_cases.BOX_CASES))]
-
-
 @pytest.mark.parametrize("name", shared_cases.CASE_NAMES)
 def test_parity(swift_results, name):
     res = swift_results[name]
@@ -33,24 +30,16 @@ def test_every_case_ran_and_every_stage_was_compared(swift_results):
     assert set(compare.summarize(list(swift_results.values()))) == stages
 
 
-@pytest.mark.parametrize("name", CHAIN_CASES)
+@pytest.mark.parametrize("name", shared_cases.CHAIN_CASES)
 def test_chain_matches_reference(swift_parity, name):
-    """FaceEmotionSteps (detect → crop → classify, the reference's model outputs standing in for
-    the runtime) gives the reference's faces and top labels."""
-    case, out = swift_parity[name]
-    problems = compare.compare_chain(case, out)
-    assert not problems, "\n".join(problems)
-
-
-def _meta(swift_parity, name):
-    return json.loads((swift_parity[name][0] / "case.json").read_text())
+    shared_cases.check_chain(*swift_parity[name])
 
 
 def test_cases_have_the_faces_they_claim(swift_parity):
     for r in recipes.EMOTIONS:
-        assert _meta(swift_parity, f"astronaut-{r}")["num_faces"] >= 1
-        assert _meta(swift_parity, f"two_faces-{r}")["num_faces"] == 2
-        assert _meta(swift_parity, f"no_face-{r}")["num_faces"] == 0
+        assert shared_cases.case_meta(swift_parity, f"astronaut-{r}")["num_faces"] >= 1
+        assert shared_cases.case_meta(swift_parity, f"two_faces-{r}")["num_faces"] == 2
+        assert shared_cases.case_meta(swift_parity, f"no_face-{r}")["num_faces"] == 0
 
 
 def test_a_wrong_result_is_caught(swift_parity, tmp_path):
