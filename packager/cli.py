@@ -295,22 +295,25 @@ def _add_bench(sub) -> None:
 def dispatch(args: argparse.Namespace) -> int:
     progress = Progress(quiet=getattr(args, "quiet", False) or getattr(args, "json", False))
     if args.command == "run":
-        from packager.commands import run
+        from packager.commands import run as command
 
-        return run.main(RunOptions(tuple(args.images), args.emotion_recipe, args.emotion_model, args.json, args.annotate,
-                                   args.threads, args.workers, args.detector, args.every, args.csv), progress)
+        return command.main(RunOptions(
+            images=tuple(args.images), emotion_recipe=args.emotion_recipe, emotion_model=args.emotion_model,
+            json=args.json, annotate=args.annotate, threads=args.threads, workers=args.workers,
+            detector=args.detector, every=args.every, csv=args.csv), progress)
     if args.command == "parity":
-        from packager.commands import parity as parity_command
+        from packager.commands import parity as command
 
-        langs = parity.LANGUAGES if args.lang == "all" else (args.lang,)
-        return parity_command.main(ParityOptions(tuple(args.images), langs, args.emotion_recipe, args.emotion_model,
-                                                 args.detector, args.frame, args.rotation, args.mirrored, args.every),
-                                   progress)
+        return command.main(ParityOptions(
+            images=tuple(args.images), langs=parity.LANGUAGES if args.lang == "all" else (args.lang,),
+            emotion_recipe=args.emotion_recipe, emotion_model=args.emotion_model, detector=args.detector,
+            frame=args.frame, rotation=args.rotation, mirrored=args.mirrored, every=args.every), progress)
     if args.command == "bench":
-        from packager.commands import bench as bench_command
+        from packager.commands import bench as command
 
-        return bench_command.main(BenchOptions(tuple(args.images), args.repeats, args.cold_repeats, args.threads,
-                                               args.json, tuple(args.skip), args.html, args.detector), progress)
+        return command.main(BenchOptions(
+            images=tuple(args.images), repeats=args.repeats, cold_repeats=args.cold_repeats, threads=args.threads,
+            json=args.json, skip=tuple(args.skip), html=args.html, detector=args.detector), progress)
     if args.command == "build":
         from packager.export.build import build_command
 
