@@ -9,6 +9,7 @@ import textwrap
 
 from packager import __version__, bench, difference, layout, ortversion, parity, recipes
 from packager.errors import PackagerError
+from packager.options import BenchOptions, ParityOptions, RunOptions
 from packager.progress import Progress
 
 EPILOG = """examples:
@@ -126,7 +127,7 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--annotate", metavar="OUT.png|OUT.mp4",
                      help="write the image (.png/.jpg) or the video (.mp4: H.264, every frame, the input's frame rate) with "
                      "faces drawn on it; one input only")
-    run.add_argument("--every", type=int, default=1, metavar="N",
+    run.add_argument("--every", type=int, default=RunOptions.every, metavar="N",
                      help="videos: analyse frames 0, N, 2N, … (default: %(default)s, every frame); faces keep a track id "
                      "over time and their emotion is smoothed with a time constant in seconds, so N does not change "
                      "what the labels show")
@@ -134,7 +135,7 @@ def parser() -> argparse.ArgumentParser:
                      help="also write one row per face per analysed frame (file, frame, time, track, box, score, label, "
                      "smoothed label, probabilities, smoothed probabilities); a frame without a face is one row with "
                      "empty face fields")
-    run.add_argument("--threads", type=int, default=1, metavar="N",
+    run.add_argument("--threads", type=int, default=RunOptions.threads, metavar="N",
                      help="onnxruntime threads per model (default: %(default)s, the fastest on small models as measured by "
                      "packager bench; 0: onnxruntime's default; negative values are refused)")
     run.add_argument("--workers", type=int, metavar="N",
@@ -153,14 +154,14 @@ def parser() -> argparse.ArgumentParser:
                      help="image files (anything Pillow reads) and video files (as packager run reads them): each "
                      "analysed frame is an image case, and the frame sequence goes through each language's face "
                      "tracker (track ids and smoothed emotions against the reference)")
-    par.add_argument("--every", type=int, default=1, metavar="N",
+    par.add_argument("--every", type=int, default=ParityOptions.every, metavar="N",
                      help="videos: frames 0, N, 2N, … (default: %(default)s)")
-    par.add_argument("--lang", choices=["kotlin", "swift", "all"], default="all", help="which generated core to check (default: %(default)s)")
-    par.add_argument("--frame", choices=tuple(parity.FRAMES), default="rgb",
+    par.add_argument("--lang", choices=[*parity.LANGUAGES, "all"], default="all", help="which generated core to check (default: %(default)s)")
+    par.add_argument("--frame", choices=tuple(parity.FRAMES), default=ParityOptions.frame,
                      help="feed the cores each image as this camera frame, rows padded (argb: Android Bitmap pixels; "
                      "bgra: iOS 32BGRA; yuv420: Android YUV_420_888 with pixel stride 1; nv12: iOS 420f and "
                      "semi-planar YUV_420_888; nv21: Android's usual camera layout); default: %(default)s, plain pixels")
-    par.add_argument("--rotation", type=int, choices=[0, 90, 180, 270], default=0,
+    par.add_argument("--rotation", type=int, choices=[0, 90, 180, 270], default=ParityOptions.rotation,
                      help="clockwise degrees the frame must turn to be upright (Android rotationDegrees); default: %(default)s")
     par.add_argument("--mirrored", action="store_true", help="the upright frame is mirrored (a front camera)")
     par.add_argument("--quiet", action="store_true", help="no progress lines on stderr")
@@ -278,9 +279,9 @@ def _add_bench(sub) -> None:
         "about it.",
     )
     b.add_argument("images", nargs="*", metavar="IMAGE", help="images to time (default: the astronaut photo from scikit-image)")
-    b.add_argument("--repeats", type=int, default=100, metavar="N", help="timed warm runs per contender (default: %(default)s)")
-    b.add_argument("--cold-repeats", type=int, default=3, metavar="N", help="fresh processes per cold-start row (default: %(default)s)")
-    b.add_argument("--threads", type=int, default=1, metavar="N",
+    b.add_argument("--repeats", type=int, default=BenchOptions.repeats, metavar="N", help="timed warm runs per contender (default: %(default)s)")
+    b.add_argument("--cold-repeats", type=int, default=BenchOptions.cold_repeats, metavar="N", help="fresh processes per cold-start row (default: %(default)s)")
+    b.add_argument("--threads", type=int, default=BenchOptions.threads, metavar="N",
                    help="onnxruntime intra-op threads per model (default: %(default)s, chosen by measurement: "
                    "the bench shows the other setting next to it)")
     b.add_argument("--skip", action="append", default=[], choices=bench.SKIPPABLE,
@@ -294,22 +295,25 @@ def _add_bench(sub) -> None:
 def dispatch(args: argparse.Namespace) -> int:
     progress = Progress(quiet=getattr(args, "quiet", False) or getattr(args, "json", False))
     if args.command == "run":
-        from packager.run import run_images
+        from packager.commands import run as command
 
-        return run_images(args.images, args.emotion_recipe, args.emotion_model, args.json, args.annotate,
-                          args.threads, progress, workers=args.workers, detector=args.detector, every=args.every,
-                          csv_out=args.csv)
+        return command.main(RunOptions(
+            images=tuple(args.images), emotion_recipe=args.emotion_recipe, emotion_model=args.emotion_model,
+            json=args.json, annotate=args.annotate, threads=args.threads, workers=args.workers,
+            detector=args.detector, every=args.every, csv=args.csv), progress)
     if args.command == "parity":
-        from packager.parity.run import parity_command
+        from packager.commands import parity as command
 
-        langs = ["kotlin", "swift"] if args.lang == "all" else [args.lang]
-        return parity_command(args.images, langs, args.emotion_recipe, args.emotion_model, progress, detector=args.detector,
-                              frame=args.frame, rotation=args.rotation, mirrored=args.mirrored, every=args.every)
+        return command.main(ParityOptions(
+            images=tuple(args.images), langs=parity.LANGUAGES if args.lang == "all" else (args.lang,),
+            emotion_recipe=args.emotion_recipe, emotion_model=args.emotion_model, detector=args.detector,
+            frame=args.frame, rotation=args.rotation, mirrored=args.mirrored, every=args.every), progress)
     if args.command == "bench":
-        from packager.bench.command import bench_command
+        from packager.commands import bench as command
 
-        return bench_command(args.images, args.repeats, args.cold_repeats, args.threads, args.json, args.skip, progress,
-                             html=args.html, detector=args.detector)
+        return command.main(BenchOptions(
+            images=tuple(args.images), repeats=args.repeats, cold_repeats=args.cold_repeats, threads=args.threads,
+            json=args.json, skip=tuple(args.skip), html=args.html, detector=args.detector), progress)
     if args.command == "build":
         from packager.export.build import build_command
 

@@ -85,3 +85,12 @@ def parity_prepared(prepared_all) -> list:
     detector, and the default emotion recipe with every other detector."""
     others = [preparation.prepare(name) for name in recipes.DETECTORS if name != recipes.DEFAULT_DETECTOR]
     return [*prepared_all.values(), *others]
+
+
+@pytest.fixture(scope="session")
+def tracker_sequences(reference) -> dict[str, list]:
+    """What the Kotlin and Swift sequence-parity suites feed their FaceTracker, by name
+    (tests/sequence_cases.py)."""
+    import sequence_cases
+
+    return sequence_cases.every_sequence(reference)

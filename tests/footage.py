@@ -45,6 +45,25 @@ def read_frames(path: Path, first: int = 0, stop: int | None = None) -> list[np.
     return out
 
 
+def cut_in_half(folder: Path, suffix: str = ".mp4", options: dict | None = None) -> tuple[Path, Path]:
+    """The carphone clip remuxed into ``folder/whole<suffix>`` (``options``: the muxer's; an mp4
+    wants its index first, ``{"movflags": "+faststart"}``, so that half of it still opens), and
+    its first half, ``folder/cut<suffix>``: a video that breaks off."""
+    import av
+
+    whole = folder / f"whole{suffix}"
+    with av.open(str(shipped("carphone_pristine.mp4"))) as src, av.open(str(whole), "w", options=options or {}) as dst:
+        s = dst.add_stream_from_template(src.streams.video[0])
+        for packet in src.demux(src.streams.video[0]):
+            if packet.dts is not None:
+                packet.stream = s
+                dst.mux(packet)
+    data = whole.read_bytes()
+    cut = folder / f"cut{suffix}"
+    cut.write_bytes(data[: len(data) // 2])
+    return whole, cut
+
+
 def write_clip(path: Path, frames: list[np.ndarray], rate, codec: str = "libx264", rotation: int = 0,
                pix_fmt: str = "yuv420p") -> Path:
     """Encode ``frames`` (even sides) at ``rate`` frames per second; ``rotation``: the display

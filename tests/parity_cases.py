@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import shutil
 from pathlib import Path
 
 import numpy as np
@@ -99,6 +100,25 @@ CASE_NAMES = [f"{image}-{recipe}" for recipe in recipes.EMOTIONS for image in IM
     frame_case_name(*c) for c in FRAME_CASES]
 
 
+#: The cases whose chained result (``compare.compare_chain``) is checked: all but the box cases,
+#: which have no detector run to chain.
+CHAIN_CASES = [n for n in CASE_NAMES if not n.startswith(tuple(BOX_CASES))]
+
+
+def case_meta(parity: dict[str, tuple[Path, Path]], name: str) -> dict:
+    """The ``case.json`` of case ``name`` in a suite's ``{name: (case folder, output folder)}``."""
+    return json.loads((parity[name][0] / "case.json").read_text())
+
+
+def check_chain(case: Path, out: Path) -> None:
+    """FaceEmotionSteps (detect → crop → classify, the reference's model outputs standing in for
+    the runtime) gave the reference's faces and top labels."""
+    from packager.parity import compare
+
+    problems = compare.compare_chain(case, out)
+    assert not problems, "\n".join(problems)
+
+
 def name_as_unmirrored(out: Path, detector: recipes.DetectorRecipe) -> None:
     """Rewrite a harness's ``faces.json`` in ``out`` as a core that ignores the mirror would have
     written it: each keypoint under its left/right partner's name."""
@@ -109,6 +129,31 @@ def name_as_unmirrored(out: Path, detector: recipes.DetectorRecipe) -> None:
         for key in ("keypoints", "keypoints_px", "normalized_keypoints"):
             face[key] = {partner[n]: point for n, point in face[key].items()}
     (out / "faces.json").write_text(json.dumps(doc))
+
+
+def check_mirrored_case(case: Path, out: Path, scratch: Path) -> None:
+    """A mirrored case has faces, and its keypoints are compared by name: the harness's own output
+    ``out`` rewritten (in ``scratch``) with each keypoint under its partner's name — what a core
+    that ignores the mirror writes — fails on the keypoints alone."""
+    from packager.parity import compare
+
+    meta = json.loads((case / "case.json").read_text())
+    assert meta["frame"]["mirrored"] and meta["num_faces"] >= 1
+    wrong = shutil.copytree(out, scratch)
+    name_as_unmirrored(wrong, recipes.detector_recipe(meta["detector_recipe"]))
+    res = compare.compare_case(case, wrong)
+    assert not res.ok and res.diffs["keypoints"] > 100 * compare.COORD_TOL
+    assert all("keypoints" in line for line in res.failures), res.failures
+
+
+def run_every_case(tmp_path_factory, parity_prepared: list, lang: str, run_harness) -> dict[str, tuple[Path, Path]]:
+    """case name → (case folder, harness output folder): every recipe's cases written under one
+    root, and ``run_harness(root, out)`` (a language's harness) run once over all of them."""
+    root = tmp_path_factory.mktemp(f"{lang}-cases")
+    out = tmp_path_factory.mktemp(f"{lang}-out")
+    written = [case for prepared in parity_prepared for case in write_all(root, prepared)]
+    run_harness(root, out)
+    return {c.name: (c, out / c.name) for c in written}
 
 
 class CorruptedDetector:

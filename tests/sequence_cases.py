@@ -4,6 +4,8 @@ hand-made sequence for the rule's corners (ties, the keep boundary, a face witho
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from footage import shipped
 
 from packager.progress import Progress
@@ -13,6 +15,8 @@ from packager.reference.pipeline import Face
 from packager.video import run_video
 
 LABELS = ("calm", "joy", "fear")
+#: The sequences each language's tracker is checked on (``every_sequence``).
+NAMES = ("carphone", "carphone-every-3", "bikes", "corners")
 
 
 def real(pipe) -> dict[str, list]:
@@ -51,3 +55,18 @@ def corners() -> list:
         (4100, [_face(100, probs=(0.1, 0.1, 0.8)), _face(1, probs=(0.9, 0.05, 0.05))]),  # 2 s on: both kept
         (6100, [_face(1)]),
     ]
+
+
+def every_sequence(pipe) -> dict[str, list]:
+    """``NAMES`` → sequence: the real footage through ``pipe`` and the hand-made corners."""
+    return {**real(pipe), "corners": corners()}
+
+
+def check(name: str, seq: list, scratch: Path, run_tracker) -> None:
+    """``run_tracker(job)`` (a language's FaceTracker on a job file, ``packager.parity.sequences``)
+    gives the reference's track ids and smoothed emotions on ``seq``, which has faces to track."""
+    labels = LABELS if name == "corners" else next(f.emotion.labels for _, faces in seq for f in faces)
+    job = sequences.write_job(scratch / "job.json", seq, labels)
+    want = sequences.expected(seq)
+    assert sequences.compare(want, run_tracker(job)) == []
+    assert len({t for w in want for t in w["tracks"]}) >= 1

@@ -21,7 +21,7 @@ import subprocess
 from pathlib import Path
 
 from packager.codegen import swift as swift_settings
-from packager.parity import swift
+from packager.parity import swift_harness
 
 TESTS = Path(__file__).resolve().parent
 FIXTURES = TESTS / "swift" / "fixtures"
@@ -35,7 +35,7 @@ ORT_MODULE = "OnnxRuntimeBindings"
 
 
 def swiftc() -> str:
-    return str(Path(swift.swift()).with_name("swiftc"))
+    return str(Path(swift_harness.swift()).with_name("swiftc"))
 
 
 def stand_ins(mod: Path, names=SDK + (ORT_MODULE,)) -> Path:
@@ -158,7 +158,7 @@ def app_package(app: Path, packages: dict[str, Path], main: str) -> Path:
 
 
 def swiftpm(*args: str, cwd: Path | None = None, timeout: float = 1800) -> subprocess.CompletedProcess:
-    return subprocess.run([swift.swift(), *args], cwd=cwd, capture_output=True, text=True, timeout=timeout)
+    return subprocess.run([swift_harness.swift(), *args], cwd=cwd, capture_output=True, text=True, timeout=timeout)
 
 
 def build_offline(app: Path, ort_repo: Path, scratch: Path) -> subprocess.CompletedProcess:

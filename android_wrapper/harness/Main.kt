@@ -1,5 +1,5 @@
 // Hand-written test code (not generated): entry point of the JVM harness that
-// packager/parity/kotlin.py compiles together with the core (codegen.render("kotlin")).
+// packager/parity/kotlin_harness.py compiles together with the core (codegen.render("kotlin")).
 package dev.packager.face.harness
 
 import dev.packager.face.compositeOverBlack

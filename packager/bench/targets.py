@@ -72,7 +72,7 @@ COLD_LIMIT_S = 0.5
 
 
 def evaluate(rows: list) -> list[Target]:
-    """The targets, from this run's rows (keyed as packager.bench.command names them): the
+    """The targets, from this run's rows (keyed as packager.bench.suite names them): the
     reference against the floor and its peers, cold start, and the generated Kotlin / Swift
     pre+post against model inference at each frame size (``MOBILE_LIMIT``)."""
     by_key = {r.key: r for r in rows}

@@ -127,23 +127,34 @@ def inputs(path: str) -> list[signature.TensorSpec]:
 
 def run_module(path: str, feeds: list[dict[str, np.ndarray]], kernels: str = "") -> list[dict[str, np.ndarray]]:
     """torch's outputs on each feed, named as the converted model's (``output`` / ``output_<i>``)."""
-    import torch
-
     module = load_torchscript(path)
     names = [a.name for a in module.forward.schema.arguments[1:]]
     out = []
     for f in feeds:
-        xs = tuple(torch.from_numpy(np.ascontiguousarray(f[n])) for n in names)
-        try:
-            with torch.no_grad():
-                got = as_arrays(module(*xs), path)
-        except PackagerError:
-            raise
-        except Exception as e:
-            raise PackagerError(f"{path} fails in torch: {one_line(e, last=True)}") from None
-        keys = ["output"] if len(got) == 1 else [f"output_{i}" for i in range(len(got))]
-        out.append(dict(zip(keys, got)))
+        got = _forward(module, names, f, path)[1]
+        out.append(dict(zip(_output_names(len(got)), got)))
     return out
+
+
+def _forward(module, names: list[str], feed: dict[str, np.ndarray], path: str) -> tuple[tuple, list[np.ndarray]]:
+    """``module`` on ``feed`` (its inputs in the order of ``names``): (the input tensors, the
+    outputs as arrays); whatever torch raises is one line that names the input shapes."""
+    import torch
+
+    xs = tuple(torch.from_numpy(np.ascontiguousarray(feed[n])) for n in names)
+    try:
+        with torch.no_grad():
+            return xs, as_arrays(module(*xs), path)
+    except PackagerError:
+        raise
+    except Exception as e:
+        shapes = ", ".join(f"{n} {list(x.shape)}" for n, x in zip(names, xs))
+        raise PackagerError(f"{path} fails in torch on input {shapes}: {one_line(e, last=True)}") from None
+
+
+def _output_names(count: int) -> list[str]:
+    """The converted model's output names: ``output`` (one) or ``output_0``, ``output_1``…"""
+    return ["output"] if count == 1 else [f"output_{i}" for i in range(count)]
 
 
 @register_any("pytorch", inputs, run=run_module)
@@ -154,16 +165,8 @@ def convert_any(path: str, feeds: dict[str, np.ndarray], opset: int = ANY_OPSET)
 
     module = load_torchscript(path)
     names = [a.name for a in module.forward.schema.arguments[1:]]
-    xs = tuple(torch.from_numpy(np.ascontiguousarray(feeds[n])) for n in names)
-    try:
-        with torch.no_grad():
-            expected = as_arrays(module(*xs), path)
-    except PackagerError:
-        raise
-    except Exception as e:
-        shapes = ", ".join(f"{n} {list(x.shape)}" for n, x in zip(names, xs))
-        raise PackagerError(f"{path} fails in torch on input {shapes}: {one_line(e, last=True)}") from None
-    out_names = ["output"] if len(expected) == 1 else [f"output_{i}" for i in range(len(expected))]
+    xs, expected = _forward(module, names, feeds, path)
+    out_names = _output_names(len(expected))
     with tempfile.TemporaryDirectory() as tmp, warnings.catch_warnings():
         warnings.simplefilter("ignore")
         out = os.path.join(tmp, "model.onnx")

@@ -83,33 +83,28 @@ def _model_block(buf: bytes) -> tuple[int, int, int]:
 
 
 def _write_resolver(b: flatbuffers.Builder, entries) -> int:
-    fbs = _fbs()
     ops = []
     for op_id, strs in entries:
         str_offsets = []
         for type_str, args in strs:
-            arg_offsets = []
-            for arg_type, index in args:
-                fbs.ArgTypeAndIndex.ArgTypeAndIndexStart(b)
-                fbs.ArgTypeAndIndex.ArgTypeAndIndexAddArgType(b, arg_type)
-                fbs.ArgTypeAndIndex.ArgTypeAndIndexAddIndex(b, index)
-                arg_offsets.append(fbs.ArgTypeAndIndex.ArgTypeAndIndexEnd(b))
+            arg_offsets = [_table(b, "ArgTypeAndIndex", ArgType=arg_type, Index=index) for arg_type, index in args]
             args_vec = _offset_vector(b, arg_offsets)
             name = b.CreateString(type_str)
-            fbs.KernelTypeStrArgsEntry.KernelTypeStrArgsEntryStart(b)
-            fbs.KernelTypeStrArgsEntry.KernelTypeStrArgsEntryAddKernelTypeStr(b, name)
-            fbs.KernelTypeStrArgsEntry.KernelTypeStrArgsEntryAddArgs(b, args_vec)
-            str_offsets.append(fbs.KernelTypeStrArgsEntry.KernelTypeStrArgsEntryEnd(b))
+            str_offsets.append(_table(b, "KernelTypeStrArgsEntry", KernelTypeStr=name, Args=args_vec))
         strs_vec = _offset_vector(b, str_offsets)
         op_name = b.CreateString(op_id)
-        fbs.OpIdKernelTypeStrArgsEntry.OpIdKernelTypeStrArgsEntryStart(b)
-        fbs.OpIdKernelTypeStrArgsEntry.OpIdKernelTypeStrArgsEntryAddOpId(b, op_name)
-        fbs.OpIdKernelTypeStrArgsEntry.OpIdKernelTypeStrArgsEntryAddKernelTypeStrArgs(b, strs_vec)
-        ops.append(fbs.OpIdKernelTypeStrArgsEntry.OpIdKernelTypeStrArgsEntryEnd(b))
-    ops_vec = _offset_vector(b, ops)
-    fbs.KernelTypeStrResolver.KernelTypeStrResolverStart(b)
-    fbs.KernelTypeStrResolver.KernelTypeStrResolverAddOpKernelTypeStrArgs(b, ops_vec)
-    return fbs.KernelTypeStrResolver.KernelTypeStrResolverEnd(b)
+        ops.append(_table(b, "OpIdKernelTypeStrArgsEntry", OpId=op_name, KernelTypeStrArgs=strs_vec))
+    return _table(b, "KernelTypeStrResolver", OpKernelTypeStrArgs=_offset_vector(b, ops))
+
+
+def _table(b: flatbuffers.Builder, kind: str, **fields: int) -> int:
+    """One table of the generated flatbuffers class ``kind`` (its strings and vectors already in
+    ``b``): ``<kind>Start``, ``<kind>Add<Field>`` per field in the order given, ``<kind>End``."""
+    module = getattr(_fbs(), kind)
+    getattr(module, f"{kind}Start")(b)
+    for field, value in fields.items():
+        getattr(module, f"{kind}Add{field}")(b, value)
+    return getattr(module, f"{kind}End")(b)
 
 
 def _offset_vector(b: flatbuffers.Builder, offsets: list[int]) -> int:

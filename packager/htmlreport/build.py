@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from packager.outputs import staging_path
-from packager.htmlreport import checks, coverage, images
+from packager.htmlreport import checks, images, provider_coverage
 from packager.htmlreport.page import GENERATOR, cell, document, esc, figure, img, kb, num, table
 
 NAME = "report.html"
@@ -108,12 +108,12 @@ def render(manifests: dict[str, dict], photos: list[images.Photo], parity: dict 
             "<h2 id=\"coverage\">Will it run on the NPU? Provider coverage</h2>",
             "<p class=\"note\">Nodes NNAPI, CoreML NeuralNetwork and CoreML MLProgram take, in how many "
             "partitions (each partition boundary is a hand-over between the accelerator and the CPU).</p>",
-            *(coverage.section(role, e) for role, e in models.items()),
+            *(provider_coverage.section(role, e) for role, e in models.items()),
             "<h2 id=\"precision\">Which precision ships where</h2>",
             "<p class=\"note\">A variant ships to a target only where its accelerator takes every model in one "
             "partition (or when asked for with <code>--precision</code>); the app opens the default unless "
             "<code>PipelineOptions.precision</code> says otherwise.</p>",
-            coverage.precision_section(manifests),
+            provider_coverage.precision_section(manifests),
             "<h2 id=\"photos\">What the models saw</h2>",
             "<p class=\"note\">The reference pipeline on the sample photos: faces, keypoints and emotion as it "
             "finds them, and the tensors it gave each model, turned back into pixels.</p>",

@@ -41,3 +41,7 @@ A language harness reads every case folder under a root and writes, into ``<out>
 #: the cameras deliver; ``rgb``: the image as it is).  Here, import-free, so the command line
 #: lists the names without loading the harnesses.
 FRAMES = {"rgb": None, "argb": "argb", "rgba": "rgba", "bgra": "bgra", "yuv420": "i420", "nv12": "nv12", "nv21": "nv21"}
+
+#: The languages whose generated core ``packager parity --lang`` checks (each has its
+#: ``packager.parity.<lang>_harness``).
+LANGUAGES = ("kotlin", "swift")

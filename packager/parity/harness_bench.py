@@ -182,13 +182,38 @@ def benchmark(lang: str, run_bench: Callable[[Path, int, int, Path], None], repe
     return {"repeats": repeats, "warmup": WARMUP_FRAMES, "threads": threads, "sizes": sizes}
 
 
+#: How each language's benchmarked code runs.
+RUNS_AS = {"kotlin": "JVM, JIT-warm", "swift": "release build"}
+
+
+def bench_table(lang: str, result: dict) -> str:
+    """Markdown table of ``benchmark(lang, ...)``'s result, one row per frame size."""
+    lines = [
+        f"{lang.capitalize()} pre+post per frame ({RUNS_AS[lang]}) vs the reference's model inference on the same machine, "
+        f"median of {result['repeats']}",
+        f"| frame | faces | {lang} pre+post ms | detector pre / post ms | emotion pre / post ms "
+        f"| reference inference ms | ratio | numpy pre+post ms | {lang} bytes allocated per frame |",
+        "|---|---|---|---|---|---|---|---|---|",
+    ]
+    for name, r in result["sizes"].items():
+        alloc = r[f"{lang}_alloc_bytes_per_frame"]
+        lines.append(
+            f"| {name} | {r['faces']} | {r[f'{lang}_pre_post_ms']:.2f} "
+            f"| {r[f'{lang}_detector_pre_ms']:.2f} / {r[f'{lang}_detector_post_ms']:.3f} "
+            f"| {r[f'{lang}_emotion_pre_ms']:.2f} / {r[f'{lang}_emotion_post_ms']:.4f} "
+            f"| {r['reference_inference_ms']:.2f} | {r['ratio']:.2f} | {r['reference_pre_post_ms']:.2f} "
+            f"| {'–' if alloc is None else f'{alloc:,.0f}'} |")
+    lines.append(f"ratio = {lang} pre+post / reference model inference (below 1: cheaper than the models)")
+    return "\n".join(lines)
+
+
 def bench_main(lang: str, module, argv: list[str] | None = None) -> int:
-    """``python -m packager.parity.<lang> --bench``: print ``module.bench_table(module.benchmark())``."""
+    """``python -m packager.parity.<lang>_harness --bench``: print ``bench_table(lang, module.benchmark())``."""
     import argparse
 
     from packager.errors import PackagerError
 
-    p = argparse.ArgumentParser(prog=f"python -m packager.parity.{lang}", description=f"{lang.capitalize()} core benchmark.")
+    p = argparse.ArgumentParser(prog=f"python -m packager.parity.{lang}_harness", description=f"{lang.capitalize()} core benchmark.")
     p.add_argument("--bench", action="store_true", help=f"time {lang.capitalize()} pre+post processing against model inference")
     p.add_argument("--repeats", type=int, default=30, metavar="N")
     args = p.parse_args(argv)
@@ -196,7 +221,7 @@ def bench_main(lang: str, module, argv: list[str] | None = None) -> int:
         p.print_help()
         return 2
     try:
-        print(module.bench_table(module.benchmark(args.repeats)))
+        print(bench_table(lang, module.benchmark(args.repeats)))
     except PackagerError as e:
         print(f"packager: error: {e}", file=sys.stderr)
         return 2

@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from packager import samples
-from packager.bench import command, mediapipe_model, peers
+from packager.bench import mediapipe_model, peers, suite
 from packager.bench.table import Report, link_ratios
 from packager.progress import Progress
 from packager.recipes import BLAZEFACE_SHORT_RANGE
@@ -19,7 +19,7 @@ def test_a_peer_that_is_not_installed_shows_up_as_missing(prepared_default):
     absent = "packager_bench_peer_that_is_not_installed"
     assert importlib.util.find_spec(absent) is None
     peer = peers.Peer("absent peer: detect", (absent,), lambda cache: pytest.fail("must not load"))
-    rows, loaded = command.warm_rows(prepared_default, [samples.astronaut()], 1, 2, True, Progress(quiet=True),
+    rows, loaded = suite.warm_rows(prepared_default, [samples.astronaut()], 1, 2, True, Progress(quiet=True),
                                      peer_list=[("absent", peer)])
     assert loaded == {}
     [row] = [r for r in rows if r.key == "absent"]

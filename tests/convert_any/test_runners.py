@@ -26,7 +26,7 @@ import swiftbuild
 from packager import codegen
 from packager.codegen import kotlin as kotlin_settings
 from packager.codegen import swift as swift_settings
-from packager.parity import kotlin, swift
+from packager.parity import kotlin_harness, swift_harness
 from test_convert_any import _torchscript
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -131,7 +131,7 @@ def test_runtime_pieces_are_copied_byte_for_byte_but_their_package(bundles, name
 
 
 def _dump(package: Path) -> dict:
-    done = subprocess.run([swift.swift(), "package", "dump-package", "--manifest-cache", "none", "--package-path", str(package)],
+    done = subprocess.run([swift_harness.swift(), "package", "dump-package", "--manifest-cache", "none", "--package-path", str(package)],
                           capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr[-3000:]
     return json.loads(done.stdout)
@@ -163,16 +163,16 @@ def test_the_ios_bundle_is_a_swift_package_that_builds(bundles, name, tmp_path):
     assert build.returncode == 0, build.stdout[-3000:] + build.stderr[-3000:]
     assert list((tmp_path / "build").rglob(f"{module}_{module}.resources/{name}.ort")), "the model is a resource of the built package"
     files = [str(p) for p in package.rglob("*.swift")]
-    lint = subprocess.run([swift.swift(), "format", "lint", "--strict", "--configuration", str(swift.WRAPPER / ".swift-format"),
+    lint = subprocess.run([swift_harness.swift(), "format", "lint", "--strict", "--configuration", str(swift_harness.WRAPPER / ".swift-format"),
                            *files], capture_output=True, text=True, timeout=600)
     assert lint.returncode == 0 and not lint.stderr.strip(), lint.stderr[-3000:]
 
 
 def _kotlinc(sources: list[Path], out: Path) -> subprocess.CompletedProcess:
-    java, compiler, stdlib = kotlin.toolchain()
+    java, compiler, stdlib = kotlin_harness.toolchain()
     cmd = [java, "-Xss8m", "-cp", str(compiler), "org.jetbrains.kotlin.cli.jvm.K2JVMCompiler", "-no-stdlib", "-no-reflect",
            "-classpath", str(stdlib), "-jvm-target", "17", *map(str, sources), str(STANDINS), "-d", str(out)]
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=kotlin.COMPILE_TIMEOUT)
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=kotlin_harness.COMPILE_TIMEOUT)
 
 
 #: Runs a generated runner (RUNNER: its class) on the fakes' scripted model; prints JSON.
@@ -251,7 +251,7 @@ def test_kotlin_runner_compiles_and_runs_on_the_fakes(bundles, name, tmp_path):
     fakes = tmp_path / "fakes"
     javac = subprocess.run(["javac", "-d", str(fakes), *map(str, FAKES.rglob("*.java"))], capture_output=True, text=True, timeout=300)
     assert javac.returncode == 0, javac.stderr
-    java, _, stdlib = kotlin.toolchain()
+    java, _, stdlib = kotlin_harness.toolchain()
     report = tmp_path / "report.txt"
     run = subprocess.run([java, "-cp", f"{fakes}:{tmp_path / 'classes'}:{stdlib}", "DriverKt", str(assets), str(good),
                           str(drifted), str(report)], capture_output=True, text=True, timeout=300)

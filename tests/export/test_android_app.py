@@ -22,7 +22,7 @@ from packager_cli import packager
 import standins
 from packager import layout
 from packager.codegen import kotlin as kotlin_settings
-from packager.parity import kotlin
+from packager.parity import kotlin_harness
 
 ROOT = Path(__file__).resolve().parents[2]
 STANDINS = ROOT / "android_wrapper" / "standins"
@@ -32,11 +32,11 @@ CONVERT_PACKAGE = kotlin_settings.runner_package(MODULE)
 
 
 def _kotlinc(sources: list[Path], out: Path, classpath: list[Path] = ()) -> subprocess.CompletedProcess:
-    java, compiler, stdlib = kotlin.toolchain()
+    java, compiler, stdlib = kotlin_harness.toolchain()
     cmd = [java, "-Xss8m", "-cp", str(compiler), "org.jetbrains.kotlin.cli.jvm.K2JVMCompiler", "-no-stdlib", "-no-reflect",
            "-classpath", ":".join(map(str, [stdlib, *classpath])), "-jvm-target", "17", *map(str, sources), str(STANDINS),
            "-d", str(out)]
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=kotlin.COMPILE_TIMEOUT)
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=kotlin_harness.COMPILE_TIMEOUT)
 
 
 def _classes(folder: Path) -> set[str]:
@@ -166,7 +166,7 @@ def test_the_app_runs_both_modules_on_the_fakes(app, face, converted):
     javac = subprocess.run(["javac", "-d", str(fakes), *map(str, FAKES.rglob("*.java"))], capture_output=True, text=True,
                            timeout=300)
     assert javac.returncode == 0, javac.stderr
-    java, _, stdlib = kotlin.toolchain()
+    java, _, stdlib = kotlin_harness.toolchain()
     report = tmp / "report.txt"
     run = subprocess.run([java, "-cp", f"{fakes}:{app['classes']}:{stdlib}", "dev.packager.app.AppKt", str(assets),
                           str(report)], capture_output=True, text=True, timeout=300)

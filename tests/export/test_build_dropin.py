@@ -25,7 +25,7 @@ from packager import codegen, layout, recipes
 from packager.codegen import kotlin as kotlin_settings
 from packager.codegen import swift as swift_settings
 from packager.export import manifest
-from packager.parity import kotlin
+from packager.parity import kotlin_harness
 
 import swiftbuild
 
@@ -124,12 +124,12 @@ def test_android_bundle_is_a_complete_library_module(default_build):
 def test_android_module_sources_compile_against_the_standins(default_build, tmp_path):
     """The module's whole src/main/kotlin (core, adapters, ONNX Runtime glue) as the bundle
     holds it compiles with the project's Kotlin compiler against the Android stand-ins."""
-    java, compiler, stdlib = kotlin.toolchain()
+    java, compiler, stdlib = kotlin_harness.toolchain()
     src = default_build.bundle("android") / kotlin_settings.SOURCE_DIR
     cmd = [java, "-Xss8m", "-cp", str(compiler), "org.jetbrains.kotlin.cli.jvm.K2JVMCompiler", "-no-stdlib",
            "-no-reflect", "-classpath", str(stdlib), "-jvm-target", "17", str(src), str(ROOT / "android_wrapper/standins"),
            "-d", str(tmp_path / "classes")]
-    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=kotlin.COMPILE_TIMEOUT)
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=kotlin_harness.COMPILE_TIMEOUT)
     assert proc.returncode == 0, (proc.stdout + proc.stderr)[-4000:]
     classes = {p.name for p in (tmp_path / "classes").rglob("*.class")}
     assert {"FaceEmotionPipeline.class", "ImageAdaptersKt.class", "FrameAdaptersKt.class"} <= classes

@@ -29,6 +29,7 @@ def place(tmp_path):
     Image.fromarray(np.full((32, 32, 3), 7, np.uint8)).save(tmp_path / "photo.png")
     (tmp_path / "a_file").write_text("not a folder")
     (tmp_path / "a_folder.html").mkdir()
+    (tmp_path / "a_folder.png").mkdir()
     os.mkfifo(tmp_path / "fifo.html")
     os.mkfifo(tmp_path / "fifo.png")
     return tmp_path
@@ -51,11 +52,19 @@ BAD = {
     "html empty": (["bench", "photo.png", "--html", ""], "--html is empty"),
     "html name too long": (["bench", "photo.png", "--html", LONG + ".html"], "305 bytes long"),
     "html into /proc": (["bench", "photo.png", "--html", "/proc/b.html"], "cannot write in /proc"),
+    "annotate the input": (["run", "photo.png", "--annotate", "photo.png"], "is the input photo.png"),
+    "annotate a folder": (["run", "photo.png", "--annotate", "a_folder.png"], "is a folder"),
+    "annotate under a file": (["run", "photo.png", "--annotate", "a_file/x.png"], "a_file is a file, not a folder"),
+    "annotate into /proc": (["run", "photo.png", "--annotate", "/proc/x.png"], "cannot write in /proc"),
+    "annotate into /sys": (["run", "photo.png", "--annotate", "/sys/x.png"], "cannot write in /sys"),
     "annotate name too long": (["run", "photo.png", "--annotate", LONG + ".png"], "304 bytes long"),
     "annotate onto a fifo": (["run", "photo.png", "--annotate", "fifo.png"], "is not a regular file"),
     "build out empty": (["build", "--out", ""], "--out is empty"),
     "build out blank": (["build", "--out", "  "], "--out is empty"),
     "build out name too long": (["build", "--out", "d/" + LONG], "300 bytes long"),
+    "build out is a file": (["build", "--out", "a_file"], "a_file is a file, not a folder"),
+    "build out under a file": (["build", "--out", "a_file/dist"], "is under"),
+    "build out into /proc": (["build", "--out", "/proc/dist"], "cannot write in /proc"),
     "convert out empty": (["convert", "MODEL", "--out", ""], "--out is empty"),
     "convert out under a file": (["convert", "MODEL", "--out", "a_file/out"], "is under"),
 }
@@ -68,7 +77,7 @@ def test_bad_output_path_is_refused_before_any_work(place, case):
         args = [str(hm.tiny_onnx(place / "tiny.onnx")) if a == "MODEL" else a for a in args]
     before = tree(place)
     names = sorted(p.name for p in place.iterdir())
-    one_line_error(packager(*args, cwd=place), needle)
+    one_line_error(packager(*args, cwd=place), args[-2], needle)
     assert tree(place) == before and sorted(p.name for p in place.iterdir()) == names
 
 

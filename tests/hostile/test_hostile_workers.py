@@ -18,7 +18,7 @@ from packager_cli import REPO, one_line_error, packager
 from PIL import Image
 
 from packager import pool, samples
-from packager.run import expand
+from packager.runner import expand
 
 
 # --- the pool itself (fast: no models) ------------------------------------------------------------
@@ -115,7 +115,7 @@ def test_one_bad_named_file_is_still_one_line():
 def _expand(cwd: Path, pattern: str) -> list[str]:
     """``expand([pattern])`` in a child process, killed after a minute: glob.glob through two
     symlink loops walks 2^40 paths, and the test must fail, not hang."""
-    code = f"import json, sys; from packager.run import expand; print(json.dumps(expand([{pattern!r}])[0]))"
+    code = f"import json, sys; from packager.runner import expand; print(json.dumps(expand([{pattern!r}])[0]))"
     r = subprocess.run([sys.executable, "-c", code], cwd=cwd, env=dict(os.environ, PYTHONPATH=str(REPO)),
                        capture_output=True, text=True, timeout=60)
     assert r.returncode == 0, r.stderr

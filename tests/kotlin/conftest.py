@@ -8,22 +8,16 @@ from pathlib import Path
 import pytest
 
 import parity_cases
-from packager.parity import kotlin
+from packager.parity import kotlin_harness
 
 
 @pytest.fixture(scope="session")
 def kotlin_classes() -> Path:
     """Core + harness compiled (cached by source hash in the session's packager cache)."""
-    return kotlin.compile_harness()
+    return kotlin_harness.compile_harness()
 
 
 @pytest.fixture(scope="session")
 def kotlin_parity(tmp_path_factory, parity_prepared, kotlin_classes) -> dict[str, tuple[Path, Path]]:
     """case name → (case folder, harness output folder), for every recipe and image."""
-    root = tmp_path_factory.mktemp("kotlin-cases")
-    out = tmp_path_factory.mktemp("kotlin-out")
-    written = []
-    for prepared in parity_prepared:
-        written += parity_cases.write_all(root, prepared)
-    kotlin.run_harness(root, out)
-    return {c.name: (c, out / c.name) for c in written}
+    return parity_cases.run_every_case(tmp_path_factory, parity_prepared, "kotlin", kotlin_harness.run_harness)

@@ -9,7 +9,7 @@ import numpy as np
 from PIL import Image
 
 from packager.imagefiles import to_rgb
-from packager.parity import kotlin
+from packager.parity import kotlin_harness
 
 
 def test_composite_over_black_matches_the_reference_on_every_value(kotlin_classes):
@@ -17,7 +17,7 @@ def test_composite_over_black_matches_the_reference_on_every_value(kotlin_classe
     rgba = np.stack([c, 255 - c, (c * 37) % 256, a], -1).astype(np.uint8)
     argb = (rgba[..., 3].astype(np.uint32) << 24 | rgba[..., 0].astype(np.uint32) << 16
             | rgba[..., 1].astype(np.uint32) << 8 | rgba[..., 2].astype(np.uint32))
-    out = kotlin.composite_over_black(argb)
+    out = kotlin_harness.composite_over_black(argb)
     want = np.asarray(to_rgb(Image.fromarray(rgba, "RGBA")))
     got = np.stack([(out >> 16) & 255, (out >> 8) & 255, out & 255], -1).astype(np.uint8)
     assert np.array_equal(got, want), np.argwhere(got != want)[:5]

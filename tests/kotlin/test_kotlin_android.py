@@ -16,7 +16,7 @@ import pytest
 
 from packager import codegen
 from packager.codegen import kotlin as settings
-from packager.parity import kotlin
+from packager.parity import kotlin_harness
 
 ROOT = Path(__file__).resolve().parents[2]
 STANDINS = ROOT / "android_wrapper" / "standins"
@@ -40,7 +40,7 @@ def readme_analyzer() -> str:
 def compile_with_standins(tmp_path: Path, extra: dict[str, str]) -> subprocess.CompletedProcess:
     """Every rendered .kt file of the module (core and Android-only; not the sample app) plus
     ``extra``, against the stand-ins."""
-    java, compiler, stdlib = kotlin.toolchain()
+    java, compiler, stdlib = kotlin_harness.toolchain()
     src = tmp_path / "src"
     src.mkdir()
     files = {p.rsplit("/", 1)[-1]: t for p, t in codegen.render("kotlin").items()
@@ -50,7 +50,7 @@ def compile_with_standins(tmp_path: Path, extra: dict[str, str]) -> subprocess.C
     cmd = [java, "-Xss8m", "-cp", str(compiler), "org.jetbrains.kotlin.cli.jvm.K2JVMCompiler",
            "-no-stdlib", "-no-reflect", "-classpath", str(stdlib), "-jvm-target", "17",
            str(src), str(STANDINS), "-d", str(tmp_path / "classes")]
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=kotlin.COMPILE_TIMEOUT)
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=kotlin_harness.COMPILE_TIMEOUT)
 
 
 #: What API.md's options block (a fragment) needs to compile as a function body.
@@ -109,7 +109,7 @@ def test_the_readme_java_usage_compiles(compiled, tmp_path):
         "import dev.packager.face.*;\n\n"
         "class ReadmeJava {\n    static void example(Context context, Bitmap bitmap) {\n"
         + body + "    }\n}\n")
-    _, _, stdlib = kotlin.toolchain()
+    _, _, stdlib = kotlin_harness.toolchain()
     done = subprocess.run(["javac", "-cp", f"{compiled.args[-1]}:{stdlib}", "-sourcepath", str(STANDINS),
                            "-d", str(tmp_path / "classes"), str(src)], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stdout + done.stderr
@@ -121,7 +121,7 @@ def test_the_java_usage_must_catch_the_library_exception(compiled, tmp_path):
     src = tmp_path / "Uncaught.java"
     src.write_text("import android.content.Context;\nimport dev.packager.face.*;\n"
                    "class Uncaught {\n    static void f(Context c) { FaceEmotionPipeline.fromAssets(c).close(); }\n}\n")
-    _, _, stdlib = kotlin.toolchain()
+    _, _, stdlib = kotlin_harness.toolchain()
     done = subprocess.run(["javac", "-cp", f"{compiled.args[-1]}:{stdlib}", "-sourcepath", str(STANDINS),
                            "-d", str(tmp_path / "classes"), str(src)], capture_output=True, text=True, timeout=300)
     assert done.returncode != 0 and "PackagerException" in done.stderr, done.stderr

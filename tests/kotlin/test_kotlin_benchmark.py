@@ -1,5 +1,5 @@
 """The Kotlin benchmark runs and reports sane numbers (how fast is not asserted: timings depend
-on the machine; ``python -m packager.parity.kotlin --bench`` prints them), and the wrappers
+on the machine; ``python -m packager.parity.kotlin_harness --bench`` prints them), and the wrappers
 allocate next to nothing per frame in steady state."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ import math
 
 import pytest
 
-from packager.parity import kotlin
+from packager.parity import kotlin_harness
 
 REPEATS = 5
 
@@ -25,12 +25,12 @@ MAX_ALLOC_BYTES_PER_FRAME = 2048
 
 @pytest.fixture(scope="module")
 def bench(kotlin_classes, prepared_default) -> dict:
-    return kotlin.benchmark(repeats=REPEATS)
+    return kotlin_harness.benchmark(repeats=REPEATS)
 
 
 def test_benchmark_reports_every_size(bench):
-    assert bench["repeats"] == REPEATS and bench["warmup"] == kotlin.harness_bench.WARMUP_FRAMES
-    assert list(bench["sizes"]) == list(kotlin.harness_bench.bench_frames("kotlin"))
+    assert bench["repeats"] == REPEATS and bench["warmup"] == kotlin_harness.harness_bench.WARMUP_FRAMES
+    assert list(bench["sizes"]) == list(kotlin_harness.harness_bench.bench_frames("kotlin"))
     assert [n for n in bench["sizes"] if n.endswith(" nv21")] == ["640x480 nv21", "1920x1080 nv21", "4032x3024 nv21"]
     for name, r in bench["sizes"].items():
         w, h = map(int, name.split()[0].split("x"))
@@ -44,7 +44,7 @@ def test_benchmark_reports_every_size(bench):
         stages = sum(r[f"kotlin_{s}_ms"] for s in ("detector_pre", "detector_post", "emotion_pre", "emotion_post"))
         assert r["kotlin_pre_post_ms"] <= stages * 1.5 + 1.0  # the total is the stages' sum, up to medians
         assert math.isclose(r["ratio"], r["kotlin_pre_post_ms"] / r["reference_inference_ms"])
-    assert "| 640x480 | 1 |" in kotlin.bench_table(bench)
+    assert "| 640x480 | 1 |" in kotlin_harness.harness_bench.bench_table("kotlin", bench)
 
 
 def test_steady_state_frames_allocate_only_their_results(bench):
@@ -54,4 +54,4 @@ def test_steady_state_frames_allocate_only_their_results(bench):
     for name, r in bench["sizes"].items():
         alloc = r["kotlin_alloc_bytes_per_frame"]
         assert 0 < alloc < MAX_ALLOC_BYTES_PER_FRAME, f"{name}: {alloc:.0f} bytes per frame"
-    assert "| kotlin bytes allocated per frame |" in kotlin.bench_table(bench).splitlines()[1]
+    assert "| kotlin bytes allocated per frame |" in kotlin_harness.harness_bench.bench_table("kotlin", bench).splitlines()[1]

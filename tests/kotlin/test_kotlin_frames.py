@@ -9,7 +9,7 @@ import dataclasses
 import pytest
 
 from packager import preparation, samples
-from packager.parity import cases, compare, kotlin
+from packager.parity import cases, compare, kotlin_harness
 from packager.reference import frames
 
 #: name → (photo, layout, rotation, mirrored, full range, resize of both stages or None).
@@ -36,7 +36,7 @@ def frame_runs(tmp_path_factory, prepared_default, kotlin_classes) -> dict:
             pipe.emotion = dataclasses.replace(pipe.emotion, resize=resize)
         frame = frames.from_rgb(photos[photo], layout, rotation, mirrored, full_range)
         written[name] = cases.write_case(root, name, pipe, frame)
-    kotlin.run_harness(root, out)
+    kotlin_harness.run_harness(root, out)
     return {name: (case, out / name) for name, case in written.items()}
 
 

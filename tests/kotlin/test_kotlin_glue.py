@@ -16,7 +16,7 @@ import subprocess
 import numpy as np
 import pytest
 
-from packager.parity import kotlin
+from packager.parity import kotlin_harness
 from test_kotlin_android import ROOT, compile_with_standins
 
 FAKES = ROOT / "tests" / "kotlin" / "fakes"
@@ -36,7 +36,7 @@ def _expected(x: np.ndarray, shape) -> np.ndarray:
 @pytest.fixture(scope="module")
 def glue(kotlin_classes, tmp_path_factory) -> dict:
     d = tmp_path_factory.mktemp("glue")
-    specs = kotlin.self_checks({"npy": [], "diff": [], "signature": [], "files": []}, d / "specs")["specs"]
+    specs = kotlin_harness.self_checks({"npy": [], "diff": [], "signature": [], "files": []}, d / "specs")["specs"]
     detector, emotion = specs["blazeface-short-range"], specs["fer-minixception"]
     assets = d / "assets"
     (assets / "copy").mkdir(parents=True)
@@ -73,7 +73,7 @@ def glue(kotlin_classes, tmp_path_factory) -> dict:
     java_files = [str(p) for p in FAKES.rglob("*.java")]
     done = subprocess.run(["javac", "-d", str(fakes), *java_files], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
-    java, _, stdlib = kotlin.toolchain()
+    java, _, stdlib = kotlin_harness.toolchain()
     out = d / "out.json"
     done = subprocess.run([java, "-cp", f"{fakes}:{compiled.args[-1]}:{stdlib}", "dev.packager.face.glue.GlueDriverKt",
                            str(out), str(assets)], capture_output=True, text=True, timeout=300)

@@ -6,20 +6,20 @@ from __future__ import annotations
 import json
 import shutil
 
-from packager.parity import compare, kotlin
+from packager.parity import compare, kotlin_harness
 
 
 def test_compiled_classes_are_reused(kotlin_classes, monkeypatch):
     def no_compiler(*args, **kwargs):
         raise AssertionError("the compiler ran again")
 
-    monkeypatch.setattr(kotlin.subprocess, "run", no_compiler)
-    assert kotlin.compile_harness() == kotlin_classes
+    monkeypatch.setattr(kotlin_harness.subprocess, "run", no_compiler)
+    assert kotlin_harness.compile_harness() == kotlin_classes
     assert (kotlin_classes.parent / "complete").is_file()
 
 
 def test_usage_error(kotlin_classes):
-    done = kotlin.run("nonsense")
+    done = kotlin_harness.run("nonsense")
     assert done.returncode == 2 and "usage" in done.stderr
 
 
@@ -33,7 +33,7 @@ def test_a_throwing_case_is_reported(kotlin_parity, tmp_path):
     meta["width"] -= 1
     (bad / "case.json").write_text(json.dumps(meta))
     out = tmp_path / "out"
-    kotlin.run_harness(tmp_path / "cases", out)
+    kotlin_harness.run_harness(tmp_path / "cases", out)
     assert "pixels.rgb has" in (out / "bad" / "error.txt").read_text()
     failed = compare.compare_case(bad, out / "bad")
     assert not failed.ok and "missing" in failed.failures[0]

@@ -3,9 +3,6 @@ tolerances (packager/parity/compare.py), on real images for every emotion recipe
 
 from __future__ import annotations
 
-import json
-import shutil
-
 import pytest
 
 import parity_cases
@@ -24,17 +21,9 @@ def test_every_case_was_written(kotlin_parity):
     assert sorted(kotlin_parity) == sorted(parity_cases.CASE_NAMES)
 
 
-@pytest.mark.parametrize("name", [n for n in parity_cases.CASE_NAMES if not n.startswith(tuple(parity_cases.BOX_CASES))])
+@pytest.mark.parametrize("name", parity_cases.CHAIN_CASES)
 def test_chain_matches_reference(kotlin_parity, name):
-    """FaceEmotionSteps (detect → crop → classify, the reference's model outputs standing in for
-    the runtime) gives the reference's faces and top labels."""
-    case, out = kotlin_parity[name]
-    problems = compare.compare_chain(case, out)
-    assert not problems, "\n".join(problems)
-
-
-def _meta(kotlin_parity, name):
-    return json.loads((kotlin_parity[name][0] / "case.json").read_text())
+    parity_cases.check_chain(*kotlin_parity[name])
 
 
 @pytest.mark.parametrize("recipe", list(recipes.EMOTIONS))
@@ -43,27 +32,17 @@ def test_cases_cover_the_edges(kotlin_parity, recipe):
     faces in one image, images without faces, corrupted outputs that change the faces."""
     outside = 0
     for image in set(parity_cases.IMAGE_NAMES) - set(parity_cases.BOX_CASES):
-        m = _meta(kotlin_parity, f"{image}-{recipe}")
+        m = parity_cases.case_meta(kotlin_parity, f"{image}-{recipe}")
         for x0, y0, x1, y1 in m["crop_boxes"]:
             outside += x0 < 0 or y0 < 0 or x1 > m["width"] or y1 > m["height"]
     assert outside >= 2
-    assert _meta(kotlin_parity, f"two_faces-{recipe}")["num_faces"] == 2
-    assert _meta(kotlin_parity, f"no_face-{recipe}")["num_faces"] == 0
-    assert _meta(kotlin_parity, f"tiny-{recipe}")["num_faces"] == 0
-    corrupted = _meta(kotlin_parity, f"corrupted_outputs-{recipe}")
-    assert corrupted["crop_boxes"] != _meta(kotlin_parity, f"astronaut-{recipe}")["crop_boxes"]
+    assert parity_cases.case_meta(kotlin_parity, f"two_faces-{recipe}")["num_faces"] == 2
+    assert parity_cases.case_meta(kotlin_parity, f"no_face-{recipe}")["num_faces"] == 0
+    assert parity_cases.case_meta(kotlin_parity, f"tiny-{recipe}")["num_faces"] == 0
+    corrupted = parity_cases.case_meta(kotlin_parity, f"corrupted_outputs-{recipe}")
+    assert corrupted["crop_boxes"] != parity_cases.case_meta(kotlin_parity, f"astronaut-{recipe}")["crop_boxes"]
 
 
 @pytest.mark.parametrize("name", parity_cases.MIRRORED_CASES)
 def test_mirrored_cases_would_catch_a_core_that_keeps_the_model_names(kotlin_parity, name, tmp_path):
-    """Every mirrored case has faces, and its keypoints are compared by name: the harness's own
-    output with each keypoint under its partner's name (what a core that ignores the mirror
-    writes) fails on the keypoints alone."""
-    case, out = kotlin_parity[name]
-    meta = json.loads((case / "case.json").read_text())
-    assert meta["frame"]["mirrored"] and meta["num_faces"] >= 1
-    wrong = shutil.copytree(out, tmp_path / name)
-    parity_cases.name_as_unmirrored(wrong, recipes.detector_recipe(meta["detector_recipe"]))
-    res = compare.compare_case(case, wrong)
-    assert not res.ok and res.diffs["keypoints"] > 100 * compare.COORD_TOL
-    assert all("keypoints" in line for line in res.failures), res.failures
+    parity_cases.check_mirrored_case(*kotlin_parity[name], tmp_path / name)

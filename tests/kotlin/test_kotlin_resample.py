@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 import resample_cases
-from packager.parity import kotlin
+from packager.parity import kotlin_harness
 from packager.reference import resample as ref
 
 
@@ -19,5 +19,5 @@ def test_the_packed_sums_fit_their_lanes():
 @pytest.mark.parametrize("shape, seed", resample_cases.SHAPES)
 def test_resampler_matches_the_reference(kotlin_classes, shape, seed):
     image, jobs = resample_cases.cases(shape, seed)
-    problems = resample_cases.problems(image, jobs, kotlin.resample(image, jobs), "Kotlin")
+    problems = resample_cases.problems(image, jobs, kotlin_harness.resample(image, jobs), "Kotlin")
     assert not problems, "\n".join(problems[:20])

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from packager import recipes
-from packager.parity import kotlin
+from packager.parity import kotlin_harness
 from packager.reference import detect, emotion
 
 FUZZ_SEED = 20240601
@@ -17,7 +17,7 @@ FUZZ_ITERATIONS = 5000
 
 @pytest.fixture(scope="module")
 def fuzz_result(kotlin_classes) -> dict:
-    return kotlin.fuzz(FUZZ_SEED, FUZZ_ITERATIONS)
+    return kotlin_harness.fuzz(FUZZ_SEED, FUZZ_ITERATIONS)
 
 
 def test_fuzz_finds_nothing_unexpected(fuzz_result):

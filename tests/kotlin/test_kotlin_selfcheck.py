@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from packager import difference, layout
-from packager.parity import kotlin
+from packager.parity import kotlin_harness
 
 ARRAYS = {
     "regressors": np.random.default_rng(1).normal(0, 60, (1, 896, 16)).astype(np.float32),
@@ -82,7 +82,7 @@ def result(kotlin_classes, tmp_path_factory):
     }
     out = d / "out"
     return {"out": out, "good": good, "bad": bad, "pairs": pairs, "names": names,
-            "result": kotlin.self_checks(jobs, out)}
+            "result": kotlin_harness.self_checks(jobs, out)}
 
 
 def test_npy_reads_what_numpy_writes_and_writes_the_same_bytes(result):
@@ -158,7 +158,7 @@ def test_every_recipe_declares_what_the_wrappers_expect(result, parity_prepared,
     resized = {name: [1, 64, 64, 3] for name in _declared(models["blazeface-short-range"])["input"]}
     jobs.append({"model": "face_detection", "role": "input", "declared": resized,
                  "expected": specs["blazeface-short-range"]["inputs"]})
-    got = kotlin.self_checks({"npy": [], "diff": [], "signature": jobs, "files": []}, tmp_path)["signature"]
+    got = kotlin_harness.self_checks({"npy": [], "diff": [], "signature": jobs, "files": []}, tmp_path)["signature"]
     assert got[:-2] == [None] * (len(jobs) - 2), got
     assert got[-2] == f"model face_detection: inputs {list(wrong)}; expected ['input']".replace("'", ""), got[-2]
     assert got[-1] == "model face_detection: input input has shape [1, 64, 64, 3]; expected [1, 128, 128, 3]"

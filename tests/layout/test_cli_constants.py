@@ -6,11 +6,13 @@ and help, and never as literals of its own."""
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import inspect
 
 import pytest
 
 from packager import bench, cli, difference, layout, parity
+from packager.options import BenchOptions, ParityOptions, RunOptions
 
 
 def _subcommand(name: str) -> argparse.ArgumentParser:
@@ -53,3 +55,16 @@ def test_the_command_line_does_not_load_numpy():
 
     code = "import sys, packager.cli; print('numpy' in sys.modules)"
     assert subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip() == "False"
+
+
+@pytest.mark.parametrize("command,options,required", [
+    ("run", RunOptions, ["a.png"]), ("parity", ParityOptions, ["a.png"]), ("bench", BenchOptions, [])])
+def test_the_command_line_defaults_are_the_options_defaults(command, options, required):
+    """What a flag left out means is said once: each option's default (``packager.options``) is
+    what the command line gives without the flag, for every flag named as the field."""
+    given = vars(cli.parser().parse_args([command, *required]))
+    shared = [f for f in dataclasses.fields(options) if f.name in given and f.default is not dataclasses.MISSING]
+    assert len(shared) >= 5
+    for f in shared:
+        got = tuple(given[f.name]) if isinstance(given[f.name], list) else given[f.name]
+        assert got == f.default, f.name

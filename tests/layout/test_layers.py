@@ -35,8 +35,9 @@ LAYERS: list[tuple[str, frozenset[str]]] = [
     ("render", frozenset({"codegen", "htmlreport"})),
     # .ort, quantization, coverage, manifest, bundle writing and install; build and convert.
     ("export", frozenset({"export"})),
-    # ``packager run`` on images and videos.
-    ("run", frozenset({"run", "video", "pool"})),
+    # What ``packager run`` runs on: arguments → images and videos, throughput workers, a video's
+    # frames with faces tracked.
+    ("run", frozenset({"runner", "video", "pool"})),
     # What measures everything below: the parity harnesses and the benchmark.
     ("measure", frozenset({"parity", "bench"})),
     # One module per command, named after it: options in, printed results and an exit code out.

@@ -7,7 +7,7 @@ import json
 
 import numpy as np
 import pytest
-from footage import FACE_FRAMES, make_clips, read_frames, shipped, write_clip
+from footage import FACE_FRAMES, cut_in_half, make_clips, read_frames, shipped, write_clip
 from packager_cli import one_line_error, packager
 from PIL import Image
 
@@ -176,18 +176,7 @@ def test_images_and_videos_in_one_call(tmp_path, clips, prepared_default):
 def test_a_truncated_video_keeps_the_frames_read(tmp_path, prepared_default):
     """Exit 1, one error line, the JSON and CSV hold every frame before the damage, and the
     annotated video holds every frame read."""
-    import av
-
-    whole = tmp_path / "whole.mp4"
-    with av.open(str(CARPHONE)) as src, av.open(str(whole), "w", options={"movflags": "+faststart"}) as dst:
-        s = dst.add_stream_from_template(src.streams.video[0])
-        for packet in src.demux(src.streams.video[0]):
-            if packet.dts is not None:
-                packet.stream = s
-                dst.mux(packet)
-    data = whole.read_bytes()
-    cut = tmp_path / "cut.mp4"
-    cut.write_bytes(data[: len(data) // 2])
+    _, cut = cut_in_half(tmp_path, ".mp4", {"movflags": "+faststart"})
     out, table = tmp_path / "annotated.mp4", tmp_path / "rows.csv"
     r = packager("run", cut, "--json", "--csv", table, "--annotate", out)
     assert r.returncode == 1, r.stderr

@@ -6,7 +6,7 @@ from fractions import Fraction
 
 import numpy as np
 import pytest
-from footage import read_frames, shipped, write_clip
+from footage import cut_in_half, read_frames, shipped, write_clip
 
 from packager.errors import PackagerError
 from packager.videofiles import VideoDamaged, VideoReader, VideoWriter, upright
@@ -83,18 +83,7 @@ def test_a_truncated_video_keeps_the_frames_before_the_damage(tmp_path, suffix, 
     the frames before the cut come out, then ``VideoDamaged`` says it broke off.  The frame whose
     data the cut went through may come out damaged (Matroska: the decoder conceals the missing
     part); every frame before it is intact."""
-    import av
-
-    whole = tmp_path / f"whole{suffix}"
-    with av.open(str(shipped("carphone_pristine.mp4"))) as src, av.open(str(whole), "w", options=options) as dst:
-        s = dst.add_stream_from_template(src.streams.video[0])
-        for packet in src.demux(src.streams.video[0]):
-            if packet.dts is not None:
-                packet.stream = s
-                dst.mux(packet)
-    data = whole.read_bytes()
-    cut = tmp_path / f"cut{suffix}"
-    cut.write_bytes(data[: len(data) // 2])
+    whole, cut = cut_in_half(tmp_path, suffix, options)
     got = []
     with VideoReader(cut) as v, pytest.raises(VideoDamaged, match="truncated|damaged"):
         for f in v.frames():

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from packager.parity import compare, swift
+from packager.parity import compare, swift_harness
 
 # The parity case set is shared with the Kotlin suite (STYLE.md: parity cases are written once
 # and read by every language): tests/parity_cases.py, importable through tests/conftest.py.
@@ -15,22 +15,16 @@ import parity_cases as shared_cases
 
 
 @pytest.fixture(scope="session")
-def swift_harness() -> Path:
+def swift_binary() -> Path:
     """The parity harness, built once per session (debug; the build is cached by source hash)."""
-    return swift.build("debug")
+    return swift_harness.build("debug")
 
 
 @pytest.fixture(scope="session")
-def swift_parity(swift_harness, parity_prepared, tmp_path_factory) -> dict[str, tuple[Path, Path]]:
+def swift_parity(swift_binary, parity_prepared, tmp_path_factory) -> dict[str, tuple[Path, Path]]:
     """case name → (case folder, harness output folder), for every recipe and image, from one
     harness run over all cases."""
-    root = tmp_path_factory.mktemp("swift-cases")
-    out = tmp_path_factory.mktemp("swift-out")
-    written = []
-    for prepared in parity_prepared:
-        written += shared_cases.write_all(root, prepared)
-    swift.run_harness(root, out)
-    return {c.name: (c, out / c.name) for c in written}
+    return shared_cases.run_every_case(tmp_path_factory, parity_prepared, "swift", swift_harness.run_harness)
 
 
 @pytest.fixture(scope="session")

@@ -22,7 +22,7 @@ import pytest
 import swiftbuild
 from packager import codegen, recipes
 from packager.codegen import swift as swift_settings
-from packager.parity import swift
+from packager.parity import swift_harness
 
 from golden import UPDATE_FLAG, check_tree
 
@@ -40,7 +40,7 @@ def test_golden_files_in_the_committed_package():
                                if rel.startswith(swift_settings.SOURCE_DIR + "/")}))
     hint = (f"regenerate: {UPDATE_FLAG}=1 python -m pytest tests/swift/test_swift_codegen.py, or "
             "python -c \"from packager import codegen; codegen.write('swift', 'ios_wrapper')\"")
-    check_tree(swift.WRAPPER / swift_settings.SOURCE_DIR, rendered,
+    check_tree(swift_harness.WRAPPER / swift_settings.SOURCE_DIR, rendered,
                lambda rel: rel.endswith(".swift") and rel not in runtime, hint)
 
 
@@ -50,7 +50,7 @@ def test_runtime_library_is_the_committed_package():
     files = codegen.runtime_files("swift")
     assert len(files) == len(swift_settings.RUNTIME)
     for rel, text in files.items():
-        assert (swift.WRAPPER / rel).read_bytes() == text.encode(), rel
+        assert (swift_harness.WRAPPER / rel).read_bytes() == text.encode(), rel
 
 
 def _committed() -> set[str]:
@@ -58,8 +58,8 @@ def _committed() -> set[str]:
     SwiftPM's own folders."""
     out = set()
     for folder in (swift_settings.CORE, swift_settings.PIPELINE, swift_settings.SAMPLE):
-        for p in (swift.WRAPPER / folder).rglob("*"):
-            rel = p.relative_to(swift.WRAPPER)
+        for p in (swift_harness.WRAPPER / folder).rglob("*"):
+            rel = p.relative_to(swift_harness.WRAPPER)
             if p.is_file() and not {".build", ".swiftpm", "ParityHarness", "Tests"} & set(rel.parts):
                 out.add(rel.as_posix())
     return out
@@ -140,7 +140,7 @@ def test_a_render_for_other_recipes_compiles_and_lints_clean(tmp_path):
                            *map(str, core)], capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-4000:]
     files = [p for p in written if p.suffix == ".swift"]
-    lint = subprocess.run([swift.swift(), "format", "lint", "--strict", "--configuration", str(swift.WRAPPER / ".swift-format"),
+    lint = subprocess.run([swift_harness.swift(), "format", "lint", "--strict", "--configuration", str(swift_harness.WRAPPER / ".swift-format"),
                            *map(str, files)], capture_output=True, text=True, timeout=600)
     assert lint.returncode == 0 and not lint.stderr.strip(), lint.stderr[-4000:]
 
@@ -269,7 +269,7 @@ def test_without_onnx_runtime_the_pipeline_does_not_compile(tmp_path):
 
 def readme_swift_blocks(text: str | None = None) -> list[str]:
     """Every ```swift block of ios_wrapper/README.md (or of ``text``)."""
-    text = (swift.WRAPPER / "README.md").read_text() if text is None else text
+    text = (swift_harness.WRAPPER / "README.md").read_text() if text is None else text
     return re.findall(r"```swift\n(.*?)```", text, flags=re.S)
 
 
@@ -299,7 +299,7 @@ def readme_sources(blocks: list[str], stem: str = "Readme") -> dict[str, str]:
 
 
 def _sample_files() -> dict[str, str]:
-    folder = swift.WRAPPER / swift_settings.SAMPLE
+    folder = swift_harness.WRAPPER / swift_settings.SAMPLE
     return {p.name: p.read_text() for p in sorted(folder.glob("*.swift"))}
 
 
@@ -324,7 +324,7 @@ def test_readme_code_compiles_as_an_app(app_modules, tmp_path, isolation):
     sources = readme_sources(readme_swift_blocks())
     sources |= readme_sources(readme_swift_blocks(bundle.STEPS["ios"]), stem="BundleReadme")
     # the project README's wrapper snippet (its runner snippet needs a convert bundle: tests/convert_any)
-    top = [b for b in readme_swift_blocks((swift.WRAPPER.parent / "README.md").read_text()) if "Runner" not in b]
+    top = [b for b in readme_swift_blocks((swift_harness.WRAPPER.parent / "README.md").read_text()) if "Runner" not in b]
     assert top
     sources |= readme_sources(top, stem="ProjectReadme")
     assert len([f for f in sources if f.startswith("ReadmeApp")]) == 2, sorted(sources)
@@ -345,7 +345,7 @@ def test_sample_app_compiles_as_an_app(app_modules, tmp_path, isolation):
     """The bundle's sample app (ios_wrapper/FaceEmotionSample: `@main` SwiftUI app, view, model,
     capture delegate and camera) type-checks as an app module importing FaceEmotion, Swift 6 mode,
     without a warning, with and without Xcode 26's `-default-isolation MainActor`."""
-    files = sorted((swift.WRAPPER / swift_settings.SAMPLE).glob("*.swift"))
+    files = sorted((swift_harness.WRAPPER / swift_settings.SAMPLE).glob("*.swift"))
     assert len(files) == 4
     proc = swiftbuild.typecheck_app(app_modules, files, isolation)
     assert proc.returncode == 0 and not _app_errors_and_warnings(proc), proc.stderr[-6000:]

@@ -11,13 +11,13 @@ from pathlib import Path
 
 from packager import ortversion
 from packager.codegen import swift as swift_settings
-from packager.parity import swift
+from packager.parity import swift_harness
 from test_swift_codegen import readme_swift_blocks
 
 
-def test_xctest_suite_passes(swift_harness):
-    root = swift.staged_package()  # the same staged sources the harness was built from
-    proc = swift.swift_command(root, "test")
+def test_xctest_suite_passes(swift_binary):
+    root = swift_harness.staged_package()  # the same staged sources the harness was built from
+    proc = swift_harness.swift_command(root, "test")
     summary = re.findall(r"Executed (\d+) tests?, with (\d+) failures?", proc.stdout)
     assert summary, proc.stdout[-3000:]
     executed, failures = map(int, summary[-1])
@@ -28,30 +28,30 @@ def test_xctest_suite_passes(swift_harness):
 
 
 def test_swift_format_lint_is_clean():
-    wrapper = swift.WRAPPER
-    cmd = [swift.swift(), "format", "lint", "--strict", "--recursive", "--configuration", str(wrapper / ".swift-format"),
+    wrapper = swift_harness.WRAPPER
+    cmd = [swift_harness.swift(), "format", "lint", "--strict", "--recursive", "--configuration", str(wrapper / ".swift-format"),
            *(str(wrapper / folder) for folder in (swift_settings.CORE, swift_settings.PIPELINE, swift_settings.SAMPLE))]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0 and not proc.stderr.strip(), proc.stderr[-6000:]
 
 
 def test_lint_configuration_forbids_force_unwrap_and_force_try():
-    rules = json.loads((swift.WRAPPER / ".swift-format").read_text())["rules"]
+    rules = json.loads((swift_harness.WRAPPER / ".swift-format").read_text())["rules"]
     assert rules["NeverForceUnwrap"] and rules["NeverUseForceTry"] and rules["NeverUseImplicitlyUnwrappedOptionals"]
 
 
 def _dump(package_dir: Path) -> dict:
     """The manifest as SwiftPM evaluates it (no manifest cache: the manifest looks at folders)."""
-    proc = subprocess.run([swift.swift(), "package", "dump-package", "--manifest-cache", "none", "--package-path", str(package_dir)],
+    proc = subprocess.run([swift_harness.swift(), "package", "dump-package", "--manifest-cache", "none", "--package-path", str(package_dir)],
                           capture_output=True, text=True, timeout=600)
     assert proc.returncode == 0, proc.stderr[-3000:]
     return json.loads(proc.stdout)
 
 
-def test_core_package_depends_on_nothing(swift_harness):
+def test_core_package_depends_on_nothing(swift_binary):
     """The core package declares no dependency and no trait (the harness was just built from it
     offline, with no flag); its targets are the library, the harness and the tests."""
-    manifest = _dump(swift.staged_package() / "package")
+    manifest = _dump(swift_harness.staged_package() / "package")
     assert manifest["dependencies"] == [] and manifest.get("traits", []) == []
     targets = {t["name"]: t for t in manifest["targets"]}
     assert set(targets) == {"FaceEmotionCore", "ParityHarness", "FaceEmotionTests"}
@@ -73,10 +73,10 @@ def test_pipeline_package_is_the_core_and_onnx_runtime_without_traits(tmp_path):
     """The pipeline package depends on ../FaceEmotionCore and ONNX Runtime's Swift package at the
     exact version ``codegen.swift.ort_package_version`` reads, with no trait and no condition:
     its target always links ONNX Runtime. Without models it declares no resources."""
-    manifest = _dump(swift.WRAPPER / swift_settings.PIPELINE)
+    manifest = _dump(swift_harness.WRAPPER / swift_settings.PIPELINE)
     assert manifest.get("traits", []) == []
     [local] = [d for d in manifest["dependencies"] if "fileSystem" in d]
-    assert Path(local["fileSystem"][0]["path"]) == (swift.WRAPPER / swift_settings.CORE).resolve()
+    assert Path(local["fileSystem"][0]["path"]) == (swift_harness.WRAPPER / swift_settings.CORE).resolve()
     assert ort_version_in(manifest) == swift_settings.ort_package_version() == "1.24.2"
     [target] = manifest["targets"]
     assert target["name"] == "FaceEmotion" and [p["name"] for p in manifest["products"]] == ["FaceEmotion"]
@@ -92,7 +92,7 @@ def test_the_same_manifest_makes_the_bundle_package(tmp_path):
     pkg = tmp_path / swift_settings.PIPELINE
     lib = pkg / "Sources" / "FaceEmotion"
     (lib / "Resources").mkdir(parents=True)
-    (pkg / "Package.swift").write_bytes((swift.WRAPPER / swift_settings.PIPELINE / "Package.swift").read_bytes())
+    (pkg / "Package.swift").write_bytes((swift_harness.WRAPPER / swift_settings.PIPELINE / "Package.swift").read_bytes())
     (lib / "Resources" / "face_detection.ort").write_bytes(b"model")
     manifest = _dump(pkg)
     [target] = manifest["targets"]
@@ -118,7 +118,7 @@ def test_the_core_alone_is_a_local_dependency_of_an_app_as_the_readme_says(tmp_p
                                                 '.product(name: "FaceEmotionCore", package: "FaceEmotionCore")'))
     (app / "Sources" / "App" / "main.swift").write_text(
         "import FaceEmotionCore\nprint(FaceDetectionWrapper().numAnchors, Recipes.selfCheckTolerance)\n")
-    proc = subprocess.run([swift.swift(), "run", "--package-path", str(app), "--scratch-path", str(tmp_path / "build"),
+    proc = subprocess.run([swift_harness.swift(), "run", "--package-path", str(app), "--scratch-path", str(tmp_path / "build"),
                            "--manifest-cache", "none", "App"], capture_output=True, text=True, timeout=1200)
     assert proc.returncode == 0, (proc.stdout + proc.stderr)[-4000:]
     assert proc.stdout.split()[-2:] == ["896", "0.0001"]

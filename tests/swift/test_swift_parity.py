@@ -15,10 +15,7 @@ from PIL import Image
 import parity_cases as shared_cases  # tests/parity_cases.py, shared with the Kotlin suite
 from packager import cli, recipes, samples
 from packager.errors import PackagerError
-from packager.parity import compare, swift
-
-CHAIN_CASES = [n for n in shared_cases.CASE_NAMES if not n.startswith(tuple(shared_cases.BOX_CASES))]
-
+from packager.parity import compare, swift_harness
 
 @pytest.mark.parametrize("name", shared_cases.CASE_NAMES)
 def test_parity(swift_results, name):
@@ -33,31 +30,23 @@ def test_every_case_ran_and_every_stage_was_compared(swift_results):
     assert set(compare.summarize(list(swift_results.values()))) == stages
 
 
-@pytest.mark.parametrize("name", CHAIN_CASES)
+@pytest.mark.parametrize("name", shared_cases.CHAIN_CASES)
 def test_chain_matches_reference(swift_parity, name):
-    """FaceEmotionSteps (detect → crop → classify, the reference's model outputs standing in for
-    the runtime) gives the reference's faces and top labels."""
-    case, out = swift_parity[name]
-    problems = compare.compare_chain(case, out)
-    assert not problems, "\n".join(problems)
-
-
-def _meta(swift_parity, name):
-    return json.loads((swift_parity[name][0] / "case.json").read_text())
+    shared_cases.check_chain(*swift_parity[name])
 
 
 def test_cases_have_the_faces_they_claim(swift_parity):
     for r in recipes.EMOTIONS:
-        assert _meta(swift_parity, f"astronaut-{r}")["num_faces"] >= 1
-        assert _meta(swift_parity, f"two_faces-{r}")["num_faces"] == 2
-        assert _meta(swift_parity, f"no_face-{r}")["num_faces"] == 0
+        assert shared_cases.case_meta(swift_parity, f"astronaut-{r}")["num_faces"] >= 1
+        assert shared_cases.case_meta(swift_parity, f"two_faces-{r}")["num_faces"] == 2
+        assert shared_cases.case_meta(swift_parity, f"no_face-{r}")["num_faces"] == 0
 
 
 def test_a_wrong_result_is_caught(swift_parity, tmp_path):
     """The comparison is not vacuous: the harness's own output, moved by one float32 step in
     one tensor value (more than TENSOR_TOL allows: tensors are held bit-identical), fails."""
     case = shutil.copytree(swift_parity[f"astronaut-{recipes.DEFAULT_EMOTION}"][0], tmp_path / "cases" / "astronaut")
-    swift.run_harness(case.parent, tmp_path / "out")
+    swift_harness.run_harness(case.parent, tmp_path / "out")
     out = tmp_path / "out" / case.name
     assert compare.compare_case(case, out).ok
     x = np.fromfile(out / "detector_input.f32", dtype="<f4")
@@ -73,12 +62,12 @@ def test_a_frame_case_is_run_from_its_planes(swift_parity, tmp_path):
     NV21 frame swapped (read as NV12), the harness's tensors no longer match."""
     name = shared_cases.frame_case_name("portrait", "nv21", 90, True)
     case = shutil.copytree(swift_parity[name][0], tmp_path / "cases" / "frame")
-    swift.run_harness(case.parent, tmp_path / "out")
+    swift_harness.run_harness(case.parent, tmp_path / "out")
     assert compare.compare_case(case, tmp_path / "out" / case.name).ok
     u, v = (case / "plane1.bin").read_bytes(), (case / "plane2.bin").read_bytes()
     (case / "plane1.bin").write_bytes(v)
     (case / "plane2.bin").write_bytes(u)
-    swift.run_harness(case.parent, tmp_path / "swapped")
+    swift_harness.run_harness(case.parent, tmp_path / "swapped")
     assert not compare.compare_case(case, tmp_path / "swapped" / case.name).ok
 
 
@@ -88,10 +77,10 @@ def test_harness_refuses_an_unknown_recipe(swift_parity, tmp_path):
     meta["emotion_recipe"] = "no-such-recipe"
     (bad / "case.json").write_text(json.dumps(meta))
     with pytest.raises(PackagerError, match="unknown emotion recipe"):
-        swift.run_harness(bad.parent, tmp_path / "out")
+        swift_harness.run_harness(bad.parent, tmp_path / "out")
 
 
-def test_parity_command_with_lang_swift(prepared_default, swift_harness, tmp_path, capsys):
+def test_parity_command_with_lang_swift(prepared_default, swift_binary, tmp_path, capsys):
     path = tmp_path / "astronaut.png"
     Image.fromarray(samples.astronaut()).save(path)
     assert cli.main(["parity", str(path), "--lang", "swift", "--quiet"]) == 0
@@ -101,14 +90,4 @@ def test_parity_command_with_lang_swift(prepared_default, swift_harness, tmp_pat
 
 @pytest.mark.parametrize("name", shared_cases.MIRRORED_CASES)
 def test_mirrored_cases_would_catch_a_core_that_keeps_the_model_names(swift_parity, name, tmp_path):
-    """Every mirrored case has faces, and its keypoints are compared by name: the harness's own
-    output with each keypoint under its partner's name (what a core that ignores the mirror
-    writes) fails on the keypoints alone."""
-    case, out = swift_parity[name]
-    meta = json.loads((case / "case.json").read_text())
-    assert meta["frame"]["mirrored"] and meta["num_faces"] >= 1
-    wrong = shutil.copytree(out, tmp_path / name)
-    shared_cases.name_as_unmirrored(wrong, recipes.detector_recipe(meta["detector_recipe"]))
-    res = compare.compare_case(case, wrong)
-    assert not res.ok and res.diffs["keypoints"] > 100 * compare.COORD_TOL
-    assert all("keypoints" in line for line in res.failures), res.failures
+    shared_cases.check_mirrored_case(*swift_parity[name], tmp_path / name)

@@ -8,11 +8,11 @@ from __future__ import annotations
 import pytest
 
 import resample_cases
-from packager.parity import swift
+from packager.parity import swift_harness
 
 
 @pytest.mark.parametrize("shape, seed", resample_cases.SHAPES)
-def test_resampler_matches_the_reference(swift_harness, shape, seed):
+def test_resampler_matches_the_reference(swift_binary, shape, seed):
     image, jobs = resample_cases.cases(shape, seed)
-    problems = resample_cases.problems(image, jobs, swift.resample(image, jobs), "Swift")
+    problems = resample_cases.problems(image, jobs, swift_harness.resample(image, jobs), "Swift")
     assert not problems, "\n".join(problems[:20])

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from packager.difference import scaled_diff
-from packager.parity import swift
+from packager.parity import swift_harness
 
 
 def _npy(a: np.ndarray, version=None) -> bytes:
@@ -55,7 +55,7 @@ def _pairs() -> dict[str, tuple[np.ndarray, np.ndarray]]:
 
 
 @pytest.fixture(scope="module")
-def npy_run(swift_harness):
+def npy_run(swift_binary):
     good = {f"{name}.npy": _npy(a) for name, a in _good_arrays().items()}
     good["version2.npy"] = _npy(np.arange(6, dtype=np.float32).reshape(2, 3), version=(2, 0))
     bad = {
@@ -71,7 +71,7 @@ def npy_run(swift_harness):
     for name, (actual, expected) in _pairs().items():
         pairs[f"{name}.actual.npy"] = _npy(actual)
         pairs[f"{name}.expected.npy"] = _npy(expected)
-    results, written = swift.npy_check({**good, **bad, **pairs})
+    results, written = swift_harness.npy_check({**good, **bad, **pairs})
     return good, bad, results, written
 
 

@@ -13,7 +13,7 @@ import Foundation
 /// "pre_post_ms", "alloc_bytes_per_frame"}, every time a median over the timed frames (of the
 /// thread's CPU time: `Clock`);
 /// alloc_bytes_per_frame is null (Swift has no per-thread allocation counter). Meant for a
-/// release build (`swift build -c release`, as packager/parity/swift.py builds it).
+/// release build (`swift build -c release`, as packager/parity/swift_harness.py builds it).
 func bench(casesRoot: URL, warmUp: Int, repeats: Int, out: URL) throws {
   guard repeats > 0, warmUp >= 0 else {
     throw HarnessError(description: "repeats must be positive and warm-up not negative")

@@ -1,6 +1,6 @@
 """Compile the Swift core (``codegen.render("swift")``: the runtime library + the generated
 ``Recipes.swift``) with its parity harness and run it (``packager parity --lang swift``), and
-time it (``benchmark``, ``python -m packager.parity.swift --bench``).
+time it (``benchmark``, ``python -m packager.parity.swift_harness --bench``).
 
 The pure core's Swift package ``ios_wrapper/FaceEmotionCore/`` (no dependency: it builds offline)
 is staged into the cache with the wrapper's sources as codegen writes them (so a template change is
@@ -29,7 +29,7 @@ from packager.codegen import swift as swift_settings
 from packager.errors import PackagerError
 from packager.parity import cases
 from packager.parity import harness_bench
-from packager.parity.harness_bench import BENCH_SIZES, STAGES, bench_main
+from packager.parity.harness_bench import BENCH_SIZES, STAGES
 
 #: The repository's Swift packages (``ios_wrapper/``: FaceEmotionCore, FaceEmotion, the sample app).
 WRAPPER = Path(__file__).resolve().parents[2] / "ios_wrapper"
@@ -211,27 +211,5 @@ def _run_bench(cases_root: Path, warmup: int, repeats: int, out: Path) -> None:
         raise PackagerError(f"the Swift benchmark failed:\n{proc.stderr[-4000:]}")
 
 
-def bench_table(result: dict) -> str:
-    lines = [
-        f"Swift pre+post per frame (release build) vs the reference on the same machine, median of {result['repeats']}",
-        "| frame | faces | swift pre+post ms | detector pre / post ms | emotion pre / post ms "
-        "| reference inference ms | ratio | numpy pre+post ms |",
-        "|---|---|---|---|---|---|---|---|",
-    ]
-    for name, r in result["sizes"].items():
-        lines.append(
-            f"| {name} | {r['faces']} | {r['swift_pre_post_ms']:.2f} "
-            f"| {r['swift_detector_pre_ms']:.2f} / {r['swift_detector_post_ms']:.3f} "
-            f"| {r['swift_emotion_pre_ms']:.2f} / {r['swift_emotion_post_ms']:.4f} "
-            f"| {r['reference_inference_ms']:.2f} | {r['ratio']:.2f} | {r['reference_pre_post_ms']:.2f} |"
-        )
-    lines.append("ratio = swift pre+post / reference model inference (below 1: cheaper than the models)")
-    return "\n".join(lines)
-
-
-def main(argv: list[str] | None = None) -> int:
-    return bench_main("swift", sys.modules[__name__], argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(harness_bench.bench_main("swift", sys.modules[__name__]))

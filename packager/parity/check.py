@@ -1,6 +1,7 @@
-"""``packager parity``: run a language's compiled core on images (and the frames of videos) and
-compare it with the reference, stage by stage; a video's frame sequence also goes through each
-language's tracker (``packager.parity.sequences``)."""
+"""Run a language's compiled core on images (and the frames of videos) and compare it with the
+reference, stage by stage; a video's frame sequence also goes through each language's tracker
+(``packager.parity.sequences``).  The command (``packager parity``) is
+``packager.commands.parity``."""
 
 from __future__ import annotations
 
@@ -8,16 +9,14 @@ import importlib
 import tempfile
 from pathlib import Path
 
-from packager import parity, preparation, recipes
+from packager import parity, preparation
 from packager.errors import PackagerError
-from packager.imagefiles import load_image
 from packager.parity import cases, compare, sequences
-from packager.reference import frames
-from packager.videofiles import VideoReader, is_video
+from packager.videofiles import VideoReader
 
 #: language → module whose ``run_harness(cases_root, out_root)`` compiles the
 #: generated core with its harness and runs it over every case folder.
-HARNESSES = {"kotlin": "packager.parity.kotlin", "swift": "packager.parity.swift"}
+HARNESSES = {lang: f"packager.parity.{lang}_harness" for lang in parity.LANGUAGES}
 
 
 def harness(lang: str):
@@ -81,30 +80,3 @@ def check_sequences(videos: dict[str, list], prepared, langs: list[str], progres
                 lines.append(f"| {lang} | {name} | {len(seq)} | {faces} | {tracks} | {'ok' if not diffs else 'FAIL'} |")
                 problems += [f"{lang} {name}: {d}" for d in diffs]
     return lines + problems
-
-
-def parity_command(image_paths: list[str], langs: list[str], emotion_recipe: str, emotion_model, progress, print_fn=print,
-                   detector: str = recipes.DEFAULT_DETECTOR, frame: str = "rgb", rotation: int = 0,
-                   mirrored: bool = False, every: int = 1) -> int:
-    """Images: stage by stage.  Videos: every ``every``-th frame as an image case, and the whole
-    sequence through each language's tracker (track ids, smoothed emotions)."""
-    for lang in langs:
-        harness(lang)
-    if every < 1:
-        raise PackagerError(f"--every {every}: give a whole number of frames, 1 or more")
-    videos = {Path(p).stem: video_frames(p, every) for p in image_paths if is_video(p)}
-    images = {Path(p).stem: load_image(p) for p in image_paths if not is_video(p)}
-    images.update({f"{name}-frame{f.index}": f.rgb for name, fs in videos.items() for f in fs})
-    if parity.FRAMES.get(frame) is not None:
-        images = {name: frames.from_rgb(rgb, parity.FRAMES[frame], rotation, mirrored) for name, rgb in images.items()}
-    elif rotation or mirrored:
-        raise PackagerError("--rotation and --mirrored describe a camera frame: give --frame too")
-    with progress.stage("preparing models"):
-        prepared = preparation.prepare(detector, emotion_recipe, emotion_model)
-    results = check_images(images, prepared, langs, progress)
-    print_fn(table(results))
-    sequence_lines = check_sequences(videos, prepared, langs, progress) if videos else []
-    if sequence_lines:
-        print_fn("\n" + "\n".join(sequence_lines))
-    sequences_ok = not any(line.endswith("| FAIL |") for line in sequence_lines)
-    return 0 if sequences_ok and all(r.ok for rs in results.values() for r in rs) else 1

@@ -30,7 +30,7 @@ from packager.codegen import kotlin as kotlin_settings
 from packager.errors import PackagerError
 from packager.parity import cases
 from packager.parity import harness_bench
-from packager.parity.harness_bench import BENCH_SIZES, bench_main
+from packager.parity.harness_bench import BENCH_SIZES
 
 HARNESS_DIR = Path(__file__).resolve().parents[2] / "android_wrapper" / "harness"
 MAIN_CLASS = "dev.packager.face.harness.MainKt"
@@ -221,23 +221,5 @@ def _run_bench(cases_root: Path, warmup: int, repeats: int, out: Path) -> None:
         raise PackagerError(f"the Kotlin benchmark failed (exit {done.returncode}):\n{done.stdout}{done.stderr}")
 
 
-def bench_table(result: dict) -> str:
-    """Markdown table of ``benchmark()``'s result."""
-    lines = [
-        f"Kotlin pre+post per frame (JVM, JIT-warm) vs reference model inference, median of {result['repeats']}",
-        "| frame | faces | kotlin pre+post ms | reference inference ms | ratio | reference numpy pre+post ms "
-        "| kotlin bytes allocated per frame |",
-        "|---|---|---|---|---|---|---|",
-    ]
-    for name, r in result["sizes"].items():
-        lines.append(f"| {name} | {r['faces']} | {r['kotlin_pre_post_ms']:.2f} | {r['reference_inference_ms']:.2f} "
-                     f"| {r['ratio']:.2f} | {r['reference_pre_post_ms']:.2f} | {r['kotlin_alloc_bytes_per_frame']:,.0f} |")
-    return "\n".join(lines)
-
-
-def main(argv: list[str] | None = None) -> int:
-    return bench_main("kotlin", sys.modules[__name__], argv)
-
-
 if __name__ == "__main__":
-    sys.exit(main())
+    sys.exit(harness_bench.bench_main("kotlin", sys.modules[__name__]))

@@ -238,7 +238,7 @@ def smoothing_row(s: Stability) -> Row:
 
 
 def main() -> int:
-    """``python -m packager.bench.video``: the section on its own, as markdown."""
+    """``python -m packager.bench.video_rows``: the section on its own, as markdown."""
     import tempfile
 
     from packager import preparation

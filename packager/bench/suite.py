@@ -1,4 +1,5 @@
-"""``packager bench``: the reference pipeline, its floor and the peers, side by side, one run.
+"""The whole bench: the reference pipeline, its floor and the peers, side by side, one run
+(``packager bench`` prints it: ``packager.commands.bench``).
 
 Sections (each a table): warm latency per image, cold start to first result, model artifacts
 (fp32 vs int8), ``packager build`` cold vs warm, generated Kotlin/Swift pre/post.  Targets are
@@ -7,7 +8,6 @@ judged on ratios from this run only.
 
 from __future__ import annotations
 
-import json
 import os
 import tempfile
 from pathlib import Path
@@ -17,13 +17,12 @@ import numpy as np
 from packager import bench
 from packager.bench import THROUGHPUT, VIDEO
 from packager.bench import contenders as C
-from packager.bench import bundle_rows, notes, peers, targets, throughput, video
-from packager.bench import html as bench_html
+from packager.bench import bundle_rows, notes, peers, targets, throughput, video_rows
 from packager.bench.table import MEASURED, NOT_AVAILABLE, Report, Row, link_ratios
 from packager.timing import ColdStartError, cold_start, interleaved
-from packager.errors import PackagerError
 from packager.progress import Progress
-from packager import outputs, preparation, recipes
+from packager import preparation, recipes
+from packager.options import BenchOptions
 from packager.imagefiles import load_image
 
 WARM, COLD = "warm", "cold"
@@ -35,7 +34,7 @@ def titles(repeats: int, n_images: int, cold_repeats: int, threads: int) -> dict
               f"interleaved runs; onnxruntime intra-op threads {threads or 'default'})",
         COLD: f"Cold start to first result (fresh process, models cached; median of {cold_repeats})",
         throughput.SECTION: throughput.TITLE,
-        video.SECTION: video.TITLE,
+        video_rows.SECTION: video_rows.TITLE,
         **bundle_rows.TITLES,
     }
 
@@ -137,46 +136,40 @@ def cold_rows(image: str, repeats: int, loaded: dict, with_peers: bool, progress
     return rows
 
 
-def bench_command(images: list[str], repeats: int, cold_repeats: int, threads: int, as_json: bool,
-                  skip: list[str], progress: Progress, print_fn=print, html: str | None = None,
-                  detector: str = recipes.DEFAULT_DETECTOR) -> int:
-    if repeats < 1 or cold_repeats < 1 or threads < 0:
-        raise PackagerError("--repeats and --cold-repeats must be at least 1, --threads at least 0")
-    if html is not None:
-        outputs.check_file(html, "--html", inputs=images, input_kind="input image")
+def measure(opts: BenchOptions, progress: Progress) -> Report:
+    """Every section's rows, measured in this one run on ``opts.images`` (or the astronaut photo),
+    the ratios linked, the targets judged and the closing notes read off the rows."""
     load_start = os.getloadavg()[0]
+    skip = opts.skip
     with tempfile.TemporaryDirectory(prefix="packager-bench-") as tmp:
-        paths, pixels = bench_images(images, Path(tmp))
+        paths, pixels = bench_images(list(opts.images), Path(tmp))
         with progress.stage("preparing models (converted once, then cached)"):
-            prepared = preparation.prepare(detector)
-        pipe = preparation.build_pipeline(prepared, threads)
-        rows, loaded = warm_rows(prepared, pixels, threads, repeats, bench.PEERS not in skip, progress, pipe=pipe)
+            prepared = preparation.prepare(opts.detector)
+        pipe = preparation.build_pipeline(prepared, opts.threads)
+        rows, loaded = warm_rows(prepared, pixels, opts.threads, opts.repeats, bench.PEERS not in skip, progress,
+                                 pipe=pipe)
         for peer in loaded.values():
             peer.close()
         if bench.COLD in skip:
             rows.append(Row.unavailable(COLD, "cold-reference", "packager run IMAGE", NOT_AVAILABLE, "skipped (--skip cold)"))
         else:
-            rows += cold_rows(paths[0], cold_repeats, loaded, bench.PEERS not in skip, progress)
+            rows += cold_rows(paths[0], opts.cold_repeats, loaded, bench.PEERS not in skip, progress)
         if THROUGHPUT in skip:
             rows.append(Row.unavailable(throughput.SECTION, "throughput-skipped", "packager run DIR", NOT_AVAILABLE,
                                         "skipped (--skip throughput)"))
         else:
             rows += throughput.rows(paths, Path(tmp), progress)
         if VIDEO in skip:
-            rows.append(Row.unavailable(video.SECTION, "video-skipped", "packager run VIDEO", NOT_AVAILABLE,
+            rows.append(Row.unavailable(video_rows.SECTION, "video-skipped", "packager run VIDEO", NOT_AVAILABLE,
                                         "skipped (--skip video)"))
         else:
-            rows += video.rows(pipe, Path(tmp), progress, bench.PEERS not in skip)[0]
-        rows += bundle_rows.rows(Path(tmp), pipe, C.prepare_images(pipe, pixels), repeats, threads, skip, progress)
+            rows += video_rows.rows(pipe, Path(tmp), progress, bench.PEERS not in skip)[0]
+        rows += bundle_rows.rows(Path(tmp), pipe, C.prepare_images(pipe, pixels), opts.repeats, opts.threads, skip,
+                                 progress)
     link_ratios(rows)
-    report = Report(rows, targets.evaluate(rows), notes.closing(rows), settings(paths, repeats, cold_repeats, threads, load_start),
-                    titles(repeats, len(paths), cold_repeats, threads))
-    print_fn(json.dumps(report.as_dict(), indent=2) if as_json else report.markdown())
-    if html is not None:
-        outputs.write_file(Path(html), bench_html.render(report).encode(), "--html")
-        if not as_json:
-            print_fn(f"charts: {html}")
-    return 0
+    return Report(rows, targets.evaluate(rows), notes.closing(rows),
+                  settings(paths, opts.repeats, opts.cold_repeats, opts.threads, load_start),
+                  titles(opts.repeats, len(paths), opts.cold_repeats, opts.threads))
 
 
 def settings(paths, repeats, cold_repeats, threads, load_start: float) -> dict:

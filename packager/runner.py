@@ -1,30 +1,24 @@
-"""``packager run``: the reference pipeline on image files."""
+"""What ``packager run`` is given and how its images are run: arguments → image and video paths,
+output files checked before any work, the models prepared, and throughput mode (many images on
+every core).  The command itself (what it prints, its exit code) is ``packager.commands.run``."""
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 import os
 import time
 from pathlib import Path
 
-from packager import interrupts, outputs, preparation, recipes, report
+from packager import interrupts, outputs, preparation, report
 from packager.errors import PackagerError
 from packager.progress import Bar, Progress
 from packager.imagefiles import load_image
-from packager.video import run_video
-from packager.video import summary as video_summary
-from packager.videofiles import VIDEO_SUFFIXES, VideoReader, is_video
+from packager.videofiles import VIDEO_SUFFIXES, is_video
 
 ANNOTATE_FORMATS = {".png": "PNG", ".jpg": "JPEG", ".jpeg": "JPEG"}
 #: Files a folder argument contributes (by suffix, case-insensitive).
 IMAGE_SUFFIXES = {".png", ".jpg", ".jpeg", ".bmp", ".gif", ".tif", ".tiff", ".webp", ".ppm", ".pgm"}
 MEDIA_SUFFIXES = IMAGE_SUFFIXES | VIDEO_SUFFIXES
 GLOB_CHARS = set("*?[")
-#: Exit code of throughput mode when some images failed (each reported; the others' results are
-#: complete).  2 stays "nothing was done" (bad arguments, a bad model).
-FAILED_IMAGES = 1
 
 
 def expand(args: list[str]) -> tuple[list[str], bool]:
@@ -92,103 +86,7 @@ def check_annotate_target(out: str | None, inputs: list[str]) -> None:
         check_output("--annotate", out, ANNOTATE_FORMATS, inputs)
 
 
-def run_images(
-    images: list[str], emotion_recipe: str, emotion_model: str | None, as_json: bool,
-    annotate: str | None, threads: int, progress: Progress, print_fn=print, workers: int | None = None,
-    detector: str = recipes.AUTO_DETECTOR, every: int = 1, csv_out: str | None = None,
-) -> int:
-    """Detect faces and classify their emotions on each image and video; print text or JSON.
-
-    A folder or glob pattern among ``images`` (or ``workers`` > 1) selects throughput mode for
-    the images: they are decoded and processed on ``workers`` processes (default: one per core).
-    Videos (by suffix, ``videofiles.VIDEO_SUFFIXES``) are analysed one after the other, every
-    ``every``-th frame, faces tracked (``video.run_video``).  Exit code 1 when an image failed
-    (in throughput mode, or one of several named files) or a video broke off (each reported;
-    everything else complete), else 0."""
-    if every < 1:
-        raise PackagerError(f"--every {every}: give a whole number of frames, 1 or more")
-    if workers is not None and workers < 1:
-        raise PackagerError(f"--workers {workers}: give 1 or more worker processes")
-    if threads < 0:
-        raise PackagerError(f"--threads {threads}: give 1 or more, or 0 for onnxruntime's default")
-    inputs, many = expand(images)
-    videos = [p for p in inputs if is_video(p)]
-    stills = [p for p in inputs if not is_video(p)]
-    check_annotate_target(annotate, inputs)
-    check_output("--csv", csv_out, {".csv"}, inputs)
-    for v in videos:  # every video is checked before any work
-        VideoReader(v).close()
-    throughput = (many or (workers or 1) > 1) and not annotate
-    # every image is checked before any work; of several named files, one that cannot be read is
-    # reported where it stands and the others go on (as in folder mode)
-    pixels = {} if throughput else _load_each(stills, alone=len(inputs) == 1)
-    prepared = _prepare(detector, emotion_recipe, emotion_model, progress)
-    det, labels = prepared.detector.recipe, prepared.emotion.recipe.labels
-    doc = {"detector": prepared.detector_name, "emotion": prepared.emotion.recipe.name}
-    rows, failed = [], 0
-    if stills and throughput:
-        results, summary, found = run_many(stills, prepared, as_json, threads, workers or os.cpu_count() or 1, progress,
-                                           print_fn)
-        doc["images"], doc["throughput"], failed = results, summary, summary["failed"]
-        rows += [report.csv_row(p, None, None, f, labels=labels) for p, faces in found for f in faces or [None]]
-    pipe = preparation.build_pipeline(prepared, threads) if pixels or videos else None
-    if pixels or not videos:
-        doc["images"] = doc.get("images", [])
-    for path, rgb in pixels.items():
-        if isinstance(rgb, str):  # one of several named files: reported where it stands, as in folder mode
-            doc["images"].append({"image": path, "error": rgb})
-            failed += 1
-            print(f"packager: error: {rgb}", file=progress.stream, flush=True)
-            continue
-        faces = pipe(rgb)
-        doc["images"].append({"image": path, "width": rgb.shape[1], "height": rgb.shape[0],
-                              "faces": [report.face_dict(f, det) for f in faces]})
-        rows += [report.csv_row(path, None, None, f, labels=labels) for f in faces or [None]]
-        if not as_json:
-            print_fn(report.text(path, faces, det))
-        if annotate:
-            buf = io.BytesIO()
-            report.annotate(rgb, faces).save(buf, format=ANNOTATE_FORMATS[Path(annotate).suffix.lower()])
-            outputs.write_file(Path(annotate), buf.getvalue(), "--annotate")
-    if videos:
-        doc["videos"], broken = _run_videos(videos, pipe, every, progress, annotate, None if as_json else print_fn,
-                                            rows, labels)
-        failed += broken
-    if csv_out:
-        _write_csv(Path(csv_out), labels, rows)
-    if as_json:
-        print_fn(json.dumps(doc, indent=2))
-    return FAILED_IMAGES if failed else 0
-
-
-def _run_videos(videos: list[str], pipe, every: int, progress: Progress, annotate: str | None, print_fn,
-                rows: list, labels: tuple[str, ...]) -> tuple[list[dict], int]:
-    """Each video through ``video.run_video``, one after the other: their JSON entries, and how
-    many broke off (each said on stderr where it stands).  Appends their ``--csv`` rows to
-    ``rows``."""
-    entries, broken = [], 0
-    for path in videos:
-        got = run_video(path, pipe, every, progress, annotate, print_fn)
-        entries.append(got.entry)
-        for index, t, faces in got.frames:
-            rows += [report.csv_row(path, index, t, tf.face, tf.track, tf.smoothed, labels) for tf in faces]
-            rows += [] if faces else [report.csv_row(path, index, t, None, labels=labels)]
-        if got.error:
-            broken += 1
-            print(f"packager: error: {got.error}", file=progress.stream, flush=True)
-        progress.say(video_summary(got))
-    return entries, broken
-
-
-def _write_csv(path: Path, labels: tuple[str, ...], rows: list) -> None:
-    buf = io.StringIO()
-    writer = csv.writer(buf, lineterminator="\n")
-    writer.writerow(report.csv_header(labels))
-    writer.writerows(rows)
-    outputs.write_file(path, buf.getvalue().encode(), "--csv")
-
-
-def _load_each(images: list[str], alone: bool) -> dict:
+def load_each(images: list[str], alone: bool) -> dict:
     """Path → pixels.  The one input that cannot be read (``alone``) is the command's failure (one
     line, exit 2); of several named files, each that cannot be read maps to its one-line reason
     instead, and the others go on (as in folder mode)."""
@@ -203,7 +101,7 @@ def _load_each(images: list[str], alone: bool) -> dict:
     return out
 
 
-def _prepare(detector: str, emotion_recipe: str, emotion_model: str | None, progress: Progress):
+def prepare(detector: str, emotion_recipe: str, emotion_model: str | None, progress: Progress):
     if emotion_model is not None:
         emotion_model = os.fspath(emotion_model)
     with progress.stage("preparing models (converted once, then cached)"):
