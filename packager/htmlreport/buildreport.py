@@ -1,11 +1,11 @@
 """The build report: ``DIR/report.html``, one page a person reads after ``packager build``.
 
-Sections: the bundles; provider coverage per model (``coverage``); the sample photos with the
+Sections: the bundles; provider coverage per model (``coveragesection``); the sample photos with the
 reference's faces drawn and the tensors each model received (``images``); the checks
 (``checks``); parity, when results are passed in.  Every number comes from the bundle manifests
 the build just wrote; the pictures from the reference pipeline run on the sample photos.
 
-The report is staged next to the bundles and installed with them (``export.install``).
+The report is staged next to the bundles and installed with them (``export.bundle.install_all``).
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from packager.outputs import staging_path
-from packager.htmlreport import checks, coverage, images
+from packager.htmlreport import checks, coveragesection, images
 from packager.htmlreport.page import GENERATOR, cell, document, esc, figure, img, kb, num, table
 
 NAME = "report.html"
@@ -108,12 +108,12 @@ def render(manifests: dict[str, dict], photos: list[images.Photo], parity: dict 
             "<h2 id=\"coverage\">Will it run on the NPU? Provider coverage</h2>",
             "<p class=\"note\">Nodes NNAPI, CoreML NeuralNetwork and CoreML MLProgram take, in how many "
             "partitions (each partition boundary is a hand-over between the accelerator and the CPU).</p>",
-            *(coverage.section(role, e) for role, e in models.items()),
+            *(coveragesection.section(role, e) for role, e in models.items()),
             "<h2 id=\"precision\">Which precision ships where</h2>",
             "<p class=\"note\">A variant ships to a target only where its accelerator takes every model in one "
             "partition (or when asked for with <code>--precision</code>); the app opens the default unless "
             "<code>PipelineOptions.precision</code> says otherwise.</p>",
-            coverage.precision_section(manifests),
+            coveragesection.precision_section(manifests),
             "<h2 id=\"photos\">What the models saw</h2>",
             "<p class=\"note\">The reference pipeline on the sample photos: faces, keypoints and emotion as it "
             "finds them, and the tensors it gave each model, turned back into pixels.</p>",
