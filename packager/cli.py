@@ -315,20 +315,21 @@ def dispatch(args: argparse.Namespace) -> int:
             images=tuple(args.images), repeats=args.repeats, cold_repeats=args.cold_repeats, threads=args.threads,
             json=args.json, skip=tuple(args.skip), html=args.html, detector=args.detector), progress)
     if args.command == "build":
-        from packager.export.build import build_command
-
-        targets = list(layout.TARGETS) if args.target == "all" else [args.target]
-        return build_command(targets, args.out, args.quantize, args.min_int8_agreement, args.emotion_recipe,
-                             args.emotion_model, args.json, progress, detector=args.detector,
-                             self_check=args.self_check, onnxruntime_version=args.onnxruntime_version,
-                             precision=args.precision)
-    if args.command == "convert":
-        from packager.export.anymodel import ConvertOptions, convert_command
+        from packager.commands import build
+        from packager.options import BuildOptions
 
         targets = tuple(layout.TARGETS) if args.target == "all" else (args.target,)
-        opts = ConvertOptions(args.model, tuple(args.samples), tuple(args.shapes), targets, args.out, args.quantize,
-                              args.calibration, args.min_int8_agreement, args.onnxruntime_version)
-        return convert_command(opts, args.json, progress)
+        return build.main(BuildOptions(targets, args.out, args.quantize, args.min_int8_agreement, args.emotion_recipe,
+                                       args.emotion_model, args.detector, args.self_check, args.onnxruntime_version,
+                                       tuple(args.precision or ()), args.json), progress)
+    if args.command == "convert":
+        from packager.commands import convert
+        from packager.options import ConvertOptions
+
+        targets = tuple(layout.TARGETS) if args.target == "all" else (args.target,)
+        return convert.main(ConvertOptions(args.model, tuple(args.samples), tuple(args.shapes), targets, args.out,
+                                           args.quantize, args.calibration, args.min_int8_agreement,
+                                           args.onnxruntime_version, args.json), progress)
     raise AssertionError(args.command)
 
 

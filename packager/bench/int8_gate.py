@@ -37,7 +37,7 @@ from packager import isolated, preparation, samples
 from packager.cache import Cache
 from packager.export import artifacts as art
 from packager.export import int8gate, quantize
-from packager.export.anymodel import judge_ort
+from packager.export.modelbundle import judge_ort
 
 
 def _package_file(package: str, rel: str) -> Path:

@@ -278,7 +278,7 @@ def render_runner(lang_name: str, module: str, ctx: dict) -> dict[str, str]:
     (``LanguageSettings.runner_runtime``; byte for byte but for their package declaration, which
     ``LanguageSettings.repackage`` sets to the bundle's ``runner_package``) and the templates of
     ``templates/runner_<language>/`` rendered with ``ctx`` (the model's tensors, files and
-    tolerance, see ``packager.export.anymodel.runner_context``), ``module`` and ``package``:
+    tolerance, see ``packager.export.modelbundle.runner_context``), ``module`` and ``package``:
     relative path → text, in sorted order.  The package manifest asks for ONNX Runtime
     ``ctx["onnxruntime_version"]`` (``pin_onnxruntime``)."""
     lang = language(lang_name)

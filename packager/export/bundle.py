@@ -1,19 +1,71 @@
-"""One bundle: an Android library module or a Swift package with its models, samples, README and
-manifest, written into a staging folder (layout: ``packager.layout``)."""
+"""The one export back end of ``packager build`` and ``packager convert``: what they may replace,
+the bundle files (models, samples), the manifest every bundle has, and the atomic install.
+
+A bundle is a bundle of models (``artifacts.Artifacts``, each with its samples and variants);
+the face bundle adds its pipeline (wrappers, recipes, the precision choice: ``facebundle``), a
+``packager convert`` bundle its runner (``modelbundle``).  Layout: ``packager.layout``; the
+manifest's schema: ``manifest``.
+"""
 
 from __future__ import annotations
 
 import io
-from pathlib import Path
+from pathlib import Path, PurePosixPath
+from typing import Callable
 
 import numpy as np
 
-from packager import __version__, layout, ortversion
+from packager import __version__, layout, ortversion, outputs
+from packager.cache import Cache
 from packager.errors import PackagerError
 from packager.export import artifacts as art
-from packager.export import coverage, manifest, precision
+from packager.export import install, manifest, precision
 from packager.export import ort as ort_export
-from packager.layout import Target
+from packager.layout import TARGETS, Target
+from packager.progress import Progress
+
+#: The README line on ``required_operators.config``, the same in every bundle.
+OPERATORS_LINE = ("- `required_operators.config`: operators for a reduced ONNX Runtime build "
+                  "(`--minimal_build extended --include_ops_by_config`).")
+
+
+def check_choices(targets: tuple[str, ...], quantize: str | None) -> None:
+    """Known targets and quantization."""
+    unknown = [t for t in targets if t not in TARGETS]
+    if unknown or not targets:
+        raise PackagerError(f"unknown target {unknown}; choose from: {', '.join(TARGETS)}, all")
+    if quantize not in (None, "int8"):
+        raise PackagerError(f"unknown quantization {quantize!r}; the only one is int8")
+
+
+def check_agreement(min_int8_agreement: float) -> None:
+    if not 0.0 <= min_int8_agreement <= 100.0:
+        raise PackagerError(f"--min-int8-agreement {min_int8_agreement:g}: give a percentage from 0 to 100")
+
+
+def check_out(targets: tuple[str, ...], out: str | Path, models: tuple[str, ...]) -> Path:
+    """An output folder (``outputs.check_folder``, on the name as given: ``''`` is not ``.``)
+    whose bundles may be replaced: each bundle folder is absent, empty or a previous bundle of
+    the same ``models`` (bundle names) whose manifest says which files packager wrote (the rest
+    is kept, ``install``)."""
+    out = outputs.check_folder(out, "--out")
+    for t in targets:
+        install.check_target(out / t, is_bundle)
+        if is_bundle(out / t):
+            there = tuple(manifest.previous(out / t)["models"])
+            if set(there) != set(models):
+                raise PackagerError(f"{out / t} holds the bundle of {_models(there)}; refusing to replace it with "
+                                    f"{_models(models)} (choose another --out)")
+    return out
+
+
+def _models(names: tuple[str, ...]) -> str:
+    return ("model " if len(names) == 1 else "models ") + ", ".join(names)
+
+
+def is_bundle(path: Path) -> bool:
+    """A folder a previous build or convert wrote (it holds a manifest)."""
+    return (path / layout.MANIFEST).is_file()
 
 
 def npy_bytes(x: np.ndarray) -> bytes:
@@ -32,216 +84,70 @@ def add(files: dict[str, bytes], rel: str, payload: bytes) -> str:
 
 
 def bundle_files(t: Target, models: dict[str, art.Artifacts], self_check: bool = False,
-                 shipped: tuple[str, ...] | None = None) -> tuple[dict[str, bytes], dict[str, dict]]:
-    """(relative path → bytes of every model file and sample, role → its manifest paths).
+                 shipped: tuple[str, ...] | None = None,
+                 folder: Callable[[str], str] | None = None) -> tuple[dict[str, bytes], dict[str, dict]]:
+    """(relative path → bytes of every model file and sample, model → its manifest paths, as
+    ``manifest.model_entry`` reads them).
 
-    Models go in ``t.models``: the ``shipped`` variants (``precision.VARIANTS``; None: fp32 and
-    every variant made); samples in ``layout.SAMPLES`` (one input, each variant's own outputs),
-    and with ``self_check`` also in ``t.models`` (paths ``in_app``, ``<variant>_in_app``)."""
+    Models go in ``folder(model)`` (None: ``t.models``, the face bundle's): the ``shipped``
+    variants (``layout.VARIANTS``; None: every variant made); samples in ``layout.SAMPLES``
+    (``layout.package_samples``: the inputs, each variant's own outputs), and with
+    ``self_check`` also next to the models (paths ``in_app``, ``<variant>_in_app``)."""
     files, paths = {}, {}
     for role, a in models.items():
         variants = shipped or tuple(v for v in precision.VARIANTS if art.variant(a, v) is not None)
-        input_file = layout.sample_input(role)
-        output_files = {name: layout.sample_output(role, name) for name in a.sample_outputs}
-        data = {input_file: npy_bytes(a.sample_input), **{output_files[n]: npy_bytes(v) for n, v in a.sample_outputs.items()}}
+        where = folder(role) if folder else t.models
 
-        def place(where) -> dict:
-            """The fp32 samples at ``where(file name)``: their bundle paths."""
-            return {"input": add(files, where(input_file), data[input_file]),
-                    "outputs": {n: add(files, where(f), data[f]) for n, f in output_files.items()}}
+        def in_models(name: str) -> str:
+            return f"{where}/{name}"
 
-        p = {"fp32": add(files, t.model_path(layout.model_file(role)), a.ort)} if "fp32" in variants else {"fp32": None}
-        outside = place(layout.sample_path)
-        p["sample_input"], p["sample_outputs"] = outside["input"], outside["outputs"]
-        p["in_app"] = place(t.model_path) if self_check else None
+        names = layout.package_samples(role, list(a.sample_inputs), list(a.sample_outputs))
+        inputs = {n: PurePosixPath(p).name for n, p in names["inputs"].items()}
+        outputs_ = {n: PurePosixPath(p).name for n, p in names["outputs"].items()}
+
+        def place(at: Callable[[str], str]) -> dict:
+            """The fp32 samples at ``at(file name)``: their bundle paths."""
+            return {"inputs": {n: add(files, at(f), npy_bytes(a.sample_inputs[n])) for n, f in inputs.items()},
+                    "outputs": {n: add(files, at(f), npy_bytes(a.sample_outputs[n])) for n, f in outputs_.items()}}
+
+        p = {"fp32": add(files, in_models(layout.model_file(role)), a.ort) if "fp32" in variants else None}
+        p |= place(layout.sample_path)
+        p["in_app"] = place(in_models) if self_check else None
         for v in variants:
             if v == "fp32":
                 continue
             record = art.variant(a, v)
-            p[v] = add(files, t.model_path(layout.variant_file(role, v)), record["ort"])
-            names = {n: layout.variant_sample_output(role, n, v) for n in record["sample_outputs"]}
+            p[v] = add(files, in_models(layout.variant_file(role, v)), record["ort"])
+            own = {n: layout.variant_sample_output(role, n, v) for n in record["sample_outputs"]}
             p[f"{v}_sample_outputs"] = {n: add(files, layout.sample_path(f), npy_bytes(record["sample_outputs"][n]))
-                                        for n, f in names.items()}
-            p[f"{v}_in_app"] = ({n: add(files, t.model_path(f), npy_bytes(record["sample_outputs"][n]))
-                                 for n, f in names.items()} if self_check else None)
+                                        for n, f in own.items()}
+            p[f"{v}_in_app"] = ({n: add(files, in_models(f), npy_bytes(record["sample_outputs"][n]))
+                                 for n, f in own.items()} if self_check else None)
         paths[role] = p
     return files, paths
 
 
-def write_wrapper(t: Target, root: Path, models: dict[str, art.Artifacts], onnxruntime_version: str | None = None,
-                  default_precision: str = "fp32") -> dict:
-    """The wrapper (runtime library + generated layer, defaults: the bundle's models) at the
-    bundle root ``root``: with it the bundle is a complete module / package, asking for ONNX
-    Runtime ``onnxruntime_version`` (None: the runtime library's own).  A missing template or
-    runtime file stops the build (``PackagerError``)."""
+def operators_config(models: dict[str, art.Artifacts], cache: Cache, progress: Progress) -> str:
+    """``required_operators.config`` of every variant made of every model (the same file in each
+    target's bundle)."""
+    inputs = {}
+    for role, a in models.items():
+        for v in layout.VARIANTS:
+            record = art.variant(a, v)
+            if record is not None:
+                inputs[layout.variant_file(role, v)] = (record["ort"], record["ort_fixed"])
+    with progress.stage("listing required operators"):
+        return ort_export.required_operators_cached(inputs, cache)
+
+
+def runtime_fields(t: Target, onnxruntime_version: str) -> dict:
+    """The manifest's ONNX Runtime fields: ``onnxruntime_version`` (the onnxruntime that wrote and
+    verified the .ort files) and ``runtime_package`` (what the app's build asks for)."""
     from packager import codegen
 
-    written = codegen.write(t.language, root, onnxruntime_version,
-                            default_detector=models[layout.MODELS["detector"]].recipe.name,
-                            default_emotion=models[layout.MODELS["emotion"]].recipe.name,
-                            default_precision=default_precision)
-    return {"language": t.language, "status": "generated", "folder": ".",
-            "files": sorted(p.relative_to(root).as_posix() for p in written)}
-
-
-_ANDROID_STEPS = """## Add it to your app
-
-This folder is an Android library module (namespace `dev.packager.face`). Use it where it is, or
-copy it into your project first; do not edit it. Modules written by `packager convert` have
-namespaces of their own (`dev.packager.<model>`): include any number of them beside this one.
-
-1. In your project's `settings.gradle.kts`:
-
-   ```kotlin
-   include(":face")
-   project(":face").projectDir = file("<path to this folder>")
-   ```
-
-2. In your app module's `build.gradle.kts`:
-
-   ```kotlin
-   dependencies {
-       implementation(project(":face"))
-   }
-   ```
-
-3. Sync Gradle. The models in `{models}/` are merged into the app's assets, where
-   `FaceEmotionPipeline.fromAssets(context)` finds them. onnxruntime-android comes with the module
-   (the version that wrote the models; see `build.gradle.kts`).
-
-To try it first, open `sample/` in Android Studio: a camera app on this module (see "Sample app").
-"""
-
-_IOS_STEPS = """## Add it to your app
-
-This folder holds two Swift packages, each in a folder named after its module, and a sample app.
-Use them where they are, or copy this folder into your project first (keep the two package
-folders side by side); do not edit them.
-
-- `FaceEmotion/`: the package your app adds. `FaceEmotionPipeline` and `ModelSession` on ONNX
-  Runtime, the models in `{models}/`. It depends on `../FaceEmotionCore` and on
-  [onnxruntime-swift-package-manager](https://github.com/microsoft/onnxruntime-swift-package-manager)
-  at exactly the version its `Package.swift` names: the onnxruntime that wrote and verified the
-  `.ort` files (`onnxruntime_version` in `manifest.json`). It re-exports the core: `import
-  FaceEmotion` is all an app writes.
-- `FaceEmotionCore/`: depends on nothing. The wrappers' pre- and post-processing, camera frames,
-  the result types, the recipes, `.npy` and the self-check's measure.
-- `FaceEmotionSample/`: a SwiftUI + AVFoundation camera app's source files (see below).
-
-1. Xcode 16.3 or later: File ▸ Add Package Dependencies… ▸ Add Local… and choose the
-   `FaceEmotion` folder; Add Package; add the `FaceEmotion` library to your app target. Xcode
-   resolves `FaceEmotionCore` beside it and fetches ONNX Runtime's Swift package (product
-   `onnxruntime`, module `OnnxRuntimeBindings`).
-2. `import FaceEmotion`. The models in `{models}/` are the package's processed resources, flat
-   in its resource bundle, where `FaceEmotionPipeline()` finds them.
-3. For the camera: add `NSCameraUsageDescription` (Privacy – Camera Usage Description) to the
-   app's Info.plist. Run on a device (the Simulator has no camera and no Neural Engine).
-
-Or, in another package's `Package.swift`: `.package(path: "<path to this folder>/FaceEmotion")`
-and the product `.product(name: "FaceEmotion", package: "FaceEmotion")` (a local package's
-identity is its folder's name). For pre- and post-processing around your own inference, without
-ONNX Runtime: `.package(path: "<path to this folder>/FaceEmotionCore")`,
-`.product(name: "FaceEmotionCore", package: "FaceEmotionCore")`, `import FaceEmotionCore`.
-There are no package traits: nothing is switched off by a build setting.
-
-`packager convert` bundles are packages named after their model (`<out>/ios/<Module>/`) and sit
-in the same app; each carries its own copies of the runtime pieces (`ModelSession`,
-`SessionSettings`, `TensorSpec`, ...), so where a file imports two bundles, qualify those names
-(`FaceEmotion.SessionSettings`).
-
-## API
-
-```swift
-let pipeline = try FaceEmotionPipeline()               // both models; Core ML, CPU fallback
-let results: [FaceResult] = try pipeline.run(cgImage)  // best face first
-for r in results {
-  print(r.face.box, r.face.score, r.emotion?.topLabel ?? "?", r.emotion?.topProbability ?? 0)
-}
-```
-
-- `FaceEmotionPipeline.run(_:)` takes a `CGImage`, a `UIImage`, a camera frame
-  (`CMSampleBuffer` or `CVPixelBuffer` with a `CGImagePropertyOrientation`: 420f/420v/BGRA/RGBA
-  read in place and turned upright while sampled), a `CameraFrame`, or RGBA bytes
-  (`run(pixels:width:height:)`).
-- `FaceResult`: `face: Face`, `emotion: EmotionResult?` (nil when the face's crop or the model's
-  output was unusable). `Face`: `box: Box` (`xmin`, `ymin`, `xmax`, `ymax`, in the upright
-  image's pixels), `keypoints: [Point]` (in `DetectorRecipe.keypointNames` order), `score`
-  (0...1), `normalizedBox` / `normalizedKeypoints` (0...1 across the letterboxed model input).
-  `EmotionResult`: `probabilities`, `labels`, `topIndex`, `topLabel`, `topProbability`.
-- `PipelineOptions(scoreThreshold:iouThreshold:maxFaces:session:precision:)`: thresholds in 0...1 (nil:
-  the detector recipe's), at most `maxFaces` faces (nil: all), `precision` (`.fp32`, `.fp16`,
-  `.int8`: which shipped variant opens; default `Recipes.defaultPrecision`, this bundle's, see
-  "Precision" below) and `session: SessionSettings` for both models: `provider` `.coreML(CoreMLOptions())` (default) or `.cpu`; `cpuFallback`
-  (default true); `intraOpThreads` (0: ONNX Runtime chooses); `configureSession`, a hook called
-  with ONNX Runtime's `ORTSessionOptions` before each session opens. `CoreMLOptions`:
-  `computeUnits` (`.all` default, `.cpuAndNeuralEngine`, `.cpuAndGPU`, `.cpuOnly`),
-  `modelFormat` (`.mlProgram` default: Core ML 5, iOS 15+, which is the package's minimum;
-  `.neuralNetwork`), `modelCacheDirectory` (default `<Caches>/FaceEmotion/CoreML`: Core ML
-  compiles each model once, not at every launch), `staticInputShapes` (default true).
-- Providers: `pipeline.requestedProviders` (what was asked for) and `pipeline.providersInUse`
-  (model file stem → `"CoreML"` or `"CPU"`: the provider registered with the session that runs,
-  after any CPU fallback); a session's `requestedProvider`, `providerInUse` and
-  `fallbackReason` (why it fell back; the fallback is also logged, subsystem `FaceEmotion`).
-  That is the session's provider, not where each node runs: ONNX Runtime's Objective-C API does
-  not report per-node assignment, and nodes Core ML cannot take run on the CPU inside a
-  `"CoreML"` session. How much of each model Core ML takes (nodes, partitions) was measured at
-  build time: `manifest.json`, `models.<model>.coverage.after`.
-- Threads: `FaceEmotionPipeline` and `ModelSession` are `Sendable` classes: open one pipeline
-  (off the main actor: Core ML compiles at the first launch) and share it between the capture
-  queue, tasks and actors. Each model's runs are serialized by its session's lock; pre- and
-  post-processing run in parallel. `close()` waits for running runs; later runs throw. Every
-  result, option and wrapper type is a `Sendable` value.
-- Errors: one type, `PackagerError`, each case with a one-line `description`:
-  `.invalidImage`, `.invalidBox`, `.invalidTensor`, `.invalidConfig` (bad input or options),
-  `.invalidFile` (a self-check sample missing or not float32 `.npy`), `.modelMismatch` (a model
-  whose input or output names or shapes are not the configured ones), `.modelLoad` (a model not
-  in the bundle, or what ONNX Runtime refused when opening it: its message, domain and code),
-  `.inference` (ONNX Runtime failed during a run) and `.closed` (a call after `close()`); the
-  same nine as the Android bundle's `PackagerException` subclasses.
-- Self-check: built with `--self-check`, `try pipeline.selfCheck()` runs each model on its
-  bundled sample in a CPU session and returns one `SelfCheckResult` per model (`model`,
-  `provider`, `scaledDiff`, `tolerance`, `passed`; the pipeline's own Core ML session's
-  difference beside it, `acceleratorProvider` / `acceleratorScaledDiff`, not judged: Core ML
-  computes in float16), against the opened variant's own expected outputs. Without the samples
-  in the app it throws `.invalidFile`.
-- Your own inference: `FaceDetectionWrapper().preprocess(…)` → `DetectionInput` (`tensor`,
-  `shape`, `letterbox`), run the detector, `postprocess(regressors:classificators:input:)` →
-  `[Face]`; `FaceEmotionRecognitionWrapper().preprocess(image, face)` → `EmotionInput`,
-  `postprocess(output:)` → `EmotionResult`. `ModelSession(model:inputs:outputs:settings:)` runs
-  any model on named float32 tensors.
-
-## Sample app
-
-`FaceEmotionSample/` holds a minimal SwiftUI + AVFoundation camera app: the front camera's
-frames go through the pipeline on the capture queue, the view shows the providers and one line
-per face. Its `README.md` says how to make it an Xcode app target (iOS 17+). It compiles under
-Xcode 26's project defaults (Swift 6, main-actor default isolation) and without them: the capture
-delegate and the camera are `nonisolated`, results hop to the main actor.
-"""
-
-#: The literal integration steps of each target's bundle README (``{models}``: its models folder).
-STEPS = {"android": _ANDROID_STEPS, "ios": _IOS_STEPS}
-
-#: "What is here" lines of a target's bundle beyond the models, samples and root files.
-CONTENTS = {"android": ("- `sample/`: the sample app, an app module of its own on this one (not part of the library).",)}
-
-#: Each target's API reference, one home beside its runtime library (relative to
-#: ``codegen.RUNTIME``), put into the bundle README whole but for its title and first paragraph.
-API_REFERENCE = {"android": "android/API.md"}
-
-
-def api_reference(t: Target) -> list[str]:
-    """The README lines of ``t``'s API reference (none for a target without one)."""
-    from packager import codegen
-
-    if t.name not in API_REFERENCE:
-        return []
-    path = codegen.RUNTIME / API_REFERENCE[t.name]
-    if not path.is_file():
-        raise PackagerError(f"the {t.name} API reference is missing ({path}); reinstall packager")
-    text = path.read_text(encoding="utf-8")
-    body = text.split("\n## ", 1)[1]  # from the first section: the title and its paragraph are the repository's
-    return ["## " + body.rstrip("\n"), ""]
+    return {"onnxruntime_version": ortversion.installed_version(),
+            "runtime_package": {"package": codegen.language(t.language).onnxruntime.package,
+                                "version": onnxruntime_version}}
 
 
 def runtime_text(t: Target, runtime: dict) -> str:
@@ -255,86 +161,21 @@ def runtime_text(t: Target, runtime: dict) -> str:
             f"{runtime['onnxruntime_version']} (Python); an older runtime than that is not promised to load them.")
 
 
-def readme(t: Target, models: dict[str, art.Artifacts], self_check: bool = False, runtime: dict | None = None,
-           choice: dict | None = None) -> str:
-    runtime = runtime or runtime_fields(t, ortversion.ONNXRUNTIME_VERSION)
-    choice = choice or precision.choose(models, t.name)
-    lines = [f"# Face pipeline: {t.kind}", "", STEPS[t.name].replace("{models}", t.models), runtime_text(t, runtime), "",
-             *api_reference(t),
-             "## What is here", "",
-             f"- `{t.models}/`: the models the app loads"
-             + (" and the self-check samples (built with `--self-check`), which the pipeline's `selfCheck()` "
-                "runs on the device." if self_check else "."),
-             f"- `{layout.SAMPLES}/`: per model the sample input (the astronaut photo, preprocessed) and the expected "
-             "outputs, outside the app"
-             + (" (they are also in the app)." if self_check else
-                "; `packager build --self-check` also puts them next to the models, for the pipeline's "
-                "on-device `selfCheck()`."),
-             *CONTENTS.get(t.name, ()),
-             "- `required_operators.config`: operators for a reduced ONNX Runtime build "
-             "(`--minimal_build extended --include_ops_by_config`).",
-             "- `manifest.json`: shapes, preprocessing, labels, provider coverage, parity, the precision choice, where "
-             "every file is and its sha256. Those files are packager's: a rebuild replaces them and keeps anything you "
-             "add to this folder (`build/`, `.gradle/`, `local.properties`, `.build/`, `.swiftpm/`).",
-             "", "Models:"]
-    for role, a in models.items():
-        if "fp32" in choice["shipped"]:
-            lines.append(f"- `{layout.model_file(role)}`: {a.recipe.name}, fp32; "
-                         + "; ".join(f"{p} {v}" for p, v in coverage.brief(a.coverage_after).items()))
-        for v in ("int8", "fp16"):
-            record = art.variant(a, v)
-            if record is None or v not in choice["shipped"]:
-                continue
-            expected = ", ".join(f"`{layout.sample_path(layout.variant_sample_output(role, n, v))}`"
-                                 for n in record["sample_outputs"])
-            kind = "int8 (QDQ)" if v == "int8" else "fp16 (float32 inputs and outputs)"
-            how = "its QDQ graph as written" if v == "int8" else "on the CPU"
-            lines.append(f"- `{layout.variant_file(role, v)}`: {kind}, agrees with fp32 on "
-                         f"{record['agreement']['percent']:.1f}% of held-out inputs ({how}); "
-                         + "; ".join(f"{p} {c}" for p, c in coverage.brief(record["coverage"]).items())
-                         + ". Self-check: " + f"{expected} hold its outputs as written; other kernels "
-                         "round differently, so compare " + _self_check_text(record["self_check"]))
-    lines += ["", "## Precision", "",
-              f"The app opens `{choice['default']}` unless `PipelineOptions.precision` says otherwise "
-              f"(this bundle ships {', '.join(choice['shipped'])}). Rule: {choice['rule']}.", ""]
-    lines += [f"- {v}: {r['reason']}." for v, r in choice["variants"].items()]
-    return "\n".join(lines) + "\n"
 
-
-def _self_check_text(c: dict) -> str:
-    return c["measure"] + ("" if c["tolerance"] is None else f" <= {c['tolerance']:g}")
-
-
-def runtime_fields(t: Target, onnxruntime_version: str) -> dict:
-    """The manifest's ONNX Runtime fields: ``onnxruntime_version`` (the onnxruntime that wrote and
-    verified the .ort files) and ``runtime_package`` (what the app's build asks for)."""
-    from packager import codegen
-
-    return {"onnxruntime_version": ortversion.installed_version(),
-            "runtime_package": {"package": codegen.language(t.language).onnxruntime.package,
-                                "version": onnxruntime_version}}
-
-
-def write_bundle(t: Target, root: Path, models: dict[str, art.Artifacts], config: str, self_check: bool = False,
-                 onnxruntime_version: str = ortversion.ONNXRUNTIME_VERSION, choice: dict | None = None) -> dict:
-    """Write one complete bundle into ``root`` (a staging folder); returns its manifest.  With
-    ``self_check`` the samples are also in the app (next to the models); its package asks
-    for ONNX Runtime ``onnxruntime_version`` (``ortversion.runtime_version``).  ``choice``: the
-    target's ``precision.choose`` record (None: chosen here, no variant asked for)."""
-    runtime = runtime_fields(t, onnxruntime_version)
-    choice = choice or precision.choose(models, t.name)
-    files, paths = bundle_files(t, models, self_check, tuple(choice["shipped"]))
-    add(files, layout.OPERATORS, config.encode())
-    add(files, layout.README, readme(t, models, self_check, runtime, choice).encode())
-    wrapper = write_wrapper(t, root, models, onnxruntime_version, choice["default"])
+def write(t: Target, root: Path, files: dict[str, bytes], models: dict[str, art.Artifacts], entries: dict,
+          runtime: dict, wrapper: dict, package: dict, pipeline: dict | None = None) -> dict:
+    """Write a bundle's ``files`` under ``root`` (a staging folder; the wrapper's are there
+    already), then its manifest, the same schema for every bundle (``manifest.check``): ONNX
+    Runtime ``runtime`` (``runtime_fields``), the ``entries`` of its ``models``
+    (``manifest.model_entry``), the face bundle's ``pipeline`` part (``precision``), its
+    ``wrapper`` and ``package`` records.  Returns the manifest."""
     write_files(root, files)
     first = next(iter(models.values()))
     m = {
         "format": manifest.FORMAT, "target": t.name, "packager_version": __version__, **runtime,
         "ort_format_version": ort_export.ort_summary(first.ort)["format_version"],
-        "models": {role: manifest.model_entry(a, paths[role]) for role, a in models.items()},
-        "precision": choice, "required_operators": layout.OPERATORS, "wrapper": wrapper,
-        "package": {"kind": t.kind, "models": t.models, "samples": layout.SAMPLES, "samples_in_app": self_check},
+        "models": entries, **(pipeline or {}), "required_operators": layout.OPERATORS, "wrapper": wrapper,
+        "package": package,
     }
     return seal(t, root, m)
 
@@ -351,11 +192,41 @@ def write_files(root: Path, files: dict[str, bytes]) -> None:
 
 
 def seal(t: Target, root: Path, m: dict) -> dict:
-    """Finish a bundle: the manifest ``m`` gets the hashes of every file under ``root`` and is
-    written; the bundle is read back against it.  Returns the manifest."""
+    """Finish a bundle: the manifest ``m`` is checked against the schema, gets the hashes of every
+    file under ``root`` and is written; the bundle is read back against it.  Returns the manifest."""
     m["files"] = manifest.file_hashes(root)
+    manifest.check(m)
     (root / layout.MANIFEST).write_bytes(manifest.dumps(m))
     problems = manifest.problems(root)
     if problems:
         raise PackagerError(f"bundle {t.name} does not match its manifest: {problems[:3]}")
     return m
+
+
+def install_all(out: Path, targets: tuple[str, ...], write_one: Callable[[Target, Path], dict], progress: Progress,
+                report: tuple[str, Callable[[dict], Path]] | None = None) -> dict[str, dict]:
+    """Write each target's bundle into a staging folder (``write_one(target, folder)`` → its
+    manifest), and ``report`` (name, stage(manifests) → its staged file) beside them, then swap
+    them all in together (``install``): a failure leaves the previous bundles in place and no
+    staging folder behind.  Returns target → manifest."""
+    staged, manifests = {}, {}
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        for name in targets:
+            with progress.stage(f"writing the {name} bundle"):
+                staged[name] = install.staging_dir(out, name)
+                manifests[name] = write_one(TARGETS[name], staged[name])
+        if report is not None:
+            with progress.stage("writing the build report"):
+                staged[report[0]] = report[1](manifests)
+        with progress.stage("installing " + " and ".join(str(out / n) for n in targets)):
+            try:
+                install.install(staged, out, manifest.written)
+            except OSError as e:
+                raise PackagerError(f"installing into {out} failed ({e.strerror or e}); the previous bundles "
+                                    "are in place; is another run writing there?") from None
+    except OSError as e:  # a full disk, a read-only folder: the staging folders go, the old bundles stay
+        raise outputs.failed(e, f"the bundles into {out}", "the previous bundles are in place") from None
+    finally:
+        install.discard(p for p in staged.values() if p.exists())
+    return manifests

@@ -1,28 +1,38 @@
 """``manifest.json``: what a bundle holds and the proof that it is right.
 
-Layout (``FORMAT`` 2; 1 had the models in ``assets/`` and the samples beside them)::
+One schema for every bundle (``FORMAT`` 3; 2 had a face bundle's and a ``packager convert``
+bundle's models in two different entries, 1 the models in ``assets/`` and the samples beside
+them); ``check`` holds a manifest to it.  A face bundle is a bundle of models plus a pipeline:
+the keys marked (pipeline) are its alone::
 
-    {"format": 2, "target": "android", "packager_version",
+    {"format": 3, "target": "android", "packager_version",
      "onnxruntime_version",             the onnxruntime that wrote and verified the .ort files
      "runtime_package": {"package", "version"},   the ONNX Runtime the app's build asks for
      "ort_format_version",
      "models": {"face_detection": {
-         "recipe": {...every recipe field...}, "source": {"file", "sha256", "package"?,
-         "format", "conversion": {"checked_against", "max_diff"}},
-         "opset", "inputs": [{"name", "shape", "dtype", "layout"}], "outputs": [{"name", "shape",
-         "dtype"}], "preprocessing": {...}, "labels" | "keypoint_names",
-         "rewrites": [...], "coverage": {"before": {...}, "after": {...}},
+         "recipe": {...every recipe field...} (pipeline),
+         "source": {"file", "sha256", "package"?, "path"?, "format",
+                    "conversion": {"checked_against", "max_diff", "limit"?, "measure"?, "check"?}},
+         "notes": [...],                how the samples were chosen, what the conversion changed
+         "opset", "opsets": {domain: version},
+         "inputs": [{"name", "shape", "dtype", "layout" (pipeline)}], "outputs": [{"name", "shape", "dtype"}],
+         "rewrites": [...], "coverage": {"before": {...}, "after": {...}, "complete"},
          "artifacts": {"fp32": {"file" (null where not shipped), "bytes", "parity", "coverage", "operators"},
                        "int8" | "fp16": {"file" (null where not shipped), "bytes", "agreement", "coverage", "settings",
-                                "sample_outputs": {"files": {output name: path}, "in_app", ...}}},
-         "samples": {"input": path, "outputs": {output name: path},
-                     "in_app": null | {"input": path, "outputs": {output name: path}},
-                     "produced_by", "image"}},
+                                "calibration_inputs"?, "operators",
+                                "sample_outputs": {"files": {output name: path}, "in_app", "produced_by",
+                                                   "self_check"}}},
+         "samples": {"inputs": {input name: path}, "outputs": {output name: path},
+                     "in_app": null | {"inputs": {input name: path}, "outputs": {output name: path}},
+                     "produced_by", "self_check": {"measure", "tolerance"}, "image" (pipeline)},
+         "preprocessing": {...}, "labels" | "keypoint_names", "outputs_are_logits"? (pipeline)},
        "face_emotion_recognition": {...}},
      "precision": {"shipped": [variant...], "default": variant, "asked", "rule",
-                   "variants": {variant: {"whole", "shipped", "reason", "models": {model: {"whole", "providers"}}}}},
+                   "variants": {variant: {"whole", "shipped", "reason", "models": {model: {"whole", "providers"}}}}}
+                   (pipeline),
      "required_operators": "required_operators.config",
-     "wrapper": {"language", "status", "folder": ".", "files"},
+     "wrapper": {"language", "status", "folder": ".", "files"},   the generated sources (face: the
+                                        wrappers; convert: the runner and the runtime pieces it uses)
      "package": {"kind", "models", "samples", "samples_in_app"},
      "files": {relative path: {"sha256", "bytes"}}}
 
@@ -46,14 +56,13 @@ import onnx
 from packager import layout, recipes
 from packager.export import coverage
 from packager.errors import PackagerError
-from packager.convert import MAX_CONVERSION_DIFF
 from packager.export.ort import FP32_TOLERANCE, ort_summary
 from packager.preparation import SUFFIXES
 
 #: The one output measure (``packager.difference.scaled_diff``), as the manifests state it.
 SCALED_MEASURE = "max |out - expected| / max(1, max |expected|) per output"
 
-FORMAT = 2
+FORMAT = 3
 NAME = layout.MANIFEST
 
 
@@ -70,14 +79,23 @@ def _value_infos(values) -> list[dict]:
 
 
 def _source(converted) -> dict:
-    w = converted.recipe.weights
+    """Where a model came from and how its conversion was checked; a model of a recipe whose
+    weights ship in a package names the package and the file's path in it."""
     src = Path(converted.source)
     out = {"file": src.name, "sha256": converted.source_sha256}
-    if w.package and src.as_posix().endswith(w.path):
+    w = converted.recipe.weights if converted.recipe is not None else None
+    if w is not None and w.package and src.as_posix().endswith(w.path):
         out["package"] = w.package
         out["path"] = w.path
-    out["format"] = converted.source_runtime if converted.source_runtime != "torch" else "pytorch"
-    out["conversion"] = {"checked_against": converted.source_runtime, "max_diff": converted.max_abs_diff}
+    out["format"] = SUFFIXES[src.suffix.lower()]
+    conversion = {"checked_against": converted.source_runtime, "max_diff": converted.max_abs_diff}
+    c = converted.check
+    if c is not None:  # judged by convert.judge (a model no recipe knows): the rule and the whole record
+        conversion |= {"limit": c["worst"]["limit"],
+                       "measure": SCALED_MEASURE if c["worst"]["measure"] == "scaled"
+                       else "max |onnx - source| in steps of the output's quantization scale",
+                       "check": c}
+    out["conversion"] = conversion
     return out
 
 
@@ -104,32 +122,47 @@ def _processing(recipe) -> dict:
     }
 
 
-def model_entry(a, paths: dict) -> dict:
-    """Manifest entry of one model's ``artifacts.Artifacts``; ``paths`` gives its bundle files:
-    ``fp32``, ``int8`` (optional), ``sample_input``, ``sample_outputs`` {name: path}, ``in_app``
-    (None, or the samples' copies in the app: ``input``, ``outputs``) and ``int8_sample_outputs``."""
+def model_entry(a, paths: dict, notes: list[str] | tuple[str, ...] = ()) -> dict:
+    """Manifest entry of one model's ``artifacts.Artifacts``, the same for every bundle (a face
+    bundle's models add their pipeline part, ``pipeline_entry``).  ``paths``: its bundle files
+    (``bundle.bundle_files``): ``fp32`` (None where not shipped), ``inputs`` and ``outputs``
+    {tensor name: sample path}, ``in_app`` (None, or the samples' copies in the app: ``inputs``,
+    ``outputs``), and per variant shipped ``<variant>``, ``<variant>_sample_outputs``,
+    ``<variant>_in_app``.  ``notes``: how its samples were chosen and what the conversion
+    changed (made inputs, pinned dimensions, an opset upgrade)."""
     model = onnx.load_from_string(a.onnx_bytes)
     entry = {
-        "recipe": recipes.as_dict(a.recipe),
         "source": _source(a.converted),
-        "opset": next(o.version for o in model.opset_import if o.domain in ("", "ai.onnx")),
-        "inputs": [dict(v, layout=a.recipe.layout) for v in _value_infos(model.graph.input)],
+        "notes": list(notes),
+        # the default ONNX domain's opset (None: a model of ai.onnx.ml operators only), and every domain's
+        "opset": next((o.version for o in model.opset_import if o.domain in ("", "ai.onnx")), None),
+        "opsets": {o.domain or "ai.onnx": o.version for o in sorted(model.opset_import, key=lambda o: o.domain)},
+        "inputs": _value_infos(model.graph.input),
         "outputs": _value_infos(model.graph.output),
-        **_processing(a.recipe),
         "rewrites": a.rewrites,
         "coverage": {"before": a.coverage_before, "after": a.coverage_after,
                      "complete": coverage.complete(a.coverage_after)},
         "artifacts": {"fp32": {"file": paths["fp32"], "bytes": len(a.ort), "parity": a.parity,
                                "coverage": "coverage.after", "operators": ort_summary(a.ort)}},
-        "samples": {"input": paths["sample_input"], "outputs": paths["sample_outputs"], "in_app": paths["in_app"],
-                    "produced_by": "the source ONNX model on onnxruntime (the reference pipeline)",
-                    "image": "skimage.data.astronaut()"},
+        "samples": {"inputs": paths["inputs"], "outputs": paths["outputs"], "in_app": paths["in_app"],
+                    "produced_by": "the converted ONNX model on onnxruntime's CPU provider",
+                    "self_check": {"measure": SCALED_MEASURE, "tolerance": FP32_TOLERANCE}},
     }
     for v in ("int8", "fp16"):
         record = getattr(a, v, None)
         if record is not None:
             entry["artifacts"][v] = _variant_entry(v, record, paths)
     return entry
+
+
+def pipeline_entry(a, paths: dict) -> dict:
+    """Manifest entry of a face model (``packager build``): ``model_entry`` and the pipeline part,
+    what the reference pipeline and the wrappers run it with: its recipe, its inputs' layout,
+    pre-processing, labels or keypoint names, and the photo its sample comes from."""
+    entry = model_entry(a, paths, a.converted.notes)
+    entry["inputs"] = [dict(v, layout=a.recipe.layout) for v in entry["inputs"]]
+    entry["samples"]["image"] = "skimage.data.astronaut()"
+    return {"recipe": recipes.as_dict(a.recipe), **entry, **_processing(a.recipe)}
 
 
 #: How each variant's own sample outputs were produced (the self-check's expected values).
@@ -142,7 +175,7 @@ PRODUCED_BY = {
 
 
 def _variant_entry(v: str, record: dict, paths: dict) -> dict:
-    """Manifest entry of a face model's fp16 / int8 variant; ``file`` and the sample paths are null
+    """Manifest entry of a model's fp16 / int8 variant; ``file`` and the sample paths are null
     in a bundle that does not ship it (``precision``: why)."""
     out = {"file": paths.get(v), "bytes": len(record["ort"]), "agreement": record["agreement"],
            "coverage": record["coverage"], "settings": record["settings"]}
@@ -154,47 +187,39 @@ def _variant_entry(v: str, record: dict, paths: dict) -> dict:
     return out
 
 
-def any_model_entry(a, paths: dict, notes: list[str]) -> dict:
-    """Manifest entry of a model no recipe knows (``packager convert``); ``paths`` gives its
-    bundle files: ``fp32``, ``inputs`` and ``outputs`` {tensor name: sample path}.  ``notes``: how
-    its samples were chosen and what the conversion changed (made inputs, pinned dimensions,
-    an opset upgrade)."""
-    model = onnx.load_from_string(a.onnx_bytes)
-    c = a.converted
-    entry = {
-        "source": {"file": Path(c.source).name, "sha256": c.source_sha256,
-                   "format": SUFFIXES[Path(c.source).suffix.lower()],
-                   "conversion": {"checked_against": c.source_runtime, "max_diff": c.max_abs_diff,
-                                  "limit": c.check["worst"]["limit"],
-                                  "measure": SCALED_MEASURE if c.check["worst"]["measure"] == "scaled"
-                                  else "max |onnx - source| in steps of the output's quantization scale",
-                                  "check": c.check}},
-        "notes": list(notes),
-        # the default ONNX domain's opset (None: a model of ai.onnx.ml operators only), and every domain's
-        "opset": next((o.version for o in model.opset_import if o.domain in ("", "ai.onnx")), None),
-        "opsets": {o.domain or "ai.onnx": o.version for o in sorted(model.opset_import, key=lambda o: o.domain)},
-        "inputs": _value_infos(model.graph.input),
-        "outputs": _value_infos(model.graph.output),
-        "rewrites": a.rewrites,
-        "coverage": {"before": a.coverage_before, "after": a.coverage_after,
-                     "complete": coverage.complete(a.coverage_after)},
-        "artifacts": {"fp32": {"file": paths["fp32"], "parity": a.parity, "coverage": "coverage.after",
-                               "operators": ort_summary(a.ort)}},
-        "samples": {"inputs": paths["inputs"], "outputs": paths["outputs"],
-                    "produced_by": "the converted ONNX model on onnxruntime's CPU provider",
-                    "self_check": {"measure": SCALED_MEASURE, "tolerance": FP32_TOLERANCE}},
-    }
-    if a.int8 is not None:
-        entry["artifacts"]["int8"] = {
-            "file": paths["int8"], "agreement": a.int8["agreement"], "coverage": a.int8["coverage"],
-            "settings": a.int8["settings"], "calibration_inputs": a.int8["calibration_inputs"],
-            "operators": ort_summary(a.int8["ort"]),
-            "sample_outputs": {"files": paths["int8_outputs"],
-                               "produced_by": "this int8 .ort as written (QDQ semantics: no fusions replayed) on "
-                               "onnxruntime's CPU provider; integer kernels round differently, so compare within "
-                               "self_check.tolerance", "self_check": a.int8["self_check"]},
-        }
-    return entry
+#: The schema (``check``): the keys of every bundle's manifest, of each model entry, of its
+#: samples and of its fp32 artifact; and what a face bundle's pipeline adds.
+KEYS = ("format", "target", "packager_version", "onnxruntime_version", "runtime_package", "ort_format_version",
+        "models", "required_operators", "wrapper", "package", "files")
+MODEL_KEYS = ("source", "notes", "opset", "opsets", "inputs", "outputs", "rewrites", "coverage", "artifacts", "samples")
+SAMPLES_KEYS = ("inputs", "outputs", "in_app", "produced_by", "self_check")
+FP32_KEYS = ("file", "bytes", "parity", "coverage", "operators")
+PIPELINE_KEYS = ("precision",)
+PIPELINE_MODEL_KEYS = ("recipe", "preprocessing", "labels", "keypoint_names", "outputs_are_logits")
+
+
+def schema_problems(m: dict) -> list[str]:
+    """How a manifest strays from the one schema (empty when it follows it): a key missing, or
+    one the schema does not name."""
+    def stray(where: str, d: dict, required: tuple, optional: tuple = ()) -> list[str]:
+        return ([f"{where}{k}: missing" for k in required if k not in d]
+                + [f"{where}{k}: not in the schema" for k in d if k not in required + optional])
+
+    out = stray("", m, KEYS, PIPELINE_KEYS) + ([] if m.get("format") == FORMAT else [f"format: not {FORMAT}"])
+    for name, e in m.get("models", {}).items():
+        out += stray(f"models.{name}.", e, MODEL_KEYS, PIPELINE_MODEL_KEYS)
+        out += stray(f"models.{name}.samples.", e.get("samples", {}), SAMPLES_KEYS, ("image",))
+        out += stray(f"models.{name}.artifacts.fp32.", e.get("artifacts", {}).get("fp32", {}), FP32_KEYS)
+        if ("precision" in m) != ("recipe" in e):
+            out.append(f"models.{name}: a pipeline's bundle (precision) and only it has recipes")
+    return out
+
+
+def check(m: dict) -> None:
+    """Refuse a manifest that strays from the schema: a packager bug, said as one line."""
+    problems = schema_problems(m)
+    if problems:
+        raise PackagerError(f"the bundle manifest strays from its schema (a packager bug): {'; '.join(problems[:3])}")
 
 
 def file_hashes(root: Path) -> dict:

@@ -1,4 +1,5 @@
-"""What ``packager build`` tells a person (text) or a program (``--json``) when it is done."""
+"""What ``packager build`` and ``packager convert`` tell a person (text) or a program (``--json``)
+when they are done."""
 
 from __future__ import annotations
 
@@ -6,18 +7,20 @@ from pathlib import Path
 
 from packager.cache import Cache
 from packager.export import artifacts as art
-from packager.export import coverage
+from packager.export import coverage, int8gate
 
 
 def summary(out: Path, manifests: dict[str, dict], cache: Cache, artifacts: dict[str, art.Artifacts]) -> dict:
-    """JSON-ready summary: bundles with their files and sizes, per model parity, coverage
-    (before → after), int8 agreement (the gate's, and this machine's fused kernels' with its CPU),
-    and which steps came from the cache."""
+    """JSON-ready summary of any bundles (both commands): bundles with their files and sizes, per
+    model parity, coverage (before → after), int8 agreement (the gate's, and this machine's fused
+    kernels' with its CPU), and which steps came from the cache.  ``packager build`` adds the
+    precision choice (here, from the manifests that have one) and its report; ``packager
+    convert`` the conversion's checks (``convert_summary``)."""
     any_m = next(iter(manifests.values()))
     models = {}
     for role, e in any_m["models"].items():
         fp32 = e["artifacts"]["fp32"]
-        item = {"recipe": e["recipe"]["name"], "parity_max_scaled_diff": max(fp32["parity"]["max_scaled_diff"], fp32["parity"]["max_scaled_diff_replayed"]),
+        item = {"recipe": e["recipe"]["name"] if "recipe" in e else None, "parity_max_scaled_diff": max(fp32["parity"]["max_scaled_diff"], fp32["parity"]["max_scaled_diff_replayed"]),
                 "coverage_before": coverage.brief(e["coverage"]["before"]),
                 "coverage_after": coverage.brief(e["coverage"]["after"]),
                 "rewrites": [r["rewrite"] for r in e["rewrites"]]}
@@ -36,8 +39,8 @@ def summary(out: Path, manifests: dict[str, dict], cache: Cache, artifacts: dict
                       "wrapper": m["wrapper"]["status"]} for name, m in manifests.items()}
     precision = {name: {"shipped": m["precision"]["shipped"], "default": m["precision"]["default"],
                         "reasons": {v: r["reason"] for v, r in m["precision"]["variants"].items()}}
-                 for name, m in manifests.items()}
-    return {"bundles": bundles, "models": models, "precision": precision,
+                 for name, m in manifests.items() if "precision" in m}
+    return {"bundles": bundles, "models": models, **({"precision": precision} if precision else {}),
             "cache": {"hits": len(cache.hits), "misses": len(cache.misses)}}
 
 
@@ -86,3 +89,46 @@ def host_kernels_text(h: dict, gate_percent: float) -> str:
         line += (f" — more than {h['max_gap_percent']:g} points from the QDQ semantics: this machine's "
                  "kernels are not what a phone runs; the gate uses the QDQ semantics")
     return line
+
+
+def convert_summary(out: Path, a: art.Artifacts, notes: list[str], manifests: dict, cache: Cache) -> dict:
+    """What ``packager convert`` prints: ``summary`` of its bundles and what its conversion proved
+    (the ONNX and the .ort against the source runtime, warnings, notes, the int8 gate's numbers
+    per output)."""
+    c = a.converted.check
+    return {
+        "model": a.role, **summary(out, manifests, cache, {a.role: a}),
+        "conversion": {"checked_against": c["checked_against"], "kernels": c["kernels"], "inputs": c["inputs"],
+                       "worst": c["worst"], "max_diff": a.converted.max_abs_diff, "limit": c["worst"]["limit"]},
+        "ort_vs_source": a.parity["source"],
+        "warnings": [n for n in a.converted.notes if n.startswith("warning:")],
+        "notes": notes,
+    } | ({} if a.int8 is None else {"int8": {k: a.int8["agreement"][k] for k in ("percent", "agreeing", "inputs", "minimum",
+                                                                                "against", "outputs")}
+                                    | {"host_kernels_percent": a.int8["host_kernels"]["percent"]}})
+
+
+def convert_summary_text(s: dict) -> str:
+    """``convert_summary`` for a person."""
+    from packager.convert import judge
+
+    c, o, m = s["conversion"], s["ort_vs_source"], s["models"][s["model"]]
+    worst = max(o.values(), key=lambda w: w["ratio"])
+    against = f"{c['checked_against']}" + (f" ({' and '.join(c['kernels'])})" if any(c["kernels"]) else "")
+    lines = [f"{s['model']}: ONNX vs {against} on {len(c['inputs'])} inputs ({', '.join(c['inputs'])}): worst "
+             f"{judge.measure_text(c['worst'])} on {c['worst']['input']}; .ort vs {c['checked_against']} "
+             f"{judge.measure_text(worst)}; .ort vs ONNX {m['parity_max_scaled_diff']:.3g}; rewrites: "
+             + (", ".join(m["rewrites"]) or "none")]
+    lines += [f"  {w}" for w in s["warnings"]]
+    for p, after in m["coverage_after"].items():
+        lines.append(f"  {p}: {m['coverage_before'][p]} -> {after}")
+    if "int8" in s:
+        q = s["int8"]
+        lines.append(f"  int8: agrees with {q['against']} on {q['percent']:.1f}% of {q['inputs']} held-out inputs "
+                     f"(minimum {q['minimum']:g}%; this machine's fused kernels: {q['host_kernels_percent']:.1f}%; "
+                     f"{int8gate.RULE})")
+        for n, o in q["outputs"].items():
+            lines.append(f"    {n}: worst mean {o['worst_mean']:.3g}, worst p99 {o['worst_p99']:.3g}, largest {o['max']:.3g}"
+                         + ("" if o["same_argmax_percent"] is None else f", same argmax {o['same_argmax_percent']:.1f}%"))
+    lines += [f"  {t}: {b['path']}" for t, b in s["bundles"].items()]
+    return "\n".join(lines)

@@ -113,7 +113,7 @@ def summarize(results: list[CaseResult]) -> dict[str, float]:
 
 
 def report_entry(results: list[CaseResult]) -> dict:
-    """One language's line of the build report's parity table (``htmlreport.build.parity_section``),
+    """One language's line of the build report's parity table (``htmlreport.buildreport.parity_section``),
     as plain data: ``{"worst": summarize(results), "ok": every case passed, "images": case count}``."""
     return {"worst": summarize(results), "ok": all(r.ok for r in results), "images": len(results)}
 

@@ -14,7 +14,7 @@ import pytest
 
 from packager import codegen, layout, recipes
 from packager.errors import PackagerError
-from packager.export import bundle
+from packager.export import facebundle
 
 ROOT = Path(__file__).resolve().parents[2]
 LANGUAGES = ("kotlin", "swift")
@@ -80,7 +80,7 @@ def test_a_build_with_a_missing_runtime_file_fails(tmp_path, monkeypatch):
     with pytest.raises(PackagerError, match="runtime file"):
         models = {layout.MODELS["detector"]: SimpleNamespace(recipe=recipes.BLAZEFACE_SHORT_RANGE),
                   layout.MODELS["emotion"]: SimpleNamespace(recipe=recipes.FER_MINIXCEPTION)}
-        bundle.write_wrapper(layout.TARGETS["android"], tmp_path / "bundle", models)
+        facebundle.write_wrapper(layout.TARGETS["android"], tmp_path / "bundle", models)
 
 
 @pytest.mark.slow

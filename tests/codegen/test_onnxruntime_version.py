@@ -20,7 +20,7 @@ import pytest
 
 from packager import codegen, layout, ortversion
 from packager.codegen import kotlin, swift
-from packager.export import anymodel, bundle
+from packager.export import bundle, modelbundle
 
 ROOT = Path(__file__).resolve().parents[2]
 VERSION = ortversion.ONNXRUNTIME_VERSION
@@ -55,7 +55,7 @@ def test_the_runtime_library_asks_for_exactly_that_version():
 def _runner(lang: str, version: str) -> dict[str, str]:
     a = SimpleNamespace(role="tiny_model", sample_inputs={"x": np.zeros((1, 3), np.float32)},
                         sample_outputs={"y": np.zeros((1, 2), np.float32)})
-    return codegen.render_runner(lang, layout.module_name(a.role), anymodel.runner_context(a, version))
+    return codegen.render_runner(lang, layout.module_name(a.role), modelbundle.runner_context(a, version))
 
 
 @pytest.mark.parametrize("lang", ["kotlin", "swift"])

@@ -15,7 +15,8 @@ import pytest
 from build_helpers import file_hashes, run_cli
 
 from packager.errors import PackagerError
-from packager.export import build, install
+from packager.export import facebundle, install
+from packager.options import BuildOptions
 from packager.cache import Cache
 from packager.progress import Progress
 
@@ -60,7 +61,7 @@ def test_interrupt_midway_leaves_previous_bundles(previous, stage):
     before = _snapshot(previous)
     progress = InterruptAt(stage)
     with pytest.raises(KeyboardInterrupt):
-        build.build(build.BuildOptions(out=previous), progress, Cache())
+        facebundle.build(BuildOptions(out=previous), progress, Cache())
     assert "writing the android bundle" in progress.seen  # the android bundle was fully staged
     assert _snapshot(previous) == before
     assert _leftovers(previous) == []
@@ -89,7 +90,7 @@ def test_sigint_from_the_terminal_exits_130_and_leaves_previous_bundles(previous
     # The build pauses when the stage starts (interrupts.pause_for_test) until the signal comes:
     # no race with the stage lines, which a pipe only gets when a stage ends.
     env = dict(os.environ, PACKAGER_CACHE=str(cache_root), PACKAGER_TEST_PAUSE_AT="finding faces")
-    repo = Path(build.__file__).resolve().parents[2]  # this checkout's packager, whatever pip points at
+    repo = Path(facebundle.__file__).resolve().parents[2]  # this checkout's packager, whatever pip points at
     proc = subprocess.Popen([sys.executable, "-m", "packager", "build", "--out", str(previous)], cwd=repo,
                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     seen = ""
@@ -123,7 +124,7 @@ def test_an_interrupt_a_library_swallowed_stops_the_next_stage(previous):
                 except KeyboardInterrupt:
                     pass  # swallowed, as a library would
         with pytest.raises(KeyboardInterrupt):
-            build.build(build.BuildOptions(out=previous), progress, Cache())
+            facebundle.build(BuildOptions(out=previous), progress, Cache())
     finally:
         interrupts.restore(previous_handler)
     assert _snapshot(previous) == before and _leftovers(previous) == []
@@ -180,4 +181,4 @@ def test_bad_input_is_one_line_and_exit_2(tmp_path, args, message):
 def test_options_are_checked_before_any_work(tmp_path):
     (tmp_path / "file").write_text("x")
     with pytest.raises(PackagerError, match="not a folder"):
-        build.check_options(build.BuildOptions(out=tmp_path / "file"))
+        facebundle.check_options(BuildOptions(out=tmp_path / "file"))

@@ -40,7 +40,8 @@ def test_manifest_lists_every_file_with_its_hash(default_build, target):
     assert m["target"] == target and m["onnxruntime_version"] == ort.__version__
     for role in ROLES:
         entry = m["models"][role]
-        paths = [entry["artifacts"]["fp32"]["file"], entry["samples"]["input"], *entry["samples"]["outputs"].values()]
+        paths = [entry["artifacts"]["fp32"]["file"], *entry["samples"]["inputs"].values(),
+                 *entry["samples"]["outputs"].values()]
         # int8 ships where NNAPI takes it whole (Android), not where Core ML splits it (iOS): manifest.precision
         shipped = entry["artifacts"]["int8"]["file"]
         assert (shipped is not None) == (target == "android") == ("int8" in m["precision"]["shipped"])
@@ -82,7 +83,7 @@ def test_fp32_ort_runs_and_matches_the_source_onnx(default_build, prepared_defau
     root = default_build.bundle(target)
     entry = default_build.manifest(target)["models"][role]
     converted = prepared_default.detector if role == "face_detection" else prepared_default.emotion
-    x = np.load(root / entry["samples"]["input"])
+    x = np.load(root / next(iter(entry["samples"]["inputs"].values())))
     sess = _session(root / entry["artifacts"]["fp32"]["file"])
     got = dict(zip([o.name for o in sess.get_outputs()], sess.run(None, {entry["inputs"][0]["name"]: x})))
     source = _session(converted.onnx_path)
@@ -114,7 +115,7 @@ def test_int8_ort_runs_and_its_agreement_is_recorded(default_build, role):
     entry = default_build.manifest("android")["models"][role]
     int8 = entry["artifacts"]["int8"]
     sess = _session(root / int8["file"])
-    x = np.load(root / entry["samples"]["input"])
+    x = np.load(root / next(iter(entry["samples"]["inputs"].values())))
     outs = sess.run(None, {entry["inputs"][0]["name"]: x})
     assert all(np.isfinite(o).all() for o in outs)
     # the bundle's int8 self-check samples are this int8 model's answer by its defined semantics
@@ -175,7 +176,7 @@ def test_int8_self_check_holds_for_the_host_kernels(default_build):
     for role, entry in default_build.manifest("android")["models"].items():
         int8 = entry["artifacts"]["int8"]
         check = int8["sample_outputs"]["self_check"]
-        x = np.load(root / entry["samples"]["input"])
+        x = np.load(root / next(iter(entry["samples"]["inputs"].values())))
         host = onnxrt.run(onnxrt.session(root / int8["file"], ort_format=True, replay=True),
                               {entry["inputs"][0]["name"]: x})
         expected = {n: np.load(root / f) for n, f in int8["sample_outputs"]["files"].items()}
@@ -197,7 +198,7 @@ def test_int8_defined_semantics_do_not_depend_on_the_optimization_level(default_
 
     root = default_build.bundle("android")
     for entry in default_build.manifest("android")["models"].values():
-        x = {entry["inputs"][0]["name"]: np.load(root / entry["samples"]["input"])}
+        x = {n: np.load(root / p) for n, p in entry["samples"]["inputs"].items()}
         outs = []
         for level in (ort.GraphOptimizationLevel.ORT_DISABLE_ALL, ort.GraphOptimizationLevel.ORT_ENABLE_ALL):
             so = ort.SessionOptions()

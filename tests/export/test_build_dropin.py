@@ -47,7 +47,7 @@ def _samples(m: dict, in_app: bool = False) -> dict[str, str]:
     out = {}
     for role, e in m["models"].items():
         s = e["samples"]["in_app"] if in_app else e["samples"]
-        out[s["input"]] = role
+        out.update({p: role for p in s["inputs"].values()})
         out.update({p: role for p in s["outputs"].values()})
     return out
 
@@ -171,7 +171,7 @@ def test_self_check_puts_exactly_the_fp32_samples_next_to_the_models(self_check_
     in_app = _samples(m, in_app=True)
     assert set(in_app) == {t.model_path(n) for n in _expected_sample_names(m)}
     for role, e in m["models"].items():
-        pairs = [(e["samples"]["in_app"]["input"], e["samples"]["input"])]
+        pairs = [(e["samples"]["in_app"]["inputs"][k], e["samples"]["inputs"][k]) for k in e["samples"]["inputs"]]
         pairs += [(e["samples"]["in_app"]["outputs"][k], e["samples"]["outputs"][k]) for k in e["samples"]["outputs"]]
         for app_path, outside in pairs:
             assert Path(app_path).name == Path(outside).name and Path(outside).parent.as_posix() == layout.SAMPLES

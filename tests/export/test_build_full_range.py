@@ -45,7 +45,7 @@ def test_int8_passes_the_gate_and_its_samples_are_its_own(full_range_build):
     e = full_range_build.manifest("android")["models"][DETECTOR]
     int8 = e["artifacts"]["int8"]
     assert int8["agreement"]["percent"] >= DEFAULT_MIN_AGREEMENT
-    x = np.load(root / e["samples"]["input"])
+    x = np.load(root / next(iter(e["samples"]["inputs"].values())))
     got = onnxrt.run(onnxrt.session(root / int8["file"], ort_format=True), {e["inputs"][0]["name"]: x})
     for name, rel in int8["sample_outputs"]["files"].items():
         assert np.array_equal(got[name], np.load(root / rel))

@@ -12,7 +12,8 @@ from build_helpers import file_hashes, run_cli
 
 from packager.cache import Cache
 from packager.errors import PackagerError
-from packager.export import build, install
+from packager.export import facebundle, install
+from packager.options import BuildOptions
 from packager.progress import Progress
 
 TARGETS = ("android", "ios")
@@ -71,7 +72,7 @@ def test_a_failed_install_leaves_the_old_bundles_and_the_developers_files(previo
 
     monkeypatch.setattr(install, "_swap_in", swap_in)
     with pytest.raises(PackagerError, match="installing into .* failed .*the previous bundles are in place"):
-        build.build(build.BuildOptions(out=previous, quantize="int8"), Progress(quiet=True), Cache())
+        facebundle.build(BuildOptions(out=previous, quantize="int8"), Progress(quiet=True), Cache())
     assert swaps == ["android", "ios"]
     assert _snapshot(previous) == before
     assert sorted(p.name for p in previous.iterdir()) == ["android", "ios", "report.html"]

@@ -15,7 +15,7 @@ from build_helpers import run_cli
 
 from packager.export import install, summary
 from packager.export.coverage import PROVIDERS
-from packager.htmlreport import build as htmlreport
+from packager.htmlreport import buildreport as htmlreport
 from packager.htmlreport import images
 
 WIDTHS = {"phone": 390, "desktop": 1280}
@@ -129,7 +129,7 @@ def test_detector_input_shown_is_the_bundles_sample(report, default_build):
     put back through the manifest's formula it gives the tensor to within half a pixel step."""
     root = default_build.bundle("android")
     entry = default_build.manifest("android")["models"]["face_detection"]
-    x = np.load(root / entry["samples"]["input"])
+    x = np.load(root / next(iter(entry["samples"]["inputs"].values())))
     shown = [v for alt, v in _data_uri_images(report.read_text()).items() if alt.startswith("the detector's input for astronaut")]
     assert len(shown) == 1
     pre = entry["preprocessing"]
@@ -205,7 +205,7 @@ def test_page_pictures_are_the_photos(report):
 def test_tensor_pixels_invert_the_emotion_preprocessing(default_build):
     root = default_build.bundle("ios")
     entry = default_build.manifest("ios")["models"]["face_emotion_recognition"]
-    x = np.load(root / entry["samples"]["input"])
+    x = np.load(root / next(iter(entry["samples"]["inputs"].values())))
     px = images.tensor_pixels(x, entry).astype(np.float64)
     pre = entry["preprocessing"]
     back = (px - pre["mean"][0]) * pre["scale"][0]

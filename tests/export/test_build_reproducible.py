@@ -9,7 +9,8 @@ import shutil
 import onnx
 from build_helpers import file_hashes
 
-from packager.export import build, ortformat, rewrite
+from packager.export import facebundle, ortformat, rewrite
+from packager.options import BuildOptions
 from packager.export import ort as ort_export
 from packager.cache import Cache
 from packager.cache import cache_dir
@@ -45,7 +46,7 @@ def test_corrupt_cache_entries_are_rebuilt_not_trusted(default_build, second_bui
             meta.write_text(json.dumps(record))
     cache = Cache(damaged)
     out = tmp_path / "dist"
-    build.build(build.BuildOptions(out=out, quantize="int8"), Progress(quiet=True), cache)
+    facebundle.build(BuildOptions(out=out, quantize="int8"), Progress(quiet=True), cache)
     # every entry it needed was damaged, so each was recomputed before any reuse
     first_use = {}
     for i, k in enumerate(cache.misses):
@@ -55,7 +56,7 @@ def test_corrupt_cache_entries_are_rebuilt_not_trusted(default_build, second_bui
         assert file_hashes(out / t) == file_hashes(default_build.bundle(t))
     # the entries were rewritten intact: a third build reuses all of them
     again = Cache(damaged)
-    build.build(build.BuildOptions(out=out, quantize="int8"), Progress(quiet=True), again)
+    facebundle.build(BuildOptions(out=out, quantize="int8"), Progress(quiet=True), again)
     assert again.misses == []
 
 

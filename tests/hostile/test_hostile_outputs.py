@@ -114,12 +114,13 @@ def test_failed_write_keeps_the_previous_file(tmp_path, monkeypatch, err):
 
 
 def test_failed_bundle_write_keeps_the_previous_bundles(tmp_path, monkeypatch):
-    from packager.export import anymodel, bundle
+    from packager.export import bundle, modelbundle
+    from packager.options import ConvertOptions
     from packager.progress import Progress
 
     model = hm.tiny_onnx(tmp_path / "tiny.onnx")
     out = tmp_path / "out"
-    anymodel.convert(anymodel.ConvertOptions(str(model), out=out), Progress(quiet=True))
+    modelbundle.convert(ConvertOptions(str(model), out=out), Progress(quiet=True))
     before = tree(out)
     real = bundle.write_files
 
@@ -128,9 +129,9 @@ def test_failed_bundle_write_keeps_the_previous_bundles(tmp_path, monkeypatch):
         real(root, dict(items[: len(items) // 2]))
         raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(root / items[-1][0]))
 
-    monkeypatch.setattr(anymodel, "write_files", half_then_full)
+    monkeypatch.setattr(bundle, "write_files", half_then_full)
     with pytest.raises(PackagerError) as e:
-        anymodel.convert(anymodel.ConvertOptions(str(model), out=out), Progress(quiet=True))
+        modelbundle.convert(ConvertOptions(str(model), out=out), Progress(quiet=True))
     assert "disk is full" in str(e.value) and "previous bundles are in place" in str(e.value)
     assert tree(out) == before
     assert sorted(p.name for p in out.iterdir()) == ["android", "ios"]

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 
 import parity_cases
-from packager.htmlreport import build as htmlreport
+from packager.htmlreport import buildreport as htmlreport
 from packager.htmlreport.page import num
 from packager.parity import compare
 

@@ -10,12 +10,12 @@ import pytest
 
 from packager import layout
 from packager.errors import PackagerError
-from packager.export import bundle
+from packager.export import bundle, facereadme
 
 
 def _artifacts(outputs: tuple[str, ...], int8: bool) -> SimpleNamespace:
     values = {name: np.full((1, 2), i, np.float32) for i, name in enumerate(outputs)}
-    return SimpleNamespace(ort=b"ort", sample_input=np.zeros((1, 3), np.float32), sample_outputs=values,
+    return SimpleNamespace(ort=b"ort", sample_inputs={"input": np.zeros((1, 3), np.float32)}, sample_outputs=values,
                            int8={"ort": b"int8", "sample_outputs": values} if int8 else None)
 
 
@@ -77,10 +77,10 @@ def test_two_outputs_with_the_same_file_name_are_refused():
 def test_bundle_readme_steps_name_the_layout_folders():
     """The integration steps are literal: the models folder each README names is the layout's."""
     for name, t in layout.TARGETS.items():
-        steps = bundle.STEPS[name].replace("{models}", t.models)
+        steps = facereadme.STEPS[name].replace("{models}", t.models)
         assert f"`{t.models}/`" in steps and "{" + "models}" not in steps
-    assert 'project(":face").projectDir = file("<path to this folder>")' in bundle.STEPS["android"]
-    assert "Add Package Dependencies" in bundle.STEPS["ios"] and "Add Local" in bundle.STEPS["ios"]
+    assert 'project(":face").projectDir = file("<path to this folder>")' in facereadme.STEPS["android"]
+    assert "Add Package Dependencies" in facereadme.STEPS["ios"] and "Add Local" in facereadme.STEPS["ios"]
 
 
 def test_build_help_teaches_the_bundles_and_the_self_check_flag():

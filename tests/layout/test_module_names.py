@@ -12,10 +12,6 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGE = ROOT / "packager"
 
-#: Clashes another branch of this stop removes (issue 28: backend28 renames export/build.py and
-#: htmlreport/build.py).  The lead empties this set when merging that branch; it never grows.
-PENDING = {"build.py"}
-
 
 def clashes(package: Path) -> dict[str, list[str]]:
     """File name → the modules of ``package`` that have it, where more than one does."""
@@ -27,12 +23,7 @@ def clashes(package: Path) -> dict[str, list[str]]:
 
 
 def test_no_two_modules_share_a_file_name():
-    assert {name: paths for name, paths in clashes(PACKAGE).items() if name not in PENDING} == {}
-
-
-def test_every_pending_clash_is_still_there():
-    """An entry that no longer clashes goes (the set only ever shrinks to empty)."""
-    assert PENDING <= clashes(PACKAGE).keys()
+    assert clashes(PACKAGE) == {}
 
 
 def test_the_check_sees_a_clash_and_not_a_package(tmp_path):

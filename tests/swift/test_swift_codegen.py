@@ -319,10 +319,10 @@ def test_readme_code_compiles_as_an_app(app_modules, tmp_path, isolation):
     opened in a detached task and its results hopped to the main actor), the options, the
     self-check, the step-by-step use — type-checks as a module of its own that imports
     FaceEmotion, in Swift 6 mode, in both isolation modes; the camera app without a warning."""
-    from packager.export import bundle
+    from packager.export import facereadme
 
     sources = readme_sources(readme_swift_blocks())
-    sources |= readme_sources(readme_swift_blocks(bundle.STEPS["ios"]), stem="BundleReadme")
+    sources |= readme_sources(readme_swift_blocks(facereadme.STEPS["ios"]), stem="BundleReadme")
     # the project README's wrapper snippet (its runner snippet needs a convert bundle: tests/convert_any)
     top = [b for b in readme_swift_blocks((swift_harness.WRAPPER.parent / "README.md").read_text()) if "Runner" not in b]
     assert top

@@ -1,11 +1,11 @@
 """The build report: ``DIR/report.html``, one page a person reads after ``packager build``.
 
-Sections: the bundles; provider coverage per model (``coverage``); the sample photos with the
+Sections: the bundles; provider coverage per model (``provider_coverage``); the sample photos with the
 reference's faces drawn and the tensors each model received (``images``); the checks
 (``checks``); parity, when results are passed in.  Every number comes from the bundle manifests
 the build just wrote; the pictures from the reference pipeline run on the sample photos.
 
-The report is staged next to the bundles and installed with them (``export.install``).
+The report is staged next to the bundles and installed with them (``export.bundle.install_all``).
 """
 
 from __future__ import annotations

@@ -1,11 +1,13 @@
 """``packager convert MODEL``: one model no recipe knows → verified Android / iOS bundles.
 
-The same path as ``packager build``, for one model and its sample inputs instead of the face
-recipes and photos: the user's model (TFLite, ONNX, TorchScript) is converted by its front end
-and verified against its source runtime on the samples (``preparation.convert_any``), then
-rewritten for the providers where provably identical, turned into a Runtime-style ``.ort`` and
-checked against its ONNX (``artifacts.build``), and written per target into a staging folder
-that is swapped in (``install``).  Bundle layout (``packager.layout``; ``<model>`` is the file
+The same path and the same back end as ``packager build`` (``bundle``), for one model and its
+sample inputs instead of the face recipes and photos: the user's model (TFLite, ONNX,
+TorchScript) is converted by its front end and verified against its source runtime on the
+samples (``preparation.convert_any``), then rewritten for the providers where provably
+identical, turned into a Runtime-style ``.ort`` and checked against its ONNX
+(``artifacts.build``), and written per target into a staging folder that is swapped in.  Where
+the face bundle adds its pipeline (``facebundle``), this bundle adds the model's runner
+(``runner_files``).  Bundle layout (``packager.layout``; ``<model>`` is the file
 stem, ``<Module>`` its ``layout.module_name``)::
 
     <out>/android/   README.md, manifest.json, required_operators.config,
@@ -22,75 +24,33 @@ stem, ``<Module>`` its ``layout.module_name``)::
 
 from __future__ import annotations
 
-import json
-from dataclasses import dataclass
 from pathlib import Path
 
-from packager import __version__, feeds, isolated, layout, ortversion, outputs, preparation
+from packager import feeds, isolated, layout, ortversion, preparation
 from packager.cache import Cache
 from packager.errors import PackagerError
 from packager.export import artifacts as art
-from packager.export import coverage, install, int8gate, manifest, quantize
+from packager.export import bundle, coverage, install, int8gate, manifest, quantize
 from packager.export import ort as ort_export
-from packager.export.build import check_agreement, check_choices, check_out
-from packager.export.bundle import add, npy_bytes, runtime_fields, runtime_text, seal, write_files
-from packager.export.quantize import DEFAULT_MIN_AGREEMENT
-from packager.layout import TARGETS, Target
+from packager.export.bundle import OPERATORS_LINE, runtime_text
+from packager.export.summary import convert_summary
+from packager.layout import Target
+from packager.options import ConvertOptions
 from packager.progress import Progress
-
-
-@dataclass(frozen=True)
-class ConvertOptions:
-    """What ``packager convert`` was asked for.
-
-    Attributes:
-        model: the model file (``.tflite``, ``.onnx``, ``.pt``/``.pth`` TorchScript).
-        samples: ``-i`` options: one ``.npy`` per model input, by order or ``NAME=PATH``.
-        shapes: ``--shape NAME=D,D,…`` options (inputs given no sample).
-        targets: bundle names, from ``TARGETS``.
-        out: output folder (bundles go to ``out/<target>``), as given (``''`` is refused, not
-            taken for ``.``); None: ``dist/<model>``.
-        quantize: ``None`` or ``"int8"`` (needs ``calibration``).
-        calibration: folder of ``.npy`` inputs to calibrate int8 on (every 4th held out).
-        min_int8_agreement: percent (0–100) of held-out inputs on which every int8 output must
-            agree with the source runtime by ``int8gate``'s rule.
-        onnxruntime_version: the ONNX Runtime the bundles' packages ask for; None: packager's
-            (``ortversion.runtime_version`` states the rule).
-    """
-
-    model: str
-    samples: tuple[str, ...] = ()
-    shapes: tuple[str, ...] = ()
-    targets: tuple[str, ...] = tuple(TARGETS)
-    out: str | Path | None = None
-    quantize: str | None = None
-    calibration: str | None = None
-    min_int8_agreement: float = DEFAULT_MIN_AGREEMENT
-    onnxruntime_version: str | None = None
-
-    @property
-    def name(self) -> str:
-        """The model's bundle name: its file stem, file-safe."""
-        return layout.file_safe(Path(self.model).stem)
-
-    @property
-    def folder(self) -> Path:
-        """Where the bundles go: ``out``, else ``dist/<name>``."""
-        return Path(self.out) if self.out is not None else Path("dist") / self.name
 
 
 def check_options(opts: ConvertOptions) -> None:
     """Everything that can be refused before the model is read: the file, its format, the targets
     and the output folder."""
-    check_choices(opts.targets, opts.quantize)
+    bundle.check_choices(opts.targets, opts.quantize)
     if (opts.quantize is None) != (opts.calibration is None):
         raise PackagerError("--quantize int8 needs --calibration DIR (a folder of .npy inputs), and --calibration "
                             "is only for --quantize int8")
-    check_agreement(opts.min_int8_agreement)
+    bundle.check_agreement(opts.min_int8_agreement)
     ortversion.runtime_version(opts.onnxruntime_version)
     preparation.check_file(opts.model)
     preparation.any_format(opts.model)
-    check_out(opts.targets, opts.folder if opts.out is None else opts.out, (opts.name,))
+    bundle.check_out(opts.targets, opts.folder if opts.out is None else opts.out, (opts.name,))
 
 
 #: The element types the bundle's runtime pieces feed and read: ``ModelSession`` (Kotlin and Swift)
@@ -175,24 +135,6 @@ def judge_ort(converted: preparation.ConvertedModel, ort_bytes: bytes) -> dict:
     return out
 
 
-def bundle_files(t: Target, a: art.Artifacts) -> tuple[dict[str, bytes], dict]:
-    """(relative path → bytes of the model and its samples, the manifest's paths)."""
-    models = layout.package_models(t, a.role)
-    s = layout.package_samples(a.role, list(a.sample_inputs), list(a.sample_outputs))
-    files: dict[str, bytes] = {}
-    paths = {"fp32": add(files, f"{models}/{layout.model_file(a.role)}", a.ort), **s}
-    for n, x in a.sample_inputs.items():
-        add(files, s["inputs"][n], npy_bytes(x))
-    for n, x in a.sample_outputs.items():
-        add(files, s["outputs"][n], npy_bytes(x))
-    if a.int8 is not None:
-        paths["int8"] = add(files, f"{models}/{layout.model_file(a.role, int8=True)}", a.int8["ort"])
-        paths["int8_outputs"] = {
-            n: add(files, layout.sample_path(layout.sample_output(a.role, n, int8=True)), npy_bytes(x))
-            for n, x in a.int8["sample_outputs"].items()}
-    return files, paths
-
-
 def runner_context(a: art.Artifacts, onnxruntime_version: str) -> dict:
     """What the runner templates (``templates/runner_<language>/``) are rendered with: the model's
     tensors as it runs them (every dimension pinned to the sample's), its file, its samples' file
@@ -255,110 +197,43 @@ def readme(t: Target, a: art.Artifacts, paths: dict, runtime: dict) -> str:
                 "any number of `packager convert` modules compose in one app without duplicate classes. No sample app: "
                 "the runner takes the model's own tensors, which no camera frame is." if t.language == "kotlin" else
                 "."),
-             "- `required_operators.config`: operators for a reduced ONNX Runtime build "
-             "(`--minimal_build extended --include_ops_by_config`).",
+             OPERATORS_LINE,
              "- `manifest.json`: inputs and outputs, the conversion check, provider coverage before and after the "
              "rewrites, parity, sha256 of every file packager wrote: a rebuild replaces those and keeps anything you "
              "add to this folder."]
     return "\n".join(lines) + "\n"
+
+#: A ``packager convert`` bundle's package, per target (a face bundle's is ``Target.kind``).
+KIND = {"android": "Android library module", "ios": "Swift package"}
 
 
 def write_bundle(t: Target, root: Path, a: art.Artifacts, config: str, notes: list[str],
                  onnxruntime_version: str = ortversion.ONNXRUNTIME_VERSION) -> dict:
     """Write one complete bundle into ``root`` (a staging folder), its package asking for ONNX
     Runtime ``onnxruntime_version``; returns its manifest."""
-    runtime = runtime_fields(t, onnxruntime_version)
-    files, paths = bundle_files(t, a)
-    files.update(runner_files(t, a, onnxruntime_version))
-    files[layout.OPERATORS] = config.encode()
-    files[layout.README] = readme(t, a, paths, runtime).encode()
-    write_files(root, files)
-    m = {
-        "format": manifest.FORMAT, "target": t.name, "packager_version": __version__, **runtime,
-        "ort_format_version": ort_export.ort_summary(a.ort)["format_version"],
-        "models": {a.role: manifest.any_model_entry(a, paths, notes)},
-        "required_operators": layout.OPERATORS,
-    }
-    return seal(t, root, m)
+    runtime = bundle.runtime_fields(t, onnxruntime_version)
+    models = {a.role: a}
+    files, paths = bundle.bundle_files(t, models, folder=lambda role: layout.package_models(t, role))
+    runner = runner_files(t, a, onnxruntime_version)
+    files.update(runner)
+    bundle.add(files, layout.OPERATORS, config.encode())
+    bundle.add(files, layout.README, readme(t, a, paths[a.role], runtime).encode())
+    wrapper = {"language": t.language, "status": "generated", "folder": ".", "files": sorted(runner)}
+    package = {"kind": KIND[t.name], "models": layout.package_models(t, a.role), "samples": layout.SAMPLES,
+               "samples_in_app": False}
+    entries = {a.role: manifest.model_entry(a, paths[a.role], notes)}
+    return bundle.write(t, root, files, models, entries, runtime, wrapper, package)
 
 
 def convert(opts: ConvertOptions, progress: Progress, cache: Cache | None = None) -> dict:
-    """Make, verify and install the bundles; returns the summary."""
+    """Make, verify and install the bundles; returns the summary (``summary.convert_summary``)."""
     check_options(opts)
     onnxruntime_version = ortversion.runtime_version(opts.onnxruntime_version)
     cache = cache or Cache()
     out = opts.folder
     install.remove_stale(out)
     a, notes = make_artifacts(opts, progress, cache)
-    with progress.stage("listing required operators"):
-        models = {layout.model_file(a.role): (a.ort, a.ort_fixed)}
-        if a.int8 is not None:
-            models[layout.model_file(a.role, int8=True)] = (a.int8["ort"], a.int8["ort_fixed"])
-        config = ort_export.required_operators_cached(models, cache)
-    staged, manifests = {}, {}
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        for name in opts.targets:
-            with progress.stage(f"writing the {name} bundle"):
-                staged[name] = install.staging_dir(out, name)
-                manifests[name] = write_bundle(TARGETS[name], staged[name], a, config, notes, onnxruntime_version)
-        with progress.stage("installing " + " and ".join(str(out / n) for n in opts.targets)):
-            try:
-                install.install(staged, out, manifest.written)
-            except OSError as e:
-                raise PackagerError(f"installing into {out} failed ({e.strerror or e}); the previous bundles "
-                                    "are in place; is another run writing there?") from None
-    except OSError as e:  # a full disk, a read-only folder: the staging folders go, the old bundles stay
-        raise outputs.failed(e, f"the bundles into {out}", "the previous bundles are in place") from None
-    finally:
-        install.discard(p for p in staged.values() if p.exists())
-    return summary(out, a, notes, manifests)
-
-
-def summary(out: Path, a: art.Artifacts, notes: list[str], manifests: dict) -> dict:
-    """What the command prints: where the bundles are and what was proven."""
-    c = a.converted.check
-    return {
-        "model": a.role, "bundles": {t: str(out / t) for t in manifests},
-        "conversion": {"checked_against": c["checked_against"], "kernels": c["kernels"], "inputs": c["inputs"],
-                       "worst": c["worst"], "max_diff": a.converted.max_abs_diff, "limit": c["worst"]["limit"]},
-        "ort_vs_source": a.parity["source"],
-        "ort_parity": a.parity["max_scaled_diff_replayed"], "rewrites": [r["rewrite"] for r in a.rewrites],
-        "warnings": [n for n in a.converted.notes if n.startswith("warning:")],
-        "coverage": {"before": coverage.brief(a.coverage_before), "after": coverage.brief(a.coverage_after)},
-        "notes": notes,
-    } | ({} if a.int8 is None else {"int8": {k: a.int8["agreement"][k] for k in ("percent", "agreeing", "inputs", "minimum",
-                                                                                "against", "outputs")}
-                                    | {"host_kernels_percent": a.int8["host_kernels"]["percent"]}})
-
-
-def summary_text(s: dict) -> str:
-    from packager.convert import judge
-
-    c, o = s["conversion"], s["ort_vs_source"]
-    worst = max(o.values(), key=lambda w: w["ratio"])
-    against = f"{c['checked_against']}" + (f" ({' and '.join(c['kernels'])})" if any(c["kernels"]) else "")
-    lines = [f"{s['model']}: ONNX vs {against} on {len(c['inputs'])} inputs ({', '.join(c['inputs'])}): worst "
-             f"{judge.measure_text(c['worst'])} on {c['worst']['input']}; .ort vs {c['checked_against']} "
-             f"{judge.measure_text(worst)}; .ort vs ONNX {s['ort_parity']:.3g}; rewrites: "
-             + (", ".join(s["rewrites"]) or "none")]
-    lines += [f"  {w}" for w in s["warnings"]]
-    for p, after in s["coverage"]["after"].items():
-        lines.append(f"  {p}: {s['coverage']['before'][p]} -> {after}")
-    if "int8" in s:
-        q = s["int8"]
-        lines.append(f"  int8: agrees with {q['against']} on {q['percent']:.1f}% of {q['inputs']} held-out inputs "
-                     f"(minimum {q['minimum']:g}%; this machine's fused kernels: {q['host_kernels_percent']:.1f}%; "
-                     f"{int8gate.RULE})")
-        for n, o in q["outputs"].items():
-            lines.append(f"    {n}: worst mean {o['worst_mean']:.3g}, worst p99 {o['worst_p99']:.3g}, largest {o['max']:.3g}"
-                         + ("" if o["same_argmax_percent"] is None else f", same argmax {o['same_argmax_percent']:.1f}%"))
-    lines += [f"  {t}: {path}" for t, path in s["bundles"].items()]
-    return "\n".join(lines)
-
-
-def convert_command(opts: ConvertOptions, as_json: bool, progress: Progress, print_fn=print) -> int:
-    """``packager convert``: convert, then print the summary (text, or JSON with ``as_json``)."""
-    s = convert(opts, progress)
-    print_fn(json.dumps(s, indent=2) if as_json else summary_text(s))
-    return 0
+    config = bundle.operators_config({a.role: a}, cache, progress)
+    manifests = bundle.install_all(
+        out, opts.targets, lambda t, root: write_bundle(t, root, a, config, notes, onnxruntime_version), progress)
+    return convert_summary(out, a, notes, manifests, cache)
