@@ -5,10 +5,12 @@ package dev.packager.face.harness
 import dev.packager.face.Box
 import dev.packager.face.FaceDetectionWrapper
 import dev.packager.face.FaceEmotionRecognitionWrapper
+import dev.packager.face.InvalidBoxException
 import dev.packager.face.Letterbox
 
 /**
- * Scenario name → outcome: "rejected" (IllegalArgumentException), "faces=N" (detector),
+ * Scenario name → outcome: "rejected" (IllegalArgumentException), "invalid box" (InvalidBoxException,
+ * Swift's `.invalidBox`), "faces=N" (detector),
  * "values=a..b" (range of a tensor) or "top=I" (emotion), or "unexpected: …" for anything else.
  */
 fun edgeOutcomes(): Map<String, String> {
@@ -56,6 +58,8 @@ fun edgeOutcomes(): Map<String, String> {
             run()
         } catch (e: IllegalArgumentException) {
             "rejected"
+        } catch (e: InvalidBoxException) {
+            "invalid box"
         } catch (e: Throwable) {
             "unexpected: $e"
         }

@@ -8,9 +8,11 @@ package dev.packager.face
  * callers (the entry points declare it with `@Throws`); the ONNX Runtime or argument error behind
  * it is its [cause].
  *
- * The step-by-step wrappers (`FaceDetectionWrapper`, `FaceEmotionRecognitionWrapper`) are plain
- * functions of their arguments and keep Kotlin's convention: IllegalArgumentException for a bad
- * argument. The pipeline turns those into [InvalidImageException] (its arguments are frames).
+ * The step-by-step wrappers (`FaceDetectionWrapper`, `FaceEmotionRecognitionWrapper`) throw
+ * [InvalidBoxException] where they check a face box or a resampled rectangle, as Swift's throw
+ * `.invalidBox` at the same place; for other bad arguments they keep Kotlin's convention,
+ * IllegalArgumentException, which the pipeline turns into [InvalidImageException] (its arguments
+ * are frames).
  */
 sealed class PackagerException(message: String, cause: Throwable? = null) : Exception(message, cause)
 

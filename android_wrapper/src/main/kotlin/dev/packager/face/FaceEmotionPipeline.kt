@@ -200,9 +200,10 @@ class FaceEmotionPipeline @JvmOverloads @Throws(PackagerException::class) constr
 
     /**
      * [block] under the pipeline's lock, its failures as PackagerException: the core's
-     * IllegalArgumentException (a bad frame) → InvalidImageException. The session's errors are
-     * FaceEmotionExceptions already; FaceEmotionSteps passes them through (they are checked
-     * exceptions, which Kotlin lets through the lambdas unchanged).
+     * IllegalArgumentException (a bad frame) → InvalidImageException. The core's
+     * InvalidBoxException and the session's errors are PackagerExceptions already;
+     * FaceEmotionSteps passes them through (they are checked exceptions, which Kotlin lets
+     * through the lambdas unchanged).
      */
     private inline fun <T> guarded(block: () -> T): T = lock.withLock {
         if (closed) throw ClosedException("the pipeline is closed")

@@ -18,9 +18,10 @@ import kotlin.math.exp
  * on every call: [EmotionInput.tensor] is overwritten by the next [preprocess]. Not thread-safe:
  * use one wrapper per thread.
  *
- * Errors: IllegalArgumentException for a zero-size image, a pixel array of the wrong length, an
- * empty or non-finite face box, a crop more than MAX_RESAMPLE_STEP source pixels per input pixel,
- * and for a model output of the wrong length or holding NaN or infinity.
+ * Errors: [InvalidBoxException] (Swift's `.invalidBox`) for an empty or non-finite face box or a
+ * crop more than MAX_RESAMPLE_STEP source pixels per input pixel; IllegalArgumentException for a
+ * zero-size image, a pixel array of the wrong length, and a model output of the wrong length or
+ * holding NaN or infinity.
  */
 class FaceEmotionRecognitionWrapper(val config: EmotionRecipe = Recipes.defaultEmotion) {
     private val resampler = Resampler()
@@ -48,6 +49,7 @@ class FaceEmotionRecognitionWrapper(val config: EmotionRecipe = Recipes.defaultE
     }
 
     /** The input tensor for [face]'s crop; see the [Box] overload. */
+    @Throws(InvalidBoxException::class)
     fun preprocess(pixels: IntArray, width: Int, height: Int, face: Face): EmotionInput =
         preprocess(pixels, width, height, face.box)
 
@@ -55,12 +57,14 @@ class FaceEmotionRecognitionWrapper(val config: EmotionRecipe = Recipes.defaultE
      * ARGB pixels (row-major, as Bitmap.getPixels returns them; alpha ignored) + a face [box] in
      * image pixels → the model input; the same as [preprocess] of `CameraFrame.argb(pixels, width, height)`.
      */
+    @Throws(InvalidBoxException::class)
     fun preprocess(pixels: IntArray, width: Int, height: Int, box: Box): EmotionInput {
         checkImage(pixels, width, height)
         return preprocess(CameraFrame.argb(pixels, width, height), box)
     }
 
     /** The input tensor for [face]'s crop of [frame]; see the [Box] overload. */
+    @Throws(InvalidBoxException::class)
     fun preprocess(frame: CameraFrame, face: Face): EmotionInput = preprocess(frame, face.box)
 
     /**
@@ -69,11 +73,11 @@ class FaceEmotionRecognitionWrapper(val config: EmotionRecipe = Recipes.defaultE
      * converted to RGB only at the pixels read), colour converted (GRAY = the BT.601 sum with
      * GRAY_WEIGHTS), then (x − mean) · scale per channel, laid out NHWC or NCHW, float32.
      */
+    @Throws(InvalidBoxException::class)
     fun preprocess(frame: CameraFrame, box: Box): EmotionInput {
         val r = cropRect(box)
-        require(r.xmin.isFinite() && r.ymin.isFinite() && r.xmax.isFinite() && r.ymax.isFinite() && r.xmax > r.xmin) {
-            "face box $box is empty or not finite"
-        }
+        val finite = r.xmin.isFinite() && r.ymin.isFinite() && r.xmax.isFinite() && r.ymax.isFinite()
+        if (!finite || r.xmax <= r.xmin) throw InvalidBoxException("face box $box is empty or not finite")
         val size = config.size
         val rgb = resampler.rgb(frame, r.xmin, r.ymin, r.xmax, r.ymax, size, size, config.resize, config.fill)
         val values = values

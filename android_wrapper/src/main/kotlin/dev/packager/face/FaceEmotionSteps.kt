@@ -58,7 +58,7 @@ class FaceEmotionSteps @JvmOverloads constructor(
     ): EmotionResult? {
         val input = try {
             recognition.preprocess(frame, face)
-        } catch (e: IllegalArgumentException) {
+        } catch (e: InvalidBoxException) {
             return null
         }
         return try {

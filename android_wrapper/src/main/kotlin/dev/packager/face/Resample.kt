@@ -25,16 +25,14 @@ private const val ONE: Int = 1 shl FRACTION_BITS
 
 /**
  * The source step per output sample of the span [start, end) sampled [out] times, after refusing
- * (IllegalArgumentException) what every method and language refuses.
+ * ([InvalidBoxException], Swift's `.invalidBox`) what every method and language refuses.
  */
 internal fun checkedStep(start: Double, end: Double, out: Int): Double {
     val step = (end - start) / out
-    require(
+    val accepted =
         out > 0 && start.isFinite() && end.isFinite() && abs(start) <= MAX_RESAMPLE_COORDINATE &&
-            abs(end) <= MAX_RESAMPLE_COORDINATE && step > 0.0 && step <= MAX_RESAMPLE_STEP,
-    ) {
-        "cannot resample the span [$start, $end) onto $out samples"
-    }
+            abs(end) <= MAX_RESAMPLE_COORDINATE && step > 0.0 && step <= MAX_RESAMPLE_STEP
+    if (!accepted) throw InvalidBoxException("cannot resample the span [$start, $end) onto $out samples")
     return step
 }
 
@@ -99,7 +97,8 @@ internal class Resampler {
      * Resamples the source rectangle (x0, y0, x1, y1) of the frame's upright image onto
      * outW × outH pixels: R, G, B doubles 0..255, row-major, 3 per pixel. BILINEAR and NEAREST
      * return this resampler's own array, overwritten by the next call; ANTIALIAS a new one.
-     * IllegalArgumentException for what the reference refuses (checked before anything is written).
+     * InvalidBoxException for a rectangle the reference refuses, IllegalArgumentException for a fill it
+     * refuses (checked before anything is written).
      */
     fun rgb(
         frame: CameraFrame,
