@@ -6,7 +6,6 @@ package dev.packager.face
 import ai.onnxruntime.OnnxTensor
 import ai.onnxruntime.OrtSession
 import android.content.Context
-import java.io.IOException
 import java.nio.FloatBuffer
 import java.util.concurrent.locks.ReentrantLock
 import kotlin.concurrent.withLock
@@ -144,7 +143,7 @@ class FaceEmotionPipeline @JvmOverloads @Throws(PackagerException::class) constr
             val inputFiles = listOf(folder + SelfCheckSamples.inputFile(session.modelName))
             val outputFiles = session.outputs.map { folder + SelfCheckSamples.outputFile(session.modelName, it.name) }
             val read = { file: String -> context.assets.open(file).use { it.readBytes() } }
-            val model = readAsset(context, asset)
+            val model = ModelSession.modelAsset(context, asset)
             when {
                 Precision.of(session.modelName) == Precision.FP32 ->
                     session.selfCheck(model, inputFiles, outputFiles, read, SELF_CHECK_TOLERANCE)
@@ -238,18 +237,11 @@ class FaceEmotionPipeline @JvmOverloads @Throws(PackagerException::class) constr
             detectorAsset: String = options.precision.modelFile(DETECTOR_MODEL),
             emotionAsset: String = options.precision.modelFile(EMOTION_MODEL),
         ): FaceEmotionPipeline = FaceEmotionPipeline(
-            readAsset(context, detectorAsset), readAsset(context, emotionAsset), options,
+            ModelSession.modelAsset(context, detectorAsset), ModelSession.modelAsset(context, emotionAsset), options,
             detectorAsset = detectorAsset, emotionAsset = emotionAsset,
         )
 
         private fun stem(asset: String): String = asset.substringAfterLast('/').removeSuffix(".ort")
-
-        /** The bytes of asset [name]; ModelLoadException when it cannot be read. */
-        private fun readAsset(context: Context, name: String): ByteArray = try {
-            context.assets.open(name).use { it.readBytes() }
-        } catch (e: IOException) {
-            throw ModelLoadException("asset $name cannot be read: ${e.message}", e)
-        }
     }
 }
 
