@@ -1,17 +1,18 @@
 // Hand-written test code (not generated): named bad inputs and their outcome, so that the Python
-// tests can hold the core to its documented behaviour (and the reference's) case by case.
+// tests can hold the core to its documented behaviour (and the reference's) case by case. The Swift
+// harness runs the same cases (ParityHarness/Edges.swift); tests/edge_cases.py holds both to one table.
 package dev.packager.face.harness
 
 import dev.packager.face.Box
 import dev.packager.face.FaceDetectionWrapper
 import dev.packager.face.FaceEmotionRecognitionWrapper
-import dev.packager.face.InvalidBoxException
+import dev.packager.face.PackagerException
 import dev.packager.face.Letterbox
 
 /**
- * Scenario name → outcome: "rejected" (IllegalArgumentException), "invalid box" (InvalidBoxException,
- * Swift's `.invalidBox`), "faces=N" (detector),
- * "values=a..b" (range of a tensor) or "top=I" (emotion), or "unexpected: …" for anything else.
+ * Scenario name → outcome: the PackagerException thrown, named as Swift's `PackagerError` case
+ * ("invalidImage" for InvalidImageException, …), "faces=N" (detector), "values=a..b" (range of a
+ * tensor) or "top=I" (emotion), or "unexpected: …" for anything else (IllegalArgumentException too).
  */
 fun edgeOutcomes(): Map<String, String> {
     val det = FaceDetectionWrapper()
@@ -56,15 +57,17 @@ fun edgeOutcomes(): Map<String, String> {
     return scenarios.mapValues { (_, run) ->
         try {
             run()
-        } catch (e: IllegalArgumentException) {
-            "rejected"
-        } catch (e: InvalidBoxException) {
-            "invalid box"
+        } catch (e: PackagerException) {
+            errorCase(e)
         } catch (e: Throwable) {
             "unexpected: $e"
         }
     }
 }
+
+/** The `PackagerError` case of [e]: its class name without "Exception", lower camel case. */
+internal fun errorCase(e: PackagerException): String =
+    e.javaClass.simpleName.removeSuffix("Exception").replaceFirstChar { it.lowercase() }
 
 private fun faces(list: List<*>) = "faces=${list.size}"
 

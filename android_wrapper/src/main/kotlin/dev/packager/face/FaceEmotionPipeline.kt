@@ -30,9 +30,13 @@ data class PipelineOptions @JvmOverloads constructor(
     val precision: Precision = Recipes.defaultPrecision,
 ) {
     init {
-        require(scoreThreshold == null || scoreThreshold in 0.0..1.0) { "scoreThreshold $scoreThreshold not in 0..1" }
-        require(iouThreshold == null || iouThreshold in 0.0..1.0) { "iouThreshold $iouThreshold is not within 0..1" }
-        require(maxFaces > 0) { "maxFaces $maxFaces < 1" }
+        requireConfig(scoreThreshold == null || scoreThreshold in 0.0..1.0) {
+            "scoreThreshold $scoreThreshold not in 0..1"
+        }
+        requireConfig(iouThreshold == null || iouThreshold in 0.0..1.0) {
+            "iouThreshold $iouThreshold is not within 0..1"
+        }
+        requireConfig(maxFaces > 0) { "maxFaces $maxFaces < 1" }
     }
 }
 
@@ -198,11 +202,10 @@ class FaceEmotionPipeline @JvmOverloads @Throws(PackagerException::class) constr
     }
 
     /**
-     * [block] under the pipeline's lock, its failures as PackagerException: the core's
-     * IllegalArgumentException (a bad frame) → InvalidImageException. The core's
-     * InvalidBoxException and the session's errors are PackagerExceptions already;
-     * FaceEmotionSteps passes them through (they are checked exceptions, which Kotlin lets
-     * through the lambdas unchanged).
+     * [block] under the pipeline's lock, its failures as PackagerException. The core and the
+     * sessions throw PackagerExceptions themselves (Errors.kt), which FaceEmotionSteps passes
+     * through; an IllegalArgumentException left is Android's, from a Bitmap or Image it cannot
+     * read (or [Letterbox.fit]'s), → InvalidImageException.
      */
     private inline fun <T> guarded(block: () -> T): T = lock.withLock {
         if (closed) throw ClosedException("the pipeline is closed")

@@ -16,12 +16,12 @@ class FaceEmotionSteps @JvmOverloads constructor(
     val maxFaces: Int = Int.MAX_VALUE,
 ) {
     init {
-        require(maxFaces > 0) { "maxFaces $maxFaces < 1" }
+        requireConfig(maxFaces > 0) { "maxFaces $maxFaces < 1" }
     }
 
     /**
      * Every face of an ARGB image (row-major, width · height) with its emotion, best face first;
-     * the image is checked as in [FaceDetectionWrapper.preprocess] (IllegalArgumentException).
+     * the image is checked as in [FaceDetectionWrapper.preprocess] (InvalidImageException).
      */
     fun run(
         pixels: IntArray,
@@ -61,9 +61,10 @@ class FaceEmotionSteps @JvmOverloads constructor(
         } catch (e: InvalidBoxException) {
             return null
         }
+        val output = runEmotion(input)  // its exceptions pass through, as Swift's
         return try {
-            recognition.postprocess(runEmotion(input))
-        } catch (e: IllegalArgumentException) {
+            recognition.postprocess(output)
+        } catch (e: InvalidTensorException) {
             null
         }
     }

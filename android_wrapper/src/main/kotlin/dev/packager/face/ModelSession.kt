@@ -46,7 +46,7 @@ data class SessionSettings @JvmOverloads constructor(
     val configureSession: SessionConfigurator? = null,
 ) {
     init {
-        require(intraOpThreads >= 0) { "intraOpThreads $intraOpThreads < 0" }
+        requireConfig(intraOpThreads >= 0) { "intraOpThreads $intraOpThreads < 0" }
     }
 }
 

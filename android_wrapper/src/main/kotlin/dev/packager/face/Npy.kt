@@ -16,8 +16,8 @@ import java.nio.ByteOrder
  */
 class Npy(val shape: List<Int>, val values: FloatArray) {
     init {
-        require(shape.all { it >= 0 } && shape.fold(1L) { a, b -> a * b } == values.size.toLong()) {
-            "shape $shape does not hold ${values.size} values"
+        if (!shape.all { it >= 0 } || shape.fold(1L) { a, b -> a * b } != values.size.toLong()) {
+            throw InvalidFileException("shape $shape does not hold ${values.size} values")
         }
     }
 

@@ -39,10 +39,10 @@ internal fun checkedStep(start: Double, end: Double, out: Int): Double {
 /** BILINEAR sub-samples per output sample along an axis: min(MAX_SUBSAMPLES, ceil(step)), at least 1. */
 internal fun subsamples(step: Double): Int = min(MAX_SUBSAMPLES, max(1, ceil(step).toInt()))
 
-/** Checks an ARGB pixel buffer; IllegalArgumentException for a zero-size image or a wrong length. */
+/** Checks an ARGB pixel buffer; InvalidImageException for a zero-size image or a wrong length. */
 internal fun checkImage(pixels: IntArray, width: Int, height: Int) {
-    require(width > 0 && height > 0) { "image has zero size ($width × $height)" }
-    require(pixels.size.toLong() == width.toLong() * height) {
+    requireImage(width > 0 && height > 0) { "image has zero size ($width × $height)" }
+    requireImage(pixels.size.toLong() == width.toLong() * height) {
         "pixel array has ${pixels.size} values; a $width × $height image needs ${width.toLong() * height}"
     }
 }
@@ -97,7 +97,7 @@ internal class Resampler {
      * Resamples the source rectangle (x0, y0, x1, y1) of the frame's upright image onto
      * outW × outH pixels: R, G, B doubles 0..255, row-major, 3 per pixel. BILINEAR and NEAREST
      * return this resampler's own array, overwritten by the next call; ANTIALIAS a new one.
-     * InvalidBoxException for a rectangle the reference refuses, IllegalArgumentException for a fill it
+     * InvalidBoxException for a rectangle the reference refuses, InvalidConfigException for a fill it
      * refuses (checked before anything is written).
      */
     fun rgb(
@@ -109,7 +109,7 @@ internal class Resampler {
             return resampleAntialias(frame, x0, y0, x1, y1, outW, outH, fill)
         }
         if (method == Interpolation.BILINEAR) {
-            require(fill == floor(fill) && fill >= 0.0 && fill <= 255.0) {
+            requireConfig(fill == floor(fill) && fill >= 0.0 && fill <= 255.0) {
                 "bilinear resampling takes an integer fill 0..255, not $fill"
             }
         }
