@@ -19,8 +19,8 @@ import java.nio.FloatBuffer
  *
  * Errors, as Swift's at the same places: [InvalidImageException] for a zero-size image or a pixel
  * array of the wrong length, [InvalidTensorException] for model outputs of the wrong length,
- * [InvalidConfigException] for a recipe it cannot work with (when the recipe is made). NaN or infinite model outputs are not errors: such anchors
- * are dropped, as in the reference.
+ * [InvalidConfigException] for a recipe it cannot work with (when the recipe is made). NaN or
+ * infinite model outputs are not errors: such anchors are dropped, as in the reference.
  */
 class FaceDetectionWrapper(val config: DetectorRecipe = Recipes.defaultDetector) {
     private val anchors: DoubleArray = anchorCentres(config.anchors)
