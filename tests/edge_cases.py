@@ -5,7 +5,8 @@ the ``PackagerError`` case both languages throw (Kotlin's subclass of the same n
 taxonomy, Errors.kt / Errors.swift).
 
 Outcomes: ``faces=N`` (detector), ``values=a..b`` (range of a tensor), ``top=I`` (emotion), or
-a case name (``invalidImage``, ``invalidBox``, ``invalidTensor``, ``invalidConfig``).
+a case name (``invalidImage``, ``invalidBox``, ``invalidTensor``, ``invalidConfig``,
+``invalidFile``).
 """
 
 from __future__ import annotations
@@ -35,15 +36,26 @@ REFUSED = {
     "emotion_output_short": "invalidTensor",
     "emotion_output_nan": "invalidTensor",
     "emotion_output_inf": "invalidTensor",
+    "frame_rotation_45": "invalidImage",
+    "tracker_time_not_increasing": "invalidImage",
+    "tracker_lists_differ": "invalidImage",
+    "npy_shape_mismatch": "invalidFile",
+    "scaled_diff_lengths": "invalidTensor",
 }
 
 #: Inputs the reference cannot be given (a numpy image cannot have a pixel array of the wrong
-#: length or a negative size; the reference derives the keypoint mirror from the names).
+#: length or a negative size; the reference derives the keypoint mirror from the names), or
+#: given to parts it has no twin of here (camera frames, the tracker, .npy files, scaledDiff).
 TYPED_ONLY = {
     "detector_negative_size",
     "detector_short_pixels",
     "detector_long_pixels",
     "detector_keypoint_mirror_not_permutation",
+    "frame_rotation_45",
+    "tracker_time_not_increasing",
+    "tracker_lists_differ",
+    "npy_shape_mismatch",
+    "scaled_diff_lengths",
 }
 
 

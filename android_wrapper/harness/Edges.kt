@@ -4,10 +4,15 @@
 package dev.packager.face.harness
 
 import dev.packager.face.Box
+import dev.packager.face.CameraFrame
 import dev.packager.face.FaceDetectionWrapper
 import dev.packager.face.FaceEmotionRecognitionWrapper
+import dev.packager.face.FaceTracker
 import dev.packager.face.PackagerException
+import dev.packager.face.Recipes
+import dev.packager.face.scaledDiff
 import dev.packager.face.Letterbox
+import dev.packager.face.Npy
 
 /**
  * Scenario name → outcome: the PackagerException thrown, named as Swift's `PackagerError` case
@@ -53,6 +58,17 @@ fun edgeOutcomes(): Map<String, String> {
         "emotion_output_nan" to { top(emo.postprocess(FloatArray(labels) { if (it == 1) Float.NaN else 0f })) },
         "emotion_output_inf" to { top(emo.postprocess(FloatArray(labels) { if (it == 1) Float.POSITIVE_INFINITY else 0f })) },
         "emotion_output_ties" to { top(emo.postprocess(FloatArray(labels) { if (it >= 2) 0.5f else 0.1f })) },
+        "frame_rotation_45" to { CameraFrame.argb(image, 40, 30, rotationDegrees = 45).let { "frame" } },
+        "tracker_time_not_increasing" to {
+            val tracker = FaceTracker(Recipes.tracking)
+            tracker.update(emptyList(), emptyList(), 10)
+            "tracks=${tracker.update(emptyList(), emptyList(), 10).size}"
+        },
+        "tracker_lists_differ" to {
+            "tracks=${FaceTracker(Recipes.tracking).update(emptyList(), listOf(null), 0).size}"
+        },
+        "npy_shape_mismatch" to { Npy(listOf(2), FloatArray(1)).let { "npy" } },
+        "scaled_diff_lengths" to { "diff=${scaledDiff(FloatArray(1), FloatArray(2))}" },
     )
     return scenarios.mapValues { (_, run) ->
         try {

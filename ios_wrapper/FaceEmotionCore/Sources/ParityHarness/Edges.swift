@@ -88,6 +88,39 @@ private func edgeScenarios() -> [(String, () throws -> String)] {
     ("emotion_output_nan", { try top((0..<labels).map { $0 == 1 ? .nan : 0 }) }),
     ("emotion_output_inf", { try top((0..<labels).map { $0 == 1 ? .infinity : 0 }) }),
     ("emotion_output_ties", { try top((0..<labels).map { $0 >= 2 ? 0.5 : 0.1 }) }),
+    (
+      "frame_rotation_45",
+      {
+        try image.withUnsafeBytes { raw in
+          guard let base = raw.baseAddress else { return "no pixels" }
+          _ = try CameraFrame(.rgba(base, bytesPerRow: 160), width: 40, height: 30, rotation: 45)
+          return "frame"
+        }
+      }
+    ),
+    (
+      "tracker_time_not_increasing",
+      {
+        var tracker = FaceTracker(config: Recipes.tracking)
+        _ = try tracker.update(faces: [], emotions: [], timestampMs: 10)
+        return "tracks=\(try tracker.update(faces: [], emotions: [], timestampMs: 10).count)"
+      }
+    ),
+    (
+      "tracker_lists_differ",
+      {
+        var tracker = FaceTracker(config: Recipes.tracking)
+        return "tracks=\(try tracker.update(faces: [], emotions: [nil], timestampMs: 0).count)"
+      }
+    ),
+    (
+      "npy_shape_mismatch",
+      {
+        _ = try Npy(shape: [2], values: [0])
+        return "npy"
+      }
+    ),
+    ("scaled_diff_lengths", { "diff=\(try scaledDiff(actual: [0], expected: [0, 0]))" }),
   ]
 }
 
