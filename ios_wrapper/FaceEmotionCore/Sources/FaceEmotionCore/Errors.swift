@@ -10,9 +10,10 @@
 ///
 /// Where the two differ: Kotlin's `Letterbox.fit` refuses a size below 1 with
 /// IllegalArgumentException (a geometry helper every entry point calls on a checked image; this
-/// one returns non-finite numbers), and Kotlin refuses a negative `intraOpThreads` and a
-/// `FaceEmotionSteps.maxFaces` below 1 (`InvalidConfigException`) that Swift takes as 0 (ONNX
-/// Runtime's default; no face).
+/// one returns non-finite numbers), and Kotlin refuses with `InvalidConfigException` what Swift
+/// takes or does not check: a negative `intraOpThreads` and a `FaceEmotionSteps.maxFaces` below 1
+/// (here 0: ONNX Runtime's default; no face), a detector recipe whose scale, input shape or
+/// keypoint names do not hold together, an emotion recipe without labels or of another rank.
 public enum PackagerError: Error, Equatable, Sendable, CustomStringConvertible {
   /// Zero or negative size, a pixel array of the wrong length, an unknown pixel format, or an
   /// image too large to index.

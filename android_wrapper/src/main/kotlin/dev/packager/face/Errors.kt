@@ -4,20 +4,23 @@ package dev.packager.face
 /**
  * The one error type of the library: catch it to handle every failure, or `when` over its nine
  * subclasses, the cases of Swift's `PackagerError` under the same names (Errors.swift). Every public
- * entry point (the pipeline, [ModelSession], [Npy], the step-by-step wrappers, [CameraFrame], the
- * recipes) throws for bad input the subclass Swift throws at the same place: a bad frame or pixel
- * array [InvalidImageException], a bad face box [InvalidBoxException], a model output of the wrong
- * length or with NaN [InvalidTensorException], a recipe or option out of range
- * [InvalidConfigException] (Kotlin checks recipes and options when they are made, Swift when they
- * are used). A checked exception for Java callers (the entry points declare it with `@Throws`); the
- * ONNX Runtime error behind it is its [cause].
+ * entry point (the pipeline, [ModelSession], [Npy], [scaledDiff], the step-by-step wrappers,
+ * [CameraFrame], [FaceTracker], the recipes) throws for bad input the subclass Swift throws at the
+ * same place: a bad frame or pixel array [InvalidImageException], a bad face box
+ * [InvalidBoxException], a model output of the wrong length or with NaN [InvalidTensorException], a
+ * recipe or option out of range [InvalidConfigException] (Kotlin checks recipes and options when
+ * they are made, Swift when they are used); tests/edge_cases.py holds both languages to one table.
+ * A checked exception for Java callers (the entry points declare it with `@Throws`); the ONNX
+ * Runtime or I/O error behind it is its [cause].
  *
  * What stays IllegalArgumentException, and why: only [Letterbox.fit] with a size below 1, a geometry
  * helper every entry point calls on an image it has checked (Swift's returns non-finite numbers
  * instead). Where only Kotlin refuses, it refuses with the subclass of the same family: a negative
- * [SessionSettings.intraOpThreads] and a [FaceEmotionSteps.maxFaces] below 1 are
- * [InvalidConfigException] (Swift takes them as 0: ONNX Runtime's default, no face). The lambdas
- * passed to [FaceEmotionSteps] may throw what they like; their exceptions pass through unchanged.
+ * [SessionSettings.intraOpThreads] and a [FaceEmotionSteps.maxFaces] below 1 (Swift takes them as
+ * 0: ONNX Runtime's default, no face), and the recipe checks Swift does not make (a detector's
+ * scale, input shape and keypoint names; an emotion model's input rank and labels) are
+ * [InvalidConfigException]. The lambdas passed to [FaceEmotionSteps] may throw what they like;
+ * their exceptions pass through unchanged.
  */
 sealed class PackagerException(message: String, cause: Throwable? = null) : Exception(message, cause)
 
