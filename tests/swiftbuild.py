@@ -32,6 +32,8 @@ ORT_URL = "https://github.com/microsoft/onnxruntime-swift-package-manager"
 SDK = ("CoreGraphics", "UIKit", "CoreVideo", "CoreMedia", "ImageIO", "AVFoundation", "os", "SwiftUI")
 #: ONNX Runtime's module in its Swift package.
 ORT_MODULE = "OnnxRuntimeBindings"
+#: What the ONNX Runtime stand-in and fake declare alike (enums, empty classes): compiled into both.
+ORT_SHARED = FIXTURES / "onnxruntime_shared.swift"
 
 
 def swiftc() -> str:
@@ -43,9 +45,9 @@ def stand_ins(mod: Path, names=SDK + (ORT_MODULE,)) -> Path:
     fixtures/onnxruntime_objc.swift, its Objective-C API's Swift signatures)."""
     mod.mkdir(parents=True, exist_ok=True)
     for name in names:
-        src = "onnxruntime_objc" if name == ORT_MODULE else name
+        srcs = [FIXTURES / "onnxruntime_objc.swift", ORT_SHARED] if name == ORT_MODULE else [FIXTURES / f"{name}.swift"]
         subprocess.run([swiftc(), "-emit-module", "-parse-as-library", "-module-name", name, "-I", str(mod),
-                        str(FIXTURES / f"{src}.swift"), "-emit-module-path", str(mod / f"{name}.swiftmodule")],
+                        *map(str, srcs), "-emit-module-path", str(mod / f"{name}.swiftmodule")],
                        check=True, capture_output=True, timeout=600)
     return mod
 
@@ -56,7 +58,7 @@ def fake_ort_library(mod: Path) -> Path:
     mod.mkdir(parents=True, exist_ok=True)
     subprocess.run([swiftc(), "-parse-as-library", "-emit-library", "-static", "-module-name", ORT_MODULE,
                     "-emit-module", "-emit-module-path", str(mod / f"{ORT_MODULE}.swiftmodule"),
-                    "-o", str(mod / f"lib{ORT_MODULE}.a"), str(FAKES / "OnnxRuntimeFake.swift")],
+                    "-o", str(mod / f"lib{ORT_MODULE}.a"), str(FAKES / "OnnxRuntimeFake.swift"), str(ORT_SHARED)],
                    check=True, capture_output=True, timeout=600)
     return mod
 
@@ -122,7 +124,8 @@ def fake_ort_repo(repo: Path, version: str) -> Path:
     src = repo / "Sources" / ORT_MODULE
     src.mkdir(parents=True)
     (repo / "Package.swift").write_text(FAKE_ORT_MANIFEST)
-    (src / "OnnxRuntimeFake.swift").write_bytes((FAKES / "OnnxRuntimeFake.swift").read_bytes())
+    for file in (FAKES / "OnnxRuntimeFake.swift", ORT_SHARED):
+        (src / file.name).write_bytes(file.read_bytes())
     _git(repo, "init", "-q")
     _git(repo, "add", "-A")
     _git(repo, "commit", "-q", "-m", "fake onnxruntime")

@@ -1,15 +1,23 @@
 // Hand-written test code (not generated): named bad inputs and their outcome, so that the Python
-// tests can hold the core to its documented behaviour (and the reference's) case by case.
+// tests can hold the core to its documented behaviour (and the reference's) case by case. The Swift
+// harness runs the same cases (ParityHarness/Edges.swift); tests/edge_cases.py holds both to one table.
 package dev.packager.face.harness
 
 import dev.packager.face.Box
+import dev.packager.face.CameraFrame
 import dev.packager.face.FaceDetectionWrapper
 import dev.packager.face.FaceEmotionRecognitionWrapper
+import dev.packager.face.FaceTracker
+import dev.packager.face.PackagerException
+import dev.packager.face.Recipes
+import dev.packager.face.scaledDiff
 import dev.packager.face.Letterbox
+import dev.packager.face.Npy
 
 /**
- * Scenario name → outcome: "rejected" (IllegalArgumentException), "faces=N" (detector),
- * "values=a..b" (range of a tensor) or "top=I" (emotion), or "unexpected: …" for anything else.
+ * Scenario name → outcome: the PackagerException thrown, named as Swift's `PackagerError` case
+ * ("invalidImage" for InvalidImageException, …), "faces=N" (detector), "values=a..b" (range of a
+ * tensor) or "top=I" (emotion), or "unexpected: …" for anything else (IllegalArgumentException too).
  */
 fun edgeOutcomes(): Map<String, String> {
     val det = FaceDetectionWrapper()
@@ -50,17 +58,32 @@ fun edgeOutcomes(): Map<String, String> {
         "emotion_output_nan" to { top(emo.postprocess(FloatArray(labels) { if (it == 1) Float.NaN else 0f })) },
         "emotion_output_inf" to { top(emo.postprocess(FloatArray(labels) { if (it == 1) Float.POSITIVE_INFINITY else 0f })) },
         "emotion_output_ties" to { top(emo.postprocess(FloatArray(labels) { if (it >= 2) 0.5f else 0.1f })) },
+        "frame_rotation_45" to { CameraFrame.argb(image, 40, 30, rotationDegrees = 45).let { "frame" } },
+        "tracker_time_not_increasing" to {
+            val tracker = FaceTracker(Recipes.tracking)
+            tracker.update(emptyList(), emptyList(), 10)
+            "tracks=${tracker.update(emptyList(), emptyList(), 10).size}"
+        },
+        "tracker_lists_differ" to {
+            "tracks=${FaceTracker(Recipes.tracking).update(emptyList(), listOf(null), 0).size}"
+        },
+        "npy_shape_mismatch" to { Npy(listOf(2), FloatArray(1)).let { "npy" } },
+        "scaled_diff_lengths" to { "diff=${scaledDiff(FloatArray(1), FloatArray(2))}" },
     )
     return scenarios.mapValues { (_, run) ->
         try {
             run()
-        } catch (e: IllegalArgumentException) {
-            "rejected"
+        } catch (e: PackagerException) {
+            errorCase(e)
         } catch (e: Throwable) {
             "unexpected: $e"
         }
     }
 }
+
+/** The `PackagerError` case of [e]: its class name without "Exception", lower camel case. */
+internal fun errorCase(e: PackagerException): String =
+    e.javaClass.simpleName.removeSuffix("Exception").replaceFirstChar { it.lowercase() }
 
 private fun faces(list: List<*>) = "faces=${list.size}"
 

@@ -1,13 +1,14 @@
 // Hand-written test code (not generated): random images, boxes and model outputs through the
-// generated core. The documented error is IllegalArgumentException; any other exception (an
-// out-of-bounds read, a NegativeArraySizeException, ...) or a broken invariant is recorded as
-// unexpected and makes the run fail.
+// generated core. The documented errors are the PackagerExceptions (Errors.kt); any other exception
+// (an IllegalArgumentException, an out-of-bounds read, a NegativeArraySizeException, ...) or a
+// broken invariant is recorded as unexpected and makes the run fail.
 package dev.packager.face.harness
 
 import dev.packager.face.Box
 import dev.packager.face.FaceDetectionWrapper
 import dev.packager.face.FaceEmotionRecognitionWrapper
 import dev.packager.face.Letterbox
+import dev.packager.face.PackagerException
 import dev.packager.face.Recipes
 import java.io.File
 import kotlin.random.Random
@@ -19,12 +20,12 @@ private class Tally {
     val unexpected = ArrayList<String>()
     var faces = 0
 
-    /** Runs [block] as one call of [stage]; IllegalArgumentException counts as a rejection. */
+    /** Runs [block] as one call of [stage]; a PackagerException counts as a rejection. */
     fun <T> call(stage: String, iteration: Int, block: () -> T): T? {
         calls[stage] = (calls[stage] ?: 0) + 1
         return try {
             block()
-        } catch (e: IllegalArgumentException) {
+        } catch (e: PackagerException) {
             rejected[stage] = (rejected[stage] ?: 0) + 1
             null
         } catch (e: Throwable) {

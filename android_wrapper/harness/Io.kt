@@ -9,29 +9,29 @@ import java.nio.ByteOrder
 
 /** Little-endian float32 file → floats. */
 fun readF32(file: File): FloatArray {
-    val buffer = ByteBuffer.wrap(file.readBytes()).order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer()
+    val buffer = littleEndian(file.readBytes()).asFloatBuffer()
     return FloatArray(buffer.remaining()).also { buffer.get(it) }
 }
 
 /** Floats → little-endian float32 file. */
-fun writeF32(file: File, values: FloatArray) {
-    val buffer = ByteBuffer.allocate(4 * values.size).order(ByteOrder.LITTLE_ENDIAN)
-    buffer.asFloatBuffer().put(values)
-    file.writeBytes(buffer.array())
-}
+fun writeF32(file: File, values: FloatArray) =
+    file.writeBytes(fourByteValues(values.size) { it.asFloatBuffer().put(values) })
 
 /** Little-endian int32 file → ints. */
 fun readI32(file: File): IntArray {
-    val buffer = ByteBuffer.wrap(file.readBytes()).order(ByteOrder.LITTLE_ENDIAN).asIntBuffer()
+    val buffer = littleEndian(file.readBytes()).asIntBuffer()
     return IntArray(buffer.remaining()).also { buffer.get(it) }
 }
 
 /** Ints → little-endian int32 file. */
-fun writeI32(file: File, values: IntArray) {
-    val buffer = ByteBuffer.allocate(4 * values.size).order(ByteOrder.LITTLE_ENDIAN)
-    buffer.asIntBuffer().put(values)
-    file.writeBytes(buffer.array())
-}
+fun writeI32(file: File, values: IntArray) =
+    file.writeBytes(fourByteValues(values.size) { it.asIntBuffer().put(values) })
+
+private fun littleEndian(bytes: ByteArray): ByteBuffer = ByteBuffer.wrap(bytes).order(ByteOrder.LITTLE_ENDIAN)
+
+/** The bytes of [count] four-byte values that [put] writes into a little-endian buffer. */
+private fun fourByteValues(count: Int, put: (ByteBuffer) -> Unit): ByteArray =
+    littleEndian(ByteArray(4 * count)).also(put).array()
 
 /** height · width · 3 RGB bytes → opaque ARGB ints, as Bitmap.getPixels would give them. */
 fun readArgb(file: File, width: Int, height: Int): IntArray {

@@ -9,7 +9,7 @@ import kotlin.system.exitProcess
 private const val USAGE = """usage:
   parity CASES_ROOT OUT_ROOT         run every parity case folder (exit 1 when a case threw)
   fuzz SEED ITERATIONS OUT.json      random images and model outputs through the core (exit 1 on
-                                     an exception other than IllegalArgumentException)
+                                     an exception other than a PackagerException)
   bench CASES_ROOT WARMUP REPEATS OUT.json
                                      median time of pre- plus post-processing per case, and the
                                      bytes allocated per frame

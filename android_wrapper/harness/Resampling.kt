@@ -2,6 +2,7 @@
 // rectangles, so that the Python tests can hold it to packager/reference/resample.py value by value.
 package dev.packager.face.harness
 
+import dev.packager.face.PackagerException
 import dev.packager.face.Resampler
 import java.io.File
 import java.nio.ByteBuffer
@@ -33,7 +34,7 @@ fun runResampling(jobsFile: File, outDir: File): Int {
             )
             values.add(rgb.copyOf(out[0] * out[1] * 3))
             status.add("ok")
-        } catch (e: IllegalArgumentException) {
+        } catch (e: PackagerException) {
             status.add("rejected")
         }
     }

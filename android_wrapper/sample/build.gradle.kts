@@ -3,6 +3,9 @@
 // Open this folder in Android Studio (settings.gradle.kts here includes that module as ":face"), or
 // include it in your own build beside the module (then the module's project name must be ":face").
 // One build file for AGP 8.6+ (with the Kotlin Gradle plugin 2.0+) and AGP 9.x, as the module's.
+// Its Kotlin-plugin switch and Java 17 settings repeat the module's on purpose: sharing them needs
+// a convention plugin (buildSrc) or a script plugin, which cannot see the Android and Kotlin
+// plugins' types, and the module's build file is copied alone into every `packager convert` bundle.
 plugins {
     id("com.android.application")
 }

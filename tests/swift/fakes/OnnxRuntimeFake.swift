@@ -5,6 +5,8 @@
 // declared input/output names and shapes and a function; a run checks the shapes of inputs and
 // preallocated outputs as ONNX Runtime does and writes the outputs into their memory. What the
 // glue asked for (providers, provider options, threads, output memory) is recorded. Test-only.
+// The enums and ORTEnv / ORTRunOptions are the stand-in's own (fixtures/onnxruntime_shared.swift,
+// compiled with this file).
 
 import Foundation
 
@@ -39,26 +41,6 @@ public enum Fake {
   static func error(_ message: String, code: Int = 2) -> NSError {
     NSError(domain: "onnxruntime", code: code, userInfo: [NSLocalizedDescriptionKey: message])
   }
-}
-
-public enum ORTLoggingLevel: Int32 {
-  case verbose, info, warning, error, fatal
-}
-
-public enum ORTTensorElementDataType: Int32 {
-  case undefined, float, int8, uInt8, int32, uInt32, int64, uInt64, string
-}
-
-public enum ORTGraphOptimizationLevel: Int32 {
-  case none, basic, extended, layout, all
-}
-
-public class ORTEnv {
-  public init(loggingLevel: ORTLoggingLevel) throws {}
-}
-
-public class ORTRunOptions {
-  public init() throws {}
 }
 
 public class ORTSessionOptions {

@@ -279,26 +279,32 @@ public final class FaceEmotionPipeline: Sendable {
   }
 #endif
 
+extension FaceEmotionPipeline {
+  /// `run(pixels:width:height:)` on an image's RGBA8 pixels (`CGImage.rgbaImage()`,
+  /// `UIImage.rgbaImage()`).
+  public func run(_ image: RGBAImage) throws -> [FaceResult] {
+    try image.withFrame { try run($0) }
+  }
+}
+
 #if canImport(CoreGraphics)
   import CoreGraphics
+  #if canImport(UIKit)
+    import UIKit
+  #endif
 
+  // One extension for both image types (a UIImage is drawn into a CGImage first).
   extension FaceEmotionPipeline {
-    /// `run(pixels:width:height:)` on a CGImage.
+    /// `run(_:)` (an `RGBAImage`) on a CGImage.
     public func run(_ image: CGImage) throws -> [FaceResult] {
-      let rgba = try image.rgbaImage()
-      return try run(pixels: rgba.pixels, width: rgba.width, height: rgba.height)
+      try run(image.rgbaImage())
     }
-  }
-#endif
 
-#if canImport(UIKit)
-  import UIKit
-
-  extension FaceEmotionPipeline {
-    /// `run(pixels:width:height:)` on a UIImage (orientation applied).
-    public func run(_ image: UIImage) throws -> [FaceResult] {
-      let rgba = try image.rgbaImage()
-      return try run(pixels: rgba.pixels, width: rgba.width, height: rgba.height)
-    }
+    #if canImport(UIKit)
+      /// `run(_:)` (an `RGBAImage`) on a UIImage (orientation applied).
+      public func run(_ image: UIImage) throws -> [FaceResult] {
+        try run(image.rgbaImage())
+      }
+    #endif
   }
 #endif

@@ -4,7 +4,16 @@
 /// `PackagerException` under the same names (`.invalidImage` ↔ `InvalidImageException`, …;
 /// Errors.kt). The core never traps on bad input: it throws one of these or returns an empty
 /// result; the runtime glue wraps ONNX Runtime's `NSError`s in `.modelLoad` (opening) or
-/// `.inference` (running).
+/// `.inference` (running). For the same bad input Kotlin throws the subclass of the same name
+/// at the same place (tests/edge_cases.py holds both to one table); Kotlin checks recipes and
+/// options when they are made (`.invalidConfig` there), Swift when they are used.
+///
+/// Where the two differ: Kotlin's `Letterbox.fit` refuses a size below 1 with
+/// IllegalArgumentException (a geometry helper every entry point calls on a checked image; this
+/// one returns non-finite numbers), and Kotlin refuses with `InvalidConfigException` what Swift
+/// takes or does not check: a negative `intraOpThreads` and a `FaceEmotionSteps.maxFaces` below 1
+/// (here 0: ONNX Runtime's default; no face), a detector recipe whose scale, input shape or
+/// keypoint names do not hold together, an emotion recipe without labels or of another rank.
 public enum PackagerError: Error, Equatable, Sendable, CustomStringConvertible {
   /// Zero or negative size, a pixel array of the wrong length, an unknown pixel format, or an
   /// image too large to index.

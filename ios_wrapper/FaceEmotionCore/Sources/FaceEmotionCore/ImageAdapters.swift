@@ -1,7 +1,8 @@
 // Runtime library of packager (hand-written, not generated), the same for every recipe.
 //
-// Platform adapters: CGImage / UIImage → RGBA8 pixels for the core. Compiled only where
-// CoreGraphics (and UIKit) exist; the core itself never imports them.
+// Platform adapters: CGImage / UIImage → RGBA8 pixels (`RGBAImage`) for the core, and the
+// wrappers' entry points on them. Those on an `RGBAImage` compile everywhere; the CGImage and
+// UIImage ones only where CoreGraphics (and UIKit) exist; the core itself never imports them.
 
 #if canImport(CoreGraphics)
   import CoreGraphics
@@ -42,23 +43,6 @@
       return try RGBAImage(pixels: pixels, width: w, height: h)
     }
   }
-
-  extension FaceDetectionWrapper {
-    /// `preprocess(pixels:width:height:)` on a CGImage.
-    public func preprocess(_ image: CGImage) throws -> DetectionInput {
-      let rgba = try image.rgbaImage()
-      return try preprocess(pixels: rgba.pixels, width: rgba.width, height: rgba.height)
-    }
-  }
-
-  extension FaceEmotionRecognitionWrapper {
-    /// `preprocess(pixels:width:height:face:)` on a CGImage. With several faces, convert the
-    /// image once (`rgbaImage()`) and use the pixel entry point.
-    public func preprocess(_ image: CGImage, _ face: Face) throws -> EmotionInput {
-      let rgba = try image.rgbaImage()
-      return try preprocess(pixels: rgba.pixels, width: rgba.width, height: rgba.height, face: face)
-    }
-  }
 #endif
 
 #if canImport(UIKit)
@@ -86,20 +70,52 @@
       return try cg.rgbaImage()
     }
   }
+#endif
 
+extension FaceDetectionWrapper {
+  /// `preprocess(pixels:width:height:)` on an image's RGBA8 pixels (`CGImage.rgbaImage()`,
+  /// `UIImage.rgbaImage()`).
+  public func preprocess(_ image: RGBAImage) throws -> DetectionInput {
+    try image.withFrame { try preprocess($0) }
+  }
+}
+
+extension FaceEmotionRecognitionWrapper {
+  /// `preprocess(pixels:width:height:face:)` on an image's RGBA8 pixels: convert an image once
+  /// for all its faces.
+  public func preprocess(_ image: RGBAImage, _ face: Face) throws -> EmotionInput {
+    try image.withFrame { try preprocess($0, face) }
+  }
+}
+
+#if canImport(CoreGraphics)
+  // One extension per wrapper for both image types (a UIImage is drawn into a CGImage first).
   extension FaceDetectionWrapper {
-    /// `preprocess(pixels:width:height:)` on a UIImage (orientation applied).
-    public func preprocess(_ image: UIImage) throws -> DetectionInput {
-      let rgba = try image.rgbaImage()
-      return try preprocess(pixels: rgba.pixels, width: rgba.width, height: rgba.height)
+    /// `preprocess(_:)` (an `RGBAImage`) on a CGImage.
+    public func preprocess(_ image: CGImage) throws -> DetectionInput {
+      try preprocess(image.rgbaImage())
     }
+
+    #if canImport(UIKit)
+      /// `preprocess(_:)` (an `RGBAImage`) on a UIImage (orientation applied).
+      public func preprocess(_ image: UIImage) throws -> DetectionInput {
+        try preprocess(image.rgbaImage())
+      }
+    #endif
   }
 
   extension FaceEmotionRecognitionWrapper {
-    /// `preprocess(pixels:width:height:face:)` on a UIImage (orientation applied).
-    public func preprocess(_ image: UIImage, _ face: Face) throws -> EmotionInput {
-      let rgba = try image.rgbaImage()
-      return try preprocess(pixels: rgba.pixels, width: rgba.width, height: rgba.height, face: face)
+    /// `preprocess(_:_:)` (an `RGBAImage`) on a CGImage. With several faces, convert the image
+    /// once (`rgbaImage()`) and pass the `RGBAImage`.
+    public func preprocess(_ image: CGImage, _ face: Face) throws -> EmotionInput {
+      try preprocess(image.rgbaImage(), face)
     }
+
+    #if canImport(UIKit)
+      /// `preprocess(_:_:)` (an `RGBAImage`) on a UIImage (orientation applied).
+      public func preprocess(_ image: UIImage, _ face: Face) throws -> EmotionInput {
+        try preprocess(image.rgbaImage(), face)
+      }
+    #endif
   }
 #endif

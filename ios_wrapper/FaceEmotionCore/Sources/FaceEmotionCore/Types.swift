@@ -1,4 +1,9 @@
 // Runtime library of packager (hand-written, not generated), the same for every recipe.
+//
+// Each public struct spells out its memberwise `init`: Swift synthesizes one only with internal
+// access, and an app outside the module (tests, previews) needs to build these values. The
+// inits look alike across types (and DetectorOutputs in FaceEmotionSteps.swift); they are the
+// types' own, not one logic written twice.
 
 /// An axis-aligned box (xmin, ymin, xmax, ymax).
 public struct Box: Sendable, Equatable {

@@ -6,6 +6,7 @@
 //   ParityHarness --resample JOBS.json OUT_DIR   (the resampler alone, Resampling.swift)
 //   ParityHarness --npy NPY_DIR OUT_DIR   (.npy files and scaledDiff, NpyCheck.swift)
 //   ParityHarness --sequence JOB.json OUT.json   (FaceTracker on a sequence, Sequences.swift)
+//   ParityHarness --edges OUT.json   (named bad inputs and their outcome, Edges.swift)
 
 import FaceEmotionCore
 import Foundation
@@ -117,6 +118,8 @@ do {
   } else if arguments.first == "--sequence", arguments.count == 3 {
     try sequence(
       jobFile: URL(fileURLWithPath: arguments[1]), outFile: URL(fileURLWithPath: arguments[2]))
+  } else if arguments.first == "--edges", arguments.count == 2 {
+    try edges(outFile: URL(fileURLWithPath: arguments[1]))
   } else if arguments.count == 2 {
     try parity(
       casesRoot: URL(fileURLWithPath: arguments[0]), outRoot: URL(fileURLWithPath: arguments[1]))
@@ -124,7 +127,8 @@ do {
     throw HarnessError(
       description:
         "usage: ParityHarness CASES_ROOT OUT_ROOT | --bench CASES_ROOT WARMUP REPEATS OUT.json "
-        + "| --resample JOBS.json OUT_DIR | --npy NPY_DIR OUT_DIR | --sequence JOB.json OUT.json")
+        + "| --resample JOBS.json OUT_DIR | --npy NPY_DIR OUT_DIR | --sequence JOB.json OUT.json "
+        + "| --edges OUT.json")
   }
 } catch {
   FileHandle.standardError.write("ParityHarness: \(error)\n".data(using: .utf8) ?? Data())

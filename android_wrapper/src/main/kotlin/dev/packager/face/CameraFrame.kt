@@ -29,7 +29,7 @@ enum class FrameFormat { ARGB, RGBA, BGRA, YUV }
  *
  * Absolute indices are used (a ByteBuffer's position and byte order are neither read nor
  * changed). The frame holds the caller's buffers: they must stay unchanged while the frame is
- * used. Factories throw IllegalArgumentException for a zero size, a rotation other than
+ * used. Factories throw InvalidImageException for a zero size, a rotation other than
  * 0/90/180/270, a stride too small for the width, or a buffer too short for the strides.
  */
 class CameraFrame private constructor(
@@ -116,7 +116,7 @@ class CameraFrame private constructor(
             rotationDegrees: Int = 0, mirrored: Boolean = false,
         ): CameraFrame {
             checkFrame(width, height, rotationDegrees)
-            require(rowStride >= width) { "row stride $rowStride is less than the width $width" }
+            requireImage(rowStride >= width) { "row stride $rowStride is less than the width $width" }
             checkLength("pixel array", pixels.size, rowStride, height, width.toLong())
             return CameraFrame(
                 FrameFormat.ARGB, width, height, rotationDegrees, mirrored, true,
@@ -155,7 +155,7 @@ class CameraFrame private constructor(
         ): CameraFrame {
             checkFrame(width, height, rotationDegrees)
             val cw = (width + 1) / 2
-            require(yRowStride >= width && uvPixelStride >= 1 && uvRowStride >= (cw - 1) * uvPixelStride + 1) {
+            requireImage(yRowStride >= width && uvPixelStride >= 1 && uvRowStride >= (cw - 1) * uvPixelStride + 1) {
                 "strides $yRowStride, $uvRowStride, $uvPixelStride do not fit a $width-pixel row"
             }
             checkLength("Y plane", y.limit(), yRowStride, height, width.toLong())
@@ -173,7 +173,7 @@ class CameraFrame private constructor(
             rotationDegrees: Int, mirrored: Boolean,
         ): CameraFrame {
             checkFrame(width, height, rotationDegrees)
-            require(rowStride >= 4L * width) { "row stride $rowStride is less than 4 × the width $width" }
+            requireImage(rowStride >= 4L * width) { "row stride $rowStride is less than 4 × the width $width" }
             checkLength("pixel buffer", bytes.limit(), rowStride, height, 4L * width)
             // A view in the byte order that makes getInt(pixel) give R, G, B in its low 24 bits.
             val order = if (format == FrameFormat.RGBA) ByteOrder.BIG_ENDIAN else ByteOrder.LITTLE_ENDIAN
@@ -184,8 +184,8 @@ class CameraFrame private constructor(
         }
 
         private fun checkFrame(width: Int, height: Int, rotationDegrees: Int) {
-            require(width > 0 && height > 0) { "frame has zero size ($width × $height)" }
-            require(rotationDegrees == 0 || rotationDegrees == 90 || rotationDegrees == 180 || rotationDegrees == 270) {
+            requireImage(width > 0 && height > 0) { "frame has zero size ($width × $height)" }
+            requireImage(rotationDegrees in listOf(0, 90, 180, 270)) {
                 "rotation $rotationDegrees: choose one of 0, 90, 180, 270"
             }
         }
@@ -193,7 +193,7 @@ class CameraFrame private constructor(
         /** [rows] rows of [stride] elements, the last one [lastRow] long, fit in [length] elements. */
         private fun checkLength(what: String, length: Int, stride: Int, rows: Int, lastRow: Long) {
             val need = (rows - 1).toLong() * stride + lastRow
-            require(length >= need) { "$what has $length elements; the frame needs $need" }
+            requireImage(length >= need) { "$what has $length elements; the frame needs $need" }
         }
     }
 }

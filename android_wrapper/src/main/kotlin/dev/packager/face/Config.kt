@@ -37,7 +37,7 @@ data class Anchors(
     val offset: Double,
 ) {
     init {
-        require(inputSize > 0 && strides.isNotEmpty() && strides.all { it > 0 } && anchorsPerLayer > 0) {
+        requireConfig(inputSize > 0 && strides.isNotEmpty() && strides.all { it > 0 } && anchorsPerLayer > 0) {
             "invalid anchor grid $this"
         }
     }
@@ -86,16 +86,16 @@ data class DetectorRecipe(
     val rowLength: Int get() = 4 + 2 * numKeypoints
 
     init {
-        require(inputShape == listOf(1, inputSize, inputSize, 3)) {
+        requireConfig(inputShape == listOf(1, inputSize, inputSize, 3)) {
             "detector $name: input shape $inputShape does not match the anchor input size $inputSize"
         }
-        require(numKeypoints >= 0 && keypointNames.size == numKeypoints) {
+        requireConfig(numKeypoints >= 0 && keypointNames.size == numKeypoints) {
             "detector $name: ${keypointNames.size} keypoint names for $numKeypoints keypoints"
         }
-        require(keypointMirror.sorted() == (0 until numKeypoints).toList()) {
+        requireConfig(keypointMirror.sorted() == (0 until numKeypoints).toList()) {
             "detector $name: keypointMirror $keypointMirror is not a permutation of the $numKeypoints keypoints"
         }
-        require(scale > 0.0 && scale.isFinite()) { "detector $name: scale must be positive" }
+        requireConfig(scale > 0.0 && scale.isFinite()) { "detector $name: scale must be positive" }
     }
 }
 
@@ -131,19 +131,19 @@ data class EmotionRecipe(
     val channels: Int get() = color.channels
 
     init {
-        require(inputShape.size == 4 && inputShape[0] == 1) {
+        requireConfig(inputShape.size == 4 && inputShape[0] == 1) {
             "emotion model $name: input shape $inputShape is not [1, …]"
         }
         val (h, w, c) = when (layout) {
             TensorLayout.NHWC -> Triple(inputShape[1], inputShape[2], inputShape[3])
             TensorLayout.NCHW -> Triple(inputShape[2], inputShape[3], inputShape[1])
         }
-        require(h == w && h > 0 && c == color.channels) {
+        requireConfig(h == w && h > 0 && c == color.channels) {
             "emotion model $name: input shape $inputShape is not a square $color crop"
         }
-        require(scale.size == channels && mean.size == channels) {
+        requireConfig(scale.size == channels && mean.size == channels) {
             "emotion model $name: needs one scale and one mean per channel"
         }
-        require(labels.isNotEmpty()) { "emotion model $name has no labels" }
+        requireConfig(labels.isNotEmpty()) { "emotion model $name has no labels" }
     }
 }

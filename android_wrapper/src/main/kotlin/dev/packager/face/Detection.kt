@@ -80,7 +80,7 @@ internal fun decode(
     val n = anchors.size / 2
     val row = config.rowLength
     val k = config.numKeypoints
-    require(regressors.size.toLong() == n.toLong() * row && classificators.size == n) {
+    requireTensor(regressors.size.toLong() == n.toLong() * row && classificators.size == n) {
         "detector outputs have ${regressors.size} and ${classificators.size} values; " +
             "expected ${n.toLong() * row} and $n"
     }

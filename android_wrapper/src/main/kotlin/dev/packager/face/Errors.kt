@@ -2,15 +2,25 @@
 package dev.packager.face
 
 /**
- * The one error type of the library's model-running API ([ModelSession], [FaceEmotionPipeline],
- * [Npy]): catch it to handle every failure, or `when` over its nine subclasses, the cases of
- * Swift's `PackagerError` under the same names (Errors.swift). A checked exception for Java
- * callers (the entry points declare it with `@Throws`); the ONNX Runtime or argument error behind
- * it is its [cause].
+ * The one error type of the library: catch it to handle every failure, or `when` over its nine
+ * subclasses, the cases of Swift's `PackagerError` under the same names (Errors.swift). Every public
+ * entry point (the pipeline, [ModelSession], [Npy], [scaledDiff], the step-by-step wrappers,
+ * [CameraFrame], [FaceTracker], the recipes) throws for bad input the subclass Swift throws at the
+ * same place: a bad frame or pixel array [InvalidImageException], a bad face box
+ * [InvalidBoxException], a model output of the wrong length or with NaN [InvalidTensorException], a
+ * recipe or option out of range [InvalidConfigException] (Kotlin checks recipes and options when
+ * they are made, Swift when they are used); tests/edge_cases.py holds both languages to one table.
+ * A checked exception for Java callers (the entry points declare it with `@Throws`); the ONNX
+ * Runtime or I/O error behind it is its [cause].
  *
- * The step-by-step wrappers (`FaceDetectionWrapper`, `FaceEmotionRecognitionWrapper`) are plain
- * functions of their arguments and keep Kotlin's convention: IllegalArgumentException for a bad
- * argument. The pipeline turns those into [InvalidImageException] (its arguments are frames).
+ * What stays IllegalArgumentException, and why: only [Letterbox.fit] with a size below 1, a geometry
+ * helper every entry point calls on an image it has checked (Swift's returns non-finite numbers
+ * instead). Where only Kotlin refuses, it refuses with the subclass of the same family: a negative
+ * [SessionSettings.intraOpThreads] and a [FaceEmotionSteps.maxFaces] below 1 (Swift takes them as
+ * 0: ONNX Runtime's default, no face), and the recipe checks Swift does not make (a detector's
+ * scale, input shape and keypoint names; an emotion model's input rank and labels) are
+ * [InvalidConfigException]. The lambdas passed to [FaceEmotionSteps] may throw what they like;
+ * their exceptions pass through unchanged.
  */
 sealed class PackagerException(message: String, cause: Throwable? = null) : Exception(message, cause)
 
@@ -58,3 +68,18 @@ class InferenceException(message: String, cause: Throwable? = null) : PackagerEx
 
 /** A call on a session or pipeline after its close() (Swift `.closed`). */
 class ClosedException(message: String, cause: Throwable? = null) : PackagerException(message, cause)
+
+/** `require` for a frame or pixel array: [InvalidImageException] with [message] unless [ok]. */
+internal inline fun requireImage(ok: Boolean, message: () -> String) {
+    if (!ok) throw InvalidImageException(message())
+}
+
+/** `require` for a recipe or option: [InvalidConfigException] with [message] unless [ok]. */
+internal inline fun requireConfig(ok: Boolean, message: () -> String) {
+    if (!ok) throw InvalidConfigException(message())
+}
+
+/** `require` for a model output: [InvalidTensorException] with [message] unless [ok]. */
+internal inline fun requireTensor(ok: Boolean, message: () -> String) {
+    if (!ok) throw InvalidTensorException(message())
+}

@@ -17,9 +17,10 @@ import java.nio.FloatBuffer
  * [DetectionInput.tensor] is overwritten by the next [preprocess]. Not thread-safe: use one
  * wrapper per thread.
  *
- * Errors: IllegalArgumentException for a zero-size image, a pixel array of the wrong length or
- * model outputs of the wrong length. NaN or infinite model outputs are not errors: such anchors
- * are dropped, as in the reference.
+ * Errors, as Swift's at the same places: [InvalidImageException] for a zero-size image or a pixel
+ * array of the wrong length, [InvalidTensorException] for model outputs of the wrong length,
+ * [InvalidConfigException] for a recipe it cannot work with (when the recipe is made). NaN or
+ * infinite model outputs are not errors: such anchors are dropped, as in the reference.
  */
 class FaceDetectionWrapper(val config: DetectorRecipe = Recipes.defaultDetector) {
     private val anchors: DoubleArray = anchorCentres(config.anchors)
@@ -49,6 +50,7 @@ class FaceDetectionWrapper(val config: DetectorRecipe = Recipes.defaultDetector)
      * ARGB pixels (row-major, width · height, as Bitmap.getPixels returns them; alpha ignored) →
      * the detector input; the same as [preprocess] of `CameraFrame.argb(pixels, width, height)`.
      */
+    @Throws(InvalidImageException::class)
     fun preprocess(pixels: IntArray, width: Int, height: Int): DetectionInput {
         checkImage(pixels, width, height)
         return preprocess(CameraFrame.argb(pixels, width, height))
@@ -61,6 +63,7 @@ class FaceDetectionWrapper(val config: DetectorRecipe = Recipes.defaultDetector)
      * wrapper's buffer, overwritten by the next call; the letterbox and so the faces are in the
      * upright image's pixels.
      */
+    @Throws(InvalidImageException::class)
     fun preprocess(frame: CameraFrame): DetectionInput {
         val size = config.inputSize
         val box = Letterbox.fit(frame.uprightWidth, frame.uprightHeight, size)
@@ -77,6 +80,7 @@ class FaceDetectionWrapper(val config: DetectorRecipe = Recipes.defaultDetector)
      * Raw model outputs → faces (best first), mapped to image pixels through [input]'s letterbox,
      * keypoints named for the subject when [input] is mirrored.
      */
+    @Throws(PackagerException::class)
     fun postprocess(regressors: FloatArray, classificators: FloatArray, input: DetectionInput): List<Face> =
         postprocess(regressors, classificators, input.letterbox, input.mirrored)
 
@@ -86,6 +90,7 @@ class FaceDetectionWrapper(val config: DetectorRecipe = Recipes.defaultDetector)
      * [mirrored] image the left/right keypoint pairs are swapped ([DetectorRecipe.keypointMirror])
      * so that the names stay the subject's own; coordinates are not changed.
      */
+    @Throws(PackagerException::class)
     fun postprocess(
         regressors: FloatArray, classificators: FloatArray, letterbox: Letterbox, mirrored: Boolean,
     ): List<Face> {

@@ -6,7 +6,6 @@ package dev.packager.face
 import ai.onnxruntime.OnnxTensor
 import ai.onnxruntime.OrtSession
 import android.content.Context
-import java.io.IOException
 import java.nio.FloatBuffer
 import java.util.concurrent.locks.ReentrantLock
 import kotlin.concurrent.withLock
@@ -31,9 +30,13 @@ data class PipelineOptions @JvmOverloads constructor(
     val precision: Precision = Recipes.defaultPrecision,
 ) {
     init {
-        require(scoreThreshold == null || scoreThreshold in 0.0..1.0) { "scoreThreshold $scoreThreshold not in 0..1" }
-        require(iouThreshold == null || iouThreshold in 0.0..1.0) { "iouThreshold $iouThreshold is not within 0..1" }
-        require(maxFaces > 0) { "maxFaces $maxFaces < 1" }
+        requireConfig(scoreThreshold == null || scoreThreshold in 0.0..1.0) {
+            "scoreThreshold $scoreThreshold not in 0..1"
+        }
+        requireConfig(iouThreshold == null || iouThreshold in 0.0..1.0) {
+            "iouThreshold $iouThreshold is not within 0..1"
+        }
+        requireConfig(maxFaces > 0) { "maxFaces $maxFaces < 1" }
     }
 }
 
@@ -144,7 +147,7 @@ class FaceEmotionPipeline @JvmOverloads @Throws(PackagerException::class) constr
             val inputFiles = listOf(folder + SelfCheckSamples.inputFile(session.modelName))
             val outputFiles = session.outputs.map { folder + SelfCheckSamples.outputFile(session.modelName, it.name) }
             val read = { file: String -> context.assets.open(file).use { it.readBytes() } }
-            val model = readAsset(context, asset)
+            val model = ModelSession.modelAsset(context, asset)
             when {
                 Precision.of(session.modelName) == Precision.FP32 ->
                     session.selfCheck(model, inputFiles, outputFiles, read, SELF_CHECK_TOLERANCE)
@@ -199,10 +202,10 @@ class FaceEmotionPipeline @JvmOverloads @Throws(PackagerException::class) constr
     }
 
     /**
-     * [block] under the pipeline's lock, its failures as PackagerException: the core's
-     * IllegalArgumentException (a bad frame) → InvalidImageException. The session's errors are
-     * FaceEmotionExceptions already; FaceEmotionSteps passes them through (they are checked
-     * exceptions, which Kotlin lets through the lambdas unchanged).
+     * [block] under the pipeline's lock, its failures as PackagerException. The core and the
+     * sessions throw PackagerExceptions themselves (Errors.kt), which FaceEmotionSteps passes
+     * through; an IllegalArgumentException left is Android's, from a Bitmap or Image it cannot
+     * read (or [Letterbox.fit]'s), → InvalidImageException.
      */
     private inline fun <T> guarded(block: () -> T): T = lock.withLock {
         if (closed) throw ClosedException("the pipeline is closed")
@@ -237,18 +240,11 @@ class FaceEmotionPipeline @JvmOverloads @Throws(PackagerException::class) constr
             detectorAsset: String = options.precision.modelFile(DETECTOR_MODEL),
             emotionAsset: String = options.precision.modelFile(EMOTION_MODEL),
         ): FaceEmotionPipeline = FaceEmotionPipeline(
-            readAsset(context, detectorAsset), readAsset(context, emotionAsset), options,
+            ModelSession.modelAsset(context, detectorAsset), ModelSession.modelAsset(context, emotionAsset), options,
             detectorAsset = detectorAsset, emotionAsset = emotionAsset,
         )
 
         private fun stem(asset: String): String = asset.substringAfterLast('/').removeSuffix(".ort")
-
-        /** The bytes of asset [name]; ModelLoadException when it cannot be read. */
-        private fun readAsset(context: Context, name: String): ByteArray = try {
-            context.assets.open(name).use { it.readBytes() }
-        } catch (e: IOException) {
-            throw ModelLoadException("asset $name cannot be read: ${e.message}", e)
-        }
     }
 }
 

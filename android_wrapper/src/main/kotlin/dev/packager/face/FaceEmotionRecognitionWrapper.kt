@@ -18,9 +18,11 @@ import kotlin.math.exp
  * on every call: [EmotionInput.tensor] is overwritten by the next [preprocess]. Not thread-safe:
  * use one wrapper per thread.
  *
- * Errors: IllegalArgumentException for a zero-size image, a pixel array of the wrong length, an
- * empty or non-finite face box, a crop more than MAX_RESAMPLE_STEP source pixels per input pixel,
- * and for a model output of the wrong length or holding NaN or infinity.
+ * Errors: [InvalidBoxException] (Swift's `.invalidBox`) for an empty or non-finite face box or a
+ * crop more than MAX_RESAMPLE_STEP source pixels per input pixel; [InvalidImageException]
+ * (`.invalidImage`) for a zero-size image or a pixel array of the wrong length;
+ * [InvalidTensorException] (`.invalidTensor`) for a model output of the wrong length or holding
+ * NaN or infinity.
  */
 class FaceEmotionRecognitionWrapper(val config: EmotionRecipe = Recipes.defaultEmotion) {
     private val resampler = Resampler()
@@ -48,6 +50,7 @@ class FaceEmotionRecognitionWrapper(val config: EmotionRecipe = Recipes.defaultE
     }
 
     /** The input tensor for [face]'s crop; see the [Box] overload. */
+    @Throws(PackagerException::class)
     fun preprocess(pixels: IntArray, width: Int, height: Int, face: Face): EmotionInput =
         preprocess(pixels, width, height, face.box)
 
@@ -55,12 +58,14 @@ class FaceEmotionRecognitionWrapper(val config: EmotionRecipe = Recipes.defaultE
      * ARGB pixels (row-major, as Bitmap.getPixels returns them; alpha ignored) + a face [box] in
      * image pixels → the model input; the same as [preprocess] of `CameraFrame.argb(pixels, width, height)`.
      */
+    @Throws(PackagerException::class)
     fun preprocess(pixels: IntArray, width: Int, height: Int, box: Box): EmotionInput {
         checkImage(pixels, width, height)
         return preprocess(CameraFrame.argb(pixels, width, height), box)
     }
 
     /** The input tensor for [face]'s crop of [frame]; see the [Box] overload. */
+    @Throws(PackagerException::class)
     fun preprocess(frame: CameraFrame, face: Face): EmotionInput = preprocess(frame, face.box)
 
     /**
@@ -69,11 +74,11 @@ class FaceEmotionRecognitionWrapper(val config: EmotionRecipe = Recipes.defaultE
      * converted to RGB only at the pixels read), colour converted (GRAY = the BT.601 sum with
      * GRAY_WEIGHTS), then (x − mean) · scale per channel, laid out NHWC or NCHW, float32.
      */
+    @Throws(PackagerException::class)
     fun preprocess(frame: CameraFrame, box: Box): EmotionInput {
         val r = cropRect(box)
-        require(r.xmin.isFinite() && r.ymin.isFinite() && r.xmax.isFinite() && r.ymax.isFinite() && r.xmax > r.xmin) {
-            "face box $box is empty or not finite"
-        }
+        val finite = r.xmin.isFinite() && r.ymin.isFinite() && r.xmax.isFinite() && r.ymax.isFinite()
+        if (!finite || r.xmax <= r.xmin) throw InvalidBoxException("face box $box is empty or not finite")
         val size = config.size
         val rgb = resampler.rgb(frame, r.xmin, r.ymin, r.xmax, r.ymax, size, size, config.resize, config.fill)
         val values = values
@@ -111,11 +116,12 @@ class FaceEmotionRecognitionWrapper(val config: EmotionRecipe = Recipes.defaultE
      * Model output (one value per label) → probabilities: softmax exp(x − max) / sum in Double
      * when the model gives logits, else the values as they are; top = the first largest.
      */
+    @Throws(InvalidTensorException::class)
     fun postprocess(output: FloatArray): EmotionResult {
-        require(output.size == config.labels.size) {
+        requireTensor(output.size == config.labels.size) {
             "emotion output has ${output.size} values; expected ${config.labels.size}"
         }
-        require(output.all { it.isFinite() }) { "emotion output contains NaN or infinity" }
+        requireTensor(output.all { it.isFinite() }) { "emotion output contains NaN or infinity" }
         val p = probabilities
         for (i in p.indices) p[i] = output[i].toDouble()
         if (config.outputsAreLogits) softmaxInPlace(p)

@@ -16,12 +16,12 @@ class FaceEmotionSteps @JvmOverloads constructor(
     val maxFaces: Int = Int.MAX_VALUE,
 ) {
     init {
-        require(maxFaces > 0) { "maxFaces $maxFaces < 1" }
+        requireConfig(maxFaces > 0) { "maxFaces $maxFaces < 1" }
     }
 
     /**
      * Every face of an ARGB image (row-major, width · height) with its emotion, best face first;
-     * the image is checked as in [FaceDetectionWrapper.preprocess] (IllegalArgumentException).
+     * the image is checked as in [FaceDetectionWrapper.preprocess] (InvalidImageException).
      */
     fun run(
         pixels: IntArray,
@@ -58,12 +58,13 @@ class FaceEmotionSteps @JvmOverloads constructor(
     ): EmotionResult? {
         val input = try {
             recognition.preprocess(frame, face)
-        } catch (e: IllegalArgumentException) {
+        } catch (e: InvalidBoxException) {
             return null
         }
+        val output = runEmotion(input)  // its exceptions pass through, as Swift's
         return try {
-            recognition.postprocess(runEmotion(input))
-        } catch (e: IllegalArgumentException) {
+            recognition.postprocess(output)
+        } catch (e: InvalidTensorException) {
             null
         }
     }

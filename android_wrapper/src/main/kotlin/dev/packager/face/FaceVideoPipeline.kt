@@ -57,11 +57,5 @@ class FaceVideoPipeline @JvmOverloads constructor(
     override fun close() = pipeline.close()
 
     private fun track(found: List<Pair<Face, EmotionResult?>>, timestampMs: Long): List<TrackedFace> =
-        synchronized(tracker) {
-            try {
-                tracker.update(found.map { it.first }, found.map { it.second }, timestampMs)
-            } catch (e: IllegalArgumentException) {
-                throw InvalidImageException(e.message ?: "bad frame timestamp", e)
-            }
-        }
+        synchronized(tracker) { tracker.update(found.map { it.first }, found.map { it.second }, timestampMs) }
 }

@@ -14,7 +14,7 @@ import java.nio.ByteBuffer
  * A CameraX frame (`ImageAnalysis`: `YUV_420_888`, the default, or `RGBA_8888`) as a
  * [CameraFrame], made upright by `imageInfo.rotationDegrees`; [mirrored] gives boxes in the
  * coordinates of a mirrored (front camera) preview. The frame reads the image's buffers: use it
- * before closing the image. The crop rect is not applied. IllegalArgumentException for another format.
+ * before closing the image. The crop rect is not applied. InvalidImageException for another format.
  */
 fun ImageProxy.toCameraFrame(mirrored: Boolean = false): CameraFrame {
     val p = planes
@@ -53,7 +53,7 @@ private inline fun cameraFrame(
     format == ImageFormat.YUV_420_888 && planes == 3 -> {
         // YUV_420_888 guarantees Y pixel stride 1 and the same strides for U and V; NV21's V
         // buffer starting one byte before U is pixel stride 2 here.
-        require(pixelStride(0) == 1) { "Y plane pixel stride ${pixelStride(0)}" }
+        requireImage(pixelStride(0) == 1) { "Y plane pixel stride ${pixelStride(0)}" }
         CameraFrame.yuv(
             buffer(0), buffer(1), buffer(2), rowStride(0), rowStride(1), pixelStride(1),
             width, height, true, rotationDegrees, mirrored,
@@ -61,5 +61,5 @@ private inline fun cameraFrame(
     }
     format == PixelFormat.RGBA_8888 && planes == 1 ->
         CameraFrame.rgba(buffer(0), width, height, rowStride(0), rotationDegrees, mirrored)
-    else -> throw IllegalArgumentException("image format $format with $planes plane(s): use YUV_420_888 or RGBA_8888")
+    else -> throw InvalidImageException("image format $format with $planes plane(s): use YUV_420_888 or RGBA_8888")
 }

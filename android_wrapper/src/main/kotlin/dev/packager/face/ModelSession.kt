@@ -10,11 +10,12 @@ import ai.onnxruntime.OrtEnvironment
 import ai.onnxruntime.OrtException
 import ai.onnxruntime.OrtSession
 import ai.onnxruntime.TensorInfo
+import android.content.Context
 import android.os.Build
 import android.util.Log
-import java.nio.ByteBuffer
-import java.nio.ByteOrder
+import java.io.File
 import java.io.IOException
+import java.nio.ByteOrder
 import java.nio.FloatBuffer
 import java.util.concurrent.locks.ReentrantLock
 import kotlin.concurrent.withLock
@@ -45,7 +46,7 @@ data class SessionSettings @JvmOverloads constructor(
     val configureSession: SessionConfigurator? = null,
 ) {
     init {
-        require(intraOpThreads >= 0) { "intraOpThreads $intraOpThreads < 0" }
+        requireConfig(intraOpThreads >= 0) { "intraOpThreads $intraOpThreads < 0" }
     }
 }
 
@@ -158,6 +159,30 @@ class ModelSession private constructor(
         )
     }
 
+    /**
+     * [selfCheck] on sample files in [folder] (Swift's `selfCheck(inputFiles:outputFiles:in:tolerance:)`,
+     * its samples in a directory).
+     */
+    @Throws(PackagerException::class)
+    fun selfCheck(
+        model: ByteArray,
+        inputFiles: List<String>,
+        outputFiles: List<String>,
+        folder: File,
+        tolerance: Double,
+    ): SelfCheckResult = selfCheck(model, inputFiles, outputFiles, { File(folder, it).readBytes() }, tolerance)
+
+    /** [selfCheck] on sample files in the app's assets, under [folder] ("" or "samples/"). */
+    @Throws(PackagerException::class)
+    fun selfCheck(
+        model: ByteArray,
+        inputFiles: List<String>,
+        outputFiles: List<String>,
+        context: Context,
+        folder: String,
+        tolerance: Double,
+    ): SelfCheckResult = selfCheck(model, inputFiles, outputFiles, { readAsset(context, folder + it) }, tolerance)
+
     /** A new session of [model] (this session's model file) on the CPU, no fallback: what the build verified. */
     internal fun cpuSession(model: ByteArray): ModelSession =
         open(modelName, model, inputs, outputs, settings.copy(provider = Provider.Cpu, cpuFallback = false))
@@ -231,6 +256,20 @@ class ModelSession private constructor(
 
     companion object {
         private const val TAG = "FaceEmotion"
+
+        /**
+         * The bytes of [asset] in the app's assets (a model: [ModelLoadException] when it cannot be
+         * read; wrap [readAsset] for another file).
+         */
+        @Throws(PackagerException::class)
+        internal fun modelAsset(context: Context, asset: String): ByteArray = try {
+            readAsset(context, asset)
+        } catch (e: IOException) {
+            throw ModelLoadException("asset $asset cannot be read: ${e.message}", e)
+        }
+
+        private fun readAsset(context: Context, asset: String): ByteArray =
+            context.assets.open(asset).use { it.readBytes() }
 
         /**
          * Opens [model] (the bytes of an .ort or .onnx file) with [settings] and checks that it

@@ -16,8 +16,8 @@ import java.nio.ByteOrder
  */
 class Npy(val shape: List<Int>, val values: FloatArray) {
     init {
-        require(shape.all { it >= 0 } && shape.fold(1L) { a, b -> a * b } == values.size.toLong()) {
-            "shape $shape does not hold ${values.size} values"
+        if (!shape.all { it >= 0 } || shape.fold(1L) { a, b -> a * b } != values.size.toLong()) {
+            throw InvalidFileException("shape $shape does not hold ${values.size} values")
         }
     }
 
@@ -35,8 +35,13 @@ class Npy(val shape: List<Int>, val values: FloatArray) {
         return out.array()
     }
 
-    /** Writes [encoded] to [file]. */
-    fun write(file: File) = file.writeBytes(encoded())
+    /** Writes [encoded] to [file]; [InvalidFileException] when it cannot (Swift's `write(to:)`). */
+    @Throws(InvalidFileException::class)
+    fun write(file: File) = try {
+        file.writeBytes(encoded())
+    } catch (e: java.io.IOException) {
+        throw InvalidFileException("cannot write ${file.path}: ${e.message}", e)
+    }
 
     companion object {
         private val MAGIC = byteArrayOf(0x93.toByte(), 'N'.code.toByte(), 'U'.code.toByte(), 'M'.code.toByte(),

@@ -209,7 +209,7 @@ const val VARIANT_SELF_CHECK_MAX_CORNER_SHIFT: Double = 0.2
 
 /**
  * Largest resampling step in source pixels per output pixel. A longer step would make the tap
- * loops run for seconds, so such rectangles are refused with IllegalArgumentException.
+ * loops run for seconds, so such rectangles are refused with InvalidBoxException.
  */
 internal const val MAX_RESAMPLE_STEP: Double = 16384.0
 

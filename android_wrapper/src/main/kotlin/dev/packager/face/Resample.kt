@@ -25,26 +25,24 @@ internal const val ONE: Int = 1 shl FRACTION_BITS
 
 /**
  * The source step per output sample of the span [start, end) sampled [out] times, after refusing
- * (IllegalArgumentException) what every method and language refuses.
+ * ([InvalidBoxException], Swift's `.invalidBox`) what every method and language refuses.
  */
 internal fun checkedStep(start: Double, end: Double, out: Int): Double {
     val step = (end - start) / out
-    require(
+    val accepted =
         out > 0 && start.isFinite() && end.isFinite() && abs(start) <= MAX_RESAMPLE_COORDINATE &&
-            abs(end) <= MAX_RESAMPLE_COORDINATE && step > 0.0 && step <= MAX_RESAMPLE_STEP,
-    ) {
-        "cannot resample the span [$start, $end) onto $out samples"
-    }
+            abs(end) <= MAX_RESAMPLE_COORDINATE && step > 0.0 && step <= MAX_RESAMPLE_STEP
+    if (!accepted) throw InvalidBoxException("cannot resample the span [$start, $end) onto $out samples")
     return step
 }
 
 /** BILINEAR sub-samples per output sample along an axis: min(MAX_SUBSAMPLES, ceil(step)), at least 1. */
 internal fun subsamples(step: Double): Int = min(MAX_SUBSAMPLES, max(1, ceil(step).toInt()))
 
-/** Checks an ARGB pixel buffer; IllegalArgumentException for a zero-size image or a wrong length. */
+/** Checks an ARGB pixel buffer; InvalidImageException for a zero-size image or a wrong length. */
 internal fun checkImage(pixels: IntArray, width: Int, height: Int) {
-    require(width > 0 && height > 0) { "image has zero size ($width × $height)" }
-    require(pixels.size.toLong() == width.toLong() * height) {
+    requireImage(width > 0 && height > 0) { "image has zero size ($width × $height)" }
+    requireImage(pixels.size.toLong() == width.toLong() * height) {
         "pixel array has ${pixels.size} values; a $width × $height image needs ${width.toLong() * height}"
     }
 }
@@ -103,7 +101,8 @@ internal class Resampler {
      * Resamples the source rectangle (x0, y0, x1, y1) of the frame's upright image onto
      * outW × outH pixels: R, G, B doubles 0..255, row-major, 3 per pixel. BILINEAR and NEAREST
      * return this resampler's own array, overwritten by the next call; ANTIALIAS a new one.
-     * IllegalArgumentException for what the reference refuses (checked before anything is written).
+     * InvalidBoxException for a rectangle the reference refuses, InvalidConfigException for a fill it
+     * refuses (checked before anything is written).
      */
     fun rgb(
         frame: CameraFrame,
@@ -114,7 +113,7 @@ internal class Resampler {
             return resampleAntialias(frame, x0, y0, x1, y1, outW, outH, fill)
         }
         if (method == Interpolation.BILINEAR) {
-            require(fill == floor(fill) && fill >= 0.0 && fill <= 255.0) {
+            requireConfig(fill == floor(fill) && fill >= 0.0 && fill <= 255.0) {
                 "bilinear resampling takes an integer fill 0..255, not $fill"
             }
         }

@@ -10,7 +10,7 @@ import kotlin.math.max
  * holds NaN or infinity, so such an output never passes. 0 for empty arrays.
  */
 fun scaledDiff(actual: FloatArray, expected: FloatArray): Double {
-    require(actual.size == expected.size) { "${actual.size} values vs ${expected.size} expected" }
+    requireTensor(actual.size == expected.size) { "${actual.size} values vs ${expected.size} expected" }
     var diff = 0.0
     var scale = 1.0
     for (i in actual.indices) {

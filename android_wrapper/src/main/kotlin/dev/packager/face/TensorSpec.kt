@@ -12,7 +12,7 @@ import java.nio.FloatBuffer
  */
 data class TensorSpec(val name: String, val shape: List<Int>) {
     init {
-        require(shape.all { it > 0 }) { "tensor $name: shape $shape has a dimension below 1" }
+        requireConfig(shape.all { it > 0 }) { "tensor $name: shape $shape has a dimension below 1" }
     }
 
     /** Number of values: the product of [shape]. */

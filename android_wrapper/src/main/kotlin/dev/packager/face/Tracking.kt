@@ -92,12 +92,15 @@ class FaceTracker(val config: TrackingRecipe) {
      * The faces of the frame at [timestampMs] (after the previous frame's) with their emotions
      * (same order, null where not classified) → one [TrackedFace] per face, in the same order. Times
      * are taken as t = timestampMs / 1000.0 seconds and compared in seconds, as the reference does.
-     * @throws IllegalArgumentException when [timestampMs] does not increase or the lists differ in size.
+     * @throws InvalidImageException (Swift `.invalidImage`) when [timestampMs] does not increase or the
+     *   lists differ in size.
      */
     fun update(faces: List<Face>, emotions: List<EmotionResult?>, timestampMs: Long): List<TrackedFace> {
-        require(faces.size == emotions.size) { "${faces.size} faces but ${emotions.size} emotions" }
+        requireImage(faces.size == emotions.size) { "${faces.size} faces but ${emotions.size} emotions" }
         lastMs?.let { last ->
-            require(timestampMs > last) { "frame time $timestampMs ms is not after the previous frame's $last ms" }
+            requireImage(timestampMs > last) {
+                "frame time $timestampMs ms is not after the previous frame's $last ms"
+            }
         }
         val previous = lastMs?.let { it / 1000.0 }
         lastMs = timestampMs
