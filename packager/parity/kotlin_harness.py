@@ -136,7 +136,7 @@ def run_harness(cases_root: Path, out_root: Path) -> None:
 
 def fuzz(seed: int = 20240601, iterations: int = 5000) -> dict:
     """Random images, boxes and model outputs through the compiled core (harness ``fuzz`` mode);
-    returns its summary: ``calls`` and ``rejected`` (IllegalArgumentException) per stage,
+    returns its summary: ``calls`` and ``rejected`` (a PackagerException) per stage,
     ``faces`` decoded, ``unexpected`` (any other exception or a broken invariant)."""
     with tempfile.TemporaryDirectory(prefix="packager-fuzz-") as tmp:
         out = Path(tmp) / "fuzz.json"
@@ -149,7 +149,7 @@ def fuzz(seed: int = 20240601, iterations: int = 5000) -> dict:
 def resample(image, jobs: list[dict]) -> list:
     """The generated resampler alone (harness ``resample`` mode): ``image`` H×W×3 uint8, each job
     ``{"rect": (x0, y0, x1, y1), "out": (w, h), "method": ..., "fill": f}``.  Returns per job the
-    H×W×3 float64 values, or None where the core refused (IllegalArgumentException)."""
+    H×W×3 float64 values, or None where the core refused (a PackagerException)."""
     with tempfile.TemporaryDirectory(prefix="packager-kotlin-resample-") as tmp:
         job_file = cases.write_resample_jobs(Path(tmp), image, jobs, numbers_as_text=False)
         done = run("resample", str(job_file), str(Path(tmp) / "out"))
