@@ -154,21 +154,17 @@ def small_disk(tmp_path):
 
 
 def fill(disk: Path) -> None:
-    """Leave no free block on ``disk``."""
-    with open(disk / "filler", "wb") as f:
-        try:
-            while True:
-                f.write(b"\0" * 65536)
-                f.flush()
-        except OSError as e:
-            assert e.errno == errno.ENOSPC
-    try:
-        with open(disk / "filler", "ab") as f:
-            while True:
-                f.write(b"\0")
-                f.flush()
-    except OSError as e:
-        assert e.errno == errno.ENOSPC
+    """Leave no free block on ``disk``: write until the file system refuses, in 64 KiB steps, then
+    in single bytes.  Unbuffered: a buffered writer keeps the refused tail of a write and tries it
+    again when the file is closed, raising there (which free byte count it hits depends on the size
+    of what is already on the disk)."""
+    with open(disk / "filler", "wb", buffering=0) as f:
+        for step in (b"\0" * 65536, b"\0"):
+            try:
+                while True:
+                    f.write(step)
+            except OSError as e:
+                assert e.errno == errno.ENOSPC
 
 
 def test_full_disk_under_convert_out(small_disk, tmp_path):
