@@ -3,10 +3,11 @@ package dev.packager.face
 
 import java.nio.ByteBuffer
 
-// The BILINEAR loops of [Resampler] written out for speed: the common 2 × 2 sub-sample downscale
-// of packed RGB ([packed2x2]) and YUV frames ([bilinearYuv]), and YUV at other sub-sample counts
-// ([bilinearYuvGeneral]). The same integers as [Resampler.bilinearSums] and the reference, so
-// the same bits; docs/DESIGN.md ("Camera frames") has what each shape measured on HotSpot.
+// The BILINEAR loops of [Resampler] shaped for speed: the common 2 × 2 sub-sample downscale of
+// packed RGB ([packed2x2]: lines weighted in loops over arrays) and YUV frames ([bilinearYuv]: the
+// 16 luma taps written out), and YUV at other sub-sample counts ([bilinearYuvGeneral]). The same
+// integers as [Resampler.bilinearSums] and the reference, so the same bits; docs/DESIGN.md
+// ("Camera frames") has what each shape measured on HotSpot.
 
 /**
  * The taps of one axis regrouped per output sample for the 2 × 2 loops: slots 4o ..< 4o + 4 of
@@ -35,13 +36,8 @@ internal class OutputTaps {
     var step = 0
     var from = 0
     var to = 0
-    var line0 = IntArray(0)
-    var line1 = IntArray(0)
-    var line2 = IntArray(0)
-    var line3 = IntArray(0)
-    var sum0 = IntArray(0)
-    var sum1 = IntArray(0)
-    var sum2 = IntArray(0)
+    var line0 = IntArray(0); var line1 = IntArray(0); var line2 = IntArray(0); var line3 = IntArray(0)
+    var sum0 = IntArray(0); var sum1 = IntArray(0); var sum2 = IntArray(0)
 
     fun set(
         out: Int, index0: IntArray, index1: IntArray, chroma0: IntArray, chroma1: IntArray,
