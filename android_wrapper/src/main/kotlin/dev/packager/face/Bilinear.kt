@@ -187,10 +187,14 @@ internal inline fun Resampler.packed2x2(outW: Int, outH: Int, fill: Int, rowMajo
  * sample's taps factors: Σ over its outer taps of their weight times Σ over its inner taps of
  * theirs times the value ([OutputTaps]). Chroma samples are shared by neighbouring pixels
  * (4:2:0), so along the outer axis equal chroma index parts are merged (their weights added):
- * the same integers, fewer reads. The common downscale (2 × 2 sub-samples: 4 taps per axis) is
- * one loop with the 16 luma taps written out; other sample counts take [bilinearYuvGeneral].
- * A line's inner sum is at most 255 · 2 · ONE < 2^20, times its weight ≤ ONE below 2^31 (an
- * Int); a merged chroma weight reaches 2 · ONE, so the chroma products are Longs, as the sums.
+ * the same integers, fewer reads. The common downscale (2 × 2 sub-samples: 4 taps per axis)
+ * writes the 16 luma taps out; its chroma is gathered per outer sample, U | V shl 16 per merged
+ * line and inner slot ([OutputTaps.line0] ..), and weighted down the merged lines per plane
+ * ([OutputTaps.combine]; unused lines weigh 0), so a sample's U and V are 4 multiply-adds each.
+ * Other sample counts take [bilinearYuvGeneral]. A line's inner luma sum is at most
+ * 255 · 2 · ONE < 2^20, times its weight ≤ ONE below 2^31 (an Int); a chroma plane's weighted
+ * sum down the merged lines (their weights add up to at most 2 · ONE) is below 2^20, and times
+ * an inner weight a Long, as the sums.
  */
 internal fun Resampler.bilinearYuv(frame: CameraFrame, outW: Int, outH: Int, sx: Int, sy: Int, fill: Int) {
     if (sx != 2 || sy != 2) return bilinearYuvGeneral(frame, outW, outH, sx, sy, fill)
@@ -207,18 +211,31 @@ internal fun Resampler.bilinearYuv(frame: CameraFrame, outW: Int, outH: Int, sx:
     // taps (e): the sums are symmetric in the two axes.
     val aTap = outerTaps.tap; val aWeight = outerTaps.weight
     val mTap = outerTaps.merged; val mWeight = outerTaps.mergedWeight; val mCount = outerTaps.mergedCount
-    val bTap = innerTaps.tap; val bWeight = innerTaps.weight; val bChroma = innerTaps.chroma
+    val t = innerTaps
+    t.scratch()
+    val bTap = t.tap; val bWeight = t.weight; val bChroma = t.chroma
+    val l0 = t.line0; val l1 = t.line1; val l2 = t.line2; val l3 = t.line3
+    val sumU = t.sum0; val sumV = t.sum1
     var a0 = 0; var a1 = 0; var a2 = 0; var a3 = 0; var v0 = 0; var v1 = 0; var v2 = 0; var v3 = 0
-    var m0 = 0; var m1 = 0
     walk2x2({ qa ->
         a0 = aTap[qa]; a1 = aTap[qa + 1]; a2 = aTap[qa + 2]; a3 = aTap[qa + 3]
         v0 = aWeight[qa]; v1 = aWeight[qa + 1]; v2 = aWeight[qa + 2]; v3 = aWeight[qa + 3]
-        m0 = qa
-        m1 = qa + mCount[qa shr 2]
+        val n = mCount[qa shr 2]
+        val c0 = mTap[qa]; val c1 = mTap[qa + 1]; val c2 = mTap[qa + 2]; val c3 = mTap[qa + 3]
+        for (j in t.from until t.to) {
+            val e = bChroma[j]
+            l0[j] = byte(ub, c0 + e) or (byte(vb, c0 + e) shl 16)
+            if (n > 1) l1[j] = byte(ub, c1 + e) or (byte(vb, c1 + e) shl 16)
+            if (n > 2) l2[j] = byte(ub, c2 + e) or (byte(vb, c2 + e) shl 16)
+            if (n > 3) l3[j] = byte(ub, c3 + e) or (byte(vb, c3 + e) shl 16)
+        }
+        val w0 = mWeight[qa]; val w1 = if (n > 1) mWeight[qa + 1] else 0
+        val w2 = if (n > 2) mWeight[qa + 2] else 0; val w3 = if (n > 3) mWeight[qa + 3] else 0
+        t.combine(sumU, 0, w0, w1, w2, w3)
+        t.combine(sumV, 16, w0, w1, w2, w3)
     }, { at -> k.store(out, at, 0L, 0L, 0L, 0L, fill * total, norm) }) { at, qb, inside ->
         val b0 = bTap[qb]; val b1 = bTap[qb + 1]; val b2 = bTap[qb + 2]; val b3 = bTap[qb + 3]
         val u0 = bWeight[qb]; val u1 = bWeight[qb + 1]; val u2 = bWeight[qb + 2]; val u3 = bWeight[qb + 3]
-        val e0 = bChroma[qb]; val e1 = bChroma[qb + 1]; val e2 = bChroma[qb + 2]; val e3 = bChroma[qb + 3]
         val sY = (v0 * (u0 * byte(yb, a0 + b0) + u1 * byte(yb, a0 + b1) +
                 u2 * byte(yb, a0 + b2) + u3 * byte(yb, a0 + b3))).toLong() +
             (v1 * (u0 * byte(yb, a1 + b0) + u1 * byte(yb, a1 + b1) +
@@ -227,16 +244,10 @@ internal fun Resampler.bilinearYuv(frame: CameraFrame, outW: Int, outH: Int, sx:
                 u2 * byte(yb, a2 + b2) + u3 * byte(yb, a2 + b3))).toLong() +
             (v3 * (u0 * byte(yb, a3 + b0) + u1 * byte(yb, a3 + b1) +
                 u2 * byte(yb, a3 + b2) + u3 * byte(yb, a3 + b3))).toLong()
-        var sU = 0L
-        var sV = 0L
-        for (t in m0 until m1) {
-            val m = mTap[t]
-            val w = mWeight[t].toLong()  // merged: up to 2 · ONE
-            sU += w * (u0 * byte(ub, m + e0) + u1 * byte(ub, m + e1) +
-                u2 * byte(ub, m + e2) + u3 * byte(ub, m + e3))
-            sV += w * (u0 * byte(vb, m + e0) + u1 * byte(vb, m + e1) +
-                u2 * byte(vb, m + e2) + u3 * byte(vb, m + e3))
-        }
+        val sU = u0.toLong() * sumU[qb] + u1.toLong() * sumU[qb + 1] + u2.toLong() * sumU[qb + 2] +
+            u3.toLong() * sumU[qb + 3]
+        val sV = u0.toLong() * sumV[qb] + u1.toLong() * sumV[qb + 1] + u2.toLong() * sumV[qb + 2] +
+            u3.toLong() * sumV[qb + 3]
         k.store(out, at, sY, sU, sV, inside, fill * (total - inside), norm)
     }
 }
