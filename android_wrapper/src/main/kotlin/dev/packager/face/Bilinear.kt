@@ -3,10 +3,11 @@ package dev.packager.face
 
 import java.nio.ByteBuffer
 
-// The BILINEAR loops of [Resampler] written out for speed: the common 2 × 2 sub-sample downscale
-// of packed RGB ([packed2x2]) and YUV frames ([bilinearYuv]), and YUV at other sub-sample counts
-// ([bilinearYuvGeneral]). The same integers as [Resampler.bilinearSums] and the reference, so
-// the same bits; docs/DESIGN.md ("Camera frames") has what each shape measured on HotSpot.
+// The BILINEAR loops of [Resampler] shaped for speed: the common 2 × 2 sub-sample downscale of
+// packed RGB ([packed2x2]: lines weighted in loops over arrays) and YUV frames ([bilinearYuv]: the
+// 16 luma taps written out), and YUV at other sub-sample counts ([bilinearYuvGeneral]). The same
+// integers as [Resampler.bilinearSums] and the reference, so the same bits; docs/DESIGN.md
+// ("Camera frames") has what each shape measured on HotSpot.
 
 /**
  * The taps of one axis regrouped per output sample for the 2 × 2 loops: slots 4o ..< 4o + 4 of
@@ -14,7 +15,14 @@ import java.nio.ByteBuffer
  * sub-sample 2o + 1's) as [bilinearTaps] writes them; with merging, its distinct chroma index
  * parts are merged[4o ..< 4o + mergedCount[o]], with their summed weights in [mergedWeight].
  * [count] output samples, [inside] their weights inside the image, [step] the distance of
- * neighbouring samples in the output (3 along a row, 3 · width down a column).
+ * neighbouring samples in the output (3 along a row, 3 · width down a column); slots [from] ..<
+ * [to] are those of the samples with a tap inside the image (the others lie in the letterbox's
+ * bars).
+ *
+ * The inner axis' table also holds the 2 × 2 loops' per-line scratch: [line0] .. [line3], one
+ * outer sample's 4 lines of taps gathered at the inner slots, and [sum0] .. [sum2], their
+ * weighted sums down the lines per channel ([combine]); so that the weighting is loops over
+ * arrays, which HotSpot's C2 vectorises.
  */
 internal class OutputTaps {
     var tap = IntArray(0)
@@ -26,6 +34,10 @@ internal class OutputTaps {
     var count = 0
     var inside = IntArray(0)
     var step = 0
+    var from = 0
+    var to = 0
+    var line0 = IntArray(0); var line1 = IntArray(0); var line2 = IntArray(0); var line3 = IntArray(0)
+    var sum0 = IntArray(0); var sum1 = IntArray(0); var sum2 = IntArray(0)
 
     fun set(
         out: Int, index0: IntArray, index1: IntArray, chroma0: IntArray, chroma1: IntArray,
@@ -44,6 +56,33 @@ internal class OutputTaps {
             chroma[2 * q] = chroma0[q]; chroma[2 * q + 1] = chroma1[q]
         }
         if (merge) for (o in 0 until out) mergedCount[o] = mergeChroma(4 * o)
+        var first = 0
+        while (first < out && inside[first] == 0) first++
+        var last = out
+        while (last > first && inside[last - 1] == 0) last--
+        from = 4 * first
+        to = 4 * last
+    }
+
+    /** Sizes the scratch arrays for [count] samples (once: later frames reuse them). */
+    fun scratch() {
+        if (line0.size < 4 * count) {
+            line0 = IntArray(4 * count); line1 = IntArray(4 * count)
+            line2 = IntArray(4 * count); line3 = IntArray(4 * count)
+            sum0 = IntArray(4 * count); sum1 = IntArray(4 * count); sum2 = IntArray(4 * count)
+        }
+    }
+
+    /**
+     * dst[j] = Σ_i v_i · ((line_i[j] shr [shift]) and 0xFF) over slots [from] ..< [to]: one
+     * channel of the 4 lines weighted by the outer taps' weights (each below 255 · 2 · ONE).
+     */
+    fun combine(dst: IntArray, shift: Int, v0: Int, v1: Int, v2: Int, v3: Int) {
+        val l0 = line0; val l1 = line1; val l2 = line2; val l3 = line3
+        for (j in from until to) {
+            dst[j] = v0 * ((l0[j] shr shift) and 0xFF) + v1 * ((l1[j] shr shift) and 0xFF) +
+                v2 * ((l2[j] shr shift) and 0xFF) + v3 * ((l3[j] shr shift) and 0xFF)
+        }
     }
 
     /** Merges the equal chroma index parts of slots base ..< base + 4; returns how many are distinct. */
@@ -104,35 +143,38 @@ internal inline fun Resampler.walk2x2(line: (Int) -> Unit, fillOnly: (Int) -> Un
 
 /**
  * The 2 × 2 sub-sample downscale of a packed RGB frame (4 taps per output sample and axis),
- * walked by [walk2x2], its 16 taps written out: R and B summed together as in
- * [Resampler.bilinearSums], G alone.
+ * walked by [walk2x2]: per outer sample its 4 lines' taps gathered ([OutputTaps.line0] ..) and
+ * weighted down the lines per channel ([OutputTaps.combine]), then per output sample each
+ * channel's 4 inner taps.
  */
 internal inline fun Resampler.packed2x2(outW: Int, outH: Int, fill: Int, rowMajor: Boolean, pixel: (Int) -> Int) {
     val total = 4L * ONE * ONE
     val norm = 1.0 / total.toDouble()
     walkTaps(outW, outH, rowMajor, false)
+    val t = innerTaps
+    t.scratch()
     val aTap = outerTaps.tap; val aWeight = outerTaps.weight
-    val bTap = innerTaps.tap; val bWeight = innerTaps.weight
-    var a0 = 0; var a1 = 0; var a2 = 0; var a3 = 0; var v0 = 0; var v1 = 0; var v2 = 0; var v3 = 0
+    val bTap = t.tap; val bWeight = t.weight
+    val l0 = t.line0; val l1 = t.line1; val l2 = t.line2; val l3 = t.line3
+    val sR = t.sum0; val sG = t.sum1; val sB = t.sum2
     walk2x2({ qa ->
-        a0 = aTap[qa]; a1 = aTap[qa + 1]; a2 = aTap[qa + 2]; a3 = aTap[qa + 3]
-        v0 = aWeight[qa]; v1 = aWeight[qa + 1]; v2 = aWeight[qa + 2]; v3 = aWeight[qa + 3]
+        val a0 = aTap[qa]; val a1 = aTap[qa + 1]; val a2 = aTap[qa + 2]; val a3 = aTap[qa + 3]
+        for (j in t.from until t.to) {
+            val b = bTap[j]
+            l0[j] = pixel(a0 + b); l1[j] = pixel(a1 + b); l2[j] = pixel(a2 + b); l3[j] = pixel(a3 + b)
+        }
+        val v0 = aWeight[qa]; val v1 = aWeight[qa + 1]; val v2 = aWeight[qa + 2]; val v3 = aWeight[qa + 3]
+        t.combine(sR, 16, v0, v1, v2, v3)
+        t.combine(sG, 8, v0, v1, v2, v3)
+        t.combine(sB, 0, v0, v1, v2, v3)
     }, { at -> store(at, 0L, 0L, fill * total, norm) }) { at, qb, inside ->
-        val b0 = bTap[qb]; val b1 = bTap[qb + 1]; val b2 = bTap[qb + 2]; val b3 = bTap[qb + 3]
-        val u0 = bWeight[qb]; val u1 = bWeight[qb + 1]; val u2 = bWeight[qb + 2]; val u3 = bWeight[qb + 3]
-        val p00 = pixel(a0 + b0); val p01 = pixel(a0 + b1); val p02 = pixel(a0 + b2); val p03 = pixel(a0 + b3)
-        val p10 = pixel(a1 + b0); val p11 = pixel(a1 + b1); val p12 = pixel(a1 + b2); val p13 = pixel(a1 + b3)
-        val p20 = pixel(a2 + b0); val p21 = pixel(a2 + b1); val p22 = pixel(a2 + b2); val p23 = pixel(a2 + b3)
-        val p30 = pixel(a3 + b0); val p31 = pixel(a3 + b1); val p32 = pixel(a3 + b2); val p33 = pixel(a3 + b3)
-        val rb = v0 * (u0 * lanesRb(p00) + u1 * lanesRb(p01) + u2 * lanesRb(p02) + u3 * lanesRb(p03)) +
-            v1 * (u0 * lanesRb(p10) + u1 * lanesRb(p11) + u2 * lanesRb(p12) + u3 * lanesRb(p13)) +
-            v2 * (u0 * lanesRb(p20) + u1 * lanesRb(p21) + u2 * lanesRb(p22) + u3 * lanesRb(p23)) +
-            v3 * (u0 * lanesRb(p30) + u1 * lanesRb(p31) + u2 * lanesRb(p32) + u3 * lanesRb(p33))
-        val g = (v0 * (u0 * green(p00) + u1 * green(p01) + u2 * green(p02) + u3 * green(p03))).toLong() +
-            (v1 * (u0 * green(p10) + u1 * green(p11) + u2 * green(p12) + u3 * green(p13))).toLong() +
-            (v2 * (u0 * green(p20) + u1 * green(p21) + u2 * green(p22) + u3 * green(p23))).toLong() +
-            (v3 * (u0 * green(p30) + u1 * green(p31) + u2 * green(p32) + u3 * green(p33))).toLong()
-        store(at, rb, g, fill * (total - inside), norm)
+        val u0 = bWeight[qb].toLong(); val u1 = bWeight[qb + 1].toLong()
+        val u2 = bWeight[qb + 2].toLong(); val u3 = bWeight[qb + 3].toLong()
+        val r = u0 * sR[qb] + u1 * sR[qb + 1] + u2 * sR[qb + 2] + u3 * sR[qb + 3]
+        val g = u0 * sG[qb] + u1 * sG[qb + 1] + u2 * sG[qb + 2] + u3 * sG[qb + 3]
+        val b = u0 * sB[qb] + u1 * sB[qb + 1] + u2 * sB[qb + 2] + u3 * sB[qb + 3]
+        // R and B as [Resampler.bilinearSums] gives them: R in the high 32 bits, B (< 2^32) in the low.
+        store(at, (r shl 32) or b, g, fill * (total - inside), norm)
     }
 }
 
@@ -145,10 +187,14 @@ internal inline fun Resampler.packed2x2(outW: Int, outH: Int, fill: Int, rowMajo
  * sample's taps factors: Σ over its outer taps of their weight times Σ over its inner taps of
  * theirs times the value ([OutputTaps]). Chroma samples are shared by neighbouring pixels
  * (4:2:0), so along the outer axis equal chroma index parts are merged (their weights added):
- * the same integers, fewer reads. The common downscale (2 × 2 sub-samples: 4 taps per axis) is
- * one loop with the 16 luma taps written out; other sample counts take [bilinearYuvGeneral].
- * A line's inner sum is at most 255 · 2 · ONE < 2^20, times its weight ≤ ONE below 2^31 (an
- * Int); a merged chroma weight reaches 2 · ONE, so the chroma products are Longs, as the sums.
+ * the same integers, fewer reads. The common downscale (2 × 2 sub-samples: 4 taps per axis)
+ * writes the 16 luma taps out; its chroma is gathered per outer sample, U | V shl 16 per merged
+ * line and inner slot ([OutputTaps.line0] ..), and weighted down the merged lines per plane
+ * ([OutputTaps.combine]; unused lines weigh 0), so a sample's U and V are 4 multiply-adds each.
+ * Other sample counts take [bilinearYuvGeneral]. A line's inner luma sum is at most
+ * 255 · 2 · ONE < 2^20, times its weight ≤ ONE below 2^31 (an Int); a chroma plane's weighted
+ * sum down the merged lines (their weights add up to at most 2 · ONE) is below 2^20, and times
+ * an inner weight a Long, as the sums.
  */
 internal fun Resampler.bilinearYuv(frame: CameraFrame, outW: Int, outH: Int, sx: Int, sy: Int, fill: Int) {
     if (sx != 2 || sy != 2) return bilinearYuvGeneral(frame, outW, outH, sx, sy, fill)
@@ -165,18 +211,31 @@ internal fun Resampler.bilinearYuv(frame: CameraFrame, outW: Int, outH: Int, sx:
     // taps (e): the sums are symmetric in the two axes.
     val aTap = outerTaps.tap; val aWeight = outerTaps.weight
     val mTap = outerTaps.merged; val mWeight = outerTaps.mergedWeight; val mCount = outerTaps.mergedCount
-    val bTap = innerTaps.tap; val bWeight = innerTaps.weight; val bChroma = innerTaps.chroma
+    val t = innerTaps
+    t.scratch()
+    val bTap = t.tap; val bWeight = t.weight; val bChroma = t.chroma
+    val l0 = t.line0; val l1 = t.line1; val l2 = t.line2; val l3 = t.line3
+    val sumU = t.sum0; val sumV = t.sum1
     var a0 = 0; var a1 = 0; var a2 = 0; var a3 = 0; var v0 = 0; var v1 = 0; var v2 = 0; var v3 = 0
-    var m0 = 0; var m1 = 0
     walk2x2({ qa ->
         a0 = aTap[qa]; a1 = aTap[qa + 1]; a2 = aTap[qa + 2]; a3 = aTap[qa + 3]
         v0 = aWeight[qa]; v1 = aWeight[qa + 1]; v2 = aWeight[qa + 2]; v3 = aWeight[qa + 3]
-        m0 = qa
-        m1 = qa + mCount[qa shr 2]
+        val n = mCount[qa shr 2]
+        val c0 = mTap[qa]; val c1 = mTap[qa + 1]; val c2 = mTap[qa + 2]; val c3 = mTap[qa + 3]
+        for (j in t.from until t.to) {
+            val e = bChroma[j]
+            l0[j] = byte(ub, c0 + e) or (byte(vb, c0 + e) shl 16)
+            if (n > 1) l1[j] = byte(ub, c1 + e) or (byte(vb, c1 + e) shl 16)
+            if (n > 2) l2[j] = byte(ub, c2 + e) or (byte(vb, c2 + e) shl 16)
+            if (n > 3) l3[j] = byte(ub, c3 + e) or (byte(vb, c3 + e) shl 16)
+        }
+        val w0 = mWeight[qa]; val w1 = if (n > 1) mWeight[qa + 1] else 0
+        val w2 = if (n > 2) mWeight[qa + 2] else 0; val w3 = if (n > 3) mWeight[qa + 3] else 0
+        t.combine(sumU, 0, w0, w1, w2, w3)
+        t.combine(sumV, 16, w0, w1, w2, w3)
     }, { at -> k.store(out, at, 0L, 0L, 0L, 0L, fill * total, norm) }) { at, qb, inside ->
         val b0 = bTap[qb]; val b1 = bTap[qb + 1]; val b2 = bTap[qb + 2]; val b3 = bTap[qb + 3]
         val u0 = bWeight[qb]; val u1 = bWeight[qb + 1]; val u2 = bWeight[qb + 2]; val u3 = bWeight[qb + 3]
-        val e0 = bChroma[qb]; val e1 = bChroma[qb + 1]; val e2 = bChroma[qb + 2]; val e3 = bChroma[qb + 3]
         val sY = (v0 * (u0 * byte(yb, a0 + b0) + u1 * byte(yb, a0 + b1) +
                 u2 * byte(yb, a0 + b2) + u3 * byte(yb, a0 + b3))).toLong() +
             (v1 * (u0 * byte(yb, a1 + b0) + u1 * byte(yb, a1 + b1) +
@@ -185,16 +244,10 @@ internal fun Resampler.bilinearYuv(frame: CameraFrame, outW: Int, outH: Int, sx:
                 u2 * byte(yb, a2 + b2) + u3 * byte(yb, a2 + b3))).toLong() +
             (v3 * (u0 * byte(yb, a3 + b0) + u1 * byte(yb, a3 + b1) +
                 u2 * byte(yb, a3 + b2) + u3 * byte(yb, a3 + b3))).toLong()
-        var sU = 0L
-        var sV = 0L
-        for (t in m0 until m1) {
-            val m = mTap[t]
-            val w = mWeight[t].toLong()  // merged: up to 2 · ONE
-            sU += w * (u0 * byte(ub, m + e0) + u1 * byte(ub, m + e1) +
-                u2 * byte(ub, m + e2) + u3 * byte(ub, m + e3))
-            sV += w * (u0 * byte(vb, m + e0) + u1 * byte(vb, m + e1) +
-                u2 * byte(vb, m + e2) + u3 * byte(vb, m + e3))
-        }
+        val sU = u0.toLong() * sumU[qb] + u1.toLong() * sumU[qb + 1] + u2.toLong() * sumU[qb + 2] +
+            u3.toLong() * sumU[qb + 3]
+        val sV = u0.toLong() * sumV[qb] + u1.toLong() * sumV[qb + 1] + u2.toLong() * sumV[qb + 2] +
+            u3.toLong() * sumV[qb + 3]
         k.store(out, at, sY, sU, sV, inside, fill * (total - inside), norm)
     }
 }
