@@ -42,6 +42,10 @@ A language harness reads every case folder under a root and writes, into ``<out>
 #: lists the names without loading the harnesses.
 FRAMES = {"rgb": None, "argb": "argb", "rgba": "rgba", "bgra": "bgra", "yuv420": "i420", "nv12": "nv12", "nv21": "nv21"}
 
-#: The languages whose generated core ``packager parity --lang`` checks (each has its
-#: ``packager.parity.<lang>_harness``).
+#: The languages whose generated core ``packager parity --lang`` checks and ``packager bench``
+#: times.
 LANGUAGES = ("kotlin", "swift")
+
+#: language → the module that compiles its generated core with its harness and runs it
+#: (``run_harness`` for the parity cases, ``benchmark`` for the bench's pre+post rows).
+HARNESSES = {lang: f"packager.parity.{lang}_harness" for lang in LANGUAGES}

@@ -14,15 +14,11 @@ from packager.errors import PackagerError
 from packager.parity import cases, compare, sequences
 from packager.videofiles import VideoReader
 
-#: language → module whose ``run_harness(cases_root, out_root)`` compiles the
-#: generated core with its harness and runs it over every case folder.
-HARNESSES = {lang: f"packager.parity.{lang}_harness" for lang in parity.LANGUAGES}
-
 
 def harness(lang: str):
-    if lang not in HARNESSES:
-        raise PackagerError(f"unknown language {lang!r}; choose one of: {', '.join(HARNESSES)}")
-    return importlib.import_module(HARNESSES[lang])
+    if lang not in parity.HARNESSES:
+        raise PackagerError(f"unknown language {lang!r}; choose one of: {', '.join(parity.HARNESSES)}")
+    return importlib.import_module(parity.HARNESSES[lang])
 
 
 def check_images(images: dict, prepared, langs: list[str], progress) -> dict[str, list[compare.CaseResult]]:
