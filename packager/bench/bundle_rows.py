@@ -107,7 +107,7 @@ def artifact_rows(bundle: Path | None, pipe, prepared: list, repeats: int, threa
 
 
 def mobile_rows(repeats: int, progress, pipe=None, threads: int | None = None) -> list[Row]:
-    """``packager.parity.<lang>.benchmark()``: the generated core's pre+post per frame, divided by
+    """``packager.parity.<lang>_harness.benchmark()``: the generated core's pre+post per frame, divided by
     model inference on the same frame's faces timed right before and right after the harness ran
     that frame, with ``pipe`` (the bench's own sessions: the floor's settings)."""
     from packager.parity.harness_bench import STAGES
@@ -115,14 +115,14 @@ def mobile_rows(repeats: int, progress, pipe=None, threads: int | None = None) -
     rows = []
     for lang, field in (("kotlin", "kotlin_pre_post_ms"), ("swift", "swift_pre_post_ms")):
         name = f"{lang.capitalize()} pre+post"
-        why = _missing(f"packager.parity.{lang}", "benchmark")
+        why = _missing(f"packager.parity.{lang}_harness", "benchmark")
         if why:
             rows.append(Row.unavailable(MOBILE, f"mobile-{lang}", name, NOT_AVAILABLE, why))
             continue
         try:
             with progress.stage(f"{lang} pre/post benchmark (compiles the harness once)"):
                 kw = {} if pipe is None else {"pipe": pipe, "threads": threads}
-                result = importlib.import_module(f"packager.parity.{lang}").benchmark(repeats, **kw)
+                result = importlib.import_module(f"packager.parity.{lang}_harness").benchmark(repeats, **kw)
         except Exception as e:  # noqa: BLE001 — a toolchain failure is reported, not fatal to the bench
             rows.append(Row.unavailable(MOBILE, f"mobile-{lang}", name, NOT_AVAILABLE,
                                         f"not available: {type(e).__name__}: {_last_line(str(e))}"))
