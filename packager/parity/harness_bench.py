@@ -110,12 +110,9 @@ STAGES = ("detector_pre", "detector_post", "emotion_pre", "emotion_post")
 
 #: Untimed frames before the timed ones, in each harness process: enough for HotSpot's C2 to have
 #: compiled the hot loops in their final form even on a busy two-core machine, as on a device after
-#: the first seconds of a camera stream; for Swift, caches, branch predictors and the wrappers'
-#: reused memory settle. Measured (Kotlin, 6 JVMs per frame, 10 timed frames, pre+post ms, load
-#: average 4-5): after 300 frames 1080p ARGB 0.21-0.57 and 640x480 NV21 0.39-1.38 (a 3x spread:
-#: C2 was still compiling when the timing began; the 300 frames take ~0.1 s), after 1000 frames
-#: 12 MP ARGB 0.26-0.29, 1080p NV21 0.34-0.38, after 1500 frames 1080p 0.21-0.22, 640x480 NV21
-#: 0.36-0.37. (15 left the Kotlin resampler partly in C1 code, 1.5x slower.)
+#: the first seconds of a camera stream (after 300, about 0.1 s, C2 was at times still compiling:
+#: 640x480 NV21 0.39-1.38 ms over 6 JVMs; after 1500, 0.36-0.37; DESIGN.md "The bench's camera
+#: rows"); for Swift, caches, branch predictors and the wrappers' reused memory settle.
 WARMUP_FRAMES = 1500
 
 #: Fresh harness processes (a JVM, a Swift executable) per frame row; the row is the median of
@@ -177,8 +174,9 @@ def benchmark(lang: str, run_bench: Callable[[Path, int, int, Path], None], repe
               threads: int = BENCH_THREADS) -> dict:
     """A wrapper benchmark at each of ``BENCH_SIZES`` (and the camera frames): ``run_bench(
     cases_root, warmup, repeats, out_json)`` runs the harness's bench mode, ``PROCESSES`` times per
-    frame (each a fresh process: the row is ``combine``'s median of their medians), and model inference on that frame's faces is timed ``repeats`` times right before and right after
-    it — CPU time (the calling thread's with one intra-op thread, else the process's), as the
+    frame (each a fresh process: the row is ``combine``'s median of their medians), and model
+    inference on that frame's faces is timed ``repeats`` times right before and right after them —
+    CPU time (the calling thread's with one intra-op thread, else the process's), as the
     harnesses time their stages, so that a busy machine lengthens neither side —, with ``pipe``'s
     sessions (``packager bench``'s, whose floor is timed the same way, with
     its ``threads``; by default a pipeline with ``threads`` = ``BENCH_THREADS``), so that the denominator sees the machine as the harness did.
