@@ -106,12 +106,18 @@ def artifact_rows(bundle: Path | None, pipe, prepared: list, repeats: int, threa
     return [rows[k] for k, _ in names]
 
 
+#: What one harness process is, in a row's note.
+PROCESS = {"kotlin": "JVMs", "swift": "processes"}
+
+
 def mobile_rows(repeats: int, progress, pipe=None, threads: int | None = None) -> list[Row]:
-    """``packager.parity.<lang>_harness.benchmark()`` (``parity.HARNESSES``): the generated core's pre+post per frame, divided by
-    model inference on the same frame's faces timed right before and right after the harness ran
-    that frame, with ``pipe`` (the bench's own sessions: the floor's settings)."""
+    """``packager.parity.<lang>_harness.benchmark()`` (``parity.HARNESSES``): the generated core's
+    pre+post per frame, divided by model inference on the same frame's faces timed right before and
+    right after the harness processes ran that frame (the row: the median of
+    ``harness_bench.PROCESSES`` processes' medians, ``Row.runs`` each process's), with ``pipe`` (the
+    bench's own sessions: the floor's settings)."""
     from packager import parity
-    from packager.parity.harness_bench import STAGES
+    from packager.parity.harness_bench import STAGES, spread
 
     rows = []
     for lang in parity.LANGUAGES:
@@ -130,7 +136,9 @@ def mobile_rows(repeats: int, progress, pipe=None, threads: int | None = None) -
             continue
         for size, r in result["sizes"].items():
             stages = {s: r[f"{lang}_{s}_ms"] for s in STAGES}
-            note = (f"median of {result['repeats']} frames, {r['faces']} face(s); "
+            runs = r[f"{lang}_pre_post_runs_ms"]
+            note = (f"median of {len(runs)} {PROCESS[lang]}' medians of {result['repeats']} frames after "
+                    f"{result['warmup']} (pre+post {spread(runs)} ms), {r['faces']} face(s); "
                     + ", ".join(f"{s.replace('_', ' ')} {v:.2f} ms" for s, v in stages.items())
                     + f" → pre+post is {r['ratio']:.2f}× inference")
             if "reference_pre_post_ms" in r:
@@ -144,10 +152,11 @@ def mobile_rows(repeats: int, progress, pipe=None, threads: int | None = None) -
                             note=(f"the denominator of the row below: detector once, emotion model once per face, "
                                   f"the floor's sessions; CPU time, as the harness times pre+post; timed right before "
                                   f"({r['inference_before_ms']:.2f} ms) and right after ({r['inference_after_ms']:.2f} ms) "
-                                  f"the harness ran this frame")))
+                                  f"the harness processes ran this frame")))
             rows.append(Row(MOBILE, f"mobile-{lang}-{size}", f"{name}, {size} frame", MEASURED,
-                            Stats(r[field], None, result["repeats"]), baseline=base, faces=r["faces"], note=note,
-                            bytes_per_frame=None if alloc is None else int(alloc), stages=stages))
+                            Stats(r[field], None, result["repeats"] * len(runs)), baseline=base, faces=r["faces"],
+                            note=note, bytes_per_frame=None if alloc is None else int(alloc), stages=stages,
+                            runs=runs))
     return rows
 
 

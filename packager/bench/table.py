@@ -33,6 +33,9 @@ class Row:
             measured (the generated Kotlin core).
         stages: ms per stage of the row's work, where measured (the generated cores' pre/post:
             detector_pre, detector_post, emotion_pre, emotion_post).
+        runs: ms of each separate process where the row is the median of several (the generated
+            cores' pre+post: one JVM's compiled code can differ from the next's); their range is
+            the row's spread.
     """
 
     section: str
@@ -47,6 +50,7 @@ class Row:
     note: str = ""
     bytes_per_frame: int | None = None
     stages: dict[str, float] | None = None
+    runs: list[float] | None = None
 
     @classmethod
     def unavailable(cls, section: str, key: str, name: str, status: str, reason: str, **kw) -> "Row":
@@ -60,7 +64,7 @@ class Row:
             "n": self.stats.n if self.stats else 0,
             "baseline": self.baseline, "ratio": self.ratio, "size_bytes": self.size_bytes,
             "faces": self.faces, "note": self.note, "bytes_per_frame": self.bytes_per_frame,
-            "stages_ms": self.stages,
+            "stages_ms": self.stages, "runs_ms": self.runs,
         }
 
 

@@ -6,8 +6,9 @@ harness (Kotlin ``bench CASES_ROOT WARMUP REPEATS OUT.json``, Swift ``--bench`` 
 arguments) runs ``WARMUP`` untimed frames then ``REPEATS`` timed ones per case, with one pair of
 wrappers for all frames, and writes ``OUT.json``: case name → ``BENCH_KEYS``, every time a median
 over the timed frames of the benchmark thread's CPU time (``pre_post_ms``: of each frame's sum of
-the stages);
-``alloc_bytes_per_frame`` is null where the runtime has no allocation counter (Swift).
+the stages); ``alloc_bytes_per_frame`` is null where the runtime has no allocation counter
+(Swift). ``benchmark`` starts ``PROCESSES`` harness processes per frame and reports the median of
+their medians with their spread (``combine``): one JVM's compiled code alone can make a row 2x.
 """
 
 from __future__ import annotations
@@ -107,11 +108,17 @@ def reference_pre_post_ms(pipe, image, repeats: int) -> float:
 #: Pre/post stages each wrapper benchmark times separately.
 STAGES = ("detector_pre", "detector_post", "emotion_pre", "emotion_post")
 
-#: Untimed frames before the timed ones, in both harnesses: enough for HotSpot's C2 to have
-#: compiled the hot loops even on a busy two-core machine (15 left the Kotlin resampler partly in
-#: C1 code, 1.5× slower), as on a device after the first seconds of a camera stream; for Swift,
-#: caches, branch predictors and the wrappers' reused memory settle.
-WARMUP_FRAMES = 300
+#: Untimed frames before the timed ones, in each harness process: enough for HotSpot's C2 to have
+#: compiled the hot loops in their final form even on a busy two-core machine, as on a device after
+#: the first seconds of a camera stream (after 300, about 0.1 s, C2 was at times still compiling:
+#: 640x480 NV21 0.39-1.38 ms over 6 JVMs; after 1500, 0.36-0.37; DESIGN.md "The bench's camera
+#: rows"); for Swift, caches, branch predictors and the wrappers' reused memory settle.
+WARMUP_FRAMES = 1500
+
+#: Fresh harness processes (a JVM, a Swift executable) per frame row; the row is the median of
+#: their medians and carries their spread, so that one process whose compiled code settled on a
+#: slower form moves the row's spread, not its verdict.
+PROCESSES = 3
 
 #: What a harness writes per case (see the module docstring).
 BENCH_KEYS = ("width", "height", "faces", *(f"{s}_ms" for s in STAGES), "pre_post_ms", "alloc_bytes_per_frame")
@@ -130,16 +137,32 @@ def read_bench(path: Path, names) -> dict[str, dict]:
     return {name: rows[name] for name in names}
 
 
+def combine(runs: list[dict]) -> dict:
+    """One row from ``read_bench`` rows of separate harness processes on the same frame: every time
+    the median of theirs, ``pre_post_runs_ms`` each process's pre+post (their spread), the bytes
+    allocated per frame the largest (None where a process has no counter)."""
+    row = dict(runs[0])
+    for key in BENCH_KEYS:
+        if key.endswith("_ms"):
+            row[key] = float(np.median([r[key] for r in runs]))
+    alloc = [r["alloc_bytes_per_frame"] for r in runs]
+    row["alloc_bytes_per_frame"] = None if None in alloc else max(alloc)
+    row["pre_post_runs_ms"] = [r["pre_post_ms"] for r in runs]
+    return row
+
+
 def size_result(lang: str, row: dict, before: list[float], after: list[float], ref_pre_post: float) -> dict:
-    """One frame size of a wrapper benchmark beside model inference timed right before and right
-    after the harness ran that frame (``before``, ``after``: seconds per call): ``{"width",
-    "height", "faces", "<lang>_pre_post_ms", "reference_inference_ms" (median of both blocks),
+    """One frame size of a wrapper benchmark (``combine``'s row) beside model inference timed right
+    before and right after the harness processes ran that frame (``before``, ``after``: seconds per
+    call): ``{"width", "height", "faces", "<lang>_pre_post_ms", "<lang>_pre_post_runs_ms" (each
+    process's), "reference_inference_ms" (median of both blocks),
     "inference_before_ms", "inference_after_ms", "ratio", "reference_pre_post_ms",
     "<lang>_<stage>_ms"..., "<lang>_alloc_bytes_per_frame"}``; ratio = pre+post / inference."""
     inference = float(np.median(before + after)) * 1e3
     return {
         "width": row["width"], "height": row["height"], "faces": row["faces"],
-        f"{lang}_pre_post_ms": row["pre_post_ms"], "reference_inference_ms": inference,
+        f"{lang}_pre_post_ms": row["pre_post_ms"], f"{lang}_pre_post_runs_ms": row["pre_post_runs_ms"],
+        "reference_inference_ms": inference,
         "inference_before_ms": float(np.median(before)) * 1e3, "inference_after_ms": float(np.median(after)) * 1e3,
         "ratio": row["pre_post_ms"] / inference, "reference_pre_post_ms": ref_pre_post,
         **{f"{lang}_{s}_ms": row[f"{s}_ms"] for s in STAGES},
@@ -150,13 +173,15 @@ def size_result(lang: str, row: dict, before: list[float], after: list[float], r
 def benchmark(lang: str, run_bench: Callable[[Path, int, int, Path], None], repeats: int, pipe=None,
               threads: int = BENCH_THREADS) -> dict:
     """A wrapper benchmark at each of ``BENCH_SIZES`` (and the camera frames): ``run_bench(
-    cases_root, warmup, repeats, out_json)`` runs the harness's bench mode, once per frame, and
-    model inference on that frame's faces is timed ``repeats`` times right before and right after
-    it — CPU time (the calling thread's with one intra-op thread, else the process's), as the
+    cases_root, warmup, repeats, out_json)`` runs the harness's bench mode, ``PROCESSES`` times per
+    frame (each a fresh process: the row is ``combine``'s median of their medians), and model
+    inference on that frame's faces is timed ``repeats`` times right before and right after them —
+    CPU time (the calling thread's with one intra-op thread, else the process's), as the
     harnesses time their stages, so that a busy machine lengthens neither side —, with ``pipe``'s
     sessions (``packager bench``'s, whose floor is timed the same way, with
     its ``threads``; by default a pipeline with ``threads`` = ``BENCH_THREADS``), so that the denominator sees the machine as the harness did.
-    Returns ``{"repeats": n, "warmup": w, "threads": t, "sizes": {"640x480": size_result(...), ...}}``."""
+    Returns ``{"repeats": n, "warmup": w, "processes": p, "threads": t, "sizes": {"640x480":
+    size_result(...), ...}}``."""
     from packager import preparation
     from packager.timing import samples
     from packager.parity import cases
@@ -171,15 +196,19 @@ def benchmark(lang: str, run_bench: Callable[[Path, int, int, Path], None], repe
     sizes = {}
     with tempfile.TemporaryDirectory(prefix=f"packager-{lang}-bench-") as tmp:
         for i, (name, image) in enumerate(images.items()):
-            root, out = Path(tmp) / f"cases{i}", Path(tmp) / f"bench{i}.json"
+            root = Path(tmp) / f"cases{i}"
             cases.write_cases(root, pipe, {name: image})
             inference = inference_call(pipe, image)
             before = samples(inference, repeats, clock=clock)
-            run_bench(root, WARMUP_FRAMES, repeats, out)
+            runs = []
+            for k in range(PROCESSES):
+                out = Path(tmp) / f"bench{i}-{k}.json"
+                run_bench(root, WARMUP_FRAMES, repeats, out)
+                runs.append(read_bench(out, [name])[name])
             after = samples(inference, repeats, clock=clock)
-            row = read_bench(out, [name])[name]
+            row = combine(runs)
             sizes[name] = size_result(lang, row, before, after, reference_pre_post_ms(pipe, image, repeats))
-    return {"repeats": repeats, "warmup": WARMUP_FRAMES, "threads": threads, "sizes": sizes}
+    return {"repeats": repeats, "warmup": WARMUP_FRAMES, "processes": PROCESSES, "threads": threads, "sizes": sizes}
 
 
 #: How each language's benchmarked code runs.
@@ -190,7 +219,7 @@ def bench_table(lang: str, result: dict) -> str:
     """Markdown table of ``benchmark(lang, ...)``'s result, one row per frame size."""
     lines = [
         f"{lang.capitalize()} pre+post per frame ({RUNS_AS[lang]}) vs the reference's model inference on the same machine, "
-        f"median of {result['repeats']}",
+        f"median of {result['processes']} processes' medians of {result['repeats']} (their range in brackets)",
         f"| frame | faces | {lang} pre+post ms | detector pre / post ms | emotion pre / post ms "
         f"| reference inference ms | ratio | numpy pre+post ms | {lang} bytes allocated per frame |",
         "|---|---|---|---|---|---|---|---|---|",
@@ -198,13 +227,18 @@ def bench_table(lang: str, result: dict) -> str:
     for name, r in result["sizes"].items():
         alloc = r[f"{lang}_alloc_bytes_per_frame"]
         lines.append(
-            f"| {name} | {r['faces']} | {r[f'{lang}_pre_post_ms']:.2f} "
+            f"| {name} | {r['faces']} | {r[f'{lang}_pre_post_ms']:.2f} ({spread(r[f'{lang}_pre_post_runs_ms'])}) "
             f"| {r[f'{lang}_detector_pre_ms']:.2f} / {r[f'{lang}_detector_post_ms']:.3f} "
             f"| {r[f'{lang}_emotion_pre_ms']:.2f} / {r[f'{lang}_emotion_post_ms']:.4f} "
             f"| {r['reference_inference_ms']:.2f} | {r['ratio']:.2f} | {r['reference_pre_post_ms']:.2f} "
             f"| {'–' if alloc is None else f'{alloc:,.0f}'} |")
     lines.append(f"ratio = {lang} pre+post / reference model inference (below 1: cheaper than the models)")
     return "\n".join(lines)
+
+
+def spread(runs: list[float]) -> str:
+    """``0.21–0.24``: the range of the processes' pre+post medians, in ms."""
+    return f"{min(runs):.2f}–{max(runs):.2f}"
 
 
 def bench_main(lang: str, module, argv: list[str] | None = None) -> int:

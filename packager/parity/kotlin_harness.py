@@ -204,11 +204,12 @@ def benchmark(repeats: int = 30, pipe=None, threads: int = harness_bench.BENCH_T
     harness runs that frame with the floor's session settings, at each of ``BENCH_SIZES``
     (``harness_bench.benchmark``: the protocol both harnesses share).
 
-    Returns ``{"repeats": n, "warmup": w, "sizes": {"640x480": {"width", "height", "faces",
-    "kotlin_pre_post_ms", "reference_inference_ms", "inference_before_ms", "inference_after_ms", "ratio", "reference_pre_post_ms",
+    Returns ``{"repeats": n, "warmup": w, "processes": p, "sizes": {"640x480": {"width", "height",
+    "faces", "kotlin_pre_post_ms", "kotlin_pre_post_runs_ms", "reference_inference_ms", "inference_before_ms", "inference_after_ms", "ratio", "reference_pre_post_ms",
     "kotlin_detector_pre_ms", "kotlin_detector_post_ms", "kotlin_emotion_pre_ms",
     "kotlin_emotion_post_ms", "kotlin_alloc_bytes_per_frame"}, ...}}``: medians over ``repeats``
-    frames; ratio = kotlin_pre_post_ms / reference_inference_ms (below 1: pre+post costs less than
+    frames in each of ``harness_bench.PROCESSES`` fresh processes, the median of theirs;
+    ratio = kotlin_pre_post_ms / reference_inference_ms (below 1: pre+post costs less than
     the models it surrounds); kotlin_alloc_bytes_per_frame = heap bytes the benchmark thread
     allocated per timed frame (HotSpot's per-thread counter, after the warm-up).
     """

@@ -193,11 +193,12 @@ def benchmark(repeats: int = 30, pipe=None, threads: int = harness_bench.BENCH_T
     harness runs that frame with the floor's session settings, at each of ``BENCH_SIZES``
     (``harness_bench.benchmark``: the protocol both harnesses share, the same frames as Kotlin's).
 
-    Returns ``{"repeats": n, "warmup": w, "sizes": {"640x480": {"width", "height", "faces",
-    "swift_pre_post_ms", "reference_inference_ms", "inference_before_ms", "inference_after_ms", "ratio", "reference_pre_post_ms",
+    Returns ``{"repeats": n, "warmup": w, "processes": p, "sizes": {"640x480": {"width", "height",
+    "faces", "swift_pre_post_ms", "swift_pre_post_runs_ms", "reference_inference_ms", "inference_before_ms", "inference_after_ms", "ratio", "reference_pre_post_ms",
     "swift_detector_pre_ms", "swift_detector_post_ms", "swift_emotion_pre_ms",
     "swift_emotion_post_ms", "swift_alloc_bytes_per_frame" (None: no counter)}, ...}}``: medians
-    over ``repeats`` frames; ratio = swift_pre_post_ms / reference_inference_ms (below 1: pre+post
+    over ``repeats`` frames in each of ``harness_bench.PROCESSES`` fresh processes, the median of theirs;
+    ratio = swift_pre_post_ms / reference_inference_ms (below 1: pre+post
     costs less than the models it surrounds).
     """
     return harness_bench.benchmark("swift", _run_bench, repeats, pipe, threads)
