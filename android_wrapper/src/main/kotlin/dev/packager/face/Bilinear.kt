@@ -1,6 +1,7 @@
 // Runtime library of packager (hand-written, not generated): the same for every recipe; see Recipes.kt.
 package dev.packager.face
 
+import java.nio.Buffer
 import java.nio.ByteBuffer
 
 // The BILINEAR loops of [Resampler] shaped for speed: the common 2 × 2 sub-sample downscale of
@@ -67,10 +68,13 @@ internal class OutputTaps {
         // A view with its own position, made once per buffer (later frames of it reuse it).
         if (viewOf !== b) { view = b.duplicate(); viewOf = b }
         val v = view!!
-        v.position(a0 + lo); v.get(row0, 0, span)
-        v.position(a1 + lo); v.get(row1, 0, span)
-        v.position(a2 + lo); v.get(row2, 0, span)
-        v.position(a3 + lo); v.get(row3, 0, span)
+        // Positioned through Buffer: ByteBuffer.position(Int) returning ByteBuffer is Java 9+, a
+        // method older Android versions lack.
+        val p: Buffer = v
+        p.position(a0 + lo); v.get(row0, 0, span)
+        p.position(a1 + lo); v.get(row1, 0, span)
+        p.position(a2 + lo); v.get(row2, 0, span)
+        p.position(a3 + lo); v.get(row3, 0, span)
     }
 
     /**
