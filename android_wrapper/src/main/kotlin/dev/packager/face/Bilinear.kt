@@ -1,6 +1,7 @@
 // Runtime library of packager (hand-written, not generated): the same for every recipe; see Recipes.kt.
 package dev.packager.face
 
+import java.nio.Buffer
 import java.nio.ByteBuffer
 
 // The BILINEAR loops of [Resampler] shaped for speed: the common 2 × 2 sub-sample downscale of
@@ -22,7 +23,8 @@ import java.nio.ByteBuffer
  * The inner axis' table also holds the 2 × 2 loops' per-line scratch: [line0] .. [line3], one
  * outer sample's 4 lines of taps gathered at the inner slots, and [sum0] .. [sum2], their
  * weighted sums down the lines per channel ([combine]); so that the weighting is loops over
- * arrays, which HotSpot's C2 vectorises.
+ * arrays, which HotSpot's C2 vectorises; [row0] .. [row3], YUV's luma lines copied
+ * ([copyRows]), and [rel], the inner taps less [lo], their least ([span]).
  */
 internal class OutputTaps {
     var tap = IntArray(0)
@@ -38,6 +40,65 @@ internal class OutputTaps {
     var to = 0
     var line0 = IntArray(0); var line1 = IntArray(0); var line2 = IntArray(0); var line3 = IntArray(0)
     var sum0 = IntArray(0); var sum1 = IntArray(0); var sum2 = IntArray(0)
+    var lo = 0
+    var rel = IntArray(0)
+    var row0 = ByteArray(0); var row1 = ByteArray(0); var row2 = ByteArray(0); var row3 = ByteArray(0)
+    private var view: ByteBuffer? = null
+    private var viewOf: ByteBuffer? = null
+
+    /**
+     * The byte span of the taps in slots [from] ..< [to] (0 if none): sets [lo], their least, and
+     * [rel], each tap less [lo].
+     */
+    fun span(): Int {
+        if (rel.size < 4 * count) rel = IntArray(4 * count)
+        if (from == to) { lo = 0; return 0 }
+        var l = Int.MAX_VALUE; var h = Int.MIN_VALUE
+        for (j in from until to) { l = minOf(l, tap[j]); h = maxOf(h, tap[j]) }
+        for (j in from until to) rel[j] = tap[j] - l
+        lo = l
+        return h - l + 1
+    }
+
+    /** Bytes lo + a ..< lo + a + [span] of [b] into [row0] .. [row3] for a = [a0] .. [a3]. */
+    fun copyRows(b: ByteBuffer, a0: Int, a1: Int, a2: Int, a3: Int, span: Int) {
+        if (row0.size < span) {
+            row0 = ByteArray(span); row1 = ByteArray(span); row2 = ByteArray(span); row3 = ByteArray(span)
+        }
+        // A view with its own position, made once per buffer (later frames of it reuse it).
+        if (viewOf !== b) { view = b.duplicate(); viewOf = b }
+        val v = view!!
+        // Positioned through Buffer: ByteBuffer.position(Int) returning ByteBuffer is Java 9+, a
+        // method older Android versions lack.
+        val p: Buffer = v
+        p.position(a0 + lo); v.get(row0, 0, span)
+        p.position(a1 + lo); v.get(row1, 0, span)
+        p.position(a2 + lo); v.get(row2, 0, span)
+        p.position(a3 + lo); v.get(row3, 0, span)
+    }
+
+    /**
+     * The chroma of [outer]'s sample at slot [qa] weighted down its merged lines at the inner
+     * slots: U into [sum0], V into [sum1].
+     */
+    fun chromaLines(ub: ByteBuffer, vb: ByteBuffer, outer: OutputTaps, qa: Int) {
+        val n = outer.mergedCount[qa shr 2]
+        val m = outer.merged; val mw = outer.mergedWeight
+        val c0 = m[qa]; val c1 = m[qa + 1]; val c2 = m[qa + 2]; val c3 = m[qa + 3]
+        val l0 = line0; val l1 = line1; val l2 = line2; val l3 = line3
+        val e = chroma
+        for (j in from until to) {
+            val d = e[j]
+            l0[j] = byte(ub, c0 + d) or (byte(vb, c0 + d) shl 16)
+            if (n > 1) l1[j] = byte(ub, c1 + d) or (byte(vb, c1 + d) shl 16)
+            if (n > 2) l2[j] = byte(ub, c2 + d) or (byte(vb, c2 + d) shl 16)
+            if (n > 3) l3[j] = byte(ub, c3 + d) or (byte(vb, c3 + d) shl 16)
+        }
+        val w0 = mw[qa]; val w1 = if (n > 1) mw[qa + 1] else 0
+        val w2 = if (n > 2) mw[qa + 2] else 0; val w3 = if (n > 3) mw[qa + 3] else 0
+        combine(sum0, 0, w0, w1, w2, w3)
+        combine(sum1, 16, w0, w1, w2, w3)
+    }
 
     fun set(
         out: Int, index0: IntArray, index1: IntArray, chroma0: IntArray, chroma1: IntArray,
@@ -188,7 +249,10 @@ internal inline fun Resampler.packed2x2(outW: Int, outH: Int, fill: Int, rowMajo
  * theirs times the value ([OutputTaps]). Chroma samples are shared by neighbouring pixels
  * (4:2:0), so along the outer axis equal chroma index parts are merged (their weights added):
  * the same integers, fewer reads. The common downscale (2 × 2 sub-samples: 4 taps per axis)
- * writes the 16 luma taps out; its chroma is gathered per outer sample, U | V shl 16 per merged
+ * writes the 16 luma taps out, read from byte-array copies of the outer sample's 4 lines when
+ * the inner taps' span is at most 4 bytes per tap ([yuv2x2Copied]: one bulk copy per line
+ * instead of a bounds-checked `ByteBuffer.get` per tap), else in place ([yuv2x2InPlace]); its
+ * chroma is gathered per outer sample, U | V shl 16 per merged
  * line and inner slot ([OutputTaps.line0] ..), and weighted down the merged lines per plane
  * ([OutputTaps.combine]; unused lines weigh 0), so a sample's U and V are 4 multiply-adds each.
  * Other sample counts take [bilinearYuvGeneral]. A line's inner luma sum is at most
@@ -198,52 +262,90 @@ internal inline fun Resampler.packed2x2(outW: Int, outH: Int, fill: Int, rowMajo
  */
 internal fun Resampler.bilinearYuv(frame: CameraFrame, outW: Int, outH: Int, sx: Int, sy: Int, fill: Int) {
     if (sx != 2 || sy != 2) return bilinearYuvGeneral(frame, outW, outH, sx, sy, fill)
-    val yb = frame.bytes
-    val ub = frame.u
-    val vb = frame.v
-    val k = if (frame.fullRange) YUV_SUMS_FULL_RANGE else YUV_SUMS_VIDEO_RANGE
-    val total = 4L * ONE * ONE
-    // 1 / (total · 2^16): a power of two, so the product is the exact quotient.
-    val norm = 1.0 / (total shl 16).toDouble()
     walkTaps(outW, outH, frame.rotationDegrees % 180 == 0, true)
-    val out = out
-    // The outer axis' taps (a) and merged chroma taps (m), the inner axis' taps (b) and chroma
-    // taps (e): the sums are symmetric in the two axes.
-    val aTap = outerTaps.tap; val aWeight = outerTaps.weight
-    val mTap = outerTaps.merged; val mWeight = outerTaps.mergedWeight; val mCount = outerTaps.mergedCount
     val t = innerTaps
     t.scratch()
-    val bTap = t.tap; val bWeight = t.weight; val bChroma = t.chroma
-    val l0 = t.line0; val l1 = t.line1; val l2 = t.line2; val l3 = t.line3
-    val sumU = t.sum0; val sumV = t.sum1
-    var a0 = 0; var a1 = 0; var a2 = 0; var a3 = 0; var v0 = 0; var v1 = 0; var v2 = 0; var v3 = 0
-    walk2x2({ qa ->
+    val span = t.span()
+    // Two methods, not two branches of one: C2 compiled the in-place loop 1.4-2.7x slower when
+    // both were one method (12 MP: the detector reads in place, the emotion crop copies).
+    if (span <= 4 * (t.to - t.from)) yuv2x2Copied(frame, fill, span) else yuv2x2InPlace(frame, fill)
+}
+
+/**
+ * [bilinearYuv]'s 2 × 2 loop with each outer sample's 4 luma lines copied, the span of bytes its
+ * inner taps cover ([OutputTaps.copyRows]; at most 4 bytes per tap read), into byte arrays.
+ */
+private fun Resampler.yuv2x2Copied(frame: CameraFrame, fill: Int, span: Int) {
+    // The outer axis' taps (a) and weights (v), the inner axis' (b, u): the sums are symmetric
+    // in the two axes.
+    val t = innerTaps
+    val aTap = outerTaps.tap; val aWeight = outerTaps.weight
+    var v0 = 0; var v1 = 0; var v2 = 0; var v3 = 0
+    val rel = t.rel
+    var r0 = t.row0; var r1 = t.row1; var r2 = t.row2; var r3 = t.row3
+    yuv2x2(frame, fill, { qa ->
+        t.copyRows(frame.bytes, aTap[qa], aTap[qa + 1], aTap[qa + 2], aTap[qa + 3], span)
+        r0 = t.row0; r1 = t.row1; r2 = t.row2; r3 = t.row3
+        v0 = aWeight[qa]; v1 = aWeight[qa + 1]; v2 = aWeight[qa + 2]; v3 = aWeight[qa + 3]
+    }) { qb, u0, u1, u2, u3 ->
+        val b0 = rel[qb]; val b1 = rel[qb + 1]; val b2 = rel[qb + 2]; val b3 = rel[qb + 3]
+        (v0 * (u0 * ub(r0, b0) + u1 * ub(r0, b1) + u2 * ub(r0, b2) + u3 * ub(r0, b3))).toLong() +
+            (v1 * (u0 * ub(r1, b0) + u1 * ub(r1, b1) + u2 * ub(r1, b2) + u3 * ub(r1, b3))).toLong() +
+            (v2 * (u0 * ub(r2, b0) + u1 * ub(r2, b1) + u2 * ub(r2, b2) + u3 * ub(r2, b3))).toLong() +
+            (v3 * (u0 * ub(r3, b0) + u1 * ub(r3, b1) + u2 * ub(r3, b2) + u3 * ub(r3, b3))).toLong()
+    }
+}
+
+/** [bilinearYuv]'s 2 × 2 loop with the luma taps read in place (a wide span: few taps on long rows). */
+private fun Resampler.yuv2x2InPlace(frame: CameraFrame, fill: Int) {
+    val t = innerTaps
+    val aTap = outerTaps.tap; val aWeight = outerTaps.weight
+    var v0 = 0; var v1 = 0; var v2 = 0; var v3 = 0
+    val yb = frame.bytes
+    val bTap = t.tap
+    var a0 = 0; var a1 = 0; var a2 = 0; var a3 = 0
+    yuv2x2(frame, fill, { qa ->
         a0 = aTap[qa]; a1 = aTap[qa + 1]; a2 = aTap[qa + 2]; a3 = aTap[qa + 3]
         v0 = aWeight[qa]; v1 = aWeight[qa + 1]; v2 = aWeight[qa + 2]; v3 = aWeight[qa + 3]
-        val n = mCount[qa shr 2]
-        val c0 = mTap[qa]; val c1 = mTap[qa + 1]; val c2 = mTap[qa + 2]; val c3 = mTap[qa + 3]
-        for (j in t.from until t.to) {
-            val e = bChroma[j]
-            l0[j] = byte(ub, c0 + e) or (byte(vb, c0 + e) shl 16)
-            if (n > 1) l1[j] = byte(ub, c1 + e) or (byte(vb, c1 + e) shl 16)
-            if (n > 2) l2[j] = byte(ub, c2 + e) or (byte(vb, c2 + e) shl 16)
-            if (n > 3) l3[j] = byte(ub, c3 + e) or (byte(vb, c3 + e) shl 16)
-        }
-        val w0 = mWeight[qa]; val w1 = if (n > 1) mWeight[qa + 1] else 0
-        val w2 = if (n > 2) mWeight[qa + 2] else 0; val w3 = if (n > 3) mWeight[qa + 3] else 0
-        t.combine(sumU, 0, w0, w1, w2, w3)
-        t.combine(sumV, 16, w0, w1, w2, w3)
-    }, { at -> k.store(out, at, 0L, 0L, 0L, 0L, fill * total, norm) }) { at, qb, inside ->
+    }) { qb, u0, u1, u2, u3 ->
         val b0 = bTap[qb]; val b1 = bTap[qb + 1]; val b2 = bTap[qb + 2]; val b3 = bTap[qb + 3]
-        val u0 = bWeight[qb]; val u1 = bWeight[qb + 1]; val u2 = bWeight[qb + 2]; val u3 = bWeight[qb + 3]
-        val sY = (v0 * (u0 * byte(yb, a0 + b0) + u1 * byte(yb, a0 + b1) +
-                u2 * byte(yb, a0 + b2) + u3 * byte(yb, a0 + b3))).toLong() +
+        (v0 * (u0 * byte(yb, a0 + b0) + u1 * byte(yb, a0 + b1) +
+            u2 * byte(yb, a0 + b2) + u3 * byte(yb, a0 + b3))).toLong() +
             (v1 * (u0 * byte(yb, a1 + b0) + u1 * byte(yb, a1 + b1) +
                 u2 * byte(yb, a1 + b2) + u3 * byte(yb, a1 + b3))).toLong() +
             (v2 * (u0 * byte(yb, a2 + b0) + u1 * byte(yb, a2 + b1) +
                 u2 * byte(yb, a2 + b2) + u3 * byte(yb, a2 + b3))).toLong() +
             (v3 * (u0 * byte(yb, a3 + b0) + u1 * byte(yb, a3 + b1) +
                 u2 * byte(yb, a3 + b2) + u3 * byte(yb, a3 + b3))).toLong()
+    }
+}
+
+/**
+ * The walk of [bilinearYuv]'s 2 × 2 loop: [line] (the outer axis' slot 4a) loads an outer
+ * sample's luma lines, then its chroma is weighted down the merged lines
+ * ([OutputTaps.chromaLines]); per output sample [luma] (the inner slot 4b and the inner weights)
+ * gives the luma sum, and U and V are 4 multiply-adds each.
+ */
+private inline fun Resampler.yuv2x2(
+    frame: CameraFrame, fill: Int, line: (Int) -> Unit, luma: (Int, Int, Int, Int, Int) -> Long,
+) {
+    val ub = frame.u
+    val vb = frame.v
+    val k = if (frame.fullRange) YUV_SUMS_FULL_RANGE else YUV_SUMS_VIDEO_RANGE
+    val total = 4L * ONE * ONE
+    // 1 / (total · 2^16): a power of two, so the product is the exact quotient.
+    val norm = 1.0 / (total shl 16).toDouble()
+    val out = out
+    val outer = outerTaps
+    val t = innerTaps
+    val bWeight = t.weight
+    val sumU = t.sum0; val sumV = t.sum1
+    walk2x2({ qa ->
+        line(qa)
+        t.chromaLines(ub, vb, outer, qa)
+    }, { at -> k.store(out, at, 0L, 0L, 0L, 0L, fill * total, norm) }) { at, qb, inside ->
+        val u0 = bWeight[qb]; val u1 = bWeight[qb + 1]; val u2 = bWeight[qb + 2]; val u3 = bWeight[qb + 3]
+        val sY = luma(qb, u0, u1, u2, u3)
         val sU = u0.toLong() * sumU[qb] + u1.toLong() * sumU[qb + 1] + u2.toLong() * sumU[qb + 2] +
             u3.toLong() * sumU[qb + 3]
         val sV = u0.toLong() * sumV[qb] + u1.toLong() * sumV[qb + 1] + u2.toLong() * sumV[qb + 2] +
@@ -289,48 +391,10 @@ internal fun Resampler.bilinearYuvGeneral(frame: CameraFrame, outW: Int, outH: I
     }
 }
 
+/** The unsigned byte at [at] of [b]. */
+@Suppress("NOTHING_TO_INLINE")
+private inline fun ub(b: ByteArray, at: Int): Int = b[at].toInt() and 0xFF
+
 /** The unsigned byte at absolute index [at] of [b]. */
 @Suppress("NOTHING_TO_INLINE")
 private inline fun byte(b: ByteBuffer, at: Int): Int = b.get(at).toInt() and 0xFF
-
-/**
- * BT.601 on a YUV frame's resampled sums (packager/reference/frames.py, "Resampling a YUV
- * frame"), with the coefficients [c] (YUV_FULL_RANGE / YUV_VIDEO_RANGE: scale, rv, gu, gv, bu,
- * offset) as Longs.
- */
-private class YuvSums(c: IntArray) {
-    private val scale = c[0].toLong()
-    private val rv = c[1].toLong()
-    private val gu = c[2].toLong()
-    private val gv = c[3].toLong()
-    private val bu = c[4].toLong()
-    private val offset = c[5].toLong()
-
-    /**
-     * R, G, B of one output sample into out[at ..< at + 3]; returns at + 3. [sY], [sU], [sV]:
-     * the weighted sums of its taps inside the image, [inside] their weight, [fill] the fill
-     * times the rest of the sample's weight, [norm] 1 / (the sample's weight · 2^16). Every
-     * integer stays below 2^51: exact as a Double.
-     */
-    @Suppress("NOTHING_TO_INLINE")
-    inline fun store(
-        out: DoubleArray, at: Int, sY: Long, sU: Long, sV: Long, inside: Long, fill: Long, norm: Double,
-    ): Int {
-        val l = (sY - offset * inside) * scale
-        val u = sU - 128 * inside
-        val v = sV - 128 * inside
-        val top = (255 * inside) shl 16
-        val f = fill shl 16
-        out[at] = (clampTo(l + rv * v, top) + f).toDouble() * norm
-        out[at + 1] = (clampTo(l - gu * u - gv * v, top) + f).toDouble() * norm
-        out[at + 2] = (clampTo(l + bu * u, top) + f).toDouble() * norm
-        return at + 3
-    }
-}
-
-private val YUV_SUMS_FULL_RANGE = YuvSums(YUV_FULL_RANGE)
-private val YUV_SUMS_VIDEO_RANGE = YuvSums(YUV_VIDEO_RANGE)
-
-/** [x] clamped to 0..[top]. */
-@Suppress("NOTHING_TO_INLINE")
-private inline fun clampTo(x: Long, top: Long): Long = if (x < 0) 0 else if (x > top) top else x

@@ -221,3 +221,45 @@ internal inline fun yuvToRgb(y: Int, u: Int, v: Int, cy: Int, rv: Int, gu: Int, 
 
 @Suppress("NOTHING_TO_INLINE")
 internal inline fun clampByte(x: Int): Int = if (x < 0) 0 else if (x > 255) 255 else x
+
+/**
+ * BT.601 on a YUV frame's resampled sums (packager/reference/frames.py, "Resampling a YUV
+ * frame"), with the coefficients [c] (YUV_FULL_RANGE / YUV_VIDEO_RANGE: scale, rv, gu, gv, bu,
+ * offset) as Longs.
+ */
+internal class YuvSums(c: IntArray) {
+    private val scale = c[0].toLong()
+    private val rv = c[1].toLong()
+    private val gu = c[2].toLong()
+    private val gv = c[3].toLong()
+    private val bu = c[4].toLong()
+    private val offset = c[5].toLong()
+
+    /**
+     * R, G, B of one output sample into out[at ..< at + 3]; returns at + 3. [sY], [sU], [sV]:
+     * the weighted sums of its taps inside the image, [inside] their weight, [fill] the fill
+     * times the rest of the sample's weight, [norm] 1 / (the sample's weight · 2^16). Every
+     * integer stays below 2^51: exact as a Double.
+     */
+    @Suppress("NOTHING_TO_INLINE")
+    inline fun store(
+        out: DoubleArray, at: Int, sY: Long, sU: Long, sV: Long, inside: Long, fill: Long, norm: Double,
+    ): Int {
+        val l = (sY - offset * inside) * scale
+        val u = sU - 128 * inside
+        val v = sV - 128 * inside
+        val top = (255 * inside) shl 16
+        val f = fill shl 16
+        out[at] = (clampTo(l + rv * v, top) + f).toDouble() * norm
+        out[at + 1] = (clampTo(l - gu * u - gv * v, top) + f).toDouble() * norm
+        out[at + 2] = (clampTo(l + bu * u, top) + f).toDouble() * norm
+        return at + 3
+    }
+}
+
+internal val YUV_SUMS_FULL_RANGE = YuvSums(YUV_FULL_RANGE)
+internal val YUV_SUMS_VIDEO_RANGE = YuvSums(YUV_VIDEO_RANGE)
+
+/** [x] clamped to 0..[top]. */
+@Suppress("NOTHING_TO_INLINE")
+private inline fun clampTo(x: Long, top: Long): Long = if (x < 0) 0 else if (x > top) top else x
