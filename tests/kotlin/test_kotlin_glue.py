@@ -138,6 +138,13 @@ def test_a_failing_provider_falls_back_to_the_cpu_and_says_so(glue):
     assert "cannot open it on NNAPI" in glue["no fallback"]["message"]
 
 
+def test_a_negative_thread_count_is_refused_as_in_swift(glue):
+    """Kotlin refuses it when SessionSettings is made, Swift when a session opens (GlueChecks.swift),
+    both as the configuration error with the same words."""
+    r = glue["negative threads"]
+    assert (r["error"], r["message"]) == ("InvalidConfigException", "intraOpThreads -1 < 0")
+
+
 def test_a_model_that_differs_is_refused_at_open_with_the_difference_named(glue):
     r = glue["mismatch"]
     assert r["error"] == "ModelMismatchException"

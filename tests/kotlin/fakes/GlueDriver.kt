@@ -122,6 +122,7 @@ fun main(args: Array<String>) {
         ModelSession.open("m", model(fail = "\"NNAPI\""), X, YZ, SessionSettings(cpuFallback = false)).close()
         mapOf()
     }
+    out["negative threads"] = scenario { SessionSettings(intraOpThreads = -1); mapOf() }
     out["mismatch"] = scenario { ModelSession.open("m", model(y = "1, 5"), X, YZ).close(); mapOf() }
     out["run"] = scenario {
         ModelSession.open("m", model(), X, YZ, SessionSettings(Provider.Cpu)).use { s ->

@@ -119,7 +119,7 @@ public final class FaceEmotionPipeline: Sendable {
       config.iouThreshold = iou
     }
     if let maxFaces = options.maxFaces, maxFaces < 1 {
-      throw PackagerError.invalidConfig("maxFaces \(maxFaces) is not positive")
+      throw PackagerError.invalidConfig("maxFaces \(maxFaces) < 1")
     }
     self.options = options
     self.detection = config == detection.config ? detection : FaceDetectionWrapper(config: config)

@@ -21,7 +21,8 @@ public struct SessionSettings: Sendable {
   /// CPU session instead; `ModelSession.fallbackReason` says why, and the fallback is
   /// logged. false: throw.
   public var cpuFallback: Bool
-  /// CPU threads per session; 0 lets ONNX Runtime choose.
+  /// CPU threads per session; 0 lets ONNX Runtime choose. Checked when a session opens
+  /// (`.invalidConfig` below 0, as Kotlin's constructor refuses it).
   public var intraOpThreads: Int
   /// Called with the session options after the settings above are applied and before the
   /// session is created (graph optimization level, config entries, another provider, …).
@@ -97,7 +98,8 @@ public final class ModelSession: @unchecked Sendable {
   /// The tensors by name, as `ORTSession.run` takes them (made once).
   private var feeds: Feeds
 
-  /// Opens `model` (`.ort` or `.onnx`) and checks it against `inputs` and `outputs`.
+  /// Opens `model` (`.ort` or `.onnx`) and checks it against `inputs` and `outputs`;
+  /// `.invalidConfig` for a negative `settings.intraOpThreads` or repeated tensor names.
   public init(
     model: URL, inputs: [TensorSpec], outputs: [TensorSpec],
     settings: SessionSettings = SessionSettings()
@@ -108,6 +110,9 @@ public final class ModelSession: @unchecked Sendable {
     self.settings = settings
     outputNames = outputs.map(\.name)
     let file = model.lastPathComponent
+    guard settings.intraOpThreads >= 0 else {
+      throw PackagerError.invalidConfig("intraOpThreads \(settings.intraOpThreads) < 0")
+    }
     guard FileManager.default.fileExists(atPath: model.path) else {
       throw PackagerError.modelLoad("no model file at \(model.path)")
     }
