@@ -197,6 +197,15 @@ def test_the_pipeline_runs_reports_providers_and_wraps_bad_input(glue):
     assert r["invalid"].startswith("InvalidImageException: pixel array has 5 values")
 
 
+def test_only_the_image_adapters_illegal_argument_is_an_invalid_image(glue):
+    """An IllegalArgumentException from reading a Bitmap (Android's getPixels) is a bad image; one
+    from anywhere else (here the runtime's run) is a bug and passes unchanged, not as a bad image."""
+    r = glue["pipeline adapters"]
+    assert r["bitmap"] == r["pixels"] > 0
+    assert r["unreadable"] == "InvalidImageException: x + width must be <= bitmap.width() ← IllegalArgumentException"
+    assert r["buggy"] == "IllegalArgumentException: a bug in the runtime"
+
+
 def test_the_self_check_judges_the_cpu_run_and_reports_the_accelerator(glue):
     det, emo = glue["pipeline"]["selfCheck"]
     assert det == {"model": "face_detection", "provider": "CPU", "diff": 0.0, "passed": True,
