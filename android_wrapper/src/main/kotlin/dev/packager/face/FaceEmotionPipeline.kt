@@ -22,7 +22,7 @@ import kotlin.concurrent.withLock
  *   `.fp16.ort`, `.int8.ort`); default [Recipes.defaultPrecision], the build's choice for Android
  *   (manifest.json `precision`: INT8 when NNAPI takes the int8 models whole).
  */
-data class PipelineOptions @JvmOverloads constructor(
+data class PipelineOptions @JvmOverloads @Throws(InvalidConfigException::class) constructor(
     val scoreThreshold: Double? = null,
     val iouThreshold: Double? = null,
     val maxFaces: Int = Int.MAX_VALUE,
