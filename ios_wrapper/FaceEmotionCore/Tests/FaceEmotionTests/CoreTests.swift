@@ -323,4 +323,23 @@ final class StepsTests: XCTestCase {
     XCTAssertEqual(calls, 1)
     XCTAssertEqual(results[0].emotion?.labels, labels)
   }
+
+  func testMaxFacesBelowOneIsRefusedBeforeAnyModelRuns() {
+    // Kotlin's FaceEmotionSteps refuses it when made, with the same words (Errors.swift).
+    for maxFaces in [0, -1] {
+      var calls = 0
+      XCTAssertThrowsError(
+        try FaceEmotionSteps(maxFaces: maxFaces).run(
+          pixels: [UInt8](repeating: 90, count: 8 * 8 * 4), width: 8, height: 8,
+          runDetector: { _ in
+            calls += 1
+            return DetectorOutputs(regressors: [], classificators: [])
+          },
+          runEmotion: { _ in [] })
+      ) { error in
+        XCTAssertEqual(error as? PackagerError, .invalidConfig("maxFaces \(maxFaces) < 1"))
+      }
+      XCTAssertEqual(calls, 0)
+    }
+  }
 }
