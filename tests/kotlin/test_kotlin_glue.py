@@ -145,6 +145,13 @@ def test_a_negative_thread_count_is_refused_as_in_swift(glue):
     assert (r["error"], r["message"]) == ("InvalidConfigException", "intraOpThreads -1 < 0")
 
 
+def test_options_out_of_range_are_refused_in_the_words_swift_uses(glue):
+    """The same words as GlueChecks.swift checks for Swift's pipeline."""
+    words = ["scoreThreshold 1.5 is not in 0..1", "iouThreshold -0.1 is not in 0..1", "maxFaces 0 < 1",
+             "intraOpThreads -2 < 0"]
+    assert glue["options out of range"]["refused"] == [f"InvalidConfigException: {w}" for w in words]
+
+
 def test_a_model_that_differs_is_refused_at_open_with_the_difference_named(glue):
     r = glue["mismatch"]
     assert r["error"] == "ModelMismatchException"

@@ -139,6 +139,13 @@ fun main(args: Array<String>) {
         mapOf()
     }
     out["negative threads"] = scenario { SessionSettings(intraOpThreads = -1); mapOf() }
+    out["options out of range"] = scenario {
+        val refused = listOf(
+            { PipelineOptions(scoreThreshold = 1.5) }, { PipelineOptions(iouThreshold = -0.1) },
+            { PipelineOptions(maxFaces = 0) }, { PipelineOptions(session = SessionSettings(intraOpThreads = -2)) },
+        ).map { make -> failure { make() } }
+        mapOf("refused" to refused)
+    }
     out["mismatch"] = scenario { ModelSession.open("m", model(y = "1, 5"), X, YZ).close(); mapOf() }
     out["run"] = scenario {
         ModelSession.open("m", model(), X, YZ, SessionSettings(Provider.Cpu)).use { s ->

@@ -108,13 +108,13 @@ public final class FaceEmotionPipeline: Sendable {
     var config = detection.config
     if let score = options.scoreThreshold {
       guard (0...1).contains(score) else {
-        throw PackagerError.invalidConfig("scoreThreshold \(score) is not in 0...1")
+        throw PackagerError.invalidConfig("scoreThreshold \(score) is not in 0..1")
       }
       config.minScore = score
     }
     if let iou = options.iouThreshold {
       guard (0...1).contains(iou) else {
-        throw PackagerError.invalidConfig("iouThreshold \(iou) is not in 0...1")
+        throw PackagerError.invalidConfig("iouThreshold \(iou) is not in 0..1")
       }
       config.iouThreshold = iou
     }

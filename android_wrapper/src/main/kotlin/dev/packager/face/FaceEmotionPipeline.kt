@@ -31,10 +31,10 @@ data class PipelineOptions @JvmOverloads @Throws(InvalidConfigException::class) 
 ) {
     init {
         requireConfig(scoreThreshold == null || scoreThreshold in 0.0..1.0) {
-            "scoreThreshold $scoreThreshold not in 0..1"
+            "scoreThreshold $scoreThreshold is not in 0..1"
         }
         requireConfig(iouThreshold == null || iouThreshold in 0.0..1.0) {
-            "iouThreshold $iouThreshold is not within 0..1"
+            "iouThreshold $iouThreshold is not in 0..1"
         }
         requireConfig(maxFaces > 0) { "maxFaces $maxFaces < 1" }
     }
