@@ -41,11 +41,14 @@ REFUSED = {
     "tracker_lists_differ": "invalidImage",
     "npy_shape_mismatch": "invalidFile",
     "scaled_diff_lengths": "invalidTensor",
+    "steps_max_faces_zero": "invalidConfig",
+    "steps_max_faces_negative": "invalidConfig",
 }
 
 #: Inputs the reference cannot be given (a numpy image cannot have a pixel array of the wrong
 #: length or a negative size; the reference derives the keypoint mirror from the names), or
-#: given to parts it has no twin of here (camera frames, the tracker, .npy files, scaledDiff).
+#: given to parts it has no twin of here (camera frames, the tracker, .npy files, scaledDiff, the
+#: steps' face limit: Kotlin refuses it when FaceEmotionSteps is made, Swift when it runs).
 TYPED_ONLY = {
     "detector_negative_size",
     "detector_short_pixels",
@@ -56,6 +59,8 @@ TYPED_ONLY = {
     "tracker_lists_differ",
     "npy_shape_mismatch",
     "scaled_diff_lengths",
+    "steps_max_faces_zero",
+    "steps_max_faces_negative",
 }
 
 

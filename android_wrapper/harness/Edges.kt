@@ -5,6 +5,8 @@ package dev.packager.face.harness
 
 import dev.packager.face.Box
 import dev.packager.face.CameraFrame
+import dev.packager.face.DetectorOutputs
+import dev.packager.face.FaceEmotionSteps
 import dev.packager.face.FaceDetectionWrapper
 import dev.packager.face.FaceEmotionRecognitionWrapper
 import dev.packager.face.FaceTracker
@@ -69,6 +71,8 @@ fun edgeOutcomes(): Map<String, String> {
         },
         "npy_shape_mismatch" to { Npy(listOf(2), FloatArray(1)).let { "npy" } },
         "scaled_diff_lengths" to { "diff=${scaledDiff(FloatArray(1), FloatArray(2))}" },
+        "steps_max_faces_zero" to { stepsFaces(image, 0) },
+        "steps_max_faces_negative" to { stepsFaces(image, -1) },
     )
     return scenarios.mapValues { (_, run) ->
         try {
@@ -86,6 +90,14 @@ internal fun errorCase(e: PackagerException): String =
     e.javaClass.simpleName.removeSuffix("Exception").replaceFirstChar { it.lowercase() }
 
 private fun faces(list: List<*>) = "faces=${list.size}"
+
+/** FaceEmotionSteps limited to [maxFaces] run on a 40×30 [image] with models that find no face. */
+private fun stepsFaces(image: IntArray, maxFaces: Int): String {
+    val steps = FaceEmotionSteps(maxFaces = maxFaces)
+    val n = steps.detection.numAnchors
+    val noFace = DetectorOutputs(FloatArray(n * steps.detection.config.rowLength), FloatArray(n) { -100f })
+    return faces(steps.run(image, 40, 30, { noFace }, { FloatArray(steps.recognition.config.labels.size) }))
+}
 
 private fun top(r: dev.packager.face.EmotionResult) = "top=${r.topIndex}"
 

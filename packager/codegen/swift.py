@@ -41,10 +41,10 @@ def source_dir(module: str) -> str:
 #: The generated files' folder (the core's library target).
 SOURCE_DIR = source_dir(CORE)
 
-_CORE_FILES = ("CameraFrame", "Config", "Detection", "Errors", "FaceDetectionWrapper", "FaceEmotionRecognitionWrapper",
-               "FaceEmotionSteps", "FrameAdapters", "ImageAdapters", "Npy", "Providers", "Resample", "SelfCheck",
-               "TensorSpec", "Tracking", "Types")
-_PIPELINE_FILES = ("Exports", "FaceEmotionPipeline", "FaceVideoPipeline", "ModelSession")
+_CORE_FILES = ("Antialias", "Bilinear", "CameraFrame", "Config", "Detection", "Errors", "FaceDetectionWrapper",
+               "FaceEmotionRecognitionWrapper", "FaceEmotionSteps", "FrameAdapters", "ImageAdapters", "Npy", "Providers",
+               "Resample", "SelfCheck", "TensorSpec", "Tracking", "Types")
+_PIPELINE_FILES = ("Exports", "FaceEmotionPipeline", "FaceVideoPipeline", "ModelSession", "OnnxRuntimeSupport")
 _SAMPLE_FILES = ("FaceEmotionAnalyzer", "FaceEmotionModel", "FaceEmotionSampleApp", "FaceEmotionView")
 
 #: The runtime library, relative to ``codegen.RUNTIME``; ``ios/`` is the wrapper root.
@@ -57,7 +57,7 @@ RUNTIME = (
 #: The generic runtime pieces a one-model runner (``packager convert``) needs: the session and its
 #: providers, tensors, .npy samples, the self-check's measure and result, and the error type
 #: ``PackagerError``; copied into the runner's one module (the same pieces as Kotlin's).
-RUNNER_RUNTIME = (f"ios/{source_dir(PIPELINE)}/ModelSession.swift",
+RUNNER_RUNTIME = (*(f"ios/{source_dir(PIPELINE)}/{name}.swift" for name in ("ModelSession", "OnnxRuntimeSupport")),
                   *(f"ios/{SOURCE_DIR}/{name}.swift" for name in ("Errors", "Npy", "Providers", "SelfCheck", "TensorSpec")))
 
 

@@ -127,6 +127,62 @@ def test_the_java_usage_must_catch_the_library_exception(compiled, tmp_path):
     assert done.returncode != 0 and "PackagerException" in done.stderr, done.stderr
 
 
+#: Every public constructor, factory and function that throws a PackagerException for bad input or
+#: options, called from Java inside its own ``try { … } catch (PackagerException e)``: javac refuses
+#: such a catch ("never thrown in body of corresponding try statement") unless the callee declares
+#: it (@Throws), since PackagerException extends Exception (a checked exception for Java).
+JAVA_THROWERS = """
+        new PipelineOptions(0.5, 0.3, 0);
+        new SessionSettings(Provider.Cpu.INSTANCE, true, -1);
+        new FaceEmotionSteps(det, emo, 0);
+        steps.run(new int[0], 0, 0, in -> null, in -> null);
+        steps.run(frame, in -> null, in -> null);
+        new Anchors(0, List.of(8), 2, 0.5);
+        new DetectorRecipe(d.getName(), d.getInputName(), d.getInputShape(), d.getRegressorsName(),
+            d.getClassificatorsName(), d.getScale(), d.getNormScale(), d.getNormOffset(), d.getFill(), d.getAnchors(),
+            d.getNumKeypoints(), d.getKeypointNames(), d.getKeypointMirror(), d.getScoreClip(), d.getMinScore(),
+            d.getIouThreshold(), d.getResize());
+        new EmotionRecipe(e.getName(), e.getInputName(), e.getInputShape(), e.getOutputName(), e.getLayout(),
+            e.getColor(), e.getResize(), e.getScale(), e.getMean(), e.getCropScale(), e.getFill(),
+            e.getOutputsAreLogits(), List.of());
+        new TensorSpec("x", List.of(0));
+        CameraFrame.argb(new int[0], 0, 0);
+        CameraFrame.rgba(ByteBuffer.allocate(0), 0, 0);
+        CameraFrame.bgra(ByteBuffer.allocate(0), 0, 0);
+        CameraFrame.yuv(ByteBuffer.allocate(0), ByteBuffer.allocate(0), ByteBuffer.allocate(0), 1, 1, 1, 0, 0);
+        FrameAdaptersKt.toCameraFrame(proxy, false);
+        FrameAdaptersKt.toCameraFrame(image, 0, false);
+        ImageAdaptersKt.preprocess(det, bitmap, 0, false);
+        ImageAdaptersKt.preprocess(emo, bitmap, face, 0, false);
+        ImageAdaptersKt.preprocess(emo, bitmap, face.getBox(), 0, false);
+        tracker.update(List.of(), List.of(), 0L);
+        new Npy(List.of(2), new float[1]);
+        SelfCheckKt.scaledDiff(new float[1], new float[2]);
+        det.preprocess(new int[0], 0, 0);
+        emo.postprocess(new float[0]);
+"""
+
+
+def test_java_can_catch_the_library_exception_where_it_is_thrown(compiled, tmp_path):
+    assert compiled.returncode == 0
+    calls = [c.strip() for c in re.split(r";\n", JAVA_THROWERS) if c.strip()]
+    body = "".join(f"        try {{ {c}; }} catch (PackagerException x) {{ }}\n" for c in calls)
+    src = tmp_path / "Catches.java"
+    src.write_text(
+        "import android.graphics.Bitmap;\nimport android.media.Image;\nimport androidx.camera.core.ImageProxy;\n"
+        "import dev.packager.face.*;\nimport java.nio.ByteBuffer;\nimport java.util.List;\n\n"
+        "class Catches {\n    static void all(Bitmap bitmap, ImageProxy proxy, Image image, FaceDetectionWrapper det,\n"
+        "            FaceEmotionRecognitionWrapper emo, FaceEmotionSteps steps, CameraFrame frame, Face face,\n"
+        "            FaceTracker tracker, DetectorRecipe d, EmotionRecipe e) {\n" + body + "    }\n}\n")
+    _, _, stdlib = kotlin_harness.toolchain()
+    done = subprocess.run(["javac", "-cp", f"{compiled.args[-1]}:{stdlib}", "-sourcepath", str(STANDINS),
+                           "-d", str(tmp_path / "classes"), str(src)], capture_output=True, text=True, timeout=300)
+    refused = re.findall(r"Catches\.java:(\d+): error: (.*)", done.stderr)
+    lines = src.read_text().splitlines()
+    assert not refused, "\n".join(f"{lines[int(n) - 1].strip()}: {why}" for n, why in refused)
+    assert done.returncode == 0, done.stderr
+
+
 def test_the_readme_integration_steps_name_this_module():
     """The settings and dependency lines a developer pastes name the module this folder is."""
     text = README.read_text()

@@ -138,6 +138,20 @@ def test_a_failing_provider_falls_back_to_the_cpu_and_says_so(glue):
     assert "cannot open it on NNAPI" in glue["no fallback"]["message"]
 
 
+def test_a_negative_thread_count_is_refused_as_in_swift(glue):
+    """Kotlin refuses it when SessionSettings is made, Swift when a session opens (GlueChecks.swift),
+    both as the configuration error with the same words."""
+    r = glue["negative threads"]
+    assert (r["error"], r["message"]) == ("InvalidConfigException", "intraOpThreads -1 < 0")
+
+
+def test_options_out_of_range_are_refused_in_the_words_swift_uses(glue):
+    """The same words as GlueChecks.swift checks for Swift's pipeline."""
+    words = ["scoreThreshold 1.5 is not in 0..1", "iouThreshold -0.1 is not in 0..1", "maxFaces 0 < 1",
+             "intraOpThreads -2 < 0"]
+    assert glue["options out of range"]["refused"] == [f"InvalidConfigException: {w}" for w in words]
+
+
 def test_a_model_that_differs_is_refused_at_open_with_the_difference_named(glue):
     r = glue["mismatch"]
     assert r["error"] == "ModelMismatchException"
@@ -188,6 +202,15 @@ def test_the_pipeline_runs_reports_providers_and_wraps_bad_input(glue):
     assert r["unlimited"] > 2 and r["faces"] == 2  # maxFaces keeps the best two
     assert r["strict"] == 0  # the fake's scores stay below sigmoid(0.9) < 0.99
     assert r["invalid"].startswith("InvalidImageException: pixel array has 5 values")
+
+
+def test_only_the_image_adapters_illegal_argument_is_an_invalid_image(glue):
+    """An IllegalArgumentException from reading a Bitmap (Android's getPixels) is a bad image; one
+    from anywhere else (here the runtime's run) is a bug and passes unchanged, not as a bad image."""
+    r = glue["pipeline adapters"]
+    assert r["bitmap"] == r["pixels"] > 0
+    assert r["unreadable"] == "InvalidImageException: x + width must be <= bitmap.width() ← IllegalArgumentException"
+    assert r["buggy"] == "IllegalArgumentException: a bug in the runtime"
 
 
 def test_the_self_check_judges_the_cpu_run_and_reports_the_accelerator(glue):

@@ -78,7 +78,8 @@ def test_every_template_and_runtime_file_lands_in_its_package():
     modules = {rel: swift_settings.module_of(rel) for rel in rendered}
     assert modules[f"{swift_settings.SOURCE_DIR}/Recipes.swift"] == swift_settings.CORE
     pipeline = sorted(Path(rel).name for rel, m in modules.items() if m == swift_settings.PIPELINE)
-    assert pipeline == ["Exports.swift", "FaceEmotionPipeline.swift", "FaceVideoPipeline.swift", "ModelSession.swift"]
+    assert pipeline == ["Exports.swift", "FaceEmotionPipeline.swift", "FaceVideoPipeline.swift", "ModelSession.swift",
+                        "OnnxRuntimeSupport.swift"]
     assert {"FaceDetectionWrapper.swift", "FaceEmotionRecognitionWrapper.swift", "Providers.swift"} <= {
         Path(rel).name for rel, m in modules.items() if m == swift_settings.CORE}
     others = {rel for rel, m in modules.items() if m is None and not rel.endswith(swift_settings.MANIFEST)}

@@ -5,6 +5,7 @@ package dev.packager.face.glue
 
 import android.content.Context
 import android.content.res.AssetManager
+import android.graphics.Bitmap
 import dev.packager.face.PackagerException
 import dev.packager.face.FaceEmotionPipeline
 import dev.packager.face.ModelSession
@@ -15,6 +16,7 @@ import dev.packager.face.Provider
 import dev.packager.face.SessionConfigurator
 import dev.packager.face.SessionSettings
 import dev.packager.face.TensorSpec
+import dev.packager.face.run
 import java.io.File
 import java.nio.ByteBuffer
 import java.nio.ByteOrder
@@ -49,6 +51,20 @@ private fun <T> onSdk(level: Int, block: () -> T): T {
 }
 
 private const val DEFAULT_SDK = 34
+
+/** A bitmap of the fakes (android.graphics.Bitmap's factories there, by reflection as [fake]). */
+private fun bitmap(factory: String, vararg args: Any): Bitmap {
+    val types = args.map { if (it is Int) Int::class.javaPrimitiveType!! else it.javaClass }.toTypedArray()
+    return Bitmap::class.java.getMethod(factory, *types).invoke(null, *args) as Bitmap
+}
+
+/** What [block] threw ("Class: message", and "← Class" of its cause), or null when it returned. */
+private fun failure(block: () -> Unit): String? = try {
+    block()
+    null
+} catch (e: Exception) {
+    "${e.javaClass.simpleName}: ${e.message}" + (e.cause?.let { " ← ${it.javaClass.simpleName}" } ?: "")
+}
 
 private fun counts() = listOf("sessions", "options", "tensors").associateWith {
     fake.getField("open" + it.replaceFirstChar(Char::uppercase)).getInt(null)
@@ -121,6 +137,14 @@ fun main(args: Array<String>) {
     out["no fallback"] = scenario {
         ModelSession.open("m", model(fail = "\"NNAPI\""), X, YZ, SessionSettings(cpuFallback = false)).close()
         mapOf()
+    }
+    out["negative threads"] = scenario { SessionSettings(intraOpThreads = -1); mapOf() }
+    out["options out of range"] = scenario {
+        val refused = listOf(
+            { PipelineOptions(scoreThreshold = 1.5) }, { PipelineOptions(iouThreshold = -0.1) },
+            { PipelineOptions(maxFaces = 0) }, { PipelineOptions(session = SessionSettings(intraOpThreads = -2)) },
+        ).map { make -> failure { make() } }
+        mapOf("refused" to refused)
     }
     out["mismatch"] = scenario { ModelSession.open("m", model(y = "1, 5"), X, YZ).close(); mapOf() }
     out["run"] = scenario {
@@ -199,6 +223,19 @@ fun main(args: Array<String>) {
             }
             mapOf("providers" to p.providersInUse, "requested" to p.requestedProviders, "faces" to faces.size, "unlimited" to unlimited, "strict" to strict,
                 "selfCheck" to checks, "invalid" to invalid)
+        }
+    }
+    out["pipeline adapters"] = scenario {
+        val gray = IntArray(64 * 48) { 0xFF808080.toInt() }
+        val detector = File(assets, "face_detection.ort").readBytes()
+        val emotion = File(assets, "face_emotion_recognition.ort").readBytes()
+        // a detector whose runtime fails with an unchecked exception (a bug, not a bad image)
+        val buggy = String(detector).replaceFirst("{", "{\"runThrows\": \"a bug in the runtime\", ").toByteArray()
+        val unreadable = bitmap("unreadable", 64, 48, "x + width must be <= bitmap.width()")
+        FaceEmotionPipeline(detector, emotion).use { p ->
+            mapOf("pixels" to p.run(gray, 64, 48).size, "bitmap" to p.run(bitmap("of", 64, 48, gray)).size,
+                "unreadable" to failure { p.run(unreadable) },
+                "buggy" to FaceEmotionPipeline(buggy, emotion).use { failure { it.run(gray, 64, 48) } })
         }
     }
     out["pipeline fallback"] = scenario {

@@ -101,6 +101,13 @@ do {
     _ = try ModelSession(model: model, inputs: [x, x], outputs: outputs, settings: cpu)
   }
   check(repeated.map { if case .invalidConfig = $0 { true } else { false } } ?? false, "\(String(describing: repeated))")
+  // Kotlin's SessionSettings refuses a negative thread count when made, Swift's when it opens
+  let threads = expectError("negative threads") {
+    _ = try ModelSession(
+      model: model, inputs: [x], outputs: outputs,
+      settings: SessionSettings(provider: .cpu, intraOpThreads: -1))
+  }
+  check(threads == .invalidConfig("intraOpThreads -1 < 0"), "\(String(describing: threads))")
   check(Fake.liveSessions == 0, "half-opened sessions freed: \(Fake.liveSessions)")
 }
 
@@ -240,11 +247,17 @@ do {
     options: PipelineOptions(scoreThreshold: 0.999, session: cpu))
   check(try strict.run(pixels: [UInt8](repeating: 90, count: 64 * 48 * 4), width: 64, height: 48).isEmpty, "scoreThreshold applied")
   check(strict.detection.config.minScore == 0.999 && strict.providersInUse.values.allSatisfy { $0 == "CPU" }, "options")
-  for bad in [PipelineOptions(scoreThreshold: 1.5), PipelineOptions(iouThreshold: -0.1), PipelineOptions(maxFaces: 0)] {
+  // Kotlin's constructors refuse the same options with the same words (test_kotlin_glue.py)
+  for (bad, words) in [
+    (PipelineOptions(scoreThreshold: 1.5), "scoreThreshold 1.5 is not in 0..1"),
+    (PipelineOptions(iouThreshold: -0.1), "iouThreshold -0.1 is not in 0..1"),
+    (PipelineOptions(maxFaces: 0), "maxFaces 0 < 1"),
+    (PipelineOptions(session: SessionSettings(intraOpThreads: -2)), "intraOpThreads -2 < 0"),
+  ] {
     let error = expectError("options out of range") {
       _ = try FaceEmotionPipeline(detectorModel: detector, emotionModel: emotion, options: bad)
     }
-    check(error.map { if case .invalidConfig = $0 { true } else { false } } ?? false, "\(String(describing: error))")
+    check(error == .invalidConfig(words), "\(String(describing: error))")
   }
   let wrongRecipe = expectError("another emotion recipe") {
     _ = try FaceEmotionPipeline(

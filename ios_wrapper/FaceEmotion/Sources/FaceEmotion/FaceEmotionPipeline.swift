@@ -108,18 +108,18 @@ public final class FaceEmotionPipeline: Sendable {
     var config = detection.config
     if let score = options.scoreThreshold {
       guard (0...1).contains(score) else {
-        throw PackagerError.invalidConfig("scoreThreshold \(score) is not in 0...1")
+        throw PackagerError.invalidConfig("scoreThreshold \(score) is not in 0..1")
       }
       config.minScore = score
     }
     if let iou = options.iouThreshold {
       guard (0...1).contains(iou) else {
-        throw PackagerError.invalidConfig("iouThreshold \(iou) is not in 0...1")
+        throw PackagerError.invalidConfig("iouThreshold \(iou) is not in 0..1")
       }
       config.iouThreshold = iou
     }
     if let maxFaces = options.maxFaces, maxFaces < 1 {
-      throw PackagerError.invalidConfig("maxFaces \(maxFaces) is not positive")
+      throw PackagerError.invalidConfig("maxFaces \(maxFaces) < 1")
     }
     self.options = options
     self.detection = config == detection.config ? detection : FaceDetectionWrapper(config: config)

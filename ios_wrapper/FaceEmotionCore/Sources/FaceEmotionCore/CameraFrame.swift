@@ -67,7 +67,7 @@ public struct CameraFrame {
     guard [0, 90, 180, 270].contains(rotation) else {
       throw PackagerError.invalidImage("rotation \(rotation): choose 0, 90, 180 or 270")
     }
-    // Offsets are Ints that must not overflow; YUV packs two of them into one (Resample.swift).
+    // Offsets are Ints that must not overflow; YUV packs two of them into one (`YUVReader`).
     let limit = 1 << 31
     switch pixels {
     case .argb(_, let bytesPerRow), .rgba(_, let bytesPerRow), .bgra(_, let bytesPerRow):
@@ -146,7 +146,7 @@ public struct CameraFrame {
   /// The buffer axis of the upright x axis (`vertical` false) or y axis (the table in the
   /// type's documentation): every turn and mirror moves each upright axis onto one buffer axis,
   /// so a pixel's offset is the sum of a column term and a row term, each computed once per tap
-  /// (Resample.swift).
+  /// (Bilinear.swift, Antialias.swift).
   func axis(vertical: Bool) -> Axis {
     let (w, h) = (width - 1, height - 1)
     if vertical {
@@ -381,24 +381,5 @@ struct InterleavedYUVReader: PixelReader {
   @inline(__always)
   func sums(_ lanes: SIMD4<UInt32>) -> (Int, Int, Int) {
     vFirst ? (Int(lanes[0]), Int(lanes[2]), Int(lanes[1])) : yuv.sums(lanes)
-  }
-}
-
-extension RGBAImage {
-  /// `body` with this image as a frame (`.rgba`, tightly packed) turned by `rotation`
-  /// (clockwise degrees: 0, 90, 180, 270) and `mirrored`: e.g. a CGImage drawn as it is stored,
-  /// with its orientation, read upright by the wrappers' frame entry points.
-  public func withFrame<T>(
-    rotation: Int = 0, mirrored: Bool = false, _ body: (CameraFrame) throws -> T
-  ) throws -> T {
-    try pixels.withUnsafeBytes { bytes in
-      guard let base = bytes.baseAddress else {
-        throw PackagerError.invalidImage("image has no pixels")
-      }
-      let frame = try CameraFrame(
-        .rgba(base, bytesPerRow: width * 4), width: width, height: height, rotation: rotation,
-        mirrored: mirrored)
-      return try body(frame)
-    }
   }
 }

@@ -8,12 +8,16 @@
 /// at the same place (tests/edge_cases.py holds both to one table); Kotlin checks recipes and
 /// options when they are made (`.invalidConfig` there), Swift when they are used.
 ///
+/// A `FaceEmotionSteps.maxFaces` or `PipelineOptions.maxFaces` below 1 and a negative
+/// `SessionSettings.intraOpThreads` are `.invalidConfig` in both, with Kotlin's wording ("maxFaces
+/// 0 < 1", "intraOpThreads -1 < 0"): Kotlin's constructors refuse them, Swift's structs (whose
+/// fields are `var`) when the steps run or a session opens.
+///
 /// Where the two differ: Kotlin's `Letterbox.fit` refuses a size below 1 with
 /// IllegalArgumentException (a geometry helper every entry point calls on a checked image; this
-/// one returns non-finite numbers), and Kotlin refuses with `InvalidConfigException` what Swift
-/// takes or does not check: a negative `intraOpThreads` and a `FaceEmotionSteps.maxFaces` below 1
-/// (here 0: ONNX Runtime's default; no face), a detector recipe whose scale, input shape or
-/// keypoint names do not hold together, an emotion recipe without labels or of another rank.
+/// one returns non-finite numbers), and Kotlin refuses with `InvalidConfigException` recipe checks
+/// Swift does not make: a detector recipe whose scale, input shape or keypoint names do not hold
+/// together, an emotion recipe without labels or of another rank.
 public enum PackagerError: Error, Equatable, Sendable, CustomStringConvertible {
   /// Zero or negative size, a pixel array of the wrong length, an unknown pixel format, or an
   /// image too large to index.

@@ -36,7 +36,8 @@ public struct FaceEmotionSteps: Sendable {
   public let detection: FaceDetectionWrapper
   /// Emotion pre- and post-processing.
   public let recognition: FaceEmotionRecognitionWrapper
-  /// At most this many faces (the best ones) are kept and classified; nil: all.
+  /// At most this many faces (the best ones) are kept and classified (> 0); nil: all. Checked
+  /// when the steps run (`.invalidConfig` below 1, as Kotlin's constructor refuses it).
   public var maxFaces: Int?
 
   /// The steps for two wrappers (default: the packaged recipes).
@@ -53,8 +54,9 @@ public struct FaceEmotionSteps: Sendable {
   /// Every face of an RGBA8 image (row-major, width · height · 4 bytes) with its emotion, best
   /// face first: `run(_:runDetector:runEmotion:)` on it as an upright `.rgba` frame.
   ///
-  /// The image is checked as in `FaceDetectionWrapper.preprocess` (thrown
-  /// `PackagerError`), and so are the detector outputs; errors of `runDetector` and
+  /// `maxFaces` below 1 is `.invalidConfig`. The image is checked as in
+  /// `FaceDetectionWrapper.preprocess` (thrown `PackagerError`), and so are the detector
+  /// outputs; errors of `runDetector` and
   /// `runEmotion` propagate. A face whose crop cannot be made (empty or non-finite box) or whose
   /// emotion output is unusable (wrong length, NaN) gets `emotion == nil`.
   public func run(
@@ -62,7 +64,8 @@ public struct FaceEmotionSteps: Sendable {
     runDetector: (DetectionInput) throws -> DetectorOutputs,
     runEmotion: (EmotionInput) throws -> [Float]
   ) throws -> [FaceResult] {
-    try RGBAImage(pixels: pixels, width: width, height: height).withFrame { frame in
+    try checkMaxFaces()
+    return try RGBAImage(pixels: pixels, width: width, height: height).withFrame { frame in
       try run(frame, runDetector: runDetector, runEmotion: runEmotion)
     }
   }
@@ -73,16 +76,24 @@ public struct FaceEmotionSteps: Sendable {
     _ frame: CameraFrame, runDetector: (DetectionInput) throws -> DetectorOutputs,
     runEmotion: (EmotionInput) throws -> [Float]
   ) throws -> [FaceResult] {
+    try checkMaxFaces()
     let input = try detection.preprocess(frame)
     let outputs = try runDetector(input)
     let faces = try detection.postprocess(
       regressors: outputs.regressors, classificators: outputs.classificators, input: input)
-    return try faces.prefix(max(0, maxFaces ?? faces.count)).map { face in
+    return try faces.prefix(maxFaces ?? faces.count).map { face in
       guard let x = try? recognition.preprocess(frame, face) else {
         return FaceResult(face: face, emotion: nil)
       }
       let output = try runEmotion(x)
       return FaceResult(face: face, emotion: try? recognition.postprocess(output: output))
+    }
+  }
+
+  /// `.invalidConfig` unless `maxFaces` is nil or positive (Kotlin: "maxFaces 0 < 1").
+  private func checkMaxFaces() throws {
+    if let maxFaces, maxFaces < 1 {
+      throw PackagerError.invalidConfig("maxFaces \(maxFaces) < 1")
     }
   }
 }

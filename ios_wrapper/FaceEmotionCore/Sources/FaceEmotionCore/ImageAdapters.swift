@@ -1,8 +1,73 @@
 // Runtime library of packager (hand-written, not generated), the same for every recipe.
 //
-// Platform adapters: CGImage / UIImage → RGBA8 pixels (`RGBAImage`) for the core, and the
-// wrappers' entry points on them. Those on an `RGBAImage` compile everywhere; the CGImage and
-// UIImage ones only where CoreGraphics (and UIKit) exist; the core itself never imports them.
+// RGBA8 images: `RGBAImage` (checked pixels, read as a frame or resampled) and the platform
+// adapters that make one, CGImage / UIImage → RGBA8 pixels for the core, with the wrappers'
+// entry points on them. Those on an `RGBAImage` compile everywhere; the CGImage and UIImage
+// ones only where CoreGraphics (and UIKit) exist; the core itself never imports them.
+
+/// An RGBA8 image whose size has been checked: width, height > 0 and
+/// pixels.count == width · height · 4 (row-major, as a CoreGraphics RGBA8 context gives).
+public struct RGBAImage: Sendable, Equatable {
+  /// RGBA bytes, row-major; alpha is ignored by the core.
+  public let pixels: [UInt8]
+  /// Width in pixels.
+  public let width: Int
+  /// Height in pixels.
+  public let height: Int
+
+  /// Checks the size; throws `PackagerError.invalidImage` otherwise.
+  public init(pixels: [UInt8], width: Int, height: Int) throws {
+    guard width > 0, height > 0 else {
+      throw PackagerError.invalidImage("image has zero size (\(width)×\(height))")
+    }
+    let (area, o1) = width.multipliedReportingOverflow(by: height)
+    let (count, o2) = area.multipliedReportingOverflow(by: 4)
+    guard !o1, !o2, pixels.count == count else {
+      throw PackagerError.invalidImage(
+        "expected \(width)×\(height)×4 RGBA bytes, got \(pixels.count)")
+    }
+    self.pixels = pixels
+    self.width = width
+    self.height = height
+  }
+}
+
+extension RGBAImage {
+  /// `rect` (x0, y0, x1, y1 in pixels; it may reach outside the image, which reads `fill`)
+  /// resampled onto width × height samples with `method`, exactly as the wrappers resample the
+  /// letterbox and the face crops (Resample.swift): R, G, B Doubles per sample, row-major.
+  ///
+  /// Throws `PackagerError.invalidBox` for a rectangle the reference refuses (not finite,
+  /// empty, beyond the coordinate limit or wider than the step limit, or an empty output) and
+  /// `.invalidConfig` for a `.bilinear` fill that is not an integer 0...255.
+  public func resampled(
+    _ rect: Box, width: Int, height: Int, method: Interpolation, fill: Double
+  ) throws -> [Double] {
+    try withFrame { frame in
+      try Resampler.resample(
+        frame, rect: rect, outWidth: width, outHeight: height, method: method, fill: fill)
+    }
+  }
+}
+
+extension RGBAImage {
+  /// `body` with this image as a frame (`.rgba`, tightly packed) turned by `rotation`
+  /// (clockwise degrees: 0, 90, 180, 270) and `mirrored`: e.g. a CGImage drawn as it is stored,
+  /// with its orientation, read upright by the wrappers' frame entry points.
+  public func withFrame<T>(
+    rotation: Int = 0, mirrored: Bool = false, _ body: (CameraFrame) throws -> T
+  ) throws -> T {
+    try pixels.withUnsafeBytes { bytes in
+      guard let base = bytes.baseAddress else {
+        throw PackagerError.invalidImage("image has no pixels")
+      }
+      let frame = try CameraFrame(
+        .rgba(base, bytesPerRow: width * 4), width: width, height: height, rotation: rotation,
+        mirrored: mirrored)
+      return try body(frame)
+    }
+  }
+}
 
 #if canImport(CoreGraphics)
   import CoreGraphics

@@ -121,7 +121,22 @@ private func edgeScenarios() -> [(String, () throws -> String)] {
       }
     ),
     ("scaled_diff_lengths", { "diff=\(try scaledDiff(actual: [0], expected: [0, 0]))" }),
+    ("steps_max_faces_zero", { try stepsFaces(image, maxFaces: 0) }),
+    ("steps_max_faces_negative", { try stepsFaces(image, maxFaces: -1) }),
   ]
+}
+
+/// `FaceEmotionSteps` limited to `maxFaces` run on a 40×30 `image` with models that find no face.
+private func stepsFaces(_ image: [UInt8], maxFaces: Int) throws -> String {
+  let steps = FaceEmotionSteps(maxFaces: maxFaces)
+  let n = steps.detection.numAnchors
+  let noFace = DetectorOutputs(
+    regressors: [Float](repeating: 0, count: n * steps.detection.config.rowLength),
+    classificators: [Float](repeating: -100, count: n))
+  let found = try steps.run(
+    pixels: image, width: 40, height: 30, runDetector: { _ in noFace },
+    runEmotion: { _ in [Float](repeating: 0, count: steps.recognition.config.labels.count) })
+  return "faces=\(found.count)"
 }
 
 /// "values=min..max" of a tensor, the numbers as Kotlin's Float.toString writes them.

@@ -14,6 +14,8 @@ final class FakeModel {
     final Map<String, long[]> outputs = new LinkedHashMap<>();
     final List<String> fail = new ArrayList<>();
     long sleepMs;
+    /** When set, run() throws IllegalArgumentException with it (an unchecked runtime failure, not an OrtException). */
+    String runThrows;
 
     static FakeModel parse(String json) throws OrtException {
         FakeModel m = new FakeModel();
@@ -27,6 +29,8 @@ final class FakeModel {
         if (f.find()) for (String s : f.group(1).split(",")) if (!s.isBlank()) m.fail.add(s.trim().replace("\"", ""));
         Matcher s = Pattern.compile("\"sleepMs\"\\s*:\\s*(\\d+)").matcher(json);
         if (s.find()) m.sleepMs = Long.parseLong(s.group(1));
+        Matcher t = Pattern.compile("\"runThrows\"\\s*:\\s*\"([^\"]*)\"").matcher(json);
+        if (t.find()) m.runThrows = t.group(1);
         return m;
     }
 

@@ -45,6 +45,7 @@ public class OrtSession implements AutoCloseable {
     public Result run(Map<String, ? extends OnnxTensorLike> inputs, Map<String, ? extends OnnxValue> pinnedOutputs)
             throws OrtException {
         if (closed) throw new IllegalStateException("Trying to score a closed OrtSession.");
+        if (model.runThrows != null) throw new IllegalArgumentException(model.runThrows);
         running = true;
         try {
             double sum = 0;

@@ -111,6 +111,7 @@ class CameraFrame private constructor(
          */
         @JvmStatic
         @JvmOverloads
+        @Throws(InvalidImageException::class)
         fun argb(
             pixels: IntArray, width: Int, height: Int, rowStride: Int = width,
             rotationDegrees: Int = 0, mirrored: Boolean = false,
@@ -127,6 +128,7 @@ class CameraFrame private constructor(
         /** Bytes R, G, B, A per pixel (CameraX `OUTPUT_IMAGE_FORMAT_RGBA_8888`); [rowStride] in bytes. */
         @JvmStatic
         @JvmOverloads
+        @Throws(InvalidImageException::class)
         fun rgba(
             bytes: ByteBuffer, width: Int, height: Int, rowStride: Int = 4 * width,
             rotationDegrees: Int = 0, mirrored: Boolean = false,
@@ -135,6 +137,7 @@ class CameraFrame private constructor(
         /** Bytes B, G, R, A per pixel (iOS `32BGRA`); [rowStride] in bytes. */
         @JvmStatic
         @JvmOverloads
+        @Throws(InvalidImageException::class)
         fun bgra(
             bytes: ByteBuffer, width: Int, height: Int, rowStride: Int = 4 * width,
             rotationDegrees: Int = 0, mirrored: Boolean = false,
@@ -147,6 +150,7 @@ class CameraFrame private constructor(
          */
         @JvmStatic
         @JvmOverloads
+        @Throws(InvalidImageException::class)
         fun yuv(
             y: ByteBuffer, u: ByteBuffer, v: ByteBuffer,
             yRowStride: Int, uvRowStride: Int, uvPixelStride: Int,

@@ -30,7 +30,7 @@ enum class TensorLayout { NHWC, NCHW }
  * @property anchorsPerLayer anchors each layer contributes per cell.
  * @property offset anchor centre within a cell, in cells (0.5 = cell centre).
  */
-data class Anchors(
+data class Anchors @Throws(InvalidConfigException::class) constructor(
     val inputSize: Int,
     val strides: List<Int>,
     val anchorsPerLayer: Int,
@@ -60,7 +60,7 @@ data class Anchors(
  * @property minScore detections below this probability are dropped.
  * @property iouThreshold weighted NMS merges boxes whose IoU with the best one exceeds it.
  */
-data class DetectorRecipe(
+data class DetectorRecipe @Throws(InvalidConfigException::class) constructor(
     val name: String,
     val inputName: String,
     val inputShape: List<Int>,
@@ -109,7 +109,7 @@ data class DetectorRecipe(
  * @property outputsAreLogits apply softmax to the output (else it already sums to 1).
  * @property labels class names in output order.
  */
-data class EmotionRecipe(
+data class EmotionRecipe @Throws(InvalidConfigException::class) constructor(
     val name: String,
     val inputName: String,
     val inputShape: List<Int>,

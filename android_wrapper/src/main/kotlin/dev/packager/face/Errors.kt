@@ -13,14 +13,17 @@ package dev.packager.face
  * A checked exception for Java callers (the entry points declare it with `@Throws`); the ONNX
  * Runtime or I/O error behind it is its [cause].
  *
+ * A [FaceEmotionSteps.maxFaces] or [PipelineOptions.maxFaces] below 1 and a negative
+ * [SessionSettings.intraOpThreads] are [InvalidConfigException] in both languages, with the same
+ * words ("maxFaces 0 < 1", "intraOpThreads -1 < 0"): here when they are made, in Swift (whose
+ * structs' fields are `var`) when the steps run or a session opens.
+ *
  * What stays IllegalArgumentException, and why: only [Letterbox.fit] with a size below 1, a geometry
  * helper every entry point calls on an image it has checked (Swift's returns non-finite numbers
- * instead). Where only Kotlin refuses, it refuses with the subclass of the same family: a negative
- * [SessionSettings.intraOpThreads] and a [FaceEmotionSteps.maxFaces] below 1 (Swift takes them as
- * 0: ONNX Runtime's default, no face), and the recipe checks Swift does not make (a detector's
- * scale, input shape and keypoint names; an emotion model's input rank and labels) are
- * [InvalidConfigException]. The lambdas passed to [FaceEmotionSteps] may throw what they like;
- * their exceptions pass through unchanged.
+ * instead). Where only Kotlin refuses, it refuses with the subclass of the same family: the recipe
+ * checks Swift does not make (a detector's scale, input shape and keypoint names; an emotion
+ * model's input rank and labels) are [InvalidConfigException]. The lambdas passed to
+ * [FaceEmotionSteps] may throw what they like; their exceptions pass through unchanged.
  */
 sealed class PackagerException(message: String, cause: Throwable? = null) : Exception(message, cause)
 

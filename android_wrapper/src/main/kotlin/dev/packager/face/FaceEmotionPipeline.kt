@@ -22,7 +22,7 @@ import kotlin.concurrent.withLock
  *   `.fp16.ort`, `.int8.ort`); default [Recipes.defaultPrecision], the build's choice for Android
  *   (manifest.json `precision`: INT8 when NNAPI takes the int8 models whole).
  */
-data class PipelineOptions @JvmOverloads constructor(
+data class PipelineOptions @JvmOverloads @Throws(InvalidConfigException::class) constructor(
     val scoreThreshold: Double? = null,
     val iouThreshold: Double? = null,
     val maxFaces: Int = Int.MAX_VALUE,
@@ -31,10 +31,10 @@ data class PipelineOptions @JvmOverloads constructor(
 ) {
     init {
         requireConfig(scoreThreshold == null || scoreThreshold in 0.0..1.0) {
-            "scoreThreshold $scoreThreshold not in 0..1"
+            "scoreThreshold $scoreThreshold is not in 0..1"
         }
         requireConfig(iouThreshold == null || iouThreshold in 0.0..1.0) {
-            "iouThreshold $iouThreshold is not within 0..1"
+            "iouThreshold $iouThreshold is not in 0..1"
         }
         requireConfig(maxFaces > 0) { "maxFaces $maxFaces < 1" }
     }
@@ -116,9 +116,20 @@ class FaceEmotionPipeline @JvmOverloads @Throws(PackagerException::class) constr
     @Throws(PackagerException::class)
     fun run(frame: CameraFrame): List<FaceResult> = guarded { steps.run(frame, ::detect, ::classify) }
 
-    /** Every face of the frame [make] gives (reading pixels into the [ArgbBuffer] it is given), under the lock. */
-    internal fun runFrame(make: (ArgbBuffer) -> CameraFrame): List<FaceResult> =
-        guarded { steps.run(make(detection.argbBuffer), ::detect, ::classify) }
+    /**
+     * Every face of the frame [make] gives (reading pixels into the [ArgbBuffer] it is given), under the lock.
+     * [make] is an image adapter (ImageAdapters.kt, FrameAdapters.kt): an IllegalArgumentException from it
+     * is Android's, a Bitmap or Image it cannot read, and becomes an [InvalidImageException]; anything
+     * after it passes unchanged.
+     */
+    internal fun runFrame(make: (ArgbBuffer) -> CameraFrame): List<FaceResult> = guarded {
+        val frame = try {
+            make(detection.argbBuffer)
+        } catch (e: IllegalArgumentException) {
+            throw InvalidImageException(e.message ?: "the image cannot be read", e)
+        }
+        steps.run(frame, ::detect, ::classify)
+    }
 
     /** Runs the detector on a preprocessed input. */
     @Throws(PackagerException::class)
@@ -202,18 +213,16 @@ class FaceEmotionPipeline @JvmOverloads @Throws(PackagerException::class) constr
     }
 
     /**
-     * [block] under the pipeline's lock, its failures as PackagerException. The core and the
-     * sessions throw PackagerExceptions themselves (Errors.kt), which FaceEmotionSteps passes
-     * through; an IllegalArgumentException left is Android's, from a Bitmap or Image it cannot
-     * read (or [Letterbox.fit]'s), → InvalidImageException.
+     * [block] under the pipeline's lock; [ClosedException] after [close]. The core and the sessions
+     * throw PackagerExceptions themselves (Errors.kt), which FaceEmotionSteps passes through; Android's
+     * IllegalArgumentException of an unreadable Bitmap or Image is translated where the adapter is
+     * called ([runFrame]), so that any other exception (a bug) is not reported as a bad image.
+     * [Letterbox.fit]'s cannot happen here: every frame is at least 1 × 1 (CameraFrame) and every
+     * recipe's input size positive (DetectorRecipe).
      */
     private inline fun <T> guarded(block: () -> T): T = lock.withLock {
         if (closed) throw ClosedException("the pipeline is closed")
-        try {
-            block()
-        } catch (e: IllegalArgumentException) {
-            throw InvalidImageException(e.message ?: "invalid image", e)
-        }
+        block()
     }
 
     companion object {

@@ -9,7 +9,7 @@ class DetectorOutputs(val regressors: FloatArray, val classificators: FloatArray
  * passes functions that run the two models ([FaceEmotionPipeline] passes ONNX Runtime sessions).
  * Keeping the chain here keeps it in the pure core, which CI compiles and runs.
  */
-class FaceEmotionSteps @JvmOverloads constructor(
+class FaceEmotionSteps @JvmOverloads @Throws(InvalidConfigException::class) constructor(
     val detection: FaceDetectionWrapper = FaceDetectionWrapper(),
     val recognition: FaceEmotionRecognitionWrapper = FaceEmotionRecognitionWrapper(),
     /** Only the best maxFaces faces are classified and returned (> 0). */
@@ -23,6 +23,7 @@ class FaceEmotionSteps @JvmOverloads constructor(
      * Every face of an ARGB image (row-major, width · height) with its emotion, best face first;
      * the image is checked as in [FaceDetectionWrapper.preprocess] (InvalidImageException).
      */
+    @Throws(PackagerException::class)
     fun run(
         pixels: IntArray,
         width: Int,
@@ -39,6 +40,7 @@ class FaceEmotionSteps @JvmOverloads constructor(
      * keypoints in upright pixels), at most [maxFaces]. A face whose crop cannot be made (empty or
      * non-finite box) or whose model output is unusable (wrong length, NaN) gets emotion = null.
      */
+    @Throws(PackagerException::class)
     fun run(
         frame: CameraFrame,
         runDetector: (DetectionInput) -> DetectorOutputs,

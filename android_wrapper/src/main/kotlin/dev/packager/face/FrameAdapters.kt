@@ -16,6 +16,7 @@ import java.nio.ByteBuffer
  * coordinates of a mirrored (front camera) preview. The frame reads the image's buffers: use it
  * before closing the image. The crop rect is not applied. InvalidImageException for another format.
  */
+@Throws(InvalidImageException::class)
 fun ImageProxy.toCameraFrame(mirrored: Boolean = false): CameraFrame {
     val p = planes
     return cameraFrame(
@@ -28,6 +29,7 @@ fun ImageProxy.toCameraFrame(mirrored: Boolean = false): CameraFrame {
  * An `android.media.Image` (`YUV_420_888` from Camera2 / ImageReader, or `RGBA_8888`) as a
  * [CameraFrame], upright after turning [rotationDegrees] clockwise; as [ImageProxy.toCameraFrame].
  */
+@Throws(InvalidImageException::class)
 fun Image.toCameraFrame(rotationDegrees: Int, mirrored: Boolean = false): CameraFrame {
     val p = planes
     return cameraFrame(

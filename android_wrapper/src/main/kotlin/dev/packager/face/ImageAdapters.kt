@@ -36,16 +36,19 @@ internal fun Bitmap.cameraFrame(buffer: ArgbBuffer, rotationDegrees: Int, mirror
  * `val input = faceDetection.preprocess(bitmap)` (the pixels are read into the wrapper's reused
  * array); a bitmap that is upright after turning [rotationDegrees] clockwise gives faces in upright pixels.
  */
+@Throws(InvalidImageException::class)
 fun FaceDetectionWrapper.preprocess(
     bitmap: Bitmap, rotationDegrees: Int = 0, mirrored: Boolean = false,
 ): DetectionInput = preprocess(bitmap.cameraFrame(argbBuffer, rotationDegrees, mirrored))
 
 /** `val input = faceEmotionRecognition.preprocess(bitmap, face)` (pixels read into the wrapper's reused array). */
+@Throws(PackagerException::class)
 fun FaceEmotionRecognitionWrapper.preprocess(
     bitmap: Bitmap, face: Face, rotationDegrees: Int = 0, mirrored: Boolean = false,
 ): EmotionInput = preprocess(bitmap.cameraFrame(argbBuffer, rotationDegrees, mirrored), face)
 
 /** The crop of a face box given in (upright) bitmap pixels (pixels read into the wrapper's reused array). */
+@Throws(PackagerException::class)
 fun FaceEmotionRecognitionWrapper.preprocess(
     bitmap: Bitmap, box: Box, rotationDegrees: Int = 0, mirrored: Boolean = false,
 ): EmotionInput = preprocess(bitmap.cameraFrame(argbBuffer, rotationDegrees, mirrored), box)

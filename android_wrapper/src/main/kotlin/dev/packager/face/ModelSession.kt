@@ -39,7 +39,7 @@ fun interface SessionConfigurator {
  * @property configureSession called last on each session's options (e.g. `setOptimizationLevel`,
  *   `addConfigEntry`); it is called again, with [Provider.Cpu], for a CPU fallback session.
  */
-data class SessionSettings @JvmOverloads constructor(
+data class SessionSettings @JvmOverloads @Throws(InvalidConfigException::class) constructor(
     val provider: Provider = Provider.deviceDefault(),
     val cpuFallback: Boolean = true,
     val intraOpThreads: Int = 0,

@@ -14,7 +14,7 @@ import java.nio.ByteOrder
  * big-endian, Fortran order, a truncated file). [encoded] gives the bytes numpy.save writes for
  * the same array (version 1.0, header padded to 64 bytes).
  */
-class Npy(val shape: List<Int>, val values: FloatArray) {
+class Npy @Throws(InvalidFileException::class) constructor(val shape: List<Int>, val values: FloatArray) {
     init {
         if (!shape.all { it >= 0 } || shape.fold(1L) { a, b -> a * b } != values.size.toLong()) {
             throw InvalidFileException("shape $shape does not hold ${values.size} values")

@@ -9,6 +9,7 @@ import kotlin.math.max
  * max |actual − expected| / max(1, max |expected|), computed in Double; infinite when either side
  * holds NaN or infinity, so such an output never passes. 0 for empty arrays.
  */
+@Throws(InvalidTensorException::class)
 fun scaledDiff(actual: FloatArray, expected: FloatArray): Double {
     requireTensor(actual.size == expected.size) { "${actual.size} values vs ${expected.size} expected" }
     var diff = 0.0

@@ -10,7 +10,7 @@ import java.nio.FloatBuffer
  * A float32 tensor a model takes or gives: its [name] in the model and its [shape] (every
  * dimension > 0). [ModelSession] checks a model's declared inputs and outputs against these.
  */
-data class TensorSpec(val name: String, val shape: List<Int>) {
+data class TensorSpec @Throws(InvalidConfigException::class) constructor(val name: String, val shape: List<Int>) {
     init {
         requireConfig(shape.all { it > 0 }) { "tensor $name: shape $shape has a dimension below 1" }
     }

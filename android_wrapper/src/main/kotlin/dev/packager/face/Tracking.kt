@@ -95,6 +95,7 @@ class FaceTracker(val config: TrackingRecipe) {
      * @throws InvalidImageException (Swift `.invalidImage`) when [timestampMs] does not increase or the
      *   lists differ in size.
      */
+    @Throws(InvalidImageException::class)
     fun update(faces: List<Face>, emotions: List<EmotionResult?>, timestampMs: Long): List<TrackedFace> {
         requireImage(faces.size == emotions.size) { "${faces.size} faces but ${emotions.size} emotions" }
         lastMs?.let { last ->
