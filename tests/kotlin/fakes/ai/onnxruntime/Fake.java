@@ -13,6 +13,8 @@ public final class Fake {
     public static int openSessions = 0;
     public static int openOptions = 0;
     public static int openTensors = 0;
+    /** One permit per run that has begun (released inside the session's run, so while the glue holds its lock). */
+    public static final java.util.concurrent.Semaphore runsStarted = new java.util.concurrent.Semaphore(0);
 
     private Fake() {}
 

@@ -47,6 +47,7 @@ public class OrtSession implements AutoCloseable {
         if (closed) throw new IllegalStateException("Trying to score a closed OrtSession.");
         if (model.runThrows != null) throw new IllegalArgumentException(model.runThrows);
         running = true;
+        Fake.runsStarted.release();
         try {
             double sum = 0;
             long n = 0;
