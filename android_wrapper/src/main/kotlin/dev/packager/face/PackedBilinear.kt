@@ -32,14 +32,18 @@ internal inline fun Resampler.packed2x2(
         t.combine(sG, 8, v0, v1, v2, v3)
         t.combine(sB, 0, v0, v1, v2, v3)
     }, { at -> put(at, fillOnly, fillOnly, fillOnly) }) { at, qb, inside ->
-        val u0 = bWeight[qb].toLong(); val u1 = bWeight[qb + 1].toLong()
-        val u2 = bWeight[qb + 2].toLong(); val u3 = bWeight[qb + 3].toLong()
+        val u0 = bWeight[qb]; val u1 = bWeight[qb + 1]; val u2 = bWeight[qb + 2]; val u3 = bWeight[qb + 3]
+        // Each sum is below 255 · 4 · ONE² < 2^32: exact in an Int read unsigned (Int arithmetic
+        // wraps modulo 2^32).
         val r = u0 * sR[qb] + u1 * sR[qb + 1] + u2 * sR[qb + 2] + u3 * sR[qb + 3]
         val g = u0 * sG[qb] + u1 * sG[qb + 1] + u2 * sG[qb + 2] + u3 * sG[qb + 3]
         val b = u0 * sB[qb] + u1 * sB[qb + 1] + u2 * sB[qb + 2] + u3 * sB[qb + 3]
         // As [Resampler.store] gives them.
         val f = fill * (total - inside)
-        put(at, (r + f).toDouble() * norm, (g + f).toDouble() * norm, (b + f).toDouble() * norm)
+        put(
+            at, (unsigned(r) + f).toDouble() * norm, (unsigned(g) + f).toDouble() * norm,
+            (unsigned(b) + f).toDouble() * norm,
+        )
     }
 }
 
@@ -61,3 +65,7 @@ internal fun Resampler.argbGray(pixels: IntArray, outW: Int, outH: Int, fill: In
         putGray(f, w0, w1, w2, m, s, at / 3, r, g, b)
     }
 }
+
+/** [x] read as an unsigned 32-bit integer. */
+@Suppress("NOTHING_TO_INLINE")
+internal inline fun unsigned(x: Int): Long = x.toLong() and 0xFFFFFFFFL
