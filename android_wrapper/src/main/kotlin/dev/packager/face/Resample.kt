@@ -130,15 +130,14 @@ internal class Resampler {
 
     /**
      * [rgb], its values put by [writer] (a model's float32 input). BILINEAR of a packed RGB
-     * frame puts each line of samples as it sums it (one pass); the rest put [rgb]'s array
-     * afterwards: the same values.
+     * frame puts each sample as it sums it (one pass); YUV frames (their loops write [out]) and
+     * the other methods put [rgb]'s array afterwards: the same values.
      */
     fun tensor(
         frame: CameraFrame,
         x0: Double, y0: Double, x1: Double, y1: Double,
         outW: Int, outH: Int, method: Interpolation, fill: Double, writer: SampleWriter,
     ) {
-        // YUV's loops write [out] (YuvSums.store).
         if (method != Interpolation.BILINEAR || frame.format == FrameFormat.YUV) {
             return writer.putAll(rgb(frame, x0, y0, x1, y1, outW, outH, method, fill), outW * outH)
         }
