@@ -193,6 +193,8 @@ internal inline fun Resampler.walk2x2(line: (Int) -> Unit, fillOnly: (Int) -> Un
     val stepA = outerTaps.step
     val stepB = innerTaps.step
     val inner = innerTaps.count
+    val first = innerTaps.from shr 2
+    val last = innerTaps.to shr 2
     for (a in 0 until outerTaps.count) {
         val insideA = aInside[a].toLong()
         var at = a * stepA
@@ -202,11 +204,11 @@ internal inline fun Resampler.walk2x2(line: (Int) -> Unit, fillOnly: (Int) -> Un
             continue
         }
         line(4 * a)
-        for (b in 0 until inner) {
-            val inside = insideA * bInside[b]
-            if (inside == 0L) fillOnly(at) else value(at, 4 * b, inside)
-            at += stepB
-        }
+        // The inner samples with a tap inside lie in first ..< last ([OutputTaps.set]); one of
+        // them whose taps inside all weigh 0 gives the fill alone through [value] too.
+        for (b in 0 until first) { fillOnly(at); at += stepB }
+        for (b in first until last) { value(at, 4 * b, insideA * bInside[b]); at += stepB }
+        for (b in last until inner) { fillOnly(at); at += stepB }
     }
 }
 
