@@ -60,7 +60,7 @@ RUNTIME = (
                                        "FaceDetectionWrapper",
                                        "FaceEmotionPipeline", "FaceEmotionRecognitionWrapper", "FaceEmotionSteps",
                                        "FaceVideoPipeline", "FrameAdapters", "ImageAdapters", "ModelSession", "Npy",
-                                       "Providers", "Resample", "SelfCheck", "TensorSpec", "Tracking", "Types")),
+                                       "PackedBilinear", "Providers", "Resample", "SelfCheck", "TensorSpec", "Tracking", "Types")),
     *SAMPLE_APP,
 )
 

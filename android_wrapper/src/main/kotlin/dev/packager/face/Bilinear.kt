@@ -5,8 +5,9 @@ import java.nio.Buffer
 import java.nio.ByteBuffer
 
 // The BILINEAR loops of [Resampler] shaped for speed: the common 2 × 2 sub-sample downscale of
-// packed RGB ([packed2x2]: lines weighted in loops over arrays) and YUV frames ([bilinearYuv]: the
-// 16 luma taps written out), and YUV at other sub-sample counts ([bilinearYuvGeneral]). The same
+// packed RGB ([packed2x2], PackedBilinear.kt: lines weighted in loops over arrays) and YUV frames
+// ([bilinearYuv]: the 16 luma taps written out), and YUV at other sub-sample counts
+// ([bilinearYuvGeneral]). The same
 // integers as [Resampler.bilinearSums] and the reference, so the same bits; docs/DESIGN.md
 // ("Camera frames") has what each shape measured on HotSpot.
 
@@ -183,6 +184,8 @@ internal fun Resampler.walkTaps(outW: Int, outH: Int, rowMajor: Boolean, merge: 
  * (index into the output, the inner axis' slot 4b, the sample's weight inside the image) for every
  * sample with a tap inside; [fillOnly] (index) for the others, whose taps all lie outside (the
  * letterbox's bars): the fill alone, as their zero-weight sums would give, without reading taps.
+ * An outer sample with no tap inside is a whole line of those, walked without a test per sample
+ * (kargb32: detector pre −3 to −9 % at 44 % / 25 % bars, ARGB and NV21).
  */
 internal inline fun Resampler.walk2x2(line: (Int) -> Unit, fillOnly: (Int) -> Unit, value: (Int, Int, Long) -> Unit) {
     val aInside = outerTaps.inside
@@ -190,52 +193,22 @@ internal inline fun Resampler.walk2x2(line: (Int) -> Unit, fillOnly: (Int) -> Un
     val stepA = outerTaps.step
     val stepB = innerTaps.step
     val inner = innerTaps.count
+    val first = innerTaps.from shr 2
+    val last = innerTaps.to shr 2
     for (a in 0 until outerTaps.count) {
         val insideA = aInside[a].toLong()
-        if (insideA != 0L) line(4 * a)
         var at = a * stepA
-        for (b in 0 until inner) {
-            val inside = insideA * bInside[b]
-            if (inside == 0L) fillOnly(at) else value(at, 4 * b, inside)
-            at += stepB
+        if (insideA == 0L) {
+            // A line in the letterbox's bars, in a loop of its own: no test per sample.
+            for (b in 0 until inner) { fillOnly(at); at += stepB }
+            continue
         }
-    }
-}
-
-/**
- * The 2 × 2 sub-sample downscale of a packed RGB frame (4 taps per output sample and axis),
- * walked by [walk2x2]: per outer sample its 4 lines' taps gathered ([OutputTaps.line0] ..) and
- * weighted down the lines per channel ([OutputTaps.combine]), then per output sample each
- * channel's 4 inner taps.
- */
-internal inline fun Resampler.packed2x2(outW: Int, outH: Int, fill: Int, rowMajor: Boolean, pixel: (Int) -> Int) {
-    val total = 4L * ONE * ONE
-    val norm = 1.0 / total.toDouble()
-    walkTaps(outW, outH, rowMajor, false)
-    val t = innerTaps
-    t.scratch()
-    val aTap = outerTaps.tap; val aWeight = outerTaps.weight
-    val bTap = t.tap; val bWeight = t.weight
-    val l0 = t.line0; val l1 = t.line1; val l2 = t.line2; val l3 = t.line3
-    val sR = t.sum0; val sG = t.sum1; val sB = t.sum2
-    walk2x2({ qa ->
-        val a0 = aTap[qa]; val a1 = aTap[qa + 1]; val a2 = aTap[qa + 2]; val a3 = aTap[qa + 3]
-        for (j in t.from until t.to) {
-            val b = bTap[j]
-            l0[j] = pixel(a0 + b); l1[j] = pixel(a1 + b); l2[j] = pixel(a2 + b); l3[j] = pixel(a3 + b)
-        }
-        val v0 = aWeight[qa]; val v1 = aWeight[qa + 1]; val v2 = aWeight[qa + 2]; val v3 = aWeight[qa + 3]
-        t.combine(sR, 16, v0, v1, v2, v3)
-        t.combine(sG, 8, v0, v1, v2, v3)
-        t.combine(sB, 0, v0, v1, v2, v3)
-    }, { at -> store(at, 0L, 0L, fill * total, norm) }) { at, qb, inside ->
-        val u0 = bWeight[qb].toLong(); val u1 = bWeight[qb + 1].toLong()
-        val u2 = bWeight[qb + 2].toLong(); val u3 = bWeight[qb + 3].toLong()
-        val r = u0 * sR[qb] + u1 * sR[qb + 1] + u2 * sR[qb + 2] + u3 * sR[qb + 3]
-        val g = u0 * sG[qb] + u1 * sG[qb + 1] + u2 * sG[qb + 2] + u3 * sG[qb + 3]
-        val b = u0 * sB[qb] + u1 * sB[qb + 1] + u2 * sB[qb + 2] + u3 * sB[qb + 3]
-        // R and B as [Resampler.bilinearSums] gives them: R in the high 32 bits, B (< 2^32) in the low.
-        store(at, (r shl 32) or b, g, fill * (total - inside), norm)
+        line(4 * a)
+        // The inner samples with a tap inside lie in first ..< last ([OutputTaps.set]); one of
+        // them whose taps inside all weigh 0 gives the fill alone through [value] too.
+        for (b in 0 until first) { fillOnly(at); at += stepB }
+        for (b in first until last) { value(at, 4 * b, insideA * bInside[b]); at += stepB }
+        for (b in last until inner) { fillOnly(at); at += stepB }
     }
 }
 

@@ -28,6 +28,7 @@ class FaceDetectionWrapper(val config: DetectorRecipe = Recipes.defaultDetector)
     private val detections = Detections(anchors.size / 2, config.numKeypoints, config.rowLength)
     private val values = FloatArray(config.inputSize * config.inputSize * 3)
     private val tensor: FloatBuffer = directFloats(values.size)
+    private val writer = SampleWriter.affine(values, config.normScale, config.normOffset)
     private val keypointMirror: IntArray = config.keypointMirror.toIntArray()
 
     /** The Android adapters' reusable frame pixels (ImageAdapters.kt). */
@@ -67,12 +68,8 @@ class FaceDetectionWrapper(val config: DetectorRecipe = Recipes.defaultDetector)
     fun preprocess(frame: CameraFrame): DetectionInput {
         val size = config.inputSize
         val box = Letterbox.fit(frame.uprightWidth, frame.uprightHeight, size)
-        val rgb = resampler.rgb(frame, box.x0, box.y0, box.x1, box.y1, size, size, config.resize, config.fill)
-        val v = values
-        val scale = config.normScale
-        val offset = config.normOffset
-        for (i in v.indices) v[i] = (rgb[i] * scale + offset).toFloat()
-        putAll(tensor, v)
+        resampler.tensor(frame, box.x0, box.y0, box.x1, box.y1, size, size, config.resize, config.fill, writer)
+        putAll(tensor, values)
         return DetectionInput(tensor, config.inputShape, box, frame.mirrored)
     }
 

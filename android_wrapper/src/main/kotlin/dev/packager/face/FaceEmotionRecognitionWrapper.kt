@@ -32,6 +32,9 @@ class FaceEmotionRecognitionWrapper(val config: EmotionRecipe = Recipes.defaultE
     private val scale = config.scale.toDoubleArray()
     private val probabilities = DoubleArray(config.labels.size)
 
+    /** GRAY's tensor values straight from the resampler (TensorSpec.kt); null for RGB and BGR. */
+    private val grayWriter = if (config.color == ColorOrder.GRAY) SampleWriter.gray(values, mean[0], scale[0]) else null
+
     /** The Android adapters' reusable frame pixels (ImageAdapters.kt). */
     internal val argbBuffer = ArgbBuffer()
 
@@ -80,17 +83,12 @@ class FaceEmotionRecognitionWrapper(val config: EmotionRecipe = Recipes.defaultE
         val finite = r.xmin.isFinite() && r.ymin.isFinite() && r.xmax.isFinite() && r.ymax.isFinite()
         if (!finite || r.xmax <= r.xmin) throw InvalidBoxException("face box $box is empty or not finite")
         val size = config.size
-        val rgb = resampler.rgb(frame, r.xmin, r.ymin, r.xmax, r.ymax, size, size, config.resize, config.fill)
-        val values = values
-        if (config.color == ColorOrder.GRAY) {
-            // One channel: NHWC and NCHW lay it out alike. The same expression as [channel], with
-            // the weights, mean and scale in locals (no format test per value).
-            val w0 = GRAY_WEIGHTS[0]; val w1 = GRAY_WEIGHTS[1]; val w2 = GRAY_WEIGHTS[2]
-            val m = mean[0]; val sc = scale[0]
-            for (p in 0 until size * size) {
-                values[p] = ((rgb[3 * p] * w0 + rgb[3 * p + 1] * w1 + rgb[3 * p + 2] * w2 - m) * sc).toFloat()
-            }
+        val gray = grayWriter
+        if (gray != null) {
+            // One channel: NHWC and NCHW lay it out alike.
+            resampler.tensor(frame, r.xmin, r.ymin, r.xmax, r.ymax, size, size, config.resize, config.fill, gray)
         } else {
+            val rgb = resampler.rgb(frame, r.xmin, r.ymin, r.xmax, r.ymax, size, size, config.resize, config.fill)
             val channels = config.channels
             val nhwc = config.layout == TensorLayout.NHWC
             for (p in 0 until size * size) {
@@ -104,13 +102,9 @@ class FaceEmotionRecognitionWrapper(val config: EmotionRecipe = Recipes.defaultE
         return EmotionInput(tensor, config.inputShape)
     }
 
-    /** Channel [c] (in the model's colour order) of resampled pixel [p]. */
-    private fun channel(rgb: DoubleArray, p: Int, c: Int): Double = when (config.color) {
-        ColorOrder.GRAY ->
-            rgb[3 * p] * GRAY_WEIGHTS[0] + rgb[3 * p + 1] * GRAY_WEIGHTS[1] + rgb[3 * p + 2] * GRAY_WEIGHTS[2]
-        ColorOrder.RGB -> rgb[3 * p + c]
-        ColorOrder.BGR -> rgb[3 * p + 2 - c]
-    }
+    /** Channel [c] (in the model's colour order, RGB or BGR: GRAY is [grayWriter]'s) of resampled pixel [p]. */
+    private fun channel(rgb: DoubleArray, p: Int, c: Int): Double =
+        if (config.color == ColorOrder.BGR) rgb[3 * p + 2 - c] else rgb[3 * p + c]
 
     /**
      * Model output (one value per label) → probabilities: softmax exp(x − max) / sum in Double

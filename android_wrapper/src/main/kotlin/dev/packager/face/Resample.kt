@@ -83,6 +83,10 @@ internal class Resampler {
     /** R, G, B of the last BILINEAR or NEAREST call. */
     internal var out = DoubleArray(0)
 
+    /** Where BILINEAR puts its samples: [doubles] ([out]) for [rgb], the caller's for [tensor]. */
+    private val doubles = SampleWriter.doubles()
+    internal var sink = doubles
+
     /** The 2 × 2 loops' per-output tables of the axes walked outside and inside (Bilinear.kt). */
     internal val outerTaps = OutputTaps()
     internal val innerTaps = OutputTaps()
@@ -112,6 +116,40 @@ internal class Resampler {
         if (method == Interpolation.ANTIALIAS) {
             return resampleAntialias(frame, x0, y0, x1, y1, outW, outH, fill)
         }
+        checkArguments(x0, y0, x1, y1, outW, outH, method, fill)
+        if (out.size != outW * outH * 3) out = DoubleArray(outW * outH * 3)
+        doubles.doubles = out
+        sink = doubles
+        if (method == Interpolation.BILINEAR) {
+            bilinear(frame, x0, y0, x1, y1, outW, outH, fill.toInt())
+        } else {
+            nearest(frame, x0, y0, x1, y1, outW, outH, fill)
+        }
+        return out
+    }
+
+    /**
+     * [rgb], its values put by [writer] (a model's float32 input). BILINEAR of a packed RGB
+     * frame puts each sample as it sums it (one pass); YUV frames (their loops write [out]) and
+     * the other methods put [rgb]'s array afterwards: the same values.
+     */
+    fun tensor(
+        frame: CameraFrame,
+        x0: Double, y0: Double, x1: Double, y1: Double,
+        outW: Int, outH: Int, method: Interpolation, fill: Double, writer: SampleWriter,
+    ) {
+        if (method != Interpolation.BILINEAR || frame.format == FrameFormat.YUV) {
+            return writer.putAll(rgb(frame, x0, y0, x1, y1, outW, outH, method, fill), outW * outH)
+        }
+        checkArguments(x0, y0, x1, y1, outW, outH, method, fill)
+        sink = writer
+        bilinear(frame, x0, y0, x1, y1, outW, outH, fill.toInt())
+    }
+
+    /** Refuses (before anything is written) the rectangles and fills the reference refuses. */
+    private fun checkArguments(
+        x0: Double, y0: Double, x1: Double, y1: Double, outW: Int, outH: Int, method: Interpolation, fill: Double,
+    ) {
         if (method == Interpolation.BILINEAR) {
             requireConfig(fill == floor(fill) && fill >= 0.0 && fill <= 255.0) {
                 "bilinear resampling takes an integer fill 0..255, not $fill"
@@ -119,13 +157,6 @@ internal class Resampler {
         }
         checkedStep(x0, x1, outW)
         checkedStep(y0, y1, outH)
-        if (out.size != outW * outH * 3) out = DoubleArray(outW * outH * 3)
-        if (method == Interpolation.BILINEAR) {
-            bilinear(frame, x0, y0, x1, y1, outW, outH, fill.toInt())
-        } else {
-            nearest(frame, x0, y0, x1, y1, outW, outH, fill)
-        }
-        return out
     }
 
     private fun ensureTaps(nx: Int, ny: Int, outW: Int, outH: Int) {
@@ -177,21 +208,33 @@ internal class Resampler {
     // measured 0.53 → 0.41 ms (ARGB) and 0.92 → 0.55 ms (NV21, with merged chroma) for the
     // detector's 128 × 128 on HotSpot: the short inner loops were not unrolled. [packed2x2] has
     // since gathered each outer sample's lines and weighted them in per-channel loops over arrays
-    // instead, which C2 vectorises (pre+post 0.73–0.81× in the harness's bench mode).
+    // instead, which C2 vectorises (pre+post 0.73–0.81× in the harness's bench mode). ARGB's 2 × 2
+    // loop has a method per model input besides ([argbAffine], [argbGray]: the floats written as the
+    // sample is summed, no test per sample; detector pre 0.17 → 0.155 ms at 640 × 480).
 
-    private fun bilinearArgb(pixels: IntArray, outW: Int, outH: Int, sx: Int, sy: Int, fill: Int, rowMajor: Boolean) =
-        if (sx == 2 && sy == 2) packed2x2(outW, outH, fill, rowMajor) { at -> pixels[at] }
-        else bilinearSums(outW, outH, sx, sy, fill) { at -> pixels[at] }
+    private fun bilinearArgb(pixels: IntArray, outW: Int, outH: Int, sx: Int, sy: Int, fill: Int, rowMajor: Boolean) {
+        if (sx != 2 || sy != 2) return bilinearSums(outW, outH, sx, sy, fill) { at -> pixels[at] }
+        val w = sink
+        when (w.kind) {
+            SampleWriter.AFFINE -> argbAffine(pixels, outW, outH, fill, rowMajor, w)
+            SampleWriter.GRAY -> argbGray(pixels, outW, outH, fill, rowMajor, w)
+            else -> packed2x2(outW, outH, fill, rowMajor, { at -> pixels[at] }) { at, r, g, b -> w.put(at, r, g, b) }
+        }
+    }
 
     /** [bytes] is the frame's big-endian view: R G B A → 0xRRGGBBAA. */
-    private fun bilinearRgba(bytes: ByteBuffer, outW: Int, outH: Int, sx: Int, sy: Int, fill: Int, rowMajor: Boolean) =
-        if (sx == 2 && sy == 2) packed2x2(outW, outH, fill, rowMajor) { at -> bytes.getInt(at) ushr 8 }
-        else bilinearSums(outW, outH, sx, sy, fill) { at -> bytes.getInt(at) ushr 8 }
+    private fun bilinearRgba(bytes: ByteBuffer, outW: Int, outH: Int, sx: Int, sy: Int, fill: Int, rowMajor: Boolean) {
+        if (sx != 2 || sy != 2) return bilinearSums(outW, outH, sx, sy, fill) { at -> bytes.getInt(at) ushr 8 }
+        val w = sink
+        packed2x2(outW, outH, fill, rowMajor, { at -> bytes.getInt(at) ushr 8 }) { at, r, g, b -> w.put(at, r, g, b) }
+    }
 
     /** [bytes] is the frame's little-endian view: B G R A → 0xAARRGGBB. */
-    private fun bilinearBgra(bytes: ByteBuffer, outW: Int, outH: Int, sx: Int, sy: Int, fill: Int, rowMajor: Boolean) =
-        if (sx == 2 && sy == 2) packed2x2(outW, outH, fill, rowMajor) { at -> bytes.getInt(at) }
-        else bilinearSums(outW, outH, sx, sy, fill) { at -> bytes.getInt(at) }
+    private fun bilinearBgra(bytes: ByteBuffer, outW: Int, outH: Int, sx: Int, sy: Int, fill: Int, rowMajor: Boolean) {
+        if (sx != 2 || sy != 2) return bilinearSums(outW, outH, sx, sy, fill) { at -> bytes.getInt(at) }
+        val w = sink
+        packed2x2(outW, outH, fill, rowMajor, { at -> bytes.getInt(at) }) { at, r, g, b -> w.put(at, r, g, b) }
+    }
 
     /**
      * The integer sums of the spec at any sub-sample counts (the 2 × 2 downscale takes
@@ -251,13 +294,15 @@ internal class Resampler {
 
     /**
      * Output sample values from the sums [rb] and [g] and the fill's share [f] (the sample's
-     * weight less the weight of its taps inside, times the fill) at out[at ..< at + 3]; returns at + 3.
+     * weight less the weight of its taps inside, times the fill), put by [sink] at output index
+     * [at] (R, G, B at at ..< at + 3); returns at + 3.
      */
     @Suppress("NOTHING_TO_INLINE")
     internal inline fun store(at: Int, rb: Long, g: Long, f: Long, norm: Double): Int {
-        out[at] = ((rb ushr 32) + f).toDouble() * norm
-        out[at + 1] = (g + f).toDouble() * norm
-        out[at + 2] = ((rb and 0xFFFFFFFFL) + f).toDouble() * norm
+        sink.put(
+            at, ((rb ushr 32) + f).toDouble() * norm, (g + f).toDouble() * norm,
+            ((rb and 0xFFFFFFFFL) + f).toDouble() * norm,
+        )
         return at + 3
     }
 
