@@ -43,8 +43,17 @@ internal class OutputTaps {
     var lo = 0
     var rel = IntArray(0)
     var row0 = ByteArray(0); var row1 = ByteArray(0); var row2 = ByteArray(0); var row3 = ByteArray(0)
-    private var view: ByteBuffer? = null
-    private var viewOf: ByteBuffer? = null
+    var chromaLo = 0
+    var chromaRel = IntArray(0)
+    var chromaUV = LongArray(0)
+    private var chromaCols = IntArray(0)
+    private var chromaColCount = 0
+    private var used = BooleanArray(0)
+    private var u0 = ByteArray(0); private var u1 = ByteArray(0); private var u2 = ByteArray(0); private var u3 = ByteArray(0)
+    private var v0 = ByteArray(0); private var v1 = ByteArray(0); private var v2 = ByteArray(0); private var v3 = ByteArray(0)
+    private val yView = View()
+    private val uView = View()
+    private val vView = View()
 
     /**
      * The byte span of the taps in slots [from] ..< [to] (0 if none): sets [lo], their least, and
@@ -60,21 +69,74 @@ internal class OutputTaps {
         return h - l + 1
     }
 
+    /**
+     * The chroma span of the taps in slots [from] ..< [to] (0 if none): sets [chromaLo], their least
+     * chroma index part, and [chromaRel], each less [chromaLo]; sizes [chromaCopied]'s arrays.
+     */
+    fun chromaSpan(): Int {
+        if (chromaRel.size < 4 * count) chromaRel = IntArray(4 * count)
+        if (from == to) { chromaLo = 0; return 0 }
+        var l = Int.MAX_VALUE; var h = Int.MIN_VALUE
+        for (j in from until to) { l = minOf(l, chroma[j]); h = maxOf(h, chroma[j]) }
+        for (j in from until to) chromaRel[j] = chroma[j] - l
+        chromaLo = l
+        val span = h - l + 1
+        if (u0.size < span) {
+            u0 = ByteArray(span); u1 = ByteArray(span); u2 = ByteArray(span); u3 = ByteArray(span)
+            v0 = ByteArray(span); v1 = ByteArray(span); v2 = ByteArray(span); v3 = ByteArray(span)
+            chromaUV = LongArray(span); used = BooleanArray(span)
+        }
+        if (chromaCols.size < 4 * count) chromaCols = IntArray(4 * count)
+        // The distinct chroma index parts the taps use, ascending.
+        java.util.Arrays.fill(used, 0, span, false)
+        for (j in from until to) used[chromaRel[j]] = true
+        var n = 0
+        for (x in 0 until span) if (used[x]) chromaCols[n++] = x
+        chromaColCount = n
+        return span
+    }
+
     /** Bytes lo + a ..< lo + a + [span] of [b] into [row0] .. [row3] for a = [a0] .. [a3]. */
     fun copyRows(b: ByteBuffer, a0: Int, a1: Int, a2: Int, a3: Int, span: Int) {
         if (row0.size < span) {
             row0 = ByteArray(span); row1 = ByteArray(span); row2 = ByteArray(span); row3 = ByteArray(span)
         }
-        // A view with its own position, made once per buffer (later frames of it reuse it).
-        if (viewOf !== b) { view = b.duplicate(); viewOf = b }
-        val v = view!!
-        // Positioned through Buffer: ByteBuffer.position(Int) returning ByteBuffer is Java 9+, a
-        // method older Android versions lack.
-        val p: Buffer = v
-        p.position(a0 + lo); v.get(row0, 0, span)
-        p.position(a1 + lo); v.get(row1, 0, span)
-        p.position(a2 + lo); v.get(row2, 0, span)
-        p.position(a3 + lo); v.get(row3, 0, span)
+        val v = yView.of(b)
+        copy(v, a0 + lo, row0, span); copy(v, a1 + lo, row1, span)
+        copy(v, a2 + lo, row2, span); copy(v, a3 + lo, row3, span)
+    }
+
+    /**
+     * The chroma of [outer]'s sample at slot [qa] weighted down its merged lines at the chroma
+     * samples the inner taps use in their chroma span [span] ([chromaSpan]): each
+     * merged line's span of U and of V copied ([u] and [v] are separate buffers, even where they
+     * view one plane), then U | V shl 32 into [chromaUV] at chroma index part less [chromaLo].
+     */
+    fun chromaCopied(ub: ByteBuffer, vb: ByteBuffer, outer: OutputTaps, qa: Int, span: Int) {
+        val n = outer.mergedCount[qa shr 2]
+        val m = outer.merged; val mw = outer.mergedWeight
+        val u = uView.of(ub); val v = vView.of(vb)
+        val lo = chromaLo
+        copy(u, m[qa] + lo, u0, span); copy(v, m[qa] + lo, v0, span)
+        if (n > 1) { copy(u, m[qa + 1] + lo, u1, span); copy(v, m[qa + 1] + lo, v1, span) }
+        if (n > 2) { copy(u, m[qa + 2] + lo, u2, span); copy(v, m[qa + 2] + lo, v2, span) }
+        if (n > 3) { copy(u, m[qa + 3] + lo, u3, span); copy(v, m[qa + 3] + lo, v3, span) }
+        val w0 = mw[qa].toLong(); val w1 = mw[qa + 1].toLong(); val w2 = mw[qa + 2].toLong(); val w3 = mw[qa + 3].toLong()
+        val c = chromaUV
+        val cols = chromaCols
+        val count = chromaColCount
+        when (n) {
+            1 -> for (k in 0 until count) { val x = cols[k]; c[x] = w0 * uv(u0, v0, x) }
+            2 -> for (k in 0 until count) { val x = cols[k]; c[x] = w0 * uv(u0, v0, x) + w1 * uv(u1, v1, x) }
+            3 -> for (k in 0 until count) {
+                val x = cols[k]
+                c[x] = w0 * uv(u0, v0, x) + w1 * uv(u1, v1, x) + w2 * uv(u2, v2, x)
+            }
+            else -> for (k in 0 until count) {
+                val x = cols[k]
+                c[x] = w0 * uv(u0, v0, x) + w1 * uv(u1, v1, x) + w2 * uv(u2, v2, x) + w3 * uv(u3, v3, x)
+            }
+        }
     }
 
     /**
@@ -162,6 +224,31 @@ internal class OutputTaps {
         return n
     }
 }
+
+/** A view of a buffer with its own position, made once per buffer (later frames of it reuse it). */
+private class View {
+    private var view: ByteBuffer? = null
+    private var viewOf: ByteBuffer? = null
+
+    fun of(b: ByteBuffer): ByteBuffer {
+        if (viewOf !== b) { view = b.duplicate(); viewOf = b }
+        return view!!
+    }
+}
+
+/** Bytes [at] ..< [at] + [n] of [v] (a [View]) into dst[0 ..< n]. */
+private fun copy(v: ByteBuffer, at: Int, dst: ByteArray, n: Int) {
+    // Positioned through Buffer: ByteBuffer.position(Int) returning ByteBuffer is Java 9+, a
+    // method older Android versions lack.
+    val p: Buffer = v
+    p.position(at)
+    v.get(dst, 0, n)
+}
+
+/** U | V shl 32 of byte [x] of [u] and [v] (unsigned). */
+@Suppress("NOTHING_TO_INLINE")
+private inline fun uv(u: ByteArray, v: ByteArray, x: Int): Long =
+    (u[x].toInt() and 0xFF).toLong() or ((v[x].toInt() and 0xFF).toLong() shl 32)
 
 /**
  * The 2 × 2 loops' tables ([OutputTaps]) for an outW × outH output: the axis walked in the outer
@@ -268,25 +355,33 @@ internal fun Resampler.bilinearYuv(frame: CameraFrame, outW: Int, outH: Int, sx:
     val span = t.span()
     // Two methods, not two branches of one: C2 compiled the in-place loop 1.4-2.7x slower when
     // both were one method (12 MP: the detector reads in place, the emotion crop copies).
-    if (span <= 4 * (t.to - t.from)) yuv2x2Copied(frame, fill, span) else yuv2x2InPlace(frame, fill)
+    if (span <= 4 * (t.to - t.from)) yuv2x2Copied(frame, fill, span, t.chromaSpan()) else yuv2x2InPlace(frame, fill)
 }
 
 /**
  * [bilinearYuv]'s 2 × 2 loop with each outer sample's 4 luma lines copied, the span of bytes its
  * inner taps cover ([OutputTaps.copyRows]; at most 4 bytes per tap read), into byte arrays.
  */
-private fun Resampler.yuv2x2Copied(frame: CameraFrame, fill: Int, span: Int) {
+private fun Resampler.yuv2x2Copied(frame: CameraFrame, fill: Int, span: Int, chromaSpan: Int) {
     // The outer axis' taps (a) and weights (v), the inner axis' (b, u): the sums are symmetric
     // in the two axes.
     val t = innerTaps
-    val aTap = outerTaps.tap; val aWeight = outerTaps.weight
+    val outer = outerTaps
+    val aTap = outer.tap; val aWeight = outer.weight
     var v0 = 0; var v1 = 0; var v2 = 0; var v3 = 0
     val rel = t.rel
+    val chromaRel = t.chromaRel
     var r0 = t.row0; var r1 = t.row1; var r2 = t.row2; var r3 = t.row3
+    val ub = frame.u; val vb = frame.v
+    val uv = t.chromaUV
     yuv2x2(frame, fill, { qa ->
         t.copyRows(frame.bytes, aTap[qa], aTap[qa + 1], aTap[qa + 2], aTap[qa + 3], span)
         r0 = t.row0; r1 = t.row1; r2 = t.row2; r3 = t.row3
         v0 = aWeight[qa]; v1 = aWeight[qa + 1]; v2 = aWeight[qa + 2]; v3 = aWeight[qa + 3]
+        t.chromaCopied(ub, vb, outer, qa, chromaSpan)
+    }, { qb, u0, u1, u2, u3 ->
+        u0.toLong() * uv[chromaRel[qb]] + u1.toLong() * uv[chromaRel[qb + 1]] +
+            u2.toLong() * uv[chromaRel[qb + 2]] + u3.toLong() * uv[chromaRel[qb + 3]]
     }) { qb, u0, u1, u2, u3 ->
         val b0 = rel[qb]; val b1 = rel[qb + 1]; val b2 = rel[qb + 2]; val b3 = rel[qb + 3]
         (v0 * (u0 * ub(r0, b0) + u1 * ub(r0, b1) + u2 * ub(r0, b2) + u3 * ub(r0, b3))).toLong() +
@@ -304,9 +399,19 @@ private fun Resampler.yuv2x2InPlace(frame: CameraFrame, fill: Int) {
     val yb = frame.bytes
     val bTap = t.tap
     var a0 = 0; var a1 = 0; var a2 = 0; var a3 = 0
+    val ub = frame.u; val vb = frame.v
+    val outer = outerTaps
+    val sumU = t.sum0; val sumV = t.sum1
     yuv2x2(frame, fill, { qa ->
         a0 = aTap[qa]; a1 = aTap[qa + 1]; a2 = aTap[qa + 2]; a3 = aTap[qa + 3]
         v0 = aWeight[qa]; v1 = aWeight[qa + 1]; v2 = aWeight[qa + 2]; v3 = aWeight[qa + 3]
+        t.chromaLines(ub, vb, outer, qa)
+    }, { qb, u0, u1, u2, u3 ->
+        val sU = u0 * sumU[qb].toLong() + u1 * sumU[qb + 1].toLong() + u2 * sumU[qb + 2].toLong() +
+            u3 * sumU[qb + 3].toLong()
+        val sV = u0 * sumV[qb].toLong() + u1 * sumV[qb + 1].toLong() + u2 * sumV[qb + 2].toLong() +
+            u3 * sumV[qb + 3].toLong()
+        sU or (sV shl 32)
     }) { qb, u0, u1, u2, u3 ->
         val b0 = bTap[qb]; val b1 = bTap[qb + 1]; val b2 = bTap[qb + 2]; val b3 = bTap[qb + 3]
         (v0 * (u0 * byte(yb, a0 + b0) + u1 * byte(yb, a0 + b1) +
@@ -322,35 +427,25 @@ private fun Resampler.yuv2x2InPlace(frame: CameraFrame, fill: Int) {
 
 /**
  * The walk of [bilinearYuv]'s 2 × 2 loop: [line] (the outer axis' slot 4a) loads an outer
- * sample's luma lines, then its chroma is weighted down the merged lines
- * ([OutputTaps.chromaLines]); per output sample [luma] (the inner slot 4b and the inner weights)
- * gives the luma sum, and U and V are 4 multiply-adds each.
+ * sample's luma lines and weighs its chroma down the merged lines; per output sample (the inner
+ * slot 4b and the inner weights) [luma] gives the luma sum and [chroma] U | V shl 32, the chroma
+ * sums (each < 255 · 4 · ONE² < 2^32, so a Long's lanes, its product wrapping exactly).
  */
 private inline fun Resampler.yuv2x2(
-    frame: CameraFrame, fill: Int, line: (Int) -> Unit, luma: (Int, Int, Int, Int, Int) -> Long,
+    frame: CameraFrame, fill: Int, line: (Int) -> Unit, chroma: (Int, Int, Int, Int, Int) -> Long,
+    luma: (Int, Int, Int, Int, Int) -> Long,
 ) {
-    val ub = frame.u
-    val vb = frame.v
     val k = if (frame.fullRange) YUV_SUMS_FULL_RANGE else YUV_SUMS_VIDEO_RANGE
     val total = 4L * ONE * ONE
     // 1 / (total · 2^16): a power of two, so the product is the exact quotient.
     val norm = 1.0 / (total shl 16).toDouble()
     val out = out
-    val outer = outerTaps
-    val t = innerTaps
-    val bWeight = t.weight
-    val sumU = t.sum0; val sumV = t.sum1
-    walk2x2({ qa ->
-        line(qa)
-        t.chromaLines(ub, vb, outer, qa)
-    }, { at -> k.store(out, at, 0L, 0L, 0L, 0L, fill * total, norm) }) { at, qb, inside ->
+    val bWeight = innerTaps.weight
+    walk2x2(line, { at -> k.store(out, at, 0L, 0L, 0L, 0L, fill * total, norm) }) { at, qb, inside ->
         val u0 = bWeight[qb]; val u1 = bWeight[qb + 1]; val u2 = bWeight[qb + 2]; val u3 = bWeight[qb + 3]
         val sY = luma(qb, u0, u1, u2, u3)
-        val sU = u0.toLong() * sumU[qb] + u1.toLong() * sumU[qb + 1] + u2.toLong() * sumU[qb + 2] +
-            u3.toLong() * sumU[qb + 3]
-        val sV = u0.toLong() * sumV[qb] + u1.toLong() * sumV[qb + 1] + u2.toLong() * sumV[qb + 2] +
-            u3.toLong() * sumV[qb + 3]
-        k.store(out, at, sY, sU, sV, inside, fill * (total - inside), norm)
+        val sUV = chroma(qb, u0, u1, u2, u3)
+        k.store(out, at, sY, sUV and 0xFFFFFFFFL, sUV ushr 32, inside, fill * (total - inside), norm)
     }
 }
 
