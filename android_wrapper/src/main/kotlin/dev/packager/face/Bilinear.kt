@@ -81,11 +81,7 @@ internal class OutputTaps {
         for (j in from until to) chromaRel[j] = chroma[j] - l
         chromaLo = l
         val span = h - l + 1
-        if (u0.size < span) {
-            u0 = ByteArray(span); u1 = ByteArray(span); u2 = ByteArray(span); u3 = ByteArray(span)
-            v0 = ByteArray(span); v1 = ByteArray(span); v2 = ByteArray(span); v3 = ByteArray(span)
-            chromaUV = LongArray(span); used = BooleanArray(span)
-        }
+        if (chromaUV.size < span) { chromaUV = LongArray(span); used = BooleanArray(span) }
         if (chromaCols.size < 4 * count) chromaCols = IntArray(4 * count)
         // The distinct chroma index parts the taps use, ascending.
         java.util.Arrays.fill(used, 0, span, false)
@@ -113,6 +109,10 @@ internal class OutputTaps {
      * view one plane), then U | V shl 32 into [chromaUV] at chroma index part less [chromaLo].
      */
     fun chromaCopied(ub: ByteBuffer, vb: ByteBuffer, outer: OutputTaps, qa: Int, span: Int) {
+        if (u0.size < span) {
+            u0 = ByteArray(span); u1 = ByteArray(span); u2 = ByteArray(span); u3 = ByteArray(span)
+            v0 = ByteArray(span); v1 = ByteArray(span); v2 = ByteArray(span); v3 = ByteArray(span)
+        }
         val n = outer.mergedCount[qa shr 2]
         val m = outer.merged; val mw = outer.mergedWeight
         val u = uView.of(ub); val v = vView.of(vb)
@@ -140,26 +140,31 @@ internal class OutputTaps {
     }
 
     /**
-     * The chroma of [outer]'s sample at slot [qa] weighted down its merged lines at the inner
-     * slots: U into [sum0], V into [sum1].
+     * [chromaCopied] read in place (a wide span: few chroma samples used on long lines), one
+     * `ByteBuffer.get` per plane, merged line and chroma sample used.
      */
-    fun chromaLines(ub: ByteBuffer, vb: ByteBuffer, outer: OutputTaps, qa: Int) {
+    fun chromaInPlace(ub: ByteBuffer, vb: ByteBuffer, outer: OutputTaps, qa: Int) {
         val n = outer.mergedCount[qa shr 2]
         val m = outer.merged; val mw = outer.mergedWeight
-        val c0 = m[qa]; val c1 = m[qa + 1]; val c2 = m[qa + 2]; val c3 = m[qa + 3]
-        val l0 = line0; val l1 = line1; val l2 = line2; val l3 = line3
-        val e = chroma
-        for (j in from until to) {
-            val d = e[j]
-            l0[j] = byte(ub, c0 + d) or (byte(vb, c0 + d) shl 16)
-            if (n > 1) l1[j] = byte(ub, c1 + d) or (byte(vb, c1 + d) shl 16)
-            if (n > 2) l2[j] = byte(ub, c2 + d) or (byte(vb, c2 + d) shl 16)
-            if (n > 3) l3[j] = byte(ub, c3 + d) or (byte(vb, c3 + d) shl 16)
+        val lo = chromaLo
+        val c0 = m[qa] + lo; val c1 = m[qa + 1] + lo; val c2 = m[qa + 2] + lo; val c3 = m[qa + 3] + lo
+        val w0 = mw[qa].toLong(); val w1 = mw[qa + 1].toLong(); val w2 = mw[qa + 2].toLong(); val w3 = mw[qa + 3].toLong()
+        val c = chromaUV
+        val cols = chromaCols
+        val count = chromaColCount
+        when (n) {
+            1 -> for (k in 0 until count) { val x = cols[k]; c[x] = w0 * uv(ub, vb, c0 + x) }
+            2 -> for (k in 0 until count) { val x = cols[k]; c[x] = w0 * uv(ub, vb, c0 + x) + w1 * uv(ub, vb, c1 + x) }
+            3 -> for (k in 0 until count) {
+                val x = cols[k]
+                c[x] = w0 * uv(ub, vb, c0 + x) + w1 * uv(ub, vb, c1 + x) + w2 * uv(ub, vb, c2 + x)
+            }
+            else -> for (k in 0 until count) {
+                val x = cols[k]
+                c[x] = w0 * uv(ub, vb, c0 + x) + w1 * uv(ub, vb, c1 + x) + w2 * uv(ub, vb, c2 + x) +
+                    w3 * uv(ub, vb, c3 + x)
+            }
         }
-        val w0 = mw[qa]; val w1 = if (n > 1) mw[qa + 1] else 0
-        val w2 = if (n > 2) mw[qa + 2] else 0; val w3 = if (n > 3) mw[qa + 3] else 0
-        combine(sum0, 0, w0, w1, w2, w3)
-        combine(sum1, 16, w0, w1, w2, w3)
     }
 
     fun set(
@@ -244,6 +249,11 @@ private fun copy(v: ByteBuffer, at: Int, dst: ByteArray, n: Int) {
     p.position(at)
     v.get(dst, 0, n)
 }
+
+/** U | V shl 32 of byte [x] of [u] and [v] (unsigned). */
+@Suppress("NOTHING_TO_INLINE")
+private inline fun uv(u: ByteBuffer, v: ByteBuffer, x: Int): Long =
+    (u.get(x).toInt() and 0xFF).toLong() or ((v.get(x).toInt() and 0xFF).toLong() shl 32)
 
 /** U | V shl 32 of byte [x] of [u] and [v] (unsigned). */
 @Suppress("NOTHING_TO_INLINE")
@@ -355,7 +365,8 @@ internal fun Resampler.bilinearYuv(frame: CameraFrame, outW: Int, outH: Int, sx:
     val span = t.span()
     // Two methods, not two branches of one: C2 compiled the in-place loop 1.4-2.7x slower when
     // both were one method (12 MP: the detector reads in place, the emotion crop copies).
-    if (span <= 4 * (t.to - t.from)) yuv2x2Copied(frame, fill, span, t.chromaSpan()) else yuv2x2InPlace(frame, fill)
+    val chromaSpan = t.chromaSpan()
+    if (span <= 4 * (t.to - t.from)) yuv2x2Copied(frame, fill, span, chromaSpan) else yuv2x2InPlace(frame, fill)
 }
 
 /**
@@ -370,18 +381,13 @@ private fun Resampler.yuv2x2Copied(frame: CameraFrame, fill: Int, span: Int, chr
     val aTap = outer.tap; val aWeight = outer.weight
     var v0 = 0; var v1 = 0; var v2 = 0; var v3 = 0
     val rel = t.rel
-    val chromaRel = t.chromaRel
     var r0 = t.row0; var r1 = t.row1; var r2 = t.row2; var r3 = t.row3
     val ub = frame.u; val vb = frame.v
-    val uv = t.chromaUV
     yuv2x2(frame, fill, { qa ->
         t.copyRows(frame.bytes, aTap[qa], aTap[qa + 1], aTap[qa + 2], aTap[qa + 3], span)
         r0 = t.row0; r1 = t.row1; r2 = t.row2; r3 = t.row3
         v0 = aWeight[qa]; v1 = aWeight[qa + 1]; v2 = aWeight[qa + 2]; v3 = aWeight[qa + 3]
         t.chromaCopied(ub, vb, outer, qa, chromaSpan)
-    }, { qb, u0, u1, u2, u3 ->
-        u0.toLong() * uv[chromaRel[qb]] + u1.toLong() * uv[chromaRel[qb + 1]] +
-            u2.toLong() * uv[chromaRel[qb + 2]] + u3.toLong() * uv[chromaRel[qb + 3]]
     }) { qb, u0, u1, u2, u3 ->
         val b0 = rel[qb]; val b1 = rel[qb + 1]; val b2 = rel[qb + 2]; val b3 = rel[qb + 3]
         (v0 * (u0 * ub(r0, b0) + u1 * ub(r0, b1) + u2 * ub(r0, b2) + u3 * ub(r0, b3))).toLong() +
@@ -401,17 +407,10 @@ private fun Resampler.yuv2x2InPlace(frame: CameraFrame, fill: Int) {
     var a0 = 0; var a1 = 0; var a2 = 0; var a3 = 0
     val ub = frame.u; val vb = frame.v
     val outer = outerTaps
-    val sumU = t.sum0; val sumV = t.sum1
     yuv2x2(frame, fill, { qa ->
         a0 = aTap[qa]; a1 = aTap[qa + 1]; a2 = aTap[qa + 2]; a3 = aTap[qa + 3]
         v0 = aWeight[qa]; v1 = aWeight[qa + 1]; v2 = aWeight[qa + 2]; v3 = aWeight[qa + 3]
-        t.chromaLines(ub, vb, outer, qa)
-    }, { qb, u0, u1, u2, u3 ->
-        val sU = u0 * sumU[qb].toLong() + u1 * sumU[qb + 1].toLong() + u2 * sumU[qb + 2].toLong() +
-            u3 * sumU[qb + 3].toLong()
-        val sV = u0 * sumV[qb].toLong() + u1 * sumV[qb + 1].toLong() + u2 * sumV[qb + 2].toLong() +
-            u3 * sumV[qb + 3].toLong()
-        sU or (sV shl 32)
+        t.chromaInPlace(ub, vb, outer, qa)
     }) { qb, u0, u1, u2, u3 ->
         val b0 = bTap[qb]; val b1 = bTap[qb + 1]; val b2 = bTap[qb + 2]; val b3 = bTap[qb + 3]
         (v0 * (u0 * byte(yb, a0 + b0) + u1 * byte(yb, a0 + b1) +
@@ -427,24 +426,25 @@ private fun Resampler.yuv2x2InPlace(frame: CameraFrame, fill: Int) {
 
 /**
  * The walk of [bilinearYuv]'s 2 × 2 loop: [line] (the outer axis' slot 4a) loads an outer
- * sample's luma lines and weighs its chroma down the merged lines; per output sample (the inner
- * slot 4b and the inner weights) [luma] gives the luma sum and [chroma] U | V shl 32, the chroma
- * sums (each < 255 · 4 · ONE² < 2^32, so a Long's lanes, its product wrapping exactly).
+ * sample's luma lines and weighs its chroma down the merged lines ([OutputTaps.chromaUV]); per
+ * output sample (the inner slot 4b and the inner weights) [luma] gives the luma sum, and the
+ * chroma sums are 4 multiply-adds of U | V shl 32 (each sum < 255 · 4 · ONE² < 2^32, so a Long's
+ * lanes, its products wrapping exactly).
  */
-private inline fun Resampler.yuv2x2(
-    frame: CameraFrame, fill: Int, line: (Int) -> Unit, chroma: (Int, Int, Int, Int, Int) -> Long,
-    luma: (Int, Int, Int, Int, Int) -> Long,
-) {
+private inline fun Resampler.yuv2x2(frame: CameraFrame, fill: Int, line: (Int) -> Unit, luma: (Int, Int, Int, Int, Int) -> Long) {
     val k = if (frame.fullRange) YUV_SUMS_FULL_RANGE else YUV_SUMS_VIDEO_RANGE
     val total = 4L * ONE * ONE
     // 1 / (total · 2^16): a power of two, so the product is the exact quotient.
     val norm = 1.0 / (total shl 16).toDouble()
     val out = out
     val bWeight = innerTaps.weight
+    val chromaRel = innerTaps.chromaRel
+    val uv = innerTaps.chromaUV
     walk2x2(line, { at -> k.store(out, at, 0L, 0L, 0L, 0L, fill * total, norm) }) { at, qb, inside ->
         val u0 = bWeight[qb]; val u1 = bWeight[qb + 1]; val u2 = bWeight[qb + 2]; val u3 = bWeight[qb + 3]
         val sY = luma(qb, u0, u1, u2, u3)
-        val sUV = chroma(qb, u0, u1, u2, u3)
+        val sUV = u0.toLong() * uv[chromaRel[qb]] + u1.toLong() * uv[chromaRel[qb + 1]] +
+            u2.toLong() * uv[chromaRel[qb + 2]] + u3.toLong() * uv[chromaRel[qb + 3]]
         k.store(out, at, sY, sUV and 0xFFFFFFFFL, sUV ushr 32, inside, fill * (total - inside), norm)
     }
 }
