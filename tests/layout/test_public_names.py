@@ -174,11 +174,11 @@ def swift_names() -> set[tuple[str, str]]:
 #: Source files on one platform only: Swift's re-export of the core module into FaceEmotion
 #: (`@_exported import`, Exports.swift) has no Kotlin counterpart (one Gradle module).
 PLATFORM_FILES = {
-    # Kotlin's resampler in three files by concept (issue 24: Resample.kt had grown past 880
-    # lines): Bilinear.kt, the BILINEAR loops written out for HotSpot/ART (2 × 2 downscale per
-    # pixel format, YUV planes); Antialias.kt, the ANTIALIAS filter. Swift keeps them in
+    # Kotlin's resampler in four files by concept (issue 24: Resample.kt had grown past 880
+    # lines): Bilinear.kt, the BILINEAR loops written out for HotSpot/ART (2 × 2 downscale's
+    # tables, packed RGB), BilinearYuv.kt the same for YUV planes; Antialias.kt, the ANTIALIAS filter. Swift keeps them in
     # Resample.swift; drop an entry when Swift splits the same way under the same name.
-    "kotlin": {"Antialias", "Bilinear"},
+    "kotlin": {"Antialias", "Bilinear", "BilinearYuv"},
     "swift": {"Exports"},
 }
 
