@@ -119,7 +119,9 @@ private inline fun Resampler.yuv2x2(
         val sY = luma(qb, u0, u1, u2, u3)
         val sUV = u0.toLong() * uv[chromaRel[qb]] + u1.toLong() * uv[chromaRel[qb + 1]] +
             u2.toLong() * uv[chromaRel[qb + 2]] + u3.toLong() * uv[chromaRel[qb + 3]]
-        k.store(out, at, sY, sUV and 0xFFFFFFFFL, sUV ushr 32, inside, fill * (total - inside), norm)
+        // Inside the image (the common case) the weight is the constant total and the fill is 0.
+        if (inside == total) k.store(out, at, sY, sUV and 0xFFFFFFFFL, sUV ushr 32, total, 0L, norm)
+        else k.store(out, at, sY, sUV and 0xFFFFFFFFL, sUV ushr 32, inside, fill * (total - inside), norm)
     }
 }
 
