@@ -24,7 +24,8 @@ import java.nio.ByteBuffer
  * outer sample's 4 lines of taps gathered at the inner slots, and [sum0] .. [sum2], their
  * weighted sums down the lines per channel ([combine]); so that the weighting is loops over
  * arrays, which HotSpot's C2 vectorises; [row0] .. [row3], YUV's luma lines copied
- * ([copyRows]), and [rel], the inner taps less [lo], their least ([span]); YUV's chroma weighted
+ * ([copyRows]; weighted down the lines at each inner tap into [sum2]), and [rel], the inner taps
+ * less [lo], their least ([span]); YUV's chroma weighted
  * down the outer sample's merged lines, U | V shl 32 per chroma sample the inner taps use, in
  * [chromaUV] at [chromaRel] (each inner slot's chroma index part less [chromaLo]: [chromaSpan],
  * [chromaCopied], [chromaInPlace]).

@@ -17,17 +17,18 @@ import java.nio.ByteBuffer
  * sample's taps factors: Σ over its outer taps of their weight times Σ over its inner taps of
  * theirs times the value ([OutputTaps]). Chroma samples are shared by neighbouring pixels
  * (4:2:0), so along the outer axis equal chroma index parts are merged (their weights added):
- * the same integers, fewer reads. The common downscale (2 × 2 sub-samples: 4 taps per axis)
- * writes the 16 luma taps out, read from byte-array copies of the outer sample's 4 lines when
- * the inner taps' span is at most 4 bytes per tap ([yuv2x2Copied]: one bulk copy per line
- * instead of a bounds-checked `ByteBuffer.get` per tap), else in place ([yuv2x2InPlace]); its
- * chroma is gathered per outer sample, U | V shl 16 per merged
- * line and inner slot ([OutputTaps.line0] ..), and weighted down the merged lines per plane
- * ([OutputTaps.combine]; unused lines weigh 0), so a sample's U and V are 4 multiply-adds each.
- * Other sample counts take [bilinearYuvGeneral]. A line's inner luma sum is at most
- * 255 · 2 · ONE < 2^20, times its weight ≤ ONE below 2^31 (an Int); a chroma plane's weighted
- * sum down the merged lines (their weights add up to at most 2 · ONE) is below 2^20, and times
- * an inner weight a Long, as the sums.
+ * the same integers, fewer reads. The common downscale (2 × 2 sub-samples: 4 taps per axis):
+ * per outer sample its chroma weighted down the merged lines once per chroma sample the inner
+ * taps use, U | V shl 32 in a Long ([OutputTaps.chromaUV]; the merged lines' spans copied when
+ * the luma lines are, [OutputTaps.chromaCopied], else read in place); its luma lines copied when
+ * the inner taps' span is at most 4 bytes per tap ([yuv2x2Copied]: one bulk copy per line instead
+ * of a bounds-checked `ByteBuffer.get` per tap) and weighted down the lines at each inner tap,
+ * else its 16 taps per sample written out and read in place ([yuv2x2InPlace]); then per sample
+ * 4 multiply-adds for Y and 4 for U and V together ([yuv2x2]). Other sample counts take
+ * [bilinearYuvGeneral]. A luma sum down the lines is at most 255 · 2 · ONE < 2^20, and times an
+ * inner weight ≤ ONE below 2^31 (an Int); a chroma plane's weighted sum down the merged lines
+ * (their weights add up to at most 2 · ONE) is below 2^20, and summed over the inner taps below
+ * 255 · 4 · ONE² < 2^32: a Long's 32-bit lane.
  */
 internal fun Resampler.bilinearYuv(frame: CameraFrame, outW: Int, outH: Int, sx: Int, sy: Int, fill: Int) {
     if (sx != 2 || sy != 2) return bilinearYuvGeneral(frame, outW, outH, sx, sy, fill)
@@ -43,7 +44,8 @@ internal fun Resampler.bilinearYuv(frame: CameraFrame, outW: Int, outH: Int, sx:
 
 /**
  * [bilinearYuv]'s 2 × 2 loop with each outer sample's 4 luma lines copied, the span of bytes its
- * inner taps cover ([OutputTaps.copyRows]; at most 4 bytes per tap read), into byte arrays.
+ * inner taps cover ([OutputTaps.copyRows]; at most 4 bytes per tap read), into byte arrays, and
+ * weighted down the lines at each inner tap ([OutputTaps.sum2]).
  */
 private fun Resampler.yuv2x2Copied(frame: CameraFrame, fill: Int, span: Int, chromaSpan: Int) {
     // The outer axis' taps (a) and weights (v), the inner axis' (b, u): the sums are symmetric
@@ -51,21 +53,22 @@ private fun Resampler.yuv2x2Copied(frame: CameraFrame, fill: Int, span: Int, chr
     val t = innerTaps
     val outer = outerTaps
     val aTap = outer.tap; val aWeight = outer.weight
-    var v0 = 0; var v1 = 0; var v2 = 0; var v3 = 0
     val rel = t.rel
-    var r0 = t.row0; var r1 = t.row1; var r2 = t.row2; var r3 = t.row3
     val ub = frame.u; val vb = frame.v
+    val sY = t.sum2
     yuv2x2(frame, fill, { qa ->
         t.copyRows(frame.bytes, aTap[qa], aTap[qa + 1], aTap[qa + 2], aTap[qa + 3], span)
-        r0 = t.row0; r1 = t.row1; r2 = t.row2; r3 = t.row3
-        v0 = aWeight[qa]; v1 = aWeight[qa + 1]; v2 = aWeight[qa + 2]; v3 = aWeight[qa + 3]
+        val r0 = t.row0; val r1 = t.row1; val r2 = t.row2; val r3 = t.row3
+        val v0 = aWeight[qa]; val v1 = aWeight[qa + 1]; val v2 = aWeight[qa + 2]; val v3 = aWeight[qa + 3]
+        // Each < 255 · 2 · ONE < 2^20.
+        for (j in t.from until t.to) {
+            val b = rel[j]
+            sY[j] = v0 * ub(r0, b) + v1 * ub(r1, b) + v2 * ub(r2, b) + v3 * ub(r3, b)
+        }
         t.chromaCopied(ub, vb, outer, qa, chromaSpan)
     }) { qb, u0, u1, u2, u3 ->
-        val b0 = rel[qb]; val b1 = rel[qb + 1]; val b2 = rel[qb + 2]; val b3 = rel[qb + 3]
-        (v0 * (u0 * ub(r0, b0) + u1 * ub(r0, b1) + u2 * ub(r0, b2) + u3 * ub(r0, b3))).toLong() +
-            (v1 * (u0 * ub(r1, b0) + u1 * ub(r1, b1) + u2 * ub(r1, b2) + u3 * ub(r1, b3))).toLong() +
-            (v2 * (u0 * ub(r2, b0) + u1 * ub(r2, b1) + u2 * ub(r2, b2) + u3 * ub(r2, b3))).toLong() +
-            (v3 * (u0 * ub(r3, b0) + u1 * ub(r3, b1) + u2 * ub(r3, b2) + u3 * ub(r3, b3))).toLong()
+        (u0 * sY[qb]).toLong() + (u1 * sY[qb + 1]).toLong() + (u2 * sY[qb + 2]).toLong() +
+            (u3 * sY[qb + 3]).toLong()
     }
 }
 
