@@ -58,9 +58,9 @@ internal class OutputTaps {
     private var u2 = ByteArray(0); private var u3 = ByteArray(0)
     private var v0 = ByteArray(0); private var v1 = ByteArray(0)
     private var v2 = ByteArray(0); private var v3 = ByteArray(0)
-    private val yView = View()
-    private val uView = View()
-    private val vView = View()
+    private val yView = PlaneView()
+    private val uView = PlaneView()
+    private val vView = PlaneView()
 
     /**
      * The byte span of the taps in slots [from] ..< [to] (0 if none): sets [lo], their least, and
@@ -240,7 +240,7 @@ internal class OutputTaps {
 }
 
 /** A view of a buffer with its own position, made once per buffer (later frames of it reuse it). */
-private class View {
+private class PlaneView {
     private var view: ByteBuffer? = null
     private var viewOf: ByteBuffer? = null
 
@@ -250,7 +250,7 @@ private class View {
     }
 }
 
-/** Bytes [at] ..< [at] + [n] of [v] (a [View]) into dst[0 ..< n]. */
+/** Bytes [at] ..< [at] + [n] of [v] (a [PlaneView]) into dst[0 ..< n]. */
 private fun copy(v: ByteBuffer, at: Int, dst: ByteArray, n: Int) {
     // Positioned through Buffer: ByteBuffer.position(Int) returning ByteBuffer is Java 9+, a
     // method older Android versions lack.
