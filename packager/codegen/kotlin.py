@@ -56,8 +56,8 @@ SAMPLE_DIR = "sample"
 #: folder, ``android/`` its Gradle and manifest files.
 RUNTIME = (
     "android/AndroidManifest.xml", "android/build.gradle.kts", "android/consumer-rules.pro",
-    *(f"kotlin/{name}.kt" for name in ("Antialias", "Bilinear", "CameraFrame", "Config", "Detection", "Errors",
-                                       "FaceDetectionWrapper",
+    *(f"kotlin/{name}.kt" for name in ("Antialias", "Bilinear", "BilinearYuv", "CameraFrame", "Config", "Detection",
+                                       "Errors", "FaceDetectionWrapper",
                                        "FaceEmotionPipeline", "FaceEmotionRecognitionWrapper", "FaceEmotionSteps",
                                        "FaceVideoPipeline", "FrameAdapters", "ImageAdapters", "ModelSession", "Npy",
                                        "PackedBilinear", "Providers", "Resample", "SelfCheck", "TensorSpec", "Tracking", "Types")),

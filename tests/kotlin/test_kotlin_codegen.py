@@ -99,11 +99,12 @@ def _strings(obj) -> set[str]:
 #: Numbers that belong to the algorithm, not to a model, where they collide with recipe values.
 #: ARGB channel bit shifts (p shr 16, p shr 8); in CameraFrame.kt also the 8-bit chroma zero 128
 #: and video range's Y 16..235 of the YUV format's definition (packager/reference/frames.py), and
-#: in Bilinear.kt that chroma zero again (a YUV frame's sums are converted there; Resample.kt,
-#: PackedBilinear.kt and Antialias.kt share the ARGB shifts, and Resample.kt's comments name the
-#: detector's 128 × 128); in
+#: in Bilinear.kt and BilinearYuv.kt that chroma zero again (a YUV frame's sums are converted
+#: there; Resample.kt, PackedBilinear.kt and Antialias.kt share the ARGB shifts, and Resample.kt's
+#: comments name the detector's 128 × 128); in
 #: Npy.kt the .npy header's layout (version byte at 6, header length at 8, 64-byte alignment).
-ALGORITHM_NUMBERS = {"Resample.kt": {8.0, 16.0, 128.0}, "Bilinear.kt": {8.0, 16.0, 128.0}, "Antialias.kt": {8.0, 16.0},
+ALGORITHM_NUMBERS = {"Resample.kt": {8.0, 16.0, 128.0}, "Bilinear.kt": {8.0, 16.0, 128.0},
+                     "BilinearYuv.kt": {8.0, 16.0, 128.0}, "Antialias.kt": {8.0, 16.0},
                      "PackedBilinear.kt": {8.0, 16.0},
                      "Types.kt": {8.0, 16.0}, "CameraFrame.kt": {8.0, 16.0, 128.0},
                      "Npy.kt": {6.0, 8.0, 64.0}}

@@ -174,9 +174,10 @@ def swift_names() -> set[tuple[str, str]]:
 #: Source files on one platform only: Swift's re-export of the core module into FaceEmotion
 #: (`@_exported import`, Exports.swift) has no Kotlin counterpart (one Gradle module).
 PLATFORM_FILES = {
-    # PackedBilinear.kt: Kotlin's 2 × 2 downscale of packed RGB, split from Bilinear.kt for HotSpot/ART
-    # (a method per model input, issue 24); Swift's Bilinear.swift holds its counterpart.
-    "kotlin": {"PackedBilinear"},
+    # PackedBilinear.kt and BilinearYuv.kt: Kotlin's 2 × 2 downscale loops of packed RGB and of YUV
+    # planes, split from Bilinear.kt for HotSpot/ART (a method per model input or path, issue 24);
+    # Swift's Bilinear.swift holds their counterparts.
+    "kotlin": {"PackedBilinear", "BilinearYuv"},
     # OnnxRuntimeSupport.swift: ModelSession's tensor memory (NSMutableData + ORTValue), NSError
     # wrapping and fallback log, split from ModelSession.swift by size; Kotlin's ModelSession.kt
     # holds its counterparts (pinned direct buffers, OrtException wrapping, android.util.Log).

@@ -4,10 +4,9 @@ package dev.packager.face
 import java.nio.Buffer
 import java.nio.ByteBuffer
 
-// The BILINEAR loops of [Resampler] shaped for speed: the common 2 × 2 sub-sample downscale of
-// packed RGB ([packed2x2], PackedBilinear.kt: lines weighted in loops over arrays) and YUV frames
-// ([bilinearYuv]: the 16 luma taps written out), and YUV at other sub-sample counts
-// ([bilinearYuvGeneral]). The same
+// The BILINEAR loops of [Resampler] shaped for speed: the common 2 × 2 sub-sample downscale's
+// tables and scratch ([OutputTaps]) and walk ([walk2x2]); the loops are packed RGB's ([packed2x2],
+// PackedBilinear.kt: lines weighted in loops over arrays) and YUV's (BilinearYuv.kt). The same
 // integers as [Resampler.bilinearSums] and the reference, so the same bits; docs/DESIGN.md
 // ("Camera frames") has what each shape measured on HotSpot.
 
@@ -25,7 +24,11 @@ import java.nio.ByteBuffer
  * outer sample's 4 lines of taps gathered at the inner slots, and [sum0] .. [sum2], their
  * weighted sums down the lines per channel ([combine]); so that the weighting is loops over
  * arrays, which HotSpot's C2 vectorises; [row0] .. [row3], YUV's luma lines copied
- * ([copyRows]), and [rel], the inner taps less [lo], their least ([span]).
+ * ([copyRows]; weighted down the lines at each inner tap into [sum2]), and [rel], the inner taps
+ * less [lo], their least ([span]); YUV's chroma weighted
+ * down the outer sample's merged lines, U | V shl 32 per chroma sample the inner taps use, in
+ * [chromaUV] at [chromaRel] (each inner slot's chroma index part less [chromaLo]: [chromaSpan],
+ * [chromaCopied], [chromaInPlace]).
  */
 internal class OutputTaps {
     var tap = IntArray(0)
@@ -44,8 +47,20 @@ internal class OutputTaps {
     var lo = 0
     var rel = IntArray(0)
     var row0 = ByteArray(0); var row1 = ByteArray(0); var row2 = ByteArray(0); var row3 = ByteArray(0)
-    private var view: ByteBuffer? = null
-    private var viewOf: ByteBuffer? = null
+    var chromaLo = 0
+    var chromaRel = IntArray(0)
+    var chromaUV = LongArray(0)
+    private var chromaCols = IntArray(0)
+    private var chromaColCount = 0
+    private var least = 0
+    private var used = BooleanArray(0)
+    private var u0 = ByteArray(0); private var u1 = ByteArray(0)
+    private var u2 = ByteArray(0); private var u3 = ByteArray(0)
+    private var v0 = ByteArray(0); private var v1 = ByteArray(0)
+    private var v2 = ByteArray(0); private var v3 = ByteArray(0)
+    private val yView = PlaneView()
+    private val uView = PlaneView()
+    private val vView = PlaneView()
 
     /**
      * The byte span of the taps in slots [from] ..< [to] (0 if none): sets [lo], their least, and
@@ -53,11 +68,36 @@ internal class OutputTaps {
      */
     fun span(): Int {
         if (rel.size < 4 * count) rel = IntArray(4 * count)
-        if (from == to) { lo = 0; return 0 }
+        val span = relative(tap, rel)
+        lo = least
+        return span
+    }
+
+    /**
+     * The chroma span of the taps in slots [from] ..< [to] (0 if none): sets [chromaLo], their
+     * least chroma index part, [chromaRel], each less [chromaLo], and the distinct ones, ascending
+     * ([chromaCopied] and [chromaInPlace] weigh those).
+     */
+    fun chromaSpan(): Int {
+        if (chromaRel.size < 4 * count) { chromaRel = IntArray(4 * count); chromaCols = IntArray(4 * count) }
+        val span = relative(chroma, chromaRel)
+        chromaLo = least
+        if (chromaUV.size < span) { chromaUV = LongArray(span); used = BooleanArray(span) }
+        java.util.Arrays.fill(used, 0, span, false)
+        for (j in from until to) used[chromaRel[j]] = true
+        var n = 0
+        for (x in 0 until span) if (used[x]) chromaCols[n++] = x
+        chromaColCount = n
+        return span
+    }
+
+    /** The span of values[from ..< to] (0 if none); rel[j] = values[j] less their least ([least]). */
+    private fun relative(values: IntArray, rel: IntArray): Int {
+        if (from == to) { least = 0; return 0 }
         var l = Int.MAX_VALUE; var h = Int.MIN_VALUE
-        for (j in from until to) { l = minOf(l, tap[j]); h = maxOf(h, tap[j]) }
-        for (j in from until to) rel[j] = tap[j] - l
-        lo = l
+        for (j in from until to) { l = minOf(l, values[j]); h = maxOf(h, values[j]) }
+        for (j in from until to) rel[j] = values[j] - l
+        least = l
         return h - l + 1
     }
 
@@ -66,39 +106,74 @@ internal class OutputTaps {
         if (row0.size < span) {
             row0 = ByteArray(span); row1 = ByteArray(span); row2 = ByteArray(span); row3 = ByteArray(span)
         }
-        // A view with its own position, made once per buffer (later frames of it reuse it).
-        if (viewOf !== b) { view = b.duplicate(); viewOf = b }
-        val v = view!!
-        // Positioned through Buffer: ByteBuffer.position(Int) returning ByteBuffer is Java 9+, a
-        // method older Android versions lack.
-        val p: Buffer = v
-        p.position(a0 + lo); v.get(row0, 0, span)
-        p.position(a1 + lo); v.get(row1, 0, span)
-        p.position(a2 + lo); v.get(row2, 0, span)
-        p.position(a3 + lo); v.get(row3, 0, span)
+        val v = yView.of(b)
+        copy(v, a0 + lo, row0, span); copy(v, a1 + lo, row1, span)
+        copy(v, a2 + lo, row2, span); copy(v, a3 + lo, row3, span)
     }
 
     /**
-     * The chroma of [outer]'s sample at slot [qa] weighted down its merged lines at the inner
-     * slots: U into [sum0], V into [sum1].
+     * The chroma of [outer]'s sample at slot [qa] weighted down its merged lines at the chroma
+     * samples the inner taps use in their chroma span [span] ([chromaSpan]): each merged line's
+     * span of U and of V copied ([u] and [v] are separate buffers, even where they view one
+     * plane), then U | V shl 32 into [chromaUV] at chroma index part less [chromaLo].
      */
-    fun chromaLines(ub: ByteBuffer, vb: ByteBuffer, outer: OutputTaps, qa: Int) {
-        val n = outer.mergedCount[qa shr 2]
-        val m = outer.merged; val mw = outer.mergedWeight
-        val c0 = m[qa]; val c1 = m[qa + 1]; val c2 = m[qa + 2]; val c3 = m[qa + 3]
-        val l0 = line0; val l1 = line1; val l2 = line2; val l3 = line3
-        val e = chroma
-        for (j in from until to) {
-            val d = e[j]
-            l0[j] = byte(ub, c0 + d) or (byte(vb, c0 + d) shl 16)
-            if (n > 1) l1[j] = byte(ub, c1 + d) or (byte(vb, c1 + d) shl 16)
-            if (n > 2) l2[j] = byte(ub, c2 + d) or (byte(vb, c2 + d) shl 16)
-            if (n > 3) l3[j] = byte(ub, c3 + d) or (byte(vb, c3 + d) shl 16)
+    fun chromaCopied(ub: ByteBuffer, vb: ByteBuffer, outer: OutputTaps, qa: Int, span: Int) {
+        if (u0.size < span) {
+            u0 = ByteArray(span); u1 = ByteArray(span); u2 = ByteArray(span); u3 = ByteArray(span)
+            v0 = ByteArray(span); v1 = ByteArray(span); v2 = ByteArray(span); v3 = ByteArray(span)
         }
-        val w0 = mw[qa]; val w1 = if (n > 1) mw[qa + 1] else 0
-        val w2 = if (n > 2) mw[qa + 2] else 0; val w3 = if (n > 3) mw[qa + 3] else 0
-        combine(sum0, 0, w0, w1, w2, w3)
-        combine(sum1, 16, w0, w1, w2, w3)
+        val n = outer.mergedCount[qa shr 2]
+        val m = outer.merged
+        val u = uView.of(ub); val v = vView.of(vb)
+        val lo = chromaLo
+        val a0 = u0; val a1 = u1; val a2 = u2; val a3 = u3
+        val b0 = v0; val b1 = v1; val b2 = v2; val b3 = v3
+        copy(u, m[qa] + lo, a0, span); copy(v, m[qa] + lo, b0, span)
+        if (n > 1) { copy(u, m[qa + 1] + lo, a1, span); copy(v, m[qa + 1] + lo, b1, span) }
+        if (n > 2) { copy(u, m[qa + 2] + lo, a2, span); copy(v, m[qa + 2] + lo, b2, span) }
+        if (n > 3) { copy(u, m[qa + 3] + lo, a3, span); copy(v, m[qa + 3] + lo, b3, span) }
+        weighChroma(
+            outer, qa, { x -> uv(a0, b0, x) }, { x -> uv(a1, b1, x) }, { x -> uv(a2, b2, x) }, { x -> uv(a3, b3, x) },
+        )
+    }
+
+    /**
+     * [chromaCopied] read in place (a wide span: few chroma samples used on long lines), one
+     * `ByteBuffer.get` per plane, merged line and chroma sample used.
+     */
+    fun chromaInPlace(ub: ByteBuffer, vb: ByteBuffer, outer: OutputTaps, qa: Int) {
+        val m = outer.merged
+        val lo = chromaLo
+        val c0 = m[qa] + lo; val c1 = m[qa + 1] + lo; val c2 = m[qa + 2] + lo; val c3 = m[qa + 3] + lo
+        weighChroma(
+            outer, qa, { x -> uv(ub, vb, c0 + x) }, { x -> uv(ub, vb, c1 + x) }, { x -> uv(ub, vb, c2 + x) },
+            { x -> uv(ub, vb, c3 + x) },
+        )
+    }
+
+    /**
+     * chromaUV[x] = Σ_i w_i · line_i(x) for the chroma samples x the inner taps use, over [outer]'s
+     * merged lines at slot [qa] (line_i: U | V shl 32 of merged line i at x), a loop per line count.
+     */
+    private inline fun weighChroma(
+        outer: OutputTaps, qa: Int, line0: (Int) -> Long, line1: (Int) -> Long, line2: (Int) -> Long,
+        line3: (Int) -> Long,
+    ) {
+        val mw = outer.mergedWeight
+        val w0 = mw[qa].toLong(); val w1 = mw[qa + 1].toLong()
+        val w2 = mw[qa + 2].toLong(); val w3 = mw[qa + 3].toLong()
+        val c = chromaUV
+        val cols = chromaCols
+        val count = chromaColCount
+        when (outer.mergedCount[qa shr 2]) {
+            1 -> for (k in 0 until count) { val x = cols[k]; c[x] = w0 * line0(x) }
+            2 -> for (k in 0 until count) { val x = cols[k]; c[x] = w0 * line0(x) + w1 * line1(x) }
+            3 -> for (k in 0 until count) { val x = cols[k]; c[x] = w0 * line0(x) + w1 * line1(x) + w2 * line2(x) }
+            else -> for (k in 0 until count) {
+                val x = cols[k]
+                c[x] = w0 * line0(x) + w1 * line1(x) + w2 * line2(x) + w3 * line3(x)
+            }
+        }
     }
 
     fun set(
@@ -165,6 +240,42 @@ internal class OutputTaps {
 }
 
 /**
+ * A view of a buffer with its own position, made once per buffer (later frames of it reuse it), and
+ * again when the buffer's limit has moved since (a view keeps the limit it was made with).
+ */
+private class PlaneView {
+    private var view: ByteBuffer? = null
+    private var viewOf: ByteBuffer? = null
+
+    fun of(b: ByteBuffer): ByteBuffer {
+        val v = view
+        if (viewOf !== b || v == null || v.limit() != b.limit()) {
+            view = b.duplicate(); viewOf = b
+        }
+        return view!!
+    }
+}
+
+/** Bytes [at] ..< [at] + [n] of [v] (a [PlaneView]) into dst[0 ..< n]. */
+private fun copy(v: ByteBuffer, at: Int, dst: ByteArray, n: Int) {
+    // Positioned through Buffer: ByteBuffer.position(Int) returning ByteBuffer is Java 9+, a
+    // method older Android versions lack.
+    val p: Buffer = v
+    p.position(at)
+    v.get(dst, 0, n)
+}
+
+/** U | V shl 32 of byte [x] of [u] and [v] (unsigned). */
+@Suppress("NOTHING_TO_INLINE")
+private inline fun uv(u: ByteBuffer, v: ByteBuffer, x: Int): Long =
+    (u.get(x).toInt() and 0xFF).toLong() or ((v.get(x).toInt() and 0xFF).toLong() shl 32)
+
+/** U | V shl 32 of byte [x] of [u] and [v] (unsigned). */
+@Suppress("NOTHING_TO_INLINE")
+private inline fun uv(u: ByteArray, v: ByteArray, x: Int): Long =
+    (u[x].toInt() and 0xFF).toLong() or ((v[x].toInt() and 0xFF).toLong() shl 32)
+
+/**
  * The 2 × 2 loops' tables ([OutputTaps]) for an outW × outH output: the axis walked in the outer
  * loop into [Resampler.outerTaps] (its chroma merged when [merge]), the other into
  * [Resampler.innerTaps]. The walk follows the buffer: along upright rows when they run along
@@ -212,162 +323,3 @@ internal inline fun Resampler.walk2x2(line: (Int) -> Unit, fillOnly: (Int) -> Un
     }
 }
 
-/**
- * YUV frames (packager/reference/frames.py, "Resampling a YUV frame"): the planes' integer
- * sums over the same taps — Y by the main tables, U and V by the chroma ones — then BT.601
- * once per output value, on the sums, exactly ([YuvSums.store]).
- *
- * The weights are products of a row weight and a column weight, so a plane's sum over the
- * sample's taps factors: Σ over its outer taps of their weight times Σ over its inner taps of
- * theirs times the value ([OutputTaps]). Chroma samples are shared by neighbouring pixels
- * (4:2:0), so along the outer axis equal chroma index parts are merged (their weights added):
- * the same integers, fewer reads. The common downscale (2 × 2 sub-samples: 4 taps per axis)
- * writes the 16 luma taps out, read from byte-array copies of the outer sample's 4 lines when
- * the inner taps' span is at most 4 bytes per tap ([yuv2x2Copied]: one bulk copy per line
- * instead of a bounds-checked `ByteBuffer.get` per tap), else in place ([yuv2x2InPlace]); its
- * chroma is gathered per outer sample, U | V shl 16 per merged
- * line and inner slot ([OutputTaps.line0] ..), and weighted down the merged lines per plane
- * ([OutputTaps.combine]; unused lines weigh 0), so a sample's U and V are 4 multiply-adds each.
- * Other sample counts take [bilinearYuvGeneral]. A line's inner luma sum is at most
- * 255 · 2 · ONE < 2^20, times its weight ≤ ONE below 2^31 (an Int); a chroma plane's weighted
- * sum down the merged lines (their weights add up to at most 2 · ONE) is below 2^20, and times
- * an inner weight a Long, as the sums.
- */
-internal fun Resampler.bilinearYuv(frame: CameraFrame, outW: Int, outH: Int, sx: Int, sy: Int, fill: Int) {
-    if (sx != 2 || sy != 2) return bilinearYuvGeneral(frame, outW, outH, sx, sy, fill)
-    walkTaps(outW, outH, frame.rotationDegrees % 180 == 0, true)
-    val t = innerTaps
-    t.scratch()
-    val span = t.span()
-    // Two methods, not two branches of one: C2 compiled the in-place loop 1.4-2.7x slower when
-    // both were one method (12 MP: the detector reads in place, the emotion crop copies).
-    if (span <= 4 * (t.to - t.from)) yuv2x2Copied(frame, fill, span) else yuv2x2InPlace(frame, fill)
-}
-
-/**
- * [bilinearYuv]'s 2 × 2 loop with each outer sample's 4 luma lines copied, the span of bytes its
- * inner taps cover ([OutputTaps.copyRows]; at most 4 bytes per tap read), into byte arrays.
- */
-private fun Resampler.yuv2x2Copied(frame: CameraFrame, fill: Int, span: Int) {
-    // The outer axis' taps (a) and weights (v), the inner axis' (b, u): the sums are symmetric
-    // in the two axes.
-    val t = innerTaps
-    val aTap = outerTaps.tap; val aWeight = outerTaps.weight
-    var v0 = 0; var v1 = 0; var v2 = 0; var v3 = 0
-    val rel = t.rel
-    var r0 = t.row0; var r1 = t.row1; var r2 = t.row2; var r3 = t.row3
-    yuv2x2(frame, fill, { qa ->
-        t.copyRows(frame.bytes, aTap[qa], aTap[qa + 1], aTap[qa + 2], aTap[qa + 3], span)
-        r0 = t.row0; r1 = t.row1; r2 = t.row2; r3 = t.row3
-        v0 = aWeight[qa]; v1 = aWeight[qa + 1]; v2 = aWeight[qa + 2]; v3 = aWeight[qa + 3]
-    }) { qb, u0, u1, u2, u3 ->
-        val b0 = rel[qb]; val b1 = rel[qb + 1]; val b2 = rel[qb + 2]; val b3 = rel[qb + 3]
-        (v0 * (u0 * ub(r0, b0) + u1 * ub(r0, b1) + u2 * ub(r0, b2) + u3 * ub(r0, b3))).toLong() +
-            (v1 * (u0 * ub(r1, b0) + u1 * ub(r1, b1) + u2 * ub(r1, b2) + u3 * ub(r1, b3))).toLong() +
-            (v2 * (u0 * ub(r2, b0) + u1 * ub(r2, b1) + u2 * ub(r2, b2) + u3 * ub(r2, b3))).toLong() +
-            (v3 * (u0 * ub(r3, b0) + u1 * ub(r3, b1) + u2 * ub(r3, b2) + u3 * ub(r3, b3))).toLong()
-    }
-}
-
-/** [bilinearYuv]'s 2 × 2 loop with the luma taps read in place (a wide span: few taps on long rows). */
-private fun Resampler.yuv2x2InPlace(frame: CameraFrame, fill: Int) {
-    val t = innerTaps
-    val aTap = outerTaps.tap; val aWeight = outerTaps.weight
-    var v0 = 0; var v1 = 0; var v2 = 0; var v3 = 0
-    val yb = frame.bytes
-    val bTap = t.tap
-    var a0 = 0; var a1 = 0; var a2 = 0; var a3 = 0
-    yuv2x2(frame, fill, { qa ->
-        a0 = aTap[qa]; a1 = aTap[qa + 1]; a2 = aTap[qa + 2]; a3 = aTap[qa + 3]
-        v0 = aWeight[qa]; v1 = aWeight[qa + 1]; v2 = aWeight[qa + 2]; v3 = aWeight[qa + 3]
-    }) { qb, u0, u1, u2, u3 ->
-        val b0 = bTap[qb]; val b1 = bTap[qb + 1]; val b2 = bTap[qb + 2]; val b3 = bTap[qb + 3]
-        (v0 * (u0 * byte(yb, a0 + b0) + u1 * byte(yb, a0 + b1) +
-            u2 * byte(yb, a0 + b2) + u3 * byte(yb, a0 + b3))).toLong() +
-            (v1 * (u0 * byte(yb, a1 + b0) + u1 * byte(yb, a1 + b1) +
-                u2 * byte(yb, a1 + b2) + u3 * byte(yb, a1 + b3))).toLong() +
-            (v2 * (u0 * byte(yb, a2 + b0) + u1 * byte(yb, a2 + b1) +
-                u2 * byte(yb, a2 + b2) + u3 * byte(yb, a2 + b3))).toLong() +
-            (v3 * (u0 * byte(yb, a3 + b0) + u1 * byte(yb, a3 + b1) +
-                u2 * byte(yb, a3 + b2) + u3 * byte(yb, a3 + b3))).toLong()
-    }
-}
-
-/**
- * The walk of [bilinearYuv]'s 2 × 2 loop: [line] (the outer axis' slot 4a) loads an outer
- * sample's luma lines, then its chroma is weighted down the merged lines
- * ([OutputTaps.chromaLines]); per output sample [luma] (the inner slot 4b and the inner weights)
- * gives the luma sum, and U and V are 4 multiply-adds each.
- */
-private inline fun Resampler.yuv2x2(
-    frame: CameraFrame, fill: Int, line: (Int) -> Unit, luma: (Int, Int, Int, Int, Int) -> Long,
-) {
-    val ub = frame.u
-    val vb = frame.v
-    val k = if (frame.fullRange) YUV_SUMS_FULL_RANGE else YUV_SUMS_VIDEO_RANGE
-    val total = 4L * ONE * ONE
-    // 1 / (total · 2^16): a power of two, so the product is the exact quotient.
-    val norm = 1.0 / (total shl 16).toDouble()
-    val out = out
-    val outer = outerTaps
-    val t = innerTaps
-    val bWeight = t.weight
-    val sumU = t.sum0; val sumV = t.sum1
-    walk2x2({ qa ->
-        line(qa)
-        t.chromaLines(ub, vb, outer, qa)
-    }, { at -> k.store(out, at, 0L, 0L, 0L, 0L, fill * total, norm) }) { at, qb, inside ->
-        val u0 = bWeight[qb]; val u1 = bWeight[qb + 1]; val u2 = bWeight[qb + 2]; val u3 = bWeight[qb + 3]
-        val sY = luma(qb, u0, u1, u2, u3)
-        val sU = u0.toLong() * sumU[qb] + u1.toLong() * sumU[qb + 1] + u2.toLong() * sumU[qb + 2] +
-            u3.toLong() * sumU[qb + 3]
-        val sV = u0.toLong() * sumV[qb] + u1.toLong() * sumV[qb + 1] + u2.toLong() * sumV[qb + 2] +
-            u3.toLong() * sumV[qb + 3]
-        k.store(out, at, sY, sU, sV, inside, fill * (total - inside), norm)
-    }
-}
-
-/** [bilinearYuv] for any sub-sample counts, sub-sample by sub-sample. */
-internal fun Resampler.bilinearYuvGeneral(frame: CameraFrame, outW: Int, outH: Int, sx: Int, sy: Int, fill: Int) {
-    val yb = frame.bytes
-    val ub = frame.u
-    val vb = frame.v
-    val k = if (frame.fullRange) YUV_SUMS_FULL_RANGE else YUV_SUMS_VIDEO_RANGE
-    val total = sx.toLong() * sy * ONE * ONE
-    // 1 / (total · 2^16): a power of two, so the product is the exact quotient.
-    val norm = 1.0 / (total shl 16).toDouble()
-    val out = out
-    // Walk the frame in buffer order: along upright rows when they run along buffer rows
-    // (0°, 180°), else down upright columns (90°, 270°: an upright column is a buffer row),
-    // so that consecutive samples read neighbouring bytes.
-    val rowMajor = frame.rotationDegrees % 180 == 0
-    val outer = if (rowMajor) outH else outW
-    val inner = if (rowMajor) outW else outH
-    for (a in 0 until outer) {
-        for (b in 0 until inner) {
-            val i = if (rowMajor) a else b
-            val j = if (rowMajor) b else a
-            var sY = 0L
-            var sU = 0L
-            var sV = 0L
-            forSubsamples(i, j, sx, sy) { r0, r1, s0, s1, v0, v1, c0, c1, d0, d1, u0, u1 ->
-                sY += v0 * (u0 * byte(yb, r0 + c0) + u1 * byte(yb, r0 + c1)) +
-                    v1 * (u0 * byte(yb, r1 + c0) + u1 * byte(yb, r1 + c1))
-                sU += v0 * (u0 * byte(ub, s0 + d0) + u1 * byte(ub, s0 + d1)) +
-                    v1 * (u0 * byte(ub, s1 + d0) + u1 * byte(ub, s1 + d1))
-                sV += v0 * (u0 * byte(vb, s0 + d0) + u1 * byte(vb, s0 + d1)) +
-                    v1 * (u0 * byte(vb, s1 + d0) + u1 * byte(vb, s1 + d1))
-            }
-            val inside = rowInside[i].toLong() * colInside[j]
-            k.store(out, 3 * (i * outW + j), sY, sU, sV, inside, fill * (total - inside), norm)
-        }
-    }
-}
-
-/** The unsigned byte at [at] of [b]. */
-@Suppress("NOTHING_TO_INLINE")
-private inline fun ub(b: ByteArray, at: Int): Int = b[at].toInt() and 0xFF
-
-/** The unsigned byte at absolute index [at] of [b]. */
-@Suppress("NOTHING_TO_INLINE")
-private inline fun byte(b: ByteBuffer, at: Int): Int = b.get(at).toInt() and 0xFF

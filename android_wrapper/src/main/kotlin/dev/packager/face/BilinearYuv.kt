@@ -1,0 +1,174 @@
+// Runtime library of packager (hand-written, not generated): the same for every recipe; see Recipes.kt.
+package dev.packager.face
+
+import java.nio.ByteBuffer
+
+// The BILINEAR loops of [Resampler] for YUV frames ([bilinearYuv]): the common 2 × 2 sub-sample
+// downscale written out over the tables and scratch of Bilinear.kt's [OutputTaps], and other
+// sub-sample counts ([bilinearYuvGeneral]). The same integers as [Resampler.bilinearSums] and the
+// reference, so the same bits; docs/DESIGN.md ("Camera frames") has what each shape measured.
+
+/**
+ * YUV frames (packager/reference/frames.py, "Resampling a YUV frame"): the planes' integer
+ * sums over the same taps — Y by the main tables, U and V by the chroma ones — then BT.601
+ * once per output value, on the sums, exactly ([YuvSums.store]).
+ *
+ * The weights are products of a row weight and a column weight, so a plane's sum over the
+ * sample's taps factors: Σ over its outer taps of their weight times Σ over its inner taps of
+ * theirs times the value ([OutputTaps]). Chroma samples are shared by neighbouring pixels
+ * (4:2:0), so along the outer axis equal chroma index parts are merged (their weights added):
+ * the same integers, fewer reads. The common downscale (2 × 2 sub-samples: 4 taps per axis):
+ * per outer sample its chroma weighted down the merged lines once per chroma sample the inner
+ * taps use, U | V shl 32 in a Long ([OutputTaps.chromaUV]; the merged lines' spans copied when
+ * the luma lines are, [OutputTaps.chromaCopied], else read in place); its luma lines copied when
+ * the inner taps' span is at most 4 bytes per tap ([yuv2x2Copied]: one bulk copy per line instead
+ * of a bounds-checked `ByteBuffer.get` per tap) and weighted down the lines at each inner tap,
+ * else its 16 taps per sample written out and read in place ([yuv2x2InPlace]); then per sample
+ * 4 multiply-adds for Y and 4 for U and V together ([yuv2x2]). Other sample counts take
+ * [bilinearYuvGeneral]. A luma sum down the lines is at most 255 · 2 · ONE < 2^20, and times an
+ * inner weight ≤ ONE below 2^31 (an Int); a chroma plane's weighted sum down the merged lines
+ * (their weights add up to at most 2 · ONE) is below 2^20, and summed over the inner taps below
+ * 255 · 4 · ONE² < 2^32: a Long's 32-bit lane.
+ */
+internal fun Resampler.bilinearYuv(frame: CameraFrame, outW: Int, outH: Int, sx: Int, sy: Int, fill: Int) {
+    if (sx != 2 || sy != 2) return bilinearYuvGeneral(frame, outW, outH, sx, sy, fill)
+    walkTaps(outW, outH, frame.rotationDegrees % 180 == 0, true)
+    val t = innerTaps
+    t.scratch()
+    val span = t.span()
+    // Two methods, not two branches of one: C2 compiled the in-place loop 1.4-2.7x slower when
+    // both were one method (12 MP: the detector reads in place, the emotion crop copies).
+    val chromaSpan = t.chromaSpan()
+    if (span <= 4 * (t.to - t.from)) yuv2x2Copied(frame, fill, span, chromaSpan) else yuv2x2InPlace(frame, fill)
+}
+
+/**
+ * [bilinearYuv]'s 2 × 2 loop with each outer sample's 4 luma lines copied, the span of bytes its
+ * inner taps cover ([OutputTaps.copyRows]; at most 4 bytes per tap read), into byte arrays, and
+ * weighted down the lines at each inner tap ([OutputTaps.sum2]).
+ */
+private fun Resampler.yuv2x2Copied(frame: CameraFrame, fill: Int, span: Int, chromaSpan: Int) {
+    // The outer axis' taps (a) and weights (v), the inner axis' (b, u): the sums are symmetric
+    // in the two axes.
+    val t = innerTaps
+    val outer = outerTaps
+    val aTap = outer.tap; val aWeight = outer.weight
+    val rel = t.rel
+    val ub = frame.u; val vb = frame.v
+    val sY = t.sum2
+    yuv2x2(frame, fill, { qa ->
+        t.copyRows(frame.bytes, aTap[qa], aTap[qa + 1], aTap[qa + 2], aTap[qa + 3], span)
+        val r0 = t.row0; val r1 = t.row1; val r2 = t.row2; val r3 = t.row3
+        val v0 = aWeight[qa]; val v1 = aWeight[qa + 1]; val v2 = aWeight[qa + 2]; val v3 = aWeight[qa + 3]
+        // Each < 255 · 2 · ONE < 2^20.
+        for (j in t.from until t.to) {
+            val b = rel[j]
+            sY[j] = v0 * ub(r0, b) + v1 * ub(r1, b) + v2 * ub(r2, b) + v3 * ub(r3, b)
+        }
+        t.chromaCopied(ub, vb, outer, qa, chromaSpan)
+    }) { qb, u0, u1, u2, u3 ->
+        (u0 * sY[qb]).toLong() + (u1 * sY[qb + 1]).toLong() + (u2 * sY[qb + 2]).toLong() +
+            (u3 * sY[qb + 3]).toLong()
+    }
+}
+
+/** [bilinearYuv]'s 2 × 2 loop with the luma taps read in place (a wide span: few taps on long rows). */
+private fun Resampler.yuv2x2InPlace(frame: CameraFrame, fill: Int) {
+    val t = innerTaps
+    val aTap = outerTaps.tap; val aWeight = outerTaps.weight
+    var v0 = 0; var v1 = 0; var v2 = 0; var v3 = 0
+    val yb = frame.bytes
+    val bTap = t.tap
+    var a0 = 0; var a1 = 0; var a2 = 0; var a3 = 0
+    val ub = frame.u; val vb = frame.v
+    val outer = outerTaps
+    yuv2x2(frame, fill, { qa ->
+        a0 = aTap[qa]; a1 = aTap[qa + 1]; a2 = aTap[qa + 2]; a3 = aTap[qa + 3]
+        v0 = aWeight[qa]; v1 = aWeight[qa + 1]; v2 = aWeight[qa + 2]; v3 = aWeight[qa + 3]
+        t.chromaInPlace(ub, vb, outer, qa)
+    }) { qb, u0, u1, u2, u3 ->
+        val b0 = bTap[qb]; val b1 = bTap[qb + 1]; val b2 = bTap[qb + 2]; val b3 = bTap[qb + 3]
+        (v0 * (u0 * byte(yb, a0 + b0) + u1 * byte(yb, a0 + b1) +
+            u2 * byte(yb, a0 + b2) + u3 * byte(yb, a0 + b3))).toLong() +
+            (v1 * (u0 * byte(yb, a1 + b0) + u1 * byte(yb, a1 + b1) +
+                u2 * byte(yb, a1 + b2) + u3 * byte(yb, a1 + b3))).toLong() +
+            (v2 * (u0 * byte(yb, a2 + b0) + u1 * byte(yb, a2 + b1) +
+                u2 * byte(yb, a2 + b2) + u3 * byte(yb, a2 + b3))).toLong() +
+            (v3 * (u0 * byte(yb, a3 + b0) + u1 * byte(yb, a3 + b1) +
+                u2 * byte(yb, a3 + b2) + u3 * byte(yb, a3 + b3))).toLong()
+    }
+}
+
+/**
+ * The walk of [bilinearYuv]'s 2 × 2 loop: [line] (the outer axis' slot 4a) loads an outer
+ * sample's luma lines and weighs its chroma down the merged lines ([OutputTaps.chromaUV]); per
+ * output sample (the inner slot 4b and the inner weights) [luma] gives the luma sum, and the
+ * chroma sums are 4 multiply-adds of U | V shl 32 (each sum < 255 · 4 · ONE² < 2^32, so a Long's
+ * lanes, its products wrapping exactly).
+ */
+private inline fun Resampler.yuv2x2(
+    frame: CameraFrame, fill: Int, line: (Int) -> Unit, luma: (Int, Int, Int, Int, Int) -> Long,
+) {
+    val k = if (frame.fullRange) YUV_SUMS_FULL_RANGE else YUV_SUMS_VIDEO_RANGE
+    val total = 4L * ONE * ONE
+    // 1 / (total · 2^16): a power of two, so the product is the exact quotient.
+    val norm = 1.0 / (total shl 16).toDouble()
+    val out = out
+    val bWeight = innerTaps.weight
+    val chromaRel = innerTaps.chromaRel
+    val uv = innerTaps.chromaUV
+    walk2x2(line, { at -> k.store(out, at, 0L, 0L, 0L, 0L, fill * total, norm) }) { at, qb, inside ->
+        val u0 = bWeight[qb]; val u1 = bWeight[qb + 1]; val u2 = bWeight[qb + 2]; val u3 = bWeight[qb + 3]
+        val sY = luma(qb, u0, u1, u2, u3)
+        val sUV = u0.toLong() * uv[chromaRel[qb]] + u1.toLong() * uv[chromaRel[qb + 1]] +
+            u2.toLong() * uv[chromaRel[qb + 2]] + u3.toLong() * uv[chromaRel[qb + 3]]
+        // Inside the image (the common case) the weight is the constant total and the fill is 0.
+        if (inside == total) k.store(out, at, sY, sUV and 0xFFFFFFFFL, sUV ushr 32, total, 0L, norm)
+        else k.store(out, at, sY, sUV and 0xFFFFFFFFL, sUV ushr 32, inside, fill * (total - inside), norm)
+    }
+}
+
+/** [bilinearYuv] for any sub-sample counts, sub-sample by sub-sample. */
+internal fun Resampler.bilinearYuvGeneral(frame: CameraFrame, outW: Int, outH: Int, sx: Int, sy: Int, fill: Int) {
+    val yb = frame.bytes
+    val ub = frame.u
+    val vb = frame.v
+    val k = if (frame.fullRange) YUV_SUMS_FULL_RANGE else YUV_SUMS_VIDEO_RANGE
+    val total = sx.toLong() * sy * ONE * ONE
+    // 1 / (total · 2^16): a power of two, so the product is the exact quotient.
+    val norm = 1.0 / (total shl 16).toDouble()
+    val out = out
+    // Walk the frame in buffer order: along upright rows when they run along buffer rows
+    // (0°, 180°), else down upright columns (90°, 270°: an upright column is a buffer row),
+    // so that consecutive samples read neighbouring bytes.
+    val rowMajor = frame.rotationDegrees % 180 == 0
+    val outer = if (rowMajor) outH else outW
+    val inner = if (rowMajor) outW else outH
+    for (a in 0 until outer) {
+        for (b in 0 until inner) {
+            val i = if (rowMajor) a else b
+            val j = if (rowMajor) b else a
+            var sY = 0L
+            var sU = 0L
+            var sV = 0L
+            forSubsamples(i, j, sx, sy) { r0, r1, s0, s1, v0, v1, c0, c1, d0, d1, u0, u1 ->
+                sY += v0 * (u0 * byte(yb, r0 + c0) + u1 * byte(yb, r0 + c1)) +
+                    v1 * (u0 * byte(yb, r1 + c0) + u1 * byte(yb, r1 + c1))
+                sU += v0 * (u0 * byte(ub, s0 + d0) + u1 * byte(ub, s0 + d1)) +
+                    v1 * (u0 * byte(ub, s1 + d0) + u1 * byte(ub, s1 + d1))
+                sV += v0 * (u0 * byte(vb, s0 + d0) + u1 * byte(vb, s0 + d1)) +
+                    v1 * (u0 * byte(vb, s1 + d0) + u1 * byte(vb, s1 + d1))
+            }
+            val inside = rowInside[i].toLong() * colInside[j]
+            k.store(out, 3 * (i * outW + j), sY, sU, sV, inside, fill * (total - inside), norm)
+        }
+    }
+}
+
+/** The unsigned byte at [at] of [b]. */
+@Suppress("NOTHING_TO_INLINE")
+private inline fun ub(b: ByteArray, at: Int): Int = b[at].toInt() and 0xFF
+
+/** The unsigned byte at absolute index [at] of [b]. */
+@Suppress("NOTHING_TO_INLINE")
+private inline fun byte(b: ByteBuffer, at: Int): Int = b.get(at).toInt() and 0xFF
