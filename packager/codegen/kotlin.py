@@ -60,7 +60,8 @@ RUNTIME = (
                                        "Errors", "FaceDetectionWrapper",
                                        "FaceEmotionPipeline", "FaceEmotionRecognitionWrapper", "FaceEmotionSteps",
                                        "FaceVideoPipeline", "FrameAdapters", "ImageAdapters", "ModelSession", "Npy",
-                                       "PackedBilinear", "Providers", "Resample", "SelfCheck", "TensorSpec", "Tracking", "Types")),
+                                       "PackedBilinear", "Providers", "Resample", "SampleWriter", "SelfCheck", "TensorSpec",
+                                       "Tracking", "Types")),
     *SAMPLE_APP,
 )
 

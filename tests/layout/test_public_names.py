@@ -177,7 +177,9 @@ PLATFORM_FILES = {
     # PackedBilinear.kt and BilinearYuv.kt: Kotlin's 2 × 2 downscale loops of packed RGB and of YUV
     # planes, split from Bilinear.kt for HotSpot/ART (a method per model input or path, issue 24);
     # Swift's Bilinear.swift holds their counterparts.
-    "kotlin": {"PackedBilinear", "BilinearYuv"},
+    # SampleWriter.kt: the model input as the Kotlin resampler writes it (one pass), which Swift's
+    # wrappers still do after resampling.
+    "kotlin": {"PackedBilinear", "BilinearYuv", "SampleWriter"},
     # OnnxRuntimeSupport.swift: ModelSession's tensor memory (NSMutableData + ORTValue), NSError
     # wrapping and fallback log, split from ModelSession.swift by size; Kotlin's ModelSession.kt
     # holds its counterparts (pinned direct buffers, OrtException wrapping, android.util.Log).
