@@ -31,7 +31,14 @@ import java.nio.ByteBuffer
  * 255 · 4 · ONE² < 2^32: a Long's 32-bit lane.
  */
 internal fun Resampler.bilinearYuv(frame: CameraFrame, outW: Int, outH: Int, sx: Int, sy: Int, fill: Int) {
-    if (sx != 2 || sy != 2) return bilinearYuvGeneral(frame, outW, outH, sx, sy, fill)
+    if (sx != 2 || sy != 2) {
+        // Into [Resampler.out], then put ([Resampler.tensor]'s writer) in a pass of its own.
+        val w = sink
+        if (w.kind == SampleWriter.DOUBLES) return bilinearYuvGeneral(frame, outW, outH, sx, sy, fill)
+        if (out.size != outW * outH * 3) out = DoubleArray(outW * outH * 3)
+        bilinearYuvGeneral(frame, outW, outH, sx, sy, fill)
+        return w.putAll(out, outW * outH)
+    }
     walkTaps(outW, outH, frame.rotationDegrees % 180 == 0, true)
     val t = innerTaps
     t.scratch()
@@ -39,7 +46,48 @@ internal fun Resampler.bilinearYuv(frame: CameraFrame, outW: Int, outH: Int, sx:
     // Two methods, not two branches of one: C2 compiled the in-place loop 1.4-2.7x slower when
     // both were one method (12 MP: the detector reads in place, the emotion crop copies).
     val chromaSpan = t.chromaSpan()
-    if (span <= 4 * (t.to - t.from)) yuv2x2Copied(frame, fill, span, chromaSpan) else yuv2x2InPlace(frame, fill)
+    val copied = span <= 4 * (t.to - t.from)
+    val w = sink
+    when (w.kind) {
+        SampleWriter.AFFINE ->
+            if (copied) yuvCopiedAffine(frame, fill, span, chromaSpan, w) else yuvInPlaceAffine(frame, fill, w)
+        SampleWriter.GRAY ->
+            if (copied) yuvCopiedGray(frame, fill, span, chromaSpan, w) else yuvInPlaceGray(frame, fill, w)
+        else -> if (copied) yuvCopiedDoubles(frame, fill, span, chromaSpan) else yuvInPlaceDoubles(frame, fill)
+    }
+}
+
+// [bilinearYuv]'s 2 × 2 loops, one method per model input ([SampleWriter]: the floats written as
+// each sample is summed, as ARGB's [argbAffine] / [argbGray]) and per luma read (copied, in place).
+
+private fun Resampler.yuvCopiedAffine(frame: CameraFrame, fill: Int, span: Int, chromaSpan: Int, w: SampleWriter) {
+    val f = w.floats; val s = w.scale; val c = w.offset
+    yuv2x2Copied(frame, fill, span, chromaSpan) { at, r, g, b -> putAffine(f, s, c, at, r, g, b) }
+}
+
+private fun Resampler.yuvInPlaceAffine(frame: CameraFrame, fill: Int, w: SampleWriter) {
+    val f = w.floats; val s = w.scale; val c = w.offset
+    yuv2x2InPlace(frame, fill) { at, r, g, b -> putAffine(f, s, c, at, r, g, b) }
+}
+
+private fun Resampler.yuvCopiedGray(frame: CameraFrame, fill: Int, span: Int, chromaSpan: Int, w: SampleWriter) {
+    val f = w.floats; val s = w.scale; val m = w.offset; val w0 = w.w0; val w1 = w.w1; val w2 = w.w2
+    yuv2x2Copied(frame, fill, span, chromaSpan) { at, r, g, b -> putGray(f, w0, w1, w2, m, s, at / 3, r, g, b) }
+}
+
+private fun Resampler.yuvInPlaceGray(frame: CameraFrame, fill: Int, w: SampleWriter) {
+    val f = w.floats; val s = w.scale; val m = w.offset; val w0 = w.w0; val w1 = w.w1; val w2 = w.w2
+    yuv2x2InPlace(frame, fill) { at, r, g, b -> putGray(f, w0, w1, w2, m, s, at / 3, r, g, b) }
+}
+
+private fun Resampler.yuvCopiedDoubles(frame: CameraFrame, fill: Int, span: Int, chromaSpan: Int) {
+    val o = out
+    yuv2x2Copied(frame, fill, span, chromaSpan) { at, r, g, b -> o[at] = r; o[at + 1] = g; o[at + 2] = b }
+}
+
+private fun Resampler.yuvInPlaceDoubles(frame: CameraFrame, fill: Int) {
+    val o = out
+    yuv2x2InPlace(frame, fill) { at, r, g, b -> o[at] = r; o[at + 1] = g; o[at + 2] = b }
 }
 
 /**
@@ -47,7 +95,9 @@ internal fun Resampler.bilinearYuv(frame: CameraFrame, outW: Int, outH: Int, sx:
  * inner taps cover ([OutputTaps.copyRows]; at most 4 bytes per tap read), into byte arrays, and
  * weighted down the lines at each inner tap ([OutputTaps.sum2]).
  */
-private fun Resampler.yuv2x2Copied(frame: CameraFrame, fill: Int, span: Int, chromaSpan: Int) {
+private inline fun Resampler.yuv2x2Copied(
+    frame: CameraFrame, fill: Int, span: Int, chromaSpan: Int, put: (Int, Double, Double, Double) -> Unit,
+) {
     // The outer axis' taps (a) and weights (v), the inner axis' (b, u): the sums are symmetric
     // in the two axes.
     val t = innerTaps
@@ -56,7 +106,7 @@ private fun Resampler.yuv2x2Copied(frame: CameraFrame, fill: Int, span: Int, chr
     val rel = t.rel
     val ub = frame.u; val vb = frame.v
     val sY = t.sum2
-    yuv2x2(frame, fill, { qa ->
+    yuv2x2(frame, fill, put, { qa ->
         t.copyRows(frame.bytes, aTap[qa], aTap[qa + 1], aTap[qa + 2], aTap[qa + 3], span)
         val r0 = t.row0; val r1 = t.row1; val r2 = t.row2; val r3 = t.row3
         val v0 = aWeight[qa]; val v1 = aWeight[qa + 1]; val v2 = aWeight[qa + 2]; val v3 = aWeight[qa + 3]
@@ -73,7 +123,7 @@ private fun Resampler.yuv2x2Copied(frame: CameraFrame, fill: Int, span: Int, chr
 }
 
 /** [bilinearYuv]'s 2 × 2 loop with the luma taps read in place (a wide span: few taps on long rows). */
-private fun Resampler.yuv2x2InPlace(frame: CameraFrame, fill: Int) {
+private inline fun Resampler.yuv2x2InPlace(frame: CameraFrame, fill: Int, put: (Int, Double, Double, Double) -> Unit) {
     val t = innerTaps
     val aTap = outerTaps.tap; val aWeight = outerTaps.weight
     var v0 = 0; var v1 = 0; var v2 = 0; var v3 = 0
@@ -82,7 +132,7 @@ private fun Resampler.yuv2x2InPlace(frame: CameraFrame, fill: Int) {
     var a0 = 0; var a1 = 0; var a2 = 0; var a3 = 0
     val ub = frame.u; val vb = frame.v
     val outer = outerTaps
-    yuv2x2(frame, fill, { qa ->
+    yuv2x2(frame, fill, put, { qa ->
         a0 = aTap[qa]; a1 = aTap[qa + 1]; a2 = aTap[qa + 2]; a3 = aTap[qa + 3]
         v0 = aWeight[qa]; v1 = aWeight[qa + 1]; v2 = aWeight[qa + 2]; v3 = aWeight[qa + 3]
         t.chromaInPlace(ub, vb, outer, qa)
@@ -107,24 +157,26 @@ private fun Resampler.yuv2x2InPlace(frame: CameraFrame, fill: Int) {
  * lanes, its products wrapping exactly).
  */
 private inline fun Resampler.yuv2x2(
-    frame: CameraFrame, fill: Int, line: (Int) -> Unit, luma: (Int, Int, Int, Int, Int) -> Long,
+    frame: CameraFrame, fill: Int, put: (Int, Double, Double, Double) -> Unit,
+    line: (Int) -> Unit, luma: (Int, Int, Int, Int, Int) -> Long,
 ) {
     val k = if (frame.fullRange) YUV_SUMS_FULL_RANGE else YUV_SUMS_VIDEO_RANGE
     val total = 4L * ONE * ONE
     // 1 / (total · 2^16): a power of two, so the product is the exact quotient.
     val norm = 1.0 / (total shl 16).toDouble()
-    val out = out
+    // What [YuvSums.put] gives for zero sums and the fill's whole weight.
+    val fillOnly = ((fill * total) shl 16).toDouble() * norm
     val bWeight = innerTaps.weight
     val chromaRel = innerTaps.chromaRel
     val uv = innerTaps.chromaUV
-    walk2x2(line, { at -> k.store(out, at, 0L, 0L, 0L, 0L, fill * total, norm) }) { at, qb, inside ->
+    walk2x2(line, { at -> put(at, fillOnly, fillOnly, fillOnly) }) { at, qb, inside ->
         val u0 = bWeight[qb]; val u1 = bWeight[qb + 1]; val u2 = bWeight[qb + 2]; val u3 = bWeight[qb + 3]
         val sY = luma(qb, u0, u1, u2, u3)
         val sUV = u0.toLong() * uv[chromaRel[qb]] + u1.toLong() * uv[chromaRel[qb + 1]] +
             u2.toLong() * uv[chromaRel[qb + 2]] + u3.toLong() * uv[chromaRel[qb + 3]]
         // Inside the image (the common case) the weight is the constant total and the fill is 0.
-        if (inside == total) k.store(out, at, sY, sUV and 0xFFFFFFFFL, sUV ushr 32, total, 0L, norm)
-        else k.store(out, at, sY, sUV and 0xFFFFFFFFL, sUV ushr 32, inside, fill * (total - inside), norm)
+        if (inside == total) k.put(at, sY, sUV and 0xFFFFFFFFL, sUV ushr 32, total, 0L, norm, put)
+        else k.put(at, sY, sUV and 0xFFFFFFFFL, sUV ushr 32, inside, fill * (total - inside), norm, put)
     }
 }
 
