@@ -48,46 +48,72 @@ internal fun Resampler.bilinearYuv(frame: CameraFrame, outW: Int, outH: Int, sx:
     val chromaSpan = t.chromaSpan()
     val copied = span <= 4 * (t.to - t.from)
     val w = sink
-    when (w.kind) {
-        SampleWriter.AFFINE ->
+    when {
+        w.kind == SampleWriter.AFFINE && foldsNorm(w.scale) ->
             if (copied) yuvCopiedAffine(frame, fill, span, chromaSpan, w) else yuvInPlaceAffine(frame, fill, w)
-        SampleWriter.GRAY ->
+        w.kind == SampleWriter.GRAY ->
             if (copied) yuvCopiedGray(frame, fill, span, chromaSpan, w) else yuvInPlaceGray(frame, fill, w)
-        else -> if (copied) yuvCopiedDoubles(frame, fill, span, chromaSpan) else yuvInPlaceDoubles(frame, fill)
+        else -> {
+            if (out.size != outW * outH * 3) out = DoubleArray(outW * outH * 3)
+            if (copied) yuvCopiedDoubles(frame, fill, span, chromaSpan) else yuvInPlaceDoubles(frame, fill)
+            if (w.kind != SampleWriter.DOUBLES) w.putAll(out, outW * outH)
+        }
     }
 }
 
 // [bilinearYuv]'s 2 × 2 loops, one method per model input ([SampleWriter]: the floats written as
 // each sample is summed, as ARGB's [argbAffine] / [argbGray]) and per luma read (copied, in place).
+// A sample's value x is X · NORM_2X2 (X the integer [YuvSums.put] gives, NORM_2X2 a power of two:
+// exact), and X · NORM_2X2 · c = X · (NORM_2X2 · c) to the bit (scaling by a power of two commutes
+// with rounding) unless NORM_2X2 · c underflows ([foldsNorm]): so the wrappers' x · c takes one
+// multiply, the same bits.
+
+/** 1 / (the 2 × 2 sample's weight · 2^16), a power of two. */
+private val NORM_2X2 = 1.0 / ((4L * ONE * ONE) shl 16).toDouble()
+
+/** Whether [c] · NORM_2X2 is exact (no underflow; zero, infinities and NaN give the same bits too). */
+private fun foldsNorm(c: Double): Boolean = c == 0.0 || Math.abs(c) * NORM_2X2 >= java.lang.Double.MIN_NORMAL
 
 private fun Resampler.yuvCopiedAffine(frame: CameraFrame, fill: Int, span: Int, chromaSpan: Int, w: SampleWriter) {
-    val f = w.floats; val s = w.scale; val c = w.offset
-    yuv2x2Copied(frame, fill, span, chromaSpan) { at, r, g, b -> putAffine(f, s, c, at, r, g, b) }
+    val f = w.floats; val s = w.scale * NORM_2X2; val c = w.offset
+    yuv2x2Copied(frame, fill, span, chromaSpan) { at, r, g, b ->
+        putAffine(f, s, c, at, r.toDouble(), g.toDouble(), b.toDouble())
+    }
 }
 
 private fun Resampler.yuvInPlaceAffine(frame: CameraFrame, fill: Int, w: SampleWriter) {
-    val f = w.floats; val s = w.scale; val c = w.offset
-    yuv2x2InPlace(frame, fill) { at, r, g, b -> putAffine(f, s, c, at, r, g, b) }
+    val f = w.floats; val s = w.scale * NORM_2X2; val c = w.offset
+    yuv2x2InPlace(frame, fill) { at, r, g, b -> putAffine(f, s, c, at, r.toDouble(), g.toDouble(), b.toDouble()) }
 }
 
 private fun Resampler.yuvCopiedGray(frame: CameraFrame, fill: Int, span: Int, chromaSpan: Int, w: SampleWriter) {
-    val f = w.floats; val s = w.scale; val m = w.offset; val w0 = w.w0; val w1 = w.w1; val w2 = w.w2
-    yuv2x2Copied(frame, fill, span, chromaSpan) { at, r, g, b -> putGray(f, w0, w1, w2, m, s, at / 3, r, g, b) }
+    val f = w.floats; val s = w.scale; val m = w.offset
+    val w0 = w.w0 * NORM_2X2; val w1 = w.w1 * NORM_2X2; val w2 = w.w2 * NORM_2X2
+    yuv2x2Copied(frame, fill, span, chromaSpan) { at, r, g, b ->
+        putGray(f, w0, w1, w2, m, s, at / 3, r.toDouble(), g.toDouble(), b.toDouble())
+    }
 }
 
 private fun Resampler.yuvInPlaceGray(frame: CameraFrame, fill: Int, w: SampleWriter) {
-    val f = w.floats; val s = w.scale; val m = w.offset; val w0 = w.w0; val w1 = w.w1; val w2 = w.w2
-    yuv2x2InPlace(frame, fill) { at, r, g, b -> putGray(f, w0, w1, w2, m, s, at / 3, r, g, b) }
+    val f = w.floats; val s = w.scale; val m = w.offset
+    val w0 = w.w0 * NORM_2X2; val w1 = w.w1 * NORM_2X2; val w2 = w.w2 * NORM_2X2
+    yuv2x2InPlace(frame, fill) { at, r, g, b ->
+        putGray(f, w0, w1, w2, m, s, at / 3, r.toDouble(), g.toDouble(), b.toDouble())
+    }
 }
 
 private fun Resampler.yuvCopiedDoubles(frame: CameraFrame, fill: Int, span: Int, chromaSpan: Int) {
     val o = out
-    yuv2x2Copied(frame, fill, span, chromaSpan) { at, r, g, b -> o[at] = r; o[at + 1] = g; o[at + 2] = b }
+    yuv2x2Copied(frame, fill, span, chromaSpan) { at, r, g, b ->
+        o[at] = r.toDouble() * NORM_2X2; o[at + 1] = g.toDouble() * NORM_2X2; o[at + 2] = b.toDouble() * NORM_2X2
+    }
 }
 
 private fun Resampler.yuvInPlaceDoubles(frame: CameraFrame, fill: Int) {
     val o = out
-    yuv2x2InPlace(frame, fill) { at, r, g, b -> o[at] = r; o[at + 1] = g; o[at + 2] = b }
+    yuv2x2InPlace(frame, fill) { at, r, g, b ->
+        o[at] = r.toDouble() * NORM_2X2; o[at + 1] = g.toDouble() * NORM_2X2; o[at + 2] = b.toDouble() * NORM_2X2
+    }
 }
 
 /**
@@ -96,7 +122,7 @@ private fun Resampler.yuvInPlaceDoubles(frame: CameraFrame, fill: Int) {
  * weighted down the lines at each inner tap ([OutputTaps.sum2]).
  */
 private inline fun Resampler.yuv2x2Copied(
-    frame: CameraFrame, fill: Int, span: Int, chromaSpan: Int, put: (Int, Double, Double, Double) -> Unit,
+    frame: CameraFrame, fill: Int, span: Int, chromaSpan: Int, put: (Int, Long, Long, Long) -> Unit,
 ) {
     // The outer axis' taps (a) and weights (v), the inner axis' (b, u): the sums are symmetric
     // in the two axes.
@@ -123,7 +149,7 @@ private inline fun Resampler.yuv2x2Copied(
 }
 
 /** [bilinearYuv]'s 2 × 2 loop with the luma taps read in place (a wide span: few taps on long rows). */
-private inline fun Resampler.yuv2x2InPlace(frame: CameraFrame, fill: Int, put: (Int, Double, Double, Double) -> Unit) {
+private inline fun Resampler.yuv2x2InPlace(frame: CameraFrame, fill: Int, put: (Int, Long, Long, Long) -> Unit) {
     val t = innerTaps
     val aTap = outerTaps.tap; val aWeight = outerTaps.weight
     var v0 = 0; var v1 = 0; var v2 = 0; var v3 = 0
@@ -157,15 +183,13 @@ private inline fun Resampler.yuv2x2InPlace(frame: CameraFrame, fill: Int, put: (
  * lanes, its products wrapping exactly).
  */
 private inline fun Resampler.yuv2x2(
-    frame: CameraFrame, fill: Int, put: (Int, Double, Double, Double) -> Unit,
+    frame: CameraFrame, fill: Int, put: (Int, Long, Long, Long) -> Unit,
     line: (Int) -> Unit, luma: (Int, Int, Int, Int, Int) -> Long,
 ) {
     val k = if (frame.fullRange) YUV_SUMS_FULL_RANGE else YUV_SUMS_VIDEO_RANGE
     val total = 4L * ONE * ONE
-    // 1 / (total · 2^16): a power of two, so the product is the exact quotient.
-    val norm = 1.0 / (total shl 16).toDouble()
     // What [YuvSums.put] gives for zero sums and the fill's whole weight.
-    val fillOnly = ((fill * total) shl 16).toDouble() * norm
+    val fillOnly = (fill * total) shl 16
     val bWeight = innerTaps.weight
     val chromaRel = innerTaps.chromaRel
     val uv = innerTaps.chromaUV
@@ -175,8 +199,8 @@ private inline fun Resampler.yuv2x2(
         val sUV = u0.toLong() * uv[chromaRel[qb]] + u1.toLong() * uv[chromaRel[qb + 1]] +
             u2.toLong() * uv[chromaRel[qb + 2]] + u3.toLong() * uv[chromaRel[qb + 3]]
         // Inside the image (the common case) the weight is the constant total and the fill is 0.
-        if (inside == total) k.put(at, sY, sUV and 0xFFFFFFFFL, sUV ushr 32, total, 0L, norm, put)
-        else k.put(at, sY, sUV and 0xFFFFFFFFL, sUV ushr 32, inside, fill * (total - inside), norm, put)
+        if (inside == total) k.put(at, sY, sUV and 0xFFFFFFFFL, sUV ushr 32, total, 0L, put)
+        else k.put(at, sY, sUV and 0xFFFFFFFFL, sUV ushr 32, inside, fill * (total - inside), put)
     }
 }
 

@@ -249,24 +249,25 @@ internal class YuvSums(c: IntArray) {
     inline fun store(
         out: DoubleArray, at: Int, sY: Long, sU: Long, sV: Long, inside: Long, fill: Long, norm: Double,
     ): Int {
-        put(at, sY, sU, sV, inside, fill, norm) { i, r, g, b -> out[i] = r; out[i + 1] = g; out[i + 2] = b }
+        put(at, sY, sU, sV, inside, fill) { i, r, g, b ->
+            out[i] = r.toDouble() * norm; out[i + 1] = g.toDouble() * norm; out[i + 2] = b.toDouble() * norm
+        }
         return at + 3
     }
 
-    /** [store]'s R, G, B of the sample at output index [at] given to [put] (index, R, G, B). */
+    /**
+     * [store]'s R, G, B of the sample at output index [at] before the normalisation (each times
+     * the sample's weight · 2^16: integers below 2^51) given to [put] (index, R, G, B).
+     */
     inline fun put(
-        at: Int, sY: Long, sU: Long, sV: Long, inside: Long, fill: Long, norm: Double,
-        put: (Int, Double, Double, Double) -> Unit,
+        at: Int, sY: Long, sU: Long, sV: Long, inside: Long, fill: Long, put: (Int, Long, Long, Long) -> Unit,
     ) {
         val l = (sY - offset * inside) * scale
         val u = sU - 128 * inside
         val v = sV - 128 * inside
         val top = (255 * inside) shl 16
         val f = fill shl 16
-        put(
-            at, (clampTo(l + rv * v, top) + f).toDouble() * norm,
-            (clampTo(l - gu * u - gv * v, top) + f).toDouble() * norm, (clampTo(l + bu * u, top) + f).toDouble() * norm,
-        )
+        put(at, clampTo(l + rv * v, top) + f, clampTo(l - gu * u - gv * v, top) + f, clampTo(l + bu * u, top) + f)
     }
 }
 
