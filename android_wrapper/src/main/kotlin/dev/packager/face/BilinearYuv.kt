@@ -129,22 +129,45 @@ private inline fun Resampler.yuv2x2Copied(
     val t = innerTaps
     val outer = outerTaps
     val aTap = outer.tap; val aWeight = outer.weight
-    val rel = t.rel
     val ub = frame.u; val vb = frame.v
     val sY = t.sum2
+    val perByte = span <= t.to - t.from
     yuv2x2(frame, fill, put, { qa ->
         t.copyRows(frame.bytes, aTap[qa], aTap[qa + 1], aTap[qa + 2], aTap[qa + 3], span)
-        val r0 = t.row0; val r1 = t.row1; val r2 = t.row2; val r3 = t.row3
         val v0 = aWeight[qa]; val v1 = aWeight[qa + 1]; val v2 = aWeight[qa + 2]; val v3 = aWeight[qa + 3]
         // Each < 255 · 2 · ONE < 2^20.
-        for (j in t.from until t.to) {
-            val b = rel[j]
-            sY[j] = v0 * ub(r0, b) + v1 * ub(r1, b) + v2 * ub(r2, b) + v3 * ub(r3, b)
-        }
+        if (perByte) t.lumaPerByte(v0, v1, v2, v3, span) else t.lumaPerTap(v0, v1, v2, v3)
         t.chromaCopied(ub, vb, outer, qa, chromaSpan)
     }) { qb, u0, u1, u2, u3 ->
         (u0 * sY[qb]).toLong() + (u1 * sY[qb + 1]).toLong() + (u2 * sY[qb + 2]).toLong() +
             (u3 * sY[qb + 3]).toLong()
+    }
+}
+
+/**
+ * [yuv2x2Copied]'s luma weighed down the copied lines ([v0] .. [v3]) into [OutputTaps.sum2] at
+ * each inner tap, where the span has no more bytes than the taps: at every byte of the span first
+ * (into [OutputTaps.sum0], as long as the taps: a loop over neighbouring bytes, its bounds checks
+ * hoisted), then gathered per tap (one load and check instead of four).
+ */
+private fun OutputTaps.lumaPerByte(v0: Int, v1: Int, v2: Int, v3: Int, span: Int) {
+    val r0 = row0; val r1 = row1; val r2 = row2; val r3 = row3
+    val s = sum0
+    for (x in 0 until span) s[x] = v0 * ub(r0, x) + v1 * ub(r1, x) + v2 * ub(r2, x) + v3 * ub(r3, x)
+    val sY = sum2; val rel = rel
+    for (j in from until to) sY[j] = s[rel[j]]
+}
+
+/**
+ * [yuv2x2Copied]'s luma weighed down the copied lines ([v0] .. [v3]) into [OutputTaps.sum2] at
+ * each inner tap.
+ */
+private fun OutputTaps.lumaPerTap(v0: Int, v1: Int, v2: Int, v3: Int) {
+    val r0 = row0; val r1 = row1; val r2 = row2; val r3 = row3
+    val sY = sum2; val rel = rel
+    for (j in from until to) {
+        val b = rel[j]
+        sY[j] = v0 * ub(r0, b) + v1 * ub(r1, b) + v2 * ub(r2, b) + v3 * ub(r3, b)
     }
 }
 
