@@ -22,16 +22,25 @@ import java.nio.ByteBuffer
  * taps use, U | V shl 32 in a Long ([OutputTaps.chromaUV]; the merged lines' spans copied when
  * the luma lines are, [OutputTaps.chromaCopied], else read in place); its luma lines copied when
  * the inner taps' span is at most 4 bytes per tap ([yuv2x2Copied]: one bulk copy per line instead
- * of a bounds-checked `ByteBuffer.get` per tap) and weighted down the lines at each inner tap,
+ * of a bounds-checked `ByteBuffer.get` per tap) and weighted down the lines at each inner tap
+ * (at every byte of the span first where it has no more bytes than the taps, [lumaPerByte]),
  * else its 16 taps per sample written out and read in place ([yuv2x2InPlace]); then per sample
- * 4 multiply-adds for Y and 4 for U and V together ([yuv2x2]). Other sample counts take
+ * 4 multiply-adds for Y and 4 for U and V together ([yuv2x2]), and the model input written as
+ * each sample is summed (a method per model input: [yuvCopiedAffine] ..). Other sample counts take
  * [bilinearYuvGeneral]. A luma sum down the lines is at most 255 · 2 · ONE < 2^20, and times an
  * inner weight ≤ ONE below 2^31 (an Int); a chroma plane's weighted sum down the merged lines
  * (their weights add up to at most 2 · ONE) is below 2^20, and summed over the inner taps below
  * 255 · 4 · ONE² < 2^32: a Long's 32-bit lane.
  */
 internal fun Resampler.bilinearYuv(frame: CameraFrame, outW: Int, outH: Int, sx: Int, sy: Int, fill: Int) {
-    if (sx != 2 || sy != 2) return bilinearYuvGeneral(frame, outW, outH, sx, sy, fill)
+    if (sx != 2 || sy != 2) {
+        // Into [Resampler.out], then put ([Resampler.tensor]'s writer) in a pass of its own.
+        val w = sink
+        if (w.kind == SampleWriter.DOUBLES) return bilinearYuvGeneral(frame, outW, outH, sx, sy, fill)
+        if (out.size != outW * outH * 3) out = DoubleArray(outW * outH * 3)
+        bilinearYuvGeneral(frame, outW, outH, sx, sy, fill)
+        return w.putAll(out, outW * outH)
+    }
     walkTaps(outW, outH, frame.rotationDegrees % 180 == 0, true)
     val t = innerTaps
     t.scratch()
@@ -39,7 +48,74 @@ internal fun Resampler.bilinearYuv(frame: CameraFrame, outW: Int, outH: Int, sx:
     // Two methods, not two branches of one: C2 compiled the in-place loop 1.4-2.7x slower when
     // both were one method (12 MP: the detector reads in place, the emotion crop copies).
     val chromaSpan = t.chromaSpan()
-    if (span <= 4 * (t.to - t.from)) yuv2x2Copied(frame, fill, span, chromaSpan) else yuv2x2InPlace(frame, fill)
+    val copied = span <= 4 * (t.to - t.from)
+    val w = sink
+    when {
+        w.kind == SampleWriter.AFFINE && foldsNorm(w.scale) ->
+            if (copied) yuvCopiedAffine(frame, fill, span, chromaSpan, w) else yuvInPlaceAffine(frame, fill, w)
+        w.kind == SampleWriter.GRAY ->
+            if (copied) yuvCopiedGray(frame, fill, span, chromaSpan, w) else yuvInPlaceGray(frame, fill, w)
+        else -> {
+            if (out.size != outW * outH * 3) out = DoubleArray(outW * outH * 3)
+            if (copied) yuvCopiedDoubles(frame, fill, span, chromaSpan) else yuvInPlaceDoubles(frame, fill)
+            if (w.kind != SampleWriter.DOUBLES) w.putAll(out, outW * outH)
+        }
+    }
+}
+
+// [bilinearYuv]'s 2 × 2 loops, one method per model input ([SampleWriter]: the floats written as
+// each sample is summed, as ARGB's [argbAffine] / [argbGray]) and per luma read (copied, in place).
+// A sample's value x is X · NORM_2X2 (X the integer [YuvSums.put] gives, NORM_2X2 a power of two:
+// exact), and X · NORM_2X2 · c = X · (NORM_2X2 · c) to the bit (scaling by a power of two commutes
+// with rounding) unless NORM_2X2 · c underflows ([foldsNorm]): so the wrappers' x · c takes one
+// multiply, the same bits.
+
+/** 1 / (the 2 × 2 sample's weight · 2^16), a power of two. */
+private val NORM_2X2 = 1.0 / ((4L * ONE * ONE) shl 16).toDouble()
+
+/** Whether [c] · NORM_2X2 is exact (no underflow; zero, infinities and NaN give the same bits too). */
+private fun foldsNorm(c: Double): Boolean = c == 0.0 || Math.abs(c) * NORM_2X2 >= java.lang.Double.MIN_NORMAL
+
+private fun Resampler.yuvCopiedAffine(frame: CameraFrame, fill: Int, span: Int, chromaSpan: Int, w: SampleWriter) {
+    val f = w.floats; val s = w.scale * NORM_2X2; val c = w.offset
+    yuv2x2Copied(frame, fill, span, chromaSpan) { at, r, g, b ->
+        putAffine(f, s, c, at, r.toDouble(), g.toDouble(), b.toDouble())
+    }
+}
+
+private fun Resampler.yuvInPlaceAffine(frame: CameraFrame, fill: Int, w: SampleWriter) {
+    val f = w.floats; val s = w.scale * NORM_2X2; val c = w.offset
+    yuv2x2InPlace(frame, fill) { at, r, g, b -> putAffine(f, s, c, at, r.toDouble(), g.toDouble(), b.toDouble()) }
+}
+
+private fun Resampler.yuvCopiedGray(frame: CameraFrame, fill: Int, span: Int, chromaSpan: Int, w: SampleWriter) {
+    val f = w.floats; val s = w.scale; val m = w.offset
+    val w0 = w.w0 * NORM_2X2; val w1 = w.w1 * NORM_2X2; val w2 = w.w2 * NORM_2X2
+    yuv2x2Copied(frame, fill, span, chromaSpan) { at, r, g, b ->
+        putGray(f, w0, w1, w2, m, s, at / 3, r.toDouble(), g.toDouble(), b.toDouble())
+    }
+}
+
+private fun Resampler.yuvInPlaceGray(frame: CameraFrame, fill: Int, w: SampleWriter) {
+    val f = w.floats; val s = w.scale; val m = w.offset
+    val w0 = w.w0 * NORM_2X2; val w1 = w.w1 * NORM_2X2; val w2 = w.w2 * NORM_2X2
+    yuv2x2InPlace(frame, fill) { at, r, g, b ->
+        putGray(f, w0, w1, w2, m, s, at / 3, r.toDouble(), g.toDouble(), b.toDouble())
+    }
+}
+
+private fun Resampler.yuvCopiedDoubles(frame: CameraFrame, fill: Int, span: Int, chromaSpan: Int) {
+    val o = out
+    yuv2x2Copied(frame, fill, span, chromaSpan) { at, r, g, b ->
+        o[at] = r.toDouble() * NORM_2X2; o[at + 1] = g.toDouble() * NORM_2X2; o[at + 2] = b.toDouble() * NORM_2X2
+    }
+}
+
+private fun Resampler.yuvInPlaceDoubles(frame: CameraFrame, fill: Int) {
+    val o = out
+    yuv2x2InPlace(frame, fill) { at, r, g, b ->
+        o[at] = r.toDouble() * NORM_2X2; o[at + 1] = g.toDouble() * NORM_2X2; o[at + 2] = b.toDouble() * NORM_2X2
+    }
 }
 
 /**
@@ -47,24 +123,22 @@ internal fun Resampler.bilinearYuv(frame: CameraFrame, outW: Int, outH: Int, sx:
  * inner taps cover ([OutputTaps.copyRows]; at most 4 bytes per tap read), into byte arrays, and
  * weighted down the lines at each inner tap ([OutputTaps.sum2]).
  */
-private fun Resampler.yuv2x2Copied(frame: CameraFrame, fill: Int, span: Int, chromaSpan: Int) {
+private inline fun Resampler.yuv2x2Copied(
+    frame: CameraFrame, fill: Int, span: Int, chromaSpan: Int, put: (Int, Long, Long, Long) -> Unit,
+) {
     // The outer axis' taps (a) and weights (v), the inner axis' (b, u): the sums are symmetric
     // in the two axes.
     val t = innerTaps
     val outer = outerTaps
     val aTap = outer.tap; val aWeight = outer.weight
-    val rel = t.rel
     val ub = frame.u; val vb = frame.v
     val sY = t.sum2
-    yuv2x2(frame, fill, { qa ->
+    val perByte = span <= t.to - t.from
+    yuv2x2(frame, fill, put, { qa ->
         t.copyRows(frame.bytes, aTap[qa], aTap[qa + 1], aTap[qa + 2], aTap[qa + 3], span)
-        val r0 = t.row0; val r1 = t.row1; val r2 = t.row2; val r3 = t.row3
         val v0 = aWeight[qa]; val v1 = aWeight[qa + 1]; val v2 = aWeight[qa + 2]; val v3 = aWeight[qa + 3]
         // Each < 255 · 2 · ONE < 2^20.
-        for (j in t.from until t.to) {
-            val b = rel[j]
-            sY[j] = v0 * ub(r0, b) + v1 * ub(r1, b) + v2 * ub(r2, b) + v3 * ub(r3, b)
-        }
+        if (perByte) t.lumaPerByte(v0, v1, v2, v3, span) else t.lumaPerTap(v0, v1, v2, v3)
         t.chromaCopied(ub, vb, outer, qa, chromaSpan)
     }) { qb, u0, u1, u2, u3 ->
         (u0 * sY[qb]).toLong() + (u1 * sY[qb + 1]).toLong() + (u2 * sY[qb + 2]).toLong() +
@@ -72,8 +146,35 @@ private fun Resampler.yuv2x2Copied(frame: CameraFrame, fill: Int, span: Int, chr
     }
 }
 
+/**
+ * [yuv2x2Copied]'s luma weighed down the copied lines ([v0] .. [v3]) into [OutputTaps.sum2] at
+ * each inner tap, where the span has no more bytes than the taps: at every byte of the span first
+ * (into [OutputTaps.sum0], as long as the taps: a loop over neighbouring bytes, its bounds checks
+ * hoisted), then gathered per tap (one load and check instead of four).
+ */
+private fun OutputTaps.lumaPerByte(v0: Int, v1: Int, v2: Int, v3: Int, span: Int) {
+    val r0 = row0; val r1 = row1; val r2 = row2; val r3 = row3
+    val s = sum0
+    for (x in 0 until span) s[x] = v0 * ub(r0, x) + v1 * ub(r1, x) + v2 * ub(r2, x) + v3 * ub(r3, x)
+    val sY = sum2; val rel = rel
+    for (j in from until to) sY[j] = s[rel[j]]
+}
+
+/**
+ * [yuv2x2Copied]'s luma weighed down the copied lines ([v0] .. [v3]) into [OutputTaps.sum2] at
+ * each inner tap.
+ */
+private fun OutputTaps.lumaPerTap(v0: Int, v1: Int, v2: Int, v3: Int) {
+    val r0 = row0; val r1 = row1; val r2 = row2; val r3 = row3
+    val sY = sum2; val rel = rel
+    for (j in from until to) {
+        val b = rel[j]
+        sY[j] = v0 * ub(r0, b) + v1 * ub(r1, b) + v2 * ub(r2, b) + v3 * ub(r3, b)
+    }
+}
+
 /** [bilinearYuv]'s 2 × 2 loop with the luma taps read in place (a wide span: few taps on long rows). */
-private fun Resampler.yuv2x2InPlace(frame: CameraFrame, fill: Int) {
+private inline fun Resampler.yuv2x2InPlace(frame: CameraFrame, fill: Int, put: (Int, Long, Long, Long) -> Unit) {
     val t = innerTaps
     val aTap = outerTaps.tap; val aWeight = outerTaps.weight
     var v0 = 0; var v1 = 0; var v2 = 0; var v3 = 0
@@ -82,7 +183,7 @@ private fun Resampler.yuv2x2InPlace(frame: CameraFrame, fill: Int) {
     var a0 = 0; var a1 = 0; var a2 = 0; var a3 = 0
     val ub = frame.u; val vb = frame.v
     val outer = outerTaps
-    yuv2x2(frame, fill, { qa ->
+    yuv2x2(frame, fill, put, { qa ->
         a0 = aTap[qa]; a1 = aTap[qa + 1]; a2 = aTap[qa + 2]; a3 = aTap[qa + 3]
         v0 = aWeight[qa]; v1 = aWeight[qa + 1]; v2 = aWeight[qa + 2]; v3 = aWeight[qa + 3]
         t.chromaInPlace(ub, vb, outer, qa)
@@ -107,24 +208,24 @@ private fun Resampler.yuv2x2InPlace(frame: CameraFrame, fill: Int) {
  * lanes, its products wrapping exactly).
  */
 private inline fun Resampler.yuv2x2(
-    frame: CameraFrame, fill: Int, line: (Int) -> Unit, luma: (Int, Int, Int, Int, Int) -> Long,
+    frame: CameraFrame, fill: Int, put: (Int, Long, Long, Long) -> Unit,
+    line: (Int) -> Unit, luma: (Int, Int, Int, Int, Int) -> Long,
 ) {
     val k = if (frame.fullRange) YUV_SUMS_FULL_RANGE else YUV_SUMS_VIDEO_RANGE
     val total = 4L * ONE * ONE
-    // 1 / (total · 2^16): a power of two, so the product is the exact quotient.
-    val norm = 1.0 / (total shl 16).toDouble()
-    val out = out
+    // What [YuvSums.put] gives for zero sums and the fill's whole weight.
+    val fillOnly = (fill * total) shl 16
     val bWeight = innerTaps.weight
     val chromaRel = innerTaps.chromaRel
     val uv = innerTaps.chromaUV
-    walk2x2(line, { at -> k.store(out, at, 0L, 0L, 0L, 0L, fill * total, norm) }) { at, qb, inside ->
+    walk2x2(line, { at -> put(at, fillOnly, fillOnly, fillOnly) }) { at, qb, inside ->
         val u0 = bWeight[qb]; val u1 = bWeight[qb + 1]; val u2 = bWeight[qb + 2]; val u3 = bWeight[qb + 3]
         val sY = luma(qb, u0, u1, u2, u3)
         val sUV = u0.toLong() * uv[chromaRel[qb]] + u1.toLong() * uv[chromaRel[qb + 1]] +
             u2.toLong() * uv[chromaRel[qb + 2]] + u3.toLong() * uv[chromaRel[qb + 3]]
         // Inside the image (the common case) the weight is the constant total and the fill is 0.
-        if (inside == total) k.store(out, at, sY, sUV and 0xFFFFFFFFL, sUV ushr 32, total, 0L, norm)
-        else k.store(out, at, sY, sUV and 0xFFFFFFFFL, sUV ushr 32, inside, fill * (total - inside), norm)
+        if (inside == total) k.put(at, sY, sUV and 0xFFFFFFFFL, sUV ushr 32, total, 0L, put)
+        else k.put(at, sY, sUV and 0xFFFFFFFFL, sUV ushr 32, inside, fill * (total - inside), put)
     }
 }
 

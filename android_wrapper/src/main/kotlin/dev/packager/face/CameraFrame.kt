@@ -232,12 +232,12 @@ internal inline fun clampByte(x: Int): Int = if (x < 0) 0 else if (x > 255) 255 
  * offset) as Longs.
  */
 internal class YuvSums(c: IntArray) {
-    private val scale = c[0].toLong()
-    private val rv = c[1].toLong()
-    private val gu = c[2].toLong()
-    private val gv = c[3].toLong()
-    private val bu = c[4].toLong()
-    private val offset = c[5].toLong()
+    val scale = c[0].toLong()
+    val rv = c[1].toLong()
+    val gu = c[2].toLong()
+    val gv = c[3].toLong()
+    val bu = c[4].toLong()
+    val offset = c[5].toLong()
 
     /**
      * R, G, B of one output sample into out[at ..< at + 3]; returns at + 3. [sY], [sU], [sV]:
@@ -249,15 +249,25 @@ internal class YuvSums(c: IntArray) {
     inline fun store(
         out: DoubleArray, at: Int, sY: Long, sU: Long, sV: Long, inside: Long, fill: Long, norm: Double,
     ): Int {
+        put(at, sY, sU, sV, inside, fill) { i, r, g, b ->
+            out[i] = r.toDouble() * norm; out[i + 1] = g.toDouble() * norm; out[i + 2] = b.toDouble() * norm
+        }
+        return at + 3
+    }
+
+    /**
+     * [store]'s R, G, B of the sample at output index [at] before the normalisation (each times
+     * the sample's weight · 2^16: integers below 2^51) given to [put] (index, R, G, B).
+     */
+    inline fun put(
+        at: Int, sY: Long, sU: Long, sV: Long, inside: Long, fill: Long, put: (Int, Long, Long, Long) -> Unit,
+    ) {
         val l = (sY - offset * inside) * scale
         val u = sU - 128 * inside
         val v = sV - 128 * inside
         val top = (255 * inside) shl 16
         val f = fill shl 16
-        out[at] = (clampTo(l + rv * v, top) + f).toDouble() * norm
-        out[at + 1] = (clampTo(l - gu * u - gv * v, top) + f).toDouble() * norm
-        out[at + 2] = (clampTo(l + bu * u, top) + f).toDouble() * norm
-        return at + 3
+        put(at, clampTo(l + rv * v, top) + f, clampTo(l - gu * u - gv * v, top) + f, clampTo(l + bu * u, top) + f)
     }
 }
 
@@ -266,4 +276,4 @@ internal val YUV_SUMS_VIDEO_RANGE = YuvSums(YUV_VIDEO_RANGE)
 
 /** [x] clamped to 0..[top]. */
 @Suppress("NOTHING_TO_INLINE")
-private inline fun clampTo(x: Long, top: Long): Long = if (x < 0) 0 else if (x > top) top else x
+internal inline fun clampTo(x: Long, top: Long): Long = if (x < 0) 0 else if (x > top) top else x

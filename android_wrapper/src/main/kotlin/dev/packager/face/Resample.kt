@@ -129,16 +129,16 @@ internal class Resampler {
     }
 
     /**
-     * [rgb], its values put by [writer] (a model's float32 input). BILINEAR of a packed RGB
-     * frame puts each sample as it sums it (one pass); YUV frames (their loops write [out]) and
-     * the other methods put [rgb]'s array afterwards: the same values.
+     * [rgb], its values put by [writer] (a model's float32 input). BILINEAR's 2 × 2 loops put
+     * each sample as they sum it (one pass); its other sub-sample counts of a YUV frame and the
+     * other methods put [rgb]'s array afterwards: the same values.
      */
     fun tensor(
         frame: CameraFrame,
         x0: Double, y0: Double, x1: Double, y1: Double,
         outW: Int, outH: Int, method: Interpolation, fill: Double, writer: SampleWriter,
     ) {
-        if (method != Interpolation.BILINEAR || frame.format == FrameFormat.YUV) {
+        if (method != Interpolation.BILINEAR) {
             return writer.putAll(rgb(frame, x0, y0, x1, y1, outW, outH, method, fill), outW * outH)
         }
         checkArguments(x0, y0, x1, y1, outW, outH, method, fill)
