@@ -21,7 +21,7 @@ import java.nio.ByteBuffer
  * per outer sample its chroma weighted down the merged lines once per chroma sample the inner
  * taps use, U | V shl 32 in a Long ([OutputTaps.chromaUV]; the merged lines' spans copied when
  * the luma lines are, [OutputTaps.chromaCopied], else read in place); its luma lines copied when
- * the inner taps' span is at most 4 bytes per tap ([yuv2x2Copied]: one bulk copy per line instead
+ * the inner taps' span is at most 1 byte per tap ([yuv2x2Copied]: one bulk copy per line instead
  * of a bounds-checked `ByteBuffer.get` per tap) and weighted down the lines at each inner tap,
  * else its 16 taps per sample written out and read in place ([yuv2x2InPlace]); then per sample
  * 4 multiply-adds for Y and 4 for U and V together ([yuv2x2]). Other sample counts take
@@ -39,12 +39,14 @@ internal fun Resampler.bilinearYuv(frame: CameraFrame, outW: Int, outH: Int, sx:
     // Two methods, not two branches of one: C2 compiled the in-place loop 1.4-2.7x slower when
     // both were one method (12 MP: the detector reads in place, the emotion crop copies).
     val chromaSpan = t.chromaSpan()
-    if (span <= 4 * (t.to - t.from)) yuv2x2Copied(frame, fill, span, chromaSpan) else yuv2x2InPlace(frame, fill)
+    // Copied only where the taps reread bytes (span at most a byte per tap: a crop magnified or
+    // barely shrunk); above that the bulk copies cost more than the reads they replace (k12mp32).
+    if (span <= t.to - t.from) yuv2x2Copied(frame, fill, span, chromaSpan) else yuv2x2InPlace(frame, fill)
 }
 
 /**
  * [bilinearYuv]'s 2 × 2 loop with each outer sample's 4 luma lines copied, the span of bytes its
- * inner taps cover ([OutputTaps.copyRows]; at most 4 bytes per tap read), into byte arrays, and
+ * inner taps cover ([OutputTaps.copyRows]; at most 1 byte per tap read), into byte arrays, and
  * weighted down the lines at each inner tap ([OutputTaps.sum2]).
  */
 private fun Resampler.yuv2x2Copied(frame: CameraFrame, fill: Int, span: Int, chromaSpan: Int) {
