@@ -89,17 +89,21 @@ private fun Resampler.yuv2x2InPlace(frame: CameraFrame, fill: Int) {
         v0 = aWeight[qa]; v1 = aWeight[qa + 1]; v2 = aWeight[qa + 2]; v3 = aWeight[qa + 3]
         t.chromaInPlace(ub, vb, outer, qa)
     }) { qb, u0, u1, u2, u3 ->
-        val b0 = bTap[qb]; val b1 = bTap[qb + 1]; val b2 = bTap[qb + 2]; val b3 = bTap[qb + 3]
-        (v0 * (u0 * byte(yb, a0 + b0) + u1 * byte(yb, a0 + b1) +
-            u2 * byte(yb, a0 + b2) + u3 * byte(yb, a0 + b3))).toLong() +
-            (v1 * (u0 * byte(yb, a1 + b0) + u1 * byte(yb, a1 + b1) +
-                u2 * byte(yb, a1 + b2) + u3 * byte(yb, a1 + b3))).toLong() +
-            (v2 * (u0 * byte(yb, a2 + b0) + u1 * byte(yb, a2 + b1) +
-                u2 * byte(yb, a2 + b2) + u3 * byte(yb, a2 + b3))).toLong() +
-            (v3 * (u0 * byte(yb, a3 + b0) + u1 * byte(yb, a3 + b1) +
-                u2 * byte(yb, a3 + b2) + u3 * byte(yb, a3 + b3))).toLong()
+        // Down the lines first, per inner tap (each < 255 · 2 · ONE < 2^20, times u below 2^31):
+        // the outer taps and weights stay in registers across the samples, a tap's only for its
+        // column.
+        (u0 * column(yb, bTap[qb], a0, a1, a2, a3, v0, v1, v2, v3)).toLong() +
+            (u1 * column(yb, bTap[qb + 1], a0, a1, a2, a3, v0, v1, v2, v3)).toLong() +
+            (u2 * column(yb, bTap[qb + 2], a0, a1, a2, a3, v0, v1, v2, v3)).toLong() +
+            (u3 * column(yb, bTap[qb + 3], a0, a1, a2, a3, v0, v1, v2, v3)).toLong()
     }
 }
+
+/** Σ v_i · Y(a_i + [b]): one inner tap's luma weighted down the outer sample's 4 lines. */
+@Suppress("NOTHING_TO_INLINE")
+private inline fun column(
+    yb: ByteBuffer, b: Int, a0: Int, a1: Int, a2: Int, a3: Int, v0: Int, v1: Int, v2: Int, v3: Int,
+): Int = v0 * byte(yb, a0 + b) + v1 * byte(yb, a1 + b) + v2 * byte(yb, a2 + b) + v3 * byte(yb, a3 + b)
 
 /**
  * The walk of [bilinearYuv]'s 2 × 2 loop: [line] (the outer axis' slot 4a) loads an outer
