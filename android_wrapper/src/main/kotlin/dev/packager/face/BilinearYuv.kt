@@ -23,8 +23,9 @@ import java.nio.ByteBuffer
  * the luma lines are, [OutputTaps.chromaCopied], else read in place); its luma lines copied when
  * the inner taps' span is at most 1 byte per tap ([yuv2x2Copied]: one bulk copy per line instead
  * of a bounds-checked `ByteBuffer.get` per tap) and weighted down the lines at each inner tap,
- * else its 16 taps per sample written out and read in place ([yuv2x2InPlace]); then per sample
- * 4 multiply-adds for Y and 4 for U and V together ([yuv2x2]). Other sample counts take
+ * else its 16 taps per sample read in place, weighted down the lines per inner tap inside the
+ * sample ([yuv2x2InPlace]); then per sample 4 multiply-adds for Y and 4 for U and V together
+ * ([yuv2x2]). Other sample counts take
  * [bilinearYuvGeneral]. A luma sum down the lines is at most 255 · 2 · ONE < 2^20, and times an
  * inner weight ≤ ONE below 2^31 (an Int); a chroma plane's weighted sum down the merged lines
  * (their weights add up to at most 2 · ONE) is below 2^20, and summed over the inner taps below
