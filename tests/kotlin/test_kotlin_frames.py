@@ -9,7 +9,7 @@ import dataclasses
 import pytest
 
 from packager import preparation, samples
-from packager.parity import cases, compare, kotlin_harness
+from packager.parity import cases, compare, harness_bench, kotlin_harness
 from packager.reference import frames
 
 #: name → (photo, layout, rotation, mirrored, full range, resize of both stages or None).
@@ -53,3 +53,22 @@ def test_video_range_differs_from_full_range():
     photo = samples.parity_images()["astronaut"]
     video = frames.from_rgb(photo, "nv12", 270, True, full_range=False)
     assert (dataclasses.replace(video, full_range=True).rgb() != video.rgb()).mean() > 0.5
+
+
+#: name → (layout, rotation, mirrored): 1080p camera buffers (the benchmark's frame), whose
+#: letterbox and face crop read the planes in place (their taps span more than a byte each:
+#: BilinearYuv.kt's yuv2x2InPlace), which the photos above are too small for; two walk directions.
+WIDE_FRAMES = {"nv21-90-1080p": ("nv21", 90, False), "nv12-270-mirrored-1080p": ("nv12", 270, True)}
+
+
+def test_wide_frames_read_in_place(tmp_path, prepared_default, kotlin_classes):
+    pipe = preparation.build_pipeline(prepared_default)
+    image = harness_bench.bench_frame(1080, 1920)
+    written = {
+        name: cases.write_case(tmp_path / "cases", name, pipe, frames.from_rgb(image, layout, rotation, mirrored, True))
+        for name, (layout, rotation, mirrored) in WIDE_FRAMES.items()
+    }
+    kotlin_harness.run_harness(tmp_path / "cases", tmp_path / "out")
+    for name, case in written.items():
+        res = compare.compare_case(case, tmp_path / "out" / name)
+        assert res.ok, f"{name}: " + "\n".join(res.failures)

@@ -21,12 +21,13 @@ import java.nio.ByteBuffer
  * per outer sample its chroma weighted down the merged lines once per chroma sample the inner
  * taps use, U | V shl 32 in a Long ([OutputTaps.chromaUV]; the merged lines' spans copied when
  * the luma lines are, [OutputTaps.chromaCopied], else read in place); its luma lines copied when
- * the inner taps' span is at most 4 bytes per tap ([yuv2x2Copied]: one bulk copy per line instead
- * of a bounds-checked `ByteBuffer.get` per tap) and weighted down the lines at each inner tap
- * (at every byte of the span first where it has no more bytes than the taps, [lumaPerByte]),
- * else its 16 taps per sample written out and read in place ([yuv2x2InPlace]); then per sample
- * 4 multiply-adds for Y and 4 for U and V together ([yuv2x2]), and the model input written as
- * each sample is summed (a method per model input: [yuvCopiedAffine] ..). Other sample counts take
+ * the inner taps' span is at most [COPY_BYTES_PER_TAP] bytes per tap ([yuv2x2Copied]: one bulk
+ * copy per line instead of a bounds-checked `ByteBuffer.get` per tap) and weighted down the lines
+ * at each inner tap (at every byte of the span first where it has no more bytes than the taps,
+ * [lumaPerByte]), else its 16 taps per sample read in place, weighted down the lines per inner
+ * tap inside the sample ([yuv2x2InPlace]); then per sample 4 multiply-adds for Y and 4 for U and
+ * V together ([yuv2x2]), and the model input written as each sample is summed (a method per
+ * model input: [yuvCopiedAffine] ..). Other sample counts take
  * [bilinearYuvGeneral]. A luma sum down the lines is at most 255 · 2 · ONE < 2^20, and times an
  * inner weight ≤ ONE below 2^31 (an Int); a chroma plane's weighted sum down the merged lines
  * (their weights add up to at most 2 · ONE) is below 2^20, and summed over the inner taps below
@@ -48,7 +49,9 @@ internal fun Resampler.bilinearYuv(frame: CameraFrame, outW: Int, outH: Int, sx:
     // Two methods, not two branches of one: C2 compiled the in-place loop 1.4-2.7x slower when
     // both were one method (12 MP: the detector reads in place, the emotion crop copies).
     val chromaSpan = t.chromaSpan()
-    val copied = span <= 4 * (t.to - t.from)
+    // Copied where the taps are dense enough in their span that one bulk copy per line costs less
+    // than the reads it replaces (k12mp32, kfuse32: DESIGN "Camera frames").
+    val copied = span <= COPY_BYTES_PER_TAP * (t.to - t.from)
     val w = sink
     when {
         w.kind == SampleWriter.AFFINE && foldsNorm(w.scale) ->
@@ -69,6 +72,9 @@ internal fun Resampler.bilinearYuv(frame: CameraFrame, outW: Int, outH: Int, sx:
 // exact), and X · NORM_2X2 · c = X · (NORM_2X2 · c) to the bit (scaling by a power of two commutes
 // with rounding) unless NORM_2X2 · c underflows ([foldsNorm]): so the wrappers' x · c takes one
 // multiply, the same bits.
+
+/** The luma span per inner tap up to which [bilinearYuv] copies the lines. */
+private const val COPY_BYTES_PER_TAP = 4
 
 /** 1 / (the 2 × 2 sample's weight · 2^16), a power of two. */
 private val NORM_2X2 = 1.0 / ((4L * ONE * ONE) shl 16).toDouble()
@@ -120,7 +126,7 @@ private fun Resampler.yuvInPlaceDoubles(frame: CameraFrame, fill: Int) {
 
 /**
  * [bilinearYuv]'s 2 × 2 loop with each outer sample's 4 luma lines copied, the span of bytes its
- * inner taps cover ([OutputTaps.copyRows]; at most 4 bytes per tap read), into byte arrays, and
+ * inner taps cover ([OutputTaps.copyRows]; at most [COPY_BYTES_PER_TAP] bytes per tap), into byte arrays, and
  * weighted down the lines at each inner tap ([OutputTaps.sum2]).
  */
 private inline fun Resampler.yuv2x2Copied(
@@ -188,17 +194,21 @@ private inline fun Resampler.yuv2x2InPlace(frame: CameraFrame, fill: Int, put: (
         v0 = aWeight[qa]; v1 = aWeight[qa + 1]; v2 = aWeight[qa + 2]; v3 = aWeight[qa + 3]
         t.chromaInPlace(ub, vb, outer, qa)
     }) { qb, u0, u1, u2, u3 ->
-        val b0 = bTap[qb]; val b1 = bTap[qb + 1]; val b2 = bTap[qb + 2]; val b3 = bTap[qb + 3]
-        (v0 * (u0 * byte(yb, a0 + b0) + u1 * byte(yb, a0 + b1) +
-            u2 * byte(yb, a0 + b2) + u3 * byte(yb, a0 + b3))).toLong() +
-            (v1 * (u0 * byte(yb, a1 + b0) + u1 * byte(yb, a1 + b1) +
-                u2 * byte(yb, a1 + b2) + u3 * byte(yb, a1 + b3))).toLong() +
-            (v2 * (u0 * byte(yb, a2 + b0) + u1 * byte(yb, a2 + b1) +
-                u2 * byte(yb, a2 + b2) + u3 * byte(yb, a2 + b3))).toLong() +
-            (v3 * (u0 * byte(yb, a3 + b0) + u1 * byte(yb, a3 + b1) +
-                u2 * byte(yb, a3 + b2) + u3 * byte(yb, a3 + b3))).toLong()
+        // Down the lines first, per inner tap (each < 255 · 2 · ONE < 2^20, times u below 2^31):
+        // the outer taps and weights stay in registers across the samples, a tap's only for its
+        // column.
+        (u0 * column(yb, bTap[qb], a0, a1, a2, a3, v0, v1, v2, v3)).toLong() +
+            (u1 * column(yb, bTap[qb + 1], a0, a1, a2, a3, v0, v1, v2, v3)).toLong() +
+            (u2 * column(yb, bTap[qb + 2], a0, a1, a2, a3, v0, v1, v2, v3)).toLong() +
+            (u3 * column(yb, bTap[qb + 3], a0, a1, a2, a3, v0, v1, v2, v3)).toLong()
     }
 }
+
+/** Σ v_i · Y(a_i + [b]): one inner tap's luma weighted down the outer sample's 4 lines. */
+@Suppress("NOTHING_TO_INLINE")
+private inline fun column(
+    yb: ByteBuffer, b: Int, a0: Int, a1: Int, a2: Int, a3: Int, v0: Int, v1: Int, v2: Int, v3: Int,
+): Int = v0 * byte(yb, a0 + b) + v1 * byte(yb, a1 + b) + v2 * byte(yb, a2 + b) + v3 * byte(yb, a3 + b)
 
 /**
  * The walk of [bilinearYuv]'s 2 × 2 loop: [line] (the outer axis' slot 4a) loads an outer
