@@ -34,23 +34,15 @@ import java.nio.ByteBuffer
  * 255 · 4 · ONE² < 2^32: a Long's 32-bit lane.
  */
 internal fun Resampler.bilinearYuv(frame: CameraFrame, outW: Int, outH: Int, sx: Int, sy: Int, fill: Int) {
-    if (sx != 2 || sy != 2) {
-        // Into [Resampler.out], then put ([Resampler.tensor]'s writer) in a pass of its own.
-        val w = sink
-        if (w.kind == SampleWriter.DOUBLES) return bilinearYuvGeneral(frame, outW, outH, sx, sy, fill)
-        if (out.size != outW * outH * 3) out = DoubleArray(outW * outH * 3)
-        bilinearYuvGeneral(frame, outW, outH, sx, sy, fill)
-        return w.putAll(out, outW * outH)
-    }
+    if (sx != 2 || sy != 2) return throughOut(outW, outH) { bilinearYuvGeneral(frame, outW, outH, sx, sy, fill) }
     walkTaps(outW, outH, frame.rotationDegrees % 180 == 0, true)
     val t = innerTaps
     t.scratch()
     val span = t.span()
-    // Two methods, not two branches of one: C2 compiled the in-place loop 1.4-2.7x slower when
-    // both were one method (12 MP: the detector reads in place, the emotion crop copies).
     val chromaSpan = t.chromaSpan()
     // Copied where the taps are dense enough in their span that one bulk copy per line costs less
-    // than the reads it replaces (k12mp32, kfuse32: DESIGN "Camera frames").
+    // than the reads it replaces (k12mp32, kfuse32: DESIGN "Camera frames"). Two methods, not two
+    // branches of one: C2 compiled the in-place loop 1.4-2.7x slower when both were one method.
     val copied = span <= COPY_BYTES_PER_TAP * (t.to - t.from)
     val w = sink
     when {
@@ -58,12 +50,21 @@ internal fun Resampler.bilinearYuv(frame: CameraFrame, outW: Int, outH: Int, sx:
             if (copied) yuvCopiedAffine(frame, fill, span, chromaSpan, w) else yuvInPlaceAffine(frame, fill, w)
         w.kind == SampleWriter.GRAY ->
             if (copied) yuvCopiedGray(frame, fill, span, chromaSpan, w) else yuvInPlaceGray(frame, fill, w)
-        else -> {
-            if (out.size != outW * outH * 3) out = DoubleArray(outW * outH * 3)
+        else -> throughOut(outW, outH) {
             if (copied) yuvCopiedDoubles(frame, fill, span, chromaSpan) else yuvInPlaceDoubles(frame, fill)
-            if (w.kind != SampleWriter.DOUBLES) w.putAll(out, outW * outH)
         }
     }
+}
+
+/**
+ * [write] fills [Resampler.out] (outW × outH samples); [Resampler.sink] then puts it in a pass of
+ * its own, unless it is the doubles themselves: the YUV loops without a method per model input.
+ */
+private inline fun Resampler.throughOut(outW: Int, outH: Int, write: () -> Unit) {
+    if (out.size != outW * outH * 3) out = DoubleArray(outW * outH * 3)
+    write()
+    val w = sink
+    if (w.kind != SampleWriter.DOUBLES) w.putAll(out, outW * outH)
 }
 
 // [bilinearYuv]'s 2 × 2 loops, one method per model input ([SampleWriter]: the floats written as

@@ -32,7 +32,7 @@ class FaceEmotionRecognitionWrapper(val config: EmotionRecipe = Recipes.defaultE
     private val scale = config.scale.toDoubleArray()
     private val probabilities = DoubleArray(config.labels.size)
 
-    /** GRAY's tensor values straight from the resampler (TensorSpec.kt); null for RGB and BGR. */
+    /** GRAY's tensor values straight from the resampler (SampleWriter.kt); null for RGB and BGR. */
     private val grayWriter = if (config.color == ColorOrder.GRAY) SampleWriter.gray(values, mean[0], scale[0]) else null
 
     /** The Android adapters' reusable frame pixels (ImageAdapters.kt). */
